@@ -1,0 +1,105 @@
+package dev.herald.cli;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Option value parsers whose errors show the bad value and the expected form. */
+final class Converters {
+
+  private Converters() {}
+
+  /** {@code 40s}, {@code 500ms}, {@code 2m}, {@code 1h}, {@code 0} or ISO-8601 {@code PT40S}. */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      try {
+        Duration parsed;
+        if (v.startsWith("pt") || v.startsWith("p")) {
+          parsed = Duration.parse(v.toUpperCase(Locale.ROOT));
+        } else if (v.equals("0")) {
+          parsed = Duration.ZERO;
+        } else if (v.endsWith("ms")) {
+          parsed = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+        } else if (v.endsWith("s")) {
+          parsed = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+        } else if (v.endsWith("m")) {
+          parsed = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+        } else if (v.endsWith("h")) {
+          parsed = Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
+        } else {
+          throw new NumberFormatException();
+        }
+        if (parsed.isNegative()) {
+          throw new TypeConversionException("'" + value + "' (expected: a duration >= 0)");
+        }
+        return parsed;
+      } catch (NumberFormatException | DateTimeParseException e) {
+        throw new TypeConversionException(
+            "'" + value + "' (expected: a duration such as 40s, 500ms, 2m, 1h or PT40S)");
+      }
+    }
+  }
+
+  /** A byte count: {@code 1048576}, {@code 512KiB}, {@code 1MiB} (also {@code k}, {@code m}). */
+  static final class SizeConverter implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      long multiplier = 1;
+      if (v.endsWith("kib") || v.endsWith("kb") || v.endsWith("k")) {
+        multiplier = 1024;
+      } else if (v.endsWith("mib") || v.endsWith("mb") || v.endsWith("m")) {
+        multiplier = 1024 * 1024;
+      }
+      String digits = v.replaceAll("[a-z]+$", "");
+      try {
+        long bytes = Long.parseLong(digits) * multiplier;
+        if (bytes < 1 || bytes > Integer.MAX_VALUE) {
+          throw new NumberFormatException();
+        }
+        return (int) bytes;
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException(
+            "'" + value + "' (expected: a size between 1 byte and 2GiB, such as 1048576, 512KiB or 1MiB)");
+      }
+    }
+  }
+
+  /** {@code HOST:PORT}, {@code :PORT} (all interfaces) or {@code [::1]:PORT}. */
+  static final class ListenConverter implements ITypeConverter<InetSocketAddress> {
+    @Override
+    public InetSocketAddress convert(String value) {
+      int colon = value.lastIndexOf(':');
+      if (colon < 0) {
+        throw new TypeConversionException("'" + value + "' (expected: HOST:PORT, e.g. localhost:3000)");
+      }
+      String host = value.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      int port;
+      try {
+        port = Integer.parseInt(value.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (port < 0 || port > 65_535) {
+        throw new TypeConversionException(
+            "'" + value + "' (expected: HOST:PORT with a port from 0 to 65535)");
+      }
+      if (host.isEmpty()) {
+        return new InetSocketAddress(port);
+      }
+      InetSocketAddress address = new InetSocketAddress(host, port);
+      if (address.isUnresolved()) {
+        throw new TypeConversionException("'" + value + "' (expected: a host name that resolves)");
+      }
+      return address;
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package dev.herald.cli;
+
+import dev.herald.core.HubConfig;
+import dev.herald.core.auth.JwtKey;
+import dev.herald.core.auth.TokenMinter;
+import dev.herald.server.HeraldServer;
+import dev.herald.server.ServerConfig;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Runs the hub until the process is stopped. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the hub. Every option can also be set with an environment variable HERALD_<OPTION>,",
+      "e.g. HERALD_HISTORY_SIZE=5000. With no key configured, a development key is generated",
+      "and a publisher token is printed."
+    })
+final class ServeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--listen", split = ",", paramLabel = "HOST:PORT",
+      converter = Converters.ListenConverter.class, defaultValue = "localhost:3000",
+      description = "Address to accept HTTP on; repeatable (default: ${DEFAULT-VALUE}).")
+  List<InetSocketAddress> listen;
+
+  @Option(names = "--jwt-key", paramLabel = "KEY",
+      description = "Key for publisher and subscriber tokens: the HMAC secret, or a PEM public key (text or file) for RS/PS/ES algorithms.")
+  String jwtKey;
+
+  @Option(names = "--publisher-jwt-key", paramLabel = "KEY",
+      description = "Key for publisher tokens only (also MERCURE_PUBLISHER_JWT_KEY).")
+  String publisherJwtKey;
+
+  @Option(names = "--subscriber-jwt-key", paramLabel = "KEY",
+      description = "Key for subscriber tokens only (also MERCURE_SUBSCRIBER_JWT_KEY).")
+  String subscriberJwtKey;
+
+  @Option(names = "--jwt-alg", defaultValue = "HS256", paramLabel = "ALG",
+      description = "Token algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256/384/512 (default: ${DEFAULT-VALUE}).")
+  String jwtAlg;
+
+  @Option(names = "--anonymous", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Let subscribers without a token receive public updates (default: ${DEFAULT-VALUE}).")
+  boolean anonymous;
+
+  @Option(names = "--cors-origin", split = ",", paramLabel = "ORIGIN",
+      description = "Origin allowed to use the hub from a browser, or *; repeatable (default: * in development mode, none otherwise).")
+  List<String> corsOrigins;
+
+  @Option(names = "--publish-origin", split = ",", paramLabel = "ORIGIN",
+      description = "Origin allowed to publish with a cookie token, or *; repeatable (default: none).")
+  List<String> publishOrigins;
+
+  @Option(names = "--cookie-name", defaultValue = "mercureAuthorization",
+      description = "Cookie that may carry the token (default: ${DEFAULT-VALUE}).")
+  String cookieName;
+
+  @Option(names = "--heartbeat", defaultValue = "40s", converter = Converters.DurationConverter.class,
+      description = "Idle time before a keep-alive comment is sent on a stream; 0 disables (default: ${DEFAULT-VALUE}).")
+  Duration heartbeat;
+
+  @Option(names = "--history-size", defaultValue = "10000",
+      description = "Events kept in memory for reconnecting subscribers (default: ${DEFAULT-VALUE}).")
+  int historySize;
+
+  @Option(names = "--subscriber-queue", defaultValue = "4096",
+      description = "Events that may wait for one slow subscriber before it is disconnected (default: ${DEFAULT-VALUE}).")
+  int subscriberQueue;
+
+  @Option(names = "--max-body", defaultValue = "1MiB", converter = Converters.SizeConverter.class,
+      description = "Largest publish request body (default: ${DEFAULT-VALUE}).")
+  int maxBody;
+
+  @Option(names = "--demo", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Serve the classic demo stream at /sse (default: ${DEFAULT-VALUE}).")
+  boolean demo;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String developmentSecret = null;
+    ServerConfig config;
+    try {
+      if (jwtKey == null && publisherJwtKey == null && subscriberJwtKey == null) {
+        developmentSecret = TokenMinter.randomSecret();
+        jwtKey = developmentSecret;
+        jwtAlg = "HS256";
+      }
+      JwtKey publisherKey = key(publisherJwtKey != null ? publisherJwtKey : jwtKey);
+      JwtKey subscriberKey = key(subscriberJwtKey != null ? subscriberJwtKey : jwtKey);
+      List<String> cors = corsOrigins != null ? corsOrigins
+          : developmentSecret != null ? List.of("*") : List.of();
+      config = ServerConfig.builder()
+          .listen(listen)
+          .hub(HubConfig.DEFAULTS.withHistorySize(historySize)
+              .withSubscriberQueueCapacity(subscriberQueue))
+          .publisherKey(publisherKey)
+          .subscriberKey(subscriberKey)
+          .anonymous(anonymous)
+          .corsOrigins(cors)
+          .publishOrigins(publishOrigins == null ? List.of() : publishOrigins)
+          .cookieName(cookieName)
+          .heartbeat(heartbeat)
+          .maxBody(maxBody)
+          .demo(demo)
+          .build();
+    } catch (IllegalArgumentException e) {
+      err.println("serve: " + e.getMessage());
+      return Main.USAGE_ERROR;
+    }
+    HeraldServer server;
+    try {
+      server = HeraldServer.start(config);
+    } catch (Exception e) {
+      // Netty rethrows bind errors (port in use, no permission) unchecked.
+      err.println("serve: cannot listen on " + config.listen() + ": " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "herald-shutdown"));
+    String base = baseUrl(server.boundAddresses().get(0));
+    out.println("Herald is listening on " + server.boundAddresses() + " (" + server.transportName() + ")");
+    out.println("  demo page:  " + base + "/");
+    out.println("  hub:        " + base + "/.well-known/mercure");
+    if (developmentSecret != null) {
+      printDevelopmentHelp(out, base, developmentSecret);
+    }
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  private JwtKey key(String value) {
+    return value == null ? null : JwtKey.parse(jwtAlg, value);
+  }
+
+  private static void printDevelopmentHelp(PrintWriter out, String base, String secret) {
+    JwtKey key = JwtKey.parse("HS256", secret);
+    String publisher = TokenMinter.mint(key, List.of("*"), List.of("*"), null, null, Clock.systemUTC());
+    out.println();
+    out.println("Development mode: no key was configured, so this run uses a random HS256 key.");
+    out.println("  key:              " + secret);
+    out.println("  publisher token:  " + publisher);
+    out.println("  try it:");
+    out.println("    curl -N '" + base + "/.well-known/mercure?topic=https://example.com/books/{id}' &");
+    out.println("    curl -d 'topic=https://example.com/books/1' -d 'data=hello' \\");
+    out.println("      -H 'Authorization: Bearer " + publisher + "' " + base + "/.well-known/mercure");
+    out.println("Set --jwt-key (or HERALD_JWT_KEY) for production.");
+  }
+
+  private static String baseUrl(InetSocketAddress address) {
+    String host = address.getAddress() == null || address.getAddress().isAnyLocalAddress()
+        ? "localhost" : address.getHostString();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + address.getPort();
+  }
+}

@@ -1,0 +1,147 @@
+package dev.herald.core;
+
+import dev.herald.core.dispatch.Dispatcher;
+import dev.herald.core.dispatch.Subscriber;
+import dev.herald.core.dispatch.Subscription;
+import dev.herald.core.history.History;
+import dev.herald.core.history.MemoryHistory;
+import dev.herald.core.sse.SseFrame;
+import dev.herald.core.topic.TopicSelector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The publish/subscribe façade a network edge (or an embedding application) talks to.
+ *
+ * <p>Publishing encodes the update's SSE bytes once on the caller's thread, then hands it to the
+ * dispatcher, which orders, stores and fans it out. Safe from any thread; no method blocks.
+ */
+public final class Hub implements AutoCloseable {
+
+  private final HubConfig config;
+  private final History history;
+  private final Dispatcher dispatcher;
+
+  public Hub(HubConfig config) {
+    this(config, new MemoryHistory(config.historySize()));
+  }
+
+  public Hub(HubConfig config, History history) {
+    this.config = config;
+    this.history = history;
+    this.dispatcher = new Dispatcher(history, config.dispatchQueueCapacity());
+  }
+
+  public HubConfig config() {
+    return config;
+  }
+
+  /**
+   * Publishes the update, generating a {@code urn:uuid:} id when it has none.
+   *
+   * @return completes with the stored event once it is in history and queued for subscribers, or
+   *     fails with a {@link HubException}
+   */
+  public CompletableFuture<Event> publish(Update update) {
+    Update identified = update.id() == null ? update.withId(EventIds.next()) : update;
+    return dispatcher.publish(identified, SseFrame.encode(identified));
+  }
+
+  /**
+   * Creates a subscriber for the given selectors; register it with {@link #subscribe}.
+   *
+   * @param topics the raw {@code topic} selectors of the request
+   * @param privateTopics the raw selectors of the token's {@code mercure.subscribe} claim
+   * @param wakeup called from the dispatcher thread when events wait for the subscriber
+   */
+  public Subscriber newSubscriber(
+      List<String> topics, List<String> privateTopics, Object payload, Runnable wakeup) {
+    if (topics.isEmpty()) {
+      throw HubException.badRequest("topic: missing (expected: at least one topic selector)");
+    }
+    if (topics.size() > config.maxTopicsPerSubscription()) {
+      throw HubException.badRequest(
+          "topic: "
+              + topics.size()
+              + " selectors (expected: at most "
+              + config.maxTopicsPerSubscription()
+              + ")");
+    }
+    return new Subscriber(
+        "urn:uuid:" + java.util.UUID.randomUUID(),
+        selectors(topics),
+        selectors(privateTopics),
+        payload,
+        config.subscriberQueueCapacity(),
+        wakeup);
+  }
+
+  /**
+   * Registers the subscriber; its replay starts after {@code lastEventId} (null: no replay,
+   * {@code earliest}: everything retained).
+   */
+  public CompletableFuture<Subscription> subscribe(Subscriber subscriber, String lastEventId) {
+    return dispatcher.register(subscriber, lastEventId);
+  }
+
+  public void unsubscribe(Subscriber subscriber) {
+    dispatcher.unregister(subscriber);
+  }
+
+  /**
+   * Checks that every topic of the update matches one of the publisher's selectors, as the
+   * protocol requires before anything is dispatched.
+   */
+  public static void authorizePublish(List<String> publishSelectors, Update update) {
+    if (publishSelectors.isEmpty()) {
+      throw new HubException(
+          HubException.Kind.FORBIDDEN,
+          "token has no mercure.publish claim (expected: a list of topic selectors)");
+    }
+    List<TopicSelector> allowed = selectors(publishSelectors);
+    for (String topic : update.topics()) {
+      if (!TopicSelector.anyMatches(allowed, List.of(topic))) {
+        throw new HubException(
+            HubException.Kind.FORBIDDEN,
+            "topic: " + topic + " is not matched by the token's mercure.publish " + publishSelectors);
+      }
+    }
+  }
+
+  public int subscriberCount() {
+    return dispatcher.subscriberCount();
+  }
+
+  public long publishedEvents() {
+    return dispatcher.dispatchedEvents();
+  }
+
+  public long deliveries() {
+    return dispatcher.deliveries();
+  }
+
+  /** The id of the newest retained event, or {@code earliest} when history is empty. */
+  public String lastEventId() {
+    String id = history.lastId();
+    return id == null ? "earliest" : id;
+  }
+
+  @Override
+  public void close() {
+    dispatcher.close();
+    history.close();
+  }
+
+  private static List<TopicSelector> selectors(List<String> raw) {
+    List<TopicSelector> out = new ArrayList<>(raw.size());
+    for (String selector : raw) {
+      try {
+        out.add(TopicSelector.of(selector));
+      } catch (IllegalArgumentException e) {
+        throw HubException.badRequest(e.getMessage());
+      }
+    }
+    return out;
+  }
+}

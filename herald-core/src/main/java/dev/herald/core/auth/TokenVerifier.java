@@ -1,0 +1,135 @@
+package dev.herald.core.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jwt.EncryptedJWT;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Checks a compact JWS against one configured {@link JwtKey} and returns the Mercure claims it
+ * grants: the header algorithm must be exactly the configured one, the signature must verify,
+ * and {@code exp}/{@code nbf} must hold at the injected clock's time (no skew allowance).
+ *
+ * <p>Thread-safety: immutable; one instance serves all threads concurrently.
+ */
+public final class TokenVerifier {
+
+  private final JwtKey key;
+  private final Clock clock;
+
+  public TokenVerifier(JwtKey key, Clock clock) {
+    this.key = Objects.requireNonNull(key, "key");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Verifies {@code compactJws} and extracts its claims.
+   *
+   * @throws AuthException with a message saying what is wrong with the token
+   */
+  public Claims verify(String compactJws) throws AuthException {
+    SignedJWT jwt = parseSigned(compactJws);
+    // Compare before verifying: a verifier built for one family must never see another
+    // family's algorithm (HS256 "signed" with an RSA public key is the classic confusion attack).
+    JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
+    if (!key.algorithm().equals(alg)) {
+      throw new AuthException(
+          "token algorithm " + alg + " not accepted (expected: " + key.algorithm() + ")");
+    }
+    boolean valid;
+    try {
+      valid = jwt.verify(key.verifier());
+    } catch (JOSEException e) {
+      throw new AuthException("signature does not verify with the configured key: "
+          + e.getMessage(), e);
+    }
+    if (!valid) {
+      // Nimbus also answers false for unknown "crit" headers; say so rather than blame the key.
+      throw new AuthException(jwt.getHeader().getCriticalParams() == null
+          ? "signature does not verify with the configured key"
+          : "token has critical header parameters the hub does not understand: "
+              + jwt.getHeader().getCriticalParams());
+    }
+    JWTClaimsSet claims;
+    try {
+      claims = jwt.getJWTClaimsSet();
+    } catch (ParseException e) {
+      throw new AuthException("malformed token: " + e.getMessage(), e);
+    }
+    Instant now = clock.instant();
+    Instant expiresAt = toInstant(claims.getExpirationTime());
+    if (expiresAt != null && !now.isBefore(expiresAt)) {
+      throw new AuthException("token expired at " + expiresAt + " (now: " + now + ")");
+    }
+    Instant notBefore = toInstant(claims.getNotBeforeTime());
+    if (notBefore != null && now.isBefore(notBefore)) {
+      throw new AuthException("token not valid before " + notBefore + " (now: " + now + ")");
+    }
+    return mercureClaims(claims.getClaim("mercure"), expiresAt);
+  }
+
+  private static SignedJWT parseSigned(String compactJws) throws AuthException {
+    if (compactJws == null || compactJws.isEmpty()) {
+      throw new AuthException("malformed token: empty");
+    }
+    JWT jwt;
+    try {
+      jwt = JWTParser.parse(compactJws);
+    } catch (ParseException e) {
+      throw new AuthException("malformed token: " + e.getMessage(), e);
+    }
+    if (jwt instanceof PlainJWT) {
+      throw new AuthException("unsigned tokens (alg: none) are rejected");
+    }
+    if (jwt instanceof EncryptedJWT) {
+      throw new AuthException("malformed token: encrypted tokens (JWE) are not accepted"
+          + " (expected: a signed JWS)");
+    }
+    return (SignedJWT) jwt;
+  }
+
+  private static Claims mercureClaims(Object mercure, Instant expiresAt) throws AuthException {
+    if (mercure == null) {
+      return new Claims(List.of(), List.of(), null, expiresAt);
+    }
+    if (!(mercure instanceof Map<?, ?> map)) {
+      throw new AuthException("mercure claim is not an object");
+    }
+    return new Claims(
+        selectors(map, "publish"), selectors(map, "subscribe"), map.get("payload"), expiresAt);
+  }
+
+  private static List<String> selectors(Map<?, ?> mercure, String name) throws AuthException {
+    Object value = mercure.get(name);
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof List<?> list)) {
+      throw new AuthException("mercure." + name + " is not an array of topic selectors");
+    }
+    List<String> selectors = new ArrayList<>(list.size());
+    for (Object selector : list) {
+      if (!(selector instanceof String s)) {
+        throw new AuthException("mercure." + name + " contains a non-string value: " + selector);
+      }
+      selectors.add(s);
+    }
+    return selectors;
+  }
+
+  private static Instant toInstant(Date date) {
+    return date == null ? null : date.toInstant();
+  }
+}

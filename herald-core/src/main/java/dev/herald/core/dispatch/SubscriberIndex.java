@@ -1,0 +1,114 @@
+package dev.herald.core.dispatch;
+
+import dev.herald.core.Event;
+import dev.herald.core.topic.TopicSelector;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Finds the subscribers of an update without scanning them all: exact selectors by hash, {@code *}
+ * in one set, and each distinct URI template matched once per topic however many subscribers
+ * share it.
+ *
+ * <p>Owned by the hub's dispatcher thread; not thread-safe.
+ */
+final class SubscriberIndex {
+
+  private final Map<String, Set<Subscriber>> byExactTopic = new HashMap<>();
+  private final Set<Subscriber> wildcard = new LinkedHashSet<>();
+  private final Map<String, TemplateBucket> byTemplate = new HashMap<>();
+  private int size;
+
+  private record TemplateBucket(TopicSelector selector, Set<Subscriber> subscribers) {}
+
+  int size() {
+    return size;
+  }
+
+  void add(Subscriber subscriber) {
+    subscriber.indexed = true;
+    for (TopicSelector selector : subscriber.topics()) {
+      if (selector.isAny()) {
+        wildcard.add(subscriber);
+      } else if (selector.isTemplate()) {
+        byTemplate
+            .computeIfAbsent(
+                selector.raw(), raw -> new TemplateBucket(selector, new LinkedHashSet<>()))
+            .subscribers()
+            .add(subscriber);
+      } else {
+        byExactTopic.computeIfAbsent(selector.raw(), raw -> new LinkedHashSet<>()).add(subscriber);
+      }
+    }
+    size++;
+  }
+
+  void remove(Subscriber subscriber) {
+    if (!subscriber.indexed) {
+      return; // closed before its registration ran
+    }
+    subscriber.indexed = false;
+    for (TopicSelector selector : subscriber.topics()) {
+      if (selector.isAny()) {
+        wildcard.remove(subscriber);
+      } else if (selector.isTemplate()) {
+        TemplateBucket bucket = byTemplate.get(selector.raw());
+        if (bucket != null && bucket.subscribers().remove(subscriber)
+            && bucket.subscribers().isEmpty()) {
+          byTemplate.remove(selector.raw());
+        }
+      } else {
+        Set<Subscriber> subscribers = byExactTopic.get(selector.raw());
+        if (subscribers != null && subscribers.remove(subscriber) && subscribers.isEmpty()) {
+          byExactTopic.remove(selector.raw());
+        }
+      }
+    }
+    size--;
+  }
+
+  /**
+   * Offers the event to every subscriber whose selectors match one of its topics and who may read
+   * it, each once even if several selectors or topics match.
+   *
+   * @return how many subscribers it was offered to
+   */
+  int dispatch(Event event) {
+    List<String> topics = event.update().topics();
+    int offered = 0;
+    for (String topic : topics) {
+      Set<Subscriber> exact = byExactTopic.get(topic);
+      if (exact != null) {
+        offered += offerAll(exact, event);
+      }
+    }
+    offered += offerAll(wildcard, event);
+    for (TemplateBucket bucket : byTemplate.values()) {
+      for (String topic : topics) {
+        if (bucket.selector().matches(topic)) {
+          offered += offerAll(bucket.subscribers(), event);
+          break;
+        }
+      }
+    }
+    return offered;
+  }
+
+  private static int offerAll(Set<Subscriber> subscribers, Event event) {
+    int offered = 0;
+    long sequence = event.sequence();
+    for (Subscriber subscriber : subscribers) {
+      if (subscriber.lastOfferedSequence != sequence) {
+        subscriber.lastOfferedSequence = sequence;
+        if (subscriber.mayRead(event.update())) {
+          subscriber.offer(event);
+          offered++;
+        }
+      }
+    }
+    return offered;
+  }
+}

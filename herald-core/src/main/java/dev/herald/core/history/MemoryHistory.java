@@ -1,0 +1,89 @@
+package dev.herald.core.history;
+
+import dev.herald.core.Event;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The newest {@code capacity} events in a ring, lost on restart.
+ *
+ * <p>Readers run lock-free on any thread: event {@code n} lives in slot {@code n % capacity}, and a
+ * reader that finds a slot holding another sequence knows the event it wanted was overwritten.
+ * Writers and id lookups are the dispatcher's alone.
+ */
+public final class MemoryHistory implements History {
+
+  private final int capacity;
+  private final AtomicReferenceArray<Event> ring;
+  private final Map<String, Long> sequenceById; // dispatcher thread only
+  private volatile long lastSequence;
+
+  public MemoryHistory(int capacity) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException("history-size: " + capacity + " (expected: >= 0)");
+    }
+    this.capacity = capacity;
+    this.ring = new AtomicReferenceArray<>(Math.max(capacity, 1));
+    this.sequenceById = new HashMap<>();
+  }
+
+  @Override
+  public void append(Event event) {
+    if (event.sequence() != lastSequence + 1) {
+      throw new IllegalStateException(
+          "sequence " + event.sequence() + " appended after " + lastSequence);
+    }
+    if (capacity > 0) {
+      int slot = slot(event.sequence());
+      Event evicted = ring.get(slot);
+      if (evicted != null) {
+        sequenceById.remove(evicted.id(), evicted.sequence());
+      }
+      ring.set(slot, event);
+      sequenceById.put(event.id(), event.sequence());
+    }
+    lastSequence = event.sequence();
+  }
+
+  @Override
+  public List<Event> read(long afterSequence, long upToSequence, int max) {
+    long last = Math.min(upToSequence, lastSequence);
+    long first = Math.max(afterSequence + 1, last - capacity + 1);
+    List<Event> out = new ArrayList<>((int) Math.max(0, Math.min(max, last - first + 1)));
+    for (long sequence = first; sequence <= last && out.size() < max; sequence++) {
+      Event event = ring.get(slot(sequence));
+      // A newer sequence in the slot means this one was overwritten while we read: skip it.
+      if (event != null && event.sequence() == sequence) {
+        out.add(event);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public long sequenceOf(String id) {
+    Long sequence = sequenceById.get(id);
+    return sequence == null ? -1 : sequence;
+  }
+
+  @Override
+  public long lastSequence() {
+    return lastSequence;
+  }
+
+  @Override
+  public String lastId() {
+    if (capacity == 0 || lastSequence == 0) {
+      return null;
+    }
+    Event event = ring.get(slot(lastSequence));
+    return event == null ? null : event.id();
+  }
+
+  private int slot(long sequence) {
+    return (int) (sequence % capacity);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.herald.core.sse;
+
+import java.util.function.Consumer;
+
+/**
+ * Parses a {@code text/event-stream} line by line, following the WHATWG "interpret the event
+ * stream" rules: fields, comments, a leading space after the colon, and an event dispatched at
+ * each blank line only if it has data.
+ *
+ * <p>Not thread-safe: one parser per stream, fed from one thread.
+ */
+public final class SseParser {
+
+  private final Consumer<SseEvent> listener;
+  private final StringBuilder data = new StringBuilder();
+  private String lastEventId = "";
+  private String type;
+  private Long retry;
+  private boolean hasData;
+
+  public SseParser(Consumer<SseEvent> listener) {
+    this.listener = listener;
+  }
+
+  /** The id the client would send back as {@code Last-Event-ID}; empty before the first one. */
+  public String lastEventId() {
+    return lastEventId;
+  }
+
+  /** Feeds one line without its terminator. */
+  public void line(String line) {
+    if (line.isEmpty()) {
+      dispatch();
+      return;
+    }
+    if (line.charAt(0) == ':') {
+      return;
+    }
+    int colon = line.indexOf(':');
+    String field = colon < 0 ? line : line.substring(0, colon);
+    String value = "";
+    if (colon >= 0) {
+      int start = colon + 1;
+      if (start < line.length() && line.charAt(start) == ' ') {
+        start++;
+      }
+      value = line.substring(start);
+    }
+    switch (field) {
+      case "data" -> {
+        if (hasData) {
+          data.append('\n');
+        }
+        data.append(value);
+        hasData = true;
+      }
+      case "event" -> type = value;
+      case "id" -> {
+        if (value.indexOf('\0') < 0) {
+          lastEventId = value;
+        }
+      }
+      case "retry" -> {
+        if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
+          retry = Long.parseLong(value);
+        }
+      }
+      default -> {
+        // Unknown fields are ignored, as browsers do.
+      }
+    }
+  }
+
+  private void dispatch() {
+    if (hasData) {
+      String eventType = type == null || type.isEmpty() ? "message" : type;
+      listener.accept(new SseEvent(lastEventId, eventType, data.toString(), retry));
+    }
+    data.setLength(0);
+    hasData = false;
+    type = null;
+    retry = null;
+  }
+}

@@ -1,0 +1,14 @@
+package dev.herald.core.topic;
+
+/**
+ * A URI template selector, matching its own text and every expansion of the template.
+ *
+ * <p>Immutable; safe from any thread.
+ */
+record Template(String raw, UriTemplate template) implements TopicSelector {
+
+  @Override
+  public boolean matches(String topic) {
+    return raw.equals(topic) || template.matches(topic);
+  }
+}

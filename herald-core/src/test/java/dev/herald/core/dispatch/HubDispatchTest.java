@@ -1,0 +1,190 @@
+package dev.herald.core.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.core.Event;
+import dev.herald.core.Hub;
+import dev.herald.core.HubConfig;
+import dev.herald.core.HubException;
+import dev.herald.core.Update;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HubDispatchTest {
+
+  private final Hub hub = new Hub(HubConfig.DEFAULTS.withHistorySize(10_000));
+  private final ExecutorService owner = Executors.newSingleThreadExecutor();
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    hub.close();
+    owner.shutdownNow();
+    owner.awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  /** A subscriber whose owner thread drains into a list, as a connection's event loop would. */
+  private final class Probe {
+    final List<String> received = new CopyOnWriteArrayList<>();
+    final Subscriber subscriber;
+
+    Probe(List<String> topics, List<String> privateTopics) {
+      Subscriber[] self = new Subscriber[1];
+      subscriber = hub.newSubscriber(topics, privateTopics, null, () -> owner.execute(() -> drain(self[0])));
+      self[0] = subscriber;
+    }
+
+    private void drain(Subscriber s) {
+      while (s.drainTo(e -> received.add(e.update().data()), 16) > 0) {
+        // keep draining
+      }
+      s.idle();
+    }
+
+    String subscribe(String lastEventId) throws Exception {
+      String header = hub.subscribe(subscriber, lastEventId).get(5, TimeUnit.SECONDS).responseLastEventId();
+      owner.execute(() -> drain(subscriber));
+      return header;
+    }
+  }
+
+  private Event publish(String topic, String data) throws Exception {
+    return hub.publish(Update.of(topic, data)).get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void deliversMatchingUpdatesOnlyOnceEachAcrossSelectors() throws Exception {
+    Probe probe = new Probe(List.of("https://example.com/books/{id}", "https://example.com/books/1", "*"), List.of());
+    probe.subscribe(null);
+    publish("https://example.com/books/1", "one");
+    publish("https://example.com/movies/1", "movie");
+    await().atMost(Duration.ofSeconds(5)).until(() -> probe.received.size() == 2);
+    assertThat(probe.received).containsExactly("one", "movie");
+  }
+
+  @Test
+  void alternateTopicsMatchToo() throws Exception {
+    Probe probe = new Probe(List.of("https://example.com/alt"), List.of());
+    probe.subscribe(null);
+    hub.publish(new Update(List.of("https://example.com/canonical", "https://example.com/alt"), "x", false, null, null, null))
+        .get(5, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(5)).until(() -> probe.received.size() == 1);
+  }
+
+  @Test
+  void privateUpdatesReachOnlyAuthorizedSubscribers() throws Exception {
+    Probe anonymous = new Probe(List.of("*"), List.of());
+    Probe authorized = new Probe(List.of("*"), List.of("https://example.com/users/foo/{?topic}"));
+    anonymous.subscribe(null);
+    authorized.subscribe(null);
+    hub.publish(new Update(List.of("https://example.com/books/1",
+        "https://example.com/users/foo/?topic=https%3A%2F%2Fexample.com%2Fbooks%2F1"), "secret", true, null, null, null))
+        .get(5, TimeUnit.SECONDS);
+    publish("https://example.com/books/2", "public");
+    await().atMost(Duration.ofSeconds(5)).until(() -> anonymous.received.size() == 1 && authorized.received.size() == 2);
+    assertThat(anonymous.received).containsExactly("public");
+    assertThat(authorized.received).containsExactly("secret", "public");
+  }
+
+  @Test
+  void replaysAfterAKnownIdAndAnswersWithThatId() throws Exception {
+    Event first = publish("t", "1");
+    publish("t", "2");
+    publish("other", "x");
+    publish("t", "3");
+    Probe probe = new Probe(List.of("t"), List.of());
+    assertThat(probe.subscribe(first.id())).isEqualTo(first.id());
+    await().atMost(Duration.ofSeconds(5)).until(() -> probe.received.size() == 2);
+    assertThat(probe.received).containsExactly("2", "3");
+  }
+
+  @Test
+  void unknownIdReplaysEverythingRetainedAndSaysEarliest() throws Exception {
+    publish("t", "1");
+    publish("t", "2");
+    Probe probe = new Probe(List.of("t"), List.of());
+    assertThat(probe.subscribe("urn:uuid:not-known")).isEqualTo("earliest");
+    await().atMost(Duration.ofSeconds(5)).until(() -> probe.received.size() == 2);
+    assertThat(probe.received).containsExactly("1", "2");
+  }
+
+  @Test
+  void noLastEventIdMeansNoReplayAndNoHeader() throws Exception {
+    publish("t", "old");
+    Probe probe = new Probe(List.of("t"), List.of());
+    assertThat(probe.subscribe(null)).isNull();
+    publish("t", "new");
+    await().atMost(Duration.ofSeconds(5)).until(() -> probe.received.size() == 1);
+    assertThat(probe.received).containsExactly("new");
+  }
+
+  @Test
+  void replayThenLiveHasNoGapAndNoDuplicateUnderConcurrentPublishing() throws Exception {
+    int total = 2_000;
+    Thread publisher = new Thread(() -> {
+      for (int i = 0; i < total; i++) {
+        hub.publish(Update.of("t", Integer.toString(i))).join();
+      }
+    });
+    publisher.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> hub.publishedEvents() >= 50);
+    Probe probe = new Probe(List.of("t"), List.of());
+    probe.subscribe("earliest");
+    publisher.join();
+    await().atMost(Duration.ofSeconds(10)).until(() -> probe.received.size() >= total);
+    List<String> expected = java.util.stream.IntStream.range(0, total).mapToObj(Integer::toString).toList();
+    assertThat(probe.received).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void aSubscriberThatFallsBehindIsCutOffNotSilentlyFed() throws Exception {
+    Hub small = new Hub(HubConfig.DEFAULTS.withSubscriberQueueCapacity(2));
+    try {
+      Subscriber stalled = small.newSubscriber(List.of("t"), List.of(), null, () -> {});
+      small.subscribe(stalled, null).get(5, TimeUnit.SECONDS);
+      for (int i = 0; i < 3; i++) {
+        small.publish(Update.of("t", "x")).get(5, TimeUnit.SECONDS);
+      }
+      assertThat(stalled.overflowed()).isTrue();
+    } finally {
+      small.close();
+    }
+  }
+
+  @Test
+  void unsubscribeForgetsTheSubscriber() throws Exception {
+    Probe probe = new Probe(List.of("t"), List.of());
+    probe.subscribe(null);
+    assertThat(hub.subscriberCount()).isEqualTo(1);
+    hub.unsubscribe(probe.subscriber);
+    await().atMost(Duration.ofSeconds(5)).until(() -> hub.subscriberCount() == 0);
+  }
+
+  @Test
+  void tooManyTopicsAreRejected() {
+    List<String> topics = java.util.stream.IntStream.range(0, 1_001).mapToObj(i -> "t" + i).toList();
+    assertThatThrownBy(() -> hub.newSubscriber(topics, List.of(), null, () -> {}))
+        .isInstanceOf(HubException.class)
+        .hasMessage("topic: 1001 selectors (expected: at most 1000)");
+  }
+
+  @Test
+  void publishingNeedsEveryTopicAllowed() {
+    Update update = new Update(List.of("https://example.com/a", "https://example.com/b"), "", false, null, null, null);
+    Hub.authorizePublish(List.of("https://example.com/{x}"), update);
+    assertThatThrownBy(() -> Hub.authorizePublish(List.of("https://example.com/a"), update))
+        .isInstanceOfSatisfying(HubException.class,
+            e -> assertThat(e.kind()).isEqualTo(HubException.Kind.FORBIDDEN))
+        .hasMessageContaining("https://example.com/b");
+    assertThatThrownBy(() -> Hub.authorizePublish(List.of(), update))
+        .isInstanceOf(HubException.class)
+        .hasMessageContaining("no mercure.publish claim");
+  }
+}

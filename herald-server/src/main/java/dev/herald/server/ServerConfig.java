@@ -1,0 +1,175 @@
+package dev.herald.server;
+
+import dev.herald.core.HubConfig;
+import dev.herald.core.auth.JwtKey;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the network edge needs, validated once; the defaults live in {@link #builder()}.
+ *
+ * @param listen addresses to accept HTTP on (at least one)
+ * @param publisherKey verifies publishers' tokens; null means nobody may publish over HTTP
+ * @param subscriberKey verifies subscribers' tokens; null means only anonymous subscribers
+ * @param anonymous whether subscribers without a token get public updates
+ * @param corsOrigins origins allowed to call the hub from a browser ({@code *} for any)
+ * @param publishOrigins origins allowed to publish with a cookie token ({@code *} for any)
+ * @param cookieName the cookie that may carry the token
+ * @param heartbeat idle time after which a comment is sent on a stream ({@link Duration#ZERO}: off)
+ * @param maxBody the largest publish body accepted, in bytes
+ * @param demo whether {@code /sse} and its clock run
+ * @param demoInterval time between two demo clock events
+ */
+public record ServerConfig(
+    List<InetSocketAddress> listen,
+    HubConfig hub,
+    JwtKey publisherKey,
+    JwtKey subscriberKey,
+    boolean anonymous,
+    List<String> corsOrigins,
+    List<String> publishOrigins,
+    String cookieName,
+    Duration heartbeat,
+    int maxBody,
+    boolean demo,
+    Duration demoInterval) {
+
+  public ServerConfig {
+    listen = List.copyOf(listen);
+    corsOrigins = List.copyOf(corsOrigins);
+    publishOrigins = List.copyOf(publishOrigins);
+    Objects.requireNonNull(hub, "hub");
+    if (listen.isEmpty()) {
+      throw new IllegalArgumentException("listen: none (expected: at least one HOST:PORT)");
+    }
+    if (heartbeat.isNegative()) {
+      throw new IllegalArgumentException("heartbeat: " + heartbeat + " (expected: >= 0)");
+    }
+    if (maxBody < 1) {
+      throw new IllegalArgumentException("max-body: " + maxBody + " (expected: >= 1 byte)");
+    }
+    if (demoInterval.isNegative() || demoInterval.isZero()) {
+      throw new IllegalArgumentException("demo-interval: " + demoInterval + " (expected: > 0)");
+    }
+    if (cookieName.isBlank()) {
+      throw new IllegalArgumentException("cookie-name: empty (expected: a cookie name)");
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.listen = listen;
+    b.hub = hub;
+    b.publisherKey = publisherKey;
+    b.subscriberKey = subscriberKey;
+    b.anonymous = anonymous;
+    b.corsOrigins = corsOrigins;
+    b.publishOrigins = publishOrigins;
+    b.cookieName = cookieName;
+    b.heartbeat = heartbeat;
+    b.maxBody = maxBody;
+    b.demo = demo;
+    b.demoInterval = demoInterval;
+    return b;
+  }
+
+  /** Collects settings; {@link #build()} validates them all at once. */
+  public static final class Builder {
+    private List<InetSocketAddress> listen = List.of(new InetSocketAddress("localhost", 3000));
+    private HubConfig hub = HubConfig.DEFAULTS;
+    private JwtKey publisherKey;
+    private JwtKey subscriberKey;
+    private boolean anonymous = true;
+    private List<String> corsOrigins = List.of();
+    private List<String> publishOrigins = List.of();
+    private String cookieName = "mercureAuthorization";
+    private Duration heartbeat = Duration.ofSeconds(40);
+    private int maxBody = 1024 * 1024;
+    private boolean demo = true;
+    private Duration demoInterval = Duration.ofSeconds(3);
+
+    private Builder() {}
+
+    public Builder listen(List<InetSocketAddress> addresses) {
+      this.listen = addresses;
+      return this;
+    }
+
+    public Builder hub(HubConfig config) {
+      this.hub = config;
+      return this;
+    }
+
+    public Builder publisherKey(JwtKey key) {
+      this.publisherKey = key;
+      return this;
+    }
+
+    public Builder subscriberKey(JwtKey key) {
+      this.subscriberKey = key;
+      return this;
+    }
+
+    public Builder anonymous(boolean allowed) {
+      this.anonymous = allowed;
+      return this;
+    }
+
+    public Builder corsOrigins(List<String> origins) {
+      this.corsOrigins = origins;
+      return this;
+    }
+
+    public Builder publishOrigins(List<String> origins) {
+      this.publishOrigins = origins;
+      return this;
+    }
+
+    public Builder cookieName(String name) {
+      this.cookieName = name;
+      return this;
+    }
+
+    public Builder heartbeat(Duration interval) {
+      this.heartbeat = interval;
+      return this;
+    }
+
+    public Builder maxBody(int bytes) {
+      this.maxBody = bytes;
+      return this;
+    }
+
+    public Builder demo(boolean enabled) {
+      this.demo = enabled;
+      return this;
+    }
+
+    public Builder demoInterval(Duration interval) {
+      this.demoInterval = interval;
+      return this;
+    }
+
+    public ServerConfig build() {
+      return new ServerConfig(
+          listen,
+          hub,
+          publisherKey,
+          subscriberKey,
+          anonymous,
+          corsOrigins,
+          publishOrigins,
+          cookieName,
+          heartbeat,
+          maxBody,
+          demo,
+          demoInterval);
+    }
+  }
+}

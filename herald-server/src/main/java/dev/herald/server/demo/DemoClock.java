@@ -1,0 +1,74 @@
+package dev.herald.server.demo;
+
+import dev.herald.core.Hub;
+import dev.herald.core.Update;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The classic demo's clock: an ordinary publisher on {@link #TOPIC} that runs only while at least
+ * one {@code /sse} stream is open, so the timer is released with the last client.
+ *
+ * <p>Its state is confined to one event loop; {@link #streamOpened} and {@link #streamClosed} may
+ * be called from any thread.
+ */
+public final class DemoClock {
+
+  public static final String TOPIC = "urn:herald:demo:clock";
+
+  private static final Logger log = LoggerFactory.getLogger(DemoClock.class);
+
+  private final Hub hub;
+  private final EventExecutor executor;
+  private final Duration interval;
+  private final Clock clock;
+  private int openStreams;
+  private ScheduledFuture<?> ticking;
+
+  public DemoClock(Hub hub, EventExecutor executor, Duration interval, Clock clock) {
+    this.hub = hub;
+    this.executor = executor;
+    this.interval = interval;
+    this.clock = clock;
+  }
+
+  public void streamOpened() {
+    executor.execute(
+        () -> {
+          if (openStreams++ == 0) {
+            long millis = interval.toMillis();
+            ticking = executor.scheduleAtFixedRate(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+          }
+        });
+  }
+
+  public void streamClosed() {
+    executor.execute(
+        () -> {
+          if (--openStreams == 0 && ticking != null) {
+            ticking.cancel(false);
+            ticking = null;
+          }
+        });
+  }
+
+  /** Open {@code /sse} streams; read on the clock's executor for an exact value. */
+  public int openStreams() {
+    return openStreams;
+  }
+
+  private void tick() {
+    hub.publish(Update.of(TOPIC, "server time: " + clock.instant()))
+        .whenComplete(
+            (event, failure) -> {
+              if (failure != null) {
+                log.warn("demo clock could not publish: {}", failure.getMessage());
+              }
+            });
+  }
+}

@@ -1,0 +1,340 @@
+package dev.herald.server.http;
+
+import dev.herald.core.Hub;
+import dev.herald.core.HubException;
+import dev.herald.core.Update;
+import dev.herald.core.auth.AuthException;
+import dev.herald.core.auth.Claims;
+import dev.herald.core.auth.TokenVerifier;
+import dev.herald.core.sse.SseFrame;
+import dev.herald.server.demo.DemoClock;
+import dev.herald.server.sse.SseStream;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes requests: the Mercure hub ({@code /.well-known/mercure}), the classic demo ({@code
+ * /sse}), the web UI and health. Once a stream is open, the connection belongs to it.
+ *
+ * <p>One instance per connection (or per HTTP/2 stream). Runs on the channel's event loop; must
+ * not block.
+ */
+public final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+  public static final String HUB_PATH = "/.well-known/mercure";
+  private static final String ALLOW = "GET, POST, OPTIONS";
+  private static final int MAX_QUERY_PARAMS = 2_048;
+  private static final Logger log = LoggerFactory.getLogger(HubHandler.class);
+
+  private final HubRoutes routes;
+  private SseStream stream;
+
+  public HubHandler(HubRoutes routes) {
+    this.routes = routes;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    if (stream != null) {
+      // HTTP/1.1 cannot answer a pipelined request behind an endless response.
+      Responses.send(ctx, Responses.error(HttpResponseStatus.BAD_REQUEST,
+          "request pipelined behind an open event stream (expected: a new connection)"), false);
+      return;
+    }
+    if (request.decoderResult().isFailure()) {
+      Responses.send(ctx, Responses.error(HttpResponseStatus.BAD_REQUEST,
+          "malformed request: " + request.decoderResult().cause().getMessage()), false);
+      return;
+    }
+    try {
+      route(ctx, request, keepAlive);
+    } catch (HubException e) {
+      Responses.send(ctx, Responses.error(HttpResponseStatus.valueOf(e.kind().httpStatus()),
+          e.getMessage()), keepAlive);
+    } catch (Unauthorized e) {
+      FullHttpResponse response = Responses.error(HttpResponseStatus.UNAUTHORIZED, e.getMessage());
+      response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, e.challenge);
+      Responses.send(ctx, response, keepAlive);
+    } catch (IllegalArgumentException e) {
+      // Netty's decoders throw this for bad percent-encoding and the like.
+      Responses.send(ctx, Responses.error(HttpResponseStatus.BAD_REQUEST,
+          "malformed request: " + e.getMessage()), keepAlive);
+    }
+  }
+
+  private void route(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
+    QueryStringDecoder uri = decoder(request.uri(), true);
+    String path = uri.path();
+    HttpMethod method = request.method();
+    if (method.equals(HttpMethod.OPTIONS)) {
+      FullHttpResponse response = Responses.text(HttpResponseStatus.NO_CONTENT, "");
+      response.headers().set(HttpHeaderNames.ALLOW, ALLOW);
+      Responses.send(ctx, response, keepAlive);
+      return;
+    }
+    switch (path) {
+      case HUB_PATH -> {
+        if (method.equals(HttpMethod.GET)) {
+          subscribe(ctx, request, uri.parameters());
+        } else if (method.equals(HttpMethod.POST)) {
+          publish(ctx, request, uri.parameters(), keepAlive);
+        } else {
+          methodNotAllowed(ctx, method, keepAlive);
+        }
+      }
+      case "/sse" -> {
+        if (routes.demoClock() == null) {
+          notFound(ctx, path, keepAlive);
+        } else if (!method.equals(HttpMethod.GET)) {
+          methodNotAllowed(ctx, method, keepAlive);
+        } else {
+          demo(ctx, request);
+        }
+      }
+      case "/healthz" -> Responses.send(ctx, Responses.text(HttpResponseStatus.OK, "ok\n"), keepAlive);
+      default -> serveFile(ctx, method, path, keepAlive);
+    }
+  }
+
+  private void subscribe(
+      ChannelHandlerContext ctx, FullHttpRequest request, Map<String, List<String>> query) {
+    List<String> topics = query.getOrDefault("topic", List.of());
+    if (topics.isEmpty()) {
+      throw HubException.badRequest("topic: missing (expected: at least one topic query parameter)");
+    }
+    Claims claims = subscriberClaims(request.headers(), query);
+    String lastEventId = request.headers().get("Last-Event-ID");
+    if (lastEventId == null) {
+      lastEventId = first(query, "lastEventID");
+    }
+    openStream(ctx, topics, claims, lastEventId, SseFrame.OPEN_COMMENT, () -> {});
+  }
+
+  private void demo(ChannelHandlerContext ctx, FullHttpRequest request) {
+    DemoClock clock = routes.demoClock();
+    clock.streamOpened();
+    openStream(ctx, List.of(DemoClock.TOPIC), Claims.anonymous(),
+        request.headers().get("Last-Event-ID"), SseFrame.message("connected"), clock::streamClosed);
+  }
+
+  private void openStream(ChannelHandlerContext ctx, List<String> topics, Claims claims,
+      String lastEventId, byte[] greeting, Runnable onClose) {
+    HttpHeaders extra = new DefaultHttpHeaders().set("link", Responses.DISCOVERY_LINK);
+    SseStream.Options options = new SseStream.Options(lastEventId, claims.expiresAt(),
+        routes.config().heartbeat(), greeting, extra, routes.clock(), onClose);
+    try {
+      stream = SseStream.open(ctx, routes.hub(), topics, claims.subscribe(), claims.payload(),
+          options, (status, reason) -> {
+            stream = null;
+            Responses.send(ctx, Responses.error(status, reason), false);
+          });
+    } catch (HubException e) {
+      onClose.run();
+      throw e;
+    }
+  }
+
+  private Claims subscriberClaims(HttpHeaders headers, Map<String, List<String>> query) {
+    TokenLookup.Found found = findToken(headers, query);
+    if (found == null) {
+      if (routes.config().anonymous()) {
+        return Claims.anonymous();
+      }
+      throw Unauthorized.missing("subscriber", routes.config().cookieName());
+    }
+    return verify(routes.subscriberVerifier(), found.token(), "subscriber");
+  }
+
+  private void publish(ChannelHandlerContext ctx, FullHttpRequest request,
+      Map<String, List<String>> query, boolean keepAlive) {
+    HttpHeaders headers = request.headers();
+    String contentType = headers.get(HttpHeaderNames.CONTENT_TYPE, "");
+    if (!contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+      Responses.send(ctx, Responses.error(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+          "content-type: '" + contentType + "' (expected: application/x-www-form-urlencoded)"),
+          keepAlive);
+      return;
+    }
+    TokenLookup.Found found = findToken(headers, query);
+    if (found == null) {
+      throw Unauthorized.missing("publisher", routes.config().cookieName());
+    }
+    Claims claims = verify(routes.publisherVerifier(), found.token(), "publisher");
+    if (found.source() == TokenLookup.Source.COOKIE) {
+      checkPublishOrigin(headers);
+    }
+    String body = request.content().toString(StandardCharsets.UTF_8);
+    Update update = Update.fromForm(decoder(body, false).parameters());
+    Hub.authorizePublish(claims.publish(), update);
+    routes.hub().publish(update).whenComplete((event, failure) -> ctx.executor().execute(() -> {
+      if (failure == null) {
+        Responses.send(ctx, Responses.text(HttpResponseStatus.OK, event.id()), keepAlive);
+      } else {
+        HubException error = failure instanceof HubException e ? e
+            : new HubException(HubException.Kind.UNAVAILABLE, "publish failed: " + failure);
+        if (!(failure instanceof HubException)) {
+          log.warn("publish failed", failure);
+        }
+        Responses.send(ctx, Responses.error(
+            HttpResponseStatus.valueOf(error.kind().httpStatus()), error.getMessage()), keepAlive);
+      }
+    }));
+  }
+
+  /**
+   * Browsers attach cookies to cross-site requests, so a cookie-authenticated publish must come
+   * from an allowed origin (CSRF).
+   */
+  private void checkPublishOrigin(HttpHeaders headers) {
+    String origin = headers.get(HttpHeaderNames.ORIGIN);
+    if (origin == null) {
+      String referer = headers.get(HttpHeaderNames.REFERER);
+      origin = referer == null ? null : originOf(referer);
+    }
+    List<String> allowed = routes.config().publishOrigins();
+    if (origin == null) {
+      throw new HubException(HubException.Kind.FORBIDDEN,
+          "cookie-authenticated publish without Origin or Referer header (expected: one of them)");
+    }
+    if (!allowed.contains("*") && !allowed.contains(origin)) {
+      throw new HubException(HubException.Kind.FORBIDDEN,
+          "origin " + origin + " may not publish with a cookie (expected one of: " + allowed + ")");
+    }
+  }
+
+  private TokenLookup.Found findToken(HttpHeaders headers, Map<String, List<String>> query) {
+    try {
+      return TokenLookup.find(headers, query, routes.config().cookieName());
+    } catch (TokenLookup.MalformedHeader e) {
+      throw new Unauthorized(e.getMessage(), "invalid_request");
+    }
+  }
+
+  private static Claims verify(TokenVerifier verifier, String token, String role) {
+    if (verifier == null) {
+      throw new Unauthorized(role + " tokens are not accepted: the hub has no " + role
+          + " key (start it with --" + role + "-jwt-key or --jwt-key)", "invalid_token");
+    }
+    try {
+      return verifier.verify(token);
+    } catch (AuthException e) {
+      throw new Unauthorized(e.getMessage(), "invalid_token");
+    }
+  }
+
+  private void serveFile(ChannelHandlerContext ctx, HttpMethod method, String path,
+      boolean keepAlive) {
+    StaticFiles.File file = routes.files().find(path);
+    if (file == null) {
+      notFound(ctx, path, keepAlive);
+      return;
+    }
+    if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+      methodNotAllowed(ctx, method, keepAlive);
+      return;
+    }
+    FullHttpResponse response = Responses.full(HttpResponseStatus.OK, file.contentType(),
+        method.equals(HttpMethod.HEAD) ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(file.bytes()));
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, file.bytes().length);
+    response.headers().set(HttpHeaderNames.CACHE_CONTROL,
+        file.immutable() ? "public, max-age=31536000, immutable" : "no-cache");
+    Responses.send(ctx, response, keepAlive);
+  }
+
+  private static void notFound(ChannelHandlerContext ctx, String path, boolean keepAlive) {
+    Responses.send(ctx, Responses.error(HttpResponseStatus.NOT_FOUND, "no such resource: " + path),
+        keepAlive);
+  }
+
+  private static void methodNotAllowed(ChannelHandlerContext ctx, HttpMethod method,
+      boolean keepAlive) {
+    FullHttpResponse response = Responses.error(HttpResponseStatus.METHOD_NOT_ALLOWED,
+        "method " + method + " not allowed here (expected: " + ALLOW + ")");
+    response.headers().set(HttpHeaderNames.ALLOW, ALLOW);
+    Responses.send(ctx, response, keepAlive);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (stream != null && ctx.channel().isWritable()) {
+      stream.drain();
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (stream != null) {
+      stream.closeQuietly();
+      stream = null;
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // Resets by clients that went away are routine for long-lived streams.
+    log.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+
+  private static QueryStringDecoder decoder(String text, boolean hasPath) {
+    // Semicolons are ordinary characters in topic IRIs, not parameter separators.
+    return QueryStringDecoder.builder()
+        .hasPath(hasPath)
+        .semicolonIsNormalChar(true)
+        .maxParams(MAX_QUERY_PARAMS)
+        .build(text);
+  }
+
+  private static String first(Map<String, List<String>> query, String name) {
+    List<String> values = query.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  private static String originOf(String url) {
+    try {
+      URI uri = URI.create(url);
+      if (uri.getScheme() == null || uri.getHost() == null) {
+        return null;
+      }
+      return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** A 401 with the {@code WWW-Authenticate} challenge that says why. */
+  private static final class Unauthorized extends RuntimeException {
+    final String challenge;
+
+    Unauthorized(String reason, String error) {
+      super(reason, null, false, false);
+      this.challenge = "Bearer realm=\"mercure\", error=\"" + error + "\", error_description=\""
+          + reason.replace("\"", "'") + "\"";
+    }
+
+    static Unauthorized missing(String role, String cookieName) {
+      return new Unauthorized(role + " token missing (expected: Authorization: Bearer <JWT>,"
+          + " the authorization query parameter, or the " + cookieName + " cookie)",
+          "invalid_request");
+    }
+  }
+}

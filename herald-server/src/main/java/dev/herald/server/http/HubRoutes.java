@@ -1,0 +1,32 @@
+package dev.herald.server.http;
+
+import dev.herald.core.Hub;
+import dev.herald.core.auth.TokenVerifier;
+import dev.herald.server.ServerConfig;
+import dev.herald.server.demo.DemoClock;
+import java.time.Clock;
+
+/**
+ * What every connection's handlers share: the hub, the configuration, the token verifiers, the
+ * demo clock and the static files. Immutable after construction; safe from any thread.
+ */
+public record HubRoutes(
+    Hub hub,
+    ServerConfig config,
+    TokenVerifier publisherVerifier,
+    TokenVerifier subscriberVerifier,
+    DemoClock demoClock,
+    Clock clock,
+    StaticFiles files) {
+
+  public static HubRoutes create(Hub hub, ServerConfig config, DemoClock demoClock, Clock clock) {
+    return new HubRoutes(
+        hub,
+        config,
+        config.publisherKey() == null ? null : new TokenVerifier(config.publisherKey(), clock),
+        config.subscriberKey() == null ? null : new TokenVerifier(config.subscriberKey(), clock),
+        demoClock,
+        clock,
+        new StaticFiles());
+  }
+}

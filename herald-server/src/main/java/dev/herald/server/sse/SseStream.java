@@ -1,0 +1,245 @@
+package dev.herald.server.sse;
+
+import dev.herald.core.Event;
+import dev.herald.core.Hub;
+import dev.herald.core.HubException;
+import dev.herald.core.dispatch.Subscriber;
+import dev.herald.core.dispatch.Subscription;
+import dev.herald.core.sse.SseFrame;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * One open {@code text/event-stream} response fed by a hub subscriber.
+ *
+ * <p>Events waiting for the subscriber are copied into one buffer per batch and written while the
+ * channel is writable, so a backlog costs one write system call per batch, not one per event; when
+ * the channel stops being writable, draining stops until Netty says it is writable again.
+ *
+ * <p>Runs on the channel's event loop; must not block. The dispatcher wakes it through {@code
+ * execute}.
+ */
+public final class SseStream {
+
+  /** Events copied into one write at most; bounds the size of a single batch buffer. */
+  private static final int MAX_BATCH_EVENTS = 128;
+
+  private final ChannelHandlerContext ctx;
+  private final Hub hub;
+  private final Subscriber subscriber;
+  private final long heartbeatNanos;
+  private final Runnable onClose;
+  private ByteBuf batch;
+  private long lastWriteNanos;
+  private ScheduledFuture<?> heartbeatTask;
+  private ScheduledFuture<?> expiryTask;
+  private boolean streaming;
+  private boolean closed;
+
+  /** What the stream needs beyond the subscriber's selectors. */
+  public record Options(
+      String lastEventId,
+      Instant expiresAt,
+      Duration heartbeat,
+      byte[] greeting,
+      HttpHeaders extraHeaders,
+      Clock clock,
+      Runnable onClose) {}
+
+  private SseStream(ChannelHandlerContext ctx, Hub hub, Subscriber subscriber, Options options) {
+    this.ctx = ctx;
+    this.hub = hub;
+    this.subscriber = subscriber;
+    this.heartbeatNanos = options.heartbeat().toNanos();
+    this.onClose = options.onClose();
+  }
+
+  /**
+   * Registers a subscriber with the hub and, once it is registered, sends the response headers,
+   * the greeting and any replayed events. Errors before the headers are sent become an error
+   * response through {@code onError}.
+   */
+  public static SseStream open(
+      ChannelHandlerContext ctx,
+      Hub hub,
+      List<String> topics,
+      List<String> privateTopics,
+      Object payload,
+      Options options,
+      BiConsumer<HttpResponseStatus, String> onError) {
+    SseStream[] self = new SseStream[1];
+    Subscriber subscriber =
+        hub.newSubscriber(
+            topics, privateTopics, payload, () -> ctx.executor().execute(self[0]::drain));
+    SseStream stream = new SseStream(ctx, hub, subscriber, options);
+    self[0] = stream;
+    hub.subscribe(subscriber, options.lastEventId())
+        .whenComplete(
+            (subscription, failure) ->
+                ctx.executor()
+                    .execute(() -> stream.onRegistered(subscription, failure, options, onError)));
+    return stream;
+  }
+
+  private void onRegistered(
+      Subscription subscription,
+      Throwable failure,
+      Options options,
+      BiConsumer<HttpResponseStatus, String> onError) {
+    if (closed) {
+      return;
+    }
+    if (failure != null) {
+      closeQuietly();
+      HubException error =
+          failure instanceof HubException e
+              ? e
+              : new HubException(HubException.Kind.UNAVAILABLE, String.valueOf(failure));
+      onError.accept(HttpResponseStatus.valueOf(error.kind().httpStatus()), error.getMessage());
+      return;
+    }
+    HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    HttpHeaders headers = response.headers();
+    headers
+        .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
+        .set(HttpHeaderNames.CACHE_CONTROL, "private, no-cache, no-store, must-revalidate, max-age=0")
+        .set("X-Accel-Buffering", "no")
+        .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    if (subscription.responseLastEventId() != null) {
+      headers.set("Last-Event-ID", subscription.responseLastEventId());
+    }
+    headers.add(options.extraHeaders());
+    ctx.write(response);
+    ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(options.greeting())));
+    streaming = true;
+    markWritten();
+    if (heartbeatNanos > 0) {
+      scheduleHeartbeat(jittered(heartbeatNanos));
+    }
+    if (options.expiresAt() != null) {
+      long delay = Duration.between(options.clock().instant(), options.expiresAt()).toNanos();
+      // The protocol says the hub MUST close the connection when the token expires.
+      expiryTask = ctx.executor().schedule(this::end, Math.max(0, delay), TimeUnit.NANOSECONDS);
+    }
+    drain();
+    ctx.flush();
+  }
+
+  /** Writes what is waiting while the channel is writable. Event loop only. */
+  public void drain() {
+    if (!streaming || closed) {
+      return;
+    }
+    boolean wrote = false;
+    while (ctx.channel().isWritable()) {
+      int handed = subscriber.drainTo(this::append, MAX_BATCH_EVENTS);
+      if (handed == 0) {
+        break;
+      }
+      ctx.write(new DefaultHttpContent(batch));
+      batch = null;
+      wrote = true;
+    }
+    if (wrote) {
+      markWritten();
+      ctx.flush();
+    }
+    if (subscriber.overflowed()) {
+      end();
+    } else if (ctx.channel().isWritable()) {
+      subscriber.idle();
+    }
+  }
+
+  private void append(Event event) {
+    byte[] frame = event.frame();
+    if (batch == null) {
+      batch = ctx.alloc().ioBuffer(Math.max(frame.length, 256));
+    }
+    batch.writeBytes(frame);
+  }
+
+  /** Ends the response and closes the connection; the client reconnects with Last-Event-ID. */
+  public void end() {
+    if (closed) {
+      return;
+    }
+    closeQuietly();
+    if (ctx.channel().isActive()) {
+      ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /** The connection is gone: release the subscriber and the timers. Idempotent. */
+  public void closeQuietly() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    hub.unsubscribe(subscriber);
+    if (heartbeatTask != null) {
+      heartbeatTask.cancel(false);
+    }
+    if (expiryTask != null) {
+      expiryTask.cancel(false);
+    }
+    if (batch != null) {
+      batch.release();
+      batch = null;
+    }
+    onClose.run();
+  }
+
+  private void markWritten() {
+    lastWriteNanos = System.nanoTime();
+  }
+
+  private void scheduleHeartbeat(long delayNanos) {
+    heartbeatTask = ctx.executor().schedule(this::heartbeat, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void heartbeat() {
+    if (closed) {
+      return;
+    }
+    if (subscriber.overflowed()) {
+      end(); // a consumer so slow the socket stayed full: do not wait for it to drain
+      return;
+    }
+    long idle = System.nanoTime() - lastWriteNanos;
+    if (idle >= heartbeatNanos) {
+      if (ctx.channel().isWritable()) {
+        ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(SseFrame.HEARTBEAT)));
+      }
+      markWritten();
+      scheduleHeartbeat(jittered(heartbeatNanos));
+    } else {
+      scheduleHeartbeat(heartbeatNanos - idle);
+    }
+  }
+
+  /** Spreads heartbeats of connections opened together over the last tenth of the interval. */
+  private static long jittered(long nanos) {
+    return nanos - ThreadLocalRandom.current().nextLong(Math.max(1, nanos / 10));
+  }
+}
