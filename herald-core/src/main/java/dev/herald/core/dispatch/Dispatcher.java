@@ -4,34 +4,47 @@ import dev.herald.core.Event;
 import dev.herald.core.HubException;
 import dev.herald.core.Update;
 import dev.herald.core.history.History;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The single writer of the hub's state: it orders publishes, appends them to history and fans
  * them out, and registers subscribers between two publishes, so "register + snapshot" is atomic
  * without a lock any event loop could wait on.
  *
+ * <p>Publishes that wait together are appended to history as one batch (one commit for a durable
+ * store: group commit), then fanned out and acknowledged, so an acknowledged event is always in
+ * history before any subscriber sees it.
+ *
  * <p>Threading: {@code publish}, {@code register} and {@code unregister} may be called from any
- * thread; they enqueue a command and wake the dispatcher thread, which owns the index and history
+ * thread; they enqueue a command for the dispatcher thread, which owns the index and history
  * writes. The command queue is bounded: when it is full, callers get a 503 instead of waiting.
  */
 public final class Dispatcher implements AutoCloseable {
 
-  private static final Command WAKE = new Command(() -> {}, new CompletableFuture<>());
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
-  /** Work for the dispatcher thread, with the future to fail if it never runs. */
-  private record Command(Runnable action, CompletableFuture<?> done) {
-    void run() {
-      try {
-        action.run();
-      } catch (RuntimeException e) {
-        done.completeExceptionally(e);
-      }
-    }
+  /** Commands taken from the queue at once; also the largest group commit. */
+  private static final int MAX_BATCH = 1_024;
+
+  private sealed interface Command permits Publish, Register, Wake {}
+
+  private record Publish(Update update, byte[] frame, CompletableFuture<Event> done)
+      implements Command {}
+
+  private record Register(
+      Subscriber subscriber, String lastEventId, CompletableFuture<Subscription> done)
+      implements Command {}
+
+  private enum Wake implements Command {
+    INSTANCE
   }
 
   private final History history;
@@ -56,15 +69,7 @@ public final class Dispatcher implements AutoCloseable {
   /** Assigns the next sequence, stores the event and offers it to every matching subscriber. */
   public CompletableFuture<Event> publish(Update update, byte[] frame) {
     CompletableFuture<Event> done = new CompletableFuture<>();
-    submit(
-        () -> {
-          Event event = new Event(history.lastSequence() + 1, update, frame);
-          history.append(event);
-          deliveries += index.dispatch(event);
-          dispatchedEvents++;
-          done.complete(event);
-        },
-        done);
+    submit(new Publish(update, frame, done), done);
     return done;
   }
 
@@ -74,27 +79,7 @@ public final class Dispatcher implements AutoCloseable {
    */
   public CompletableFuture<Subscription> register(Subscriber subscriber, String lastEventId) {
     CompletableFuture<Subscription> done = new CompletableFuture<>();
-    submit(
-        () -> {
-          long snapshot = history.lastSequence();
-          long replayAfter = snapshot;
-          String responseId = null;
-          if (lastEventId != null) {
-            long known = lastEventId.equals("earliest") ? -1 : history.sequenceOf(lastEventId);
-            // An unknown or pruned id replays everything retained; "earliest" tells the client
-            // that events may be missing between its id and the first one it gets.
-            replayAfter = known < 0 ? 0 : known;
-            responseId = known < 0 ? "earliest" : lastEventId;
-          }
-          subscriber.startReplay(history, replayAfter, snapshot);
-          subscriber.lastOfferedSequence = snapshot;
-          if (!subscriber.isClosed()) {
-            index.add(subscriber);
-          }
-          subscriberCount = index.size();
-          done.complete(new Subscription(responseId));
-        },
-        done);
+    submit(new Register(subscriber, lastEventId, done), done);
     return done;
   }
 
@@ -102,7 +87,7 @@ public final class Dispatcher implements AutoCloseable {
   public void unregister(Subscriber subscriber) {
     subscriber.close();
     departures.add(subscriber);
-    commands.offer(WAKE); // if full, the dispatcher is busy and sees the departure next turn
+    commands.offer(Wake.INSTANCE); // if full, the dispatcher is busy and sees it next turn
   }
 
   public int subscriberCount() {
@@ -129,11 +114,10 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
-  private void submit(Runnable command, CompletableFuture<?> done) {
+  private void submit(Command command, CompletableFuture<?> done) {
     if (!running) {
-      done.completeExceptionally(
-          new HubException(HubException.Kind.UNAVAILABLE, "hub is shutting down"));
-    } else if (!commands.offer(new Command(command, done))) {
+      done.completeExceptionally(shuttingDown());
+    } else if (!commands.offer(command)) {
       done.completeExceptionally(
           new HubException(
               HubException.Kind.UNAVAILABLE,
@@ -142,19 +126,90 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   private void run() {
+    List<Command> batch = new ArrayList<>(MAX_BATCH);
+    List<Publish> publishes = new ArrayList<>(MAX_BATCH);
     while (running) {
-      Command command;
+      Command first;
       try {
-        command = commands.poll(100, TimeUnit.MILLISECONDS);
+        first = commands.poll(100, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         break;
       }
       forgetDepartures();
-      if (command != null) {
-        command.run();
+      if (first == null) {
+        continue;
       }
+      batch.add(first);
+      commands.drainTo(batch, MAX_BATCH - 1);
+      for (Command command : batch) {
+        if (command instanceof Publish publish) {
+          publishes.add(publish);
+        } else if (command instanceof Register register) {
+          // Publishes queued before the registration belong before its snapshot.
+          commit(publishes);
+          register(register);
+        }
+      }
+      commit(publishes);
+      batch.clear();
     }
     failPending();
+  }
+
+  /** Appends the publishes as one batch, then fans them out and acknowledges them. */
+  private void commit(List<Publish> publishes) {
+    if (publishes.isEmpty()) {
+      return;
+    }
+    long sequence = history.lastSequence();
+    List<Event> events = new ArrayList<>(publishes.size());
+    for (Publish publish : publishes) {
+      events.add(new Event(++sequence, publish.update(), publish.frame()));
+    }
+    try {
+      history.append(events);
+    } catch (RuntimeException e) {
+      log.error("history append of {} events failed", events.size(), e);
+      HubException failure =
+          new HubException(HubException.Kind.UNAVAILABLE, "history write failed: " + e.getMessage());
+      publishes.forEach(p -> p.done().completeExceptionally(failure));
+      publishes.clear();
+      return;
+    }
+    long offered = 0;
+    for (int i = 0; i < events.size(); i++) {
+      offered += index.dispatch(events.get(i));
+      publishes.get(i).done().complete(events.get(i));
+    }
+    deliveries += offered;
+    dispatchedEvents += events.size();
+    publishes.clear();
+  }
+
+  private void register(Register register) {
+    Subscriber subscriber = register.subscriber();
+    try {
+      long snapshot = history.lastSequence();
+      long replayAfter = snapshot;
+      String responseId = null;
+      String lastEventId = register.lastEventId();
+      if (lastEventId != null) {
+        long known = lastEventId.equals("earliest") ? -1 : history.sequenceOf(lastEventId);
+        // An unknown or pruned id replays everything retained; "earliest" tells the client that
+        // events may be missing between its id and the first one it gets.
+        replayAfter = known < 0 ? 0 : known;
+        responseId = known < 0 ? "earliest" : lastEventId;
+      }
+      subscriber.startReplay(history, replayAfter, snapshot);
+      subscriber.lastOfferedSequence = snapshot;
+      if (!subscriber.isClosed()) {
+        index.add(subscriber);
+      }
+      subscriberCount = index.size();
+      register.done().complete(new Subscription(responseId));
+    } catch (RuntimeException e) {
+      register.done().completeExceptionally(e);
+    }
   }
 
   private void forgetDepartures() {
@@ -168,8 +223,15 @@ public final class Dispatcher implements AutoCloseable {
   private void failPending() {
     Command pending;
     while ((pending = commands.poll()) != null) {
-      pending.done().completeExceptionally(
-          new HubException(HubException.Kind.UNAVAILABLE, "hub is shutting down"));
+      if (pending instanceof Publish publish) {
+        publish.done().completeExceptionally(shuttingDown());
+      } else if (pending instanceof Register register) {
+        register.done().completeExceptionally(shuttingDown());
+      }
     }
+  }
+
+  private static HubException shuttingDown() {
+    return new HubException(HubException.Kind.UNAVAILABLE, "hub is shutting down");
   }
 }

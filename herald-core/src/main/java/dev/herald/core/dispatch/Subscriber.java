@@ -7,6 +7,7 @@ import dev.herald.core.topic.TopicSelector;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -37,11 +38,24 @@ public final class Subscriber {
   /** Dispatcher thread only: whether the index holds this subscriber. */
   boolean indexed;
 
+  /** Events read from history at once during a replay: bounds its memory per subscriber. */
+  private static final int REPLAY_CHUNK = 512;
+
   // Owner thread only; set by the dispatcher before the owner first drains (the hub's completion
   // of the registration future orders the two).
   private History history;
   private long replayAfter;
   private long replayUpTo;
+  private List<Event> chunk;
+  private int chunkIndex;
+  private boolean readInFlight;
+  private RuntimeException replayFailure;
+
+  /** A chunk (List of events) or a RuntimeException, handed from the read executor to the owner. */
+  private final AtomicReference<Object> arrived = new AtomicReference<>();
+
+  /** True while the owner is inside the read executor's execute, which may run the read inline. */
+  private volatile boolean requesting;
 
   /**
    * @param topics the selectors the subscriber asked for (at least one)
@@ -121,24 +135,50 @@ public final class Subscriber {
 
   /**
    * Owner thread: hands at most {@code max} pending events to {@code out}, replayed history first.
+   * History is read a chunk at a time on the store's read executor, one chunk in flight, so a
+   * large backlog streams with bounded memory and never blocks the owner.
    *
-   * @return how many events were handed out; 0 when nothing is pending right now
+   * @return how many events were handed out; 0 when nothing is ready right now (the owner is woken
+   *     when more is)
    */
   public int drainTo(Consumer<Event> out, int max) {
     int handed = 0;
-    while (replayAfter < replayUpTo && handed < max) {
-      List<Event> chunk = history.read(replayAfter, replayUpTo, max - handed);
-      if (chunk.isEmpty()) {
-        replayAfter = replayUpTo;
-        break;
-      }
-      for (Event event : chunk) {
+    while (handed < max && replayAfter < replayUpTo) {
+      if (chunk != null && chunkIndex < chunk.size()) {
+        Event event = chunk.get(chunkIndex++);
         replayAfter = event.sequence();
+        // Authorization is checked per replayed event, against the token of this connection.
         if (canSee(event.update())) {
           out.accept(event);
           handed++;
         }
+        continue;
       }
+      chunk = null;
+      Object result = arrived.getAndSet(null);
+      if (result == null) {
+        if (readInFlight) {
+          return handed;
+        }
+        requestChunk();
+        continue;
+      }
+      readInFlight = false;
+      if (result instanceof RuntimeException e) {
+        replayFailure = e;
+        return handed;
+      }
+      @SuppressWarnings("unchecked")
+      List<Event> events = (List<Event>) result;
+      if (events.isEmpty()) {
+        replayAfter = replayUpTo; // the rest was pruned meanwhile
+      } else {
+        chunk = events;
+        chunkIndex = 0;
+      }
+    }
+    if (replayAfter < replayUpTo) {
+      return handed;
     }
     while (handed < max) {
       Event event = live.poll();
@@ -151,9 +191,37 @@ public final class Subscriber {
     return handed;
   }
 
-  /** True while replayed or live events are waiting. Owner thread. */
-  public boolean hasPending() {
-    return replayAfter < replayUpTo || !live.isEmpty();
+  private void requestChunk() {
+    readInFlight = true;
+    long after = replayAfter;
+    long upTo = replayUpTo;
+    requesting = true;
+    try {
+      history
+          .readExecutor()
+          .execute(
+              () -> {
+                Object result;
+                try {
+                  result = history.read(after, upTo, REPLAY_CHUNK);
+                } catch (RuntimeException e) {
+                  result = e;
+                }
+                arrived.set(result);
+                if (!requesting) {
+                  signal(); // read finished on another thread: wake the owner
+                }
+              });
+    } catch (RuntimeException rejected) {
+      arrived.set(rejected);
+    } finally {
+      requesting = false;
+    }
+  }
+
+  /** The error that stopped the replay, or null; the owner must close the stream when set. */
+  public RuntimeException replayFailure() {
+    return replayFailure;
   }
 
   /**
@@ -162,7 +230,7 @@ public final class Subscriber {
    */
   public void idle() {
     scheduled.set(false);
-    if (!live.isEmpty() || overflowed) {
+    if (!live.isEmpty() || overflowed || arrived.get() != null) {
       signal();
     }
   }

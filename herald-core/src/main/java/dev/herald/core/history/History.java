@@ -2,18 +2,23 @@ package dev.herald.core.history;
 
 import dev.herald.core.Event;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * Where accepted events are kept so that a reconnecting subscriber can resume after the last id it
  * saw. Sequences start at 1 and grow by one per event; 0 means "before the first event".
  *
- * <p>Threading: {@link #append} and {@link #sequenceOf} are called by the hub's dispatcher thread
- * only; {@link #read} may be called from any thread (subscribers replay on their own event loop).
+ * <p>Threading: {@link #append}, {@link #sequenceOf} and {@link #lastSequence} are called by the
+ * hub's dispatcher thread only; {@link #read} runs on {@link #readExecutor()}, never on an event
+ * loop unless the store says its reads cannot block.
  */
 public interface History extends AutoCloseable {
 
-  /** Stores an event whose sequence is one more than the last appended. */
-  void append(Event event);
+  /**
+   * Stores events whose sequences follow the last appended one without a gap, and returns once
+   * they are as durable as the store promises: all of them or none.
+   */
+  void append(List<Event> events);
 
   /**
    * Up to {@code max} retained events with {@code afterSequence < sequence <= upToSequence}, oldest
@@ -29,6 +34,14 @@ public interface History extends AutoCloseable {
 
   /** The id of the newest retained event, or null when none is retained. */
   String lastId();
+
+  /**
+   * Where {@link #read} runs for replays. The default runs reads on the caller, right for stores
+   * whose reads never block; a store that touches the disk supplies its own threads.
+   */
+  default Executor readExecutor() {
+    return Runnable::run;
+  }
 
   @Override
   default void close() {}

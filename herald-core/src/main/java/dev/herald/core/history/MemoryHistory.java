@@ -31,7 +31,11 @@ public final class MemoryHistory implements History {
   }
 
   @Override
-  public void append(Event event) {
+  public void append(List<Event> events) {
+    events.forEach(this::append);
+  }
+
+  private void append(Event event) {
     if (event.sequence() != lastSequence + 1) {
       throw new IllegalStateException(
           "sequence " + event.sequence() + " appended after " + lastSequence);

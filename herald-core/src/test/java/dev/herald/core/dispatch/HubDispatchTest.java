@@ -143,6 +143,51 @@ class HubDispatchTest {
     assertThat(probe.received).containsExactlyElementsOf(expected);
   }
 
+  /** A memory history whose reads run on another thread, as a disk store's do. */
+  private static final class SlowReadHistory extends dev.herald.core.history.MemoryHistoryView {
+    SlowReadHistory(int capacity, ExecutorService readers) {
+      super(new dev.herald.core.history.MemoryHistory(capacity), readers);
+    }
+  }
+
+  @Test
+  void replayFromAStoreWithAsynchronousReadsStreamsInOrderThenGoesLive() throws Exception {
+    ExecutorService readers = Executors.newSingleThreadExecutor();
+    Hub asyncHub = new Hub(HubConfig.DEFAULTS, new SlowReadHistory(10_000, readers));
+    try {
+      for (int i = 0; i < 3_000; i++) {
+        asyncHub.publish(Update.of(i % 3 == 0 ? "other" : "t", Integer.toString(i)));
+      }
+      asyncHub.publish(Update.of("t", "last-before")).get(5, TimeUnit.SECONDS);
+      List<String> received = new CopyOnWriteArrayList<>();
+      Subscriber[] self = new Subscriber[1];
+      Runnable drain = () -> {
+        while (self[0].drainTo(e -> received.add(e.update().data()), 16) > 0) {
+          // keep draining
+        }
+        self[0].idle();
+      };
+      self[0] = asyncHub.newSubscriber(List.of("t"), List.of(), null, () -> owner.execute(drain));
+      assertThat(asyncHub.subscribe(self[0], "earliest").get(5, TimeUnit.SECONDS).responseLastEventId())
+          .isEqualTo("earliest");
+      owner.execute(drain);
+      asyncHub.publish(Update.of("t", "live")).get(5, TimeUnit.SECONDS);
+      List<String> expected = new java.util.ArrayList<>();
+      for (int i = 0; i < 3_000; i++) {
+        if (i % 3 != 0) {
+          expected.add(Integer.toString(i));
+        }
+      }
+      expected.add("last-before");
+      expected.add("live");
+      await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= expected.size());
+      assertThat(received).containsExactlyElementsOf(expected);
+    } finally {
+      asyncHub.close();
+      readers.shutdownNow();
+    }
+  }
+
   @Test
   void aSubscriberThatFallsBehindIsCutOffNotSilentlyFed() throws Exception {
     Hub small = new Hub(HubConfig.DEFAULTS.withSubscriberQueueCapacity(2));

@@ -21,7 +21,7 @@ class MemoryHistoryTest {
   void readsARangeOldestFirst() {
     MemoryHistory history = new MemoryHistory(10);
     for (long i = 1; i <= 5; i++) {
-      history.append(event(i));
+      history.append(List.of(event(i)));
     }
     assertThat(sequences(history.read(1, 4, 100))).containsExactly(2L, 3L, 4L);
     assertThat(sequences(history.read(0, 5, 2))).containsExactly(1L, 2L);
@@ -33,7 +33,7 @@ class MemoryHistoryTest {
   void keepsOnlyTheNewestCapacityEvents() {
     MemoryHistory history = new MemoryHistory(3);
     for (long i = 1; i <= 7; i++) {
-      history.append(event(i));
+      history.append(List.of(event(i)));
     }
     assertThat(sequences(history.read(0, 7, 100))).containsExactly(5L, 6L, 7L);
     assertThat(history.sequenceOf("id-4")).isEqualTo(-1);
@@ -44,8 +44,8 @@ class MemoryHistoryTest {
   @Test
   void zeroCapacityKeepsNothingButCountsSequences() {
     MemoryHistory history = new MemoryHistory(0);
-    history.append(event(1));
-    history.append(event(2));
+    history.append(List.of(event(1)));
+    history.append(List.of(event(2)));
     assertThat(history.read(0, 2, 10)).isEmpty();
     assertThat(history.lastSequence()).isEqualTo(2);
     assertThat(history.lastId()).isNull();
@@ -54,9 +54,9 @@ class MemoryHistoryTest {
   @Test
   void aRepeatedIdPointsToItsNewestEvent() {
     MemoryHistory history = new MemoryHistory(2);
-    history.append(new Event(1, Update.of("t", "").withId("same"), new byte[0]));
-    history.append(new Event(2, Update.of("t", "").withId("same"), new byte[0]));
-    history.append(event(3)); // evicts sequence 1, which must not drop the mapping of 2
+    history.append(List.of(new Event(1, Update.of("t", "").withId("same"), new byte[0])));
+    history.append(List.of(new Event(2, Update.of("t", "").withId("same"), new byte[0])));
+    history.append(List.of(event(3))); // evicts sequence 1, which must not drop the mapping of 2
     assertThat(history.sequenceOf("same")).isEqualTo(2);
   }
 }

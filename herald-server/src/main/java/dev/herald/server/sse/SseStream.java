@@ -164,7 +164,7 @@ public final class SseStream {
       markWritten();
       ctx.flush();
     }
-    if (subscriber.overflowed()) {
+    if (subscriber.overflowed() || subscriber.replayFailure() != null) {
       end();
     } else if (ctx.channel().isWritable()) {
       subscriber.idle();
