@@ -5,6 +5,7 @@ package dev.herald.core;
  *
  * @param historySize events kept for reconnecting subscribers (0 keeps none)
  * @param subscriberQueueCapacity live events that may wait for one subscriber before it is cut off
+ *     (rounded up to a power of two, at least 32)
  * @param dispatchQueueCapacity publishes and subscriptions waiting for the dispatcher before the
  *     hub answers 503
  * @param maxTopicsPerSubscription topic selectors allowed on one subscription

@@ -5,10 +5,10 @@ import dev.herald.core.Update;
 import dev.herald.core.history.History;
 import dev.herald.core.topic.TopicSelector;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.jctools.queues.SpscChunkedArrayQueue;
 
 /**
  * One subscription stream: what it listens to, what it may see, and the events waiting for it.
@@ -26,7 +26,9 @@ public final class Subscriber {
   private final List<TopicSelector> topics;
   private final List<TopicSelector> privateTopics;
   private final Object payload;
-  private final ArrayBlockingQueue<Event> live;
+  // Grows in small chunks up to its bound, so an idle subscriber costs a few hundred bytes, not
+  // the full capacity; single producer (the dispatcher), single consumer (the owner).
+  private final SpscChunkedArrayQueue<Event> live;
   private final Runnable wakeup;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile boolean overflowed;
@@ -37,6 +39,9 @@ public final class Subscriber {
 
   /** Dispatcher thread only: whether the index holds this subscriber. */
   boolean indexed;
+
+  /** Slots the live queue grows by. */
+  private static final int LIVE_CHUNK = 16;
 
   /** Events read from history at once during a replay: bounds its memory per subscriber. */
   private static final int REPLAY_CHUNK = 512;
@@ -78,7 +83,7 @@ public final class Subscriber {
     this.topics = List.copyOf(topics);
     this.privateTopics = List.copyOf(privateTopics);
     this.payload = payload;
-    this.live = new ArrayBlockingQueue<>(queueCapacity);
+    this.live = new SpscChunkedArrayQueue<>(LIVE_CHUNK, Math.max(LIVE_CHUNK * 2, queueCapacity));
     this.wakeup = wakeup;
   }
 
@@ -235,10 +240,12 @@ public final class Subscriber {
     }
   }
 
-  /** Any thread: no more events will be queued. The hub forgets the subscriber soon after. */
+  /**
+   * Any thread: no more events will be queued. The hub forgets the subscriber soon after, and
+   * whatever was queued goes with it.
+   */
   public void close() {
     closed = true;
-    live.clear();
   }
 
   private void signal() {

@@ -194,7 +194,8 @@ class HubDispatchTest {
     try {
       Subscriber stalled = small.newSubscriber(List.of("t"), List.of(), null, () -> {});
       small.subscribe(stalled, null).get(5, TimeUnit.SECONDS);
-      for (int i = 0; i < 3; i++) {
+      // the bound is rounded up to a power of two, at least 32
+      for (int i = 0; i < 64; i++) {
         small.publish(Update.of("t", "x")).get(5, TimeUnit.SECONDS);
       }
       assertThat(stalled.overflowed()).isTrue();
