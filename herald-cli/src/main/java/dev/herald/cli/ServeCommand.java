@@ -7,6 +7,7 @@ import dev.herald.server.HeraldServer;
 import dev.herald.server.ServerConfig;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +35,27 @@ final class ServeCommand implements Callable<Integer> {
       converter = Converters.ListenConverter.class, defaultValue = "localhost:3000",
       description = "Address to accept HTTP on; repeatable (default: ${DEFAULT-VALUE}).")
   List<InetSocketAddress> listen;
+
+  @Option(names = "--tls-listen", split = ",", paramLabel = "HOST:PORT",
+      converter = Converters.ListenConverter.class,
+      description = "Address to accept TLS on, HTTP/2 by ALPN with HTTP/1.1 fallback; repeatable.")
+  List<InetSocketAddress> tlsListen;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "PEM certificate chain for --tls-listen (default: a generated development certificate).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE",
+      description = "PEM private key (PKCS#8, RSA or EC) of --tls-cert.")
+  Path tlsKey;
+
+  @Option(names = "--max-concurrent-streams", defaultValue = "250",
+      description = "HTTP/2 streams one connection may open at once (default: ${DEFAULT-VALUE}).")
+  int maxConcurrentStreams;
+
+  @Option(names = "--shutdown-grace", defaultValue = "10s", converter = Converters.DurationConverter.class,
+      description = "How long a graceful shutdown may take (default: ${DEFAULT-VALUE}).")
+  Duration shutdownGrace;
 
   @Option(names = "--jwt-key", paramLabel = "KEY",
       description = "Key for publisher and subscriber tokens: the HMAC secret, or a PEM public key (text or file) for RS/PS/ES algorithms.")
@@ -105,6 +127,10 @@ final class ServeCommand implements Callable<Integer> {
           : developmentSecret != null ? List.of("*") : List.of();
       config = ServerConfig.builder()
           .listen(listen)
+          .tlsListen(tlsListen == null ? List.of() : tlsListen)
+          .tls(tlsCert, tlsKey)
+          .maxConcurrentStreams(maxConcurrentStreams)
+          .shutdownGrace(shutdownGrace)
           .hub(HubConfig.DEFAULTS.withHistorySize(historySize)
               .withSubscriberQueueCapacity(subscriberQueue))
           .publisherKey(publisherKey)
@@ -124,6 +150,9 @@ final class ServeCommand implements Callable<Integer> {
     HeraldServer server;
     try {
       server = HeraldServer.start(config);
+    } catch (IllegalArgumentException e) {
+      err.println("serve: " + e.getMessage()); // unusable certificate or key file
+      return Main.USAGE_ERROR;
     } catch (Exception e) {
       // Netty rethrows bind errors (port in use, no permission) unchecked.
       err.println("serve: cannot listen on " + config.listen() + ": " + e.getMessage());
@@ -134,10 +163,19 @@ final class ServeCommand implements Callable<Integer> {
       server.close();
       stopped.countDown();
     }, "herald-shutdown"));
-    String base = baseUrl(server.boundAddresses().get(0));
+    String base = server.boundAddresses().isEmpty()
+        ? baseUrl("https", server.boundTlsAddresses().get(0))
+        : baseUrl("http", server.boundAddresses().get(0));
     out.println("Herald is listening on " + server.boundAddresses() + " (" + server.transportName() + ")");
     out.println("  demo page:  " + base + "/");
     out.println("  hub:        " + base + "/.well-known/mercure");
+    if (!server.boundTlsAddresses().isEmpty()) {
+      out.println("  TLS + HTTP/2: " + baseUrl("https", server.boundTlsAddresses().get(0)) + "/");
+    }
+    if (server.developmentCertificate() != null) {
+      out.println("  TLS uses a generated development certificate (browsers will warn), SHA-256 "
+          + server.developmentCertificate().sha256Fingerprint());
+    }
     if (developmentSecret != null) {
       printDevelopmentHelp(out, base, developmentSecret);
     }
@@ -164,12 +202,12 @@ final class ServeCommand implements Callable<Integer> {
     out.println("Set --jwt-key (or HERALD_JWT_KEY) for production.");
   }
 
-  private static String baseUrl(InetSocketAddress address) {
+  private static String baseUrl(String scheme, InetSocketAddress address) {
     String host = address.getAddress() == null || address.getAddress().isAnyLocalAddress()
         ? "localhost" : address.getHostString();
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return "http://" + host + ":" + address.getPort();
+    return scheme + "://" + host + ":" + address.getPort();
   }
 }

@@ -127,10 +127,15 @@ public final class Hub implements AutoCloseable {
     return id == null ? "earliest" : id;
   }
 
+  /** Finishes queued publishes (up to {@code grace}), then closes the history. */
+  public void close(java.time.Duration grace) {
+    dispatcher.close(grace);
+    history.close();
+  }
+
   @Override
   public void close() {
-    dispatcher.close();
-    history.close();
+    close(java.time.Duration.ofSeconds(5));
   }
 
   private static List<TopicSelector> selectors(List<String> raw) {

@@ -2,16 +2,25 @@ package dev.herald.server;
 
 import dev.herald.core.Hub;
 import dev.herald.server.demo.DemoClock;
-import dev.herald.server.http.HttpInitializer;
+import dev.herald.server.http.HttpPipelines;
 import dev.herald.server.http.HubRoutes;
+import dev.herald.server.tls.DevelopmentCertificate;
+import dev.herald.server.tls.TlsContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Herald: the hub plus its listeners. Start with {@link #start}, stop with {@link
- * #close}. Safe from any thread.
+ * #close}, which shuts down gracefully. Safe from any thread.
  */
 public final class HeraldServer implements AutoCloseable {
 
@@ -31,18 +40,43 @@ public final class HeraldServer implements AutoCloseable {
    * subscriber's queue until the client reads, so a slow client costs at most this much memory
    * plus its bounded queue.
    */
-  private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+  private static final WriteBufferWaterMark WATER_MARK =
+      new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
+  private final ServerConfig config;
   private final Hub hub;
+  private final HubRoutes routes;
   private final EventLoopGroup group;
+  private final ChannelGroup connections;
   private final List<Channel> listeners;
+  private final List<Channel> tlsListeners;
   private final Transport transport;
+  private final DevelopmentCertificate developmentCertificate;
+  private boolean closed;
 
-  private HeraldServer(Hub hub, EventLoopGroup group, List<Channel> listeners, Transport transport) {
-    this.hub = hub;
-    this.group = group;
-    this.listeners = listeners;
-    this.transport = transport;
+  private HeraldServer(Builder parts) {
+    this.config = parts.config;
+    this.hub = parts.hub;
+    this.routes = parts.routes;
+    this.group = parts.group;
+    this.connections = parts.connections;
+    this.listeners = parts.listeners;
+    this.tlsListeners = parts.tlsListeners;
+    this.transport = parts.transport;
+    this.developmentCertificate = parts.developmentCertificate;
+  }
+
+  /** What start-up assembles; a plain holder so the constructor stays readable. */
+  private static final class Builder {
+    ServerConfig config;
+    Hub hub;
+    HubRoutes routes;
+    EventLoopGroup group;
+    ChannelGroup connections;
+    List<Channel> listeners = new ArrayList<>();
+    List<Channel> tlsListeners = new ArrayList<>();
+    Transport transport;
+    DevelopmentCertificate developmentCertificate;
   }
 
   /** Binds every listen address; fails (and releases everything) if one cannot be bound. */
@@ -52,34 +86,66 @@ public final class HeraldServer implements AutoCloseable {
 
   public static HeraldServer start(ServerConfig config, Hub hub, Clock clock)
       throws InterruptedException {
-    Transport transport = Transport.best();
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, transport.ioHandlerFactory());
-    List<Channel> listeners = new ArrayList<>();
+    Builder parts = new Builder();
+    parts.config = config;
+    parts.hub = hub;
+    parts.transport = Transport.best();
+    parts.group = new MultiThreadIoEventLoopGroup(0, parts.transport.ioHandlerFactory());
+    parts.connections = new DefaultChannelGroup("herald-connections", GlobalEventExecutor.INSTANCE);
     try {
-      DemoClock demo =
-          config.demo() ? new DemoClock(hub, group.next(), config.demoInterval(), clock) : null;
-      HubRoutes routes = HubRoutes.create(hub, config, demo, clock);
-      ServerBootstrap bootstrap =
-          new ServerBootstrap()
-              .group(group)
-              .channel(transport.serverChannel())
-              .option(ChannelOption.SO_BACKLOG, 4096)
-              .option(ChannelOption.SO_REUSEADDR, true)
-              .childOption(ChannelOption.TCP_NODELAY, true)
-              .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-              .childHandler(new HttpInitializer(routes));
+      SslContext sslContext = null;
+      if (!config.tlsListen().isEmpty()) {
+        if (config.tlsCertificate() != null) {
+          sslContext = TlsContexts.fromPem(config.tlsCertificate(), config.tlsKey());
+        } else {
+          parts.developmentCertificate = DevelopmentCertificate.generate();
+          sslContext = TlsContexts.forDevelopment(parts.developmentCertificate);
+        }
+      }
+      DemoClock demo = config.demo()
+          ? new DemoClock(hub, parts.group.next(), config.demoInterval(), clock) : null;
+      parts.routes = HubRoutes.create(hub, config, demo, clock);
+      HttpPipelines pipelines = new HttpPipelines(parts.routes);
       for (InetSocketAddress address : config.listen()) {
-        listeners.add(bootstrap.bind(address).sync().channel());
+        parts.listeners.add(bind(parts, address, pipelines.cleartext()));
+      }
+      for (InetSocketAddress address : config.tlsListen()) {
+        parts.tlsListeners.add(bind(parts, address, pipelines.tls(sslContext)));
       }
     } catch (Exception e) { // includes bind errors, which Netty throws undeclared
-      listeners.forEach(Channel::close);
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      parts.listeners.forEach(Channel::close);
+      parts.tlsListeners.forEach(Channel::close);
+      parts.group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       hub.close();
       throw e;
     }
-    HeraldServer server = new HeraldServer(hub, group, listeners, transport);
-    log.info("Herald listening on {} ({})", server.boundAddresses(), transport.name());
+    HeraldServer server = new HeraldServer(parts);
+    log.info("Herald listening on {} and TLS {} ({}, TLS by {})", server.boundAddresses(),
+        server.boundTlsAddresses(), parts.transport.name(), TlsContexts.provider());
     return server;
+  }
+
+  private static Channel bind(Builder parts, InetSocketAddress address,
+      ChannelInitializer<Channel> protocol) throws InterruptedException {
+    ChannelGroup connections = parts.connections;
+    ChannelHandler tracked = new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel channel) {
+        connections.add(channel);
+        channel.pipeline().addLast(protocol);
+      }
+    };
+    return new ServerBootstrap()
+        .group(parts.group)
+        .channel(parts.transport.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+        .childHandler(tracked)
+        .bind(address)
+        .sync()
+        .channel();
   }
 
   public Hub hub() {
@@ -90,25 +156,64 @@ public final class HeraldServer implements AutoCloseable {
     return transport.name();
   }
 
-  /** The addresses actually bound (ports resolved when 0 was asked for). */
+  /** The certificate generated for TLS listeners when none was configured, or null. */
+  public DevelopmentCertificate developmentCertificate() {
+    return developmentCertificate;
+  }
+
+  /** Open event streams, HTTP/1.1 and HTTP/2 alike. */
+  public int openStreams() {
+    return routes.streams().size();
+  }
+
+  /** The cleartext addresses actually bound (ports resolved when 0 was asked for). */
   public List<InetSocketAddress> boundAddresses() {
-    List<InetSocketAddress> out = new ArrayList<>();
-    for (Channel listener : listeners) {
-      out.add((InetSocketAddress) listener.localAddress());
-    }
-    return out;
+    return addresses(listeners);
+  }
+
+  public List<InetSocketAddress> boundTlsAddresses() {
+    return addresses(tlsListeners);
   }
 
   public int port() {
     return boundAddresses().get(0).getPort();
   }
 
-  @Override
-  public void close() {
-    for (Channel listener : listeners) {
-      listener.close().syncUninterruptibly();
+  public int tlsPort() {
+    return boundTlsAddresses().get(0).getPort();
+  }
+
+  private static List<InetSocketAddress> addresses(List<Channel> channels) {
+    List<InetSocketAddress> out = new ArrayList<>();
+    for (Channel channel : channels) {
+      out.add((InetSocketAddress) channel.localAddress());
     }
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    hub.close();
+    return out;
+  }
+
+  /**
+   * Shuts down gracefully within the configured grace period: stops accepting, ends every event
+   * stream with a jittered {@code retry:} hint, finishes publishes already accepted, then closes
+   * connections (HTTP/2 ones with GOAWAY) and the event loops.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Duration grace = config.shutdownGrace();
+    long deadline = System.nanoTime() + grace.toNanos();
+    listeners.forEach(channel -> channel.close().syncUninterruptibly());
+    tlsListeners.forEach(channel -> channel.close().syncUninterruptibly());
+    routes.streams().endAll(Duration.ofSeconds(4));
+    hub.close(remaining(deadline));
+    connections.close().awaitUninterruptibly(remaining(deadline).toMillis());
+    group.shutdownGracefully(0, Math.max(1, remaining(deadline).toMillis()), TimeUnit.MILLISECONDS)
+        .syncUninterruptibly();
+  }
+
+  private static Duration remaining(long deadlineNanos) {
+    return Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime()));
   }
 }

@@ -3,6 +3,7 @@ package dev.herald.server;
 import dev.herald.core.HubConfig;
 import dev.herald.core.auth.JwtKey;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -10,7 +11,11 @@ import java.util.Objects;
 /**
  * Everything the network edge needs, validated once; the defaults live in {@link #builder()}.
  *
- * @param listen addresses to accept HTTP on (at least one)
+ * @param listen addresses to accept cleartext HTTP/1.1 and h2c on
+ * @param tlsListen addresses to accept TLS on (HTTP/2 by ALPN, HTTP/1.1 otherwise)
+ * @param tlsCertificate PEM certificate chain for TLS, or null for a generated development one
+ * @param tlsKey PEM private key of {@code tlsCertificate}
+ * @param maxConcurrentStreams HTTP/2 streams one connection may open at once
  * @param publisherKey verifies publishers' tokens; null means nobody may publish over HTTP
  * @param subscriberKey verifies subscribers' tokens; null means only anonymous subscribers
  * @param anonymous whether subscribers without a token get public updates
@@ -21,9 +26,14 @@ import java.util.Objects;
  * @param maxBody the largest publish body accepted, in bytes
  * @param demo whether {@code /sse} and its clock run
  * @param demoInterval time between two demo clock events
+ * @param shutdownGrace how long a graceful shutdown may take before connections are cut
  */
 public record ServerConfig(
     List<InetSocketAddress> listen,
+    List<InetSocketAddress> tlsListen,
+    Path tlsCertificate,
+    Path tlsKey,
+    int maxConcurrentStreams,
     HubConfig hub,
     JwtKey publisherKey,
     JwtKey subscriberKey,
@@ -34,15 +44,28 @@ public record ServerConfig(
     Duration heartbeat,
     int maxBody,
     boolean demo,
-    Duration demoInterval) {
+    Duration demoInterval,
+    Duration shutdownGrace) {
 
   public ServerConfig {
     listen = List.copyOf(listen);
+    tlsListen = List.copyOf(tlsListen);
     corsOrigins = List.copyOf(corsOrigins);
     publishOrigins = List.copyOf(publishOrigins);
     Objects.requireNonNull(hub, "hub");
-    if (listen.isEmpty()) {
+    if (listen.isEmpty() && tlsListen.isEmpty()) {
       throw new IllegalArgumentException("listen: none (expected: at least one HOST:PORT)");
+    }
+    if ((tlsCertificate == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException(
+          "tls-cert and tls-key: only one given (expected: both, or neither for a development certificate)");
+    }
+    if (maxConcurrentStreams < 1) {
+      throw new IllegalArgumentException(
+          "max-concurrent-streams: " + maxConcurrentStreams + " (expected: >= 1)");
+    }
+    if (shutdownGrace.isNegative()) {
+      throw new IllegalArgumentException("shutdown-grace: " + shutdownGrace + " (expected: >= 0)");
     }
     if (heartbeat.isNegative()) {
       throw new IllegalArgumentException("heartbeat: " + heartbeat + " (expected: >= 0)");
@@ -65,6 +88,11 @@ public record ServerConfig(
   public Builder toBuilder() {
     Builder b = new Builder();
     b.listen = listen;
+    b.tlsListen = tlsListen;
+    b.tlsCertificate = tlsCertificate;
+    b.tlsKey = tlsKey;
+    b.maxConcurrentStreams = maxConcurrentStreams;
+    b.shutdownGrace = shutdownGrace;
     b.hub = hub;
     b.publisherKey = publisherKey;
     b.subscriberKey = subscriberKey;
@@ -82,6 +110,11 @@ public record ServerConfig(
   /** Collects settings; {@link #build()} validates them all at once. */
   public static final class Builder {
     private List<InetSocketAddress> listen = List.of(new InetSocketAddress("localhost", 3000));
+    private List<InetSocketAddress> tlsListen = List.of();
+    private Path tlsCertificate;
+    private Path tlsKey;
+    private int maxConcurrentStreams = 250;
+    private Duration shutdownGrace = Duration.ofSeconds(10);
     private HubConfig hub = HubConfig.DEFAULTS;
     private JwtKey publisherKey;
     private JwtKey subscriberKey;
@@ -98,6 +131,27 @@ public record ServerConfig(
 
     public Builder listen(List<InetSocketAddress> addresses) {
       this.listen = addresses;
+      return this;
+    }
+
+    public Builder tlsListen(List<InetSocketAddress> addresses) {
+      this.tlsListen = addresses;
+      return this;
+    }
+
+    public Builder tls(Path certificateChain, Path privateKey) {
+      this.tlsCertificate = certificateChain;
+      this.tlsKey = privateKey;
+      return this;
+    }
+
+    public Builder maxConcurrentStreams(int streams) {
+      this.maxConcurrentStreams = streams;
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration grace) {
+      this.shutdownGrace = grace;
       return this;
     }
 
@@ -159,6 +213,10 @@ public record ServerConfig(
     public ServerConfig build() {
       return new ServerConfig(
           listen,
+          tlsListen,
+          tlsCertificate,
+          tlsKey,
+          maxConcurrentStreams,
           hub,
           publisherKey,
           subscriberKey,
@@ -169,7 +227,8 @@ public record ServerConfig(
           heartbeat,
           maxBody,
           demo,
-          demoInterval);
+          demoInterval,
+          shutdownGrace);
     }
   }
 }

@@ -30,7 +30,8 @@ abstract class ServerTestBase {
   static final String BOOKS = "https://example.com/books/{id}";
 
   HeraldServer server;
-  HttpClient http = HttpClient.newHttpClient();
+  // HTTP/1.1 explicitly: the JDK client would otherwise upgrade to h2c, which Http2Test covers.
+  HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   String base;
 
   @BeforeEach

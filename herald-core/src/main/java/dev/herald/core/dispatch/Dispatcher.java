@@ -103,15 +103,27 @@ public final class Dispatcher implements AutoCloseable {
     return deliveries;
   }
 
-  @Override
-  public void close() {
+  /**
+   * Stops taking commands, finishes those already queued (so accepted publishes are stored and
+   * acknowledged), and waits for the dispatcher thread up to {@code grace}; whatever is still
+   * queued after that fails with 503.
+   */
+  public void close(java.time.Duration grace) {
     running = false;
-    thread.interrupt();
     try {
-      thread.join(5_000);
+      thread.join(Math.max(1, grace.toMillis()));
+      if (thread.isAlive()) {
+        thread.interrupt();
+        thread.join(1_000);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  @Override
+  public void close() {
+    close(java.time.Duration.ofSeconds(5));
   }
 
   private void submit(Command command, CompletableFuture<?> done) {
@@ -128,16 +140,19 @@ public final class Dispatcher implements AutoCloseable {
   private void run() {
     List<Command> batch = new ArrayList<>(MAX_BATCH);
     List<Publish> publishes = new ArrayList<>(MAX_BATCH);
-    while (running) {
+    while (true) {
       Command first;
       try {
-        first = commands.poll(100, TimeUnit.MILLISECONDS);
+        first = running ? commands.poll(100, TimeUnit.MILLISECONDS) : commands.poll();
       } catch (InterruptedException e) {
         break;
       }
       forgetDepartures();
       if (first == null) {
-        continue;
+        if (running) {
+          continue;
+        }
+        break; // closing and nothing left to finish
       }
       batch.add(first);
       commands.drainTo(batch, MAX_BATCH - 1);

@@ -6,6 +6,8 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,10 @@ public final class DemoClock {
   public static final String TOPIC = "urn:herald:demo:clock";
 
   private static final Logger log = LoggerFactory.getLogger(DemoClock.class);
+
+  /** What JavaScript's {@code new Date().toISOString()} prints, as in the classic tutorial. */
+  private static final DateTimeFormatter ISO_MILLIS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private final Hub hub;
   private final EventExecutor executor;
@@ -63,7 +69,7 @@ public final class DemoClock {
   }
 
   private void tick() {
-    hub.publish(Update.of(TOPIC, "server time: " + clock.instant()))
+    hub.publish(Update.of(TOPIC, "server time: " + ISO_MILLIS.format(clock.instant())))
         .whenComplete(
             (event, failure) -> {
               if (failure != null) {

@@ -138,7 +138,7 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
       String lastEventId, byte[] greeting, Runnable onClose) {
     HttpHeaders extra = new DefaultHttpHeaders().set("link", Responses.DISCOVERY_LINK);
     SseStream.Options options = new SseStream.Options(lastEventId, claims.expiresAt(),
-        routes.config().heartbeat(), greeting, extra, routes.clock(), onClose);
+        routes.config().heartbeat(), greeting, extra, routes.clock(), routes.streams(), onClose);
     try {
       stream = SseStream.open(ctx, routes.hub(), topics, claims.subscribe(), claims.payload(),
           options, (status, reason) -> {

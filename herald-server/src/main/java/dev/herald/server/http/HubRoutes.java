@@ -4,6 +4,7 @@ import dev.herald.core.Hub;
 import dev.herald.core.auth.TokenVerifier;
 import dev.herald.server.ServerConfig;
 import dev.herald.server.demo.DemoClock;
+import dev.herald.server.sse.OpenStreams;
 import java.time.Clock;
 
 /**
@@ -17,7 +18,8 @@ public record HubRoutes(
     TokenVerifier subscriberVerifier,
     DemoClock demoClock,
     Clock clock,
-    StaticFiles files) {
+    StaticFiles files,
+    OpenStreams streams) {
 
   public static HubRoutes create(Hub hub, ServerConfig config, DemoClock demoClock, Clock clock) {
     return new HubRoutes(
@@ -27,6 +29,7 @@ public record HubRoutes(
         config.subscriberKey() == null ? null : new TokenVerifier(config.subscriberKey(), clock),
         demoClock,
         clock,
-        new StaticFiles());
+        new StaticFiles(),
+        new OpenStreams());
   }
 }

@@ -48,6 +48,7 @@ public final class SseStream {
   private final Subscriber subscriber;
   private final long heartbeatNanos;
   private final Runnable onClose;
+  private final OpenStreams registry;
   private ByteBuf batch;
   private long lastWriteNanos;
   private ScheduledFuture<?> heartbeatTask;
@@ -63,6 +64,7 @@ public final class SseStream {
       byte[] greeting,
       HttpHeaders extraHeaders,
       Clock clock,
+      OpenStreams registry,
       Runnable onClose) {}
 
   private SseStream(ChannelHandlerContext ctx, Hub hub, Subscriber subscriber, Options options) {
@@ -71,6 +73,7 @@ public final class SseStream {
     this.subscriber = subscriber;
     this.heartbeatNanos = options.heartbeat().toNanos();
     this.onClose = options.onClose();
+    this.registry = options.registry();
   }
 
   /**
@@ -132,6 +135,7 @@ public final class SseStream {
     ctx.write(response);
     ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(options.greeting())));
     streaming = true;
+    registry.add(this);
     markWritten();
     if (heartbeatNanos > 0) {
       scheduleHeartbeat(jittered(heartbeatNanos));
@@ -190,12 +194,26 @@ public final class SseStream {
     }
   }
 
+  /**
+   * Ends the stream after telling the client when to reconnect. Any thread: runs on the stream's
+   * event loop.
+   */
+  public void endWithRetry(long retryMillis) {
+    ctx.executor().execute(() -> {
+      if (!closed && ctx.channel().isActive()) {
+        ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(SseFrame.retry(retryMillis))));
+      }
+      end();
+    });
+  }
+
   /** The connection is gone: release the subscriber and the timers. Idempotent. */
   public void closeQuietly() {
     if (closed) {
       return;
     }
     closed = true;
+    registry.remove(this);
     hub.unsubscribe(subscriber);
     if (heartbeatTask != null) {
       heartbeatTask.cancel(false);

@@ -1,0 +1,207 @@
+package dev.herald.server.http;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http.cors.CorsConfig;
+import io.netty.handler.codec.http.cors.CorsConfigBuilder;
+import io.netty.handler.codec.http.cors.CorsHandler;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.AsciiString;
+import java.util.List;
+
+/**
+ * Builds connection pipelines. HTTP/1.1 connections and HTTP/2 streams end in the same handlers
+ * ({@link HubHandler} behind an aggregator and CORS): each HTTP/2 stream is a child channel with
+ * its own flow-controlled writability, converted to HTTP/1.1 objects, so one slow stream cannot
+ * stall the others on its connection.
+ *
+ * <p>Immutable; the initializers it returns are shared by every connection of a listener.
+ */
+public final class HttpPipelines {
+
+  private final HubRoutes routes;
+  private final CorsConfig cors;
+
+  public HttpPipelines(HubRoutes routes) {
+    this.routes = routes;
+    this.cors = corsConfig(routes.config().corsOrigins());
+  }
+
+  /** Plain listeners: HTTP/1.1, HTTP/2 with prior knowledge, and {@code Upgrade: h2c}. */
+  public ChannelInitializer<Channel> cleartext() {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel channel) {
+        HttpServerCodec http1 = new HttpServerCodec();
+        int maxBody = routes.config().maxBody();
+        // Clients such as the JDK's try the h2c upgrade on a POST too, with its body aggregated here.
+        HttpServerUpgradeHandler upgrade =
+            new HttpServerUpgradeHandler(
+                http1,
+                protocol ->
+                    AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                        ? new Http2ServerUpgradeCodec(frameCodec(), multiplex())
+                        : null,
+                maxBody) {
+              @Override
+              protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+                rejectOversized(ctx, maxBody);
+              }
+            };
+        ChannelInitializer<Channel> priorKnowledge =
+            new ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                addHttp2(ch.pipeline());
+              }
+            };
+        channel.pipeline()
+            .addLast(PipelineNames.CLEARTEXT_UPGRADE,
+                new CleartextHttp2ServerUpgradeHandler(http1, upgrade, priorKnowledge))
+            .addLast(PipelineNames.HTTP1_FALLBACK, new Http1Fallback());
+      }
+    };
+  }
+
+  /** TLS listeners: ALPN picks {@code h2}, or {@code http/1.1} for clients without HTTP/2. */
+  public ChannelInitializer<Channel> tls(SslContext sslContext) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel channel) {
+        channel.pipeline()
+            .addLast(PipelineNames.TLS, sslContext.newHandler(channel.alloc()))
+            .addLast(PipelineNames.ALPN,
+                new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+                  @Override
+                  protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                    if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                      addHttp2(ctx.pipeline());
+                    } else {
+                      ctx.pipeline().addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec());
+                      addHttp1(ctx.pipeline());
+                    }
+                  }
+                });
+      }
+    };
+  }
+
+  private void addHttp1(ChannelPipeline pipeline) {
+    pipeline
+        .addLast(PipelineNames.KEEP_ALIVE, new HttpServerKeepAliveHandler())
+        .addLast(PipelineNames.AGGREGATOR, new ReasonedAggregator(routes.config().maxBody()))
+        .addLast(PipelineNames.CORS, new CorsHandler(cors))
+        .addLast(PipelineNames.ROUTER, new HubHandler(routes));
+  }
+
+  private void addHttp2(ChannelPipeline pipeline) {
+    pipeline
+        .addLast(PipelineNames.HTTP2_FRAME_CODEC, frameCodec())
+        .addLast(PipelineNames.HTTP2_MULTIPLEX, multiplex());
+  }
+
+  private Http2FrameCodec frameCodec() {
+    return Http2FrameCodecBuilder.forServer()
+        .initialSettings(
+            Http2Settings.defaultSettings()
+                .maxConcurrentStreams(routes.config().maxConcurrentStreams()))
+        // GOAWAY, then let open streams finish within the grace period before the connection closes
+        .gracefulShutdownTimeoutMillis(routes.config().shutdownGrace().toMillis())
+        .build();
+  }
+
+  private ChannelHandler multiplex() {
+    return new Http2MultiplexHandler(
+        new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel stream) {
+            stream.pipeline()
+                .addLast(PipelineNames.HTTP2_STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
+                .addLast(PipelineNames.AGGREGATOR, new ReasonedAggregator(routes.config().maxBody()))
+                .addLast(PipelineNames.CORS, new CorsHandler(cors))
+                .addLast(PipelineNames.ROUTER, new HubHandler(routes));
+          }
+        });
+  }
+
+  /**
+   * Installs the HTTP/1.1 handlers when the first request on a plain connection turns out to be
+   * neither HTTP/2 with prior knowledge nor an h2c upgrade.
+   */
+  private final class Http1Fallback extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof HttpMessage) {
+        ChannelPipeline pipeline = ctx.pipeline();
+        addHttp1(pipeline);
+        pipeline.remove(this);
+      }
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  /**
+   * Browsers may call the hub from other origins: an {@code EventSource} with credentials (so
+   * {@code *} echoes the caller's origin rather than sending a literal star) and publishes with an
+   * {@code Authorization} header, which need a preflight.
+   */
+  static CorsConfig corsConfig(List<String> origins) {
+    CorsConfigBuilder builder;
+    if (origins.contains("*")) {
+      builder = CorsConfigBuilder.forAnyOrigin();
+    } else if (origins.isEmpty()) {
+      builder = CorsConfigBuilder.forOrigins().disable();
+    } else {
+      builder = CorsConfigBuilder.forOrigins(origins.toArray(String[]::new));
+    }
+    return builder
+        .allowCredentials()
+        .allowedRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS)
+        .allowedRequestHeaders("authorization", "cache-control", "last-event-id", "content-type")
+        .exposeHeaders("last-event-id", "link")
+        .maxAge(600)
+        .build();
+  }
+
+  /** Answers an oversized publish with 413 and a reason instead of an empty body. */
+  private static final class ReasonedAggregator extends HttpObjectAggregator {
+    ReasonedAggregator(int maxContentLength) {
+      super(maxContentLength);
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      rejectOversized(ctx, maxContentLength());
+    }
+  }
+
+  private static void rejectOversized(ChannelHandlerContext ctx, int maxBody) {
+    FullHttpResponse response = Responses.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+        "body larger than " + maxBody + " bytes (expected: at most --max-body)");
+    // The rest of the body is still on its way, so the connection cannot be reused.
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+}
