@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * One open {@code text/event-stream} response fed by a hub subscriber.
@@ -49,6 +50,9 @@ public final class SseStream {
   private final long heartbeatNanos;
   private final Runnable onClose;
   private final OpenStreams registry;
+  // Allocated once, not per wake-up or per drain: these run for every event.
+  private final Runnable drainTask = this::drain;
+  private final Consumer<Event> appender = this::append;
   private ByteBuf batch;
   private long lastWriteNanos;
   private ScheduledFuture<?> heartbeatTask;
@@ -67,10 +71,12 @@ public final class SseStream {
       OpenStreams registry,
       Runnable onClose) {}
 
-  private SseStream(ChannelHandlerContext ctx, Hub hub, Subscriber subscriber, Options options) {
+  private SseStream(ChannelHandlerContext ctx, Hub hub, List<String> topics,
+      List<String> privateTopics, Object payload, Options options) {
     this.ctx = ctx;
     this.hub = hub;
-    this.subscriber = subscriber;
+    // The dispatcher wakes the stream only after registration, when construction is long over.
+    this.subscriber = hub.newSubscriber(topics, privateTopics, payload, this::wake);
     this.heartbeatNanos = options.heartbeat().toNanos();
     this.onClose = options.onClose();
     this.registry = options.registry();
@@ -89,13 +95,8 @@ public final class SseStream {
       Object payload,
       Options options,
       BiConsumer<HttpResponseStatus, String> onError) {
-    SseStream[] self = new SseStream[1];
-    Subscriber subscriber =
-        hub.newSubscriber(
-            topics, privateTopics, payload, () -> ctx.executor().execute(self[0]::drain));
-    SseStream stream = new SseStream(ctx, hub, subscriber, options);
-    self[0] = stream;
-    hub.subscribe(subscriber, options.lastEventId())
+    SseStream stream = new SseStream(ctx, hub, topics, privateTopics, payload, options);
+    hub.subscribe(stream.subscriber, options.lastEventId())
         .whenComplete(
             (subscription, failure) ->
                 ctx.executor()
@@ -149,6 +150,11 @@ public final class SseStream {
     ctx.flush();
   }
 
+  /** Dispatcher or read-executor thread: events are waiting, drain them on the event loop. */
+  private void wake() {
+    ctx.executor().execute(drainTask);
+  }
+
   /** Writes what is waiting while the channel is writable. Event loop only. */
   public void drain() {
     if (!streaming || closed) {
@@ -156,7 +162,7 @@ public final class SseStream {
     }
     boolean wrote = false;
     while (ctx.channel().isWritable()) {
-      int handed = subscriber.drainTo(this::append, MAX_BATCH_EVENTS);
+      int handed = subscriber.drainTo(appender, MAX_BATCH_EVENTS);
       if (handed == 0) {
         break;
       }
