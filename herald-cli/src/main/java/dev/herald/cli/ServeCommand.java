@@ -105,6 +105,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "Largest publish request body (default: ${DEFAULT-VALUE}).")
   int maxBody;
 
+  @Option(names = "--subscriptions", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "Announce subscriptions as private updates and serve the subscriptions API (default: ${DEFAULT-VALUE}).")
+  boolean subscriptions;
+
   @Option(names = "--demo", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Serve the classic demo stream at /sse (default: ${DEFAULT-VALUE}).")
   boolean demo;
@@ -132,7 +136,8 @@ final class ServeCommand implements Callable<Integer> {
           .maxConcurrentStreams(maxConcurrentStreams)
           .shutdownGrace(shutdownGrace)
           .hub(HubConfig.DEFAULTS.withHistorySize(historySize)
-              .withSubscriberQueueCapacity(subscriberQueue))
+              .withSubscriberQueueCapacity(subscriberQueue)
+              .withSubscriptionEvents(subscriptions))
           .publisherKey(publisherKey)
           .subscriberKey(subscriberKey)
           .anonymous(anonymous)

@@ -3,6 +3,7 @@ package dev.herald.core;
 import dev.herald.core.dispatch.Dispatcher;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.dispatch.Subscription;
+import dev.herald.core.dispatch.SubscriptionsSnapshot;
 import dev.herald.core.history.History;
 import dev.herald.core.history.MemoryHistory;
 import dev.herald.core.sse.SseFrame;
@@ -30,7 +31,8 @@ public final class Hub implements AutoCloseable {
   public Hub(HubConfig config, History history) {
     this.config = config;
     this.history = history;
-    this.dispatcher = new Dispatcher(history, config.dispatchQueueCapacity());
+    this.dispatcher = new Dispatcher(
+        history, config.dispatchQueueCapacity(), config.subscriptionEvents());
   }
 
   public HubConfig config() {
@@ -107,6 +109,11 @@ public final class Hub implements AutoCloseable {
             "topic: " + topic + " is not matched by the token's mercure.publish " + publishSelectors);
       }
     }
+  }
+
+  /** The active subscriptions, for the subscriptions API. */
+  public CompletableFuture<SubscriptionsSnapshot> subscriptions() {
+    return dispatcher.subscriptions();
   }
 
   public int subscriberCount() {

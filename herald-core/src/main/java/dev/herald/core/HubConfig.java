@@ -9,14 +9,17 @@ package dev.herald.core;
  * @param dispatchQueueCapacity publishes and subscriptions waiting for the dispatcher before the
  *     hub answers 503
  * @param maxTopicsPerSubscription topic selectors allowed on one subscription
+ * @param subscriptionEvents whether subscriptions are announced as private updates and listed by
+ *     the subscriptions API (the protocol's optional active-subscriptions feature)
  */
 public record HubConfig(
     int historySize,
     int subscriberQueueCapacity,
     int dispatchQueueCapacity,
-    int maxTopicsPerSubscription) {
+    int maxTopicsPerSubscription,
+    boolean subscriptionEvents) {
 
-  public static final HubConfig DEFAULTS = new HubConfig(10_000, 4_096, 65_536, 1_000);
+  public static final HubConfig DEFAULTS = new HubConfig(10_000, 4_096, 65_536, 1_000, false);
 
   public HubConfig {
     requireAtLeast("history-size", historySize, 0);
@@ -26,12 +29,18 @@ public record HubConfig(
   }
 
   public HubConfig withHistorySize(int size) {
-    return new HubConfig(
-        size, subscriberQueueCapacity, dispatchQueueCapacity, maxTopicsPerSubscription);
+    return new HubConfig(size, subscriberQueueCapacity, dispatchQueueCapacity,
+        maxTopicsPerSubscription, subscriptionEvents);
   }
 
   public HubConfig withSubscriberQueueCapacity(int capacity) {
-    return new HubConfig(historySize, capacity, dispatchQueueCapacity, maxTopicsPerSubscription);
+    return new HubConfig(historySize, capacity, dispatchQueueCapacity,
+        maxTopicsPerSubscription, subscriptionEvents);
+  }
+
+  public HubConfig withSubscriptionEvents(boolean enabled) {
+    return new HubConfig(historySize, subscriberQueueCapacity, dispatchQueueCapacity,
+        maxTopicsPerSubscription, enabled);
   }
 
   private static void requireAtLeast(String name, int value, int min) {

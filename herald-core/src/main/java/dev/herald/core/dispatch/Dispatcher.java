@@ -1,9 +1,12 @@
 package dev.herald.core.dispatch;
 
 import dev.herald.core.Event;
+import dev.herald.core.EventIds;
 import dev.herald.core.HubException;
 import dev.herald.core.Update;
 import dev.herald.core.history.History;
+import dev.herald.core.sse.SseFrame;
+import dev.herald.core.topic.TopicSelector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -34,7 +37,7 @@ public final class Dispatcher implements AutoCloseable {
   /** Commands taken from the queue at once; also the largest group commit. */
   private static final int MAX_BATCH = 1_024;
 
-  private sealed interface Command permits Publish, Register, Wake {}
+  private sealed interface Command permits Publish, Register, Snapshot, Wake {}
 
   private record Publish(Update update, byte[] frame, CompletableFuture<Event> done)
       implements Command {}
@@ -42,6 +45,8 @@ public final class Dispatcher implements AutoCloseable {
   private record Register(
       Subscriber subscriber, String lastEventId, CompletableFuture<Subscription> done)
       implements Command {}
+
+  private record Snapshot(CompletableFuture<SubscriptionsSnapshot> done) implements Command {}
 
   private enum Wake implements Command {
     INSTANCE
@@ -53,13 +58,24 @@ public final class Dispatcher implements AutoCloseable {
   private final ConcurrentLinkedQueue<Subscriber> departures = new ConcurrentLinkedQueue<>();
   private final SubscriberIndex index = new SubscriberIndex();
   private final Thread thread;
+  private final boolean subscriptionEvents;
+  private String lastEventId = "earliest"; // dispatcher thread only
   private volatile boolean running = true;
   private volatile int subscriberCount;
   private volatile long dispatchedEvents;
   private volatile long deliveries;
 
-  public Dispatcher(History history, int queueCapacity) {
+  /**
+   * @param subscriptionEvents whether to publish the protocol's private subscription events when a
+   *     subscription starts or ends
+   */
+  public Dispatcher(History history, int queueCapacity, boolean subscriptionEvents) {
     this.history = history;
+    this.subscriptionEvents = subscriptionEvents;
+    String restored = history.lastId(); // before the thread starts, so still this thread's to read
+    if (restored != null) {
+      lastEventId = restored;
+    }
     this.commands = new ArrayBlockingQueue<>(queueCapacity);
     this.thread = new Thread(this::run, "herald-dispatcher");
     thread.setDaemon(true);
@@ -80,6 +96,13 @@ public final class Dispatcher implements AutoCloseable {
   public CompletableFuture<Subscription> register(Subscriber subscriber, String lastEventId) {
     CompletableFuture<Subscription> done = new CompletableFuture<>();
     submit(new Register(subscriber, lastEventId, done), done);
+    return done;
+  }
+
+  /** The active subscriptions now, one per selector of each registered subscriber. */
+  public CompletableFuture<SubscriptionsSnapshot> subscriptions() {
+    CompletableFuture<SubscriptionsSnapshot> done = new CompletableFuture<>();
+    submit(new Snapshot(done), done);
     return done;
   }
 
@@ -147,7 +170,8 @@ public final class Dispatcher implements AutoCloseable {
       } catch (InterruptedException e) {
         break;
       }
-      forgetDepartures();
+      forgetDepartures(publishes);
+      commit(publishes);
       if (first == null) {
         if (running) {
           continue;
@@ -162,7 +186,10 @@ public final class Dispatcher implements AutoCloseable {
         } else if (command instanceof Register register) {
           // Publishes queued before the registration belong before its snapshot.
           commit(publishes);
-          register(register);
+          register(register, publishes);
+        } else if (command instanceof Snapshot snapshot) {
+          commit(publishes);
+          snapshot.done().complete(new SubscriptionsSnapshot(activeSubscriptions(), lastEventId));
         }
       }
       commit(publishes);
@@ -198,10 +225,11 @@ public final class Dispatcher implements AutoCloseable {
     }
     deliveries += offered;
     dispatchedEvents += events.size();
+    lastEventId = events.get(events.size() - 1).id();
     publishes.clear();
   }
 
-  private void register(Register register) {
+  private void register(Register register, List<Publish> publishes) {
     Subscriber subscriber = register.subscriber();
     try {
       long snapshot = history.lastSequence();
@@ -219,6 +247,7 @@ public final class Dispatcher implements AutoCloseable {
       subscriber.lastOfferedSequence = snapshot;
       if (!subscriber.isClosed()) {
         index.add(subscriber);
+        announce(subscriber, true, publishes);
       }
       subscriberCount = index.size();
       register.done().complete(new Subscription(responseId));
@@ -227,12 +256,41 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
-  private void forgetDepartures() {
+  private void forgetDepartures(List<Publish> publishes) {
     Subscriber departed;
     while ((departed = departures.poll()) != null) {
-      index.remove(departed);
+      if (index.remove(departed)) {
+        announce(departed, false, publishes);
+      }
     }
     subscriberCount = index.size();
+  }
+
+  /**
+   * Queues the private subscription events of a subscriber that arrived or left; they are
+   * committed with the next batch like any publish.
+   */
+  private void announce(Subscriber subscriber, boolean active, List<Publish> publishes) {
+    if (!subscriptionEvents) {
+      return;
+    }
+    for (TopicSelector selector : subscriber.topics()) {
+      ActiveSubscription subscription =
+          new ActiveSubscription(selector.raw(), subscriber.id(), subscriber.payload(), active);
+      Update update = new Update(
+          List.of(subscription.id()), subscription.toJson(), true, EventIds.next(), null, null);
+      publishes.add(new Publish(update, SseFrame.encode(update), new CompletableFuture<>()));
+    }
+  }
+
+  private List<ActiveSubscription> activeSubscriptions() {
+    List<ActiveSubscription> out = new ArrayList<>();
+    for (Subscriber subscriber : index.all()) {
+      for (TopicSelector selector : subscriber.topics()) {
+        out.add(new ActiveSubscription(selector.raw(), subscriber.id(), subscriber.payload(), true));
+      }
+    }
+    return out;
   }
 
   private void failPending() {
@@ -242,6 +300,8 @@ public final class Dispatcher implements AutoCloseable {
         publish.done().completeExceptionally(shuttingDown());
       } else if (pending instanceof Register register) {
         register.done().completeExceptionally(shuttingDown());
+      } else if (pending instanceof Snapshot snapshot) {
+        snapshot.done().completeExceptionally(shuttingDown());
       }
     }
   }

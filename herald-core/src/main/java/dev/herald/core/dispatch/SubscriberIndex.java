@@ -20,12 +20,17 @@ final class SubscriberIndex {
   private final Map<String, Set<Subscriber>> byExactTopic = new HashMap<>();
   private final Set<Subscriber> wildcard = new LinkedHashSet<>();
   private final Map<String, TemplateBucket> byTemplate = new HashMap<>();
-  private int size;
+  private final Set<Subscriber> all = new LinkedHashSet<>();
 
   private record TemplateBucket(TopicSelector selector, Set<Subscriber> subscribers) {}
 
   int size() {
-    return size;
+    return all.size();
+  }
+
+  /** Every registered subscriber, in registration order. */
+  Set<Subscriber> all() {
+    return all;
   }
 
   void add(Subscriber subscriber) {
@@ -43,12 +48,13 @@ final class SubscriberIndex {
         byExactTopic.computeIfAbsent(selector.raw(), raw -> new LinkedHashSet<>()).add(subscriber);
       }
     }
-    size++;
+    all.add(subscriber);
   }
 
-  void remove(Subscriber subscriber) {
+  /** Removes the subscriber; false if it was never added (closed before it registered). */
+  boolean remove(Subscriber subscriber) {
     if (!subscriber.indexed) {
-      return; // closed before its registration ran
+      return false;
     }
     subscriber.indexed = false;
     for (TopicSelector selector : subscriber.topics()) {
@@ -67,7 +73,8 @@ final class SubscriberIndex {
         }
       }
     }
-    size--;
+    all.remove(subscriber);
+    return true;
   }
 
   /**

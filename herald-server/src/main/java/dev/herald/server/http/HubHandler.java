@@ -6,6 +6,8 @@ import dev.herald.core.Update;
 import dev.herald.core.auth.AuthException;
 import dev.herald.core.auth.Claims;
 import dev.herald.core.auth.TokenVerifier;
+import dev.herald.core.dispatch.ActiveSubscription;
+import dev.herald.core.topic.TopicSelector;
 import dev.herald.core.sse.SseFrame;
 import dev.herald.server.demo.DemoClock;
 import dev.herald.server.sse.SseStream;
@@ -109,7 +111,13 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
       }
       case "/healthz" -> Responses.send(ctx, Responses.text(HttpResponseStatus.OK, "ok\n"), keepAlive);
-      default -> serveFile(ctx, method, path, keepAlive);
+      default -> {
+        if (path.startsWith(ActiveSubscription.COLLECTION_PATH)) {
+          subscriptions(ctx, request, uri, keepAlive);
+        } else {
+          serveFile(ctx, method, path, keepAlive);
+        }
+      }
     }
   }
 
@@ -149,6 +157,46 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
       onClose.run();
       throw e;
     }
+  }
+
+  private void subscriptions(ChannelHandlerContext ctx, FullHttpRequest request,
+      QueryStringDecoder uri, boolean keepAlive) {
+    if (!request.method().equals(HttpMethod.GET)) {
+      methodNotAllowed(ctx, request.method(), keepAlive);
+      return;
+    }
+    if (!routes.hub().config().subscriptionEvents()) {
+      throw new HubException(HubException.Kind.NOT_FOUND,
+          "the subscriptions API is off (start the hub with --subscriptions)");
+    }
+    TokenLookup.Found found = findToken(request.headers(), uri.parameters());
+    if (found == null) {
+      throw Unauthorized.missing("subscriber", routes.config().cookieName());
+    }
+    Claims claims = verify(routes.subscriberVerifier(), found.token(), "subscriber");
+    // The protocol: the requested URL must match one of the token's mercure.subscribe selectors.
+    if (!TopicSelector.anyMatches(claims.subscribe().stream().map(TopicSelector::of).toList(),
+        List.of(request.uri(), uri.rawPath()))) {
+      throw new HubException(HubException.Kind.FORBIDDEN,
+          request.uri() + " is not matched by the token's mercure.subscribe " + claims.subscribe());
+    }
+    SubscriptionsApi.Query query = SubscriptionsApi.parse(uri.rawPath());
+    routes.hub().subscriptions().whenComplete((snapshot, failure) -> ctx.executor().execute(() -> {
+      try {
+        if (failure != null) {
+          throw failure instanceof HubException e ? e
+              : new HubException(HubException.Kind.UNAVAILABLE, String.valueOf(failure));
+        }
+        FullHttpResponse response = Responses.full(HttpResponseStatus.OK, "application/ld+json",
+            Unpooled.copiedBuffer(SubscriptionsApi.render(query, snapshot), StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.ETAG, "\"" + snapshot.lastEventId() + "\"")
+            .set(HttpHeaderNames.CACHE_CONTROL, "must-revalidate");
+        Responses.send(ctx, response, keepAlive);
+      } catch (HubException e) {
+        Responses.send(ctx, Responses.error(HttpResponseStatus.valueOf(e.kind().httpStatus()),
+            e.getMessage()), keepAlive);
+      }
+    }));
   }
 
   private Claims subscriberClaims(HttpHeaders headers, Map<String, List<String>> query) {
