@@ -1,5 +1,6 @@
 package dev.herald.cli;
 
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,20 +26,24 @@ public final class Main implements Runnable {
   }
 
   static int run(String... args) {
-    CommandLine cli = commandLine();
-    // Running the hub is what most people want from a bare `java -jar herald.jar`.
+    return commandLine(System.getenv()).execute(withDefaultCommand(args));
+  }
+
+  /** Running the hub is what most people want from a bare {@code java -jar herald.jar}. */
+  static String[] withDefaultCommand(String[] args) {
     if (args.length == 0 || args[0].startsWith("--") && !isTopLevelOption(args[0])) {
       String[] withServe = new String[args.length + 1];
       withServe[0] = "serve";
       System.arraycopy(args, 0, withServe, 1, args.length);
-      args = withServe;
+      return withServe;
     }
-    return cli.execute(args);
+    return args;
   }
 
-  static CommandLine commandLine() {
+  /** The command tree; options default to the variables of {@code environment}. */
+  static CommandLine commandLine(Map<String, String> environment) {
     CommandLine cli = new CommandLine(new Main());
-    cli.setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
+    cli.setDefaultValueProvider(new EnvironmentDefaults(environment));
     cli.setParameterExceptionHandler(
         (e, args) -> {
           String command = e.getCommandLine().getCommandName();

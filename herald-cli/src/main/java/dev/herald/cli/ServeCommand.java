@@ -87,6 +87,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "Serve the classic demo stream at /sse (default: ${DEFAULT-VALUE}).")
   boolean demo;
 
+  /** For tests: the running server, set once start-up is printed. */
+  volatile HeraldServer started;
+
+  /** For tests: counting down stops the server and makes {@link #call} return 0. */
+  final CountDownLatch stop = new CountDownLatch(1);
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -129,11 +135,8 @@ final class ServeCommand implements Callable<Integer> {
       err.println("serve: cannot listen on " + config.listen() + ": " + e.getMessage());
       return 1;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "herald-shutdown"));
+    Thread shutdown = new Thread(server::close, "herald-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdown);
     String base = baseUrl(server.boundAddresses().get(0));
     out.println("Herald is listening on " + server.boundAddresses() + " (" + server.transportName() + ")");
     out.println("  demo page:  " + base + "/");
@@ -142,7 +145,13 @@ final class ServeCommand implements Callable<Integer> {
       printDevelopmentHelp(out, base, developmentSecret);
     }
     out.flush();
-    stopped.await();
+    started = server;
+    try {
+      stop.await(); // a real process ends through the shutdown hook
+    } finally {
+      Runtime.getRuntime().removeShutdownHook(shutdown);
+      server.close();
+    }
     return 0;
   }
 

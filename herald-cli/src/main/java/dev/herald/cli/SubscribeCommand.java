@@ -51,7 +51,9 @@ final class SubscribeCommand implements Callable<Integer> {
   Long maxEvents;
 
   private long received;
-  private Duration retry = Duration.ofSeconds(1);
+
+  /** The base reconnection delay until the stream sends {@code retry:}; tests shorten it. */
+  Duration retry = Duration.ofSeconds(1);
 
   @Override
   public Integer call() throws InterruptedException {
