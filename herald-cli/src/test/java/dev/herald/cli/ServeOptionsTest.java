@@ -27,6 +27,7 @@ class ServeOptionsTest {
         arguments("--heartbeat -1s", List.of("--heartbeat", "'-1s'", "expected: a duration >= 0")),
         arguments("--max-body 0", List.of("--max-body", "'0'", "expected: a size")),
         arguments("--max-body lots", List.of("--max-body", "'lots'", "expected: a size")),
+        arguments("--max-body 3GiB", List.of("--max-body", "'3GiB'", "expected: a size")),
         arguments("--jwt-alg XX256 --jwt-key " + HubFixture.SECRET,
             List.of("jwt-alg: XX256", "expected one of: HS256")),
         arguments("--jwt-key short", List.of("jwt-key: 40 bits", "expected: >= 256 bits")),
