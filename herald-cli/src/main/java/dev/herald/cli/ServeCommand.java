@@ -101,9 +101,12 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig config;
     try {
       if (jwtKey == null && publisherJwtKey == null && subscriberJwtKey == null) {
+        if (!jwtAlg.equals("HS256")) {
+          // The development key is HS256 only: reject a bad --jwt-alg, or say the key is missing.
+          JwtKey.parse(jwtAlg, null);
+        }
         developmentSecret = TokenMinter.randomSecret();
         jwtKey = developmentSecret;
-        jwtAlg = "HS256";
       }
       JwtKey publisherKey = key(publisherJwtKey != null ? publisherJwtKey : jwtKey);
       JwtKey subscriberKey = key(subscriberJwtKey != null ? subscriberJwtKey : jwtKey);

@@ -30,6 +30,8 @@ class ServeOptionsTest {
         arguments("--max-body 3GiB", List.of("--max-body", "'3GiB'", "expected: a size")),
         arguments("--jwt-alg XX256 --jwt-key " + HubFixture.SECRET,
             List.of("jwt-alg: XX256", "expected one of: HS256")),
+        arguments("--jwt-alg XX256", List.of("jwt-alg: XX256", "expected one of: HS256")),
+        arguments("--jwt-alg RS256", List.of("jwt-key: missing (required for RS256)")),
         arguments("--jwt-key short", List.of("jwt-key: 40 bits", "expected: >= 256 bits")),
         arguments("--jwt-alg HS512 --jwt-key " + HubFixture.SECRET,
             List.of("too short for HS512", "expected: >= 512 bits")),
