@@ -170,7 +170,9 @@ final class ServeCommand implements Callable<Integer> {
     out.println("  key:              " + secret);
     out.println("  publisher token:  " + publisher);
     out.println("  try it:");
-    out.println("    curl -N '" + base + "/.well-known/mercure?topic=https://example.com/books/{id}' &");
+    // --data-urlencode, not {id} in the URL: curl would read {id} as a glob and ask for "id".
+    out.println("    curl -N --get --data-urlencode 'topic=https://example.com/books/{id}' "
+        + base + "/.well-known/mercure &");
     out.println("    curl -d 'topic=https://example.com/books/1' -d 'data=hello' \\");
     out.println("      -H 'Authorization: Bearer " + publisher + "' " + base + "/.well-known/mercure");
     out.println("Set --jwt-key (or HERALD_JWT_KEY) for production.");
