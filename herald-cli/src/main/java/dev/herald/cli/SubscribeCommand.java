@@ -72,7 +72,9 @@ final class SubscribeCommand implements Callable<Integer> {
         }
         failures = status == 200 ? 0 : failures + 1;
       } catch (IOException | UncheckedIOException e) {
-        err.println("subscribe: connection lost: " + e.getMessage());
+        // The JDK client often throws with no message (a refused connection): show the type.
+        err.println("subscribe: connection lost: "
+            + (e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e));
         failures++;
       }
       long delay = backoffMillis(failures);

@@ -84,4 +84,14 @@ class PublishCommandTest {
     assertThat(cli.errLines()).singleElement().asString().startsWith("publish: ")
         .contains("--token");
   }
+
+  @Test
+  void unreachableHubExits1() throws Exception {
+    String closed = HubFixture.hubUrl(SubscribeCommandTest.closedPort());
+    Cli cli = new Cli();
+    assertThat(cli.run("publish", "--hub", closed, "--topic", TOPIC, "--token", PUBLISHER))
+        .isEqualTo(1);
+    assertThat(cli.errLines())
+        .containsExactly("publish: cannot reach " + closed + ": java.net.ConnectException");
+  }
 }

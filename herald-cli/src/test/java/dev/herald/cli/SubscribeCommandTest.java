@@ -10,7 +10,9 @@ import dev.herald.core.Update;
 import dev.herald.core.history.MemoryHistory;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.ServerConfig;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -103,6 +105,27 @@ class SubscribeCommandTest {
           second.close();
         }
       }
+    }
+  }
+
+  @Test
+  void unreachableHubIsRetriedWithTheReasonShown() throws Exception {
+    try (Cli cli = new Cli()) {
+      cli.subscribe().retry = Duration.ofMillis(50);
+      cli.start("subscribe", "--hub", HubFixture.hubUrl(closedPort()), "--topic", TOPIC);
+      await().atMost(Cli.WAIT).until(() -> cli.err().split("reconnecting in").length > 3);
+      List<String> lines = cli.errLines().subList(0, 4);
+      assertThat(lines.get(0)).isEqualTo("subscribe: connection lost: java.net.ConnectException");
+      assertThat(lines.get(1)).startsWith("subscribe: reconnecting in ").endsWith(" ms");
+      assertThat(lines.get(2)).isEqualTo(lines.get(0));
+      assertThat(cli.out()).isEmpty();
+    }
+  }
+
+  /** A loopback address nothing listens on (it was free a moment ago). */
+  static InetSocketAddress closedPort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return (InetSocketAddress) socket.getLocalSocketAddress();
     }
   }
 }
