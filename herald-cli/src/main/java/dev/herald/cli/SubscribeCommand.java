@@ -108,15 +108,16 @@ final class SubscribeCommand implements Callable<Integer> {
       Iterator<String> iterator = lines.iterator();
       while (!done() && iterator.hasNext()) {
         parser.line(iterator.next());
-        if (!parser.lastEventId().isEmpty()) {
-          lastEventId = parser.lastEventId();
-        }
       }
       return 200;
     }
   }
 
   private void print(PrintWriter out, SseEvent event) {
+    // Resume after the last event printed, not after an id line whose event was cut off.
+    if (!event.id().isEmpty()) {
+      lastEventId = event.id();
+    }
     out.println("id: " + event.id());
     if (!event.type().equals("message")) {
       out.println("event: " + event.type());

@@ -10,12 +10,20 @@ import dev.herald.core.Update;
 import dev.herald.core.history.MemoryHistory;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.ServerConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** {@code subscribe} against hubs on real sockets, including one that goes away and comes back. */
@@ -68,7 +76,8 @@ class SubscribeCommandTest {
   void resumesAfterTheHubRestartsWithoutGapOrDuplicate() throws Exception {
     MemoryHistory history = new MemoryHistory(100);
     ServerConfig config = HubFixture.config().build();
-    HeraldServer first = HeraldServer.start(config, new Hub(config.hub(), history), Clock.systemUTC());
+    HeraldServer first =
+        HeraldServer.start(config, new Hub(config.hub(), history), Clock.systemUTC());
     boolean firstClosed = false;
     HeraldServer second = null;
     try (Cli cli = new Cli()) {
@@ -127,5 +136,61 @@ class SubscribeCommandTest {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       return (InetSocketAddress) socket.getLocalSocketAddress();
     }
+  }
+
+  /**
+   * A connection cut after an event's {@code id:} line but before its blank line: that event was
+   * never received, so the reconnection must ask for what follows the previous one.
+   */
+  @Test
+  void eventCutOffMidwayIsAskedForAgain() throws Exception {
+    String head =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n";
+    try (ServerSocket hub = new ServerSocket(0, 2, InetAddress.getByName("127.0.0.1"));
+        Cli cli = new Cli()) {
+      CompletableFuture<String> resumeHeader = CompletableFuture.supplyAsync(() -> {
+        try {
+          try (Socket first = hub.accept()) {
+            readRequest(first);
+            first.getOutputStream().write(
+                (head + "id: a\ndata: 1\n\nid: b\n").getBytes(StandardCharsets.UTF_8));
+          }
+          try (Socket second = hub.accept()) {
+            String request = readRequest(second);
+            second.getOutputStream().write(
+                (head + "id: b\ndata: 2\n\n").getBytes(StandardCharsets.UTF_8));
+            second.getOutputStream().flush();
+            second.getInputStream().readAllBytes(); // until the subscriber hangs up
+            return request.lines()
+                .filter(line -> line.toLowerCase(Locale.ROOT).startsWith("last-event-id:"))
+                .findFirst().orElse("(none)");
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      cli.subscribe().retry = Duration.ofMillis(50);
+      String hubUrl = HubFixture.hubUrl((InetSocketAddress) hub.getLocalSocketAddress());
+      cli.start("subscribe", "--hub", hubUrl, "--topic", TOPIC, "--max-events", "2");
+      assertThat(cli.awaitExit()).as(cli.err()).isZero();
+      assertThat(resumeHeader.get(Cli.WAIT.toSeconds(), TimeUnit.SECONDS))
+          .isEqualToIgnoringCase("Last-Event-ID: a");
+      assertThat(cli.out().lines()).containsExactly("id: a", "data: 1", "", "id: b", "data: 2", "");
+    }
+  }
+
+  /** Reads request headers up to the blank line; bounded by the socket timeout. */
+  private static String readRequest(Socket socket) throws IOException {
+    socket.setSoTimeout((int) Cli.WAIT.toMillis());
+    StringBuilder request = new StringBuilder();
+    InputStream in = socket.getInputStream();
+    while (request.indexOf("\r\n\r\n") < 0) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("request ended early: " + request);
+      }
+      request.append((char) b);
+    }
+    return request.toString();
   }
 }
