@@ -48,7 +48,9 @@ final class TokenCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(token);
       return 0;
     } catch (ParseException e) {
-      spec.commandLine().getErr().println("token: --payload is not a JSON object: " + e.getMessage());
+      // The parser's message ("Invalid JSON object") says less than the value itself.
+      spec.commandLine().getErr().println(
+          "token: --payload: " + payload + " (expected: a JSON object, e.g. {\"user\":\"alice\"})");
       return Main.USAGE_ERROR;
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("token: " + e.getMessage());

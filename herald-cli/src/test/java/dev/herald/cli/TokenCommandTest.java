@@ -71,8 +71,8 @@ class TokenCommandTest {
       Cli cli = new Cli();
       assertThat(cli.run("token", "--key", SECRET, "--payload", payload))
           .as(payload).isEqualTo(Main.USAGE_ERROR);
-      assertThat(cli.errLines()).as(payload).singleElement().asString()
-          .startsWith("token: --payload").contains("JSON object");
+      assertThat(cli.errLines()).as(payload).containsExactly(
+          "token: --payload: " + payload + " (expected: a JSON object, e.g. {\"user\":\"alice\"})");
       assertThat(cli.out()).isEmpty();
     }
   }
