@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
     name = "herald",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Herald: a Mercure hub and real-time push server over Server-Sent Events.",
+    description = {
+      "Herald: a Mercure hub and real-time push server over Server-Sent Events.",
+      "No command means serve, e.g. java -jar herald.jar --listen :8080"
+    },
     subcommands = {
       ServeCommand.class,
       PublishCommand.class,

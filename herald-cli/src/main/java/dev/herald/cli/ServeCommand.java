@@ -21,10 +21,12 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
+    // One element per paragraph: picocli wraps each, and shows the first alone in herald --help.
     description = {
-      "Runs the hub. Every option can also be set with an environment variable HERALD_<OPTION>,",
-      "e.g. HERALD_HISTORY_SIZE=5000. With no key configured, a development key is generated",
-      "and a publisher token is printed."
+      "Runs the hub until the process is stopped.",
+      "Every option can also be set with an environment variable HERALD_<OPTION>, e.g."
+          + " HERALD_HISTORY_SIZE=5000. With no key configured, a development key is generated"
+          + " and a publisher token is printed."
     })
 final class ServeCommand implements Callable<Integer> {
 

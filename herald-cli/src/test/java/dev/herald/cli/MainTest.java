@@ -77,4 +77,27 @@ class MainTest {
     assertThat(cli.errLines()).singleElement().asString().startsWith("herald: ").contains("'bogus'");
     assertThat(cli.out()).isEmpty();
   }
+
+  @Test
+  void helpListsEveryCommandWithAOneSentenceSummary() {
+    Cli cli = new Cli();
+    assertThat(cli.run("--help")).isZero();
+    String help = cli.out();
+    for (String command : new String[] {"serve", "publish", "subscribe", "token"}) {
+      // Picocli shows the first description line as the summary, wrapped with deep indentation.
+      Matcher entry = Pattern.compile("\n  " + command + " +(.+(?:\n {8,}.+)*)").matcher(help);
+      assertThat(entry.find()).as(help).isTrue();
+      assertThat(entry.group(1).replaceAll("\\s+", " ")).as(command).endsWith(".");
+    }
+  }
+
+  @Test
+  void serveHelpShowsTheEnvironmentParagraphWhole() {
+    Cli cli = new Cli();
+    assertThat(cli.run("serve", "--help")).isZero();
+    String text = cli.out().replaceAll("\\s+", " ");
+    assertThat(text).contains("Runs the hub until the process is stopped. Every option can also be"
+        + " set with an environment variable HERALD_<OPTION>, e.g. HERALD_HISTORY_SIZE=5000.");
+    assertThat(text).contains("--listen=HOST:PORT", "(default: localhost:3000)");
+  }
 }
