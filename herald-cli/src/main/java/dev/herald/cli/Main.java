@@ -47,6 +47,8 @@ public final class Main implements Runnable {
   static CommandLine commandLine(Map<String, String> environment) {
     CommandLine cli = new CommandLine(new Main());
     cli.setDefaultValueProvider(new EnvironmentDefaults(environment));
+    // Every command has --version (mixinStandardHelpOptions); without this, theirs print nothing.
+    cli.getSubcommands().values().forEach(c -> c.getCommandSpec().versionProvider(new Version()));
     cli.setParameterExceptionHandler(
         (e, args) -> {
           String command = e.getCommandLine().getCommandName();

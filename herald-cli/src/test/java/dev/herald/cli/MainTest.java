@@ -100,4 +100,16 @@ class MainTest {
         + " set with an environment variable HERALD_<OPTION>, e.g. HERALD_HISTORY_SIZE=5000.");
     assertThat(text).contains("--listen=HOST:PORT", "(default: localhost:3000)");
   }
+
+  @Test
+  void everyCommandPrintsTheSameVersion() {
+    Cli top = new Cli();
+    assertThat(top.run("--version")).isZero();
+    assertThat(top.out()).startsWith("herald ");
+    for (String command : new String[] {"serve", "publish", "subscribe", "token"}) {
+      Cli cli = new Cli();
+      assertThat(cli.run(command, "--version")).isZero();
+      assertThat(cli.out()).as(command).isEqualTo(top.out());
+    }
+  }
 }
