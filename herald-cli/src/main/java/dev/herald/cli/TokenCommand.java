@@ -26,10 +26,13 @@ final class TokenCommand implements Callable<Integer> {
   @Option(names = "--alg", defaultValue = "HS256", description = "HS256, HS384 or HS512 (default: ${DEFAULT-VALUE}).")
   String alg;
 
-  @Option(names = "--publish", split = ",", description = "Topic selector the token may publish to; repeatable.")
+  /** Splits a, b but not the commas of a URI template expression: books{?page,sort}. */
+  private static final String SELECTORS = ",(?![^{]*})";
+
+  @Option(names = "--publish", split = SELECTORS, description = "Topic selector the token may publish to; repeatable.")
   List<String> publish;
 
-  @Option(names = "--subscribe", split = ",", description = "Topic selector whose private updates the token may receive; repeatable.")
+  @Option(names = "--subscribe", split = SELECTORS, description = "Topic selector whose private updates the token may receive; repeatable.")
   List<String> subscribe;
 
   @Option(names = "--payload", description = "JSON object for mercure.payload.")

@@ -44,6 +44,16 @@ class TokenCommandTest {
   }
 
   @Test
+  void commasSeparateSelectorsButNotTemplateVariables() throws Exception {
+    String token = mint("--publish", "https://example.com/books{?page,sort},urn:a",
+        "--publish", "https://example.com/{x,y}/z", "--subscribe", "https://example.com/{+p,q}");
+    Claims claims = new TokenVerifier(KEY, Clock.systemUTC()).verify(token);
+    assertThat(claims.publish()).containsExactly(
+        "https://example.com/books{?page,sort}", "urn:a", "https://example.com/{x,y}/z");
+    assertThat(claims.subscribe()).containsExactly("https://example.com/{+p,q}");
+  }
+
+  @Test
   void withoutTtlTheTokenDoesNotExpire() throws Exception {
     Claims claims = new TokenVerifier(KEY, Clock.systemUTC()).verify(mint("--publish", "*"));
     assertThat(claims.expiresAt()).isNull();
