@@ -41,14 +41,17 @@ class ConvertersTest {
     assertThat(duration.convert("0")).isEqualTo(Duration.ZERO);
     assertThat(duration.convert("PT1M30S")).isEqualTo(Duration.ofSeconds(90));
     assertThatThrownBy(() -> duration.convert("40")).hasMessageContaining("'40'");
-    assertThatThrownBy(() -> duration.convert("-1s")).hasMessage("'-1s' (expected: a duration >= 0)");
+    assertThatThrownBy(() -> duration.convert("-1s"))
+        .hasMessage("'-1s' (expected: a duration >= 0)");
   }
 
   @Test
   void listenAddresses() {
-    assertThat(listen.convert("127.0.0.1:3000")).isEqualTo(new InetSocketAddress("127.0.0.1", 3000));
+    assertThat(listen.convert("127.0.0.1:3000"))
+        .isEqualTo(new InetSocketAddress("127.0.0.1", 3000));
     assertThat(listen.convert(":3000")).isEqualTo(new InetSocketAddress(3000));
-    assertThat(listen.convert("[::1]:3000").getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
+    assertThat(listen.convert("[::1]:3000").getAddress().getHostAddress())
+        .isEqualTo("0:0:0:0:0:0:0:1");
     assertThatThrownBy(() -> listen.convert("3000")).hasMessageContaining("expected: HOST:PORT");
   }
 }

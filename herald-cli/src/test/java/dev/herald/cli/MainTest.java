@@ -29,7 +29,7 @@ class MainTest {
   @Test
   void commandsAndTopLevelOptionsAreLeftAlone() {
     for (String[] args : new String[][] {
-        {"token", "--key", "k"}, {"--help"}, {"--version"}, {"-h"}, {"-V"}, {"publish", "--help"}}) {
+        {"token", "--key", "k"}, {"--help"}, {"--version"}, {"-h"}, {"-V"}, {"publish", "-h"}}) {
       assertThat(Main.withDefaultCommand(args)).containsExactly(args);
     }
   }
@@ -47,8 +47,8 @@ class MainTest {
 
       Matcher token = Pattern.compile("publisher token: +(\\S+)").matcher(cli.out());
       assertThat(token.find()).as(cli.out()).isTrue();
-      assertThat(HubFixture.publish(hub, token.group(1), "topic=https://example.com/books/1&data=hi")
-          .statusCode()).isEqualTo(200);
+      String form = "topic=https://example.com/books/1&data=hi";
+      assertThat(HubFixture.publish(hub, token.group(1), form).statusCode()).isEqualTo(200);
 
       cli.serve().stop.countDown();
       assertThat(cli.awaitExit()).isZero();
@@ -74,7 +74,8 @@ class MainTest {
   void unknownCommandIsAUsageError() {
     Cli cli = new Cli();
     assertThat(cli.run("bogus")).isEqualTo(Main.USAGE_ERROR);
-    assertThat(cli.errLines()).singleElement().asString().startsWith("herald: ").contains("'bogus'");
+    assertThat(cli.errLines()).singleElement().asString()
+        .startsWith("herald: ").contains("'bogus'");
     assertThat(cli.out()).isEmpty();
   }
 

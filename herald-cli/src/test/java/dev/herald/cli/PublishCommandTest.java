@@ -74,7 +74,8 @@ class PublishCommandTest {
     Cli cli = new Cli();
     assertThat(cli.run("publish", "--hub", hub, "--topic", TOPIC, "--id", "#frag",
         "--token", PUBLISHER)).isEqualTo(1);
-    assertThat(cli.errLines()).singleElement().asString().startsWith("publish: HTTP 400: id: #frag");
+    assertThat(cli.errLines()).singleElement().asString()
+        .startsWith("publish: HTTP 400: id: #frag");
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class TokenCommandTest {
 
   private static String mint(String... options) {
     Cli cli = new Cli();
-    List<String> args = new java.util.ArrayList<>(List.of("token", "--key", SECRET));
+    List<String> args = new ArrayList<>(List.of("token", "--key", SECRET));
     args.addAll(List.of(options));
     assertThat(cli.run(args.toArray(String[]::new))).as(cli.err()).isZero();
     assertThat(cli.err()).isEmpty();
@@ -37,7 +38,8 @@ class TokenCommandTest {
 
     Claims claims = new TokenVerifier(KEY, Clock.systemUTC()).verify(token);
     assertThat(claims.publish()).containsExactly("https://example.com/books/{id}");
-    assertThat(claims.subscribe()).containsExactly("https://example.com/a", "https://example.com/b");
+    assertThat(claims.subscribe())
+        .containsExactly("https://example.com/a", "https://example.com/b");
     assertThat(claims.payload()).isEqualTo(Map.of("user", "alice", "roles", List.of("admin")));
     assertThat(claims.expiresAt()).isBetween(before.plus(Duration.ofHours(1)),
         after.plus(Duration.ofHours(1)));
@@ -99,6 +101,7 @@ class TokenCommandTest {
 
     cli = new Cli();
     assertThat(cli.run("token", "--key", SECRET, "--ttl", "soon")).isEqualTo(Main.USAGE_ERROR);
-    assertThat(cli.errLines()).singleElement().asString().contains("'soon'", "expected: a duration");
+    assertThat(cli.errLines()).singleElement().asString()
+        .contains("'soon'", "expected: a duration");
   }
 }
