@@ -56,7 +56,8 @@ final class Converters {
       } else if (v.endsWith("mib") || v.endsWith("mb") || v.endsWith("m")) {
         multiplier = 1024 * 1024;
       }
-      String digits = v.replaceAll("[a-z]+$", "");
+      // Only the suffixes above may follow the digits: 3GiB must not be read as 3 bytes.
+      String digits = v.replaceFirst("(kib|kb|k|mib|mb|m)$", "");
       try {
         long bytes = Long.parseLong(digits) * multiplier;
         if (bytes < 1 || bytes > Integer.MAX_VALUE) {

@@ -1,5 +1,6 @@
 package dev.herald.cli;
 
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +9,10 @@ import picocli.CommandLine.Command;
     name = "herald",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Herald: a Mercure hub and real-time push server over Server-Sent Events.",
+    description = {
+      "Herald: a Mercure hub and real-time push server over Server-Sent Events.",
+      "No command means serve, e.g. java -jar herald.jar --listen :8080"
+    },
     subcommands = {
       ServeCommand.class,
       PublishCommand.class,
@@ -25,20 +29,26 @@ public final class Main implements Runnable {
   }
 
   static int run(String... args) {
-    CommandLine cli = commandLine();
-    // Running the hub is what most people want from a bare `java -jar herald.jar`.
+    return commandLine(System.getenv()).execute(withDefaultCommand(args));
+  }
+
+  /** Running the hub is what most people want from a bare {@code java -jar herald.jar}. */
+  static String[] withDefaultCommand(String[] args) {
     if (args.length == 0 || args[0].startsWith("--") && !isTopLevelOption(args[0])) {
       String[] withServe = new String[args.length + 1];
       withServe[0] = "serve";
       System.arraycopy(args, 0, withServe, 1, args.length);
-      args = withServe;
+      return withServe;
     }
-    return cli.execute(args);
+    return args;
   }
 
-  static CommandLine commandLine() {
+  /** The command tree; options default to the variables of {@code environment}. */
+  static CommandLine commandLine(Map<String, String> environment) {
     CommandLine cli = new CommandLine(new Main());
-    cli.setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
+    cli.setDefaultValueProvider(new EnvironmentDefaults(environment));
+    // Every command has --version (mixinStandardHelpOptions); without this, theirs print nothing.
+    cli.getSubcommands().values().forEach(c -> c.getCommandSpec().versionProvider(new Version()));
     cli.setParameterExceptionHandler(
         (e, args) -> {
           String command = e.getCommandLine().getCommandName();

@@ -22,10 +22,12 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
+    // One element per paragraph: picocli wraps each, and shows the first alone in herald --help.
     description = {
-      "Runs the hub. Every option can also be set with an environment variable HERALD_<OPTION>,",
-      "e.g. HERALD_HISTORY_SIZE=5000. With no key configured, a development key is generated",
-      "and a publisher token is printed."
+      "Runs the hub until the process is stopped.",
+      "Every option can also be set with an environment variable HERALD_<OPTION>, e.g."
+          + " HERALD_HISTORY_SIZE=5000. With no key configured, a development key is generated"
+          + " and a publisher token is printed."
     })
 final class ServeCommand implements Callable<Integer> {
 
@@ -113,6 +115,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "Serve the classic demo stream at /sse (default: ${DEFAULT-VALUE}).")
   boolean demo;
 
+  /** For tests: the running server, set once start-up is printed. */
+  volatile HeraldServer started;
+
+  /** For tests: counting down stops the server and makes {@link #call} return 0. */
+  final CountDownLatch stop = new CountDownLatch(1);
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -121,9 +129,12 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig config;
     try {
       if (jwtKey == null && publisherJwtKey == null && subscriberJwtKey == null) {
+        if (!jwtAlg.equals("HS256")) {
+          // The development key is HS256 only: reject a bad --jwt-alg, or say the key is missing.
+          JwtKey.parse(jwtAlg, null);
+        }
         developmentSecret = TokenMinter.randomSecret();
         jwtKey = developmentSecret;
-        jwtAlg = "HS256";
       }
       JwtKey publisherKey = key(publisherJwtKey != null ? publisherJwtKey : jwtKey);
       JwtKey subscriberKey = key(subscriberJwtKey != null ? subscriberJwtKey : jwtKey);
@@ -163,11 +174,8 @@ final class ServeCommand implements Callable<Integer> {
       err.println("serve: cannot listen on " + config.listen() + ": " + e.getMessage());
       return 1;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "herald-shutdown"));
+    Thread shutdown = new Thread(server::close, "herald-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdown);
     String base = server.boundAddresses().isEmpty()
         ? baseUrl("https", server.boundTlsAddresses().get(0))
         : baseUrl("http", server.boundAddresses().get(0));
@@ -185,7 +193,13 @@ final class ServeCommand implements Callable<Integer> {
       printDevelopmentHelp(out, base, developmentSecret);
     }
     out.flush();
-    stopped.await();
+    started = server;
+    try {
+      stop.await(); // a real process ends through the shutdown hook
+    } finally {
+      Runtime.getRuntime().removeShutdownHook(shutdown);
+      server.close();
+    }
     return 0;
   }
 
@@ -201,7 +215,9 @@ final class ServeCommand implements Callable<Integer> {
     out.println("  key:              " + secret);
     out.println("  publisher token:  " + publisher);
     out.println("  try it:");
-    out.println("    curl -N '" + base + "/.well-known/mercure?topic=https://example.com/books/{id}' &");
+    // --data-urlencode, not {id} in the URL: curl would read {id} as a glob and ask for "id".
+    out.println("    curl -N --get --data-urlencode 'topic=https://example.com/books/{id}' "
+        + base + "/.well-known/mercure &");
     out.println("    curl -d 'topic=https://example.com/books/1' -d 'data=hello' \\");
     out.println("      -H 'Authorization: Bearer " + publisher + "' " + base + "/.well-known/mercure");
     out.println("Set --jwt-key (or HERALD_JWT_KEY) for production.");

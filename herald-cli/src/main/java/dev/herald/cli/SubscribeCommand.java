@@ -51,7 +51,9 @@ final class SubscribeCommand implements Callable<Integer> {
   Long maxEvents;
 
   private long received;
-  private Duration retry = Duration.ofSeconds(1);
+
+  /** The base reconnection delay until the stream sends {@code retry:}; tests shorten it. */
+  Duration retry = Duration.ofSeconds(1);
 
   @Override
   public Integer call() throws InterruptedException {
@@ -70,7 +72,9 @@ final class SubscribeCommand implements Callable<Integer> {
         }
         failures = status == 200 ? 0 : failures + 1;
       } catch (IOException | UncheckedIOException e) {
-        err.println("subscribe: connection lost: " + e.getMessage());
+        // The JDK client often throws with no message (a refused connection): show the type.
+        err.println("subscribe: connection lost: "
+            + (e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e));
         failures++;
       }
       long delay = backoffMillis(failures);
@@ -104,15 +108,16 @@ final class SubscribeCommand implements Callable<Integer> {
       Iterator<String> iterator = lines.iterator();
       while (!done() && iterator.hasNext()) {
         parser.line(iterator.next());
-        if (!parser.lastEventId().isEmpty()) {
-          lastEventId = parser.lastEventId();
-        }
       }
       return 200;
     }
   }
 
   private void print(PrintWriter out, SseEvent event) {
+    // Resume after the last event printed, not after an id line whose event was cut off.
+    if (!event.id().isEmpty()) {
+      lastEventId = event.id();
+    }
     out.println("id: " + event.id());
     if (!event.type().equals("message")) {
       out.println("event: " + event.type());

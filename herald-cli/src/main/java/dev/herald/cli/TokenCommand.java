@@ -26,10 +26,13 @@ final class TokenCommand implements Callable<Integer> {
   @Option(names = "--alg", defaultValue = "HS256", description = "HS256, HS384 or HS512 (default: ${DEFAULT-VALUE}).")
   String alg;
 
-  @Option(names = "--publish", split = ",", description = "Topic selector the token may publish to; repeatable.")
+  /** Splits a, b but not the commas of a URI template expression: books{?page,sort}. */
+  private static final String SELECTORS = ",(?![^{]*})";
+
+  @Option(names = "--publish", split = SELECTORS, description = "Topic selector the token may publish to; repeatable.")
   List<String> publish;
 
-  @Option(names = "--subscribe", split = ",", description = "Topic selector whose private updates the token may receive; repeatable.")
+  @Option(names = "--subscribe", split = SELECTORS, description = "Topic selector whose private updates the token may receive; repeatable.")
   List<String> subscribe;
 
   @Option(names = "--payload", description = "JSON object for mercure.payload.")
@@ -48,7 +51,9 @@ final class TokenCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(token);
       return 0;
     } catch (ParseException e) {
-      spec.commandLine().getErr().println("token: --payload is not a JSON object: " + e.getMessage());
+      // The parser's message ("Invalid JSON object") says less than the value itself.
+      spec.commandLine().getErr().println(
+          "token: --payload: " + payload + " (expected: a JSON object, e.g. {\"user\":\"alice\"})");
       return Main.USAGE_ERROR;
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("token: " + e.getMessage());

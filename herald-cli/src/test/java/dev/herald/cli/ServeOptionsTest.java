@@ -1,0 +1,56 @@
+package dev.herald.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A wrong option value stops {@code serve} before it binds anything: exit code 2 and exactly one
+ * line on stderr that shows the value and the expected form. Every case also listens on port 0,
+ * so a value wrongly accepted starts a hub (and fails on the timeout) instead of taking port 3000.
+ */
+class ServeOptionsTest {
+
+  static Stream<Arguments> wrongValues() {
+    return Stream.of(
+        arguments("--listen nope", List.of("--listen", "'nope'", "expected: HOST:PORT")),
+        arguments("--listen 127.0.0.1:70000",
+            List.of("'127.0.0.1:70000'", "port from 0 to 65535")),
+        arguments("--listen 127.0.0.1:http", List.of("'127.0.0.1:http'", "port from 0 to 65535")),
+        arguments("--heartbeat 5x", List.of("--heartbeat", "'5x'", "expected: a duration such as")),
+        arguments("--heartbeat -1s", List.of("--heartbeat", "'-1s'", "expected: a duration >= 0")),
+        arguments("--max-body 0", List.of("--max-body", "'0'", "expected: a size")),
+        arguments("--max-body lots", List.of("--max-body", "'lots'", "expected: a size")),
+        arguments("--max-body 3GiB", List.of("--max-body", "'3GiB'", "expected: a size")),
+        arguments("--jwt-alg XX256 --jwt-key " + HubFixture.SECRET,
+            List.of("jwt-alg: XX256", "expected one of: HS256")),
+        arguments("--jwt-alg XX256", List.of("jwt-alg: XX256", "expected one of: HS256")),
+        arguments("--jwt-alg RS256", List.of("jwt-key: missing (required for RS256)")),
+        arguments("--jwt-key short", List.of("jwt-key: 40 bits", "expected: >= 256 bits")),
+        arguments("--jwt-alg HS512 --jwt-key " + HubFixture.SECRET,
+            List.of("too short for HS512", "expected: >= 512 bits")),
+        arguments("--history-size -1", List.of("history-size: -1", "expected: >= 0")),
+        arguments("--history-size many", List.of("--history-size", "'many'", "int")),
+        arguments("--subscriber-queue 0", List.of("subscriber-queue: 0", "expected: >= 1")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("wrongValues")
+  void wrongValueExitsWithOneLine(String options, List<String> expected) throws Exception {
+    List<String> args = new ArrayList<>(List.of("serve", "--listen", "127.0.0.1:0"));
+    args.addAll(List.of(options.split(" ")));
+    try (Cli cli = new Cli()) {
+      int exit = cli.start(args.toArray(String[]::new)).awaitExit();
+      assertThat(exit).as(cli.err()).isEqualTo(Main.USAGE_ERROR);
+      assertThat(cli.errLines()).singleElement().asString().startsWith("serve: ")
+          .contains(expected);
+      assertThat(cli.out()).isEmpty();
+    }
+  }
+}
