@@ -36,7 +36,8 @@ public final class Dispatcher implements AutoCloseable {
 
   private sealed interface Command permits Publish, Register, Wake {}
 
-  private record Publish(Update update, byte[] frame, CompletableFuture<Event> done)
+  private record Publish(
+      Update update, byte[] frame, long publishedNanos, CompletableFuture<Event> done)
       implements Command {}
 
   private record Register(
@@ -69,7 +70,8 @@ public final class Dispatcher implements AutoCloseable {
   /** Assigns the next sequence, stores the event and offers it to every matching subscriber. */
   public CompletableFuture<Event> publish(Update update, byte[] frame) {
     CompletableFuture<Event> done = new CompletableFuture<>();
-    submit(new Publish(update, frame, done), done);
+    // Taken here, on the publisher's thread, so latency figures include the wait in the queue.
+    submit(new Publish(update, frame, System.nanoTime(), done), done);
     return done;
   }
 
@@ -179,7 +181,7 @@ public final class Dispatcher implements AutoCloseable {
     long sequence = history.lastSequence();
     List<Event> events = new ArrayList<>(publishes.size());
     for (Publish publish : publishes) {
-      events.add(new Event(++sequence, publish.update(), publish.frame()));
+      events.add(new Event(++sequence, publish.update(), publish.frame(), publish.publishedNanos()));
     }
     try {
       history.append(events);
