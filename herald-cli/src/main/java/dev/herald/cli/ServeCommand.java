@@ -109,6 +109,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "Serve the classic demo stream at /sse (default: ${DEFAULT-VALUE}).")
   boolean demo;
 
+  @Option(names = "--metrics", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Serve GET /metrics (Prometheus text) and the dashboard's live figures (default: ${DEFAULT-VALUE}).")
+  boolean metrics;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -142,6 +146,9 @@ final class ServeCommand implements Callable<Integer> {
           .heartbeat(heartbeat)
           .maxBody(maxBody)
           .demo(demo)
+          .metrics(metrics)
+          // Only a key this run generated may be handed out to the page's token helper.
+          .developmentTokens(developmentSecret != null)
           .build();
     } catch (IllegalArgumentException e) {
       err.println("serve: " + e.getMessage());
@@ -195,6 +202,7 @@ final class ServeCommand implements Callable<Integer> {
     out.println("Development mode: no key was configured, so this run uses a random HS256 key.");
     out.println("  key:              " + secret);
     out.println("  publisher token:  " + publisher);
+    out.println("  the page's Playground fills in tokens by itself (GET " + base + "/dev/token)");
     out.println("  try it:");
     out.println("    curl -N '" + base + "/.well-known/mercure?topic=https://example.com/books/{id}' &");
     out.println("    curl -d 'topic=https://example.com/books/1' -d 'data=hello' \\");
