@@ -1,0 +1,52 @@
+package dev.herald.server;
+
+import java.io.IOException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * A hub per test (from {@link ServerTestBase}) and one Chromium per test class. After each test,
+ * passed or failed, the window is saved under {@code target/screenshots/} and the console is
+ * checked for errors; then the page is left, so its streams close before the hub stops.
+ */
+abstract class BrowserTestBase extends ServerTestBase {
+
+  static Browser browser;
+
+  @BeforeAll
+  static void launchBrowser() throws IOException {
+    browser = Browser.launch();
+  }
+
+  @AfterAll
+  static void quitBrowser() {
+    if (browser != null) {
+      browser.close();
+      browser = null;
+    }
+  }
+
+  @BeforeEach
+  void freshConsole() {
+    browser.clearConsole();
+  }
+
+  @AfterEach
+  void evidence(TestInfo test) {
+    String name = getClass().getSimpleName() + "." + test.getTestMethod().orElseThrow().getName();
+    try {
+      browser.screenshot(name, null);
+      browser.assertNoConsoleErrors();
+    } finally {
+      browser.driver.get("about:blank");
+    }
+  }
+
+  /** The page of the hub under test. */
+  void openPage() {
+    browser.open(base + "/");
+  }
+}
