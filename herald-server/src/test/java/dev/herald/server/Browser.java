@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.stream.Stream;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -131,10 +134,14 @@ final class Browser implements AutoCloseable {
     element.click();
   }
 
+  /** Replaces the field's text by keystrokes, so the page sees input events (clear() sends none). */
   void type(String id, String value) {
     WebElement field = byId(id);
-    field.clear();
-    field.sendKeys(value);
+    field.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+    if (!value.isEmpty()) {
+      field.sendKeys(value);
+    }
+    until(d -> value.equals(field.getDomProperty("value")));
   }
 
   Object script(String javascript, Object... args) {
@@ -147,13 +154,26 @@ final class Browser implements AutoCloseable {
     until(d -> !d.findElements(By.cssSelector("#app:not([v-cloak]) #connect")).isEmpty());
   }
 
-  /** Saves a screenshot of the window, or of one element when {@code id} is given. */
+  /**
+   * Saves a screenshot of the window, or of the whole of one element when {@code id} is given
+   * (WebDriver's element screenshot stops at the window's edge; Chromium's own command does not).
+   */
+  @SuppressWarnings("unchecked")
   Path screenshot(String name, String id) {
     try {
       Files.createDirectories(SCREENSHOTS);
-      byte[] png = id == null
-          ? ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES)
-          : byId(id).getScreenshotAs(OutputType.BYTES);
+      byte[] png;
+      if (id == null) {
+        png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+      } else {
+        Map<String, Object> box = (Map<String, Object>) script(
+            "const r = document.getElementById(arguments[0]).getBoundingClientRect();"
+                + "return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height, scale: 1};",
+            id);
+        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot",
+            Map.of("format", "png", "captureBeyondViewport", true, "clip", box));
+        png = Base64.getDecoder().decode((String) shot.get("data"));
+      }
       Path file = SCREENSHOTS.resolve(name + ".png");
       Files.write(file, png);
       return file;

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.TestInfo;
  * A hub per test (from {@link ServerTestBase}) and one Chromium per test class. After each test,
  * passed or failed, the window is saved under {@code target/screenshots/} and the console is
  * checked for errors; then the page is left, so its streams close before the hub stops.
+ *
+ * <p>Runs on the JUnit thread (classes run one at a time, so the static browser is never shared).
  */
 abstract class BrowserTestBase extends ServerTestBase {
 

@@ -19,7 +19,11 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
-/** The Demo panel in Chromium: connect, disconnect, and the browser's own reconnection. */
+/**
+ * The Demo panel in Chromium: connect, disconnect, and the browser's own reconnection.
+ *
+ * <p>Runs on the JUnit thread, which alone drives the class's browser.
+ */
 class DemoBrowserTest extends BrowserTestBase {
 
   private static final String SERVER_TIME = "server time: \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";

@@ -12,7 +12,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The endpoints the web UI relies on: /info, /metrics, the metrics topic and /dev/token. */
+/**
+ * The endpoints the web UI relies on: /info, /metrics, the metrics topic and /dev/token.
+ *
+ * <p>Runs on the JUnit thread; SseClient readers run on their own.
+ */
 class UiEndpointsTest extends ServerTestBase {
 
   private static final Pattern PUBLISHER = Pattern.compile("\"publisher\":\"([^\"]+)\"");
