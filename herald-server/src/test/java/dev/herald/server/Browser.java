@@ -65,6 +65,13 @@ final class Browser implements AutoCloseable {
       "net::ERR_CONNECTION_REFUSED", "net::ERR_CONNECTION_RESET", "net::ERR_EMPTY_RESPONSE",
       "net::ERR_INCOMPLETE_CHUNKED_ENCODING", "net::ERR_CONNECTION_CLOSED");
 
+  /**
+   * Selenium warns on every launch that it has no DevTools bindings for this Chromium version;
+   * the tests use none (the screenshot command goes through chromedriver). Held so the setting
+   * is not lost with a collected logger.
+   */
+  private static final java.util.logging.Logger DEVTOOLS_LOG = quiet("org.openqa.selenium.devtools");
+
   final ChromeDriver driver;
   private final ChromeDriverService service;
   private final Path profile;
@@ -208,6 +215,12 @@ final class Browser implements AutoCloseable {
       service.stop();
       deleteTree(profile);
     }
+  }
+
+  private static java.util.logging.Logger quiet(String name) {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+    logger.setLevel(Level.SEVERE);
+    return logger;
   }
 
   private static void deleteTree(Path root) {

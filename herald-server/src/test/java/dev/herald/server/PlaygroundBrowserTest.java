@@ -121,4 +121,27 @@ class PlaygroundBrowserTest extends BrowserTestBase {
     assertThat(shown.get(1).unknownSelector()).isTrue();
     browser.screenshot("panel-playground", "playground");
   }
+
+  @Test
+  void worksAgainstAHubOnAnotherOriginThatAllowsIt() throws Exception {
+    // Another port is another origin: one server hands out the page, the other is the hub.
+    HeraldServer pages = HeraldServer.start(ServerConfig.builder()
+        .listen(List.of(new java.net.InetSocketAddress("127.0.0.1", 0))).demo(false).build());
+    try {
+      String pageOrigin = "http://127.0.0.1:" + pages.port();
+      restart(config().corsOrigins(List.of(pageOrigin)).build());
+      browser.open(pageOrigin + "/?hub=" + enc(base));
+      assertThat(browser.text("hub-origin")).contains(base);
+      browser.until(d -> browser.text("dev-token-absent").contains("its own page only"));
+      browser.type("pub-token", PUBLISHER);
+
+      subscribe("https://example.com/books/{id}", "");
+      publishFromPage("https://example.com/books/1", "across origins", false);
+      browser.until(d -> shownData().contains("across origins"));
+      assertThat(shown().get(0).topics()).containsExactly("https://example.com/books/1");
+      assertThat(pages.openStreams()).isZero();
+    } finally {
+      pages.close();
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import { createApp, reactive, ref, onMounted } from '/webjars/vue/3.5.26/dist/vue.esm-browser.prod.js';
-import { lines, loadInfo, postUpdate, storedRef, subscriptionUrl } from './hub.js';
+import { HUB_ORIGIN, hubUrl, lines, loadInfo, postUpdate, storedRef, subscriptionUrl } from './hub.js';
 import { useEventStream } from './stream.js';
 import { matching, selector } from './topics.js';
 import { TimeChart, useDashboard } from './dashboard.js';
@@ -104,7 +104,7 @@ createApp({
 
     function connectDemo() {
       demo.clear();
-      demo.open('/sse');
+      demo.open(hubUrl('/sse'));
     }
 
     function subscribe() {
@@ -128,7 +128,7 @@ createApp({
     async function fillDevelopmentTokens() {
       devToken.busy = true;
       try {
-        const response = await fetch('/dev/token');
+        const response = await fetch(hubUrl('/dev/token'));
         if (!response.ok) throw new Error(`${response.status}: ${(await response.text()).trim()}`);
         const tokens = await response.json();
         pub.token = tokens.publisher;
@@ -142,12 +142,13 @@ createApp({
 
     function http2Url() {
       const port = info.value?.tlsPorts?.[0];
-      return port ? `https://${location.hostname}:${port}/#limits` : '';
+      const host = HUB_ORIGIN ? new URL(HUB_ORIGIN).hostname : location.hostname;
+      return port ? `https://${host}:${port}/#limits` : '';
     }
 
     return {
       info, infoLoaded, demo, sub, subTopics, subToken, pub, matchOf, devToken, fillDevelopmentTokens,
-      dashboard, limits, protocol, http2Url, connectDemo, subscribe, formatNumber,
+      dashboard, limits, protocol, http2Url, connectDemo, subscribe, formatNumber, HUB_ORIGIN, hubUrl,
     };
   },
 })

@@ -1,6 +1,27 @@
 import { ref, watch } from '/webjars/vue/3.5.26/dist/vue.esm-browser.prod.js';
 
-export const HUB = '/.well-known/mercure';
+/**
+ * The hub this page talks to: its own origin, or the one given as ?hub=ORIGIN (the hub must then
+ * allow this page's origin with --cors-origin). Tokens are remembered per hub, so a link naming
+ * another hub never sends it the tokens typed for this one.
+ */
+export const HUB_ORIGIN = hubOrigin();
+export const HUB = `${HUB_ORIGIN}/.well-known/mercure`;
+
+export function hubUrl(path) {
+  return `${HUB_ORIGIN}${path}`;
+}
+
+function hubOrigin() {
+  const given = new URLSearchParams(location.search).get('hub');
+  if (!given) return '';
+  try {
+    const origin = new URL(given).origin;
+    return origin === location.origin || origin === 'null' ? '' : origin;
+  } catch {
+    return '';
+  }
+}
 
 export function lines(text) {
   return text.split('\n').map((line) => line.trim()).filter(Boolean);
@@ -29,7 +50,8 @@ export async function postUpdate(body, token) {
 }
 
 // Storage may be unavailable (private browsing, blocked cookies); remembering tokens is only a convenience.
-export function storedRef(key) {
+export function storedRef(name) {
+  const key = HUB_ORIGIN ? `${name}@${HUB_ORIGIN}` : name;
   let initial = '';
   try {
     initial = localStorage.getItem(key) ?? '';
@@ -50,7 +72,7 @@ export function storedRef(key) {
 /** What the hub says about itself (GET /info); null fields mean the feature is off. */
 export async function loadInfo() {
   try {
-    const response = await fetch('/info');
+    const response = await fetch(hubUrl('/info'));
     if (response.ok) return await response.json();
   } catch {
     // an older hub or another server: the panels fall back to their defaults
