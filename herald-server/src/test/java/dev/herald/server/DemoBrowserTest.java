@@ -137,7 +137,7 @@ class DemoBrowserTest extends BrowserTestBase {
               + ".map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 5);");
       assertThat((List<?>) overflow).as("elements wider than the screen").isEmpty();
       assertThat(browser.script("return document.documentElement.scrollWidth <= window.innerWidth")).isEqualTo(true);
-      browser.screenshot("phone", null);
+      browser.screenshot("panel-phone", null);
     } finally {
       browser.driver.manage().window().setSize(desktop);
     }

@@ -45,6 +45,10 @@ export function useLimits() {
   }
 
   function reset(newMode) {
+    // Waiting ones first: a connection freed by closing an open one would otherwise go to a
+    // waiting EventSource, whose request then reaches the hub just as the page drops it.
+    const waiting = streams.map((s) => !s.opened);
+    sources.filter((es, i) => waiting[i]).forEach((es) => es.close());
     sources.forEach((es) => es.close());
     sources = [];
     streams.splice(0);
