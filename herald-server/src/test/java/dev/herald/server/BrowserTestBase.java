@@ -1,6 +1,7 @@
 package dev.herald.server;
 
 import java.io.IOException;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +16,13 @@ import org.junit.jupiter.api.TestInfo;
  * <p>Runs on the JUnit thread (classes run one at a time, so the static browser is never shared).
  */
 abstract class BrowserTestBase extends ServerTestBase {
+
+  /**
+   * How long the hub may take to see a closed EventSource go. Over HTTP/1.1 Chromium sometimes
+   * keeps the connection of a cancelled response for up to 5 s, reading on in the hope of reusing
+   * the socket, before it closes it (seen here under load).
+   */
+  static final Duration RELEASE = Duration.ofSeconds(10);
 
   static Browser browser;
 

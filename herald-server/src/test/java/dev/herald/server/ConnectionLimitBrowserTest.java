@@ -49,7 +49,7 @@ class ConnectionLimitBrowserTest extends BrowserTestBase {
     browser.screenshot("panel-limits-http1", "limits");
 
     browser.click("limits-close");
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.openStreams())
+    await().atMost(RELEASE).untilAsserted(() -> assertThat(server.openStreams())
         .as("streams still open; page says %s", browser.script(
             "return [...document.querySelectorAll('#limits-streams li')].map(li => li.textContent).join(', ')"))
         .isZero());

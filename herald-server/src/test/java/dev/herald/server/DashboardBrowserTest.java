@@ -59,7 +59,7 @@ class DashboardBrowserTest extends BrowserTestBase {
     browser.screenshot("panel-dashboard", "dashboard");
 
     browser.click("dashboard-stop");
-    await().atMost(Duration.ofSeconds(5)).until(() -> server.openStreams() == 0);
+    await().atMost(RELEASE).until(() -> server.openStreams() == 0);
   }
 
   @Test

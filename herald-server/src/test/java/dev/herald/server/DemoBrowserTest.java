@@ -71,7 +71,7 @@ class DemoBrowserTest extends BrowserTestBase {
 
     browser.click("disconnect");
     browser.untilText("demo-state", "closed");
-    await().atMost(Duration.ofSeconds(5))
+    await().atMost(RELEASE)
         .until(() -> server.openStreams() == 0 && server.hub().subscriberCount() == 0);
     int shown = lines().size();
     // Three clock intervals without a new message: the page really stopped listening.

@@ -88,7 +88,7 @@ class PlaygroundBrowserTest extends BrowserTestBase {
     assertThat(shownData()).containsExactly("public");
 
     browser.click("unsubscribe");
-    await().atMost(Duration.ofSeconds(5)).until(() -> server.openStreams() == 0);
+    await().atMost(RELEASE).until(() -> server.openStreams() == 0);
     subscribe("https://example.com/books/{id}", subscriberToken);
     publishFromPage("https://example.com/books/3", "secret with a token", true);
     browser.until(d -> shownData().contains("secret with a token"));
