@@ -115,6 +115,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "Serve the classic demo stream at /sse (default: ${DEFAULT-VALUE}).")
   boolean demo;
 
+  @Option(names = "--metrics", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Serve GET /metrics (Prometheus text) and the dashboard's live figures (default: ${DEFAULT-VALUE}).")
+  boolean metrics;
+
   /** For tests: the running server, set once start-up is printed. */
   volatile HeraldServer started;
 
@@ -158,6 +162,9 @@ final class ServeCommand implements Callable<Integer> {
           .heartbeat(heartbeat)
           .maxBody(maxBody)
           .demo(demo)
+          .metrics(metrics)
+          // Only a key this run generated may be handed out to the page's token helper.
+          .developmentTokens(developmentSecret != null)
           .build();
     } catch (IllegalArgumentException e) {
       err.println("serve: " + e.getMessage());
@@ -214,6 +221,7 @@ final class ServeCommand implements Callable<Integer> {
     out.println("Development mode: no key was configured, so this run uses a random HS256 key.");
     out.println("  key:              " + secret);
     out.println("  publisher token:  " + publisher);
+    out.println("  the page's Playground fills in tokens by itself (GET " + base + "/dev/token)");
     out.println("  try it:");
     // --data-urlencode, not {id} in the URL: curl would read {id} as a glob and ask for "id".
     out.println("    curl -N --get --data-urlencode 'topic=https://example.com/books/{id}' "

@@ -128,6 +128,11 @@ public final class Hub implements AutoCloseable {
     return dispatcher.deliveries();
   }
 
+  /** Events the history retains for reconnecting subscribers; -1 when it cannot tell. */
+  public long historySize() {
+    return history.retained();
+  }
+
   /** The id of the newest retained event, or {@code earliest} when history is empty. */
   public String lastEventId() {
     String id = history.lastId();

@@ -4,6 +4,9 @@ import dev.herald.core.Hub;
 import dev.herald.server.demo.DemoClock;
 import dev.herald.server.http.HttpPipelines;
 import dev.herald.server.http.HubRoutes;
+import dev.herald.server.metrics.HubMetrics;
+import dev.herald.server.metrics.MetricsPublisher;
+import dev.herald.server.sse.OpenStreams;
 import dev.herald.server.tls.DevelopmentCertificate;
 import dev.herald.server.tls.TlsContexts;
 import io.netty.bootstrap.ServerBootstrap;
@@ -43,6 +46,9 @@ public final class HeraldServer implements AutoCloseable {
   private static final WriteBufferWaterMark WATER_MARK =
       new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
+  /** How often the dashboard's figures are published while someone watches them. */
+  private static final Duration METRICS_INTERVAL = Duration.ofSeconds(1);
+
   private final ServerConfig config;
   private final Hub hub;
   private final HubRoutes routes;
@@ -52,6 +58,7 @@ public final class HeraldServer implements AutoCloseable {
   private final List<Channel> tlsListeners;
   private final Transport transport;
   private final DevelopmentCertificate developmentCertificate;
+  private final HubMetrics metrics;
   private boolean closed;
 
   private HeraldServer(Builder parts) {
@@ -64,6 +71,7 @@ public final class HeraldServer implements AutoCloseable {
     this.tlsListeners = parts.tlsListeners;
     this.transport = parts.transport;
     this.developmentCertificate = parts.developmentCertificate;
+    this.metrics = parts.metrics;
   }
 
   /** What start-up assembles; a plain holder so the constructor stays readable. */
@@ -77,6 +85,7 @@ public final class HeraldServer implements AutoCloseable {
     List<Channel> tlsListeners = new ArrayList<>();
     Transport transport;
     DevelopmentCertificate developmentCertificate;
+    HubMetrics metrics;
   }
 
   /** Binds every listen address; fails (and releases everything) if one cannot be bound. */
@@ -104,7 +113,14 @@ public final class HeraldServer implements AutoCloseable {
       }
       DemoClock demo = config.demo()
           ? new DemoClock(hub, parts.group.next(), config.demoInterval(), clock) : null;
-      parts.routes = HubRoutes.create(hub, config, demo, clock);
+      OpenStreams streams = new OpenStreams();
+      ChannelGroup connections = parts.connections;
+      parts.metrics = config.metrics()
+          ? HubMetrics.create(hub, connections::size, streams::size) : HubMetrics.disabled(hub);
+      MetricsPublisher metricsPublisher = config.metrics()
+          ? new MetricsPublisher(hub, parts.metrics, parts.group.next(), METRICS_INTERVAL) : null;
+      parts.routes = HubRoutes.create(hub, config, demo, parts.metrics, metricsPublisher, streams,
+          clock);
       HttpPipelines pipelines = new HttpPipelines(parts.routes);
       for (InetSocketAddress address : config.listen()) {
         parts.listeners.add(bind(parts, address, pipelines.cleartext()));
@@ -112,7 +128,11 @@ public final class HeraldServer implements AutoCloseable {
       for (InetSocketAddress address : config.tlsListen()) {
         parts.tlsListeners.add(bind(parts, address, pipelines.tls(sslContext)));
       }
+      parts.routes.info().bound(ports(parts.listeners), ports(parts.tlsListeners));
     } catch (Exception e) { // includes bind errors, which Netty throws undeclared
+      if (parts.metrics != null) {
+        parts.metrics.close();
+      }
       parts.listeners.forEach(Channel::close);
       parts.tlsListeners.forEach(Channel::close);
       parts.group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -161,6 +181,11 @@ public final class HeraldServer implements AutoCloseable {
     return developmentCertificate;
   }
 
+  /** The hub's figures, as served on {@code /metrics}; a null object when metrics are off. */
+  public HubMetrics metrics() {
+    return metrics;
+  }
+
   /** Open event streams, HTTP/1.1 and HTTP/2 alike. */
   public int openStreams() {
     return routes.streams().size();
@@ -181,6 +206,10 @@ public final class HeraldServer implements AutoCloseable {
 
   public int tlsPort() {
     return boundTlsAddresses().get(0).getPort();
+  }
+
+  private static List<Integer> ports(List<Channel> channels) {
+    return addresses(channels).stream().map(InetSocketAddress::getPort).toList();
   }
 
   private static List<InetSocketAddress> addresses(List<Channel> channels) {
@@ -211,6 +240,7 @@ public final class HeraldServer implements AutoCloseable {
     connections.close().awaitUninterruptibly(remaining(deadline).toMillis());
     group.shutdownGracefully(0, Math.max(1, remaining(deadline).toMillis()), TimeUnit.MILLISECONDS)
         .syncUninterruptibly();
+    metrics.close();
   }
 
   private static Duration remaining(long deadlineNanos) {

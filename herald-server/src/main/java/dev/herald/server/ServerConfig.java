@@ -1,6 +1,7 @@
 package dev.herald.server;
 
 import dev.herald.core.HubConfig;
+import com.nimbusds.jose.JWSAlgorithm;
 import dev.herald.core.auth.JwtKey;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -27,6 +28,9 @@ import java.util.Objects;
  * @param demo whether {@code /sse} and its clock run
  * @param demoInterval time between two demo clock events
  * @param shutdownGrace how long a graceful shutdown may take before connections are cut
+ * @param metrics whether {@code GET /metrics} and the dashboard's metrics topic are served
+ * @param developmentTokens whether {@code GET /dev/token} hands out tokens signed with the
+ *     hub's own HMAC keys: only for a hub running with a generated development key
  */
 public record ServerConfig(
     List<InetSocketAddress> listen,
@@ -45,7 +49,9 @@ public record ServerConfig(
     int maxBody,
     boolean demo,
     Duration demoInterval,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    boolean metrics,
+    boolean developmentTokens) {
 
   public ServerConfig {
     listen = List.copyOf(listen);
@@ -79,6 +85,21 @@ public record ServerConfig(
     if (cookieName.isBlank()) {
       throw new IllegalArgumentException("cookie-name: empty (expected: a cookie name)");
     }
+    if (developmentTokens) {
+      requireHmac("publisher", publisherKey);
+      if (subscriberKey != null) {
+        requireHmac("subscriber", subscriberKey);
+      }
+    }
+  }
+
+  /** The hub can only sign tokens with a shared secret; a public key cannot sign. */
+  private static void requireHmac(String role, JwtKey key) {
+    if (key == null || !JWSAlgorithm.Family.HMAC_SHA.contains(key.algorithm())) {
+      throw new IllegalArgumentException("development-tokens: " + role + " key is "
+          + (key == null ? "missing" : key.algorithm().getName())
+          + " (expected: an HMAC key the hub can sign with, as in development mode)");
+    }
   }
 
   public static Builder builder() {
@@ -104,6 +125,8 @@ public record ServerConfig(
     b.maxBody = maxBody;
     b.demo = demo;
     b.demoInterval = demoInterval;
+    b.metrics = metrics;
+    b.developmentTokens = developmentTokens;
     return b;
   }
 
@@ -126,6 +149,8 @@ public record ServerConfig(
     private int maxBody = 1024 * 1024;
     private boolean demo = true;
     private Duration demoInterval = Duration.ofSeconds(3);
+    private boolean metrics = true;
+    private boolean developmentTokens = false;
 
     private Builder() {}
 
@@ -210,6 +235,17 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder metrics(boolean enabled) {
+      this.metrics = enabled;
+      return this;
+    }
+
+    /** Off by default: anyone who can reach {@code /dev/token} can publish. */
+    public Builder developmentTokens(boolean enabled) {
+      this.developmentTokens = enabled;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           listen,
@@ -228,7 +264,9 @@ public record ServerConfig(
           maxBody,
           demo,
           demoInterval,
-          shutdownGrace);
+          shutdownGrace,
+          metrics,
+          developmentTokens);
     }
   }
 }

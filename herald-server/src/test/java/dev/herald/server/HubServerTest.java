@@ -160,7 +160,9 @@ class HubServerTest extends ServerTestBase {
     assertThat(page.headers().firstValue("content-type").orElse("")).startsWith("text/html");
     assertThat(page.headers().firstValue("link").orElse("")).isEqualTo("</.well-known/mercure>; rel=\"mercure\"");
     assertThat(page.body()).contains("id=\"connect\"").contains("/ui/app.js");
-    assertThat(get("/ui/app.js", Map.of()).body()).contains("EventSource");
+    assertThat(get("/ui/app.js", Map.of()).body()).contains("./stream.js");
+    assertThat(get("/ui/stream.js", Map.of()).body()).contains("new EventSource(");
+    assertThat(get("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js", Map.of()).statusCode()).isEqualTo(200);
     assertThat(get("/webjars/vue/3.5.26/dist/vue.esm-browser.prod.js", Map.of()).statusCode()).isEqualTo(200);
     assertThat(get("/ui/../../etc/passwd", Map.of()).statusCode()).isEqualTo(404);
   }

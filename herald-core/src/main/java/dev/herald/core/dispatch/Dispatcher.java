@@ -39,7 +39,8 @@ public final class Dispatcher implements AutoCloseable {
 
   private sealed interface Command permits Publish, Register, Snapshot, Wake {}
 
-  private record Publish(Update update, byte[] frame, CompletableFuture<Event> done)
+  private record Publish(
+      Update update, byte[] frame, long publishedNanos, CompletableFuture<Event> done)
       implements Command {}
 
   private record Register(
@@ -85,7 +86,8 @@ public final class Dispatcher implements AutoCloseable {
   /** Assigns the next sequence, stores the event and offers it to every matching subscriber. */
   public CompletableFuture<Event> publish(Update update, byte[] frame) {
     CompletableFuture<Event> done = new CompletableFuture<>();
-    submit(new Publish(update, frame, done), done);
+    // Taken here, on the publisher's thread, so latency figures include the wait in the queue.
+    submit(new Publish(update, frame, System.nanoTime(), done), done);
     return done;
   }
 
@@ -206,7 +208,7 @@ public final class Dispatcher implements AutoCloseable {
     long sequence = history.lastSequence();
     List<Event> events = new ArrayList<>(publishes.size());
     for (Publish publish : publishes) {
-      events.add(new Event(++sequence, publish.update(), publish.frame()));
+      events.add(new Event(++sequence, publish.update(), publish.frame(), publish.publishedNanos()));
     }
     try {
       history.append(events);
@@ -279,7 +281,7 @@ public final class Dispatcher implements AutoCloseable {
           new ActiveSubscription(selector.raw(), subscriber.id(), subscriber.payload(), active);
       Update update = new Update(
           List.of(subscription.id()), subscription.toJson(), true, EventIds.next(), null, null);
-      publishes.add(new Publish(update, SseFrame.encode(update), new CompletableFuture<>()));
+      publishes.add(new Publish(update, SseFrame.encode(update), System.nanoTime(), new CompletableFuture<>()));
     }
   }
 

@@ -36,6 +36,14 @@ public interface History extends AutoCloseable {
   String lastId();
 
   /**
+   * How many events are retained right now, for monitoring; -1 when the store cannot tell
+   * cheaply. Any thread.
+   */
+  default long retained() {
+    return -1;
+  }
+
+  /**
    * Where {@link #read} runs for replays. The default runs reads on the caller, right for stores
    * whose reads never block; a store that touches the disk supplies its own threads.
    */

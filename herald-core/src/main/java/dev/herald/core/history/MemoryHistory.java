@@ -87,6 +87,11 @@ public final class MemoryHistory implements History {
     return event == null ? null : event.id();
   }
 
+  @Override
+  public long retained() {
+    return Math.min(lastSequence, capacity);
+  }
+
   private int slot(long sequence) {
     return (int) (sequence % capacity);
   }

@@ -70,6 +70,14 @@ class HubDispatchTest {
   }
 
   @Test
+  void anEventCarriesTheTimeItWasPublishedAndTheHistoryCountsIt() throws Exception {
+    long before = System.nanoTime();
+    Event event = publish("t", "timed");
+    assertThat(event.publishedNanos()).isBetween(before, System.nanoTime());
+    assertThat(hub.historySize()).isEqualTo(1);
+  }
+
+  @Test
   void alternateTopicsMatchToo() throws Exception {
     Probe probe = new Probe(List.of("https://example.com/alt"), List.of());
     probe.subscribe(null);

@@ -42,6 +42,16 @@ class MemoryHistoryTest {
   }
 
   @Test
+  void retainedCountsUpToTheCapacity() {
+    MemoryHistory history = new MemoryHistory(3);
+    assertThat(history.retained()).isZero();
+    history.append(List.of(event(1), event(2)));
+    assertThat(history.retained()).isEqualTo(2);
+    history.append(List.of(event(3), event(4), event(5)));
+    assertThat(history.retained()).isEqualTo(3);
+  }
+
+  @Test
   void zeroCapacityKeepsNothingButCountsSequences() {
     MemoryHistory history = new MemoryHistory(0);
     history.append(List.of(event(1)));

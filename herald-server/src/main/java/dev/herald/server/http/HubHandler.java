@@ -9,7 +9,11 @@ import dev.herald.core.auth.TokenVerifier;
 import dev.herald.core.dispatch.ActiveSubscription;
 import dev.herald.core.topic.TopicSelector;
 import dev.herald.core.sse.SseFrame;
+import dev.herald.core.auth.TokenMinter;
+import dev.herald.server.ServerConfig;
 import dev.herald.server.demo.DemoClock;
+import dev.herald.server.metrics.HubMetrics;
+import dev.herald.server.metrics.MetricsPublisher;
 import dev.herald.server.sse.SseStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,14 +29,17 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Routes requests: the Mercure hub ({@code /.well-known/mercure}), the classic demo ({@code
- * /sse}), the web UI and health. Once a stream is open, the connection belongs to it.
+ * /sse}), the web UI and what it asks about the server ({@code /info}, {@code /dev/token} in
+ * development mode), metrics and health. Once a stream is open, the connection belongs to it.
  *
  * <p>One instance per connection (or per HTTP/2 stream). Runs on the channel's event loop; must
  * not block.
@@ -40,6 +47,10 @@ import org.slf4j.LoggerFactory;
 public final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   public static final String HUB_PATH = "/.well-known/mercure";
+  public static final String DEV_TOKEN_PATH = "/dev/token";
+  /** How long a token from {@code /dev/token} is valid: a working session, not forever. */
+  private static final Duration DEV_TOKEN_TTL = Duration.ofHours(12);
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final String ALLOW = "GET, POST, OPTIONS";
   private static final int MAX_QUERY_PARAMS = 2_048;
   private static final Logger log = LoggerFactory.getLogger(HubHandler.class);
@@ -111,6 +122,23 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
       }
       case "/healthz" -> Responses.send(ctx, Responses.text(HttpResponseStatus.OK, "ok\n"), keepAlive);
+      case "/info" -> onlyGet(ctx, method, path, keepAlive,
+          () -> Responses.json(HttpResponseStatus.OK, routes.info().json()));
+      case "/metrics" -> {
+        if (!routes.metrics().enabled()) {
+          notFound(ctx, path, keepAlive);
+        } else {
+          onlyGet(ctx, method, path, keepAlive, () -> Responses.full(HttpResponseStatus.OK,
+              PROMETHEUS_TEXT, Unpooled.copiedBuffer(routes.metrics().scrape(), StandardCharsets.UTF_8)));
+        }
+      }
+      case DEV_TOKEN_PATH -> {
+        if (!routes.config().developmentTokens()) {
+          notFound(ctx, path, keepAlive);
+        } else {
+          onlyGet(ctx, method, path, keepAlive, () -> developmentTokens(request.headers()));
+        }
+      }
       default -> {
         if (path.startsWith(ActiveSubscription.COLLECTION_PATH)) {
           subscriptions(ctx, request, uri, keepAlive);
@@ -132,7 +160,14 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
     if (lastEventId == null) {
       lastEventId = first(query, "lastEventID");
     }
-    openStream(ctx, topics, claims, lastEventId, SseFrame.OPEN_COMMENT, () -> {});
+    Runnable onClose = () -> {};
+    MetricsPublisher watched = routes.metricsPublisher();
+    if (watched != null && topics.contains(HubMetrics.TOPIC)) {
+      // The figures are published only while someone watches them.
+      watched.streamOpened();
+      onClose = watched::streamClosed;
+    }
+    openStream(ctx, topics, claims, lastEventId, SseFrame.OPEN_COMMENT, onClose);
   }
 
   private void demo(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -146,7 +181,8 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
       String lastEventId, byte[] greeting, Runnable onClose) {
     HttpHeaders extra = new DefaultHttpHeaders().set("link", Responses.DISCOVERY_LINK);
     SseStream.Options options = new SseStream.Options(lastEventId, claims.expiresAt(),
-        routes.config().heartbeat(), greeting, extra, routes.clock(), routes.streams(), onClose);
+        routes.config().heartbeat(), greeting, extra, routes.clock(), routes.streams(),
+        routes.metrics().latency(), onClose);
     try {
       stream = SseStream.open(ctx, routes.hub(), topics, claims.subscribe(), claims.payload(),
           options, (status, reason) -> {
@@ -284,6 +320,45 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
       return verifier.verify(token);
     } catch (AuthException e) {
       throw new Unauthorized(e.getMessage(), "invalid_token");
+    }
+  }
+
+  /**
+   * A publisher token and a subscriber token for every topic, signed with the hub's own keys, so
+   * the playground works without copying the token printed at start-up. Only the hub's own page
+   * may ask: with CORS open to any origin in development mode, another site could otherwise read
+   * a token from a developer's local hub.
+   */
+  private FullHttpResponse developmentTokens(HttpHeaders headers) {
+    String site = headers.get("Sec-Fetch-Site");
+    String origin = headers.get(HttpHeaderNames.ORIGIN);
+    String host = headers.get(HttpHeaderNames.HOST);
+    boolean crossSite = site != null && !site.equals("same-origin") && !site.equals("none");
+    boolean foreignOrigin = origin != null && (host == null || !origin.endsWith("://" + host));
+    if (crossSite || foreignOrigin) {
+      throw new HubException(HubException.Kind.FORBIDDEN, "development tokens are only given to"
+          + " the hub's own page (got Origin " + origin + ", Sec-Fetch-Site " + site + ")");
+    }
+    ServerConfig config = routes.config();
+    String publisher = TokenMinter.mint(config.publisherKey(), List.of("*"), null, null,
+        DEV_TOKEN_TTL, routes.clock());
+    String subscriber = config.subscriberKey() == null ? null
+        : TokenMinter.mint(config.subscriberKey(), null, List.of("*"), null, DEV_TOKEN_TTL,
+            routes.clock());
+    FullHttpResponse response = Responses.json(HttpResponseStatus.OK,
+        "{\"publisher\":" + Json.quote(publisher) + ",\"subscriber\":" + Json.quote(subscriber)
+            + ",\"publish\":[\"*\"],\"subscribe\":[\"*\"],\"expiresInSeconds\":"
+            + DEV_TOKEN_TTL.toSeconds() + "}");
+    response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    return response;
+  }
+
+  private static void onlyGet(ChannelHandlerContext ctx, HttpMethod method, String path,
+      boolean keepAlive, Supplier<FullHttpResponse> answer) {
+    if (method.equals(HttpMethod.GET)) {
+      Responses.send(ctx, answer.get(), keepAlive);
+    } else {
+      methodNotAllowed(ctx, method, keepAlive);
     }
   }
 

@@ -4,12 +4,15 @@ import dev.herald.core.Hub;
 import dev.herald.core.auth.TokenVerifier;
 import dev.herald.server.ServerConfig;
 import dev.herald.server.demo.DemoClock;
+import dev.herald.server.metrics.HubMetrics;
+import dev.herald.server.metrics.MetricsPublisher;
 import dev.herald.server.sse.OpenStreams;
 import java.time.Clock;
 
 /**
  * What every connection's handlers share: the hub, the configuration, the token verifiers, the
- * demo clock and the static files. Immutable after construction; safe from any thread.
+ * demo clock, the metrics and their publisher (null when disabled), the static files and what the
+ * UI is told about the server. Immutable after construction; safe from any thread.
  */
 public record HubRoutes(
     Hub hub,
@@ -17,19 +20,26 @@ public record HubRoutes(
     TokenVerifier publisherVerifier,
     TokenVerifier subscriberVerifier,
     DemoClock demoClock,
+    HubMetrics metrics,
+    MetricsPublisher metricsPublisher,
     Clock clock,
     StaticFiles files,
-    OpenStreams streams) {
+    OpenStreams streams,
+    ServerInfo info) {
 
-  public static HubRoutes create(Hub hub, ServerConfig config, DemoClock demoClock, Clock clock) {
+  public static HubRoutes create(Hub hub, ServerConfig config, DemoClock demoClock,
+      HubMetrics metrics, MetricsPublisher metricsPublisher, OpenStreams streams, Clock clock) {
     return new HubRoutes(
         hub,
         config,
         config.publisherKey() == null ? null : new TokenVerifier(config.publisherKey(), clock),
         config.subscriberKey() == null ? null : new TokenVerifier(config.subscriberKey(), clock),
         demoClock,
+        metrics,
+        metricsPublisher,
         clock,
         new StaticFiles(),
-        new OpenStreams());
+        streams,
+        new ServerInfo(config, metricsPublisher));
   }
 }

@@ -25,6 +25,10 @@ final class Responses {
     return full(status, "text/plain; charset=utf-8", Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
   }
 
+  static FullHttpResponse json(HttpResponseStatus status, String body) {
+    return full(status, "application/json", Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+  }
+
   /** An error: the status and a one-line reason a developer can act on. */
   static FullHttpResponse error(HttpResponseStatus status, String reason) {
     return text(status, reason + "\n");

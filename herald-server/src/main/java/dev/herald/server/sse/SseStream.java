@@ -6,6 +6,7 @@ import dev.herald.core.HubException;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.dispatch.Subscription;
 import dev.herald.core.sse.SseFrame;
+import dev.herald.server.metrics.LatencyRecorder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -53,6 +54,14 @@ public final class SseStream {
   // Allocated once, not per wake-up or per drain: these run for every event.
   private final Runnable drainTask = this::drain;
   private final Consumer<Event> appender = this::append;
+  private final LatencyRecorder latency;
+  /**
+   * Events published before the stream opened are replays (or were waiting for it): their age
+   * is not delivery latency, so only later ones are measured.
+   */
+  private final long openedNanos = System.nanoTime();
+  /** When the batch being built will be written; one clock read per batch, not per event. */
+  private long batchNanos;
   private ByteBuf batch;
   private long lastWriteNanos;
   private ScheduledFuture<?> heartbeatTask;
@@ -69,6 +78,7 @@ public final class SseStream {
       HttpHeaders extraHeaders,
       Clock clock,
       OpenStreams registry,
+      LatencyRecorder latency,
       Runnable onClose) {}
 
   private SseStream(ChannelHandlerContext ctx, Hub hub, List<String> topics,
@@ -80,6 +90,7 @@ public final class SseStream {
     this.heartbeatNanos = options.heartbeat().toNanos();
     this.onClose = options.onClose();
     this.registry = options.registry();
+    this.latency = options.latency();
   }
 
   /**
@@ -162,6 +173,7 @@ public final class SseStream {
     }
     boolean wrote = false;
     while (ctx.channel().isWritable()) {
+      batchNanos = System.nanoTime();
       int handed = subscriber.drainTo(appender, MAX_BATCH_EVENTS);
       if (handed == 0) {
         break;
@@ -183,6 +195,11 @@ public final class SseStream {
 
   private void append(Event event) {
     byte[] frame = event.frame();
+    long published = event.publishedNanos();
+    // nanoTime values are compared by difference (they may be negative); 0 means unknown.
+    if (published != 0 && published - openedNanos >= 0) {
+      latency.record(batchNanos - published);
+    }
     if (batch == null) {
       batch = ctx.alloc().ioBuffer(Math.max(frame.length, 256));
     }

@@ -1,96 +1,9 @@
-import { createApp, reactive, ref, watch, onBeforeUnmount } from '/webjars/vue/3.5.26/dist/vue.esm-browser.prod.js';
-
-const HUB = '/.well-known/mercure';
-const MAX_MESSAGES = 500;
-// Listening for these by name would duplicate onmessage or catch connection errors.
-const RESERVED_TYPES = new Set(['message', 'open', 'error']);
-
-const pad = (n) => String(n).padStart(2, '0');
-
-function clock(date = new Date()) {
-  return [date.getHours(), date.getMinutes(), date.getSeconds()].map(pad).join(':');
-}
-
-function lines(text) {
-  return text.split('\n').map((line) => line.trim()).filter(Boolean);
-}
-
-// Storage may be unavailable (private browsing, blocked cookies); remembering tokens is only a convenience.
-function storedRef(key) {
-  let initial = '';
-  try {
-    initial = localStorage.getItem(key) ?? '';
-  } catch {
-    // keep the empty default
-  }
-  const value = ref(initial);
-  watch(value, (current) => {
-    try {
-      localStorage.setItem(key, current);
-    } catch {
-      // not remembered, nothing else to do
-    }
-  });
-  return value;
-}
-
-function useEventStream(toEntry) {
-  const state = ref('closed');
-  const lastId = ref('');
-  const failed = ref(false);
-  const messages = ref([]);
-  const types = new Set();
-  let source = null;
-  let seq = 0;
-
-  function receive(event) {
-    lastId.value = event.lastEventId;
-    const list = messages.value;
-    list.push({ key: ++seq, time: clock(), ...toEntry(event) });
-    if (list.length > MAX_MESSAGES) list.splice(0, list.length - MAX_MESSAGES);
-  }
-
-  function open(url) {
-    close();
-    const es = new EventSource(url);
-    source = es;
-    state.value = 'connecting';
-    es.onopen = () => {
-      state.value = 'open';
-    };
-    // The browser retries on its own (readyState CONNECTING) unless the server refused the stream (CLOSED).
-    es.onerror = () => {
-      failed.value = es.readyState === EventSource.CLOSED;
-      state.value = failed.value ? 'closed' : 'reconnecting';
-    };
-    es.onmessage = receive;
-    types.forEach((type) => es.addEventListener(type, receive));
-  }
-
-  function close() {
-    source?.close();
-    source = null;
-    state.value = 'closed';
-    failed.value = false;
-  }
-
-  function listenFor(type) {
-    if (!type || RESERVED_TYPES.has(type) || types.has(type)) return;
-    types.add(type);
-    source?.addEventListener(type, receive);
-  }
-
-  onBeforeUnmount(close);
-
-  return reactive({ state, lastId, failed, messages, open, close, listenFor });
-}
-
-function subscriptionUrl(topics, token) {
-  const params = new URLSearchParams();
-  topics.forEach((topic) => params.append('topic', topic));
-  if (token) params.append('authorization', token);
-  return `${HUB}?${params}`;
-}
+import { createApp, reactive, ref, onMounted } from '/webjars/vue/3.5.26/dist/vue.esm-browser.prod.js';
+import { HUB_ORIGIN, hubUrl, lines, loadInfo, postUpdate, storedRef, subscriptionUrl } from './hub.js';
+import { useEventStream } from './stream.js';
+import { matching, selector } from './topics.js';
+import { TimeChart, useDashboard } from './dashboard.js';
+import { pageProtocol, useLimits } from './limits.js';
 
 function publicationBody(form) {
   const body = new URLSearchParams();
@@ -102,21 +15,7 @@ function publicationBody(form) {
   return body;
 }
 
-async function postUpdate(body, token) {
-  const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  try {
-    const response = await fetch(HUB, { method: 'POST', headers, body });
-    const text = (await response.text()).trim();
-    return response.ok
-      ? { ok: true, text: `Published event ${text}` }
-      : { ok: false, text: `Error ${response.status}: ${text || response.statusText}` };
-  } catch (error) {
-    return { ok: false, text: `Network error: ${error.message}` };
-  }
-}
-
-function usePublisher(beforeSend) {
+function usePublisher(beforeSend, afterSend) {
   const form = reactive({
     topics: 'https://example.com/books/1',
     data: '',
@@ -131,11 +30,29 @@ function usePublisher(beforeSend) {
   async function publish() {
     beforeSend(form);
     busy.value = true;
+    const topics = lines(form.topics);
     result.value = await postUpdate(publicationBody(form), token.value);
+    if (result.value.ok) afterSend(result.value.id, topics);
     busy.value = false;
   }
 
   return reactive({ form, token, result, busy, publish });
+}
+
+/**
+ * SSE events do not carry their topics, so the page remembers the topics of the updates it
+ * published itself (by the id the hub answered) to say which selectors matched them.
+ */
+function useTopicMemory() {
+  const topicsById = reactive(new Map());
+  const MAX = 1000;
+
+  function remember(id, topics) {
+    topicsById.set(id, topics);
+    if (topicsById.size > MAX) topicsById.delete(topicsById.keys().next().value);
+  }
+
+  return { topicsById, remember };
 }
 
 // Follows new messages only while the reader is already at the bottom, so scrolling back is not undone.
@@ -149,29 +66,90 @@ const stickToBottom = {
   },
 };
 
+function formatNumber(value, digits = 0) {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  return Number(value).toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
 createApp({
+  components: { TimeChart },
   setup() {
+    const info = ref(null);
+    const infoLoaded = ref(false);
+
     const demo = useEventStream((event) => ({ text: event.data }));
+
+    const { topicsById, remember } = useTopicMemory();
+    let subSelectors = [];
     const sub = useEventStream((event) => ({
-      id: event.lastEventId,
       type: event.type === 'message' ? '' : event.type,
       data: event.data,
+      selectors: subSelectors, // those of the subscription it arrived on
     }));
     const subTopics = ref('https://example.com/books/{id}');
     const subToken = storedRef('herald.subscriberToken');
     // Typed events are only delivered to listeners registered for that name, so follow the publish form's type.
-    const pub = usePublisher((form) => sub.listenFor(form.type.trim()));
+    const pub = usePublisher((form) => sub.listenFor(form.type.trim()), remember);
+    const devToken = reactive({ busy: false, result: null });
+
+    const dashboard = useDashboard();
+    const limits = useLimits();
+    const protocol = ref('');
+
+    onMounted(async () => {
+      protocol.value = pageProtocol();
+      info.value = await loadInfo();
+      infoLoaded.value = true;
+    });
 
     function connectDemo() {
-      demo.open('/sse');
+      demo.clear();
+      demo.open(hubUrl('/sse'));
     }
 
     function subscribe() {
+      const raw = lines(subTopics.value);
+      subSelectors = raw.map(selector);
       sub.listenFor(pub.form.type.trim());
-      sub.open(subscriptionUrl(lines(subTopics.value), subToken.value));
+      sub.open(subscriptionUrl(raw, subToken.value));
     }
 
-    return { demo, sub, subTopics, subToken, pub, connectDemo, subscribe };
+    /** Which of the subscribed selectors let this update through, as far as the page can tell. */
+    function matchOf(message) {
+      const topics = topicsById.get(message.id);
+      if (topics) {
+        return { topics, selectors: matching(message.selectors, topics).map((s) => s.raw) };
+      }
+      // Published elsewhere: with a single selector there is no doubt, otherwise the page cannot know.
+      if (message.selectors.length === 1) return { topics: null, selectors: [message.selectors[0].raw] };
+      return { topics: null, selectors: null };
+    }
+
+    async function fillDevelopmentTokens() {
+      devToken.busy = true;
+      try {
+        const response = await fetch(hubUrl('/dev/token'));
+        if (!response.ok) throw new Error(`${response.status}: ${(await response.text()).trim()}`);
+        const tokens = await response.json();
+        pub.token = tokens.publisher;
+        subToken.value = tokens.subscriber ?? '';
+        devToken.result = { ok: true, text: `Filled in tokens for every topic, valid ${Math.round(tokens.expiresInSeconds / 3600)} h.` };
+      } catch (error) {
+        devToken.result = { ok: false, text: `No development token: ${error.message}` };
+      }
+      devToken.busy = false;
+    }
+
+    function http2Url() {
+      const port = info.value?.tlsPorts?.[0];
+      const host = HUB_ORIGIN ? new URL(HUB_ORIGIN).hostname : location.hostname;
+      return port ? `https://${host}:${port}/#limits` : '';
+    }
+
+    return {
+      info, infoLoaded, demo, sub, subTopics, subToken, pub, matchOf, devToken, fillDevelopmentTokens,
+      dashboard, limits, protocol, http2Url, connectDemo, subscribe, formatNumber, HUB_ORIGIN, hubUrl,
+    };
   },
 })
   .directive('stick-to-bottom', stickToBottom)

@@ -1,0 +1,14 @@
+package dev.herald.server.metrics;
+
+/**
+ * Takes one publish-to-deliver latency. Called on the event loops for every live delivery, so
+ * implementations must be wait-free and allocation-free.
+ */
+@FunctionalInterface
+public interface LatencyRecorder {
+
+  /** For a hub without metrics: records nothing. */
+  LatencyRecorder NONE = nanos -> {};
+
+  void record(long nanos);
+}
