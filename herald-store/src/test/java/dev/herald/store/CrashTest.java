@@ -132,6 +132,8 @@ class CrashTest {
     probe.subscribe(k == 0 ? "earliest" : "crash-" + k);
     await().atMost(Duration.ofSeconds(30)).until(() -> probe.received.size() >= last - k);
     assertThat(probe.failures).isEmpty();
+    assertThat(probe.resumes)
+        .containsExactly(new Probe.Resume(k == 0 ? "earliest" : "crash-" + k, k == 0 ? "earliest" : "crash-" + k));
     assertThat(probe.received.stream().map(Event::sequence).toList())
         .as("replay after %d", k)
         .containsExactlyElementsOf(LongStream.rangeClosed(k + 1, last).boxed().toList());
