@@ -80,6 +80,9 @@ class CrashTest {
     child =
         new ProcessBuilder(
                 java,
+                // sqlite-jdbc extracts its native library on each start and a killed JVM never
+                // deletes its copy: extract into the test's directory, which JUnit removes.
+                "-Dorg.sqlite.tmpdir=" + dataDir,
                 "-cp",
                 System.getProperty("java.class.path"),
                 CrashWriter.class.getName(),
