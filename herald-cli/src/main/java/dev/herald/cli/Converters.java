@@ -10,7 +10,10 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Option value parsers whose errors show the bad value and the expected form. */
+/**
+ * Option value parsers whose errors show the bad value and the expected form. Stateless; safe
+ * from any thread.
+ */
 final class Converters {
 
   private Converters() {}

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Runs the hub until the process is stopped. */
+/** Runs the hub until the process is stopped. Runs on the thread that calls picocli (main). */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,

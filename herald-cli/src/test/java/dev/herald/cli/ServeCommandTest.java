@@ -14,7 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
-/** How {@code serve} refuses bad history options: one line, and the exit code that says why. */
+/**
+ * How {@code serve} refuses bad history options: one line, and the exit code that says why. Runs
+ * on the JUnit thread; no server is started.
+ */
 class ServeCommandTest {
 
   @TempDir Path temp;
@@ -57,6 +60,13 @@ class ServeCommandTest {
   void aNegativeHistorySizeIsOneLineAndExitCodeTwo() {
     assertThat(serve("--listen", "localhost:0", "--history-size", "-1")).isEqualTo(Main.USAGE_ERROR);
     assertThat(errorLine()).isEqualTo("serve: history-size: -1 (expected: >= 0)");
+  }
+
+  @Test
+  void anAgeTooLongToCountInMillisecondsIsRefused() {
+    assertThat(serve("--listen", "localhost:0", "--history-max-age", "1000000h")).isEqualTo(Main.USAGE_ERROR);
+    assertThat(errorLine())
+        .isEqualTo("serve: history-max-age: PT1000000H (expected: 0 to PT876000H, where 0 means no age limit)");
   }
 
   @Test

@@ -10,7 +10,9 @@ import java.nio.file.StandardOpenOption;
 /**
  * Keeps a second hub from opening the same data directory, which would interleave two sequence
  * counters in one log. The operating system releases the lock when the process dies, so a hub
- * restarted after {@code kill -9} gets it back. Taken and released by the store's opener and closer.
+ * restarted after {@code kill -9} gets it back.
+ *
+ * <p>Threading: taken by the thread that opens the store, released by the one that closes it.
  */
 final class DirectoryLock implements AutoCloseable {
 

@@ -63,7 +63,8 @@ final class Pruner implements AutoCloseable {
       this.sumOfSizes =
           connection.prepareStatement(
               "SELECT COALESCE(SUM(size), 0) FROM events WHERE seq BETWEEN ? AND ?");
-      this.deleteThrough = connection.prepareStatement("DELETE FROM events WHERE seq BETWEEN ? AND ?");
+      this.deleteThrough =
+          connection.prepareStatement("DELETE FROM events WHERE seq BETWEEN ? AND ?");
       this.subtractBytes =
           connection.prepareStatement(
               "UPDATE state SET retained_bytes = retained_bytes - ? WHERE singleton = 0");
@@ -223,8 +224,9 @@ final class Pruner implements AutoCloseable {
   }
 
   /**
-   * Copies the log into the database file without waiting for anyone; when the whole log is copied
-   * the file is cut to its new size, and the log restarts (cut to its size limit) on the next commit.
+   * Copies the log into the database file without waiting for anyone; when the whole log is
+   * copied, the file is cut to its new size, and the log restarts (cut to its size limit) on the
+   * next commit.
    */
   private void checkpoint() throws SQLException {
     try (Statement statement = connection.createStatement();

@@ -49,7 +49,9 @@ final class ReaderPool implements Executor, AutoCloseable {
             0,
             TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(queueCapacity),
-            task -> new ReaderThread(this, task, "herald-store-reader-" + threadNumber.incrementAndGet()),
+            task ->
+                new ReaderThread(
+                    this, task, "herald-store-reader-" + threadNumber.incrementAndGet()),
             new ThreadPoolExecutor.AbortPolicy());
   }
 
@@ -127,8 +129,8 @@ final class ReaderPool implements Executor, AutoCloseable {
         selectRange.setLong(1, afterSequence);
         selectRange.setLong(2, upToSequence);
         selectRange.setInt(3, max);
-        List<Event> events =
-            new ArrayList<>((int) Math.min(Math.min(max, INITIAL_ROWS), upToSequence - afterSequence));
+        long expected = Math.min(Math.min(max, INITIAL_ROWS), upToSequence - afterSequence);
+        List<Event> events = new ArrayList<>((int) expected);
         try (ResultSet rows = selectRange.executeQuery()) {
           while (rows.next()) {
             events.add(EventRows.toEvent(rows));
@@ -153,9 +155,14 @@ final class ReaderPool implements Executor, AutoCloseable {
       }
       try {
         selectRange.close();
-        connection.close();
       } catch (SQLException e) {
-        log.warn("closing a history reader connection failed: {}", e.getMessage());
+        log.warn("closing a history reader statement failed: {}", e.getMessage());
+      } finally {
+        try {
+          connection.close();
+        } catch (SQLException e) {
+          log.warn("closing a history reader connection failed: {}", e.getMessage());
+        }
       }
     }
   }

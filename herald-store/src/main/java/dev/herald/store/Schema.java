@@ -98,7 +98,7 @@ final class Schema {
       int version = queryInt(statement, "PRAGMA user_version");
       if (version > VERSION) {
         throw new SQLException(
-            "layout version " + version + " was written by a newer Herald (expected: " + VERSION + ")");
+            "layout version " + version + " is from a newer Herald (expected: " + VERSION + ")");
       }
       if (version == 0) {
         statement.executeUpdate("PRAGMA auto_vacuum = INCREMENTAL");
@@ -125,7 +125,7 @@ final class Schema {
     void run() throws SQLException;
   }
 
-  /** BEGIN IMMEDIATE (take the write lock now, not at the first write), work, COMMIT; or ROLLBACK. */
+  /** BEGIN IMMEDIATE (the write lock now, not at the first write), work, COMMIT; or ROLLBACK. */
   static void inWriteTransaction(Connection connection, SqlWork work) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.executeUpdate("BEGIN IMMEDIATE");

@@ -130,7 +130,8 @@ public final class SqliteHistory implements History {
       StoreException failure =
           e instanceof StoreException store
               ? store
-              : new StoreException("data-dir " + dir + ": cannot open " + database + " (" + e.getMessage() + ")", e);
+              : new StoreException(
+                  "data-dir " + dir + ": cannot open " + database + " (" + e.getMessage() + ")", e);
       Schema.closeQuietly(prunerConnection, failure);
       Schema.closeQuietly(writer, failure);
       Schema.closeQuietly(directoryLock, failure);

@@ -30,6 +30,9 @@ public record StoreConfig(
     int readerQueueCapacity,
     Duration pruneInterval) {
 
+  /** Longer ages would overflow the millisecond arithmetic of pruning; nobody needs them. */
+  private static final Duration LONGEST_AGE = Duration.ofDays(100 * 365);
+
   public static final StoreConfig DEFAULTS =
       new StoreConfig(
           Path.of("herald-data"),
@@ -49,9 +52,13 @@ public record StoreConfig(
     if (maxEvents < 0) {
       throw new IllegalArgumentException("history-size: " + maxEvents + " (expected: >= 0)");
     }
-    if (maxAge.isNegative()) {
+    if (maxAge.isNegative() || maxAge.compareTo(LONGEST_AGE) > 0) {
       throw new IllegalArgumentException(
-          "history-max-age: " + maxAge + " (expected: >= 0, where 0 means no age limit)");
+          "history-max-age: "
+              + maxAge
+              + " (expected: 0 to "
+              + LONGEST_AGE
+              + ", where 0 means no age limit)");
     }
     if (maxBytes < 0) {
       throw new IllegalArgumentException(

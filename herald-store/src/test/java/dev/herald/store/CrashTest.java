@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code kill -9} in the middle of appending: every acknowledged event must come back, in order,
  * and nothing that was not written whole. The writer is a child JVM ({@link CrashWriter}) killed
- * with SIGKILL ({@link Process#destroyForcibly()}).
+ * with SIGKILL ({@link Process#destroyForcibly()}). Runs on the JUnit thread; the resuming
+ * subscriber is drained on one owner thread.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class CrashTest {

@@ -35,6 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * has exactly the events matching its topics, in order, once each: no gap, no duplicate across
  * any replay/live hand-off. The seed is fixed (override with {@code -Dherald.seed=N}) and printed
  * with every failure; thread interleavings still vary from run to run.
+ *
+ * <p>Threading: the JUnit thread sets up and checks; publisher threads publish; each probe is
+ * drained on one of four single-thread executors standing in for event loops.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ResumeUnderLoadTest {

@@ -16,7 +16,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Pruning by count, age and size, in the background and on demand, and the disk it gives back. */
+/**
+ * Pruning by count, age and size, in the background and on demand, and the disk it gives back.
+ * Runs on the JUnit thread, which plays the dispatcher; pruning runs on the store's pruner thread.
+ */
 class RetentionTest {
 
   @TempDir Path dataDir;

@@ -5,7 +5,10 @@ import dev.herald.core.history.HistoryContract;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The history contract, run against the durable store with fsync batch (one commit per group). */
+/**
+ * The history contract, run against the durable store with fsync batch (one commit per group).
+ * Runs on the JUnit thread; reads go through the store's reader threads.
+ */
 class SqliteHistoryContractTest extends HistoryContract {
 
   @TempDir Path dataDir;

@@ -5,7 +5,10 @@ import dev.herald.core.history.HistoryContract;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The history contract with one commit per event, whose append and failure paths differ. */
+/**
+ * The history contract with one commit per event, whose append and failure paths differ. Runs on
+ * the JUnit thread; reads go through the store's reader threads.
+ */
 class SqliteHistoryFsyncAlwaysContractTest extends HistoryContract {
 
   @TempDir Path dataDir;

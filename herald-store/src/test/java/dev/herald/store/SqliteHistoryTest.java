@@ -15,7 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** What the durable store adds to the contract: surviving a restart, guarding its directory. */
+/**
+ * What the durable store adds to the contract: surviving a restart, guarding its directory. Runs on
+ * the JUnit thread, which plays the dispatcher.
+ */
 class SqliteHistoryTest {
 
   @TempDir Path dataDir;

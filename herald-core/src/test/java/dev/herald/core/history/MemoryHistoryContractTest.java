@@ -1,6 +1,6 @@
 package dev.herald.core.history;
 
-/** The history contract, run against the in-memory ring. */
+/** The history contract, run against the in-memory ring. Runs on the JUnit thread. */
 class MemoryHistoryContractTest extends HistoryContract {
 
   @Override
