@@ -20,6 +20,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -196,6 +197,41 @@ class ResumeUnderLoadTest {
   @Test
   void everyClientEndsWithExactlyItsEventsOnTheMemoryStore() throws Exception {
     runScenario(new MemoryHistory(PUBLISHERS * EVENTS_PER_PUBLISHER));
+  }
+
+  @Test
+  void aFullReaderQueueCutsTheReplayingStreamOffAndTheClientResumesOnceReadersAreFree()
+      throws Exception {
+    SqliteHistory history =
+        SqliteHistory.open(StoreConfig.DEFAULTS.withDataDir(dataDir).withReaders(1, 1));
+    CountDownLatch readerFree = new CountDownLatch(1);
+    try (Hub hub = new Hub(HubConfig.DEFAULTS, history)) {
+      for (int i = 1; i <= 10; i++) {
+        hub.publish(Update.of(topic(0), "e" + i)).get(10, TimeUnit.SECONDS);
+      }
+      // the only reader thread is busy and the one queue slot taken
+      history.readExecutor().execute(() -> waitFor(readerFree));
+      history.readExecutor().execute(() -> {});
+      Probe probe = new Probe(hub, List.of(topic(0)), eventLoops.get(0), new Random(SEED), 0);
+      probe.subscribe("earliest");
+      await().atMost(Duration.ofSeconds(10)).until(() -> probe.connections() >= 3);
+      assertThat(probe.received).as("nothing replayed while the readers are full").isEmpty();
+      readerFree.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> probe.received.size() >= 10);
+      assertThat(probe.received.stream().map(e -> e.update().data()).toList())
+          .containsExactlyElementsOf(IntStream.rangeClosed(1, 10).mapToObj(i -> "e" + i).toList());
+      assertThat(probe.failures).isEmpty();
+    } finally {
+      readerFree.countDown();
+    }
+  }
+
+  private static void waitFor(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the pool is shutting down: let the thread go
+    }
   }
 
   @Test
