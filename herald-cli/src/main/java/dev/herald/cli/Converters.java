@@ -1,13 +1,19 @@
 package dev.herald.cli;
 
+import dev.herald.store.Fsync;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Option value parsers whose errors show the bad value and the expected form. */
+/**
+ * Option value parsers whose errors show the bad value and the expected form. Stateless; safe
+ * from any thread.
+ */
 final class Converters {
 
   private Converters() {}
@@ -68,6 +74,62 @@ final class Converters {
         throw new TypeConversionException(
             "'" + value + "' (expected: a size between 1 byte and 2GiB, such as 1048576, 512KiB or 1MiB)");
       }
+    }
+  }
+
+  /**
+   * A byte count that may be 0 and may be large: {@code 0}, {@code 1048576}, {@code 512KiB},
+   * {@code 500MiB}, {@code 2GiB} (also {@code k}, {@code m}, {@code g}, {@code KB}, {@code MB},
+   * {@code GB}, all 1024-based). An unknown unit is an error, not a silent byte count.
+   */
+  static final class ByteCountConverter implements ITypeConverter<Long> {
+    private static final Pattern FORMAT =
+        Pattern.compile("(\\d{1,18})\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)");
+
+    @Override
+    public Long convert(String value) {
+      Matcher matcher = FORMAT.matcher(value.trim().toLowerCase(Locale.ROOT));
+      if (!matcher.matches()) {
+        throw new TypeConversionException(
+            "'" + value + "' (expected: a size such as 0, 1048576, 512MiB or 2GiB)");
+      }
+      long multiplier =
+          switch (matcher.group(2)) {
+            case "k", "kb", "kib" -> 1L << 10;
+            case "m", "mb", "mib" -> 1L << 20;
+            case "g", "gb", "gib" -> 1L << 30;
+            default -> 1;
+          };
+      try {
+        return Math.multiplyExact(Long.parseLong(matcher.group(1)), multiplier);
+      } catch (ArithmeticException e) {
+        throw new TypeConversionException("'" + value + "' (expected: a size below 8 EiB)");
+      }
+    }
+  }
+
+  /** {@code always}, {@code batch} or {@code never}. */
+  static final class FsyncConverter implements ITypeConverter<Fsync> {
+    @Override
+    public Fsync convert(String value) {
+      try {
+        return Fsync.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException("'" + value + "' (expected: always, batch or never)");
+      }
+    }
+  }
+
+  /** {@code durable} or {@code memory}. */
+  static final class HistoryKindConverter implements ITypeConverter<ServeCommand.HistoryKind> {
+    @Override
+    public ServeCommand.HistoryKind convert(String value) {
+      for (ServeCommand.HistoryKind kind : ServeCommand.HistoryKind.values()) {
+        if (kind.name().equalsIgnoreCase(value.trim())) {
+          return kind;
+        }
+      }
+      throw new TypeConversionException("'" + value + "' (expected: durable or memory)");
     }
   }
 

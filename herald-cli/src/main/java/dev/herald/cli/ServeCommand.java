@@ -1,10 +1,17 @@
 package dev.herald.cli;
 
+import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
 import dev.herald.core.auth.JwtKey;
 import dev.herald.core.auth.TokenMinter;
+import dev.herald.core.history.History;
+import dev.herald.core.history.MemoryHistory;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.ServerConfig;
+import dev.herald.store.Fsync;
+import dev.herald.store.SqliteHistory;
+import dev.herald.store.StoreConfig;
+import dev.herald.store.StoreException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -18,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Runs the hub until the process is stopped. */
+/** Runs the hub until the process is stopped. Runs on the thread that calls picocli (main). */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
@@ -30,6 +37,12 @@ import picocli.CommandLine.Model.CommandSpec;
           + " and a publisher token is printed."
     })
 final class ServeCommand implements Callable<Integer> {
+
+  /** Where events are kept for reconnecting subscribers. */
+  enum HistoryKind {
+    DURABLE,
+    MEMORY
+  }
 
   @Spec CommandSpec spec;
 
@@ -95,9 +108,31 @@ final class ServeCommand implements Callable<Integer> {
       description = "Idle time before a keep-alive comment is sent on a stream; 0 disables (default: ${DEFAULT-VALUE}).")
   Duration heartbeat;
 
+  @Option(names = "--history", defaultValue = "durable", paramLabel = "durable|memory",
+      converter = Converters.HistoryKindConverter.class,
+      description = "Where events are kept for reconnecting subscribers: durable (on disk in --data-dir; survives restarts and crashes) or memory (lost on restart) (default: ${DEFAULT-VALUE}).")
+  HistoryKind history;
+
+  @Option(names = "--data-dir", defaultValue = "./herald-data", paramLabel = "DIR",
+      description = "Directory of the durable history, created if missing; one hub per directory (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--fsync", defaultValue = "batch", paramLabel = "always|batch|never",
+      converter = Converters.FsyncConverter.class,
+      description = "When a publish is acknowledged: always (after an fsync of its own), batch (after the fsync of the group of publishes committed with it), never (once handed to the OS: survives a crash of the hub, not of the machine) (default: ${DEFAULT-VALUE}).")
+  Fsync fsync;
+
   @Option(names = "--history-size", defaultValue = "10000",
-      description = "Events kept in memory for reconnecting subscribers (default: ${DEFAULT-VALUE}).")
+      description = "Newest events kept for reconnecting subscribers (default: ${DEFAULT-VALUE}).")
   int historySize;
+
+  @Option(names = "--history-max-age", defaultValue = "0", converter = Converters.DurationConverter.class,
+      description = "Durable history: events older than this are pruned, e.g. 24h; 0 means no age limit (default: ${DEFAULT-VALUE}).")
+  Duration historyMaxAge;
+
+  @Option(names = "--history-max-bytes", defaultValue = "0", converter = Converters.ByteCountConverter.class,
+      description = "Durable history: the oldest events are pruned to keep the retained events' payload under this size, e.g. 2GiB; 0 means no size limit (default: ${DEFAULT-VALUE}).")
+  long historyMaxBytes;
 
   @Option(names = "--subscriber-queue", defaultValue = "4096",
       description = "Events that may wait for one slow subscriber before it is disconnected (default: ${DEFAULT-VALUE}).")
@@ -131,6 +166,7 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     String developmentSecret = null;
     ServerConfig config;
+    StoreConfig storeConfig = null;
     try {
       if (jwtKey == null && publisherJwtKey == null && subscriberJwtKey == null) {
         if (!jwtAlg.equals("HS256")) {
@@ -166,13 +202,35 @@ final class ServeCommand implements Callable<Integer> {
           // Only a key this run generated may be handed out to the page's token helper.
           .developmentTokens(developmentSecret != null)
           .build();
+      if (history == HistoryKind.DURABLE) {
+        storeConfig = StoreConfig.DEFAULTS
+            .withDataDir(dataDir)
+            .withFsync(fsync)
+            .withMaxEvents(historySize)
+            .withMaxAge(historyMaxAge)
+            .withMaxBytes(historyMaxBytes);
+      } else if (!historyMaxAge.isZero() || historyMaxBytes != 0) {
+        throw new IllegalArgumentException(
+            "history-max-age, history-max-bytes: set with --history memory (expected: --history"
+                + " durable; the memory history keeps the newest --history-size events)");
+      }
     } catch (IllegalArgumentException e) {
       err.println("serve: " + e.getMessage());
       return Main.USAGE_ERROR;
     }
+    History store;
+    try {
+      store = storeConfig == null
+          ? new MemoryHistory(config.hub().historySize())
+          : SqliteHistory.open(storeConfig);
+    } catch (StoreException e) {
+      err.println("serve: " + e.getMessage());
+      return 1;
+    }
     HeraldServer server;
     try {
-      server = HeraldServer.start(config);
+      // On failure, start closes the hub, and the hub closes the store.
+      server = HeraldServer.start(config, new Hub(config.hub(), store), Clock.systemUTC());
     } catch (IllegalArgumentException e) {
       err.println("serve: " + e.getMessage()); // unusable certificate or key file
       return Main.USAGE_ERROR;
@@ -189,6 +247,9 @@ final class ServeCommand implements Callable<Integer> {
     out.println("Herald is listening on " + server.boundAddresses() + " (" + server.transportName() + ")");
     out.println("  demo page:  " + base + "/");
     out.println("  hub:        " + base + "/.well-known/mercure");
+    out.println("  history:    " + (storeConfig == null
+        ? "memory, newest " + historySize + " events, lost on restart"
+        : "durable in " + dataDir.toAbsolutePath().normalize() + " (fsync " + fsync + ")"));
     if (!server.boundTlsAddresses().isEmpty()) {
       out.println("  TLS + HTTP/2: " + baseUrl("https", server.boundTlsAddresses().get(0)) + "/");
     }

@@ -30,7 +30,11 @@ final class Cli implements AutoCloseable {
   private Thread thread;
 
   Cli(Map<String, String> environment) {
-    commandLine = Main.commandLine(environment);
+    // A hub started by a test keeps its history in memory unless the test says otherwise, so no
+    // test leaves a data directory behind or shares one with another.
+    Map<String, String> withDefaults = new java.util.HashMap<>(environment);
+    withDefaults.putIfAbsent("HERALD_HISTORY", "memory");
+    commandLine = Main.commandLine(withDefaults);
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
   }

@@ -32,14 +32,19 @@ public final class MemoryHistory implements History {
 
   @Override
   public void append(List<Event> events) {
+    // Checked before anything is stored: a group is appended whole or not at all.
+    long expected = lastSequence + 1;
+    for (Event event : events) {
+      if (event.sequence() != expected) {
+        throw new IllegalStateException(
+            "sequence " + event.sequence() + " appended after " + (expected - 1));
+      }
+      expected++;
+    }
     events.forEach(this::append);
   }
 
   private void append(Event event) {
-    if (event.sequence() != lastSequence + 1) {
-      throw new IllegalStateException(
-          "sequence " + event.sequence() + " appended after " + lastSequence);
-    }
     if (capacity > 0) {
       int slot = slot(event.sequence());
       Event evicted = ring.get(slot);

@@ -1,0 +1,10 @@
+package dev.herald.core.history;
+
+/** The history contract, run against the in-memory ring. Runs on the JUnit thread. */
+class MemoryHistoryContractTest extends HistoryContract {
+
+  @Override
+  protected History newHistory() {
+    return new MemoryHistory(10_000);
+  }
+}

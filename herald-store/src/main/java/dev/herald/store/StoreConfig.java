@@ -1,0 +1,118 @@
+package dev.herald.store;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the durable store behaves, validated once; every default is here and nowhere else.
+ * Immutable; safe from any thread.
+ *
+ * @param dataDir the directory holding the database (created if missing)
+ * @param fsync when a commit waits for the disk
+ * @param maxEvents the newest events kept (0 keeps none)
+ * @param maxAge events older than this are pruned ({@link Duration#ZERO}: no age limit)
+ * @param maxBytes the retained events' payload (SSE frame plus topics) is kept under this many
+ *     bytes by pruning the oldest (0: no size limit); the file is larger by the id index and page
+ *     overhead
+ * @param readerThreads threads, each with its own connection, that serve replay reads
+ * @param readerQueueCapacity replay reads that may wait for a reader thread; past it a read is
+ *     rejected and the replaying stream is closed, so the client resumes with Last-Event-ID
+ * @param pruneInterval time between two background retention passes
+ */
+public record StoreConfig(
+    Path dataDir,
+    Fsync fsync,
+    long maxEvents,
+    Duration maxAge,
+    long maxBytes,
+    int readerThreads,
+    int readerQueueCapacity,
+    Duration pruneInterval) {
+
+  /** Longer ages would overflow the millisecond arithmetic of pruning; nobody needs them. */
+  private static final Duration LONGEST_AGE = Duration.ofDays(100 * 365);
+
+  public static final StoreConfig DEFAULTS =
+      new StoreConfig(
+          Path.of("herald-data"),
+          Fsync.BATCH,
+          10_000,
+          Duration.ZERO,
+          0,
+          2,
+          8_192,
+          Duration.ofSeconds(1));
+
+  public StoreConfig {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(fsync, "fsync");
+    Objects.requireNonNull(maxAge, "maxAge");
+    Objects.requireNonNull(pruneInterval, "pruneInterval");
+    if (maxEvents < 0) {
+      throw new IllegalArgumentException("history-size: " + maxEvents + " (expected: >= 0)");
+    }
+    if (maxAge.isNegative() || maxAge.compareTo(LONGEST_AGE) > 0) {
+      throw new IllegalArgumentException(
+          "history-max-age: "
+              + maxAge
+              + " (expected: 0 to "
+              + LONGEST_AGE
+              + ", where 0 means no age limit)");
+    }
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException(
+          "history-max-bytes: " + maxBytes + " (expected: >= 0, where 0 means no size limit)");
+    }
+    if (readerThreads < 1) {
+      throw new IllegalArgumentException("reader-threads: " + readerThreads + " (expected: >= 1)");
+    }
+    if (readerQueueCapacity < 1) {
+      throw new IllegalArgumentException(
+          "reader-queue: " + readerQueueCapacity + " (expected: >= 1)");
+    }
+    if (pruneInterval.isNegative() || pruneInterval.isZero()) {
+      throw new IllegalArgumentException("prune-interval: " + pruneInterval + " (expected: > 0)");
+    }
+  }
+
+  public StoreConfig withDataDir(Path dir) {
+    return new StoreConfig(
+        dir, fsync, maxEvents, maxAge, maxBytes, readerThreads, readerQueueCapacity, pruneInterval);
+  }
+
+  public StoreConfig withFsync(Fsync policy) {
+    return new StoreConfig(
+        dataDir, policy, maxEvents, maxAge, maxBytes, readerThreads, readerQueueCapacity,
+        pruneInterval);
+  }
+
+  public StoreConfig withMaxEvents(long events) {
+    return new StoreConfig(
+        dataDir, fsync, events, maxAge, maxBytes, readerThreads, readerQueueCapacity,
+        pruneInterval);
+  }
+
+  public StoreConfig withMaxAge(Duration age) {
+    return new StoreConfig(
+        dataDir, fsync, maxEvents, age, maxBytes, readerThreads, readerQueueCapacity,
+        pruneInterval);
+  }
+
+  public StoreConfig withMaxBytes(long bytes) {
+    return new StoreConfig(
+        dataDir, fsync, maxEvents, maxAge, bytes, readerThreads, readerQueueCapacity,
+        pruneInterval);
+  }
+
+  public StoreConfig withPruneInterval(Duration interval) {
+    return new StoreConfig(
+        dataDir, fsync, maxEvents, maxAge, maxBytes, readerThreads, readerQueueCapacity,
+        interval);
+  }
+
+  public StoreConfig withReaders(int threads, int queueCapacity) {
+    return new StoreConfig(
+        dataDir, fsync, maxEvents, maxAge, maxBytes, threads, queueCapacity, pruneInterval);
+  }
+}
