@@ -245,7 +245,7 @@ public final class Dispatcher implements AutoCloseable {
         replayAfter = known < 0 ? 0 : known;
         responseId = known < 0 ? "earliest" : lastEventId;
       }
-      subscriber.startReplay(history, replayAfter, snapshot);
+      subscriber.startReplay(history, replayAfter, snapshot, "earliest".equals(responseId));
       subscriber.lastOfferedSequence = snapshot;
       if (!subscriber.isClosed()) {
         index.add(subscriber);

@@ -1,6 +1,7 @@
 package dev.herald.core.dispatch;
 
 import dev.herald.core.Event;
+import dev.herald.core.HubException;
 import dev.herald.core.Update;
 import dev.herald.core.history.History;
 import dev.herald.core.topic.TopicSelector;
@@ -55,6 +56,8 @@ public final class Subscriber {
   private int chunkIndex;
   private boolean readInFlight;
   private RuntimeException replayFailure;
+  /** Whether the client was told events may be missing ({@code Last-Event-ID: earliest}). */
+  private boolean gapAnnounced;
 
   /** A chunk (List of events) or a RuntimeException, handed from the read executor to the owner. */
   private final AtomicReference<Object> arrived = new AtomicReference<>();
@@ -119,8 +122,9 @@ public final class Subscriber {
   }
 
   /** Dispatcher thread: sets where replay starts and ends. */
-  void startReplay(History source, long afterSequence, long upToSequence) {
+  void startReplay(History source, long afterSequence, long upToSequence, boolean gapAnnounced) {
     this.history = source;
+    this.gapAnnounced = gapAnnounced;
     this.replayAfter = afterSequence;
     this.replayUpTo = upToSequence;
   }
@@ -151,6 +155,14 @@ public final class Subscriber {
     while (handed < max && replayAfter < replayUpTo) {
       if (chunk != null && chunkIndex < chunk.size()) {
         Event event = chunk.get(chunkIndex++);
+        if (event.sequence() != replayAfter + 1 && !gapAnnounced) {
+          // Events after the client's id were pruned while it was away or replaying: stop rather
+          // than skip them silently. It reconnects, its id is now unknown, and the hub answers
+          // "earliest", which tells it that events are missing.
+          replayFailure = prunedAfter(replayAfter);
+          return handed;
+        }
+        gapAnnounced = false; // only the first event may jump, and only after "earliest"
         replayAfter = event.sequence();
         // Authorization is checked per replayed event, against the token of this connection.
         if (canSee(event.update())) {
@@ -176,7 +188,12 @@ public final class Subscriber {
       @SuppressWarnings("unchecked")
       List<Event> events = (List<Event>) result;
       if (events.isEmpty()) {
-        replayAfter = replayUpTo; // the rest was pruned meanwhile
+        // Everything up to the snapshot existed, so an empty read means the rest was pruned.
+        if (!gapAnnounced) {
+          replayFailure = prunedAfter(replayAfter);
+          return handed;
+        }
+        replayAfter = replayUpTo;
       } else {
         chunk = events;
         chunkIndex = 0;
@@ -194,6 +211,11 @@ public final class Subscriber {
       handed++;
     }
     return handed;
+  }
+
+  private static HubException prunedAfter(long sequence) {
+    return new HubException(HubException.Kind.UNAVAILABLE,
+        "events after sequence " + sequence + " were pruned before they could be replayed");
   }
 
   private void requestChunk() {

@@ -197,6 +197,33 @@ class HubDispatchTest {
   }
 
   @Test
+  void eventsPrunedBeforeTheirReplayStopTheStreamInsteadOfBeingSkipped() throws Exception {
+    List<Runnable> pendingReads = new java.util.ArrayList<>();
+    Hub small = new Hub(HubConfig.DEFAULTS,
+        new dev.herald.core.history.MemoryHistoryView(
+            new dev.herald.core.history.MemoryHistory(10), pendingReads::add));
+    try {
+      small.publish(Update.of("t", "1")).get(5, TimeUnit.SECONDS);
+      String second = small.publish(Update.of("t", "2")).get(5, TimeUnit.SECONDS).id();
+      small.publish(Update.of("t", "3")).get(5, TimeUnit.SECONDS);
+      Subscriber resuming = small.newSubscriber(List.of("t"), List.of(), null, () -> {});
+      assertThat(small.subscribe(resuming, second).get(5, TimeUnit.SECONDS).responseLastEventId())
+          .isEqualTo(second);
+      List<String> received = new java.util.ArrayList<>();
+      assertThat(resuming.drainTo(e -> received.add(e.update().data()), 16)).isZero();
+      for (int i = 0; i < 20; i++) { // event 3 falls out of the 10-event history before it is read
+        small.publish(Update.of("t", "later")).get(5, TimeUnit.SECONDS);
+      }
+      pendingReads.forEach(Runnable::run);
+      resuming.drainTo(e -> received.add(e.update().data()), 16);
+      assertThat(received).isEmpty();
+      assertThat(resuming.replayFailure()).hasMessageContaining("pruned");
+    } finally {
+      small.close();
+    }
+  }
+
+  @Test
   void aSubscriberThatFallsBehindIsCutOffNotSilentlyFed() throws Exception {
     Hub small = new Hub(HubConfig.DEFAULTS.withSubscriberQueueCapacity(2));
     try {
