@@ -106,8 +106,15 @@ final class SubscribeCommand implements Callable<Integer> {
       }
       SseParser parser = new SseParser(event -> print(out, event));
       Iterator<String> iterator = lines.iterator();
-      while (!done() && iterator.hasNext()) {
-        parser.line(iterator.next());
+      try {
+        while (!done() && iterator.hasNext()) {
+          parser.line(iterator.next());
+        }
+      } finally {
+        // A stopping hub sends retry: alone, outside any event, to spread reconnections.
+        if (parser.reconnectionMillis() != null) {
+          retry = Duration.ofMillis(parser.reconnectionMillis());
+        }
       }
       return 200;
     }
@@ -127,9 +134,6 @@ final class SubscribeCommand implements Callable<Integer> {
     }
     out.println();
     out.flush();
-    if (event.retry() != null) {
-      retry = Duration.ofMillis(event.retry());
-    }
     received++;
   }
 

@@ -14,6 +14,8 @@ public final class SseParser {
   private final Consumer<SseEvent> listener;
   private final StringBuilder data = new StringBuilder();
   private String lastEventId = "";
+  private String dispatchedId = "";
+  private Long reconnectionMillis;
   private String type;
   private Long retry;
   private boolean hasData;
@@ -22,9 +24,20 @@ public final class SseParser {
     this.listener = listener;
   }
 
-  /** The id the client would send back as {@code Last-Event-ID}; empty before the first one. */
+  /**
+   * The id the client would send back as {@code Last-Event-ID}: that of the last event
+   * dispatched, not of one still being read; empty before the first one.
+   */
   public String lastEventId() {
-    return lastEventId;
+    return dispatchedId;
+  }
+
+  /**
+   * The reconnection delay the stream asked for with {@code retry:}, even on a line of its own
+   * outside any event, or null if it never did.
+   */
+  public Long reconnectionMillis() {
+    return reconnectionMillis;
   }
 
   /** Feeds one line without its terminator. */
@@ -63,6 +76,7 @@ public final class SseParser {
       case "retry" -> {
         if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
           retry = Long.parseLong(value);
+          reconnectionMillis = retry;
         }
       }
       default -> {
@@ -74,6 +88,7 @@ public final class SseParser {
   private void dispatch() {
     if (hasData) {
       String eventType = type == null || type.isEmpty() ? "message" : type;
+      dispatchedId = lastEventId;
       listener.accept(new SseEvent(lastEventId, eventType, data.toString(), retry));
     }
     data.setLength(0);

@@ -77,4 +77,16 @@ class SseFrameTest {
     }
     assertThat(events).containsExactly(new SseEvent("7", "message", "no-space", null));
   }
+
+  @Test
+  void parserKeepsARetryLineOutsideAnyEventAndReportsOnlyDispatchedIds() {
+    List<SseEvent> events = new ArrayList<>();
+    SseParser parser = new SseParser(events::add);
+    for (String line : List.of("id: 1", "data: a", "", "retry: 2500", "", "id: 2")) {
+      parser.line(line);
+    }
+    assertThat(events).hasSize(1);
+    assertThat(parser.reconnectionMillis()).isEqualTo(2500L);
+    assertThat(parser.lastEventId()).as("id 2's event never completed").isEqualTo("1");
+  }
 }
