@@ -64,11 +64,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "PEM private key (PKCS#8, RSA or EC) of --tls-cert.")
   Path tlsKey;
 
-  @Option(names = "--max-concurrent-streams", defaultValue = "250",
+  @Option(names = "--max-concurrent-streams", paramLabel = "N", defaultValue = "250",
       description = "HTTP/2 streams one connection may open at once (default: ${DEFAULT-VALUE}).")
   int maxConcurrentStreams;
 
-  @Option(names = "--shutdown-grace", defaultValue = "10s", converter = Converters.DurationConverter.class,
+  @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "10s", converter = Converters.DurationConverter.class,
       description = "How long a graceful shutdown may take (default: ${DEFAULT-VALUE}).")
   Duration shutdownGrace;
 
@@ -100,11 +100,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Origin allowed to publish with a cookie token, or *; repeatable (default: none).")
   List<String> publishOrigins;
 
-  @Option(names = "--cookie-name", defaultValue = "mercureAuthorization",
+  @Option(names = "--cookie-name", paramLabel = "NAME", defaultValue = "mercureAuthorization",
       description = "Cookie that may carry the token (default: ${DEFAULT-VALUE}).")
   String cookieName;
 
-  @Option(names = "--heartbeat", defaultValue = "40s", converter = Converters.DurationConverter.class,
+  @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "40s", converter = Converters.DurationConverter.class,
       description = "Idle time before a keep-alive comment is sent on a stream; 0 disables (default: ${DEFAULT-VALUE}).")
   Duration heartbeat;
 
@@ -122,23 +122,23 @@ final class ServeCommand implements Callable<Integer> {
       description = "When a publish is acknowledged: always (after an fsync of its own), batch (after the fsync of the group of publishes committed with it), never (once handed to the OS: survives a crash of the hub, not of the machine) (default: ${DEFAULT-VALUE}).")
   Fsync fsync;
 
-  @Option(names = "--history-size", defaultValue = "10000",
+  @Option(names = "--history-size", paramLabel = "N", defaultValue = "10000",
       description = "Newest events kept for reconnecting subscribers (default: ${DEFAULT-VALUE}).")
   int historySize;
 
-  @Option(names = "--history-max-age", defaultValue = "0", converter = Converters.DurationConverter.class,
+  @Option(names = "--history-max-age", paramLabel = "DURATION", defaultValue = "0", converter = Converters.DurationConverter.class,
       description = "Durable history: events older than this are pruned, e.g. 24h; 0 means no age limit (default: ${DEFAULT-VALUE}).")
   Duration historyMaxAge;
 
-  @Option(names = "--history-max-bytes", defaultValue = "0", converter = Converters.ByteCountConverter.class,
+  @Option(names = "--history-max-bytes", paramLabel = "SIZE", defaultValue = "0", converter = Converters.ByteCountConverter.class,
       description = "Durable history: the oldest events are pruned to keep the retained events' payload under this size, e.g. 2GiB; 0 means no size limit (default: ${DEFAULT-VALUE}).")
   long historyMaxBytes;
 
-  @Option(names = "--subscriber-queue", defaultValue = "4096",
+  @Option(names = "--subscriber-queue", paramLabel = "N", defaultValue = "4096",
       description = "Events that may wait for one slow subscriber before it is disconnected (default: ${DEFAULT-VALUE}).")
   int subscriberQueue;
 
-  @Option(names = "--max-body", defaultValue = "1MiB", converter = Converters.SizeConverter.class,
+  @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = "1MiB", converter = Converters.SizeConverter.class,
       description = "Largest publish request body (default: ${DEFAULT-VALUE}).")
   int maxBody;
 
