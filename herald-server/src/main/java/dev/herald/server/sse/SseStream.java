@@ -8,10 +8,7 @@ import dev.herald.core.dispatch.Subscription;
 import dev.herald.core.sse.SseFrame;
 import dev.herald.server.metrics.LatencyRecorder;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -19,7 +16,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,6 +59,7 @@ public final class SseStream {
   /** When the batch being built will be written; one clock read per batch, not per event. */
   private long batchNanos;
   private ByteBuf batch;
+  private FrameWriter writer;
   private long lastWriteNanos;
   private ScheduledFuture<?> heartbeatTask;
   private ScheduledFuture<?> expiryTask;
@@ -145,7 +142,8 @@ public final class SseStream {
     }
     headers.add(options.extraHeaders());
     ctx.write(response);
-    ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(options.greeting())));
+    writer = FrameWriter.of(ctx); // the headers went through the codec; from here on, frames
+    writer.writeBytes(options.greeting());
     streaming = true;
     registry.add(this);
     markWritten();
@@ -158,7 +156,7 @@ public final class SseStream {
       expiryTask = ctx.executor().schedule(this::end, Math.max(0, delay), TimeUnit.NANOSECONDS);
     }
     drain();
-    ctx.flush();
+    writer.flush();
   }
 
   /** Dispatcher or read-executor thread: events are waiting, drain them on the event loop. */
@@ -178,13 +176,13 @@ public final class SseStream {
       if (handed == 0) {
         break;
       }
-      ctx.write(new DefaultHttpContent(batch));
+      writer.write(batch);
       batch = null;
       wrote = true;
     }
     if (wrote) {
       markWritten();
-      ctx.flush();
+      writer.flush();
     }
     if (subscriber.overflowed() || subscriber.replayFailure() != null) {
       end();
@@ -201,7 +199,7 @@ public final class SseStream {
       latency.record(batchNanos - published);
     }
     if (batch == null) {
-      batch = ctx.alloc().ioBuffer(Math.max(frame.length, 256));
+      batch = writer.newBatch(frame.length);
     }
     batch.writeBytes(frame);
   }
@@ -212,8 +210,10 @@ public final class SseStream {
       return;
     }
     closeQuietly();
-    if (ctx.channel().isActive()) {
-      ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+    if (writer == null) {
+      ctx.close(); // ended before its headers went out
+    } else if (ctx.channel().isActive()) {
+      writer.endAndClose();
     }
   }
 
@@ -223,8 +223,8 @@ public final class SseStream {
    */
   public void endWithRetry(long retryMillis) {
     ctx.executor().execute(() -> {
-      if (!closed && ctx.channel().isActive()) {
-        ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(SseFrame.retry(retryMillis))));
+      if (!closed && writer != null && ctx.channel().isActive()) {
+        writer.writeBytes(SseFrame.retry(retryMillis));
       }
       end();
     });
@@ -270,7 +270,8 @@ public final class SseStream {
     long idle = System.nanoTime() - lastWriteNanos;
     if (idle >= heartbeatNanos) {
       if (ctx.channel().isWritable()) {
-        ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(SseFrame.HEARTBEAT)));
+        writer.writeBytes(SseFrame.HEARTBEAT);
+        writer.flush();
       }
       markWritten();
       scheduleHeartbeat(jittered(heartbeatNanos));
