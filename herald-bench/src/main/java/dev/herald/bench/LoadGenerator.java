@@ -189,13 +189,16 @@ public final class LoadGenerator {
         heapConnected = ProcessStats.liveHeapKb(pid);
       }
       // 3. publish (or hold)
-      double cpuPublishStart = pid > 0 ? ProcessStats.cpuSeconds(pid) : -1;
+      double[] cpuPublishStart = pid > 0 ? ProcessStats.cpuTimes(pid) : null;
+      Map<String, Object[]> threadsStart = pid > 0 ? ProcessStats.threadTimes(pid) : Map.of();
       double selfCpuStart = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
       long wallStart = System.nanoTime();
       if (options.publish()) {
         connectPublishers();
         onLoop(this::startPublishing);
       }
+      // For scripts that act during the measured phase (e.g. start a profiler).
+      System.err.println("loadgen: phase " + (options.publish() ? "publish" : "hold"));
       pause(TimeUnit.SECONDS.toMillis(options.durationSeconds()));
       if (options.publish()) {
         onLoop(this::stopPublishing);
@@ -208,7 +211,8 @@ public final class LoadGenerator {
       long wallEnd = System.nanoTime();
       double selfCpu = ProcessStats.cpuSeconds(ProcessHandle.current().pid()) - selfCpuStart;
       long rssEnd = pid > 0 ? ProcessStats.rssKb(pid) : -1;
-      double cpuEnd = pid > 0 ? ProcessStats.cpuSeconds(pid) : -1;
+      double[] cpuEnd = pid > 0 ? ProcessStats.cpuTimes(pid) : null;
+      Map<String, Object[]> threadsEnd = pid > 0 ? ProcessStats.threadTimes(pid) : Map.of();
       Map<String, Object> report = onLoop(this::counters);
       Map<String, Object> hub = new LinkedHashMap<>();
       hub.put("pid", pid > 0 ? pid : null);
@@ -226,8 +230,14 @@ public final class LoadGenerator {
                   ? null : (heapConnected - heapBefore) / (double) conns);
         }
         hub.put("cpu_s_connect", cpuConnected - cpuBefore);
-        double cpuPublish = cpuEnd - cpuPublishStart;
+        boolean cpuKnown = cpuPublishStart != null && cpuEnd != null;
+        double cpuUser = cpuKnown ? cpuEnd[0] - cpuPublishStart[0] : -1;
+        double cpuSystem = cpuKnown ? cpuEnd[1] - cpuPublishStart[1] : -1;
+        double cpuPublish = cpuKnown ? cpuUser + cpuSystem : -1;
         hub.put("cpu_s_publish", cpuPublish);
+        hub.put("cpu_s_publish_user", cpuUser);
+        hub.put("cpu_s_publish_sys", cpuSystem);
+        hub.put("cpu_s_publish_by_thread", ProcessStats.threadGroupDelta(threadsStart, threadsEnd));
         @SuppressWarnings("unchecked")
         Map<String, Object> events = (Map<String, Object>) report.get("events");
         long withTs = (Long) events.get("with_ts");

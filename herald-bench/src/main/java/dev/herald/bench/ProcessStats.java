@@ -1,8 +1,12 @@
 package dev.herald.bench;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,19 +41,76 @@ final class ProcessStats {
 
   /** User plus system CPU seconds of the process (all threads), or -1. */
   static double cpuSeconds(long pid) {
+    double[] times = cpuTimes(pid);
+    return times == null ? -1 : times[0] + times[1];
+  }
+
+  /** {user, system} CPU seconds of the process (all threads), or null. */
+  static double[] cpuTimes(long pid) {
     try {
-      return cpuSecondsOf(Files.readString(Path.of("/proc/" + pid + "/stat")));
+      return cpuTimesOf(Files.readString(Path.of("/proc/" + pid + "/stat")));
     } catch (IOException | RuntimeException e) {
-      return -1;
+      return null;
     }
   }
 
-  /** Parses utime + stime (fields 14 and 15) of a /proc/PID/stat line. */
+  /**
+   * CPU seconds (user + system) per thread of the process, keyed by thread id, with the thread's
+   * name (as the kernel knows it: at most 15 characters) as the first element; empty on failure.
+   */
+  static Map<String, Object[]> threadTimes(long pid) {
+    Map<String, Object[]> out = new HashMap<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          out.put(task.getFileName().toString(), new Object[] {name, cpuSecondsOf(stat)});
+        } catch (IOException | RuntimeException gone) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return out;
+    }
+    return out;
+  }
+
+  /**
+   * CPU seconds spent between two {@link #threadTimes} snapshots, summed per thread group (the
+   * name without its trailing number, e.g. "C2 CompilerThre", "multiThreadIoEv"), largest first.
+   */
+  static Map<String, Double> threadGroupDelta(Map<String, Object[]> before, Map<String, Object[]> after) {
+    Map<String, Double> groups = new HashMap<>();
+    for (Map.Entry<String, Object[]> entry : after.entrySet()) {
+      Object[] now = entry.getValue();
+      Object[] then = before.get(entry.getKey());
+      double delta = (Double) now[1] - (then == null ? 0 : (Double) then[1]);
+      String group = ((String) now[0]).replaceAll("[-#]?\\d+$", "").replaceAll("-\\d+-$", "");
+      groups.merge(group, delta, Double::sum);
+    }
+    Map<String, Double> sorted = new LinkedHashMap<>();
+    groups.entrySet().stream()
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .limit(10)
+        .forEach(e -> sorted.put(e.getKey(), Math.round(e.getValue() * 100) / 100.0));
+    return sorted;
+  }
+
+  /** utime + stime (fields 14 and 15) of a /proc/PID/stat line, in seconds. */
   static double cpuSecondsOf(String stat) {
+    double[] times = cpuTimesOf(stat);
+    return times[0] + times[1];
+  }
+
+  /** {utime, stime} (fields 14 and 15) of a /proc/PID/stat line, in seconds. */
+  static double[] cpuTimesOf(String stat) {
     // The command name (field 2) may contain spaces and parentheses: count from the last ')'.
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    return ticks / CLOCK_TICKS;
+    return new double[] {
+      Long.parseLong(fields[11]) / CLOCK_TICKS, Long.parseLong(fields[12]) / CLOCK_TICKS
+    };
   }
 
   /**

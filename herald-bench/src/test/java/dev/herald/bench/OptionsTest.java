@@ -60,9 +60,22 @@ class OptionsTest {
   }
 
   @Test
+  void groupsThreadCpuByNameWithoutTheNumber() {
+    java.util.Map<String, Object[]> before = java.util.Map.of(
+        "1", new Object[] {"C2 CompilerThre", 1.0}, "2", new Object[] {"herald-dispatch", 2.0});
+    java.util.Map<String, Object[]> after = java.util.Map.of(
+        "1", new Object[] {"C2 CompilerThre", 1.5}, "2", new Object[] {"herald-dispatch", 5.0},
+        "3", new Object[] {"GC Thread#0", 0.25}, "4", new Object[] {"GC Thread#1", 0.25});
+    assertThat(ProcessStats.threadGroupDelta(before, after))
+        .containsExactly(java.util.Map.entry("herald-dispatch", 3.0),
+            java.util.Map.entry("C2 CompilerThre", 0.5), java.util.Map.entry("GC Thread", 0.5));
+  }
+
+  @Test
   void readsProcStatAndHeapInfo() {
     String stat = "1234 (java (x) y) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 130 0 0 20 0 30 0";
     assertThat(ProcessStats.cpuSecondsOf(stat)).isEqualTo(3.8);
+    assertThat(ProcessStats.cpuTimesOf(stat)).containsExactly(2.5, 1.3);
     String serial = """
          def new generation   total 78656K, used 12000K [0x...)
           eden space 69952K,  17% used [0x...)
