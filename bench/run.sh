@@ -12,7 +12,8 @@
 #
 # The hub (herald-cli/target/herald.jar) runs pinned to CPU $HUB_CPU (0), the generator
 # (herald-bench/target/herald-bench.jar) to CPU $LOADGEN_CPU (1). Every run gets a fresh hub,
-# publishing runs an unmeasured warm-up first (1,000 subscribers on 100 topics, 5 s), and S1, S2, S2b and S4
+# publishing runs two unmeasured warm-ups first (1,000 subscribers on 1 topic, then on 1,000
+# topics, 5 s each, max rate), and S1, S2, S2b and S4
 # are repeated REPEAT times (3). Loopback only; every wait is bounded; the hub is stopped by PID.
 #
 # Environment: REPEAT, PORT (18400), HUB_CPU, LOADGEN_CPU, S3_BIG (19000), BUILD (1: run
@@ -116,9 +117,12 @@ loadgen() {
 
 warmup() {
     [ "$WARMUP" = 1 ] || return 0
-    # 1,000 subscribers over 100 topics: both the one-topic fan-out and the many-topic paths
-    # get JIT-compiled before the measured run.
-    loadgen --subs 1000 --topics 100 --duration 5 --settle-ms 200 --drain-ms 1000 --label warmup \
+    # Two unmeasured passes, so that C2 has compiled both hot paths before the measured run (on
+    # one core the JIT otherwise competes with the hub; see BENCHMARKS.md, "profile"):
+    # the one-topic fan-out (1,000 subscribers) and the publish path (1,000 topics, 1 each).
+    loadgen --subs 1000 --topics 1 --duration 5 --settle-ms 200 --drain-ms 1000 --label warmup-fanout \
+        >>"$LOGS/herald-$STAMP-warmup.jsonl" 2>>"$LOGS/herald-$STAMP-warmup.stderr" || true
+    loadgen --subs 1000 --topics 1000 --duration 5 --settle-ms 200 --drain-ms 1000 --label warmup-publish \
         >>"$LOGS/herald-$STAMP-warmup.jsonl" 2>>"$LOGS/herald-$STAMP-warmup.stderr" || true
 }
 
