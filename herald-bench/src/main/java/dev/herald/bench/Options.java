@@ -1,0 +1,194 @@
+package dev.herald.bench;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * The load generator's settings, parsed and checked once. Every default is here.
+ *
+ * <p>Immutable; safe from any thread.
+ */
+record Options(
+    InetAddress host,
+    int port,
+    String path,
+    int subscribers,
+    int topics,
+    String topicPrefix,
+    String jwtKey,
+    String jwtAlg,
+    boolean subscriberAuth,
+    boolean publish,
+    double rate,
+    int outstanding,
+    int publisherConnections,
+    int durationSeconds,
+    int settleMillis,
+    int drainMillis,
+    int connectTimeoutSeconds,
+    int connectConcurrency,
+    long hubPid,
+    boolean heapProbe,
+    String label) {
+
+  static final int MAX_DURATION_SECONDS = 120;
+
+  static final String USAGE =
+      """
+      Usage: java -cp herald-bench.jar dev.herald.bench.LoadGenerator [options]
+        --host H               hub address, loopback only (default 127.0.0.1)
+        --port P               hub port (default 3000)
+        --path PATH            hub path (default /.well-known/mercure)
+        --subs N               SSE subscribers (default 1000); subscriber i listens to topic i %% T
+        --topics T             distinct topics (default 1), named <prefix><n>
+        --topic-prefix S       (default https://example.com/t/)
+        --jwt-key KEY          HMAC key of the hub: mints the publisher token (and subscriber tokens)
+        --jwt-alg ALG          HS256 | HS384 | HS512 (default HS256)
+        --[no-]sub-auth        send a subscriber token on each subscribe (default: on with --jwt-key)
+        --rate R               publishes per second; 0 = as fast as possible (default 0)
+        --outstanding K        requests in flight per publisher connection (default 4)
+        --pub-conns C          publisher connections (default 1)
+        --idle                 no publisher: connect, then hold for --duration
+        --duration S           publishing (or holding) time, 1..%d s (default 10)
+        --settle-ms M          pause after connecting, before measuring (default 1000)
+        --drain-ms M           wait for late events after publishing, at most (default 5000)
+        --connect-timeout S    budget for connecting all subscribers, 1..60 s (default 30)
+        --concurrency C        connects in progress at once (default 200)
+        --hub-pid PID          report the hub's RSS (/proc/PID/status) and CPU (/proc/PID/stat)
+        --heap-probe           also the hub's live heap before/after connecting (jcmd GC.run; idle runs)
+        --label S              copied into the report
+      Prints one JSON line. Stops by itself: the whole run is bounded by
+      connect-timeout + settle + duration + drain.
+      """
+          .formatted(MAX_DURATION_SECONDS);
+
+  static Options parse(String... args) {
+    String host = "127.0.0.1";
+    int port = 3000;
+    String path = "/.well-known/mercure";
+    int subs = 1000;
+    int topics = 1;
+    String prefix = "https://example.com/t/";
+    String key = null;
+    String alg = "HS256";
+    Boolean subAuth = null;
+    boolean publish = true;
+    double rate = 0;
+    int outstanding = 4;
+    int pubConns = 1;
+    int duration = 10;
+    int settle = 1000;
+    int drain = 5000;
+    int connectTimeout = 30;
+    int concurrency = 200;
+    long hubPid = -1;
+    boolean heapProbe = false;
+    String label = "";
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      switch (name) {
+        case "--idle" -> publish = false;
+        case "--sub-auth" -> subAuth = true;
+        case "--no-sub-auth" -> subAuth = false;
+        case "--heap-probe" -> heapProbe = true;
+        case "-h", "--help" -> throw new UsageRequested();
+        default -> {
+          if (i + 1 >= args.length) {
+            throw new IllegalArgumentException(name + ": missing value (expected: " + name
+                + " VALUE, or one of the options of --help)");
+          }
+          String value = args[++i];
+          switch (name) {
+            case "--host" -> host = value;
+            case "--port" -> port = intIn(name, value, 1, 65_535);
+            case "--path" -> path = value;
+            case "--subs" -> subs = intIn(name, value, 0, 1_000_000);
+            case "--topics" -> topics = intIn(name, value, 1, 1_000_000);
+            case "--topic-prefix" -> prefix = value;
+            case "--jwt-key" -> key = value;
+            case "--jwt-alg" -> alg = value;
+            case "--rate" -> rate = doubleIn(name, value, 0, 1_000_000);
+            case "--outstanding" -> outstanding = intIn(name, value, 1, 1_024);
+            case "--pub-conns" -> pubConns = intIn(name, value, 1, 64);
+            case "--duration" -> duration = intIn(name, value, 1, MAX_DURATION_SECONDS);
+            case "--settle-ms" -> settle = intIn(name, value, 0, 30_000);
+            case "--drain-ms" -> drain = intIn(name, value, 0, 30_000);
+            case "--connect-timeout" -> connectTimeout = intIn(name, value, 1, 60);
+            case "--concurrency" -> concurrency = intIn(name, value, 1, 10_000);
+            case "--hub-pid" -> hubPid = intIn(name, value, 1, Integer.MAX_VALUE);
+            case "--label" -> label = value;
+            default -> throw new IllegalArgumentException(
+                "unknown option: " + name + " (expected one of the options of --help)");
+          }
+        }
+      }
+    }
+    if (publish && key == null) {
+      throw new IllegalArgumentException(
+          "--jwt-key: missing (expected: the hub's HMAC key, to mint a publisher token; or --idle)");
+    }
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("--path: " + path + " (expected: starting with /)");
+    }
+    return new Options(loopback(host), port, path, subs, topics, prefix, key, alg,
+        subAuth != null ? subAuth : key != null, publish, rate, outstanding, pubConns, duration,
+        settle, drain, connectTimeout, concurrency, hubPid, heapProbe, label);
+  }
+
+  /** The whole run is bounded by this: connecting, settling, publishing, draining, margin. */
+  long hardCapSeconds() {
+    return connectTimeoutSeconds + durationSeconds
+        + (settleMillis + drainMillis) / 1000 + (heapProbe ? 60 : 0) + 10;
+  }
+
+  /** Refuses every address outside 127.0.0.0/8 and ::1: this tool only loads local hubs. */
+  static InetAddress loopback(String host) {
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("--host: " + host + " does not resolve (expected: "
+          + "a loopback address such as 127.0.0.1 or ::1)");
+    }
+    if (!address.isLoopbackAddress()) {
+      throw new IllegalArgumentException("--host: " + host + " is " + address.getHostAddress()
+          + " (expected: loopback only, 127.0.0.0/8 or ::1)");
+    }
+    return address;
+  }
+
+  private static int intIn(String name, String value, int min, int max) {
+    long parsed;
+    try {
+      parsed = Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + ": " + value + " (expected: a whole number)");
+    }
+    if (parsed < min || parsed > max) {
+      throw new IllegalArgumentException(
+          name + ": " + value + " (expected: " + min + ".." + max + ")");
+    }
+    return (int) parsed;
+  }
+
+  private static double doubleIn(String name, String value, double min, double max) {
+    double parsed;
+    try {
+      parsed = Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + ": " + value + " (expected: a number)");
+    }
+    if (!(parsed >= min && parsed <= max)) {
+      throw new IllegalArgumentException(
+          name + ": " + value + " (expected: " + min + ".." + max + ")");
+    }
+    return parsed;
+  }
+
+  /** --help was asked for. */
+  static final class UsageRequested extends RuntimeException {
+    UsageRequested() {
+      super(null, null, false, false);
+    }
+  }
+}
