@@ -16,6 +16,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks a compact JWS against one configured {@link JwtKey} and returns the Mercure claims it
@@ -26,8 +27,18 @@ import java.util.Objects;
  */
 public final class TokenVerifier {
 
+  /** Verified tokens remembered at once; publishers and reconnecting browsers repeat theirs. */
+  private static final int CACHE_CAPACITY = 4_096;
+
   private final JwtKey key;
   private final Clock clock;
+  /**
+   * Tokens whose signature and claims were already checked, so a publisher sending the same token
+   * thousands of times a second pays for one verification. Only the time checks are redone.
+   */
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+  private record Verified(Claims claims, Instant notBefore) {}
 
   public TokenVerifier(JwtKey key, Clock clock) {
     this.key = Objects.requireNonNull(key, "key");
@@ -40,6 +51,20 @@ public final class TokenVerifier {
    * @throws AuthException with a message saying what is wrong with the token
    */
   public Claims verify(String compactJws) throws AuthException {
+    Verified known = verified.get(compactJws);
+    if (known != null) {
+      checkTimes(known.claims().expiresAt(), known.notBefore());
+      return known.claims();
+    }
+    Verified checked = verifyFully(compactJws);
+    if (verified.size() >= CACHE_CAPACITY) {
+      verified.clear(); // crude but bounded; the next requests refill it with the live tokens
+    }
+    verified.put(compactJws, checked);
+    return checked.claims();
+  }
+
+  private Verified verifyFully(String compactJws) throws AuthException {
     SignedJWT jwt = parseSigned(compactJws);
     // Compare before verifying: a verifier built for one family must never see another
     // family's algorithm (HS256 "signed" with an RSA public key is the classic confusion attack).
@@ -68,16 +93,20 @@ public final class TokenVerifier {
     } catch (ParseException e) {
       throw new AuthException("malformed token: " + e.getMessage(), e);
     }
-    Instant now = clock.instant();
     Instant expiresAt = toInstant(claims.getExpirationTime());
+    Instant notBefore = toInstant(claims.getNotBeforeTime());
+    checkTimes(expiresAt, notBefore);
+    return new Verified(mercureClaims(claims.getClaim("mercure"), expiresAt), notBefore);
+  }
+
+  private void checkTimes(Instant expiresAt, Instant notBefore) throws AuthException {
+    Instant now = clock.instant();
     if (expiresAt != null && !now.isBefore(expiresAt)) {
       throw new AuthException("token expired at " + expiresAt + " (now: " + now + ")");
     }
-    Instant notBefore = toInstant(claims.getNotBeforeTime());
     if (notBefore != null && now.isBefore(notBefore)) {
       throw new AuthException("token not valid before " + notBefore + " (now: " + now + ")");
     }
-    return mercureClaims(claims.getClaim("mercure"), expiresAt);
   }
 
   private static SignedJWT parseSigned(String compactJws) throws AuthException {

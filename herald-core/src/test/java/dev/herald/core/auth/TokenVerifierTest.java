@@ -238,4 +238,47 @@ class TokenVerifierTest {
       throw new IllegalStateException(e);
     }
   }
+
+  /** A clock the test moves by hand. */
+  private static final class MovableClock extends Clock {
+    private Instant now = NOW;
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
+  void aRememberedTokenStillExpires() throws Exception {
+    MovableClock clock = new MovableClock();
+    TokenVerifier verifier = new TokenVerifier(JwtKey.parse("HS256", SECRET), clock);
+    String token = TokenMinter.mint(JwtKey.parse("HS256", SECRET), List.of("*"), null, null,
+        java.time.Duration.ofMinutes(1), clock);
+    assertThat(verifier.verify(token).publish()).containsExactly("*");
+    assertThat(verifier.verify(token).publish()).as("answered from memory").containsExactly("*");
+    clock.now = NOW.plusSeconds(61);
+    assertThatThrownBy(() -> verifier.verify(token))
+        .isInstanceOf(AuthException.class)
+        .hasMessageContaining("token expired at");
+  }
+
+  @Test
+  void aForgedTokenIsNotAcceptedBecauseAnotherWasRemembered() throws Exception {
+    TokenVerifier verifier = new TokenVerifier(JwtKey.parse("HS256", SECRET), CLOCK);
+    String token = TokenMinter.mint(JwtKey.parse("HS256", SECRET), List.of("*"), null, null, null, CLOCK);
+    verifier.verify(token);
+    String forged = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA" + token.substring(token.lastIndexOf('.') + 5);
+    assertThatThrownBy(() -> verifier.verify(forged)).isInstanceOf(AuthException.class);
+  }
 }
