@@ -71,7 +71,7 @@ public final class Hub implements AutoCloseable {
               + ")");
     }
     return new Subscriber(
-        "urn:uuid:" + java.util.UUID.randomUUID(),
+        "urn:uuid:" + randomUuid(),
         selectors(topics),
         selectors(privateTopics),
         payload,
@@ -148,6 +148,17 @@ public final class Hub implements AutoCloseable {
   @Override
   public void close() {
     close(java.time.Duration.ofSeconds(5));
+  }
+
+  /**
+   * A version-4 UUID from a fast, non-cryptographic generator: subscriber ids must be unique, not
+   * secret (subscription events publish them), and SecureRandom would cost every connection.
+   */
+  private static java.util.UUID randomUuid() {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (random.nextLong() & ~(0xC000000000000000L)) | 0x8000000000000000L;
+    return new java.util.UUID(msb, lsb);
   }
 
   private static List<TopicSelector> selectors(List<String> raw) {

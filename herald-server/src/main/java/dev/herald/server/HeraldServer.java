@@ -99,7 +99,9 @@ public final class HeraldServer implements AutoCloseable {
     parts.config = config;
     parts.hub = hub;
     parts.transport = Transport.best();
-    parts.group = new MultiThreadIoEventLoopGroup(0, parts.transport.ioHandlerFactory());
+    // One event loop per CPU the process may use: more would only time-slice the same cores.
+    parts.group = new MultiThreadIoEventLoopGroup(
+        Runtime.getRuntime().availableProcessors(), parts.transport.ioHandlerFactory());
     parts.connections = new DefaultChannelGroup("herald-connections", GlobalEventExecutor.INSTANCE);
     try {
       SslContext sslContext = null;

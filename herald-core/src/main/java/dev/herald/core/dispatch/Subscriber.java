@@ -29,7 +29,9 @@ public final class Subscriber {
   private final Object payload;
   // Grows in small chunks up to its bound, so an idle subscriber costs a few hundred bytes, not
   // the full capacity; single producer (the dispatcher), single consumer (the owner).
-  private final SpscChunkedArrayQueue<Event> live;
+  // Created by the dispatcher on the first live event, so idle subscribers carry no queue at all.
+  private volatile SpscChunkedArrayQueue<Event> live;
+  private final int queueCapacity;
   private final Runnable wakeup;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile boolean overflowed;
@@ -86,7 +88,7 @@ public final class Subscriber {
     this.topics = List.copyOf(topics);
     this.privateTopics = List.copyOf(privateTopics);
     this.payload = payload;
-    this.live = new SpscChunkedArrayQueue<>(LIVE_CHUNK, Math.max(LIVE_CHUNK * 2, queueCapacity));
+    this.queueCapacity = Math.max(LIVE_CHUNK * 2, queueCapacity);
     this.wakeup = wakeup;
   }
 
@@ -134,7 +136,12 @@ public final class Subscriber {
     if (closed || overflowed) {
       return;
     }
-    if (!live.offer(event)) {
+    SpscChunkedArrayQueue<Event> queue = live;
+    if (queue == null) {
+      queue = new SpscChunkedArrayQueue<>(LIVE_CHUNK, queueCapacity);
+      live = queue;
+    }
+    if (!queue.offer(event)) {
       // Slow consumer: dropping events would lose them silently, so cut the stream instead; the
       // client reconnects with Last-Event-ID and resumes from history.
       overflowed = true;
@@ -202,8 +209,12 @@ public final class Subscriber {
     if (replayAfter < replayUpTo) {
       return handed;
     }
+    SpscChunkedArrayQueue<Event> queue = live;
+    if (queue == null) {
+      return handed;
+    }
     while (handed < max) {
-      Event event = live.poll();
+      Event event = queue.poll();
       if (event == null) {
         break;
       }
@@ -257,7 +268,8 @@ public final class Subscriber {
    */
   public void idle() {
     scheduled.set(false);
-    if (!live.isEmpty() || overflowed || arrived.get() != null) {
+    SpscChunkedArrayQueue<Event> queue = live;
+    if ((queue != null && !queue.isEmpty()) || overflowed || arrived.get() != null) {
       signal();
     }
   }

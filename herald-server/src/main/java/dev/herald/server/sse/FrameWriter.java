@@ -5,9 +5,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * How an open stream's bytes reach the connection once its response headers are out.
@@ -37,10 +40,27 @@ abstract class FrameWriter {
     write(batch);
   }
 
-  /** The writer for the channel the handler runs on. */
-  static FrameWriter of(ChannelHandlerContext handler) {
-    ChannelHandlerContext codec = handler.pipeline().context(HttpServerCodec.class);
-    return codec == null ? new HttpContentWriter(handler) : new ChunkWriter(codec);
+  /**
+   * The writer for the channel the handler runs on, once the response head is written. The
+   * stream owns the connection (or HTTP/2 stream) from then on, so the request-side handlers
+   * between the codec and the handler (aggregator, CORS, keep-alive, h2c upgrade) are removed:
+   * they have nothing left to do, and an idle stream should not keep them, nor the request CORS
+   * holds on to.
+   */
+  static FrameWriter takeOver(ChannelHandlerContext handler) {
+    ChannelPipeline pipeline = handler.pipeline();
+    ChannelHandlerContext http1 = pipeline.context(HttpServerCodec.class);
+    ChannelHandlerContext codec =
+        http1 != null ? http1 : pipeline.context(Http2StreamFrameToHttpObjectCodec.class);
+    if (codec != null) {
+      List<String> names = pipeline.names();
+      int from = names.indexOf(codec.name());
+      int to = names.indexOf(handler.name());
+      for (String name : names.subList(from + 1, Math.max(from + 1, to))) {
+        pipeline.remove(name);
+      }
+    }
+    return http1 == null ? new HttpContentWriter(handler) : new ChunkWriter(http1);
   }
 
   /** HTTP/1.1: {@code Transfer-Encoding: chunked} framing written by hand below the codec. */

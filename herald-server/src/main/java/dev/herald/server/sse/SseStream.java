@@ -142,7 +142,7 @@ public final class SseStream {
     }
     headers.add(options.extraHeaders());
     ctx.write(response);
-    writer = FrameWriter.of(ctx); // the headers went through the codec; from here on, frames
+    writer = FrameWriter.takeOver(ctx); // the headers went through the codec; from here on, frames
     writer.writeBytes(options.greeting());
     streaming = true;
     registry.add(this);
