@@ -68,6 +68,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "HTTP/2 streams one connection may open at once (default: ${DEFAULT-VALUE}).")
   int maxConcurrentStreams;
 
+  @Option(names = "--transport", defaultValue = "auto", paramLabel = "auto|io_uring|epoll|nio",
+      description = "Socket layer; auto picks io_uring, else epoll, else NIO (default: ${DEFAULT-VALUE}).")
+  String transport;
+
   @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "10s", converter = Converters.DurationConverter.class,
       description = "How long a graceful shutdown may take (default: ${DEFAULT-VALUE}).")
   Duration shutdownGrace;
@@ -186,6 +190,7 @@ final class ServeCommand implements Callable<Integer> {
           .tls(tlsCert, tlsKey)
           .maxConcurrentStreams(maxConcurrentStreams)
           .shutdownGrace(shutdownGrace)
+          .transport(transport)
           .hub(HubConfig.DEFAULTS.withHistorySize(historySize)
               .withSubscriberQueueCapacity(subscriberQueue)
               .withSubscriptionEvents(subscriptions))

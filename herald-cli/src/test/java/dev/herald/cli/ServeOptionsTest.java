@@ -37,7 +37,9 @@ class ServeOptionsTest {
             List.of("too short for HS512", "expected: >= 512 bits")),
         arguments("--history-size -1", List.of("history-size: -1", "expected: >= 0")),
         arguments("--history-size many", List.of("--history-size", "'many'", "int")),
-        arguments("--subscriber-queue 0", List.of("subscriber-queue: 0", "expected: >= 1")));
+        arguments("--subscriber-queue 0", List.of("subscriber-queue: 0", "expected: >= 1")),
+        arguments("--transport carrier-pigeon",
+            List.of("transport: carrier-pigeon", "expected one of: [auto, io_uring, epoll, nio]")));
   }
 
   @ParameterizedTest(name = "{0}")

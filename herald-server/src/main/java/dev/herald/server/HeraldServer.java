@@ -98,7 +98,7 @@ public final class HeraldServer implements AutoCloseable {
     Builder parts = new Builder();
     parts.config = config;
     parts.hub = hub;
-    parts.transport = Transport.best();
+    parts.transport = Transport.choose(config.transport());
     // One event loop per CPU the process may use: more would only time-slice the same cores.
     parts.group = new MultiThreadIoEventLoopGroup(
         Runtime.getRuntime().availableProcessors(), parts.transport.ioHandlerFactory());

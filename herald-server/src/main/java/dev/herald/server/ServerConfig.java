@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param demo whether {@code /sse} and its clock run
  * @param demoInterval time between two demo clock events
  * @param shutdownGrace how long a graceful shutdown may take before connections are cut
+ * @param transport the socket layer: {@code auto}, {@code io_uring}, {@code epoll} or {@code nio}
  * @param metrics whether {@code GET /metrics} and the dashboard's metrics topic are served
  * @param developmentTokens whether {@code GET /dev/token} hands out tokens signed with the
  *     hub's own HMAC keys: only for a hub running with a generated development key
@@ -50,6 +51,7 @@ public record ServerConfig(
     boolean demo,
     Duration demoInterval,
     Duration shutdownGrace,
+    String transport,
     boolean metrics,
     boolean developmentTokens) {
 
@@ -114,6 +116,7 @@ public record ServerConfig(
     b.tlsKey = tlsKey;
     b.maxConcurrentStreams = maxConcurrentStreams;
     b.shutdownGrace = shutdownGrace;
+    b.transport = transport;
     b.hub = hub;
     b.publisherKey = publisherKey;
     b.subscriberKey = subscriberKey;
@@ -138,6 +141,7 @@ public record ServerConfig(
     private Path tlsKey;
     private int maxConcurrentStreams = 250;
     private Duration shutdownGrace = Duration.ofSeconds(10);
+    private String transport = "auto";
     private HubConfig hub = HubConfig.DEFAULTS;
     private JwtKey publisherKey;
     private JwtKey subscriberKey;
@@ -172,6 +176,11 @@ public record ServerConfig(
 
     public Builder maxConcurrentStreams(int streams) {
       this.maxConcurrentStreams = streams;
+      return this;
+    }
+
+    public Builder transport(String name) {
+      this.transport = name;
       return this;
     }
 
@@ -265,6 +274,7 @@ public record ServerConfig(
           demo,
           demoInterval,
           shutdownGrace,
+          transport,
           metrics,
           developmentTokens);
     }
