@@ -72,7 +72,8 @@ trap stop_hub EXIT
 
 # shellcheck disable=SC2086
 taskset -c "$HUB_CPU" java $HUB_JAVA_OPTS -XX:+FlightRecorder -jar "$HUB_JAR" serve \
-    --listen "127.0.0.1:$PORT" --jwt-key "$KEY" --no-demo >"$OUT/logs/profile-$STAMP.hub.log" 2>&1 &
+    --listen "127.0.0.1:$PORT" --jwt-key "$KEY" --no-demo --history "${HISTORY:-memory}" \
+    >"$OUT/logs/profile-$STAMP.hub.log" 2>&1 &
 HUB_PID=$!
 for ((i = 0; i < 120; i++)); do
     (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
