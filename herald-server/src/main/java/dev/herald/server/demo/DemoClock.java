@@ -2,13 +2,12 @@ package dev.herald.server.demo;
 
 import dev.herald.core.Hub;
 import dev.herald.core.Update;
+import dev.herald.server.sse.WatchedTicker;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,42 +29,26 @@ public final class DemoClock {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private final Hub hub;
-  private final EventExecutor executor;
-  private final Duration interval;
   private final Clock clock;
-  private int openStreams;
-  private ScheduledFuture<?> ticking;
+  private final WatchedTicker ticker;
 
   public DemoClock(Hub hub, EventExecutor executor, Duration interval, Clock clock) {
     this.hub = hub;
-    this.executor = executor;
-    this.interval = interval;
     this.clock = clock;
+    this.ticker = new WatchedTicker(executor, interval, () -> {}, this::tick);
   }
 
   public void streamOpened() {
-    executor.execute(
-        () -> {
-          if (openStreams++ == 0) {
-            long millis = interval.toMillis();
-            ticking = executor.scheduleAtFixedRate(this::tick, millis, millis, TimeUnit.MILLISECONDS);
-          }
-        });
+    ticker.watcherAdded();
   }
 
   public void streamClosed() {
-    executor.execute(
-        () -> {
-          if (--openStreams == 0 && ticking != null) {
-            ticking.cancel(false);
-            ticking = null;
-          }
-        });
+    ticker.watcherRemoved();
   }
 
   /** Open {@code /sse} streams; read on the clock's executor for an exact value. */
   public int openStreams() {
-    return openStreams;
+    return ticker.watchers();
   }
 
   private void tick() {

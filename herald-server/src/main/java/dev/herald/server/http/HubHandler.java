@@ -1,5 +1,6 @@
 package dev.herald.server.http;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.herald.core.Hub;
 import dev.herald.core.HubException;
 import dev.herald.core.Update;
@@ -345,10 +346,14 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
     String subscriber = config.subscriberKey() == null ? null
         : TokenMinter.mint(config.subscriberKey(), null, List.of("*"), null, DEV_TOKEN_TTL,
             routes.clock());
-    FullHttpResponse response = Responses.json(HttpResponseStatus.OK,
-        "{\"publisher\":" + Json.quote(publisher) + ",\"subscriber\":" + Json.quote(subscriber)
-            + ",\"publish\":[\"*\"],\"subscribe\":[\"*\"],\"expiresInSeconds\":"
-            + DEV_TOKEN_TTL.toSeconds() + "}");
+    Map<String, Object> json = new java.util.LinkedHashMap<>();
+    json.put("publisher", publisher);
+    json.put("subscriber", subscriber);
+    json.put("publish", List.of("*"));
+    json.put("subscribe", List.of("*"));
+    json.put("expiresInSeconds", DEV_TOKEN_TTL.toSeconds());
+    FullHttpResponse response =
+        Responses.json(HttpResponseStatus.OK, JSONObjectUtils.toJSONString(json));
     response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     return response;
   }

@@ -4,7 +4,10 @@ import dev.herald.server.ServerConfig;
 import dev.herald.server.demo.DemoClock;
 import dev.herald.server.metrics.HubMetrics;
 import dev.herald.server.metrics.MetricsPublisher;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the web UI needs to know about the hub that serves it ({@code GET /info}): which panels
@@ -35,19 +38,21 @@ public final class ServerInfo {
   }
 
   private String render(List<Integer> ports, List<Integer> tlsPorts) {
-    return "{\"hub\":" + Json.quote(HubHandler.HUB_PATH)
-        + ",\"ports\":" + Json.numbers(ports)
-        + ",\"tlsPorts\":" + Json.numbers(tlsPorts)
-        + ",\"demo\":" + (config.demo()
-            ? "{\"topic\":" + Json.quote(DemoClock.TOPIC)
-                + ",\"intervalMillis\":" + config.demoInterval().toMillis() + "}"
-            : "null")
-        + ",\"metrics\":" + (metrics != null
-            ? "{\"topic\":" + Json.quote(HubMetrics.TOPIC)
-                + ",\"intervalMillis\":" + metrics.interval().toMillis() + "}"
-            : "null")
-        + ",\"developmentTokens\":" + config.developmentTokens()
-        + ",\"anonymous\":" + config.anonymous()
-        + "}";
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("hub", HubHandler.HUB_PATH);
+    json.put("ports", ports);
+    json.put("tlsPorts", tlsPorts);
+    json.put("demo", config.demo() ? ticking(DemoClock.TOPIC, config.demoInterval()) : null);
+    json.put("metrics", metrics != null ? ticking(HubMetrics.TOPIC, metrics.interval()) : null);
+    json.put("developmentTokens", config.developmentTokens());
+    json.put("anonymous", config.anonymous());
+    return JSONObjectUtils.toJSONString(json);
+  }
+
+  private static Map<String, Object> ticking(String topic, java.time.Duration interval) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("topic", topic);
+    json.put("intervalMillis", interval.toMillis());
+    return json;
   }
 }

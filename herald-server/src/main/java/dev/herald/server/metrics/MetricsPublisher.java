@@ -2,11 +2,10 @@ package dev.herald.server.metrics;
 
 import dev.herald.core.Hub;
 import dev.herald.core.Update;
+import dev.herald.server.sse.WatchedTicker;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,45 +23,31 @@ public final class MetricsPublisher {
 
   private final Hub hub;
   private final HubMetrics metrics;
-  private final EventExecutor executor;
-  private final Duration interval;
-  private int watchers;
-  private ScheduledFuture<?> ticking;
-  private HubMetrics.Snapshot previous;
+  private final WatchedTicker ticker;
+  private HubMetrics.Snapshot previous; // the ticker's executor only
 
   public MetricsPublisher(Hub hub, HubMetrics metrics, EventExecutor executor, Duration interval) {
     this.hub = hub;
     this.metrics = metrics;
-    this.executor = executor;
-    this.interval = interval;
+    // The first snapshot is the base of the first rates.
+    this.ticker = new WatchedTicker(executor, interval, () -> previous = metrics.snapshot(), this::tick);
   }
 
   public Duration interval() {
-    return interval;
+    return ticker.interval();
   }
 
   public void streamOpened() {
-    executor.execute(() -> {
-      if (watchers++ == 0) {
-        previous = metrics.snapshot(); // the base of the first rates
-        long millis = interval.toMillis();
-        ticking = executor.scheduleAtFixedRate(this::tick, millis, millis, TimeUnit.MILLISECONDS);
-      }
-    });
+    ticker.watcherAdded();
   }
 
   public void streamClosed() {
-    executor.execute(() -> {
-      if (--watchers == 0 && ticking != null) {
-        ticking.cancel(false);
-        ticking = null;
-      }
-    });
+    ticker.watcherRemoved();
   }
 
   /** Streams watching the figures; read on the publisher's executor for an exact value. */
   public int watchers() {
-    return watchers;
+    return ticker.watchers();
   }
 
   private void tick() {
