@@ -32,9 +32,13 @@ public final class Subscriber {
   private final Runnable wakeup;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile boolean overflowed;
+  private volatile boolean cut;
   private volatile boolean closed;
 
-  /** Dispatcher thread only: the sequence last offered, so one update is offered once. */
+  /**
+   * Dispatcher thread only: the sequence last offered; only later ones are offered, so one update
+   * is offered once, and none the subscriber already has.
+   */
   long lastOfferedSequence;
 
   /** Dispatcher thread only: whether the index holds this subscriber. */
@@ -114,6 +118,14 @@ public final class Subscriber {
     return overflowed;
   }
 
+  /**
+   * True once the stream must end so that its client reconnects with Last-Event-ID: its queue
+   * overflowed, or the hub lost events it was waiting for.
+   */
+  public boolean mustReconnect() {
+    return overflowed || cut;
+  }
+
   public boolean isClosed() {
     return closed;
   }
@@ -125,9 +137,16 @@ public final class Subscriber {
     this.replayUpTo = upToSequence;
   }
 
+  /** Dispatcher thread: the hub lost events this subscriber waited for; its owner must end it. */
+  void cut() {
+    cut = true;
+    signal();
+  }
+
   /** Dispatcher thread: queues a live event; never blocks. */
   void offer(Event event) {
-    if (closed || overflowed) {
+    // Nothing after a gap: the client's last id must stay before it, so it learns of the gap.
+    if (closed || overflowed || cut) {
       return;
     }
     if (!live.offer(event)) {
@@ -235,7 +254,7 @@ public final class Subscriber {
    */
   public void idle() {
     scheduled.set(false);
-    if (!live.isEmpty() || overflowed || arrived.get() != null) {
+    if (!live.isEmpty() || overflowed || cut || arrived.get() != null) {
       signal();
     }
   }
