@@ -178,7 +178,7 @@ public final class RedisLog implements SharedLog {
     }
     return runScript(0, updates, System.currentTimeMillis())
         .exceptionally(failure -> {
-          throw new CompletionException(unavailable("redis append failed", failure));
+          throw new CompletionException(unavailable("append failed", failure));
         });
   }
 
@@ -235,7 +235,7 @@ public final class RedisLog implements SharedLog {
         throw new IllegalStateException(
             refused.getMessage().substring(refused.getMessage().indexOf("sequence")));
       }
-      throw unavailable("redis append failed", cause);
+      throw unavailable("append failed", cause);
     }
   }
 
@@ -256,7 +256,7 @@ public final class RedisLog implements SharedLog {
     return commands.async().zscore(keys.ids(), id).toCompletableFuture()
         .handle((score, failure) -> {
           if (failure != null) {
-            throw new CompletionException(unavailable("redis lookup failed", failure));
+            throw new CompletionException(unavailable("lookup failed", failure));
           }
           return score == null ? -1L : score.longValue();
         });
@@ -363,12 +363,15 @@ public final class RedisLog implements SharedLog {
     return current == null ? 0 : current.delivered();
   }
 
-  private static HubException unavailable(String what, Throwable failure) {
+  /** A 503 whose reason names this Redis (password masked), what failed and why. */
+  private HubException unavailable(String what, Throwable failure) {
     Throwable cause = cause(failure);
     if (cause instanceof HubException e) {
       return e;
     }
-    return new HubException(HubException.Kind.UNAVAILABLE, what + ": " + oneLine(cause));
+    return new HubException(HubException.Kind.UNAVAILABLE,
+        "redis " + config.describe().replaceFirst("^redis://", "") + ": " + what + ": "
+            + oneLine(cause));
   }
 
   private static Throwable cause(Throwable failure) {
