@@ -105,9 +105,27 @@ public record RedisConfig(
     return parse(uri);
   }
 
-  /** The URI for messages and logs, its password masked. */
+  /**
+   * Where Redis is, for messages and logs: scheme, hosts, ports and database, never the
+   * credentials (Lettuce's own masking would still show the password's length).
+   */
   public String describe() {
-    return parse(uri).toString();
+    RedisURI parsed = parse(uri);
+    String where;
+    if (!parsed.getSentinels().isEmpty()) {
+      StringBuilder hosts = new StringBuilder();
+      for (RedisURI sentinel : parsed.getSentinels()) {
+        hosts.append(hosts.length() == 0 ? "" : ",").append(sentinel.getHost()).append(':')
+            .append(sentinel.getPort());
+      }
+      where = "redis-sentinel://" + hosts + "#" + parsed.getSentinelMasterId();
+    } else if (parsed.getSocket() != null) {
+      where = "redis-socket://" + parsed.getSocket();
+    } else {
+      where = (parsed.isSsl() ? "rediss://" : "redis://") + parsed.getHost() + ":"
+          + parsed.getPort();
+    }
+    return parsed.getDatabase() == 0 ? where : where + " database " + parsed.getDatabase();
   }
 
   private static boolean positive(Duration duration) {
