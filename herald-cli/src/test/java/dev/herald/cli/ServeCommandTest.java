@@ -103,7 +103,8 @@ class ServeCommandTest {
 
   @Test
   void aRedisUriLettuceCannotReadIsOneLineAndExitCodeTwo() {
-    assertThat(serve("--listen", "localhost:0", "--redis", "localhost:6379")).isEqualTo(Main.USAGE_ERROR);
+    assertThat(serve("--listen", "localhost:0", "--redis", "localhost:6379"))
+        .isEqualTo(Main.USAGE_ERROR);
     assertThat(errorLine()).startsWith("serve: redis: 'localhost:6379' is not a Redis URI: ")
         .contains("(expected: redis://HOST:PORT[/DB]");
   }
@@ -118,7 +119,8 @@ class ServeCommandTest {
 
   @Test
   void anEmptyRedisHistoryIsRefusedAsTheTailsReadFromIt() {
-    int code = serve("--listen", "localhost:0", "--redis", "redis://127.0.0.1:1", "--history-size", "0");
+    int code = serve("--listen", "localhost:0", "--redis", "redis://127.0.0.1:1",
+        "--history-size", "0");
     assertThat(code).isEqualTo(Main.USAGE_ERROR);
     assertThat(errorLine()).isEqualTo("serve: history-size: 0 (expected: >= 1 with --redis)");
   }

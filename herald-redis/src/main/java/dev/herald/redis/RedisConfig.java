@@ -8,8 +8,9 @@ import java.util.Objects;
  * How a hub uses Redis as its shared log, validated once; every default is here and nowhere else.
  * Immutable; safe from any thread.
  *
- * @param uri where Redis is, as Lettuce reads it: {@code redis://[[user:]password@]HOST[:PORT][/DB]},
- *     {@code rediss://...} for TLS, or {@code redis-sentinel://[password@]HOST[:PORT][,HOST2...][/DB]#MASTER}
+ * @param uri where Redis is, as Lettuce reads it: {@code
+ *     redis://[[user:]password@]HOST[:PORT][/DB]}, {@code rediss://...} for TLS, or {@code
+ *     redis-sentinel://[password@]HOST[:PORT][,HOST2...][/DB]#MASTER}
  * @param keyPrefix prepended to every key the hub uses, so several clusters can share a Redis
  * @param historySize events the stream retains (MAXLEN): the replay window of reconnecting
  *     subscribers, and also how far a node's tail may fall behind before it misses events

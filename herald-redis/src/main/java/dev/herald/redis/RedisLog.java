@@ -198,7 +198,8 @@ public final class RedisLog implements SharedLog {
     }
     String[] values = args.toArray(new String[0]);
     RedisAsyncCommands<String, String> async = commands.async();
-    CompletionStage<Long> sent = async.<Long>evalsha(scriptSha, ScriptOutputType.INTEGER, keyNames, values);
+    CompletionStage<Long> sent =
+        async.<Long>evalsha(scriptSha, ScriptOutputType.INTEGER, keyNames, values);
     return sent.toCompletableFuture().exceptionallyCompose(failure -> {
       if (cause(failure) instanceof RedisNoScriptException) {
         return async.<Long>eval(SCRIPT, ScriptOutputType.INTEGER, keyNames, values)
@@ -308,11 +309,14 @@ public final class RedisLog implements SharedLog {
     try {
       start = lastSequence();
     } catch (RedisException e) {
-      throw new RedisUnavailableException(
-          "redis " + config.describe() + ": cannot read " + keys.sequence() + " (" + oneLine(e) + ")", e);
+      throw new RedisUnavailableException("redis " + config.describe() + ": cannot read "
+          + keys.sequence() + " (" + oneLine(e) + ")", e);
     }
+    // A blocking read must end well within the command timeout, which applies to it too.
+    Duration block = config.tailBlock().compareTo(config.commandTimeout().dividedBy(2)) < 0
+        ? config.tailBlock() : config.commandTimeout().dividedBy(2);
     StreamTail started = new StreamTail(tailConnection.sync(), keys, listener, start,
-        config.tailBatch(), config.tailBlock(), config.maxTailLag());
+        config.tailBatch(), block, config.maxTailLag());
     tailThread = new Thread(started, "herald-redis-tail");
     tailThread.setDaemon(true);
     tail = started;
@@ -338,6 +342,8 @@ public final class RedisLog implements SharedLog {
     StreamTail current = tail;
     if (current != null) {
       current.stop();
+      // Closing its connection ends a read still blocked in Redis at once.
+      tailConnection.close();
       try {
         tailThread.join(config.tailBlock().toMillis() + 1_000);
       } catch (InterruptedException e) {
@@ -350,9 +356,9 @@ public final class RedisLog implements SharedLog {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    // Closing the tail's connection also ends a read still blocked in Redis.
-    for (StatefulRedisConnection<String, String> connection : List.of(tailConnection, reads, commands)) {
-      connection.close();
+    for (StatefulRedisConnection<String, String> connection :
+        List.of(tailConnection, reads, commands)) {
+      connection.close(); // closing twice is harmless
     }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     resources.shutdown(0, 2, TimeUnit.SECONDS);

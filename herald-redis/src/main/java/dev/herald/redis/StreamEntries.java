@@ -74,7 +74,8 @@ final class StreamEntries {
         publishedNanos = nowNanos - ageMillis * 1_000_000L;
         publishedNanos = publishedNanos == 0 ? 1 : publishedNanos;
       }
-      events.add(new Event(sequence(entry.getId()), update, SseFrame.encode(update), publishedNanos));
+      events.add(
+          new Event(sequence(entry.getId()), update, SseFrame.encode(update), publishedNanos));
     }
     return events;
   }

@@ -109,12 +109,18 @@ final class StreamTail implements Runnable {
           failure = null;
         }
         backoff = MIN_BACKOFF_MILLIS;
-      } catch (RedisException e) {
+      } catch (RuntimeException e) {
+        // Any failure, not only Redis's: a tail thread that died would leave the node silently
+        // deaf, where a retrying one keeps /readyz honest and recovers when the cause goes.
         if (stopped.getCount() == 0) {
           break;
         }
         if (failure == null) {
-          log.warn("tail of {}: {}; retrying", keys.stream(), e.getMessage());
+          if (e instanceof RedisException) {
+            log.warn("tail of {}: {}; retrying", keys.stream(), e.getMessage());
+          } else {
+            log.error("tail of {}: reading failed; retrying", keys.stream(), e);
+          }
         }
         failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         mustCheck = true;

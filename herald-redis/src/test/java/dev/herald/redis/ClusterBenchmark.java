@@ -56,7 +56,8 @@ public final class ClusterBenchmark {
   private static final int SUBSCRIBERS = 1_000;
   private static final String TOPIC = "https://example.com/books/1";
   /** After the publish time stamp: about 150 bytes of data in all, a small JSON document. */
-  private static final String PADDING = " {\"@id\":\"/books/1\",\"title\":\"The Left Hand of Darkness\","
+  private static final String PADDING = " {\"@id\":\"/books/1\","
+      + "\"title\":\"The Left Hand of Darkness\","
       + "\"author\":\"Ursula K. Le Guin\",\"isbn\":\"9780441478125\",\"price\":9.99}";
   private static final int MAX_IN_FLIGHT = 256;
   private static final int ACK_PUBLISHES = 2_000;
@@ -111,7 +112,8 @@ public final class ClusterBenchmark {
 
   private static HeraldServer redisNode(RedisServer redis, String prefix)
       throws InterruptedException {
-    RedisLog log = RedisLog.connect(RedisConfig.DEFAULTS.withUri(redis.uri()).withKeyPrefix(prefix));
+    RedisLog log =
+        RedisLog.connect(RedisConfig.DEFAULTS.withUri(redis.uri()).withKeyPrefix(prefix));
     Hub hub = new Hub(HubConfig.DEFAULTS, log);
     return HeraldServer.start(Node.serverConfig(0).hub(hub.config()).build(), hub,
         Clock.systemUTC());
@@ -172,7 +174,8 @@ public final class ClusterBenchmark {
     String base = Node.base(nodes.get(0).port());
     for (int i = 0; i < ACK_PUBLISHES; i++) {
       long sent = System.nanoTime();
-      HttpResponse<String> response = http.send(request(base, sent), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(request(base, sent), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 200) {
         sequential.recordValue(System.nanoTime() - sent);
       }

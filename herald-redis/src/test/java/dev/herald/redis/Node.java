@@ -85,7 +85,8 @@ final class Node implements AutoCloseable {
   String publishOk(String topic, String data) throws Exception {
     HttpResponse<String> response = publish(topic, data);
     if (response.statusCode() != 200) {
-      throw new AssertionError("publish " + data + ": " + response.statusCode() + " " + response.body());
+      throw new AssertionError(
+          "publish " + data + ": " + response.statusCode() + " " + response.body());
     }
     return response.body();
   }

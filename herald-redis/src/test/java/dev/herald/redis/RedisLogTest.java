@@ -105,9 +105,11 @@ class RedisLogTest {
     for (int i = 0; i < firsts.size(); i++) {
       assertThat(firsts.get(i)).isEqualTo(1 + 2L * i); // each batch whole, none interleaved
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> tailA.events.size() == 200 && tailB.events.size() == 200);
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> tailA.events.size() == 200 && tailB.events.size() == 200);
     assertThat(tailA.events).extracting(Event::sequence)
-        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList());
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList());
     assertThat(tailA.events).extracting(Event::id)
         .containsExactlyElementsOf(tailB.events.stream().map(Event::id).toList());
     assertThat(tailA.gaps).isEmpty();
@@ -124,7 +126,8 @@ class RedisLogTest {
     log.appendShared(List.of(Update.of("t", "x").withId("timed"))).join();
     await().atMost(Duration.ofSeconds(10)).until(() -> tail.events.size() == 1);
     // Stamped in epoch milliseconds in the entry: within a few ms of the local nano clock.
-    assertThat(tail.events.get(0).publishedNanos()).isBetween(before - 5_000_000L, System.nanoTime());
+    assertThat(tail.events.get(0).publishedNanos())
+        .isBetween(before - 5_000_000L, System.nanoTime());
     assertThat(log.read(0, 1, 10).get(0).publishedNanos()).isZero();
   }
 
@@ -137,7 +140,9 @@ class RedisLogTest {
     assertThat(log.readiness().ready()).isTrue();
     log.appendShared(List.of(Update.of("t", "x").withId("held"))).join();
     await().atMost(Duration.ofSeconds(10)).until(() -> !log.readiness().ready());
-    assertThat(log.readiness().reason()).contains("behind the stream").contains("max-tail-lag 200 ms");
+    assertThat(log.readiness().reason())
+        .contains("behind the stream")
+        .contains("max-tail-lag 200 ms");
     tail.hold.countDown();
     await().atMost(Duration.ofSeconds(10)).until(() -> log.readiness().ready());
     assertThat(tail.events).hasSize(1);

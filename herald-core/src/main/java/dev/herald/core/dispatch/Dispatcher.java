@@ -371,7 +371,8 @@ public final class Dispatcher implements AutoCloseable {
    * learns from {@code Last-Event-ID: earliest} that events may be missing.
    */
   private void gap(Gap gap) {
-    log.warn("shared log: {}; ending {} streams so their clients resume", gap.reason(), index.size());
+    log.warn("shared log: {}; ending {} streams so their clients resume", gap.reason(),
+        index.size());
     for (Subscriber subscriber : index.all()) {
       subscriber.cut();
     }

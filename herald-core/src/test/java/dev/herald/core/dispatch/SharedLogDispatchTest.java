@@ -50,7 +50,8 @@ class SharedLogDispatchTest {
 
     Probe(Hub hub) {
       Subscriber[] self = new Subscriber[1];
-      subscriber = hub.newSubscriber(List.of("t"), List.of(), null, () -> owner.execute(() -> drain(self[0])));
+      subscriber = hub.newSubscriber(
+          List.of("t"), List.of(), null, () -> owner.execute(() -> drain(self[0])));
       self[0] = subscriber;
     }
 
@@ -62,7 +63,8 @@ class SharedLogDispatchTest {
     }
 
     String subscribe(Hub hub, String lastEventId) throws Exception {
-      String header = hub.subscribe(subscriber, lastEventId).get(5, TimeUnit.SECONDS).responseLastEventId();
+      String header =
+          hub.subscribe(subscriber, lastEventId).get(5, TimeUnit.SECONDS).responseLastEventId();
       owner.execute(() -> drain(subscriber));
       return header;
     }

@@ -364,7 +364,8 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
     Readiness readiness = routes.hub().readiness();
     FullHttpResponse response = readiness.ready()
         ? Responses.text(HttpResponseStatus.OK, "ready\n")
-        : Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: " + readiness.reason());
+        : Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "not ready: " + readiness.reason());
     response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     return response;
   }
