@@ -151,7 +151,7 @@ public final class RedisLog implements SharedLog {
       log.info("shared log: {} at {}, {} events retained", config.keyPrefix() + "events",
           config.describe(), config.historySize());
       return new RedisLog(config, resources, client, commands, reads, tail, sha);
-    } catch (RedisException e) {
+    } catch (RuntimeException e) { // RedisException mostly; any other must not leak threads
       opened.forEach(StatefulRedisConnection::close);
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       resources.shutdown(0, 2, TimeUnit.SECONDS);
@@ -162,8 +162,10 @@ public final class RedisLog implements SharedLog {
 
   private static StatefulRedisConnection<String, String> open(RedisClient client,
       RedisConfig config, String name) {
-    // Named, so that CLIENT LIST shows which connection of which role is whose.
-    RedisURI uri = RedisURI.builder(config.redisUri()).withClientName(name).build();
+    // Named, so that CLIENT LIST shows which connection of which role is whose. Set on a fresh
+    // parse rather than through RedisURI.builder(uri), which drops a Sentinel URI's sentinels.
+    RedisURI uri = config.redisUri();
+    uri.setClientName(name);
     return client.connect(StringCodec.UTF8, uri);
   }
 

@@ -226,4 +226,17 @@ class ClusterTest {
     await().atMost(WAIT).until(() -> resumed.events.size() == 1);
     assertThat(resumed.ids()).containsExactly(third);
   }
+
+  @Test
+  void aSentinelUriFindsTheMasterThroughTheSentinel() throws Exception {
+    redis = RedisServer.start(redisDir, false);
+    RedisServer sentinel = RedisServer.startSentinel(redisDir, redis);
+    opened.add(sentinel);
+    Node a = node(config().withUri("redis-sentinel://127.0.0.1:" + sentinel.port() + "#mymaster"));
+    Node b = node(config());
+    SseSubscriber subscriber = subscribe(b.base(), null);
+    String id = a.publishOk(TOPIC, "through the sentinel");
+    await().atMost(WAIT).until(() -> subscriber.events.size() == 1);
+    assertThat(subscriber.ids()).containsExactly(id);
+  }
 }

@@ -32,13 +32,16 @@ final class RedisServer implements AutoCloseable {
   private final Path dir;
   private final boolean persistent;
   private final int port;
+  private final Path sentinelConfig; // null: a data server
   private Process process;
 
-  private RedisServer(Path executable, Path dir, boolean persistent, int port) {
+  private RedisServer(Path executable, Path dir, boolean persistent, int port,
+      Path sentinelConfig) {
     this.executable = executable;
     this.dir = dir;
     this.persistent = persistent;
     this.port = port;
+    this.sentinelConfig = sentinelConfig;
   }
 
   /**
@@ -48,6 +51,26 @@ final class RedisServer implements AutoCloseable {
    *     stream; otherwise nothing is saved and a restart empties it
    */
   static RedisServer start(Path dir, boolean persistent) throws IOException {
+    RedisServer server = new RedisServer(executable(), dir, persistent, freePort(), null);
+    server.startProcess();
+    return server;
+  }
+
+  /**
+   * Starts a Sentinel (redis-server in sentinel mode) that watches {@code master} under the
+   * name {@code mymaster}; its configuration file lives in {@code dir}, which it rewrites.
+   */
+  static RedisServer startSentinel(Path dir, RedisServer master) throws IOException {
+    int port = freePort();
+    Path config = dir.resolve("sentinel-" + port + ".conf");
+    Files.writeString(config, "sentinel monitor mymaster 127.0.0.1 " + master.port() + " 1\n"
+        + "sentinel down-after-milliseconds mymaster 60000\n", StandardCharsets.US_ASCII);
+    RedisServer sentinel = new RedisServer(executable(), dir, false, port, config);
+    sentinel.startProcess();
+    return sentinel;
+  }
+
+  private static Path executable() {
     Path executable = CANDIDATES.stream().filter(Files::isExecutable).findFirst().orElse(null);
     if (executable == null) {
       String message = "redis-server is not installed (apt-get install -y redis-server);"
@@ -57,9 +80,7 @@ final class RedisServer implements AutoCloseable {
       }
       Assumptions.abort(message);
     }
-    RedisServer server = new RedisServer(executable, dir, persistent, freePort());
-    server.startProcess();
-    return server;
+    return executable;
   }
 
   private static int freePort() throws IOException {
@@ -82,10 +103,15 @@ final class RedisServer implements AutoCloseable {
   }
 
   private void startProcess() throws IOException {
-    List<String> command = new ArrayList<>(List.of(executable.toString(),
-        "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
-        "--save", ""));
-    if (persistent) {
+    List<String> command = new ArrayList<>(List.of(executable.toString()));
+    if (sentinelConfig != null) {
+      command.addAll(List.of(sentinelConfig.toString(), "--sentinel"));
+    }
+    command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
+        "--dir", dir.toString(), "--save", ""));
+    if (sentinelConfig != null) {
+      // a sentinel keeps no data
+    } else if (persistent) {
       command.addAll(List.of("--appendonly", "yes", "--appendfsync", "always"));
     } else {
       command.addAll(List.of("--appendonly", "no"));
