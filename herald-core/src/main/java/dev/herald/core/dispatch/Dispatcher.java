@@ -395,7 +395,9 @@ public final class Dispatcher implements AutoCloseable {
         replayAfter = known < 0 ? 0 : known;
         responseId = known < 0 ? "earliest" : lastEventId;
       }
-      subscriber.startReplay(history, replayAfter, snapshot);
+      // Over a shared log, trimming by count races with every replay: a replay that loses events
+      // ends the stream so that its client learns of the gap, instead of skipping it.
+      subscriber.startReplay(history, replayAfter, snapshot, shared != null);
       // A shared log may know an id this hub's tail has not delivered yet (the client saw it on a
       // hub further ahead): live events up to it are skipped instead of being sent twice.
       subscriber.lastOfferedSequence = Math.max(snapshot, replayAfter);

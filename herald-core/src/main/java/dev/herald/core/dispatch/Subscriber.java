@@ -55,6 +55,7 @@ public final class Subscriber {
   private History history;
   private long replayAfter;
   private long replayUpTo;
+  private boolean replayMustBeWhole;
   private List<Event> chunk;
   private int chunkIndex;
   private boolean readInFlight;
@@ -130,11 +131,18 @@ public final class Subscriber {
     return closed;
   }
 
-  /** Dispatcher thread: sets where replay starts and ends. */
-  void startReplay(History source, long afterSequence, long upToSequence) {
+  /**
+   * Dispatcher thread: sets where replay starts and ends.
+   *
+   * @param mustBeWhole whether events trimmed from history while the replay reads it end the
+   *     stream (its client then resumes from an id history no longer knows, and learns of the
+   *     gap from {@code earliest}) instead of being skipped
+   */
+  void startReplay(History source, long afterSequence, long upToSequence, boolean mustBeWhole) {
     this.history = source;
     this.replayAfter = afterSequence;
     this.replayUpTo = upToSequence;
+    this.replayMustBeWhole = mustBeWhole;
   }
 
   /** Dispatcher thread: the hub lost events this subscriber waited for; its owner must end it. */
@@ -169,7 +177,13 @@ public final class Subscriber {
     int handed = 0;
     while (handed < max && replayAfter < replayUpTo) {
       if (chunk != null && chunkIndex < chunk.size()) {
-        Event event = chunk.get(chunkIndex++);
+        Event event = chunk.get(chunkIndex);
+        // After the first event (or a known id) sequences are contiguous, so a jump is a loss.
+        if (replayMustBeWhole && replayAfter > 0 && event.sequence() != replayAfter + 1) {
+          replayFailure = trimmedDuringReplay(event.sequence() - 1);
+          return handed;
+        }
+        chunkIndex++;
         replayAfter = event.sequence();
         // Authorization is checked per replayed event, against the token of this connection.
         if (canSee(event.update())) {
@@ -195,6 +209,10 @@ public final class Subscriber {
       @SuppressWarnings("unchecked")
       List<Event> events = (List<Event>) result;
       if (events.isEmpty()) {
+        if (replayMustBeWhole && replayAfter > 0) {
+          replayFailure = trimmedDuringReplay(replayUpTo);
+          return handed;
+        }
         replayAfter = replayUpTo; // the rest was pruned meanwhile
       } else {
         chunk = events;
@@ -241,6 +259,11 @@ public final class Subscriber {
     } finally {
       requesting = false;
     }
+  }
+
+  private IllegalStateException trimmedDuringReplay(long lastLost) {
+    return new IllegalStateException("events " + (replayAfter + 1) + ".." + lastLost
+        + " were trimmed from history during the replay");
   }
 
   /** The error that stopped the replay, or null; the owner must close the stream when set. */

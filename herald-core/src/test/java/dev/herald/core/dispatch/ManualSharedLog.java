@@ -18,8 +18,23 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ManualSharedLog {
 
-  private final MemoryHistory store = new MemoryHistory(10_000);
+  private final MemoryHistory store;
   private volatile boolean down;
+  private volatile java.util.concurrent.Executor readers = Runnable::run;
+
+  ManualSharedLog() {
+    this(10_000);
+  }
+
+  /** A log that keeps only the newest {@code capacity} events, as a trimmed stream does. */
+  ManualSharedLog(int capacity) {
+    store = new MemoryHistory(capacity);
+  }
+
+  /** Where replay reads run; a test can hold them back to trim the log under a replay. */
+  void readOn(java.util.concurrent.Executor executor) {
+    readers = executor;
+  }
 
   /** Appends (and lookups) fail with 503 while down, as when the log cannot be reached. */
   void down(boolean isDown) {
@@ -98,6 +113,11 @@ final class ManualSharedLog {
     @Override
     public Readiness readiness() {
       return down ? Readiness.notReady("log unreachable") : Readiness.READY;
+    }
+
+    @Override
+    public java.util.concurrent.Executor readExecutor() {
+      return readers;
     }
 
     @Override

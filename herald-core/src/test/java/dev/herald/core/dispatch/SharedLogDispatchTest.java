@@ -168,4 +168,35 @@ class SharedLogDispatchTest {
     assertThat(hubA.readiness().ready()).isTrue();
     assertThat(publish(hubA, "accepted").sequence()).isEqualTo(1);
   }
+
+  @Test
+  void eventsTrimmedWhileAReplayReadsThemEndTheStreamInsteadOfBeingSkipped() throws Exception {
+    ManualSharedLog small = new ManualSharedLog(10);
+    ManualSharedLog.Node node = small.node();
+    java.util.concurrent.LinkedBlockingQueue<Runnable> heldReads =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    small.readOn(heldReads::add);
+    Hub hub = new Hub(HubConfig.DEFAULTS, node);
+    try {
+      Event first = publish(hub, "1");
+      for (int i = 2; i <= 5; i++) {
+        publish(hub, Integer.toString(i));
+      }
+      node.tailAll();
+      Probe probe = new Probe(hub);
+      probe.subscribe(hub, first.id()); // replays 2..5, its first read held back
+      for (int i = 6; i <= 30; i++) {
+        publish(hub, Integer.toString(i)); // the log keeps 21..30 now
+      }
+      Runnable read = heldReads.poll(5, TimeUnit.SECONDS);
+      assertThat(read).as("the replay's first read").isNotNull();
+      read.run();
+      await().atMost(WAIT).until(() -> probe.subscriber.replayFailure() != null);
+      assertThat(probe.subscriber.replayFailure()).hasMessage(
+          "events 2..5 were trimmed from history during the replay");
+      assertThat(probe.received).isEmpty();
+    } finally {
+      hub.close();
+    }
+  }
 }
