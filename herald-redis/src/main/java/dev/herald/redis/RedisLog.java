@@ -69,7 +69,7 @@ public final class RedisLog implements SharedLog {
 
   private static final Logger log = LoggerFactory.getLogger(RedisLog.class);
 
-  /** The stream, the last sequence, the id index and the prefix of batch markers. */
+  /** The stream, the last sequence, the id index and the prefix of batch markers. Immutable. */
   record Keys(String stream, String sequence, String ids, String batchPrefix) {
     static Keys of(String prefix) {
       return new Keys(prefix + "events", prefix + "sequence", prefix + "ids", prefix + "batch:");

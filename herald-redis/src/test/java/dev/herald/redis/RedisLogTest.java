@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Redis log beyond the history contract: appends from several logs interleave into one
- * contiguous order that every tail delivers whole; readiness follows the tail's lag; an
- * unreachable Redis is one line at start-up. One redis-server for the class, a key prefix per
+ * contiguous order that every tail delivers whole; a batch sent twice is appended once; readiness
+ * follows the tail's lag; an unreachable Redis is one line at start-up. One redis-server for the class, a key prefix per
  * test. Runs on the JUnit thread; tails deliver on their own threads.
  */
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
@@ -63,7 +63,10 @@ class RedisLogTest {
     return RedisConfig.DEFAULTS.withUri(redis.uri()).withKeyPrefix(prefix);
   }
 
-  /** Collects what a tail delivers; optionally holds each delivery until released. */
+  /**
+   * Collects what a tail delivers; optionally holds each delivery until released. Called on the
+   * tail's thread; read from the test's.
+   */
   private static final class Collector implements SharedLog.Listener {
     final List<Event> events = new CopyOnWriteArrayList<>();
     final List<String> gaps = new CopyOnWriteArrayList<>();
@@ -162,5 +165,30 @@ class RedisLogTest {
         .hasMessageNotContaining("secret")
         .hasMessageNotContaining("*")
         .satisfies(e -> assertThat(e.getMessage().lines()).hasSize(1));
+  }
+
+  @Test
+  void aBatchTheClientSendsAgainAfterAReconnectIsAppendedOnce() throws Exception {
+    String script;
+    try (var in = RedisLog.class.getResourceAsStream("append.lua")) {
+      script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    RedisLog.Keys keys = RedisLog.Keys.of(prefix);
+    String[] keyNames = {keys.stream(), keys.sequence(), keys.ids(), keys.batchPrefix() + "same"};
+    List<String> args = new ArrayList<>(List.of("0", "100"));
+    StreamEntries.addFields(args, Update.of("t", "once").withId("once"), 0);
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+    try (var connection = client.connect()) {
+      var sync = connection.sync();
+      String[] values = args.toArray(new String[0]);
+      Long first = sync.eval(script, io.lettuce.core.ScriptOutputType.INTEGER, keyNames, values);
+      Long again = sync.eval(script, io.lettuce.core.ScriptOutputType.INTEGER, keyNames, values);
+      assertThat(again).isEqualTo(first).isEqualTo(1L);
+      assertThat(sync.xlen(keys.stream())).isEqualTo(1);
+      assertThat(sync.get(keys.sequence())).isEqualTo("1");
+      assertThat(sync.pttl(keyNames[3])).isBetween(1L, 60_000L);
+    } finally {
+      client.shutdown();
+    }
   }
 }
