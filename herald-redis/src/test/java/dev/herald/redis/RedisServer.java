@@ -70,8 +70,11 @@ final class RedisServer implements AutoCloseable {
     return sentinel;
   }
 
+  /** Debian's redis-server, or the one {@code -Dherald.redis.server=PATH} names. */
   private static Path executable() {
-    Path executable = CANDIDATES.stream().filter(Files::isExecutable).findFirst().orElse(null);
+    String chosen = System.getProperty("herald.redis.server");
+    List<Path> candidates = chosen == null ? CANDIDATES : List.of(Path.of(chosen));
+    Path executable = candidates.stream().filter(Files::isExecutable).findFirst().orElse(null);
     if (executable == null) {
       String message = "redis-server is not installed (apt-get install -y redis-server);"
           + " scripts/test.sh installs it";
