@@ -11,5 +11,15 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
       "install them as root: apt-get install -y chromium chromium-driver" >&2
   fi
 fi
-# Required: here a missing browser fails the browser tests instead of skipping them.
-exec mvn -B -ntp verify -Dherald.browser.required=true "$@"
+# The Redis cluster tests start Debian's redis-server themselves (random loopback port, no
+# service); a fresh machine does not have it.
+if [ ! -x /usr/bin/redis-server ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server
+  else
+    echo "scripts/test.sh: the Redis tests need /usr/bin/redis-server;" \
+      "install it as root: apt-get install -y redis-server" >&2
+  fi
+fi
+# Required: here a missing browser or redis-server fails their tests instead of skipping them.
+exec mvn -B -ntp verify -Dherald.browser.required=true -Dherald.redis.required=true "$@"

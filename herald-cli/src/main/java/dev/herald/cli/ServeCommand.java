@@ -6,6 +6,9 @@ import dev.herald.core.auth.JwtKey;
 import dev.herald.core.auth.TokenMinter;
 import dev.herald.core.history.History;
 import dev.herald.core.history.MemoryHistory;
+import dev.herald.redis.RedisConfig;
+import dev.herald.redis.RedisLog;
+import dev.herald.redis.RedisUnavailableException;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.ServerConfig;
 import dev.herald.store.Fsync;
@@ -138,6 +141,22 @@ final class ServeCommand implements Callable<Integer> {
       description = "Durable history: the oldest events are pruned to keep the retained events' payload under this size, e.g. 2GiB; 0 means no size limit (default: ${DEFAULT-VALUE}).")
   long historyMaxBytes;
 
+  @Option(names = "--redis", paramLabel = "URI",
+      description = "Run as one node of a cluster: the history is a stream in this Redis, shared by every node (redis://[[user:]password@]HOST[:PORT][/DB], rediss:// for TLS, redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER). Without it the history is local to this hub.")
+  String redis;
+
+  @Option(names = "--redis-prefix", defaultValue = "herald:", paramLabel = "PREFIX",
+      description = "With --redis: prepended to the hub's Redis keys, one prefix per cluster (default: ${DEFAULT-VALUE}).")
+  String redisPrefix;
+
+  @Option(names = "--redis-timeout", defaultValue = "5s", converter = Converters.DurationConverter.class,
+      description = "With --redis: how long a command may wait for Redis; a publish then gets 503 (default: ${DEFAULT-VALUE}).")
+  Duration redisTimeout;
+
+  @Option(names = "--max-tail-lag", defaultValue = "5s", converter = Converters.DurationConverter.class,
+      description = "With --redis: how long this node may stay behind the shared stream before GET /readyz answers 503 (default: ${DEFAULT-VALUE}).")
+  Duration maxTailLag;
+
   @Option(names = "--subscriber-queue", paramLabel = "N", defaultValue = "4096",
       description = "Events that may wait for one slow subscriber before it is disconnected (default: ${DEFAULT-VALUE}).")
   int subscriberQueue;
@@ -171,6 +190,7 @@ final class ServeCommand implements Callable<Integer> {
     String developmentSecret = null;
     ServerConfig config;
     StoreConfig storeConfig = null;
+    RedisConfig redisConfig = null;
     try {
       if (jwtKey == null && publisherJwtKey == null && subscriberJwtKey == null) {
         if (!jwtAlg.equals("HS256")) {
@@ -207,7 +227,15 @@ final class ServeCommand implements Callable<Integer> {
           // Only a key this run generated may be handed out to the page's token helper.
           .developmentTokens(developmentSecret != null)
           .build();
-      if (history == HistoryKind.DURABLE) {
+      if (redis != null) {
+        rejectLocalHistoryOptions();
+        redisConfig = RedisConfig.DEFAULTS
+            .withUri(redis)
+            .withKeyPrefix(redisPrefix)
+            .withHistorySize(historySize)
+            .withCommandTimeout(redisTimeout)
+            .withMaxTailLag(maxTailLag);
+      } else if (history == HistoryKind.DURABLE) {
         storeConfig = StoreConfig.DEFAULTS
             .withDataDir(dataDir)
             .withFsync(fsync)
@@ -224,18 +252,28 @@ final class ServeCommand implements Callable<Integer> {
       return Main.USAGE_ERROR;
     }
     History store;
+    Hub hub;
     try {
-      store = storeConfig == null
-          ? new MemoryHistory(config.hub().historySize())
-          : SqliteHistory.open(storeConfig);
-    } catch (StoreException e) {
+      store = redisConfig != null ? RedisLog.connect(redisConfig)
+          : storeConfig != null ? SqliteHistory.open(storeConfig)
+          : new MemoryHistory(config.hub().historySize());
+    } catch (StoreException | RedisUnavailableException e) {
+      // Exit at once rather than start unready: a node that cannot read where the shared log
+      // stands has nothing to serve, and a wrong --redis shows now instead of as a silent 503.
+      err.println("serve: " + e.getMessage());
+      return 1;
+    }
+    try {
+      hub = new Hub(config.hub(), store); // a Redis log starts its tail here
+    } catch (RedisUnavailableException e) {
+      store.close();
       err.println("serve: " + e.getMessage());
       return 1;
     }
     HeraldServer server;
     try {
       // On failure, start closes the hub, and the hub closes the store.
-      server = HeraldServer.start(config, new Hub(config.hub(), store), Clock.systemUTC());
+      server = HeraldServer.start(config, hub, Clock.systemUTC());
     } catch (IllegalArgumentException e) {
       err.println("serve: " + e.getMessage()); // unusable certificate or key file
       return Main.USAGE_ERROR;
@@ -252,7 +290,10 @@ final class ServeCommand implements Callable<Integer> {
     out.println("Herald is listening on " + server.boundAddresses() + " (" + server.transportName() + ")");
     out.println("  demo page:  " + base + "/");
     out.println("  hub:        " + base + "/.well-known/mercure");
-    out.println("  history:    " + (storeConfig == null
+    out.println("  history:    " + (redisConfig != null
+        ? "shared by the cluster in Redis " + redisConfig.describe() + ", stream " + redisPrefix
+            + "events, newest " + historySize + " events; readiness: " + base + "/readyz"
+        : storeConfig == null
         ? "memory, newest " + historySize + " events, lost on restart"
         : "durable in " + dataDir.toAbsolutePath().normalize() + " (fsync " + fsync + ")"));
     if (!server.boundTlsAddresses().isEmpty()) {
@@ -274,6 +315,25 @@ final class ServeCommand implements Callable<Integer> {
       server.close();
     }
     return 0;
+  }
+
+  /**
+   * With --redis the history is the shared stream: options of a local history would be ignored
+   * silently, so they are refused.
+   */
+  private void rejectLocalHistoryOptions() {
+    List<String> given = new java.util.ArrayList<>();
+    for (String option : List.of("--history", "--data-dir", "--fsync", "--history-max-age",
+        "--history-max-bytes")) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+        given.add(option.substring(2));
+      }
+    }
+    if (!given.isEmpty()) {
+      throw new IllegalArgumentException(String.join(", ", given) + ": set with --redis"
+          + " (expected: none of them; with --redis the history is the shared Redis stream,"
+          + " --history-size sets how many events it keeps)");
+    }
   }
 
   private JwtKey key(String value) {

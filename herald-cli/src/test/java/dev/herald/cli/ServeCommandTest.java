@@ -100,4 +100,42 @@ class ServeCommandTest {
     assertThat(sizes.convert("2GiB")).isEqualTo(2L << 30);
     assertThat(sizes.convert("3 mb")).isEqualTo(3L << 20);
   }
+
+  @Test
+  void aRedisUriLettuceCannotReadIsOneLineAndExitCodeTwo() {
+    assertThat(serve("--listen", "localhost:0", "--redis", "localhost:6379"))
+        .isEqualTo(Main.USAGE_ERROR);
+    assertThat(errorLine()).startsWith("serve: redis: 'localhost:6379' is not a Redis URI: ")
+        .contains("(expected: redis://HOST:PORT[/DB]");
+  }
+
+  @Test
+  void localHistoryOptionsAreRefusedWithRedis() {
+    int code = serve("--listen", "localhost:0", "--redis", "redis://127.0.0.1:1",
+        "--history", "memory", "--fsync", "never");
+    assertThat(code).isEqualTo(Main.USAGE_ERROR);
+    assertThat(errorLine()).startsWith("serve: history, fsync: set with --redis (expected: none");
+  }
+
+  @Test
+  void anEmptyRedisHistoryIsRefusedAsTheTailsReadFromIt() {
+    int code = serve("--listen", "localhost:0", "--redis", "redis://127.0.0.1:1",
+        "--history-size", "0");
+    assertThat(code).isEqualTo(Main.USAGE_ERROR);
+    assertThat(errorLine()).isEqualTo("serve: history-size: 0 (expected: >= 1 with --redis)");
+  }
+
+  @Test
+  void anUnreachableRedisIsOneLineAndExitCodeOne() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    int code = serve("--listen", "localhost:0", "--redis", "redis://:pw@127.0.0.1:" + closedPort,
+        "--redis-timeout", "1s");
+    assertThat(code).isEqualTo(1);
+    assertThat(errorLine())
+        .startsWith("serve: redis redis://127.0.0.1:" + closedPort + ": cannot connect (")
+        .doesNotContain("pw");
+  }
 }

@@ -6,6 +6,7 @@ import dev.herald.core.dispatch.Subscription;
 import dev.herald.core.dispatch.SubscriptionsSnapshot;
 import dev.herald.core.history.History;
 import dev.herald.core.history.MemoryHistory;
+import dev.herald.core.history.SharedLog;
 import dev.herald.core.sse.SseFrame;
 import dev.herald.core.topic.TopicSelector;
 import java.util.ArrayList;
@@ -16,7 +17,9 @@ import java.util.concurrent.CompletableFuture;
  * The publish/subscribe façade a network edge (or an embedding application) talks to.
  *
  * <p>Publishing encodes the update's SSE bytes once on the caller's thread, then hands it to the
- * dispatcher, which orders, stores and fans it out. Safe from any thread; no method blocks.
+ * dispatcher, which orders, stores and fans it out. Given a {@link SharedLog} instead of a local
+ * history, the hub is one node of a cluster: it appends to the shared log and fans out what its
+ * tail of the log delivers. Safe from any thread; no method blocks.
  */
 public final class Hub implements AutoCloseable {
 
@@ -28,6 +31,7 @@ public final class Hub implements AutoCloseable {
     this(config, new MemoryHistory(config.historySize()));
   }
 
+  /** A hub over {@code history}; a {@link SharedLog} makes it one node of a cluster. */
   public Hub(HubConfig config, History history) {
     this.config = config;
     this.history = history;
@@ -126,6 +130,14 @@ public final class Hub implements AutoCloseable {
 
   public long deliveries() {
     return dispatcher.deliveries();
+  }
+
+  /**
+   * Whether the hub should get new subscribers: always for a local history; for a shared log,
+   * while the log is reachable and this hub's tail keeps up with it.
+   */
+  public Readiness readiness() {
+    return history instanceof SharedLog shared ? shared.readiness() : Readiness.READY;
   }
 
   /** Events the history retains for reconnecting subscribers; -1 when it cannot tell. */

@@ -26,6 +26,15 @@ import org.junit.jupiter.api.Test;
 class HubServerTest extends ServerTestBase {
 
   @Test
+  void aLocalHubIsAliveAndAlwaysReady() throws Exception {
+    assertThat(get("/healthz", Map.of()).body()).isEqualTo("ok\n");
+    HttpResponse<String> ready = get("/readyz", Map.of());
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).isEqualTo("ready\n");
+    assertThat(ready.headers().firstValue("cache-control")).hasValue("no-store");
+  }
+
+  @Test
   void subscriberReceivesAPublishedUpdateWithTheIdTheHubReturned() throws Exception {
     try (SseClient sub = SseClient.open(http, subscribeUri("https://example.com/books/1"), Map.of())) {
       assertThat(sub.response.headers().firstValue("content-type")).hasValue("text/event-stream");

@@ -35,9 +35,13 @@ public final class Subscriber {
   private final Runnable wakeup;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile boolean overflowed;
+  private volatile boolean cut;
   private volatile boolean closed;
 
-  /** Dispatcher thread only: the sequence last offered, so one update is offered once. */
+  /**
+   * Dispatcher thread only: the sequence last offered; only later ones are offered, so one update
+   * is offered once, and none the subscriber already has.
+   */
   long lastOfferedSequence;
 
   /** Dispatcher thread only: whether the index holds this subscriber. */
@@ -58,8 +62,6 @@ public final class Subscriber {
   private int chunkIndex;
   private boolean readInFlight;
   private RuntimeException replayFailure;
-  /** Whether the client was told events may be missing ({@code Last-Event-ID: earliest}). */
-  private boolean gapAnnounced;
 
   /** A chunk (List of events) or a RuntimeException, handed from the read executor to the owner. */
   private final AtomicReference<Object> arrived = new AtomicReference<>();
@@ -119,21 +121,40 @@ public final class Subscriber {
     return overflowed;
   }
 
+  /**
+   * True once the stream must end so that its client reconnects with Last-Event-ID: its queue
+   * overflowed, or the hub lost events it was waiting for.
+   */
+  public boolean mustReconnect() {
+    return overflowed || cut;
+  }
+
   public boolean isClosed() {
     return closed;
   }
 
-  /** Dispatcher thread: sets where replay starts and ends. */
-  void startReplay(History source, long afterSequence, long upToSequence, boolean gapAnnounced) {
+  /**
+   * Dispatcher thread: sets where replay starts and ends. Events pruned from history while the
+   * replay reads them end the stream instead of being skipped: the client then resumes from an
+   * id history no longer knows, and learns of the gap from {@code earliest}. Only a replay from
+   * sequence 0 (after {@code earliest}) may start past its first wanted event.
+   */
+  void startReplay(History source, long afterSequence, long upToSequence) {
     this.history = source;
-    this.gapAnnounced = gapAnnounced;
     this.replayAfter = afterSequence;
     this.replayUpTo = upToSequence;
   }
 
+  /** Dispatcher thread: the hub lost events this subscriber waited for; its owner must end it. */
+  void cut() {
+    cut = true;
+    signal();
+  }
+
   /** Dispatcher thread: queues a live event; never blocks. */
   void offer(Event event) {
-    if (closed || overflowed) {
+    // Nothing after a gap: the client's last id must stay before it, so it learns of the gap.
+    if (closed || overflowed || cut) {
       return;
     }
     SpscChunkedArrayQueue<Event> queue = live;
@@ -161,15 +182,13 @@ public final class Subscriber {
     int handed = 0;
     while (handed < max && replayAfter < replayUpTo) {
       if (chunk != null && chunkIndex < chunk.size()) {
-        Event event = chunk.get(chunkIndex++);
-        if (event.sequence() != replayAfter + 1 && !gapAnnounced) {
-          // Events after the client's id were pruned while it was away or replaying: stop rather
-          // than skip them silently. It reconnects, its id is now unknown, and the hub answers
-          // "earliest", which tells it that events are missing.
-          replayFailure = prunedAfter(replayAfter);
+        Event event = chunk.get(chunkIndex);
+        // After the first event (or a known id) sequences are contiguous, so a jump is a loss.
+        if (replayAfter > 0 && event.sequence() != replayAfter + 1) {
+          replayFailure = trimmedDuringReplay(event.sequence() - 1);
           return handed;
         }
-        gapAnnounced = false; // only the first event may jump, and only after "earliest"
+        chunkIndex++;
         replayAfter = event.sequence();
         // Authorization is checked per replayed event, against the token of this connection.
         if (canSee(event.update())) {
@@ -195,12 +214,11 @@ public final class Subscriber {
       @SuppressWarnings("unchecked")
       List<Event> events = (List<Event>) result;
       if (events.isEmpty()) {
-        // Everything up to the snapshot existed, so an empty read means the rest was pruned.
-        if (!gapAnnounced) {
-          replayFailure = prunedAfter(replayAfter);
+        if (replayAfter > 0) { // everything up to the snapshot existed: the rest was pruned
+          replayFailure = trimmedDuringReplay(replayUpTo);
           return handed;
         }
-        replayAfter = replayUpTo;
+        replayAfter = replayUpTo; // the rest was pruned meanwhile
       } else {
         chunk = events;
         chunkIndex = 0;
@@ -222,11 +240,6 @@ public final class Subscriber {
       handed++;
     }
     return handed;
-  }
-
-  private static HubException prunedAfter(long sequence) {
-    return new HubException(HubException.Kind.UNAVAILABLE,
-        "events after sequence " + sequence + " were pruned before they could be replayed");
   }
 
   private void requestChunk() {
@@ -257,6 +270,11 @@ public final class Subscriber {
     }
   }
 
+  private HubException trimmedDuringReplay(long lastLost) {
+    return new HubException(HubException.Kind.UNAVAILABLE, "events " + (replayAfter + 1) + ".."
+        + lastLost + " were pruned from history before they could be replayed");
+  }
+
   /** The error that stopped the replay, or null; the owner must close the stream when set. */
   public RuntimeException replayFailure() {
     return replayFailure;
@@ -269,7 +287,7 @@ public final class Subscriber {
   public void idle() {
     scheduled.set(false);
     SpscChunkedArrayQueue<Event> queue = live;
-    if ((queue != null && !queue.isEmpty()) || overflowed || arrived.get() != null) {
+    if ((queue != null && !queue.isEmpty()) || overflowed || cut || arrived.get() != null) {
       signal();
     }
   }

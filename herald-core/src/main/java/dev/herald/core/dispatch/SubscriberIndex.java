@@ -108,7 +108,8 @@ final class SubscriberIndex {
     int offered = 0;
     long sequence = event.sequence();
     for (Subscriber subscriber : subscribers) {
-      if (subscriber.lastOfferedSequence != sequence) {
+      // Sequences only grow, so this also skips what the subscriber had before it registered.
+      if (sequence > subscriber.lastOfferedSequence) {
         subscriber.lastOfferedSequence = sequence;
         if (subscriber.mayRead(event.update())) {
           subscriber.offer(event);

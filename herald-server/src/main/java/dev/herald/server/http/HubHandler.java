@@ -3,6 +3,7 @@ package dev.herald.server.http;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.herald.core.Hub;
 import dev.herald.core.HubException;
+import dev.herald.core.Readiness;
 import dev.herald.core.Update;
 import dev.herald.core.auth.AuthException;
 import dev.herald.core.auth.Claims;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes requests: the Mercure hub ({@code /.well-known/mercure}), the classic demo ({@code
  * /sse}), the web UI and what it asks about the server ({@code /info}, {@code /dev/token} in
- * development mode), metrics and health. Once a stream is open, the connection belongs to it.
+ * development mode), metrics, liveness ({@code /healthz}) and readiness ({@code /readyz}). Once
+ * a stream is open, the connection belongs to it.
  *
  * <p>One instance per connection (or per HTTP/2 stream). Runs on the channel's event loop; must
  * not block.
@@ -123,6 +125,7 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
       }
       case "/healthz" -> Responses.send(ctx, Responses.text(HttpResponseStatus.OK, "ok\n"), keepAlive);
+      case "/readyz" -> onlyGet(ctx, method, path, keepAlive, this::readiness);
       case "/info" -> onlyGet(ctx, method, path, keepAlive,
           () -> Responses.json(HttpResponseStatus.OK, routes.info().json()));
       case "/metrics" -> {
@@ -354,6 +357,20 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
     json.put("expiresInSeconds", DEV_TOKEN_TTL.toSeconds());
     FullHttpResponse response =
         Responses.json(HttpResponseStatus.OK, JSONObjectUtils.toJSONString(json));
+    response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    return response;
+  }
+
+  /**
+   * Readiness for a load balancer: 503 with the reason while this node would not receive updates
+   * (its shared log unreachable, or its tail too far behind), so new subscribers go elsewhere.
+   */
+  private FullHttpResponse readiness() {
+    Readiness readiness = routes.hub().readiness();
+    FullHttpResponse response = readiness.ready()
+        ? Responses.text(HttpResponseStatus.OK, "ready\n")
+        : Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "not ready: " + readiness.reason());
     response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     return response;
   }

@@ -184,7 +184,7 @@ public final class SseStream {
       markWritten();
       writer.flush();
     }
-    if (subscriber.overflowed() || subscriber.replayFailure() != null) {
+    if (subscriber.mustReconnect() || subscriber.replayFailure() != null) {
       end();
     } else if (ctx.channel().isWritable()) {
       subscriber.idle();
@@ -263,7 +263,7 @@ public final class SseStream {
     if (closed) {
       return;
     }
-    if (subscriber.overflowed()) {
+    if (subscriber.mustReconnect()) {
       end(); // a consumer so slow the socket stayed full: do not wait for it to drain
       return;
     }

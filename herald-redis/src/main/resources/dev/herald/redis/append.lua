@@ -1,0 +1,35 @@
+-- Appends one batch of events to Herald's shared log, whole or not at all (a script is atomic).
+-- The stream id of each entry is 0-<sequence>, so the stream id IS the event's sequence;
+-- sequences are contiguous from 1, +1 per event, whichever node appends.
+-- KEYS[1] the stream, KEYS[2] the last sequence, KEYS[3] event id -> newest sequence (sorted set),
+-- KEYS[4] this batch's token (makes a batch the client sends again after a reconnect a no-op)
+-- ARGV[1] the first sequence expected (0: the next one), ARGV[2] the events retained (MAXLEN),
+-- then 7 fields per event: id, topics, data, private, type, retry, publish time (epoch ms).
+local appended = redis.call('GET', KEYS[4])
+if appended then
+  return tonumber(appended)
+end
+local last = tonumber(redis.call('GET', KEYS[2]) or '0')
+local expected = tonumber(ARGV[1])
+if expected > 0 and expected ~= last + 1 then
+  return redis.error_reply('HERALD_SEQUENCE sequence ' .. expected .. ' appended after ' .. last)
+end
+local retain = tonumber(ARGV[2])
+local count = (#ARGV - 2) / 7
+for i = 0, count - 1 do
+  local a = 2 + i * 7
+  local sequence = last + 1 + i
+  redis.call('XADD', KEYS[1], string.format('0-%d', sequence),
+    'i', ARGV[a + 1], 't', ARGV[a + 2], 'd', ARGV[a + 3], 'p', ARGV[a + 4],
+    'y', ARGV[a + 5], 'r', ARGV[a + 6], 'w', ARGV[a + 7])
+  redis.call('ZADD', KEYS[3], sequence, ARGV[a + 1])
+end
+local first = last + 1
+last = last + count
+redis.call('SET', KEYS[2], string.format('%d', last))
+-- Exact trimming: the retained events are exactly the newest ARGV[2], so the ids of the trimmed
+-- ones can be dropped by sequence, and a lookup never finds an event the stream no longer has.
+redis.call('XTRIM', KEYS[1], 'MAXLEN', retain)
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', last - retain)
+redis.call('SET', KEYS[4], string.format('%d', first), 'PX', 60000)
+return first
