@@ -3,7 +3,7 @@
 
 Reads the JSON lines written by bench/run.sh (the Java load generator's report plus scenario,
 run and load average). Publishing scenarios are grouped by scenario; idle (S3-*) runs are listed
-one per row.
+one per row. Runs from before the generator had --protocol count as HTTP/1.1.
 """
 import json
 import statistics
@@ -46,16 +46,27 @@ TITLES = {
     "S2": "S2: 1,000 subscribers, 1 topic, 200 publishes/s, 10 s",
     "S2b": "S2b: 1,000 subscribers, 1 topic, 50 publishes/s, 10 s",
     "S4": "S4: 10,000 subscribers on 10,000 topics, round-robin max-rate publisher, 10 s",
+    "S5-h2c": "S5-h2c: S1 with the subscribers as HTTP/2 streams, cleartext (prior knowledge), "
+              "over 10 TCP connections; publishing over HTTP/1.1",
+    "S5-h2": "S5-h2: S1 with the subscribers as HTTP/2 streams over TLS (ALPN h2), "
+             "over 10 TCP connections; publishing over HTTP/1.1",
 }
+PUBLISHING = ("S1", "S2", "S2b", "S4", "S5-h2c", "S5-h2")
+
+
+def protocol(r):
+    """Subscriber protocol and TCP connections, e.g. 'h2c / 10'."""
+    tcp = r.get("tcp_connections", r["connections"])
+    return f"{r.get('protocol', 'h1')} / {fmt(tcp)}"
 
 
 def publishing_table(runs):
-    out = ["| scenario | runs | connections | publishes acked/s | delivered events/s (min-max) "
+    out = ["| scenario | runs | subscribers | protocol / TCP conns | publishes acked/s | delivered events/s (min-max) "
            "| delivery ratio (min) | latency p50 / p90 / p99 / p99.9 / max (ms, medians) "
            "| p99 min-max (ms) | max send lag (ms) | hub CPU-s | events per hub CPU-s (min-max) "
            "| loadgen CPU util | load avg before each run |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    order = [s for s in ("S1", "S2", "S2b", "S4") if any(r["scenario"] == s for r in runs)]
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    order = [s for s in PUBLISHING if any(r["scenario"] == s for r in runs)]
     for scen in order:
         rs = [r for r in runs if r["scenario"] == scen]
         lat = lambda k: med([r["latency_ms"][k] for r in rs])
@@ -64,6 +75,7 @@ def publishing_table(runs):
         out.append("| " + " | ".join([
             scen, str(len(rs)),
             fmt(med([r["connections"] for r in rs])),
+            protocol(rs[0]),
             spread([r["pub"]["acked_per_s"] for r in rs], 1),
             spread([r["events"]["per_sec"] for r in rs]),
             fmt(min(ratios), 4) if ratios else "-",
@@ -79,16 +91,18 @@ def publishing_table(runs):
 
 
 def idle_table(runs):
-    out = ["| scenario | subscribers | established | failed | dropped | connect time (s) | connects/s "
-           "| connect p50 / p99 (ms) | hub RSS before -> connected (MB) | KB/conn (RSS) "
-           "| live heap before -> connected (MB) | KB/conn (heap) | load avg before |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    out = ["| scenario | subscribers | protocol / TCP conns | established | failed | dropped "
+           "| connect time (s) | connects/s "
+           "| connect p50 / p99 (ms) | hub RSS before -> connected (MB) | KB/subscriber (RSS) "
+           "| live heap before -> connected (MB) | KB/subscriber (heap) | load avg before |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in sorted((r for r in runs if r["scenario"].startswith("S3")), key=lambda r: r["subs"]):
         c, h = r["conn"], r["hub"]
         failed = sum(c["failed"].values())
         mb = lambda kb: fmt(kb / 1024, 1) if kb is not None and kb >= 0 else "-"
         out.append("| " + " | ".join([
-            r["scenario"], fmt(r["subs"]), fmt(c["established"]), fmt(failed), fmt(c["dropped"]),
+            r["scenario"], fmt(r["subs"]), protocol(r), fmt(c["established"]), fmt(failed),
+            fmt(c["dropped"]),
             fmt(c["connect_s"], 2), fmt(c["connects_per_s"]),
             f"{fmt(c['connect_ms']['p50'], 1)} / {fmt(c['connect_ms']['p99'], 1)}",
             f"{mb(h.get('rss_kb_before'))} -> {mb(h.get('rss_kb_connected'))}",

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -19,6 +20,16 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -45,6 +56,10 @@ import java.util.concurrent.TimeoutException;
  * sender and receiver must be this process) in {@code data}, and measures deliveries and
  * publish-to-receive latency. Prints one JSON line (see BENCHMARKS.md for the fields).
  *
+ * <p>Subscribers speak HTTP/1.1 (one connection each) or HTTP/2 ({@link Protocol}): then each is
+ * a stream, spread over a few connections by a {@link ConnectionPlan} made once the hub's first
+ * SETTINGS frame is known. Publishers always speak HTTP/1.1.
+ *
  * <p>Threading: all connections live on ONE Netty event loop, which owns every counter; the main
  * thread only moves the run through its phases (connect, settle, publish, drain) and reads the
  * counters through tasks submitted to that loop. Every phase has a deadline; a watchdog ends the
@@ -60,14 +75,22 @@ public final class LoadGenerator {
   private final EventLoop loop;
   private final boolean epoll;
   private final byte[] scratch = new byte[64 * 1024]; // event loop only
-  private final byte[][] subscribeRequests; // per topic
+  private final byte[][] subscribeRequests; // per topic, HTTP/1.1
+  private final AsciiString[] subscribePaths; // per topic, HTTP/2 :path
+  private final AsciiString authority; // HTTP/2 :authority of the subscribers' port
+  private final AsciiString subscriberAuthorization; // HTTP/2 authorization value, or null
+  private final SslContext tls; // --protocol h2 only
   private final byte[][] topicFields; // per topic: "topic=<urlencoded>"
   private final byte[] publishHead;
 
   // ---- event loop state ------------------------------------------------------------------------
-  private final SubscriberHandler[] subscribers;
+  private final Subscriber[] subscribers;
   private final int[] openPerTopic;
   private int nextSubscriber;
+  private boolean inConnectMore;
+  private ConnectionPlan plan; // HTTP/2: made once the first connection settled
+  private Http2Connection[] planned = new Http2Connection[0]; // HTTP/2: by plan index
+  private final List<Http2Connection> h2Connections = new ArrayList<>(); // every one opened
   private int connecting;
   private int resolved;
   private int established;
@@ -106,26 +129,37 @@ public final class LoadGenerator {
         new MultiThreadIoEventLoopGroup(
             1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     this.loop = group.next();
-    this.subscribers = new SubscriberHandler[options.subscribers()];
+    this.subscribers = new Subscriber[options.subscribers()];
     this.openPerTopic = new int[options.topics()];
-    String hostHeader = hostHeader();
-    String subscriberAuth = "";
+    this.tls = options.protocol() == Protocol.H2 ? Http2Connection.insecureTls() : null;
+    String hostHeader = hostHeader(options.port());
+    String subscriberToken = null;
     String publisherAuth = "";
     if (options.jwtKey() != null) {
       JwtKey key = JwtKey.parse(options.jwtAlg(), options.jwtKey());
       if (options.subscriberAuth()) {
-        subscriberAuth = "Authorization: Bearer "
-            + TokenMinter.mint(key, null, List.of("*"), null, null, Clock.systemUTC()) + "\r\n";
+        subscriberToken = TokenMinter.mint(key, null, List.of("*"), null, null, Clock.systemUTC());
       }
       publisherAuth = "Authorization: Bearer "
           + TokenMinter.mint(key, List.of("*"), null, null, null, Clock.systemUTC()) + "\r\n";
     }
+    String subscriberAuth =
+        subscriberToken == null ? "" : "Authorization: Bearer " + subscriberToken + "\r\n";
+    subscriberAuthorization =
+        subscriberToken == null ? null : AsciiString.of("Bearer " + subscriberToken);
+    authority = AsciiString.of(hostHeader(options.subscriberPort()));
     subscribeRequests = new byte[options.topics()][];
+    subscribePaths = new AsciiString[options.topics()];
     topicFields = new byte[options.topics()][];
     for (int t = 0; t < options.topics(); t++) {
       String topic = URLEncoder.encode(options.topicPrefix() + t, StandardCharsets.UTF_8);
-      subscribeRequests[t] = ascii("GET " + options.path() + "?topic=" + topic + " HTTP/1.1\r\n"
-          + "Host: " + hostHeader + "\r\nAccept: text/event-stream\r\n" + subscriberAuth + "\r\n");
+      String target = options.path() + "?topic=" + topic;
+      if (options.protocol().http2()) {
+        subscribePaths[t] = AsciiString.of(target);
+      } else {
+        subscribeRequests[t] = ascii("GET " + target + " HTTP/1.1\r\n" + "Host: " + hostHeader
+            + "\r\nAccept: text/event-stream\r\n" + subscriberAuth + "\r\n");
+      }
       topicFields[t] = ascii("topic=" + topic);
     }
     publishHead = ascii("POST " + options.path() + " HTTP/1.1\r\nHost: " + hostHeader + "\r\n"
@@ -275,29 +309,120 @@ public final class LoadGenerator {
       allResolved.countDown();
       return;
     }
-    connectMore();
-  }
-
-  private void connectMore() {
-    while (!connectPhaseOver && connecting < options.connectConcurrency()
-        && nextSubscriber < subscribers.length) {
-      int i = nextSubscriber++;
-      SubscriberHandler handler = new SubscriberHandler(i % options.topics());
-      subscribers[i] = handler;
-      connecting++;
-      handler.startNanos = System.nanoTime();
-      ChannelFuture future =
-          bootstrap(handler).connect(new InetSocketAddress(options.host(), options.port()),
-              sourceAddress(i));
-      future.addListener(f -> {
-        if (!f.isSuccess()) {
-          resolve(handler, Outcome.CONNECT_FAILED);
-        }
-      });
+    if (options.protocol().http2()) {
+      // The first connection tells the hub's stream limit; the plan, and the others, follow.
+      Http2Connection first = openConnection();
+      first.whenSettled(() -> planConnections(first));
+    } else {
+      connectMore();
     }
   }
 
-  private Bootstrap bootstrap(ChannelInboundHandlerAdapter handler) {
+  /** HTTP/2: spreads the subscribers over enough connections, reusing the first one. */
+  private void planConnections(Http2Connection first) {
+    if (connectPhaseOver) {
+      return;
+    }
+    plan = ConnectionPlan.of(options.subscribers(), options.connections(),
+        first.isReady() ? first.maxConcurrentStreams() : null);
+    planned = new Http2Connection[plan.connections()];
+    planned[0] = first;
+    for (int c = 1; c < planned.length; c++) {
+      planned[c] = openConnection();
+    }
+    connectMore();
+  }
+
+  private Http2Connection openConnection() {
+    Http2Connection connection = new Http2Connection(options.h2Window());
+    h2Connections.add(connection);
+    bootstrap(connection.initializer(tls, options.host().getHostAddress(),
+            options.subscriberPort()))
+        .connect(new InetSocketAddress(options.host(), options.subscriberPort()), sourceAddress(0))
+        .addListener(f -> {
+          if (!f.isSuccess()) {
+            connection.fail("connect: " + f.cause());
+          }
+        });
+    return connection;
+  }
+
+  /**
+   * Starts subscribers while fewer than --concurrency are in progress. Not re-entrant: an outcome
+   * resolved during the loop (a connection that already failed) leaves the loop to go on.
+   */
+  private void connectMore() {
+    if (inConnectMore) {
+      return;
+    }
+    inConnectMore = true;
+    try {
+      while (!connectPhaseOver && connecting < options.connectConcurrency()
+          && nextSubscriber < subscribers.length) {
+        int i = nextSubscriber++;
+        int topic = i % options.topics();
+        connecting++;
+        if (options.protocol().http2()) {
+          Http2Subscriber handler = new Http2Subscriber(topic);
+          subscribers[i] = handler;
+          handler.startNanos = System.nanoTime();
+          Http2Connection connection = planned[plan.connectionOf(i)];
+          connection.whenSettled(() -> openStream(handler, connection));
+        } else {
+          Http1Subscriber handler = new Http1Subscriber(topic);
+          subscribers[i] = handler;
+          handler.startNanos = System.nanoTime();
+          bootstrap(handler)
+              .connect(new InetSocketAddress(options.host(), options.port()), sourceAddress(i))
+              .addListener(f -> {
+                if (!f.isSuccess()) {
+                  resolve(handler, Outcome.CONNECT_FAILED);
+                }
+              });
+        }
+      }
+    } finally {
+      inConnectMore = false;
+    }
+  }
+
+  /** HTTP/2: opens the subscriber's stream and sends its GET as one HEADERS frame. */
+  private void openStream(Http2Subscriber handler, Http2Connection connection) {
+    if (handler.resolved) {
+      return; // timed out while its connection was being set up
+    }
+    if (!connection.isReady() || !connection.isActive()) {
+      resolve(handler, Outcome.CONNECT_FAILED);
+      return;
+    }
+    connection.open(handler).addListener((Future<Http2StreamChannel> opened) -> {
+      if (!opened.isSuccess()) {
+        resolve(handler, Outcome.CONNECT_FAILED);
+        return;
+      }
+      Http2StreamChannel stream = opened.getNow();
+      handler.channel = stream;
+      Http2Headers headers = new DefaultHttp2Headers()
+          .method(GET)
+          .scheme(tls != null ? HTTPS : HTTP)
+          .authority(authority)
+          .path(subscribePaths[handler.topic])
+          .add(ACCEPT, EVENT_STREAM);
+      if (subscriberAuthorization != null) {
+        headers.add(AUTHORIZATION, subscriberAuthorization);
+      }
+      stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, true));
+    });
+  }
+
+  private static final AsciiString GET = AsciiString.cached("GET");
+  private static final AsciiString HTTP = AsciiString.cached("http");
+  private static final AsciiString HTTPS = AsciiString.cached("https");
+  private static final AsciiString ACCEPT = AsciiString.cached("accept");
+  private static final AsciiString EVENT_STREAM = AsciiString.cached("text/event-stream");
+  private static final AsciiString AUTHORIZATION = AsciiString.cached("authorization");
+
+  private Bootstrap bootstrap(ChannelHandler handler) {
     Bootstrap bootstrap = new Bootstrap()
         .group(loop)
         .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
@@ -327,7 +452,7 @@ public final class LoadGenerator {
 
   private enum Outcome { ESTABLISHED, CONNECT_FAILED, BAD_STATUS, TIMED_OUT }
 
-  private void resolve(SubscriberHandler handler, Outcome outcome) {
+  private void resolve(Subscriber handler, Outcome outcome) {
     if (handler.resolved) {
       return;
     }
@@ -357,7 +482,7 @@ public final class LoadGenerator {
   private void endConnectPhase() {
     connectPhaseOver = true;
     for (int i = 0; i < subscribers.length; i++) {
-      SubscriberHandler handler = subscribers[i];
+      Subscriber handler = subscribers[i];
       if (handler == null) {
         failedTimeout++; // never attempted
       } else if (!handler.resolved) {
@@ -369,62 +494,22 @@ public final class LoadGenerator {
     }
   }
 
-  /** One SSE subscriber connection. Event loop only. */
-  private final class SubscriberHandler extends ChannelInboundHandlerAdapter
-      implements ResponseReader.Listener, SseScanner.Listener {
+  /**
+   * One SSE subscriber: its outcome, its events, and what ends it. The pipeline of its HTTP/1.1
+   * connection or of its HTTP/2 stream. Event loop only.
+   */
+  private abstract class Subscriber extends ChannelInboundHandlerAdapter
+      implements SseScanner.Listener {
 
     final int topic;
-    final ResponseReader reader = new ResponseReader(this);
     final SseScanner scanner = new SseScanner(this);
     long startNanos;
     boolean resolved;
     boolean established;
     Channel channel;
 
-    SubscriberHandler(int topic) {
+    Subscriber(int topic) {
       this.topic = topic;
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-      channel = ctx.channel();
-      ctx.writeAndFlush(Unpooled.wrappedBuffer(subscribeRequests[topic]));
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ByteBuf buf = (ByteBuf) msg;
-      receiveNanos = System.nanoTime();
-      try {
-        feed(buf, reader);
-      } catch (ResponseReader.MalformedResponse e) {
-        resolve(this, Outcome.BAD_STATUS);
-        ctx.close();
-      } finally {
-        buf.release();
-      }
-    }
-
-    @Override
-    public void head(int status) {
-      if (status == 200) {
-        resolve(this, Outcome.ESTABLISHED);
-      } else {
-        resolve(this, Outcome.BAD_STATUS);
-        channel.close();
-      }
-    }
-
-    @Override
-    public void body(byte[] bytes, int offset, int length) {
-      if (established) {
-        scanner.feed(bytes, offset, length);
-      }
-    }
-
-    @Override
-    public void complete(int status) {
-      // The hub ended the stream; channelInactive counts the drop.
     }
 
     @Override
@@ -454,13 +539,122 @@ public final class LoadGenerator {
     }
   }
 
-  private void feed(ByteBuf buf, ResponseReader reader) {
+  /** A subscriber on its own HTTP/1.1 connection. Event loop only. */
+  private final class Http1Subscriber extends Subscriber implements ResponseReader.Listener {
+
+    final ResponseReader reader = new ResponseReader(this);
+    final ByteSink toReader = reader::feed;
+
+    Http1Subscriber(int topic) {
+      super(topic);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      channel = ctx.channel();
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(subscribeRequests[topic]));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf buf = (ByteBuf) msg;
+      receiveNanos = System.nanoTime();
+      try {
+        feed(buf, toReader);
+      } catch (ResponseReader.MalformedResponse e) {
+        resolve(this, Outcome.BAD_STATUS);
+        ctx.close();
+      } finally {
+        buf.release();
+      }
+    }
+
+    @Override
+    public void head(int status) {
+      if (status == 200) {
+        resolve(this, Outcome.ESTABLISHED);
+      } else {
+        resolve(this, Outcome.BAD_STATUS);
+        channel.close();
+      }
+    }
+
+    @Override
+    public void body(byte[] bytes, int offset, int length) {
+      if (established) {
+        scanner.feed(bytes, offset, length);
+      }
+    }
+
+    @Override
+    public void complete(int status) {
+      // The hub ended the stream; channelInactive counts the drop.
+    }
+  }
+
+  /**
+   * A subscriber as one HTTP/2 stream: the response HEADERS frame carries the status, DATA frames
+   * the event stream (already de-framed: no chunking). The stream channel returns the bytes read
+   * to flow control by itself. When the hub ends or resets the stream, the channel closes.
+   * Event loop only.
+   */
+  private final class Http2Subscriber extends Subscriber {
+
+    final ByteSink toScanner = scanner::feed;
+    boolean headersSeen;
+
+    Http2Subscriber(int topic) {
+      super(topic);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      try {
+        if (msg instanceof Http2DataFrame data) {
+          receiveNanos = System.nanoTime();
+          if (established) {
+            feed(data.content(), toScanner);
+          }
+        } else if (msg instanceof Http2HeadersFrame headers && !headersSeen) {
+          headersSeen = true; // a later HEADERS frame is a trailer
+          if (status(headers.headers()) == 200) {
+            resolve(this, Outcome.ESTABLISHED);
+          } else {
+            resolve(this, Outcome.BAD_STATUS);
+            ctx.close();
+          }
+        }
+      } finally {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+  }
+
+  /** The {@code :status} of a response, or -1 if it is missing or not a number. */
+  private static int status(Http2Headers headers) {
+    CharSequence status = headers.status();
+    if (status == null) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(status.toString());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Where {@link #feed} hands bytes: valid only during the call. */
+  private interface ByteSink {
+    void accept(byte[] bytes, int offset, int length);
+  }
+
+  private void feed(ByteBuf buf, ByteSink sink) {
     int index = buf.readerIndex();
     int remaining = buf.readableBytes();
     while (remaining > 0) {
       int n = Math.min(remaining, scratch.length);
       buf.getBytes(index, scratch, 0, n);
-      reader.feed(scratch, 0, n);
+      sink.accept(scratch, 0, n);
       index += n;
       remaining -= n;
     }
@@ -539,6 +733,7 @@ public final class LoadGenerator {
     final int[] topics;
     final long[] sendTimes;
     final ResponseReader reader = new ResponseReader(this);
+    final ByteSink toReader = reader::feed;
     int head; // oldest request in flight
     int count;
     boolean unflushed;
@@ -601,7 +796,7 @@ public final class LoadGenerator {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ByteBuf buf = (ByteBuf) msg;
       try {
-        feed(buf, reader);
+        feed(buf, toReader);
       } catch (ResponseReader.MalformedResponse e) {
         ctx.close();
       } finally {
@@ -669,7 +864,10 @@ public final class LoadGenerator {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("tool", "herald-loadgen");
     out.put("label", options.label());
-    out.put("target", options.host().getHostAddress() + ":" + options.port());
+    out.put("target", options.host().getHostAddress() + ":" + options.subscriberPort());
+    out.put("protocol", options.protocol().wireName());
+    out.put("pub_protocol", "h1");
+    out.put("pub_target", options.host().getHostAddress() + ":" + options.port());
     out.put("mode", !options.publish() ? "idle" : options.rate() > 0 ? "rate" : "max");
     out.put("subs", options.subscribers());
     out.put("topics", options.topics());
@@ -678,6 +876,10 @@ public final class LoadGenerator {
     out.put("pub_conns", options.publisherConnections());
     out.put("duration_s", options.durationSeconds());
     out.put("connections", established - dropped);
+    out.put("tcp_connections", tcpConnections());
+    if (options.protocol().http2()) {
+      out.put("h2", http2Report());
+    }
 
     Map<String, Object> conn = new LinkedHashMap<>();
     conn.put("attempted", nextSubscriber);
@@ -717,12 +919,59 @@ public final class LoadGenerator {
     return out;
   }
 
+  /** Subscriber TCP connections open now. */
+  private int tcpConnections() {
+    if (!options.protocol().http2()) {
+      return established - dropped;
+    }
+    int open = 0;
+    for (Http2Connection connection : h2Connections) {
+      if (connection.isActive()) {
+        open++;
+      }
+    }
+    return open;
+  }
+
+  private Map<String, Object> http2Report() {
+    Map<String, Object> h2 = new LinkedHashMap<>();
+    h2.put("connections_requested", options.connections());
+    h2.put("connections_opened", h2Connections.size());
+    int failed = 0;
+    String firstFailure = null;
+    Long serverMax = null;
+    for (Http2Connection connection : h2Connections) {
+      if (connection.failure() != null) {
+        failed++;
+        firstFailure = firstFailure == null ? connection.failure() : firstFailure;
+      } else if (connection.isReady() && serverMax == null) {
+        serverMax = connection.maxConcurrentStreams();
+      }
+    }
+    h2.put("connections_failed", failed);
+    h2.put("first_failure", firstFailure);
+    h2.put("server_max_concurrent_streams", serverMax);
+    h2.put("max_streams_per_connection", plan == null ? null : plan.maxStreamsPerConnection());
+    h2.put("window_bytes", options.h2Window());
+    h2.put("tls", tls == null ? null : Http2Connection.tlsProvider().name());
+    return h2;
+  }
+
   private void closeAll() {
     closing = true;
     stopPublishing();
-    for (SubscriberHandler handler : subscribers) {
-      if (handler != null && handler.channel != null) {
-        handler.channel.close();
+    if (options.protocol().http2()) {
+      // Closing a connection ends its streams; no need to reset each first.
+      for (Http2Connection connection : h2Connections) {
+        if (connection.channel() != null) {
+          connection.channel().close();
+        }
+      }
+    } else {
+      for (Subscriber handler : subscribers) {
+        if (handler != null && handler.channel != null) {
+          handler.channel.close();
+        }
       }
     }
     for (PublisherHandler publisher : publishers) {
@@ -757,10 +1006,10 @@ public final class LoadGenerator {
     }
   }
 
-  private String hostHeader() {
+  private String hostHeader(int port) {
     InetAddress host = options.host();
     String text = host.getHostAddress();
-    return (host instanceof Inet4Address ? text : "[" + text + "]") + ":" + options.port();
+    return (host instanceof Inet4Address ? text : "[" + text + "]") + ":" + port;
   }
 
   private static String loadavg() {

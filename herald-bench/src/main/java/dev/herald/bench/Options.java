@@ -11,6 +11,10 @@ import java.net.UnknownHostException;
 record Options(
     InetAddress host,
     int port,
+    Protocol protocol,
+    int tlsPort,
+    int connections,
+    int h2Window,
     String path,
     int subscribers,
     int topics,
@@ -33,11 +37,30 @@ record Options(
 
   static final int MAX_DURATION_SECONDS = 120;
 
+  /** Default HTTP/2 receive window, per stream (SETTINGS_INITIAL_WINDOW_SIZE) and per connection. */
+  static final int DEFAULT_H2_WINDOW = 1 << 20;
+
+  /** HTTP/2's own initial window (RFC 9113, 6.9.2), the least a window may be. */
+  static final int MIN_H2_WINDOW = 65_535;
+
   static final String USAGE =
       """
       Usage: java -cp herald-bench.jar dev.herald.bench.LoadGenerator [options]
         --host H               hub address, loopback only (default 127.0.0.1)
-        --port P               hub port (default 3000)
+        --port P               hub port, cleartext (default 3000): publishing, and subscribers
+                               with --protocol h1 or h2c
+        --protocol h1|h2c|h2   how subscribers connect (default h1): h1 = one HTTP/1.1
+                               connection each; h2c = HTTP/2 streams over cleartext connections
+                               (prior knowledge); h2 = HTTP/2 streams over TLS (ALPN h2) to
+                               --tls-port. Publishing is HTTP/1.1 on --port in every mode.
+                               h2 TRUSTS ANY CERTIFICATE (Netty's InsecureTrustManagerFactory):
+                               it is for loopback benchmarks against a development certificate
+        --tls-port P           the hub's --tls-listen port, for --protocol h2
+        --connections C        h2c/h2: TCP connections the streams are spread over (default
+                               subs / 100, at least 1); more are opened if C connections would
+                               carry more streams than the hub's SETTINGS_MAX_CONCURRENT_STREAMS
+        --h2-window B          h2c/h2: receive window per stream and per connection, in bytes
+                               (default %d)
         --path PATH            hub path (default /.well-known/mercure)
         --subs N               SSE subscribers (default 1000); subscriber i listens to topic i %% T
         --topics T             distinct topics (default 1), named <prefix><n>
@@ -49,7 +72,9 @@ record Options(
         --outstanding K        requests in flight per publisher connection (default 4)
         --pub-conns C          publisher connections (default 1)
         --idle                 no publisher: connect, then hold for --duration
-        --duration S           publishing (or holding) time, 1..%d s (default 10)
+        --duration S           publishing (or holding) time, 0..%d s (default 10); 0 is a
+                               smoke run: one window of publishes (--outstanding per
+                               connection), then drain
         --settle-ms M          pause after connecting, before measuring (default 1000)
         --drain-ms M           wait for late events after publishing, at most (default 5000)
         --connect-timeout S    budget for connecting all subscribers, 1..60 s (default 30)
@@ -60,11 +85,15 @@ record Options(
       Prints one JSON line. Stops by itself: the whole run is bounded by
       connect-timeout + settle + duration + drain.
       """
-          .formatted(MAX_DURATION_SECONDS);
+          .formatted(DEFAULT_H2_WINDOW, MAX_DURATION_SECONDS);
 
   static Options parse(String... args) {
     String host = "127.0.0.1";
     int port = 3000;
+    Protocol protocol = Protocol.H1;
+    int tlsPort = -1;
+    int connections = -1;
+    int h2Window = DEFAULT_H2_WINDOW;
     String path = "/.well-known/mercure";
     int subs = 1000;
     int topics = 1;
@@ -101,6 +130,10 @@ record Options(
           switch (name) {
             case "--host" -> host = value;
             case "--port" -> port = intIn(name, value, 1, 65_535);
+            case "--protocol" -> protocol = Protocol.parse(value);
+            case "--tls-port" -> tlsPort = intIn(name, value, 1, 65_535);
+            case "--connections" -> connections = intIn(name, value, 1, 100_000);
+            case "--h2-window" -> h2Window = intIn(name, value, MIN_H2_WINDOW, Integer.MAX_VALUE);
             case "--path" -> path = value;
             case "--subs" -> subs = intIn(name, value, 0, 1_000_000);
             case "--topics" -> topics = intIn(name, value, 1, 1_000_000);
@@ -110,7 +143,7 @@ record Options(
             case "--rate" -> rate = doubleIn(name, value, 0, 1_000_000);
             case "--outstanding" -> outstanding = intIn(name, value, 1, 1_024);
             case "--pub-conns" -> pubConns = intIn(name, value, 1, 64);
-            case "--duration" -> duration = intIn(name, value, 1, MAX_DURATION_SECONDS);
+            case "--duration" -> duration = intIn(name, value, 0, MAX_DURATION_SECONDS);
             case "--settle-ms" -> settle = intIn(name, value, 0, 30_000);
             case "--drain-ms" -> drain = intIn(name, value, 0, 30_000);
             case "--connect-timeout" -> connectTimeout = intIn(name, value, 1, 60);
@@ -127,10 +160,29 @@ record Options(
       throw new IllegalArgumentException(
           "--jwt-key: missing (expected: the hub's HMAC key, to mint a publisher token; or --idle)");
     }
+    if (protocol == Protocol.H2 && tlsPort < 0) {
+      throw new IllegalArgumentException(
+          "--tls-port: missing (expected: the hub's --tls-listen port, for --protocol h2)");
+    }
+    if (protocol != Protocol.H2 && tlsPort >= 0) {
+      throw new IllegalArgumentException("--tls-port: " + tlsPort + " with --protocol "
+          + protocol.wireName() + " (expected: only with --protocol h2)");
+    }
+    if (!protocol.http2() && connections >= 0) {
+      throw new IllegalArgumentException("--connections: " + connections + " with --protocol h1"
+          + " (expected: only with --protocol h2c or h2; over HTTP/1.1 each subscriber is a"
+          + " connection)");
+    }
+    if (!protocol.http2()) {
+      connections = 0; // not used: one connection per subscriber
+    } else if (connections < 0) {
+      connections = ConnectionPlan.defaultConnections(subs);
+    }
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("--path: " + path + " (expected: starting with /)");
     }
-    return new Options(loopback(host), port, path, subs, topics, prefix, key, alg,
+    return new Options(loopback(host), port, protocol, tlsPort, connections, h2Window, path, subs,
+        topics, prefix, key, alg,
         subAuth != null ? subAuth : key != null, publish, rate, outstanding, pubConns, duration,
         settle, drain, connectTimeout, concurrency, hubPid, heapProbe, label);
   }
@@ -139,6 +191,11 @@ record Options(
   long hardCapSeconds() {
     return connectTimeoutSeconds + durationSeconds
         + (settleMillis + drainMillis) / 1000 + (heapProbe ? 60 : 0) + 10;
+  }
+
+  /** The port subscribers connect to: the TLS port for h2, the cleartext one otherwise. */
+  int subscriberPort() {
+    return protocol == Protocol.H2 ? tlsPort : port;
   }
 
   /** Refuses every address outside 127.0.0.0/8 and ::1: this tool only loads local hubs. */

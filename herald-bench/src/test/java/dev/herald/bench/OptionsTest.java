@@ -35,7 +35,71 @@ class OptionsTest {
   @Test
   void durationIsCapped() {
     assertThatThrownBy(() -> Options.parse("--idle", "--duration", "121"))
-        .hasMessage("--duration: 121 (expected: 1..120)");
+        .hasMessage("--duration: 121 (expected: 0..120)");
+  }
+
+  @Test
+  void subscribersSpeakHttp1ByDefault() {
+    Options options = Options.parse("--idle", "--port", "18400");
+    assertThat(options.protocol()).isEqualTo(Protocol.H1);
+    assertThat(options.connections()).isZero();
+    assertThat(options.subscriberPort()).isEqualTo(18400);
+  }
+
+  @Test
+  void http2SpreadsStreamsOverOneConnectionPerHundredByDefault() {
+    assertThat(Options.parse("--idle", "--protocol", "h2c", "--subs", "10000").connections())
+        .isEqualTo(100);
+    assertThat(Options.parse("--idle", "--protocol", "h2c", "--subs", "50").connections())
+        .isEqualTo(1);
+    assertThat(Options.parse("--idle", "--protocol", "h2c", "--connections", "7").connections())
+        .isEqualTo(7);
+  }
+
+  @Test
+  void h2SubscribesOnTheTlsPortAndPublishesOnThePlainOne() {
+    Options options =
+        Options.parse("--idle", "--protocol", "h2", "--port", "18400", "--tls-port", "18443");
+    assertThat(options.protocol()).isEqualTo(Protocol.H2);
+    assertThat(options.subscriberPort()).isEqualTo(18443);
+    assertThat(options.port()).isEqualTo(18400);
+  }
+
+  @Test
+  void h2NeedsTheTlsPort() {
+    assertThatThrownBy(() -> Options.parse("--idle", "--protocol", "h2"))
+        .hasMessage("--tls-port: missing (expected: the hub's --tls-listen port, for --protocol h2)");
+  }
+
+  @Test
+  void tlsPortOnlyWithH2() {
+    assertThatThrownBy(() -> Options.parse("--idle", "--protocol", "h2c", "--tls-port", "18443"))
+        .hasMessage("--tls-port: 18443 with --protocol h2c (expected: only with --protocol h2)");
+  }
+
+  @Test
+  void connectionsOnlyWithHttp2() {
+    assertThatThrownBy(() -> Options.parse("--idle", "--connections", "4"))
+        .hasMessageStartingWith("--connections: 4 with --protocol h1 (expected: only with");
+  }
+
+  @Test
+  void unknownProtocolNamesTheChoices() {
+    assertThatThrownBy(() -> Options.parse("--idle", "--protocol", "h3"))
+        .hasMessage("--protocol: h3 (expected: h1, h2c or h2)");
+  }
+
+  @Test
+  void h2WindowIsAtLeastTheProtocolDefault() {
+    assertThatThrownBy(() -> Options.parse("--idle", "--protocol", "h2c", "--h2-window", "1000"))
+        .hasMessage("--h2-window: 1000 (expected: 65535..2147483647)");
+    assertThat(Options.parse("--idle", "--protocol", "h2c").h2Window()).isEqualTo(1 << 20);
+  }
+
+  @Test
+  void helpSaysThatH2TrustsAnyCertificate() {
+    assertThat(Options.USAGE).contains("--protocol h1|h2c|h2", "TRUSTS ANY CERTIFICATE",
+        "InsecureTrustManagerFactory");
   }
 
   @Test
