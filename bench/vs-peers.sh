@@ -49,9 +49,12 @@ SUB_JWT="$(token --subscribe '*')"
 # Harness quirk: run.sh reads these as "${SUB_PATH:-/sse?topic=t{i}}", and bash closes that
 # expansion at the first '}', so every value given gets a stray '}' appended. Each value below
 # therefore ends in a throwaway parameter ('&_=' / '?_='), which absorbs the '}' harmlessly.
+# HISTORY=memory (default) compares like with like: nchan keeps its messages in memory too.
+# HISTORY=durable measures the default hub, whose acknowledgements wait for an fsync.
+HISTORY="${HISTORY:-memory}"
 herald() {
-    NAME=herald TARGET_PORT="$PORT" OUT="$OUT" \
-    CUSTOM_START="java $HUB_JAVA_OPTS -jar $HUB_JAR serve --listen 127.0.0.1:$PORT --jwt-key $KEY --no-demo" \
+    NAME="herald-$HISTORY" TARGET_PORT="$PORT" OUT="$OUT" \
+    CUSTOM_START="java $HUB_JAVA_OPTS -jar $HUB_JAR serve --listen 127.0.0.1:$PORT --jwt-key $KEY --no-demo --history $HISTORY" \
     SUB_PATH='/.well-known/mercure?topic=https%3A%2F%2Fexample.com%2Ft{i}&_=' \
     PUB_PATH='/.well-known/mercure?_=' \
     PUB_CTYPE='application/x-www-form-urlencoded' \
@@ -67,7 +70,7 @@ for scen in "${SCENARIOS[@]}"; do
     echo "== $scen (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
     herald "$scen" >/dev/null
     if [ "$scen" = S4 ]; then
-        REPEAT=1 peer "$S4_PEER" "$scen" >/dev/null
+        [ -z "$S4_PEER" ] || REPEAT=1 peer "$S4_PEER" "$scen" >/dev/null
     else
         for p in $PEERS; do peer "$p" "$scen" >/dev/null; done
     fi
