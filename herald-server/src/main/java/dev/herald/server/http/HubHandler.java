@@ -101,7 +101,9 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
     HttpMethod method = request.method();
     if (method.equals(HttpMethod.OPTIONS)) {
       FullHttpResponse response = Responses.text(HttpResponseStatus.NO_CONTENT, "");
-      response.headers().set(HttpHeaderNames.ALLOW, ALLOW);
+      // A 204 carries no body, so no Content-Length or Content-Type either (RFC 9110).
+      response.headers().remove(HttpHeaderNames.CONTENT_LENGTH).remove(HttpHeaderNames.CONTENT_TYPE)
+          .set(HttpHeaderNames.ALLOW, ALLOW);
       Responses.send(ctx, response, keepAlive);
       return;
     }
