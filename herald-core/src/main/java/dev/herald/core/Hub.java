@@ -9,9 +9,12 @@ import dev.herald.core.history.MemoryHistory;
 import dev.herald.core.history.SharedLog;
 import dev.herald.core.sse.SseFrame;
 import dev.herald.core.topic.TopicSelector;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The publish/subscribe façade a network edge (or an embedding application) talks to.
@@ -152,25 +155,25 @@ public final class Hub implements AutoCloseable {
   }
 
   /** Finishes queued publishes (up to {@code grace}), then closes the history. */
-  public void close(java.time.Duration grace) {
+  public void close(Duration grace) {
     dispatcher.close(grace);
     history.close();
   }
 
   @Override
   public void close() {
-    close(java.time.Duration.ofSeconds(5));
+    close(Duration.ofSeconds(5));
   }
 
   /**
    * A version-4 UUID from a fast, non-cryptographic generator: subscriber ids must be unique, not
    * secret (subscription events publish them), and SecureRandom would cost every connection.
    */
-  private static java.util.UUID randomUuid() {
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+  private static UUID randomUuid() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
     long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
     long lsb = (random.nextLong() & ~(0xC000000000000000L)) | 0x8000000000000000L;
-    return new java.util.UUID(msb, lsb);
+    return new UUID(msb, lsb);
   }
 
   private static List<TopicSelector> selectors(List<String> raw) {

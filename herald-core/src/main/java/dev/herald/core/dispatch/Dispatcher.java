@@ -8,6 +8,7 @@ import dev.herald.core.history.History;
 import dev.herald.core.history.SharedLog;
 import dev.herald.core.sse.SseFrame;
 import dev.herald.core.topic.TopicSelector;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -193,7 +194,7 @@ public final class Dispatcher implements AutoCloseable {
    * acknowledged), and waits for the dispatcher thread up to {@code grace}; whatever is still
    * queued after that fails with 503.
    */
-  public void close(java.time.Duration grace) {
+  public void close(Duration grace) {
     long deadline = System.nanoTime() + grace.toNanos();
     running = false;
     try {
@@ -223,7 +224,7 @@ public final class Dispatcher implements AutoCloseable {
 
   @Override
   public void close() {
-    close(java.time.Duration.ofSeconds(5));
+    close(Duration.ofSeconds(5));
   }
 
   private void submit(Command command, CompletableFuture<?> done) {
