@@ -1,0 +1,199 @@
+// Several Herald instances ("tabs") in one process: real BroadcastChannels, a lock manager with
+// the Web Locks semantics the client relies on, and a small in-process hub with history that
+// speaks the herald-match extension. Exact topics only: template matching is the hub's business.
+import { afterEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Herald } from '../herald.js';
+
+class Locks {
+  #held = new Map();
+  #queues = new Map();
+
+  request(name, options, callback) {
+    const cb = typeof options === 'function' ? options : callback;
+    const signal = typeof options === 'function' ? undefined : options.signal;
+    return new Promise((resolve, reject) => {
+      const entry = { cb, resolve, reject };
+      const queue = this.#queues.get(name) ?? [];
+      this.#queues.set(name, queue);
+      queue.push(entry);
+      signal?.addEventListener('abort', () => {
+        const at = queue.indexOf(entry);
+        if (at >= 0) {
+          queue.splice(at, 1);
+          reject(new DOMException('aborted', 'AbortError'));
+        }
+      });
+      this.#grant(name);
+    });
+  }
+
+  async query() {
+    return { held: [...this.#held.keys()].map((name) => ({ name })) };
+  }
+
+  #grant(name) {
+    if (this.#held.has(name)) return;
+    const entry = this.#queues.get(name)?.shift();
+    if (!entry) return;
+    this.#held.set(name, entry);
+    Promise.resolve().then(() => entry.cb({ name })).then(
+      (value) => { this.#held.delete(name); entry.resolve(value); this.#grant(name); },
+      (error) => { this.#held.delete(name); entry.reject(error); this.#grant(name); });
+  }
+}
+
+class Hub {
+  url = `http://hub.test/${Math.random().toString(36).slice(2)}/.well-known/mercure`;
+  history = [];
+  streams = [];
+  #encoder = new TextEncoder();
+
+  fetch = async (url, init) => {
+    const topics = new URL(url).searchParams.getAll('topic');
+    const stream = { topics, lastEventId: init.headers['Last-Event-ID'] ?? null, open: true, controller: null };
+    const body = new ReadableStream({ start: (controller) => { stream.controller = controller; } });
+    init.signal.addEventListener('abort', () => this.#end(stream, new DOMException('aborted', 'AbortError')));
+    this.streams.push(stream);
+    const headers = { 'content-type': 'text/event-stream' };
+    if (stream.lastEventId !== null) {
+      const at = this.history.findIndex((e) => e.id === stream.lastEventId);
+      if (at < 0) headers['last-event-id'] = 'earliest';
+      this.history.slice(at + 1).forEach((event) => this.#send(stream, event));
+    }
+    return new Response(body, { headers });
+  };
+
+  get open() {
+    return this.streams.filter((s) => s.open);
+  }
+
+  publish(topic, data) {
+    const event = { id: `urn:test:${this.history.length + 1}`, topic, data };
+    this.history.push(event);
+    this.open.forEach((stream) => this.#send(stream, event));
+  }
+
+  /** The hub going away under its clients: every stream ends, history stays. */
+  dropAll() {
+    this.open.forEach((stream) => this.#end(stream));
+  }
+
+  #send(stream, event) {
+    const matched = stream.topics.flatMap((t, i) => (t === event.topic ? [i] : []));
+    if (matched.length === 0) return;
+    const frame = `id: ${event.id}\nherald-match: ${matched.join(' ')}\ndata: ${event.data}\n\n`;
+    // Split in two writes, so the client has to rejoin an event cut across chunks.
+    const half = Math.floor(frame.length / 2);
+    stream.controller.enqueue(this.#encoder.encode(frame.slice(0, half)));
+    stream.controller.enqueue(this.#encoder.encode(frame.slice(half)));
+  }
+
+  #end(stream, error) {
+    if (!stream.open) return;
+    stream.open = false;
+    if (error) stream.controller.error(error);
+    else stream.controller.close();
+  }
+}
+
+const until = async (condition, what) => {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+};
+
+const opened = [];
+
+function tabs(hub, n, locks = new Locks()) {
+  const list = Array.from({ length: n }, (_, i) => {
+    const herald = new Herald(hub.url, { fetch: hub.fetch, locks });
+    const received = [];
+    herald.subscribe([`t/${i}`, 'shared'], (event) => received.push(event.data));
+    return { herald, received };
+  });
+  opened.push(...list);
+  return list;
+}
+
+afterEach(() => closeAll(opened.splice(0)));
+
+const closeAll = (list) => list.forEach((t) => t.herald.close());
+
+test('three tabs share one stream of the union, and each gets exactly its events', async () => {
+  const hub = new Hub();
+  const list = tabs(hub, 3);
+  await until(() => hub.open.length === 1 && hub.open[0].topics.length === 4, 'one stream of the union');
+  assert.deepEqual(hub.open[0].topics, ['shared', 't/0', 't/1', 't/2']);
+  hub.publish('t/0', 'a0');
+  hub.publish('shared', 's1');
+  hub.publish('t/2', 'a2');
+  await until(() => list[2].received.length === 2, 'deliveries');
+  await until(() => list[0].received.length === 2, 'deliveries');
+  assert.deepEqual(list.map((t) => t.received), [['a0', 's1'], ['s1'], ['s1', 'a2']]);
+  assert.equal(list.filter((t) => t.herald.isLeader).length, 1);
+  assert.ok(list.every((t) => t.herald.state === 'open'));
+});
+
+test('when the leader leaves, another tab resumes from the last id: nothing lost, nothing twice', async () => {
+  const hub = new Hub();
+  const list = tabs(hub, 3);
+  await until(() => hub.open.length === 1 && hub.open[0].topics.length === 4, 'one stream');
+  for (let i = 1; i <= 5; i++) hub.publish('shared', `${i}`);
+  await until(() => list.every((t) => t.received.length === 5), 'the first five');
+  const leader = list.find((t) => t.herald.isLeader);
+  leader.herald.close();
+  for (let i = 6; i <= 10; i++) hub.publish('shared', `${i}`); // while no one holds the stream
+  const others = list.filter((t) => t !== leader);
+  await until(() => others.some((t) => t.herald.isLeader) && hub.open.length === 1, 'a new leader');
+  for (let i = 11; i <= 15; i++) hub.publish('shared', `${i}`);
+  const expected = Array.from({ length: 15 }, (_, i) => `${i + 1}`);
+  await until(() => others.every((t) => t.received.length >= 15), 'all fifteen');
+  others.forEach((t) => assert.deepEqual(t.received, expected));
+  assert.equal(hub.open[0].lastEventId, 'urn:test:5');
+});
+
+test('a tab subscribing to more re-opens the union from the last id; the others see no gap, no duplicate', async () => {
+  const hub = new Hub();
+  const list = tabs(hub, 2);
+  await until(() => hub.open.length === 1 && hub.open[0].topics.length === 3, 'one stream');
+  hub.publish('shared', '1');
+  await until(() => list.every((t) => t.received.length === 1), 'the first');
+  const extra = [];
+  list[1].herald.subscribe(['late'], (event) => extra.push(event.data));
+  hub.publish('shared', '2'); // on the old stream or replayed by the new one
+  await until(() => hub.open.length === 1 && hub.open[0].topics.includes('late'), 're-opened');
+  hub.publish('late', 'x');
+  hub.publish('shared', '3');
+  await until(() => list.every((t) => t.received.length === 3) && extra.length === 1, 'all');
+  list.forEach((t) => assert.deepEqual(t.received, ['1', '2', '3']));
+  assert.deepEqual(extra, ['x']);
+});
+
+test('a dropped stream is reconnected from the last id', async () => {
+  const hub = new Hub();
+  const list = tabs(hub, 2);
+  await until(() => hub.open.length === 1 && hub.open[0].topics.length === 3, 'one stream');
+  hub.publish('shared', '1');
+  await until(() => list.every((t) => t.received.length === 1), 'the first');
+  hub.dropAll();
+  hub.publish('shared', '2');
+  await until(() => list.every((t) => t.received.length === 2), 'the replay');
+  assert.equal(hub.streams.at(-1).lastEventId, 'urn:test:1');
+  list.forEach((t) => assert.deepEqual(t.received, ['1', '2']));
+});
+
+test('a hub that no longer knows the last id makes every tab hear that events may be missing', async () => {
+  const hub = new Hub();
+  const list = tabs(hub, 2);
+  const missing = list.map(() => 0);
+  list.forEach((t, i) => { t.herald.onmissing = () => { missing[i]++; }; });
+  await until(() => hub.open.length === 1 && hub.open[0].topics.length === 3, 'one stream');
+  hub.publish('shared', '1');
+  await until(() => list.every((t) => t.received.length === 1), 'the first');
+  hub.history.length = 0; // pruned
+  hub.dropAll();
+  await until(() => missing.every((n) => n === 1), 'the signal in every tab');
+});
