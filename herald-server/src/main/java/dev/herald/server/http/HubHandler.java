@@ -10,6 +10,7 @@ import dev.herald.core.auth.Claims;
 import dev.herald.core.auth.TokenVerifier;
 import dev.herald.core.dispatch.ActiveSubscription;
 import dev.herald.core.topic.TopicSelector;
+import dev.herald.core.sse.MatchField;
 import dev.herald.core.sse.SseFrame;
 import dev.herald.core.auth.TokenMinter;
 import dev.herald.server.ServerConfig;
@@ -149,7 +150,7 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (path.startsWith(ActiveSubscription.COLLECTION_PATH)) {
           subscriptions(ctx, request, uri, keepAlive);
         } else {
-          serveFile(ctx, method, path, keepAlive);
+          serveFile(ctx, request, method, path, keepAlive);
         }
       }
     }
@@ -173,22 +174,32 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
       watched.streamOpened();
       onClose = watched::streamClosed;
     }
-    openStream(ctx, topics, claims, lastEventId, SseFrame.OPEN_COMMENT, onClose);
+    openStream(ctx, topics, claims, lastEventId, SseFrame.OPEN_COMMENT, onClose,
+        matchFieldRequested(query));
+  }
+
+  private static boolean matchFieldRequested(Map<String, List<String>> query) {
+    try {
+      return MatchField.requested(query.get(MatchField.QUERY_PARAMETER));
+    } catch (IllegalArgumentException e) {
+      throw HubException.badRequest(e.getMessage());
+    }
   }
 
   private void demo(ChannelHandlerContext ctx, FullHttpRequest request) {
     DemoClock clock = routes.demoClock();
     clock.streamOpened();
     openStream(ctx, List.of(DemoClock.TOPIC), Claims.anonymous(),
-        request.headers().get("Last-Event-ID"), SseFrame.message("connected"), clock::streamClosed);
+        request.headers().get("Last-Event-ID"), SseFrame.message("connected"), clock::streamClosed,
+        false);
   }
 
   private void openStream(ChannelHandlerContext ctx, List<String> topics, Claims claims,
-      String lastEventId, byte[] greeting, Runnable onClose) {
+      String lastEventId, byte[] greeting, Runnable onClose, boolean matchField) {
     HttpHeaders extra = new DefaultHttpHeaders().set("link", Responses.DISCOVERY_LINK);
     SseStream.Options options = new SseStream.Options(lastEventId, claims.expiresAt(),
         routes.config().heartbeat(), greeting, extra, routes.clock(), routes.streams(),
-        routes.metrics().latency(), onClose);
+        routes.metrics().latency(), onClose, matchField);
     try {
       stream = SseStream.open(ctx, routes.hub(), topics, claims.subscribe(), claims.payload(),
           options, (status, reason) -> {
@@ -386,8 +397,8 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
   }
 
-  private void serveFile(ChannelHandlerContext ctx, HttpMethod method, String path,
-      boolean keepAlive) {
+  private void serveFile(ChannelHandlerContext ctx, FullHttpRequest request, HttpMethod method,
+      String path, boolean keepAlive) {
     StaticFiles.File file = routes.files().find(path);
     if (file == null) {
       notFound(ctx, path, keepAlive);
@@ -397,11 +408,18 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
       methodNotAllowed(ctx, method, keepAlive);
       return;
     }
-    FullHttpResponse response = Responses.full(HttpResponseStatus.OK, file.contentType(),
-        method.equals(HttpMethod.HEAD) ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(file.bytes()));
-    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, file.bytes().length);
-    response.headers().set(HttpHeaderNames.CACHE_CONTROL,
-        file.immutable() ? "public, max-age=31536000, immutable" : "no-cache");
+    boolean unchanged = file.etag().equals(request.headers().get(HttpHeaderNames.IF_NONE_MATCH));
+    boolean empty = unchanged || method.equals(HttpMethod.HEAD);
+    FullHttpResponse response = Responses.full(
+        unchanged ? HttpResponseStatus.NOT_MODIFIED : HttpResponseStatus.OK, file.contentType(),
+        empty ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(file.bytes()));
+    if (unchanged) {
+      response.headers().remove(HttpHeaderNames.CONTENT_TYPE).remove(HttpHeaderNames.CONTENT_LENGTH);
+    } else {
+      response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, file.bytes().length);
+    }
+    response.headers().set(HttpHeaderNames.CACHE_CONTROL, file.cacheControl())
+        .set(HttpHeaderNames.ETAG, file.etag());
     Responses.send(ctx, response, keepAlive);
   }
 
