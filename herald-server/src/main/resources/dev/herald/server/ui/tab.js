@@ -39,7 +39,7 @@ function subscribe(selectors) {
   });
 }
 
-document.getElementById('tab-name').textContent = name;
+document.getElementById('tab-name').textContent = params.get('label') ?? name;
 let missing = 0;
 hub.onstatechange = report;
 hub.onmissing = () => { missing += 1; };
