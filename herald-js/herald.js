@@ -272,6 +272,7 @@ export class Herald {
   #seen = new RecentIds();
   #nextSubscription = 0;
   #closed = false;
+  #joined = false;
   #releaseTab = null;
   #electing = null; // AbortController of the pending leader-lock request
   #stepDown = null;
@@ -301,15 +302,20 @@ export class Herald {
     this.#lockName = `${name}:leader`;
     this.#channel = new Channel(name);
     this.#channel.onmessage = (message) => this.#receive(message.data);
-    // Held for the tab's life, so a leader can tell the tabs that died without saying goodbye.
-    locks.request(`${name}:tab:${this.#tabId}`, () => new Promise((resolve) => { this.#releaseTab = resolve; }))
-      .catch(() => {});
-    this.#post({ type: 'hello', tab: this.#tabId });
+    // Held for the tab's life, so a leader can tell the tabs that died without saying goodbye. The
+    // tab joins the group only once it holds it: a leader never mistakes a newcomer for the dead.
+    locks.request(`${name}:tab:${this.#tabId}`, () => {
+      if (this.#closed) return undefined;
+      this.#joined = true;
+      this.#post({ type: 'hello', tab: this.#tabId });
+      this.#announce();
+      this.#elect();
+      return new Promise((resolve) => { this.#releaseTab = resolve; });
+    }).catch(() => {});
     this.#listen('freeze', () => this.#resign()); // a frozen leader would hold the stream and pass nothing on
     this.#listen('resume', () => this.#elect());
     this.#listen('pagehide', (event) => (event.persisted ? this.#resign() : this.close()));
     this.#listen('pageshow', (event) => event.persisted && this.#elect());
-    this.#elect();
   }
 
   /**
@@ -357,6 +363,7 @@ export class Herald {
   #announce() {
     const selectors = this.#local.union();
     this.#group.set(this.#tabId, selectors);
+    if (!this.#joined) return; // said once the tab lock is held
     this.#post({ type: 'subs', tab: this.#tabId, selectors, leader: this.isLeader, lastEventId: this.lastEventId, state: this.isLeader ? this.state : undefined });
     if (this.isLeader) this.#scheduleReconcile();
   }
@@ -373,7 +380,7 @@ export class Herald {
     if (this.#closed || !message || typeof message !== 'object') return;
     switch (message.type) {
       case 'hello':
-        this.#announce(); // the newcomer must know every tab's selectors, in case it leads next
+        if (this.#joined) this.#announce(); // the newcomer must know every tab's selectors, in case it leads next
         break;
       case 'subs':
         this.#group.set(message.tab, message.selectors);
@@ -426,7 +433,7 @@ export class Herald {
   }
 
   #elect() {
-    if (this.#closed || this.#electing || this.isLeader) return;
+    if (this.#closed || !this.#joined || this.#electing || this.isLeader) return;
     const controller = new AbortController();
     this.#electing = controller;
     this.#locks.request(this.#lockName, { signal: controller.signal }, async () => {

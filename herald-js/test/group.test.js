@@ -47,9 +47,14 @@ class Hub {
   url = `http://hub.test/${Math.random().toString(36).slice(2)}/.well-known/mercure`;
   history = [];
   streams = [];
+  /** Whether the hub speaks the herald-match extension; an older hub or another one does not. */
+  extension = true;
+  /** A status to refuse subscriptions with, or null. */
+  refuse = null;
   #encoder = new TextEncoder();
 
   fetch = async (url, init) => {
+    if (this.refuse !== null) return new Response(`refused\n`, { status: this.refuse });
     const topics = new URL(url).searchParams.getAll('topic');
     const stream = { topics, lastEventId: init.headers['Last-Event-ID'] ?? null, open: true, controller: null };
     const body = new ReadableStream({ start: (controller) => { stream.controller = controller; } });
@@ -82,7 +87,8 @@ class Hub {
   #send(stream, event) {
     const matched = stream.topics.flatMap((t, i) => (t === event.topic ? [i] : []));
     if (matched.length === 0) return;
-    const frame = `id: ${event.id}\nherald-match: ${matched.join(' ')}\ndata: ${event.data}\n\n`;
+    const field = this.extension ? `herald-match: ${matched.join(' ')}\n` : '';
+    const frame = `id: ${event.id}\n${field}data: ${event.data}\n\n`;
     // Split in two writes, so the client has to rejoin an event cut across chunks.
     const half = Math.floor(frame.length / 2);
     stream.controller.enqueue(this.#encoder.encode(frame.slice(0, half)));
@@ -196,4 +202,22 @@ test('a hub that no longer knows the last id makes every tab hear that events ma
   hub.history.length = 0; // pruned
   hub.dropAll();
   await until(() => missing.every((n) => n === 1), 'the signal in every tab');
+});
+
+test('a hub without the extension gives every tab every event of the union', async () => {
+  const hub = new Hub();
+  hub.extension = false;
+  const list = tabs(hub, 2);
+  await until(() => hub.open.length === 1 && hub.open[0].topics.length === 3, 'one stream');
+  hub.publish('t/0', 'a0');
+  await until(() => list.every((t) => t.received.length === 1), 'both');
+  assert.deepEqual(list.map((t) => t.received), [['a0'], ['a0']]);
+});
+
+test('a refused subscription closes the group instead of retrying', async () => {
+  const hub = new Hub();
+  hub.refuse = 401;
+  const list = tabs(hub, 2);
+  await until(() => list.every((t) => t.herald.state === 'closed'), 'closed everywhere');
+  assert.equal(hub.streams.length, 0);
 });
