@@ -1,5 +1,6 @@
 package dev.herald.server.http;
 
+import dev.herald.core.HubException;
 import dev.herald.server.sse.SseStream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -122,7 +123,8 @@ final class Exchange {
 
   /**
    * Answers once {@code stage} completes: on the event loop, with {@code answer} of its value or
-   * the error {@code onFailure} maps its failure to. {@code answer} may throw {@link HttpError}.
+   * the error {@code onFailure} maps its failure to. {@code answer} may throw {@link HttpError}
+   * or {@link HubException}.
    */
   <T> void respondWhenDone(CompletionStage<T> stage, Function<T, FullHttpResponse> answer,
       Function<Throwable, HttpError> onFailure) {
@@ -134,6 +136,8 @@ final class Exchange {
         respond(answer.apply(value));
       } catch (HttpError e) {
         fail(e);
+      } catch (HubException e) {
+        fail(HttpError.from(e));
       }
     }));
   }

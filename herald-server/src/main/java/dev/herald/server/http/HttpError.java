@@ -51,7 +51,7 @@ public final class HttpError extends RuntimeException {
   /** The response: status, the reason as a one-line {@code text/plain} body, and the headers. */
   public FullHttpResponse response() {
     FullHttpResponse response = Responses.error(status, reason());
-    response.headers().set(headers);
+    response.headers().setAll(headers); // set(headers) would drop Content-Type and Content-Length
     return response;
   }
 

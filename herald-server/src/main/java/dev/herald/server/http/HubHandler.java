@@ -28,7 +28,11 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
   private SseStream stream;
 
   public HubHandler(HubRoutes routes) {
-    this.table = routes.table();
+    this(routes.table());
+  }
+
+  HubHandler(RouteTable table) {
+    this.table = table;
   }
 
   @Override
