@@ -40,6 +40,7 @@ final class Exchange {
   private final ChannelHandlerContext ctx;
   private final FullHttpRequest request;
   private final StreamSlot slot;
+  private final ProtocolDialects dialects;
   private final boolean keepAlive;
   private final QueryStringDecoder uri;
   private final String path;
@@ -47,10 +48,12 @@ final class Exchange {
   private ProtocolDialect dialect;
 
   /** @throws HttpError 400 when the path cannot be decoded */
-  Exchange(ChannelHandlerContext ctx, FullHttpRequest request, StreamSlot slot) {
+  Exchange(ChannelHandlerContext ctx, FullHttpRequest request, StreamSlot slot,
+      ProtocolDialects dialects) {
     this.ctx = ctx;
     this.request = request;
     this.slot = slot;
+    this.dialects = dialects;
     this.keepAlive = HttpUtil.isKeepAlive(request);
     this.uri = decoder(request.uri(), true);
     this.path = decoded(uri::path);
@@ -97,7 +100,7 @@ final class Exchange {
   /** The request's protocol dialect, chosen once. */
   ProtocolDialect dialect() {
     if (dialect == null) {
-      dialect = ProtocolDialects.choose(this);
+      dialect = dialects.choose(this);
     }
     return dialect;
   }

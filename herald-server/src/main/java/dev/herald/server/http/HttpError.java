@@ -37,7 +37,7 @@ public final class HttpError extends RuntimeException {
     return getMessage();
   }
 
-  /** Headers the response carries beyond the defaults (read-only use, please). */
+  /** The headers the response carries beyond the defaults; add them with {@link #withHeader}. */
   public HttpHeaders headers() {
     return headers;
   }

@@ -25,14 +25,16 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
   private static final Logger log = LoggerFactory.getLogger(HubHandler.class);
 
   private final RouteTable table;
+  private final ProtocolDialects dialects;
   private SseStream stream;
 
   public HubHandler(HubRoutes routes) {
-    this(routes.table());
+    this(routes.table(), routes.dialects());
   }
 
-  HubHandler(RouteTable table) {
+  HubHandler(RouteTable table, ProtocolDialects dialects) {
     this.table = table;
+    this.dialects = dialects;
   }
 
   @Override
@@ -49,7 +51,7 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
       return;
     }
     try {
-      table.dispatch(new Exchange(ctx, request, this));
+      table.dispatch(new Exchange(ctx, request, this, dialects));
     } catch (HttpError e) {
       Responses.send(ctx, e.response(), HttpUtil.isKeepAlive(request));
     } catch (HubException e) {

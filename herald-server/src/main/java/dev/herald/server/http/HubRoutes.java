@@ -33,14 +33,16 @@ public final class HubRoutes {
   private final ServerConfig config;
   private final OpenStreams streams;
   private final ServerInfo info;
+  private final ProtocolDialects dialects;
   private final Map<RouteGroup, List<Route>> groups;
   private final RouteTable table;
 
   private HubRoutes(ServerConfig config, OpenStreams streams, ServerInfo info,
-      Map<RouteGroup, List<Route>> groups, Set<RouteGroup> served) {
+      ProtocolDialects dialects, Map<RouteGroup, List<Route>> groups, Set<RouteGroup> served) {
     this.config = config;
     this.streams = streams;
     this.info = info;
+    this.dialects = dialects;
     this.groups = groups;
     List<Route> routes = new ArrayList<>();
     for (RouteGroup group : RouteGroup.values()) {
@@ -54,7 +56,8 @@ public final class HubRoutes {
   /** Every route group; {@code demoClock} and {@code metricsPublisher} are null when off. */
   public static HubRoutes create(Hub hub, ServerConfig config, DemoClock demoClock,
       HubMetrics metrics, MetricsPublisher metricsPublisher, OpenStreams streams, Clock clock) {
-    Authorizer authorizer = new Authorizer(config, clock, ProtocolDialects.ALL);
+    ProtocolDialects dialects = new ProtocolDialects(config);
+    Authorizer authorizer = new Authorizer(config, clock, dialects.all());
     EventStreams eventStreams =
         new EventStreams(hub, config.heartbeat(), clock, streams, metrics.latency());
     ServerInfo info = new ServerInfo(config, metricsPublisher);
@@ -85,7 +88,7 @@ public final class HubRoutes {
       uiRoutes.add(Route.exact(AdminHandler.DEV_TOKEN, admin::developmentTokens, GET));
     }
     groups.put(RouteGroup.UI, List.copyOf(uiRoutes));
-    return new HubRoutes(config, streams, info, groups, RouteGroup.all());
+    return new HubRoutes(config, streams, info, dialects, groups, RouteGroup.all());
   }
 
   /**
@@ -93,7 +96,7 @@ public final class HubRoutes {
    * routes.serving(EnumSet.of(RouteGroup.ADMIN))} for an internal operations listener.
    */
   public HubRoutes serving(Set<RouteGroup> served) {
-    return new HubRoutes(config, streams, info, groups, served);
+    return new HubRoutes(config, streams, info, dialects, groups, served);
   }
 
   public ServerConfig config() {
@@ -110,5 +113,9 @@ public final class HubRoutes {
 
   RouteTable table() {
     return table;
+  }
+
+  ProtocolDialects dialects() {
+    return dialects;
   }
 }

@@ -12,10 +12,10 @@ import java.util.Map;
  * response header carries the stream's last event id. Handlers ask the dialect of the request
  * ({@link Exchange#dialect()}); none of them asks which version it serves.
  *
- * <p>A new version is a new implementation plus one line in {@link ProtocolDialects#choose}.
+ * <p>A new version is a new implementation plus one line in {@link ProtocolDialects}.
  * Implementations are stateless and safe from any thread.
  */
-public interface ProtocolDialect {
+interface ProtocolDialect {
 
   /** What a subscribe request asks for: its topic selectors and where to resume (or null). */
   record SubscribeRequest(List<String> selectors, String lastEventId) {}

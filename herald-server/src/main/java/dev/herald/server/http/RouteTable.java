@@ -19,7 +19,7 @@ import java.util.Set;
  *
  * <p>Immutable; one table serves every connection of a listener from any event loop.
  */
-public final class RouteTable {
+final class RouteTable {
 
   private final Map<String, List<Route>> exact = new LinkedHashMap<>();
   private final List<Route> prefixed = new ArrayList<>();

@@ -46,10 +46,13 @@ class RouteTableTest {
       Route.prefix("/files/deep/", named("deep"), GET),
       Route.exact("/files/exact", named("exact"), GET)));
 
+  private static final ProtocolDialects DIALECTS =
+      new ProtocolDialects(ServerConfig.builder().build());
+
   record Answer(HttpResponseStatus status, String body, String allow) {}
 
   private static Answer send(RouteTable table, HttpMethod method, String uri) {
-    EmbeddedChannel channel = new EmbeddedChannel(new HubHandler(table));
+    EmbeddedChannel channel = new EmbeddedChannel(new HubHandler(table, DIALECTS));
     try {
       channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri));
       FullHttpResponse response = channel.readOutbound();
@@ -93,7 +96,7 @@ class RouteTableTest {
 
   @Test
   void optionsOnAKnownPathIs204WithAllowAndNoBody() {
-    EmbeddedChannel channel = new EmbeddedChannel(new HubHandler(TABLE));
+    EmbeddedChannel channel = new EmbeddedChannel(new HubHandler(TABLE, DIALECTS));
     channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, OPTIONS, "/hub"));
     FullHttpResponse response = channel.readOutbound();
     assertThat(response.status()).isEqualTo(HttpResponseStatus.NO_CONTENT);
@@ -129,7 +132,7 @@ class RouteTableTest {
     RouteTable table = new RouteTable(List.of(Route.exact("/x", exchange -> {
       throw HttpError.forbidden("no (expected: yes)").withHeader("X-Why", "test");
     }, GET)));
-    EmbeddedChannel channel = new EmbeddedChannel(new HubHandler(table));
+    EmbeddedChannel channel = new EmbeddedChannel(new HubHandler(table, DIALECTS));
     channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, GET, "/x"));
     FullHttpResponse response = channel.readOutbound();
     assertThat(response.status()).isEqualTo(HttpResponseStatus.FORBIDDEN);
@@ -150,6 +153,7 @@ class RouteTableTest {
       HubRoutes all = HubRoutes.create(hub, config, null, HubMetrics.disabled(hub), null,
           new OpenStreams(), Clock.systemUTC());
       RouteTable adminOnly = all.serving(EnumSet.of(RouteGroup.ADMIN)).table();
+      assertThat(send(adminOnly, GET, "/readyz").body()).isEqualTo("ready\n");
       assertThat(send(adminOnly, GET, "/healthz").body()).isEqualTo("ok\n");
       assertThat(send(adminOnly, GET, "/.well-known/mercure?topic=x").status())
           .isEqualTo(HttpResponseStatus.NOT_FOUND);
