@@ -21,11 +21,7 @@ public final class StaticFiles {
    *     for {@code /herald.js} (other origins import it on every page), revalidation for the UI
    * @param etag a strong validator, so a revalidation costs a 304 instead of the file
    */
-  record File(byte[] bytes, String contentType, String cacheControl, String etag) {
-    boolean immutable() {
-      return cacheControl.equals(IMMUTABLE);
-    }
-  }
+  record File(byte[] bytes, String contentType, String cacheControl, String etag) {}
 
   /** The path of the JavaScript client, at the root so that pages of any origin find it easily. */
   public static final String CLIENT_PATH = "/herald.js";
