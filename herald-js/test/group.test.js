@@ -56,7 +56,8 @@ class Hub {
   fetch = async (url, init) => {
     if (this.refuse !== null) return new Response(`refused\n`, { status: this.refuse });
     const topics = new URL(url).searchParams.getAll('topic');
-    const stream = { topics, lastEventId: init.headers['Last-Event-ID'] ?? null, open: true, controller: null };
+    const stream = { topics, lastEventId: init.headers['Last-Event-ID'] ?? null, open: true, controller: null,
+      authorization: init.headers.Authorization ?? null };
     const body = new ReadableStream({ start: (controller) => { stream.controller = controller; } });
     init.signal.addEventListener('abort', () => this.#end(stream, new DOMException('aborted', 'AbortError')));
     this.streams.push(stream);
@@ -220,4 +221,24 @@ test('a refused subscription closes the group instead of retrying', async () => 
   const list = tabs(hub, 2);
   await until(() => list.every((t) => t.herald.state === 'closed'), 'closed everywhere');
   assert.equal(hub.streams.length, 0);
+});
+
+test('tabs with different tokens never share a stream: one per token', async () => {
+  const hub = new Hub();
+  const locks = new Locks();
+  const make = (token, topic) => {
+    const herald = new Herald(hub.url, { fetch: hub.fetch, locks, token });
+    const received = [];
+    herald.subscribe([topic], (event) => received.push(event.data));
+    opened.push({ herald, received });
+    return received;
+  };
+  const alice1 = make('alice', 'a');
+  const alice2 = make('alice', 'b');
+  const bob = make('bob', 'a');
+  await until(() => hub.open.length === 2 && hub.open.some((s) => s.topics.length === 2), 'two streams');
+  assert.deepEqual(hub.open.map((s) => s.authorization).sort(), ['Bearer alice', 'Bearer bob']);
+  hub.publish('a', 'for a');
+  await until(() => alice1.length === 1 && bob.length === 1, 'both groups');
+  assert.deepEqual(alice2, []);
 });
