@@ -211,6 +211,39 @@ class ManyTabsBrowserTest extends BrowserTestBase {
   }
 
   @Test
+  void aFrozenLeaderTabHandsOverAndNothingIsLost() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      openTab("tab " + i, own(i), SHARED);
+    }
+    untilOneStreamForAll();
+    for (int i = 1; i <= 10; i++) {
+      publish(SHARED, Integer.toString(i));
+    }
+    for (String tab : tabs) {
+      await().atMost(SETTLE).until(() -> received(tab).size() == 10);
+    }
+
+    String leader = leaders().get(0);
+    browser.driver.switchTo().window(leader);
+    // What Chrome does to a background tab to save power: the page gets 'freeze', then stops.
+    browser.driver.executeCdpCommand("Page.setWebLifecycleState", Map.of("state", "frozen"));
+    List<String> others = tabs.stream().filter(tab -> !tab.equals(leader)).toList();
+    publishInBackground(11, 60).get(30, TimeUnit.SECONDS);
+
+    await().atMost(SETTLE).untilAsserted(() -> {
+      assertThat(others.stream().filter(this::leads).count()).isEqualTo(1);
+      assertThat(server.openStreams()).isEqualTo(1);
+    });
+    for (String tab : others) {
+      await().atMost(SETTLE).until(() -> received(tab).size() >= 60);
+      assertThat(received(tab)).containsExactlyElementsOf(numbers(1, 60));
+    }
+    browser.driver.switchTo().window(leader);
+    browser.driver.executeCdpCommand("Page.setWebLifecycleState", Map.of("state", "active"));
+    assertThat(leads(leader)).isFalse();
+  }
+
+  @Test
   void aTabSubscribingToMoreWhileEventsFlowCausesNoGapAndNoDuplicateElsewhere() throws Exception {
     for (int i = 0; i < 3; i++) {
       openTab("tab " + i, own(i), SHARED);
