@@ -216,6 +216,57 @@ export function backoffDelay(attempt, { base = 1000, max = 30_000, serverRetry =
   return Math.max(serverRetry ?? 0, Math.round(jittered));
 }
 
+/**
+ * Exclusive locks with the part of the Web Locks semantics herald.js relies on: `request(name,
+ * { signal }, callback)` grants in request order and holds the lock until the callback's promise
+ * settles; an aborted waiting request rejects; `query()` lists the held locks. Browsers hide
+ * `navigator.locks` outside secure contexts (a plain-HTTP page other than localhost): a Herald
+ * there uses one of these, of its own, and holds its own connection, as an EventSource would.
+ * Owned by one thread.
+ */
+export class PageLocks {
+  #held = new Map();
+  #queues = new Map();
+
+  request(name, options, callback) {
+    const cb = typeof options === 'function' ? options : callback;
+    const signal = typeof options === 'function' ? undefined : options?.signal;
+    return new Promise((resolve, reject) => {
+      const entry = { cb, resolve, reject };
+      const queue = this.#queues.get(name) ?? [];
+      this.#queues.set(name, queue);
+      queue.push(entry);
+      signal?.addEventListener('abort', () => {
+        const at = queue.indexOf(entry);
+        if (at < 0) return;
+        queue.splice(at, 1);
+        reject(new DOMException('the lock request was aborted', 'AbortError'));
+      });
+      this.#grant(name);
+    });
+  }
+
+  async query() {
+    return { held: [...this.#held.keys()].map((name) => ({ name })), pending: [] };
+  }
+
+  #grant(name) {
+    if (this.#held.has(name)) return;
+    const queue = this.#queues.get(name);
+    const entry = queue?.shift();
+    if (!entry) return;
+    if (queue.length === 0) this.#queues.delete(name);
+    this.#held.set(name, entry);
+    const release = () => {
+      this.#held.delete(name);
+      this.#grant(name);
+    };
+    Promise.resolve().then(() => entry.cb({ name, mode: 'exclusive' })).then(
+      (value) => { release(); entry.resolve(value); },
+      (error) => { release(); entry.reject(error); });
+  }
+}
+
 /** FNV-1a over UTF-16 code units, 52 bits: names a token's group without putting it in names. */
 function groupOf(token) {
   if (!token) return 'anonymous';
@@ -252,6 +303,8 @@ export class Herald {
   state = 'connecting';
   /** Whether this tab holds the group's connection. */
   isLeader = false;
+  /** Whether tabs share the connection: false where the browser hides Web Locks (insecure pages). */
+  shared = true;
   /** The id of the last event the group received, resumed from after a failover. */
   lastEventId = null;
   onstatechange = null;
@@ -292,19 +345,22 @@ export class Herald {
    */
   constructor(hubUrl, { token = null, withCredentials = false, fetch = globalThis.fetch?.bind(globalThis),
     locks = globalThis.navigator?.locks, BroadcastChannel: Channel = globalThis.BroadcastChannel } = {}) {
-    if (!locks || !Channel) throw new Error('herald.js needs the Web Locks API and BroadcastChannel');
+    if (!Channel) throw new Error('herald.js needs BroadcastChannel');
     this.#hubUrl = new URL(hubUrl, globalThis.location?.href).href;
     this.#token = token;
     this.#withCredentials = withCredentials;
     this.#fetch = fetch;
-    this.#locks = locks;
-    const name = `herald:${this.#hubUrl}:${groupOf(token)}`;
+    // Without Web Locks there is no safe election: this tab forms a group of its own.
+    this.shared = Boolean(locks);
+    this.#locks = locks ?? new PageLocks();
+    const group = this.shared ? groupOf(token) : `${groupOf(token)}:${this.#tabId}`;
+    const name = `herald:${this.#hubUrl}:${group}`;
     this.#lockName = `${name}:leader`;
     this.#channel = new Channel(name);
     this.#channel.onmessage = (message) => this.#receive(message.data);
     // Held for the tab's life, so a leader can tell the tabs that died without saying goodbye. The
     // tab joins the group only once it holds it: a leader never mistakes a newcomer for the dead.
-    locks.request(`${name}:tab:${this.#tabId}`, () => {
+    this.#locks.request(`${name}:tab:${this.#tabId}`, () => {
       if (this.#closed) return undefined;
       this.#joined = true;
       this.#post({ type: 'hello', tab: this.#tabId });

@@ -1,47 +1,9 @@
-// Several Herald instances ("tabs") in one process: real BroadcastChannels, a lock manager with
-// the Web Locks semantics the client relies on, and a small in-process hub with history that
+// Several Herald instances ("tabs") in one process: real BroadcastChannels, one PageLocks shared
+// by them all standing for the browser's lock manager, and a small in-process hub with history that
 // speaks the herald-match extension. Exact topics only: template matching is the hub's business.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Herald } from '../herald.js';
-
-class Locks {
-  #held = new Map();
-  #queues = new Map();
-
-  request(name, options, callback) {
-    const cb = typeof options === 'function' ? options : callback;
-    const signal = typeof options === 'function' ? undefined : options.signal;
-    return new Promise((resolve, reject) => {
-      const entry = { cb, resolve, reject };
-      const queue = this.#queues.get(name) ?? [];
-      this.#queues.set(name, queue);
-      queue.push(entry);
-      signal?.addEventListener('abort', () => {
-        const at = queue.indexOf(entry);
-        if (at >= 0) {
-          queue.splice(at, 1);
-          reject(new DOMException('aborted', 'AbortError'));
-        }
-      });
-      this.#grant(name);
-    });
-  }
-
-  async query() {
-    return { held: [...this.#held.keys()].map((name) => ({ name })) };
-  }
-
-  #grant(name) {
-    if (this.#held.has(name)) return;
-    const entry = this.#queues.get(name)?.shift();
-    if (!entry) return;
-    this.#held.set(name, entry);
-    Promise.resolve().then(() => entry.cb({ name })).then(
-      (value) => { this.#held.delete(name); entry.resolve(value); this.#grant(name); },
-      (error) => { this.#held.delete(name); entry.reject(error); this.#grant(name); });
-  }
-}
+import { Herald, PageLocks } from '../herald.js';
 
 class Hub {
   url = `http://hub.test/${Math.random().toString(36).slice(2)}/.well-known/mercure`;
@@ -114,7 +76,7 @@ const until = async (condition, what) => {
 
 const opened = [];
 
-function tabs(hub, n, locks = new Locks()) {
+function tabs(hub, n, locks = new PageLocks()) {
   const list = Array.from({ length: n }, (_, i) => {
     const herald = new Herald(hub.url, { fetch: hub.fetch, locks });
     const received = [];
@@ -225,7 +187,7 @@ test('a refused subscription closes the group instead of retrying', async () => 
 
 test('tabs with different tokens never share a stream: one per token', async () => {
   const hub = new Hub();
-  const locks = new Locks();
+  const locks = new PageLocks();
   const make = (token, topic) => {
     const herald = new Herald(hub.url, { fetch: hub.fetch, locks, token });
     const received = [];
@@ -241,4 +203,24 @@ test('tabs with different tokens never share a stream: one per token', async () 
   hub.publish('a', 'for a');
   await until(() => alice1.length === 1 && bob.length === 1, 'both groups');
   assert.deepEqual(alice2, []);
+});
+
+test('without Web Locks every tab holds a connection of its own and still gets only its events', async () => {
+  const hub = new Hub();
+  const make = (topic) => {
+    const herald = new Herald(hub.url, { fetch: hub.fetch, locks: null });
+    const received = [];
+    herald.subscribe([topic, 'shared'], (event) => received.push(event.data));
+    opened.push({ herald, received });
+    return { herald, received };
+  };
+  const a = make('a');
+  const b = make('b');
+  await until(() => hub.open.length === 2, 'two streams');
+  assert.equal(a.herald.shared, false);
+  assert.deepEqual(hub.open.map((s) => s.topics), [['a', 'shared'], ['b', 'shared']]);
+  hub.publish('a', 'for a');
+  hub.publish('shared', 'for both');
+  await until(() => a.received.length === 2 && b.received.length === 1, 'deliveries');
+  assert.deepEqual(b.received, ['for both']);
 });
