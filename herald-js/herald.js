@@ -319,7 +319,7 @@ export class Herald {
   #channel;
   #lockName;
   #tabId = randomId();
-  #subscriptions = new Map(); // id → { selectors, onEvent }
+  #subscriptions = new Map(); // id → { onEvent }; their selectors are in #local
   #local = new Router(); // this tab's subscriptions
   #group = new Router(); // every tab's selectors, kept by every tab: any may have to lead
   #seen = new RecentIds();
@@ -403,16 +403,17 @@ export class Herald {
     this.#post({ type: 'bye', tab: this.#tabId });
     this.#resign();
     this.#releaseTab?.();
-    this.#listeners.forEach(([type, listener]) => globalThis.removeEventListener?.(type, listener));
+    this.#listeners.forEach(([target, type, listener]) => target.removeEventListener(type, listener));
     this.#channel.close();
     this.#setState('closed');
   }
 
+  /** Page lifecycle events: freeze and resume fire on the document, the others on the window. */
   #listen(type, listener) {
-    if (!globalThis.addEventListener) return;
     const target = type === 'freeze' || type === 'resume' ? globalThis.document : globalThis;
-    target?.addEventListener(type, listener);
-    this.#listeners.push([type, listener]);
+    if (typeof target?.addEventListener !== 'function') return; // not in a page (node)
+    target.addEventListener(type, listener);
+    this.#listeners.push([target, type, listener]);
   }
 
   /** Tells the group this tab's selectors (and its last id, for a tab that just arrived). */
