@@ -138,10 +138,16 @@ public final class UrlPattern {
     if (!port.isEmpty()) {
       prefix.append(':').append(port);
     }
-    List<Part> path = components.get("pathname").parts();
-    if (!path.isEmpty() && path.get(0).type() == Part.Type.FIXED_TEXT
-        && path.get(0).modifier() == Part.Modifier.NONE) {
-      prefix.append(path.get(0).value());
+    for (Part part : components.get("pathname").parts()) {
+      if (part.modifier() != Part.Modifier.NONE) {
+        break;
+      }
+      if (part.type() != Part.Type.FIXED_TEXT) {
+        // A required group's prefix is written before whatever the group matches.
+        prefix.append(part.prefix());
+        break;
+      }
+      prefix.append(part.value());
     }
     return prefix.toString();
   }
