@@ -95,7 +95,9 @@ class Draft08SelectorTest {
   @ValueSource(strings = {
       "https://example.com/(",          // unclosed regexp group
       "https://example.com/:",          // a name-less group
-      "https://example.com/(?=a)b",     // lookahead: RE2 refuses it
+      "https://example.com/((?=a)a)",   // lookahead: RE2 refuses it
+      "https://example.com/(\\1)",      // a backreference: RE2 refuses it
+      "https://example.com/(?x)",       // a group opening with ?
       "https://example.com/:id/:id",    // a duplicate name
       "https://example.com/(a(b))",     // a capturing group inside a group
       "https://exa mple.com/*",         // a host the URL parser refuses
