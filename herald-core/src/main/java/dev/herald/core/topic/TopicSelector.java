@@ -92,8 +92,8 @@ public sealed interface TopicSelector permits Any, Exact, Template, UrlPatternSe
   }
 
   /**
-   * The draft-07 selector for {@code raw}, shared with earlier calls for the same string while it
-   * stays in a bounded cache.
+   * The selector for {@code raw}, shared with earlier calls for the same string while it stays in a
+   * bounded cache.
    *
    * @throws IllegalArgumentException if {@code raw} is empty
    */

@@ -126,6 +126,10 @@ public abstract class HistoryContract {
     assertThat(history.lastId()).isEqualTo("id-50");
   }
 
+  /**
+   * Mercure draft-08: a Last-Event-ID naming a reused id resolves to the earliest retained update
+   * with it, and every later one (the reuse included) is replayed.
+   */
   @Test
   void aRepeatedIdPointsToItsEarliestEvent() {
     Update same = Update.of("t", "x").withId("same");
