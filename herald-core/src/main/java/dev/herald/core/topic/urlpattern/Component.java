@@ -69,8 +69,40 @@ final class Component {
   }
 
   /** "compile a component". */
+  /**
+   * The most a pattern's own regexp groups may add up to, in {@link RegexpSize} units: {@code
+   * (\d{1,10})} is 10; {@code (?:a{1000}){1000}} (a million) would take seconds to compile.
+   */
+  static final long MAX_REGEXP_SIZE = 1_000;
+
+  /**
+   * The most groups one component may have: matching time grows with the program's size, and a
+   * subscriber's pattern is evaluated for every topic published.
+   */
+  static final int MAX_GROUPS = 64;
+
   static Component compile(String input, UnaryOperator<String> encoding, Options options) {
     List<Part> parts = List.copyOf(PatternParser.parse(input, options, encoding));
+    long regexpSize = 0;
+    int groups = 0;
+    for (Part part : parts) {
+      if (part.type() == Part.Type.REGEXP) {
+        regexpSize += RegexpSize.of(part.value());
+      }
+      if (part.type() != Part.Type.FIXED_TEXT) {
+        groups++;
+      }
+    }
+    if (groups > MAX_GROUPS) {
+      throw new UrlPatternException("invalid pattern \"" + input + "\": " + groups
+          + " groups (expected: at most " + MAX_GROUPS + ")");
+    }
+    if (regexpSize > MAX_REGEXP_SIZE) {
+      throw new UrlPatternException("invalid pattern \"" + input + "\": its regexp groups expand to "
+          + (regexpSize >= Long.MAX_VALUE / 4 ? "too many" : Long.toString(regexpSize))
+          + " characters (expected: at most " + MAX_REGEXP_SIZE
+          + "; counted repetitions such as {1000} multiply)");
+    }
     List<String> names = new ArrayList<>();
     String regexpString = generateRegexp(parts, options, names);
     Pattern regexp;
