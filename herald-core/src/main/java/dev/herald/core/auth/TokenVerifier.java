@@ -11,17 +11,16 @@ import com.nimbusds.jwt.SignedJWT;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Checks a compact JWS against one configured {@link JwtKey} and returns the Mercure claims it
- * grants: the header algorithm must be exactly the configured one, the signature must verify,
- * and {@code exp}/{@code nbf} must hold at the injected clock's time (no skew allowance).
+ * Checks a compact JWS against one configured {@link JwtKey} and returns the grants its {@link
+ * ClaimsReader} reads from it: the header algorithm must be exactly the configured one, the
+ * signature must verify, and {@code exp}/{@code nbf} must hold at the injected clock's time (no
+ * skew allowance).
  *
  * <p>Thread-safety: immutable; one instance serves all threads concurrently.
  */
@@ -32,6 +31,7 @@ public final class TokenVerifier {
 
   private final JwtKey key;
   private final Clock clock;
+  private final ClaimsReader grants;
   /**
    * Tokens whose signature and claims were already checked, so a publisher sending the same token
    * thousands of times a second pays for one verification. Only the time checks are redone.
@@ -40,9 +40,16 @@ public final class TokenVerifier {
 
   private record Verified(Claims claims, Instant notBefore) {}
 
+  /** A verifier reading the draft-07 {@code mercure} claim. */
   public TokenVerifier(JwtKey key, Clock clock) {
+    this(key, clock, MercureClaim.INSTANCE);
+  }
+
+  /** A verifier whose grants are read by {@code grants} (one per protocol dialect). */
+  public TokenVerifier(JwtKey key, Clock clock, ClaimsReader grants) {
     this.key = Objects.requireNonNull(key, "key");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.grants = Objects.requireNonNull(grants, "grants");
   }
 
   /**
@@ -96,7 +103,7 @@ public final class TokenVerifier {
     Instant expiresAt = toInstant(claims.getExpirationTime());
     Instant notBefore = toInstant(claims.getNotBeforeTime());
     checkTimes(expiresAt, notBefore);
-    return new Verified(mercureClaims(claims.getClaim("mercure"), expiresAt), notBefore);
+    return new Verified(grants.read(jwt.getHeader(), claims, expiresAt), notBefore);
   }
 
   private void checkTimes(Instant expiresAt, Instant notBefore) throws AuthException {
@@ -127,35 +134,6 @@ public final class TokenVerifier {
           + " (expected: a signed JWS)");
     }
     return (SignedJWT) jwt;
-  }
-
-  private static Claims mercureClaims(Object mercure, Instant expiresAt) throws AuthException {
-    if (mercure == null) {
-      return new Claims(List.of(), List.of(), null, expiresAt);
-    }
-    if (!(mercure instanceof Map<?, ?> map)) {
-      throw new AuthException("mercure claim is not an object");
-    }
-    return new Claims(
-        selectors(map, "publish"), selectors(map, "subscribe"), map.get("payload"), expiresAt);
-  }
-
-  private static List<String> selectors(Map<?, ?> mercure, String name) throws AuthException {
-    Object value = mercure.get(name);
-    if (value == null) {
-      return List.of();
-    }
-    if (!(value instanceof List<?> list)) {
-      throw new AuthException("mercure." + name + " is not an array of topic selectors");
-    }
-    List<String> selectors = new ArrayList<>(list.size());
-    for (Object selector : list) {
-      if (!(selector instanceof String s)) {
-        throw new AuthException("mercure." + name + " contains a non-string value: " + selector);
-      }
-      selectors.add(s);
-    }
-    return selectors;
   }
 
   private static Instant toInstant(Date date) {
