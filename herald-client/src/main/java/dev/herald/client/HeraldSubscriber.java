@@ -195,9 +195,16 @@ public final class HeraldSubscriber implements AutoCloseable {
 
     HeraldClientException run() throws InterruptedException {
       String resumeFrom = lastEventId;
+      HttpRequest request;
+      try {
+        request = request(resumeFrom);
+      } catch (RuntimeException e) {
+        // A renewal service that is down for a moment: try again later, like a dropped connection.
+        return HeraldClientException.failure("token supplier failed: " + e, e);
+      }
       HttpResponse<InputStream> response;
       try {
-        response = http.send(request(resumeFrom), HttpResponse.BodyHandlers.ofInputStream());
+        response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
       } catch (HttpTimeoutException e) {
         return HeraldClientException.failure(
             "no answer from " + hubUrl + " within " + requestTimeout, e);

@@ -194,4 +194,21 @@ class HeraldSubscriberStreamTest {
       assertThat(request.header("Authorization")).isEqualTo("Bearer jwt-1");
     }
   }
+
+  @Test
+  void tokenSupplierThatFailsIsRetriedLikeADroppedConnection() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    try (ScriptedHub hub = new ScriptedHub(Answer.stream("data: in\n\n", true))) {
+      subscriber = subscribe(hub).token(() -> {
+        if (calls.getAndIncrement() == 0) {
+          throw new IllegalStateException("key service down");
+        }
+        return "jwt-2";
+      }).start(listener);
+      assertThat(listener.next().data()).isEqualTo("in");
+      assertThat(hub.nextRequest().header("Authorization")).isEqualTo("Bearer jwt-2");
+      assertThat(listener.disconnects).singleElement().satisfies(e -> assertThat(e.getMessage())
+          .isEqualTo("token supplier failed: java.lang.IllegalStateException: key service down"));
+    }
+  }
 }
