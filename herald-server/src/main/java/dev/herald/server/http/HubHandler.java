@@ -17,6 +17,7 @@ import dev.herald.server.demo.DemoClock;
 import dev.herald.server.metrics.HubMetrics;
 import dev.herald.server.metrics.MetricsPublisher;
 import dev.herald.server.sse.SseStream;
+import dev.herald.server.sse.StreamTimers;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -187,7 +188,7 @@ public final class HubHandler extends SimpleChannelInboundHandler<FullHttpReques
       String lastEventId, byte[] greeting, Runnable onClose) {
     HttpHeaders extra = new DefaultHttpHeaders().set("link", Responses.DISCOVERY_LINK);
     SseStream.Options options = new SseStream.Options(lastEventId, claims.expiresAt(),
-        routes.config().heartbeat(), greeting, extra, routes.clock(), routes.streams(),
+        StreamTimers.of(routes.config()), greeting, extra, routes.clock(), routes.streams(),
         routes.metrics().latency(), onClose);
     try {
       stream = SseStream.open(ctx, routes.hub(), topics, claims.subscribe(), claims.payload(),
