@@ -17,6 +17,7 @@ import dev.herald.server.tls.TlsContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -96,6 +97,7 @@ public final class HeraldServer implements AutoCloseable {
     LimitCounters counters = new LimitCounters();
     ConnectionLimiter limiter;
     RateLimitedLog acceptFailures = AcceptBackoff.newLog();
+    RateLimitedLog initFailures = new RateLimitedLog(log);
   }
 
   /** Binds every listen address; fails (and releases everything) if one cannot be bound. */
@@ -171,20 +173,32 @@ public final class HeraldServer implements AutoCloseable {
       ChannelInitializer<Channel> protocol, boolean cleartext) throws InterruptedException {
     ChannelGroup connections = parts.connections;
     ConnectionLimiter limiter = parts.limiter;
+    RateLimitedLog initFailures = parts.initFailures;
     ChannelHandler tracked = new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel channel) {
-        if (limiter.admit(channel, cleartext)) {
+        if (channel.attr(AcceptBackoff.VERDICT).get() == ConnectionLimiter.Verdict.ADMIT) {
           connections.add(channel);
           channel.pipeline().addLast(protocol);
+        } else {
+          limiter.setUp(channel);
         }
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Out of file descriptors, even loading a class fails: one line, not a trace per accept.
+        initFailures.warn("setting up connection {} failed: {}", ctx.channel().remoteAddress(),
+            cause.toString());
+        ctx.close();
       }
     };
     return new ServerBootstrap()
         .group(parts.group)
         .channel(parts.transport.serverChannel())
         // Before Netty's acceptor: a failed accept pauses accepting instead of logging a trace.
-        .handler(new AcceptBackoff(parts.counters, parts.acceptFailures))
+        .handler(new AcceptBackoff(limiter, cleartext, OpenFiles.limit(), parts.counters,
+            parts.acceptFailures))
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)

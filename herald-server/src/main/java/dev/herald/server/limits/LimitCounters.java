@@ -21,6 +21,8 @@ public final class LimitCounters {
     REQUEST_LINE("request_line"),
     /** {@code 431}: the header block is larger than --max-header-block. */
     HEADER_BLOCK("header_block"),
+    /** Dropped at accept: the process was within a few descriptors of its open-file limit. */
+    FILE_DESCRIPTORS("file_descriptors"),
     /** {@code 400}: the request could not be parsed. */
     MALFORMED("malformed");
 
@@ -58,6 +60,7 @@ public final class LimitCounters {
   private final Map<Rejection, LongAdder> rejected = new EnumMap<>(Rejection.class);
   private final Map<Timeout, LongAdder> timedOut = new EnumMap<>(Timeout.class);
   private final LongAdder acceptBackoffs = new LongAdder();
+  private final LongAdder acceptFailures = new LongAdder();
 
   public LimitCounters() {
     for (Rejection reason : Rejection.values()) {
@@ -80,6 +83,10 @@ public final class LimitCounters {
     acceptBackoffs.increment();
   }
 
+  void acceptFailed() {
+    acceptFailures.increment();
+  }
+
   public long rejections(Rejection reason) {
     return rejected.get(reason).sum();
   }
@@ -91,5 +98,10 @@ public final class LimitCounters {
   /** Times accepting paused after the socket layer failed to accept (EMFILE, ENFILE...). */
   public long acceptBackoffs() {
     return acceptBackoffs.sum();
+  }
+
+  /** Accepts the socket layer failed; at most two per pause, however long the trouble lasts. */
+  public long acceptFailures() {
+    return acceptFailures.sum();
   }
 }

@@ -146,7 +146,11 @@ public final class HubMetrics implements AutoCloseable {
           .register(meters);
     }
     FunctionCounter.builder("herald.accept.backoffs", limits, LimitCounters::acceptBackoffs)
-        .description("Pauses of accepting after the socket layer failed to accept (EMFILE...)")
+        .description("Pauses of accepting: an accept failed (EMFILE...) or the sockets held reached"
+            + " the connection limit plus the room for turning connections away")
+        .register(meters);
+    FunctionCounter.builder("herald.accept.failures", limits, LimitCounters::acceptFailures)
+        .description("Accepts the socket layer failed (EMFILE, ENFILE...)")
         .register(meters);
   }
 
