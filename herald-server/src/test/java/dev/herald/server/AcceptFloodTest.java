@@ -99,6 +99,16 @@ class AcceptFloodTest {
     }
   }
 
+  /** The hub's metrics once it answers again, within a minute; else fails with its log. */
+  private String metricsOnceAnswering(int port) {
+    try {
+      return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+          .ignoreExceptions().until(() -> metrics(port), m -> true);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("the hub did not answer again; its log:\n" + log(), e);
+    }
+  }
+
   private String metrics(int port) throws Exception {
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
@@ -120,8 +130,7 @@ class AcceptFloodTest {
     long start = System.nanoTime();
     flood(port);
     // The header timeout sheds the flood; then the hub answers a normal request again.
-    String metrics = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions().until(() -> metrics(port), m -> true);
+    String metrics = metricsOnceAnswering(port);
     double seconds = (System.nanoTime() - start) / 1e9;
 
     double backoffs = counter(metrics, "herald_accept_backoffs_total");
@@ -145,8 +154,7 @@ class AcceptFloodTest {
   void aConnectionLimitFromTheOpenFileLimitTurnsTheFloodAway() throws Exception {
     int port = startHub(0);
     flood(port);
-    String metrics = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions().until(() -> metrics(port), m -> true);
+    String metrics = metricsOnceAnswering(port);
     assertThat(counter(metrics, "herald_rejected_total{reason=\"max_connections\"}"))
         .isPositive();
     assertThat(log().lines().filter(l -> l.startsWith("\tat "))).isEmpty();

@@ -38,17 +38,23 @@ final class Answers {
 
   /**
    * Writes the answer from {@code ctx} towards the socket, then closes: an HTTP/2 stream at once,
-   * a connection after its output is shut down and a short linger.
+   * a connection after its output is shut down and a short linger. The close is due after the
+   * linger whether or not the write completes, so a client that reads nothing cannot keep the
+   * connection.
    */
   static void sendAndClose(ChannelHandlerContext ctx, FullHttpResponse response) {
     Channel channel = ctx.channel();
+    if (!(channel instanceof DuplexChannel duplex)) {
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
     ctx.writeAndFlush(response).addListener((ChannelFutureListener) written -> {
-      if (!written.isSuccess() || !(channel instanceof DuplexChannel duplex)) {
+      if (written.isSuccess()) {
+        duplex.shutdownOutput();
+      } else {
         channel.close();
-        return;
       }
-      duplex.shutdownOutput();
-      channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
     });
   }
 }

@@ -157,13 +157,14 @@ public final class ConnectionLimiter {
     }
     // Whatever the client sends is read and dropped, so the close that follows is a FIN.
     channel.pipeline().addLast(discard);
+    // Closed after the linger whether or not the answer could be written.
+    channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
     channel.writeAndFlush(answer).addListener((ChannelFutureListener) written -> {
-      if (!written.isSuccess() || !(channel instanceof DuplexChannel duplex)) {
+      if (written.isSuccess() && channel instanceof DuplexChannel duplex) {
+        duplex.shutdownOutput();
+      } else {
         channel.close();
-        return;
       }
-      duplex.shutdownOutput();
-      channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
     });
   }
 
