@@ -5,6 +5,7 @@ import dev.herald.server.Limits;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,8 +65,14 @@ public final class FrontDoor {
     return lastResort;
   }
 
-  /** A failed TLS handshake: counted in one rate-limited line, then closed. */
+  /**
+   * A failed TLS handshake: counted in one rate-limited line (and as a header timeout when it
+   * took longer than --header-timeout), then closed.
+   */
   public void tlsFailed(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof SslHandshakeTimeoutException) {
+      counters.timedOut(LimitCounters.Timeout.HEADER);
+    }
     connectionErrors.warn("TLS with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
   }
