@@ -21,6 +21,11 @@ enum Any implements TopicSelector {
   }
 
   @Override
+  public String literalPrefix() {
+    return "";
+  }
+
+  @Override
   public String toString() {
     return RAW;
   }

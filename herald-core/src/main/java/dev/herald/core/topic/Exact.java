@@ -11,4 +11,14 @@ record Exact(String raw) implements TopicSelector {
   public boolean matches(String topic) {
     return raw.equals(topic);
   }
+
+  @Override
+  public String literalPrefix() {
+    return raw;
+  }
+
+  @Override
+  public String literalSuffix() {
+    return raw;
+  }
 }

@@ -38,6 +38,23 @@ public sealed interface TopicSelector permits Any, Exact, Template {
   }
 
   /**
+   * Text that every topic this selector matches starts with, so an index can skip the selector
+   * for topics that do not; null when the selector cannot tell, and must be evaluated against
+   * every topic. For a URI template: the text before its first expression.
+   */
+  default String literalPrefix() {
+    return null;
+  }
+
+  /**
+   * Text that every topic this selector matches ends with ({@code ""} when none is known). For a
+   * URI template: the text after its last expression.
+   */
+  default String literalSuffix() {
+    return "";
+  }
+
+  /**
    * The selector for {@code raw}, shared with earlier calls for the same string while it stays in a
    * bounded cache.
    *
