@@ -56,8 +56,9 @@ public final class Hub implements AutoCloseable {
   /**
    * Publishes the update, generating a {@code urn:uuid:} id when it has none.
    *
-   * @return completes with the stored event once it is in history and queued for subscribers, or
-   *     fails with a {@link HubException}
+   * @return completes with the stored event once it is in history and queued for subscribers (in
+   *     a cluster: once the shared log has it; that event carries no SSE bytes, which each hub's
+   *     tail encodes), or fails with a {@link HubException}
    */
   public CompletableFuture<Event> publish(Update update) {
     Update identified = update.id() == null ? update.withId(EventIds.next()) : update;
