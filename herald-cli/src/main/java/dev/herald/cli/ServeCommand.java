@@ -312,22 +312,24 @@ final class ServeCommand implements Callable<Integer> {
       err.println("serve: " + e.getMessage());
       return Main.USAGE_ERROR;
     }
-    History store;
     Hub hub;
     try {
-      store = redisConfig != null ? RedisLog.connect(redisConfig)
-          : storeConfig != null ? SqliteHistory.open(storeConfig)
-          : new MemoryHistory(config.hub().historySize());
+      if (redisConfig != null) {
+        RedisLog shared = RedisLog.connect(redisConfig);
+        try {
+          hub = new Hub(config.hub(), shared); // the log's tail starts here
+        } catch (RedisUnavailableException e) {
+          shared.close();
+          throw e;
+        }
+      } else {
+        History store = storeConfig != null ? SqliteHistory.open(storeConfig)
+            : new MemoryHistory(config.hub().historySize());
+        hub = new Hub(config.hub(), store);
+      }
     } catch (StoreException | RedisUnavailableException e) {
       // Exit at once rather than start unready: a node that cannot read where the shared log
       // stands has nothing to serve, and a wrong --redis shows now instead of as a silent 503.
-      err.println("serve: " + e.getMessage());
-      return 1;
-    }
-    try {
-      hub = new Hub(config.hub(), store); // a Redis log starts its tail here
-    } catch (RedisUnavailableException e) {
-      store.close();
       err.println("serve: " + e.getMessage());
       return 1;
     }

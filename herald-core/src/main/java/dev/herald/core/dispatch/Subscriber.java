@@ -3,7 +3,7 @@ package dev.herald.core.dispatch;
 import dev.herald.core.Event;
 import dev.herald.core.HubException;
 import dev.herald.core.Update;
-import dev.herald.core.history.History;
+import dev.herald.core.history.ReplaySource;
 import dev.herald.core.topic.TopicSelector;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,8 +18,9 @@ import org.jctools.queues.SpscChunkedArrayQueue;
  * queue the dispatcher fills) → CLOSED. Because the dispatcher registers the subscriber and takes
  * the snapshot in one step, replay and live never overlap and never leave a gap.
  *
- * <p>Threading: the hub's dispatcher calls {@link #offer}; the owner (the connection's event loop)
- * calls {@link #drainTo} and {@link #idle} and is woken by {@code wakeup} when events arrive.
+ * <p>Threading: the hub's dispatcher calls {@link #offer}, from its serial drain (one thread at a
+ * time, possibly an event loop); the owner (the connection's event loop) calls {@link #drainTo}
+ * and {@link #idle} and is woken by {@code wakeup} when events arrive.
  */
 public final class Subscriber {
 
@@ -55,7 +56,7 @@ public final class Subscriber {
 
   // Owner thread only; set by the dispatcher before the owner first drains (the hub's completion
   // of the registration future orders the two).
-  private History history;
+  private ReplaySource history;
   private long replayAfter;
   private long replayUpTo;
   private List<Event> chunk;
@@ -139,7 +140,7 @@ public final class Subscriber {
    * id history no longer knows, and learns of the gap from {@code earliest}. Only a replay from
    * sequence 0 (after {@code earliest}) may start past its first wanted event.
    */
-  void startReplay(History source, long afterSequence, long upToSequence) {
+  void startReplay(ReplaySource source, long afterSequence, long upToSequence) {
     this.history = source;
     this.replayAfter = afterSequence;
     this.replayUpTo = upToSequence;
