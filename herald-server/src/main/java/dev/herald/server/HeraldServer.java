@@ -9,6 +9,7 @@ import dev.herald.server.metrics.MetricsPublisher;
 import dev.herald.server.sse.OpenStreams;
 import dev.herald.server.tls.DevelopmentCertificate;
 import dev.herald.server.tls.TlsContexts;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -95,6 +96,16 @@ public final class HeraldServer implements AutoCloseable {
 
   public static HeraldServer start(ServerConfig config, Hub hub, Clock clock)
       throws InterruptedException {
+    return start(config, hub, clock, null);
+  }
+
+  /**
+   * As {@link #start(ServerConfig, Hub, Clock)}, also registering the hub's meters in {@code
+   * meters}, an embedding application's registry (null: only {@code /metrics}); they are removed
+   * from it on {@link #close}.
+   */
+  public static HeraldServer start(ServerConfig config, Hub hub, Clock clock, MeterRegistry meters)
+      throws InterruptedException {
     Builder parts = new Builder();
     parts.config = config;
     parts.hub = hub;
@@ -118,7 +129,8 @@ public final class HeraldServer implements AutoCloseable {
       OpenStreams streams = new OpenStreams();
       ChannelGroup connections = parts.connections;
       parts.metrics = config.metrics()
-          ? HubMetrics.create(hub, connections::size, streams::size) : HubMetrics.disabled(hub);
+          ? HubMetrics.create(hub, connections::size, streams::size, streams::opened, meters)
+          : HubMetrics.disabled(hub);
       MetricsPublisher metricsPublisher = config.metrics()
           ? new MetricsPublisher(hub, parts.metrics, parts.group.next(), METRICS_INTERVAL) : null;
       parts.routes = HubRoutes.create(hub, config, demo, parts.metrics, metricsPublisher, streams,

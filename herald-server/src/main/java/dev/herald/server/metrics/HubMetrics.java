@@ -3,10 +3,29 @@ package dev.herald.server.metrics;
 import dev.herald.core.Hub;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -15,6 +34,13 @@ import org.HdrHistogram.Recorder;
  * size and the p99 publish-to-deliver latency, read by {@code GET /metrics} (Prometheus text) and
  * by the dashboard's {@link MetricsPublisher}. A disabled instance is a null object: it records
  * and reports nothing.
+ *
+ * <p>{@code /metrics} also serves the JVM, process and Netty allocator meters, the latency as a
+ * histogram with fixed buckets, and Mercure's names ({@code mercure_subscribers_connected},
+ * {@code mercure_subscribers_total}, {@code mercure_updates_total}) beside Herald's, so Mercure
+ * dashboards work unchanged. An embedding application may pass its own {@link MeterRegistry}:
+ * the hub's meters (not the JVM's, which the application owns) are registered there too, and
+ * removed again on {@link #close}.
  *
  * <p>Counters are read from the hub when asked, so the hot path pays only for latency: one
  * wait-free histogram increment per delivery ({@link #latency()}, any thread). {@link #snapshot}
@@ -40,6 +66,11 @@ public final class HubMetrics implements AutoCloseable {
   private final Recorder recorder;
   private final LatencyRecorder latency;
   private final PrometheusMeterRegistry registry;
+  /** The embedding application's registry, or null; it outlives this hub. */
+  private final MeterRegistry external;
+  /** What this instance registered in {@link #external}, removed on close. */
+  private final List<Meter> externalMeters = new ArrayList<>();
+  private final List<AutoCloseable> binders = new ArrayList<>();
   // guarded by this
   private Histogram window;
   private long windowEndNanos;
@@ -58,10 +89,24 @@ public final class HubMetrics implements AutoCloseable {
       double p99Millis,
       long latencySamples) {}
 
-  private HubMetrics(Hub hub, IntSupplier connections, IntSupplier streams, boolean enabled) {
+  /**
+   * Bucket bounds of the latency histogram: sub-millisecond is the norm on a quiet hub, seconds
+   * mean a saturated one; 16 buckets keep a scrape small.
+   */
+  static final Duration[] LATENCY_BUCKETS = {
+    Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+    Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10),
+    Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+    Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2_500), Duration.ofSeconds(5),
+    Duration.ofSeconds(10)
+  };
+
+  private HubMetrics(Hub hub, IntSupplier connections, IntSupplier streams,
+      LongSupplier streamsOpened, MeterRegistry external, boolean enabled) {
     this.hub = hub;
     this.connections = connections;
     this.streams = streams;
+    this.external = enabled ? external : null;
     if (!enabled) {
       recorder = null;
       latency = LatencyRecorder.NONE;
@@ -70,9 +115,36 @@ public final class HubMetrics implements AutoCloseable {
     }
     Recorder histogram = new Recorder(1, HIGHEST_NANOS, 2);
     recorder = histogram;
-    latency = nanos -> histogram.recordValue(Math.max(0, Math.min(nanos, HIGHEST_NANOS)));
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     bind(registry);
+    Timer bucketed = bindMercure(registry, streamsOpened);
+    bindProcess(registry);
+    if (external == null) {
+      latency = nanos -> {
+        long bounded = Math.max(0, Math.min(nanos, HIGHEST_NANOS));
+        histogram.recordValue(bounded);
+        bucketed.record(bounded, TimeUnit.NANOSECONDS);
+      };
+    } else {
+      Set<Meter.Id> before = new HashSet<>();
+      external.getMeters().forEach(meter -> before.add(meter.getId()));
+      bind(external);
+      Timer theirs = bindMercure(external, streamsOpened);
+      // Only the meters this hub added: the application's registry is shared with its own.
+      for (Meter meter : external.getMeters()) {
+        String name = meter.getId().getName();
+        if (!before.contains(meter.getId())
+            && (name.startsWith("herald.") || name.startsWith("mercure."))) {
+          externalMeters.add(meter);
+        }
+      }
+      latency = nanos -> {
+        long bounded = Math.max(0, Math.min(nanos, HIGHEST_NANOS));
+        histogram.recordValue(bounded);
+        bucketed.record(bounded, TimeUnit.NANOSECONDS);
+        theirs.record(bounded, TimeUnit.NANOSECONDS);
+      };
+    }
   }
 
   /**
@@ -80,11 +152,22 @@ public final class HubMetrics implements AutoCloseable {
    * @param streams open event streams, HTTP/1.1 and HTTP/2 alike
    */
   public static HubMetrics create(Hub hub, IntSupplier connections, IntSupplier streams) {
-    return new HubMetrics(hub, connections, streams, true);
+    return new HubMetrics(hub, connections, streams, () -> 0, null, true);
+  }
+
+  /**
+   * @param connections open TCP connections (an HTTP/2 connection counts once)
+   * @param streams open event streams, HTTP/1.1 and HTTP/2 alike
+   * @param streamsOpened event streams opened since start, for {@code mercure_subscribers_total}
+   * @param external the embedding application's registry, or null
+   */
+  public static HubMetrics create(Hub hub, IntSupplier connections, IntSupplier streams,
+      LongSupplier streamsOpened, MeterRegistry external) {
+    return new HubMetrics(hub, connections, streams, streamsOpened, external, true);
   }
 
   public static HubMetrics disabled(Hub hub) {
-    return new HubMetrics(hub, () -> 0, () -> 0, false);
+    return new HubMetrics(hub, () -> 0, () -> 0, () -> 0, null, false);
   }
 
   public boolean enabled() {
@@ -96,7 +179,7 @@ public final class HubMetrics implements AutoCloseable {
     return latency;
   }
 
-  private void bind(PrometheusMeterRegistry meters) {
+  private void bind(MeterRegistry meters) {
     // Strong references: the suppliers are lambdas nothing else holds.
     Gauge.builder("herald.connections", connections, IntSupplier::getAsInt)
         .description("Open TCP connections (an HTTP/2 connection counts once)")
@@ -125,6 +208,45 @@ public final class HubMetrics implements AutoCloseable {
         .baseUnit("seconds")
         .strongReference(true)
         .register(meters);
+  }
+
+  /**
+   * Mercure's names beside Herald's, and the latency as a histogram with buckets (the p99 gauge
+   * above covers one window only and cannot be aggregated across nodes).
+   *
+   * @return the latency timer registered in {@code meters}
+   */
+  private Timer bindMercure(MeterRegistry meters, LongSupplier streamsOpened) {
+    Gauge.builder("mercure.subscribers.connected", hub, Hub::subscriberCount)
+        .description("Subscribers connected (Mercure's name)")
+        .strongReference(true)
+        .register(meters);
+    FunctionCounter.builder("mercure.subscribers", streamsOpened, LongSupplier::getAsLong)
+        .description("Subscribers handled since start (Mercure's name)")
+        .register(meters);
+    FunctionCounter.builder("mercure.updates", hub, Hub::publishedEvents)
+        .description("Updates published (Mercure's name)")
+        .register(meters);
+    return Timer.builder("herald.delivery.latency")
+        .description("Time from publish to the write on a stream, every live delivery")
+        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(meters);
+  }
+
+  /** JVM, process and Netty allocator meters: only on the hub's own registry. */
+  private void bindProcess(MeterRegistry meters) {
+    new ClassLoaderMetrics().bindTo(meters);
+    new JvmMemoryMetrics().bindTo(meters);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(meters);
+    binders.add(gc);
+    new JvmThreadMetrics().bindTo(meters);
+    new ProcessorMetrics().bindTo(meters);
+    new UptimeMetrics().bindTo(meters);
+    new FileDescriptorMetrics().bindTo(meters);
+    if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider allocator) {
+      new NettyAllocatorMetrics(allocator).bindTo(meters);
+    }
   }
 
   /** The figures now; closes the current latency window if it is old enough. */
@@ -170,6 +292,18 @@ public final class HubMetrics implements AutoCloseable {
 
   @Override
   public void close() {
+    for (AutoCloseable binder : binders) {
+      try {
+        binder.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e); // JvmGcMetrics.close throws nothing checked
+      }
+    }
+    binders.clear();
+    if (external != null) {
+      externalMeters.forEach(external::remove);
+      externalMeters.clear();
+    }
     if (registry != null) {
       registry.close();
     }
