@@ -177,6 +177,16 @@ final class ServeCommand implements Callable<Integer> {
       description = "Serve GET /metrics (Prometheus text) and the dashboard's live figures (default: ${DEFAULT-VALUE}).")
   boolean metrics;
 
+  @Option(names = "--log-format", defaultValue = "text", paramLabel = "text|json",
+      converter = LogSetup.FormatConverter.class,
+      description = "Log lines on standard error: text, or one JSON object per line (default: ${DEFAULT-VALUE}).")
+  LogSetup.Format logFormat;
+
+  @Option(names = "--log-level", defaultValue = "INFO", paramLabel = "LEVEL",
+      converter = LogSetup.LevelConverter.class,
+      description = "Least severe level logged: TRACE, DEBUG, INFO, WARN, ERROR or OFF (default: ${DEFAULT-VALUE}).")
+  ch.qos.logback.classic.Level logLevel;
+
   /** For tests: the running server, set once start-up is printed. */
   volatile HeraldServer started;
 
@@ -192,6 +202,7 @@ final class ServeCommand implements Callable<Integer> {
     StoreConfig storeConfig = null;
     RedisConfig redisConfig = null;
     try {
+      LogSetup.apply(logFormat, logLevel);
       if (jwtKey == null && publisherJwtKey == null && subscriberJwtKey == null) {
         if (!jwtAlg.equals("HS256")) {
           // The development key is HS256 only: reject a bad --jwt-alg, or say the key is missing.
