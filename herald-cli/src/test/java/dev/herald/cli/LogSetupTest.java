@@ -87,6 +87,19 @@ class LogSetupTest {
   }
 
   @Test
+  void theShippedLogbackXmlParsesWithoutErrors() throws Exception {
+    ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
+    ch.qos.logback.classic.joran.JoranConfigurator configurator =
+        new ch.qos.logback.classic.joran.JoranConfigurator();
+    configurator.setContext(context);
+    configurator.doConfigure(LogSetupTest.class.getResource("/logback.xml"));
+    assertThat(context.getStatusManager().getCopyOfStatusList())
+        .filteredOn(status -> status.getEffectiveLevel() >= ch.qos.logback.core.status.Status.WARN)
+        .isEmpty();
+    assertThat(context.getLogger("ROOT").getLevel()).isEqualTo(Level.INFO);
+  }
+
+  @Test
   void levelsAreReadInAnyCase() {
     assertThat(new LogSetup.LevelConverter().convert("debug")).isEqualTo(Level.DEBUG);
     assertThat(new LogSetup.FormatConverter().convert("JSON")).isEqualTo(LogSetup.Format.JSON);
