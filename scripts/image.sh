@@ -42,6 +42,6 @@ fi
 
 python3 scripts/verify-image.py "$tar"
 
-if command -v podman >/dev/null && [ "${HERALD_IMAGE_RUN:-1}" = 1 ]; then
+if [ "${HERALD_IMAGE_RUN:-1}" = 1 ] && command -v podman >/dev/null && podman info >/dev/null 2>&1; then
   scripts/run-image.sh "$tar"
 fi

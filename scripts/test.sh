@@ -22,4 +22,9 @@ if [ ! -x /usr/bin/redis-server ]; then
   fi
 fi
 # Required: here a missing browser or redis-server fails their tests instead of skipping them.
-exec mvn -B -ntp verify -Dherald.browser.required=true -Dherald.redis.required=true "$@"
+mvn -B -ntp verify -Dherald.browser.required=true -Dherald.redis.required=true "$@"
+# The container image (about a minute, no daemon, no registry): built, its configuration checked,
+# and run under podman when podman works here. HERALD_SKIP_IMAGE=1 skips it.
+if [ "${HERALD_SKIP_IMAGE:-0}" != 1 ]; then
+  scripts/image.sh
+fi
