@@ -41,6 +41,10 @@ public final class EmbeddedHerald implements SmartLifecycle, DisposableBean {
   EmbeddedHerald(EmbeddedHubConfig config, MeterRegistry meters) {
     this.config = config;
     this.meters = meters;
+    if (config.redis() != null) {
+      this.hub = EmbeddedRedis.hub(config);
+      return;
+    }
     History history;
     try {
       history = config.store() == null ? new MemoryHistory(config.server().hub().historySize())

@@ -15,9 +15,17 @@ import java.util.Locale;
  * every default stays where {@code herald serve} takes it from. Runs once, on the start-up thread.
  *
  * @param server the network edge and the hub
- * @param store the durable history's settings, or null for the memory history
+ * @param store the durable history's settings, or null for the memory or Redis history
+ * @param redis the cluster's Redis, or null
  */
-record EmbeddedHubConfig(ServerConfig server, StoreConfig store) {
+record EmbeddedHubConfig(ServerConfig server, StoreConfig store, Redis redis) {
+
+  /**
+   * {@code herald.embedded.redis*} in JDK types only: herald-redis is optional, and only
+   * {@link EmbeddedRedis} may touch its classes.
+   */
+  record Redis(String uri, String keyPrefix, java.time.Duration commandTimeout,
+      java.time.Duration maxTailLag) {}
 
   static final String PREFIX = "herald.embedded";
 
@@ -79,7 +87,18 @@ record EmbeddedHubConfig(ServerConfig server, StoreConfig store) {
         hub = hub.withSubscriptionEvents(p.subscriptions());
       }
       server.hub(hub);
-      return new EmbeddedHubConfig(server.build(), store(p, hub));
+      ServerConfig built = server.build();
+      if (p.redis() != null) {
+        if (!p.history().equalsIgnoreCase("memory") || p.historyMaxAge() != null
+            || p.historyMaxBytes() != null) {
+          throw new IllegalArgumentException("history, history-max-age, history-max-bytes: set"
+              + " with redis (expected: none of them; with redis the history is the shared Redis"
+              + " stream, history-size sets how many events it keeps)");
+        }
+        return new EmbeddedHubConfig(built, null,
+            new Redis(p.redis(), p.redisPrefix(), p.redisTimeout(), p.maxTailLag()));
+      }
+      return new EmbeddedHubConfig(built, store(p, hub), null);
     } catch (IllegalArgumentException e) {
       throw HeraldConfigurationException.of(PREFIX, e);
     }

@@ -40,6 +40,8 @@ public record HeraldProperties(
    *     (default: localhost:3000)
    * @param history {@code memory} (default here: an application should not create a data
    *     directory unasked) or {@code durable}
+   * @param redis a Redis URI: the hub is one node of a cluster sharing its history there (needs
+   *     {@code dev.herald:herald-redis} on the classpath)
    * @param demo the {@code /sse} demo stream (default here: off)
    */
   public record Embedded(
@@ -66,6 +68,10 @@ public record HeraldProperties(
       Integer historySize,
       Duration historyMaxAge,
       DataSize historyMaxBytes,
+      String redis,
+      @DefaultValue("herald:") String redisPrefix,
+      Duration redisTimeout,
+      Duration maxTailLag,
       Integer subscriberQueue,
       DataSize maxBody,
       Boolean subscriptions,

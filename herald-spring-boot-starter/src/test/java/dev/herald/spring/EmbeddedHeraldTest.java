@@ -6,7 +6,9 @@ import dev.herald.client.Publication;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -85,6 +87,23 @@ class EmbeddedHeraldTest {
   void theEmbeddedHubStopsBeforeTheWebServersGracefulShutdown() {
     // A higher phase stops first: Boot's graceful shutdown is DEFAULT_PHASE - 1024.
     assertThat(EmbeddedHerald.PHASE).isGreaterThan(Integer.MAX_VALUE - 1024);
+  }
+
+  @Test
+  void aDurableHistoryOutlivesTheApplication(@TempDir Path data) {
+    ApplicationContextRunner durable = runner.withPropertyValues("herald.embedded.history=durable",
+        "herald.embedded.data-dir=" + data, "herald.embedded.fsync=always");
+    durable.run(context -> context.getBean(HeraldTemplate.class)
+        .publish(Publication.to("books").data("kept").id("urn:kept").build()));
+    durable.run(context -> {
+      EmbeddedHerald herald = context.getBean(EmbeddedHerald.class);
+      assertThat(herald.hub().lastEventId()).isEqualTo("urn:kept");
+      // A subscriber of the new run replays what the previous run published.
+      try (SseLines sub = SseLines.open(URI.create(subscribe(herald, "books") + "&lastEventID=earliest"))) {
+        assertThat(sub.next("id:")).isEqualTo("id: urn:kept");
+        assertThat(sub.next("data:")).isEqualTo("data: kept");
+      }
+    });
   }
 
   @Test
