@@ -1,0 +1,74 @@
+package dev.herald.bench.jmh;
+
+import dev.herald.core.Hub;
+import dev.herald.core.HubConfig;
+import dev.herald.server.metrics.HubMetrics;
+import dev.herald.server.metrics.LatencyRecorder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The cost {@code /metrics} adds to every live delivery: {@link HubMetrics#latency()} records
+ * into the windowed HdrHistogram (the p99 gauge) and the bucketed Prometheus histogram, plus an
+ * embedding application's registry when one is given. Two threads, as two event loops would.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@Threads(2)
+public class LatencyRecordBenchmark {
+
+  /** {@code own}: the hub's registry only; {@code embedded}: also an application's. */
+  @Param({"own", "embedded"})
+  public String registries;
+
+  private Hub hub;
+  private HubMetrics metrics;
+  private LatencyRecorder latency;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    hub = new Hub(HubConfig.DEFAULTS);
+    metrics = registries.equals("own")
+        ? HubMetrics.create(hub, () -> 0, () -> 0)
+        : HubMetrics.create(hub, () -> 0, () -> 0, () -> 0, new SimpleMeterRegistry());
+    latency = metrics.latency();
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    metrics.close();
+    hub.close();
+  }
+
+  /** What a delivery cost before the histogram with buckets: the HdrHistogram window only. */
+  private final org.HdrHistogram.Recorder windowOnly =
+      new org.HdrHistogram.Recorder(1, TimeUnit.MINUTES.toNanos(1), 2);
+
+  @Benchmark
+  public void windowOnlyBaseline() {
+    windowOnly.recordValue(350_000);
+  }
+
+  @Benchmark
+  public void record() {
+    latency.record(350_000); // 350 µs, a typical loopback delivery
+  }
+}
