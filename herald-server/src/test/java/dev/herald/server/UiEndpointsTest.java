@@ -63,6 +63,7 @@ class UiEndpointsTest extends ServerTestBase {
           .contains("mercure_subscribers_total 1.0")
           .contains("mercure_updates_total 1.0")
           .contains("# TYPE herald_delivery_latency_seconds histogram")
+          .contains("herald_delivery_latency_seconds_bucket{le=\"0.0001\"}")
           .contains("herald_delivery_latency_seconds_bucket{le=\"0.001\"}")
           .contains("herald_delivery_latency_seconds_bucket{le=\"10.0\"} 1")
           .contains("herald_delivery_latency_seconds_bucket{le=\"+Inf\"} 1")
@@ -88,7 +89,7 @@ class UiEndpointsTest extends ServerTestBase {
     publishOk("topic=t&data=1");
     assertThat(app.get("mercure.updates").functionCounter().count()).isEqualTo(1.0);
     assertThat(app.get("herald.events.published").functionCounter().count()).isEqualTo(1.0);
-    assertThat(app.find("herald.delivery.latency").timer()).isNotNull();
+    assertThat(app.find("herald.delivery.latency").functionTimer()).isNotNull();
     assertThat(app.find("jvm.memory.used").meters()).as("JVM meters are the application's").isEmpty();
     server.close();
     assertThat(app.find("mercure.updates").meters()).isEmpty();

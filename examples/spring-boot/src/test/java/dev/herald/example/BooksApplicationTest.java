@@ -107,7 +107,7 @@ class BooksApplicationTest {
     send(HttpRequest.newBuilder(app("/books/1/title")).PUT(HttpRequest.BodyPublishers.ofString("Dune")));
     String scrape = send(HttpRequest.newBuilder(app("/actuator/prometheus"))).body();
     assertThat(scrape).contains("mercure_updates_total").contains("mercure_subscribers_connected")
-        .contains("herald_delivery_latency_seconds_bucket");
+        .contains("herald_delivery_latency_seconds_count");
   }
 
   private static String next(BlockingQueue<String> lines, String prefix) throws InterruptedException {

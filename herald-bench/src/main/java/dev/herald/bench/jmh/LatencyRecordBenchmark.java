@@ -22,9 +22,10 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cost {@code /metrics} adds to every live delivery: {@link HubMetrics#latency()} records
- * into the windowed HdrHistogram (the p99 gauge) and the bucketed Prometheus histogram, plus an
- * embedding application's registry when one is given. Two threads, as two event loops would.
+ * What {@code /metrics} costs every live delivery: {@link HubMetrics#latency()} records once into
+ * the windowed HdrHistogram, which also feeds the histogram with buckets and an embedding
+ * application's registry, against a bare {@code Recorder} and against a Micrometer {@code Timer}
+ * with the same buckets (the design not taken). Two threads, as two event loops would.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -65,6 +66,23 @@ public class LatencyRecordBenchmark {
   @Benchmark
   public void windowOnlyBaseline() {
     windowOnly.recordValue(350_000);
+  }
+
+  private io.micrometer.core.instrument.Timer micrometerTimer;
+
+  @Setup(Level.Trial)
+  public void setUpTimer() {
+    io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus =
+        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    micrometerTimer = io.micrometer.core.instrument.Timer.builder("t")
+        .serviceLevelObjectives(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(10))
+        .register(prometheus);
+  }
+
+  @Benchmark
+  public void micrometerTimerNotTaken() {
+    micrometerTimer.record(350_000, TimeUnit.NANOSECONDS);
   }
 
   @Benchmark

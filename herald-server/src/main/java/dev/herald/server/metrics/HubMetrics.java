@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -63,6 +63,8 @@ public final class HubMetrics implements AutoCloseable {
   private final Hub hub;
   private final IntSupplier connections;
   private final IntSupplier streams;
+  /** Held here: a FunctionCounter references its object weakly, and nothing else holds this. */
+  private final LongSupplier streamsOpened;
   private final Recorder recorder;
   private final LatencyRecorder latency;
   private final PrometheusMeterRegistry registry;
@@ -72,6 +74,8 @@ public final class HubMetrics implements AutoCloseable {
   private final List<Meter> externalMeters = new ArrayList<>();
   private final List<AutoCloseable> binders = new ArrayList<>();
   // guarded by this
+  /** Every latency since start, for the histogram with buckets; fixed size (about 30 KB). */
+  private final Histogram cumulative = new Histogram(1, HIGHEST_NANOS, 2);
   private Histogram window;
   private long windowEndNanos;
   private double p99Millis = Double.NaN;
@@ -106,6 +110,7 @@ public final class HubMetrics implements AutoCloseable {
     this.hub = hub;
     this.connections = connections;
     this.streams = streams;
+    this.streamsOpened = streamsOpened;
     this.external = enabled ? external : null;
     if (!enabled) {
       recorder = null;
@@ -115,21 +120,22 @@ public final class HubMetrics implements AutoCloseable {
     }
     Recorder histogram = new Recorder(1, HIGHEST_NANOS, 2);
     recorder = histogram;
+    latency = nanos -> histogram.recordValue(Math.max(0, Math.min(nanos, HIGHEST_NANOS)));
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     bind(registry);
-    Timer bucketed = bindMercure(registry, streamsOpened);
+    bindMercure(registry, streamsOpened);
     bindProcess(registry);
-    if (external == null) {
-      latency = nanos -> {
-        long bounded = Math.max(0, Math.min(nanos, HIGHEST_NANOS));
-        histogram.recordValue(bounded);
-        bucketed.record(bounded, TimeUnit.NANOSECONDS);
-      };
-    } else {
+    if (external != null) {
       Set<Meter.Id> before = new HashSet<>();
       external.getMeters().forEach(meter -> before.add(meter.getId()));
       bind(external);
-      Timer theirs = bindMercure(external, streamsOpened);
+      bindMercure(external, streamsOpened);
+      // No buckets here (a Micrometer Timer would cost every delivery about a microsecond):
+      // the count and total of the same cumulative histogram /metrics serves with buckets.
+      FunctionTimer.builder("herald.delivery.latency", this, HubMetrics::latencyCount,
+              HubMetrics::latencyTotalNanos, TimeUnit.NANOSECONDS)
+          .description("Time from publish to the write on a stream, every live delivery")
+          .register(external);
       // Only the meters this hub added: the application's registry is shared with its own.
       for (Meter meter : external.getMeters()) {
         String name = meter.getId().getName();
@@ -138,12 +144,6 @@ public final class HubMetrics implements AutoCloseable {
           externalMeters.add(meter);
         }
       }
-      latency = nanos -> {
-        long bounded = Math.max(0, Math.min(nanos, HIGHEST_NANOS));
-        histogram.recordValue(bounded);
-        bucketed.record(bounded, TimeUnit.NANOSECONDS);
-        theirs.record(bounded, TimeUnit.NANOSECONDS);
-      };
     }
   }
 
@@ -210,13 +210,8 @@ public final class HubMetrics implements AutoCloseable {
         .register(meters);
   }
 
-  /**
-   * Mercure's names beside Herald's, and the latency as a histogram with buckets (the p99 gauge
-   * above covers one window only and cannot be aggregated across nodes).
-   *
-   * @return the latency timer registered in {@code meters}
-   */
-  private Timer bindMercure(MeterRegistry meters, LongSupplier streamsOpened) {
+  /** Mercure's names beside Herald's. */
+  private void bindMercure(MeterRegistry meters, LongSupplier streamsOpened) {
     Gauge.builder("mercure.subscribers.connected", hub, Hub::subscriberCount)
         .description("Subscribers connected (Mercure's name)")
         .strongReference(true)
@@ -226,10 +221,6 @@ public final class HubMetrics implements AutoCloseable {
         .register(meters);
     FunctionCounter.builder("mercure.updates", hub, Hub::publishedEvents)
         .description("Updates published (Mercure's name)")
-        .register(meters);
-    return Timer.builder("herald.delivery.latency")
-        .description("Time from publish to the write on a stream, every live delivery")
-        .serviceLevelObjectives(LATENCY_BUCKETS)
         .register(meters);
   }
 
@@ -269,9 +260,56 @@ public final class HubMetrics implements AutoCloseable {
         count);
   }
 
-  /** Prometheus text exposition; empty when disabled. */
+  /**
+   * Prometheus text exposition, with the latency as a histogram with buckets; empty when
+   * disabled.
+   */
   public String scrape() {
-    return registry == null ? "" : registry.scrape();
+    return registry == null ? "" : registry.scrape() + latencyHistogram();
+  }
+
+  /**
+   * {@code herald_delivery_latency_seconds} in the text format, from the cumulative histogram:
+   * the hot path records once, into the HdrHistogram the p99 window also reads, and the buckets
+   * are counted here. Bucket bounds are exact to HdrHistogram's two significant digits; values
+   * recorded in the current window (under a second old) are counted once it closes.
+   */
+  private synchronized String latencyHistogram() {
+    rollWindow();
+    StringBuilder text = new StringBuilder(1024)
+        .append("# HELP herald_delivery_latency_seconds Time from publish to the write on a")
+        .append(" stream, every live delivery\n")
+        .append("# TYPE herald_delivery_latency_seconds histogram\n");
+    for (Duration bound : LATENCY_BUCKETS) {
+      long count = cumulative.getTotalCount() == 0 ? 0
+          : cumulative.getCountBetweenValues(0, bound.toNanos());
+      text.append("herald_delivery_latency_seconds_bucket{le=\"").append(seconds(bound))
+          .append("\"} ").append(count).append('\n');
+    }
+    text.append("herald_delivery_latency_seconds_bucket{le=\"+Inf\"} ")
+        .append(cumulative.getTotalCount()).append('\n')
+        .append("herald_delivery_latency_seconds_count ").append(cumulative.getTotalCount())
+        .append('\n')
+        .append("herald_delivery_latency_seconds_sum ").append(latencyTotalNanos() / 1e9)
+        .append('\n');
+    return text.toString();
+  }
+
+  /** {@code 0.0001}, {@code 2.5}, {@code 10.0}: plain decimals, as Prometheus clients write them. */
+  private static String seconds(Duration bound) {
+    String plain = java.math.BigDecimal.valueOf(bound.toNanos(), 9).stripTrailingZeros()
+        .toPlainString();
+    return plain.contains(".") ? plain : plain + ".0";
+  }
+
+  private synchronized long latencyCount() {
+    rollWindow();
+    return cumulative.getTotalCount();
+  }
+
+  private synchronized double latencyTotalNanos() {
+    rollWindow();
+    return cumulative.getTotalCount() == 0 ? 0 : cumulative.getMean() * cumulative.getTotalCount();
   }
 
   /** p99 in milliseconds over the latest window, NaN when it saw no delivery. */
@@ -284,6 +322,7 @@ public final class HubMetrics implements AutoCloseable {
       return p99Millis;
     }
     window = recorder.getIntervalHistogram(window); // recycles the previous window's arrays
+    cumulative.add(window);
     windowEndNanos = now;
     samples = window.getTotalCount();
     p99Millis = samples == 0 ? Double.NaN : window.getValueAtPercentile(99) / 1e6;
