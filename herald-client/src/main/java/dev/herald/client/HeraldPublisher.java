@@ -93,10 +93,14 @@ public final class HeraldPublisher {
     String form = form(publication);
     int attempt = 1;
     while (true) {
+      String jwt = token.get();
+      if (jwt == null) {
+        throw new IllegalStateException("token: the token supplier returned null (expected: a JWT)");
+      }
       HttpRequest request = HttpRequest.newBuilder(hubUrl)
           .timeout(requestTimeout)
           .header("Content-Type", "application/x-www-form-urlencoded")
-          .header("Authorization", "Bearer " + token.get())
+          .header("Authorization", "Bearer " + jwt)
           .POST(HttpRequest.BodyPublishers.ofString(form))
           .build();
       HttpResponse<InputStream> response;

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.client.EventStreamParser.MalformedStreamException;
-import dev.herald.core.Update;
-import dev.herald.core.sse.SseFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -246,14 +244,5 @@ class EventStreamParserTest {
     assertThatThrownBy(() -> feed(line.repeat(4)))
         .isInstanceOf(MalformedStreamException.class)
         .hasMessage("event data longer than 1024 characters at line 4");
-  }
-
-  /** What the hub encodes, the client reads back unchanged: the two ends agree. */
-  @Test
-  void readsWhatTheHubsEncoderWrites() throws Exception {
-    Update update = new Update(List.of("urn:t"), "l1\r\nl2\rl3\n\nl5", false, "urn:id", "kind", 10L);
-    feed(SseFrame.encode(update));
-    assertThat(events).containsExactly(new ServerSentEvent("urn:id", "kind", "l1\nl2\nl3\n\nl5"));
-    assertThat(retries).containsExactly(10L);
   }
 }

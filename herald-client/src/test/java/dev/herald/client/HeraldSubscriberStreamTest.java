@@ -156,7 +156,7 @@ class HeraldSubscriberStreamTest {
   void closeUnblocksASubscriberWaitingForBytes() throws Exception {
     try (ScriptedHub hub = new ScriptedHub(Answer.stream(":\n", true))) {
       subscriber = subscribe(hub).start(listener);
-      await().atMost(TestHub.WAIT).until(() -> listener.calls.contains("open"));
+      await().atMost(Loopback.WAIT).until(() -> listener.calls.contains("open"));
       subscriber.close();
       assertThat(subscriber.isClosed()).isTrue();
       assertThat(listener.calls).containsExactly("open", "closed ");
@@ -173,7 +173,7 @@ class HeraldSubscriberStreamTest {
     try (ScriptedHub hub = new ScriptedHub(Answer.status(500, "boom"))) {
       subscriber = HeraldSubscriber.builder(hub.url()).topics(TOPIC).sleeper(blocking)
           .start(listener);
-      assertThat(waiting.await(TestHub.WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+      assertThat(waiting.await(Loopback.WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
           .isTrue();
       subscriber.close();
       assertThat(subscriber.isClosed()).isTrue();

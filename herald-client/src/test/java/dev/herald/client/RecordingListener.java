@@ -49,14 +49,14 @@ class RecordingListener implements SubscriptionListener {
   }
 
   ServerSentEvent next() throws InterruptedException {
-    ServerSentEvent event = events.poll(TestHub.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    ServerSentEvent event = events.poll(Loopback.WAIT.toMillis(), TimeUnit.MILLISECONDS);
     if (event == null) {
-      throw new AssertionError("no event within " + TestHub.WAIT + "; calls: " + calls);
+      throw new AssertionError("no event within " + Loopback.WAIT + "; calls: " + calls);
     }
     return event;
   }
 
   HeraldClientException awaitClosed() throws Exception {
-    return closed.get(TestHub.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    return closed.get(Loopback.WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 }

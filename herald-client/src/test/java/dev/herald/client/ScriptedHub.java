@@ -77,18 +77,18 @@ final class ScriptedHub implements AutoCloseable {
   }
 
   URI url() {
-    return TestHub.url((InetSocketAddress) socket.getLocalSocketAddress());
+    return Loopback.hubUrl((InetSocketAddress) socket.getLocalSocketAddress());
   }
 
   void then(Answer answer) {
     answers.add(answer);
   }
 
-  /** The next request received, waiting for it at most {@link TestHub#WAIT}. */
+  /** The next request received, waiting for it at most {@link Loopback#WAIT}. */
   Request nextRequest() throws InterruptedException {
-    Request request = requests.poll(TestHub.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    Request request = requests.poll(Loopback.WAIT.toMillis(), TimeUnit.MILLISECONDS);
     if (request == null) {
-      throw new AssertionError("no request within " + TestHub.WAIT);
+      throw new AssertionError("no request within " + Loopback.WAIT);
     }
     return request;
   }
@@ -102,7 +102,7 @@ final class ScriptedHub implements AutoCloseable {
       try {
         Socket connection = socket.accept();
         open.add(connection);
-        connection.setSoTimeout((int) TestHub.WAIT.toMillis());
+        connection.setSoTimeout((int) Loopback.WAIT.toMillis());
         Request request = read(connection.getInputStream());
         requests.add(request);
         Answer answer = answers.poll();

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <p>One instance per connection (or per HTTP/2 stream). Runs on the channel's event loop; must
  * not block.
  */
-public final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   public static final String HUB_PATH = "/.well-known/mercure";
   public static final String DEV_TOKEN_PATH = "/dev/token";

@@ -1,7 +1,7 @@
 package dev.herald.server.http;
 
 /** Names of the pipeline handlers, in pipeline order, so handlers can be found and replaced. */
-public final class PipelineNames {
+final class PipelineNames {
   public static final String TLS = "tls";
   public static final String ALPN = "alpn";
   public static final String CLEARTEXT_UPGRADE = "h2c-upgrade";

@@ -12,7 +12,7 @@ import java.util.List;
 /** A real Herald hub on a random loopback port, and the keys and tokens tests use with it. */
 final class TestHub {
 
-  static final Duration WAIT = Duration.ofSeconds(20);
+  static final Duration WAIT = Loopback.WAIT;
   static final String SECRET = "a-test-secret-that-is-long-enough-for-hs256";
   static final HmacTokenMinter MINTER = HmacTokenMinter.hs256(SECRET);
   static final String PUBLISHER = MINTER.publisher(List.of("*"), null);
@@ -39,6 +39,6 @@ final class TestHub {
   }
 
   static URI url(InetSocketAddress address) {
-    return URI.create("http://127.0.0.1:" + address.getPort() + "/.well-known/mercure");
+    return Loopback.hubUrl(address);
   }
 }
