@@ -221,6 +221,15 @@ final class ServeCommand implements Callable<Integer> {
 
   /** Whether anonymous subscribers are let in: --anonymous, else only in development mode. */
   private boolean anonymousApplies;
+  @Option(names = "--log-format", defaultValue = "text", paramLabel = "text|json",
+      converter = LogSetup.FormatConverter.class,
+      description = "Log lines on standard error: text, or one JSON object per line (default: ${DEFAULT-VALUE}).")
+  LogSetup.Format logFormat;
+
+  @Option(names = "--log-level", defaultValue = "INFO", paramLabel = "LEVEL",
+      converter = LogSetup.LevelConverter.class,
+      description = "Least severe level logged: TRACE, DEBUG, INFO, WARN, ERROR or OFF (default: ${DEFAULT-VALUE}).")
+  ch.qos.logback.classic.Level logLevel;
 
   /** For tests: the running server, set once start-up is printed. */
   volatile HeraldServer started;
@@ -239,6 +248,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       String publisherAlg = publisherJwtAlg != null ? publisherJwtAlg : jwtAlg;
       String subscriberAlg = subscriberJwtAlg != null ? subscriberJwtAlg : jwtAlg;
+      LogSetup.apply(logFormat, logLevel);
       if (jwtKey == null && publisherJwtKey == null && subscriberJwtKey == null) {
         for (String alg : List.of(publisherAlg, subscriberAlg)) {
           if (!alg.equals("HS256")) {
