@@ -19,9 +19,12 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Checks a compact JWS against one configured {@link JwtKey} and returns the Mercure claims it
- * grants: the header algorithm must be exactly the configured one, the signature must verify,
- * and {@code exp}/{@code nbf} must hold at the injected clock's time (no skew allowance).
+ * Checks a draft-07 compact JWS and returns the Mercure claims it grants: the header algorithm
+ * must be one the key accepts (exactly the configured one for {@code --jwt-key}; for a JWK Set
+ * key, its own {@code alg}, else its key type's), the signature must verify, and {@code
+ * exp}/{@code nbf} must hold at the injected clock's time (no skew allowance). The grants come
+ * from the {@code mercure} claim, or, when it is absent, from {@code https://mercure.rocks/}
+ * (identity providers such as Auth0 only allow namespaced custom claims).
  *
  * <p>Thread-safety: immutable; one instance serves all threads concurrently.
  */
@@ -30,7 +33,10 @@ public final class TokenVerifier {
   /** Verified tokens remembered at once; publishers and reconnecting browsers repeat theirs. */
   private static final int CACHE_CAPACITY = 4_096;
 
-  private final JwtKey key;
+  /** The namespaced spelling of the {@code mercure} claim. */
+  static final String NAMESPACED_CLAIM = "https://mercure.rocks/";
+
+  private final KeySource keys;
   private final Clock clock;
   /**
    * Tokens whose signature and claims were already checked, so a publisher sending the same token
@@ -38,10 +44,15 @@ public final class TokenVerifier {
    */
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
-  private record Verified(Claims claims, Instant notBefore) {}
+  private record Verified(Claims claims, Instant notBefore, TrustedKey key) {}
 
   public TokenVerifier(JwtKey key, Clock clock) {
-    this.key = Objects.requireNonNull(key, "key");
+    this(KeySource.of(Objects.requireNonNull(key, "key")), clock);
+  }
+
+  /** With keys from a JWK Set ({@code --jwt-jwks}) or any other source. */
+  public TokenVerifier(KeySource keys, Clock clock) {
+    this.keys = Objects.requireNonNull(keys, "keys");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -52,7 +63,7 @@ public final class TokenVerifier {
    */
   public Claims verify(String compactJws) throws AuthException {
     Verified known = verified.get(compactJws);
-    if (known != null) {
+    if (known != null && keys.keys().contains(known.key())) {
       checkTimes(known.claims().expiresAt(), known.notBefore());
       return known.claims();
     }
@@ -66,27 +77,7 @@ public final class TokenVerifier {
 
   private Verified verifyFully(String compactJws) throws AuthException {
     SignedJWT jwt = parseSigned(compactJws);
-    // Compare before verifying: a verifier built for one family must never see another
-    // family's algorithm (HS256 "signed" with an RSA public key is the classic confusion attack).
-    JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
-    if (!key.algorithm().equals(alg)) {
-      throw new AuthException(
-          "token algorithm " + alg + " not accepted (expected: " + key.algorithm() + ")");
-    }
-    boolean valid;
-    try {
-      valid = jwt.verify(key.verifier());
-    } catch (JOSEException e) {
-      throw new AuthException("signature does not verify with the configured key: "
-          + e.getMessage(), e);
-    }
-    if (!valid) {
-      // Nimbus also answers false for unknown "crit" headers; say so rather than blame the key.
-      throw new AuthException(jwt.getHeader().getCriticalParams() == null
-          ? "signature does not verify with the configured key"
-          : "token has critical header parameters the hub does not understand: "
-              + jwt.getHeader().getCriticalParams());
-    }
+    TrustedKey key = verifySignature(jwt);
     JWTClaimsSet claims;
     try {
       claims = jwt.getJWTClaimsSet();
@@ -96,7 +87,59 @@ public final class TokenVerifier {
     Instant expiresAt = toInstant(claims.getExpirationTime());
     Instant notBefore = toInstant(claims.getNotBeforeTime());
     checkTimes(expiresAt, notBefore);
-    return new Verified(mercureClaims(claims.getClaim("mercure"), expiresAt), notBefore);
+    Object mercure = claims.getClaim("mercure");
+    if (mercure == null) {
+      mercure = claims.getClaim(NAMESPACED_CLAIM);
+    }
+    return new Verified(mercureClaims(mercure, expiresAt), notBefore, key);
+  }
+
+  private TrustedKey verifySignature(SignedJWT jwt) throws AuthException {
+    List<TrustedKey> all = keys.keys();
+    if (all.isEmpty()) {
+      throw new AuthException("no keys to verify tokens with: " + keys.unavailableReason());
+    }
+    // Compare before verifying: a verifier built for one family must never see another
+    // family's algorithm (HS256 "signed" with an RSA public key is the classic confusion attack).
+    JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
+    List<TrustedKey> fitting = all.stream().filter(k -> k.accepts(alg)).toList();
+    if (fitting.isEmpty()) {
+      throw new AuthException("token algorithm " + alg + " not accepted (expected: "
+          + all.stream().map(TrustedKey::algorithmNames).distinct()
+              .collect(java.util.stream.Collectors.joining(" or ")) + ")");
+    }
+    String kid = jwt.getHeader().getKeyID();
+    List<TrustedKey> candidates = fitting;
+    if (kid != null) {
+      List<TrustedKey> named = fitting.stream().filter(k -> kid.equals(k.kid())).toList();
+      if (named.isEmpty()) {
+        keys.unknownKeyId(kid); // a rotation may have added it: refresh in the background
+        candidates = fitting.stream().filter(k -> k.kid() == null).toList();
+        if (candidates.isEmpty()) {
+          throw new AuthException("kid: " + kid + " is not among the keys of " + keys.describe()
+              + " (it is refreshed in the background, rate-limited)");
+        }
+      } else {
+        candidates = named;
+      }
+    }
+    for (TrustedKey key : candidates.subList(0, Math.min(candidates.size(), 8))) {
+      try {
+        if (jwt.verify(key.verifier())) {
+          return key;
+        }
+      } catch (JOSEException e) {
+        if (candidates.size() == 1) {
+          throw new AuthException("signature does not verify with the configured key: "
+              + e.getMessage(), e);
+        }
+      }
+    }
+    // Nimbus also answers false for unknown "crit" headers; say so rather than blame the key.
+    throw new AuthException(jwt.getHeader().getCriticalParams() == null
+        ? "signature does not verify with the configured key"
+        : "token has critical header parameters the hub does not understand: "
+            + jwt.getHeader().getCriticalParams());
   }
 
   private void checkTimes(Instant expiresAt, Instant notBefore) throws AuthException {
@@ -109,7 +152,7 @@ public final class TokenVerifier {
     }
   }
 
-  private static SignedJWT parseSigned(String compactJws) throws AuthException {
+  static SignedJWT parseSigned(String compactJws) throws AuthException {
     if (compactJws == null || compactJws.isEmpty()) {
       throw new AuthException("malformed token: empty");
     }
