@@ -74,6 +74,7 @@ public final class JwksKeySource implements KeySource {
   private volatile Snapshot snapshot = new Snapshot(List.of(), null, "not loaded yet");
   // Guarded by this: the fetch under way, and when the last one started.
   private CompletableFuture<Void> inFlight;
+  private CompletableFuture<Void> lastFetch;
   private Instant lastAttempt;
 
   /**
@@ -177,6 +178,7 @@ public final class JwksKeySource implements KeySource {
     lastAttempt = now;
     CompletableFuture<Void> fetch = new CompletableFuture<>();
     inFlight = fetch;
+    lastFetch = fetch;
     try {
       executor.execute(() -> fetch(fetch));
     } catch (RejectedExecutionException e) { // the hub is shutting down
@@ -184,6 +186,11 @@ public final class JwksKeySource implements KeySource {
       fetch.complete(null);
     }
     return fetch;
+  }
+
+  /** The most recently started fetch (perhaps done), or null: lets tests wait without sleeping. */
+  synchronized CompletableFuture<Void> lastFetch() {
+    return lastFetch;
   }
 
   private void fetch(CompletableFuture<Void> done) {
