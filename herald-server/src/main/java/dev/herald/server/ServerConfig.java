@@ -32,6 +32,7 @@ import java.util.Objects;
  * @param metrics whether {@code GET /metrics} and the dashboard's metrics topic are served
  * @param developmentTokens whether {@code GET /dev/token} hands out tokens signed with the
  *     hub's own HMAC keys: only for a hub running with a generated development key
+ * @param protocols which protocol versions are spoken, and draft-08 issuers and resource id
  */
 public record ServerConfig(
     List<InetSocketAddress> listen,
@@ -53,9 +54,11 @@ public record ServerConfig(
     Duration shutdownGrace,
     String transport,
     boolean metrics,
-    boolean developmentTokens) {
+    boolean developmentTokens,
+    ProtocolConfig protocols) {
 
   public ServerConfig {
+    Objects.requireNonNull(protocols, "protocols");
     listen = List.copyOf(listen);
     tlsListen = List.copyOf(tlsListen);
     corsOrigins = List.copyOf(corsOrigins);
@@ -130,6 +133,7 @@ public record ServerConfig(
     b.demoInterval = demoInterval;
     b.metrics = metrics;
     b.developmentTokens = developmentTokens;
+    b.protocols = protocols;
     return b;
   }
 
@@ -155,6 +159,7 @@ public record ServerConfig(
     private Duration demoInterval = Duration.ofSeconds(3);
     private boolean metrics = true;
     private boolean developmentTokens = false;
+    private ProtocolConfig protocols = ProtocolConfig.DEFAULTS;
 
     private Builder() {}
 
@@ -255,6 +260,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder protocols(ProtocolConfig config) {
+      this.protocols = config;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           listen,
@@ -276,7 +286,8 @@ public record ServerConfig(
           shutdownGrace,
           transport,
           metrics,
-          developmentTokens);
+          developmentTokens,
+          protocols);
     }
   }
 }
