@@ -26,7 +26,11 @@ public interface History extends AutoCloseable {
    */
   List<Event> read(long afterSequence, long upToSequence, int max);
 
-  /** The sequence of the retained event with this id, or -1 if it is unknown or pruned. */
+  /**
+   * The sequence of the retained event with this id, or -1 if it is unknown or pruned. When
+   * publishers reused the id, the earliest retained event that has it (Mercure draft-08: a
+   * Last-Event-ID resolves to the earliest such update, and every later one is replayed).
+   */
   long sequenceOf(String id);
 
   /** The sequence of the newest event stored, or 0 when nothing was ever stored. */

@@ -21,6 +21,16 @@ enum Any implements TopicSelector {
   }
 
   @Override
+  public Kind kind() {
+    return Kind.ANY;
+  }
+
+  @Override
+  public String literalPrefix() {
+    return "";
+  }
+
+  @Override
   public String toString() {
     return RAW;
   }

@@ -11,4 +11,15 @@ record Template(String raw, UriTemplate template) implements TopicSelector {
   public boolean matches(String topic) {
     return raw.equals(topic) || template.matches(topic);
   }
+
+  @Override
+  public Kind kind() {
+    return Kind.TEMPLATE;
+  }
+
+  /** The text before the first expression, which every expansion and the raw text start with. */
+  @Override
+  public String literalPrefix() {
+    return raw.substring(0, raw.indexOf('{'));
+  }
 }
