@@ -1,6 +1,7 @@
 package dev.herald.core.auth;
 
 import dev.herald.core.HubException;
+import dev.herald.core.topic.TopicSelector;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,8 +68,8 @@ public record AccessClaims(String issuer, String subject, Instant expiresAt, Lis
   }
 
   /** The matchers of every {@code subscribe} grant, for the dispatcher's private-update check. */
-  public List<TopicMatcher> subscribeMatchers() {
-    List<TopicMatcher> matchers = new ArrayList<>();
+  public List<TopicSelector> subscribeMatchers() {
+    List<TopicSelector> matchers = new ArrayList<>();
     for (Grant grant : grants) {
       if (grant.subscribe()) {
         matchers.addAll(grant.topics());

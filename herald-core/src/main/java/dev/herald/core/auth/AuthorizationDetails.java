@@ -1,5 +1,6 @@
 package dev.herald.core.auth;
 
+import dev.herald.core.topic.TopicSelector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,7 @@ final class AuthorizationDetails {
       throw invalid(at + ".topics has " + topics.size() + " entries (expected: <= " + MAX_TOPICS
           + ")");
     }
-    List<TopicMatcher> compiled = new ArrayList<>(topics.size());
+    List<TopicSelector> compiled = new ArrayList<>(topics.size());
     for (int j = 0; j < topics.size(); j++) {
       compiled.add(matcher(at + ".topics[" + j + "]", topics.get(j), matchers));
     }
@@ -90,7 +91,7 @@ final class AuthorizationDetails {
     return new Grant(publish, subscribe, compiled, payloadObject);
   }
 
-  private static TopicMatcher matcher(String at, Object entry, MatcherCompiler matchers)
+  private static TopicSelector matcher(String at, Object entry, MatcherCompiler matchers)
       throws AuthException {
     if (!(entry instanceof Map<?, ?> topic)) {
       throw invalid(at + " is not an object");
@@ -113,9 +114,6 @@ final class AuthorizationDetails {
     if (bad >= 0) {
       throw invalid(at + ".match contains U+" + String.format("%04X", bad)
           + " (expected: no control or format characters)");
-    }
-    if (match.equals("*")) {
-      return new MatcherCompiler.Wildcard(type);
     }
     try {
       return matchers.compile(type, match);

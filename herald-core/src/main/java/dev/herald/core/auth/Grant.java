@@ -1,5 +1,6 @@
 package dev.herald.core.auth;
 
+import dev.herald.core.topic.TopicSelector;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +16,7 @@ import java.util.Map;
  * <p>Thread-safety: immutable lists; the payload must not be mutated.
  */
 public record Grant(
-    boolean publish, boolean subscribe, List<TopicMatcher> topics, Map<String, Object> payload) {
+    boolean publish, boolean subscribe, List<TopicSelector> topics, Map<String, Object> payload) {
 
   public Grant {
     topics = List.copyOf(topics);
@@ -23,7 +24,7 @@ public record Grant(
 
   /** Whether one of {@link #topics()} matches {@code topic}. */
   public boolean covers(String topic) {
-    for (TopicMatcher matcher : topics) {
+    for (TopicSelector matcher : topics) {
       if (matcher.matches(topic)) {
         return true;
       }

@@ -372,6 +372,25 @@ class AccessTokenVerifierTest {
   }
 
   @Test
+  void urlPatternGrantsMatchAgainstTheHubUrlAndABadPatternRejectsTheToken() throws Exception {
+    AccessTokenVerifier withPatterns = new AccessTokenVerifier(RESOURCE, TrustedIssuers.parse(
+        List.of(ISSUER + "=" + SECRET), Runnable::run), MatcherCompiler.forHub(RESOURCE), clock);
+    AccessClaims claims = withPatterns.verify(withDetails(List.of(detail(List.of("subscribe"),
+        List.of(Map.of("match", "https://example.com/users/42/*", "match_type", "urlpattern"),
+            Map.of("match", "/books/:id", "match_type", "urlpattern"))))));
+    assertThat(claims.mayReceive(List.of("https://example.com/users/42/books/1"))).isTrue();
+    assertThat(claims.mayReceive(List.of("https://example.com/users/43/books/1"))).isFalse();
+    assertThat(claims.mayReceive(List.of("https://localhost/books/7"))).as("relative to the hub")
+        .isTrue();
+    assertThat(claims.payloadFor("https://example.com/users/42/x")).isNull();
+
+    String bad = withDetails(List.of(detail(List.of("subscribe"),
+        List.of(Map.of("match", "https://example.com/(unclosed", "match_type", "urlpattern")))));
+    assertThatThrownBy(() -> withPatterns.verify(bad)).isInstanceOf(AuthException.class)
+        .hasMessageStartingWith("authorization_details[0].topics[0]: ");
+  }
+
+  @Test
   void thePayloadOfTheFirstSubscribeGrantMatchingTheSubscriptionWins() throws Exception {
     AccessClaims claims = verifier.verify(withDetails(List.of(
         Map.of("type", AuthorizationDetails.TYPE, "actions", List.of("subscribe"),
