@@ -18,7 +18,8 @@ import java.util.Map;
  *
  * <p>Thread-safety: immutable; share freely.
  */
-public record AccessClaims(String issuer, String subject, Instant expiresAt, List<Grant> grants) {
+public record AccessClaims(String issuer, String subject, Instant expiresAt, List<Grant> grants)
+    implements Grants {
 
   public AccessClaims {
     grants = List.copyOf(grants);
@@ -31,6 +32,7 @@ public record AccessClaims(String issuer, String subject, Instant expiresAt, Lis
    * @throws HubException FORBIDDEN naming the first topic outside the grants (the HTTP layer
    *     answers 403 with {@code error="insufficient_scope"})
    */
+  @Override
   public void authorizePublish(List<String> topics) {
     for (String topic : topics) {
       if (!mayPublish(topic)) {
@@ -68,7 +70,8 @@ public record AccessClaims(String issuer, String subject, Instant expiresAt, Lis
   }
 
   /** The matchers of every {@code subscribe} grant, for the dispatcher's private-update check. */
-  public List<TopicSelector> subscribeMatchers() {
+  @Override
+  public List<TopicSelector> privateSelectors() {
     List<TopicSelector> matchers = new ArrayList<>();
     for (Grant grant : grants) {
       if (grant.subscribe()) {
@@ -85,6 +88,19 @@ public record AccessClaims(String issuer, String subject, Instant expiresAt, Lis
    * @return the payload object, or null
    */
   public Map<String, Object> payloadFor(String subscriptionMatch) {
+    return payloadOf(subscriptionMatch);
+  }
+
+  /**
+   * One payload per subscriber: that of its first matcher (the hub keeps one payload per
+   * connection, while draft-08 allows one per matcher).
+   */
+  @Override
+  public Object payloadFor(List<TopicSelector> selectors) {
+    return selectors.isEmpty() ? null : payloadOf(selectors.get(0).raw());
+  }
+
+  private Map<String, Object> payloadOf(String subscriptionMatch) {
     for (Grant grant : grants) {
       if (grant.subscribe() && grant.covers(subscriptionMatch)) {
         return grant.payload();
