@@ -1,7 +1,8 @@
 package dev.herald.core;
 
 /**
- * The few ways a hub operation can fail, each mapped to one HTTP status at the edge only.
+ * The few ways a hub operation can fail. The core knows no protocol: each server edge maps a
+ * {@link Kind} to its own status code (the HTTP server does so in one place).
  *
  * <p>Messages are one line that names the bad value and the expected one, because they go back to
  * the client verbatim. Immutable; safe from any thread.
@@ -10,22 +11,18 @@ public final class HubException extends RuntimeException {
 
   /** What went wrong, in terms a protocol edge can map to a status code. */
   public enum Kind {
-    BAD_REQUEST(400),
-    UNAUTHORIZED(401),
-    FORBIDDEN(403),
-    NOT_FOUND(404),
-    PAYLOAD_TOO_LARGE(413),
-    UNAVAILABLE(503);
-
-    private final int httpStatus;
-
-    Kind(int httpStatus) {
-      this.httpStatus = httpStatus;
-    }
-
-    public int httpStatus() {
-      return httpStatus;
-    }
+    /** The input is invalid; the message names the bad value and the expected one. */
+    BAD_REQUEST,
+    /** The caller proved no identity where one is needed. */
+    UNAUTHORIZED,
+    /** The caller's grants do not cover the operation. */
+    FORBIDDEN,
+    /** The thing asked about does not exist (or is switched off). */
+    NOT_FOUND,
+    /** The input is larger than a configured bound. */
+    PAYLOAD_TOO_LARGE,
+    /** The hub cannot do it now (shutting down, history or shared log failing); retry later. */
+    UNAVAILABLE
   }
 
   private final Kind kind;

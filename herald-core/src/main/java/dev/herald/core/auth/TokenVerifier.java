@@ -11,7 +11,6 @@ import com.nimbusds.jwt.SignedJWT;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +18,10 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Checks a draft-07 compact JWS and returns the Mercure claims it grants: the header algorithm
- * must be one the key accepts (exactly the configured one for {@code --jwt-key}; for a JWK Set
- * key, its own {@code alg}, else its key type's), the signature must verify, and {@code
- * exp}/{@code nbf} must hold at the injected clock's time (no skew allowance). The grants come
- * from the {@code mercure} claim, or, when it is absent, from {@code https://mercure.rocks/}
- * (identity providers such as Auth0 only allow namespaced custom claims).
+ * Checks a draft-07 compact JWS and returns the grants its {@link ClaimsReader} reads from it:
+ * the header algorithm must be one the key accepts (exactly the configured one for {@code
+ * --jwt-key}; for a JWK Set key, its own {@code alg}, else its key type's), the signature must
+ * verify, and {@code exp}/{@code nbf} must hold at the injected clock's time (no skew allowance).
  *
  * <p>Thread-safety: immutable; one instance serves all threads concurrently.
  */
@@ -33,11 +30,9 @@ public final class TokenVerifier {
   /** Verified tokens remembered at once; publishers and reconnecting browsers repeat theirs. */
   private static final int CACHE_CAPACITY = 4_096;
 
-  /** The namespaced spelling of the {@code mercure} claim. */
-  static final String NAMESPACED_CLAIM = "https://mercure.rocks/";
-
   private final KeySource keys;
   private final Clock clock;
+  private final ClaimsReader grants;
   /**
    * Tokens whose signature and claims were already checked, so a publisher sending the same token
    * thousands of times a second pays for one verification. Only the time checks are redone.
@@ -46,14 +41,26 @@ public final class TokenVerifier {
 
   private record Verified(Claims claims, Instant notBefore, TrustedKey key) {}
 
+  /** A verifier reading the draft-07 {@code mercure} claim. */
   public TokenVerifier(JwtKey key, Clock clock) {
-    this(KeySource.of(Objects.requireNonNull(key, "key")), clock);
+    this(KeySource.of(Objects.requireNonNull(key, "key")), clock, MercureClaim.INSTANCE);
   }
 
-  /** With keys from a JWK Set ({@code --jwt-jwks}) or any other source. */
+  /** A verifier whose grants are read by {@code grants} (one per protocol dialect). */
+  public TokenVerifier(JwtKey key, Clock clock, ClaimsReader grants) {
+    this(KeySource.of(Objects.requireNonNull(key, "key")), clock, grants);
+  }
+
+  /** A draft-07 verifier with keys from a JWK Set ({@code --jwt-jwks}) or any other source. */
   public TokenVerifier(KeySource keys, Clock clock) {
+    this(keys, clock, MercureClaim.INSTANCE);
+  }
+
+  /** With keys from any source, grants read by {@code grants}. */
+  public TokenVerifier(KeySource keys, Clock clock, ClaimsReader grants) {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.grants = Objects.requireNonNull(grants, "grants");
   }
 
   /**
@@ -87,11 +94,7 @@ public final class TokenVerifier {
     Instant expiresAt = toInstant(claims.getExpirationTime());
     Instant notBefore = toInstant(claims.getNotBeforeTime());
     checkTimes(expiresAt, notBefore);
-    Object mercure = claims.getClaim("mercure");
-    if (mercure == null) {
-      mercure = claims.getClaim(NAMESPACED_CLAIM);
-    }
-    return new Verified(mercureClaims(mercure, expiresAt), notBefore, key);
+    return new Verified(grants.read(jwt.getHeader(), claims, expiresAt), notBefore, key);
   }
 
   private TrustedKey verifySignature(SignedJWT jwt) throws AuthException {
@@ -170,35 +173,6 @@ public final class TokenVerifier {
           + " (expected: a signed JWS)");
     }
     return (SignedJWT) jwt;
-  }
-
-  private static Claims mercureClaims(Object mercure, Instant expiresAt) throws AuthException {
-    if (mercure == null) {
-      return new Claims(List.of(), List.of(), null, expiresAt);
-    }
-    if (!(mercure instanceof Map<?, ?> map)) {
-      throw new AuthException("mercure claim is not an object");
-    }
-    return new Claims(
-        selectors(map, "publish"), selectors(map, "subscribe"), map.get("payload"), expiresAt);
-  }
-
-  private static List<String> selectors(Map<?, ?> mercure, String name) throws AuthException {
-    Object value = mercure.get(name);
-    if (value == null) {
-      return List.of();
-    }
-    if (!(value instanceof List<?> list)) {
-      throw new AuthException("mercure." + name + " is not an array of topic selectors");
-    }
-    List<String> selectors = new ArrayList<>(list.size());
-    for (Object selector : list) {
-      if (!(selector instanceof String s)) {
-        throw new AuthException("mercure." + name + " contains a non-string value: " + selector);
-      }
-      selectors.add(s);
-    }
-    return selectors;
   }
 
   private static Instant toInstant(Date date) {

@@ -1,45 +1,121 @@
 package dev.herald.server.http;
 
+import static io.netty.handler.codec.http.HttpMethod.GET;
+import static io.netty.handler.codec.http.HttpMethod.HEAD;
+import static io.netty.handler.codec.http.HttpMethod.POST;
+
 import dev.herald.core.Hub;
-import dev.herald.core.auth.TokenVerifier;
+import dev.herald.core.dispatch.ActiveSubscription;
 import dev.herald.server.ServerConfig;
 import dev.herald.server.demo.DemoClock;
 import dev.herald.server.metrics.HubMetrics;
 import dev.herald.server.metrics.MetricsPublisher;
 import dev.herald.server.sse.OpenStreams;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * What every connection's handlers share: the hub, the configuration, the token verifiers, the
- * demo clock, the metrics and their publisher (null when disabled), the static files and what the
- * UI is told about the server. Immutable after construction; safe from any thread.
+ * The routes a listener serves, and what its connections share: every handler is built once
+ * here, each route group lists its routes, and {@link #serving} picks the groups of one listener.
+ * Routes of switched-off features (demo, metrics, development tokens) are simply absent, so they
+ * answer 404 like any unknown path.
+ *
+ * <p>Immutable after construction; safe from any thread.
  */
-public record HubRoutes(
-    Hub hub,
-    ServerConfig config,
-    TokenVerifier publisherVerifier,
-    TokenVerifier subscriberVerifier,
-    DemoClock demoClock,
-    HubMetrics metrics,
-    MetricsPublisher metricsPublisher,
-    Clock clock,
-    StaticFiles files,
-    OpenStreams streams,
-    ServerInfo info) {
+public final class HubRoutes {
 
+  public static final String HUB_PATH = "/.well-known/mercure";
+
+  private final ServerConfig config;
+  private final OpenStreams streams;
+  private final ServerInfo info;
+  private final ProtocolDialects dialects;
+  private final Map<RouteGroup, List<Route>> groups;
+  private final RouteTable table;
+
+  private HubRoutes(ServerConfig config, OpenStreams streams, ServerInfo info,
+      ProtocolDialects dialects, Map<RouteGroup, List<Route>> groups, Set<RouteGroup> served) {
+    this.config = config;
+    this.streams = streams;
+    this.info = info;
+    this.dialects = dialects;
+    this.groups = groups;
+    List<Route> routes = new ArrayList<>();
+    for (RouteGroup group : RouteGroup.values()) {
+      if (served.contains(group)) {
+        routes.addAll(groups.get(group));
+      }
+    }
+    this.table = new RouteTable(routes);
+  }
+
+  /** Every route group; {@code demoClock} and {@code metricsPublisher} are null when off. */
   public static HubRoutes create(Hub hub, ServerConfig config, DemoClock demoClock,
       HubMetrics metrics, MetricsPublisher metricsPublisher, OpenStreams streams, Clock clock) {
-    return new HubRoutes(
-        hub,
-        config,
-        config.publisherKey() == null ? null : new TokenVerifier(config.publisherKey(), clock),
-        config.subscriberKey() == null ? null : new TokenVerifier(config.subscriberKey(), clock),
-        demoClock,
-        metrics,
-        metricsPublisher,
-        clock,
-        new StaticFiles(),
-        streams,
-        new ServerInfo(config, metricsPublisher));
+    ProtocolDialects dialects = new ProtocolDialects(config);
+    Authorizer authorizer = new Authorizer(config, clock, dialects.all());
+    EventStreams eventStreams =
+        new EventStreams(hub, config.heartbeat(), clock, streams, metrics.latency());
+    ServerInfo info = new ServerInfo(config, metricsPublisher);
+    AdminHandler admin = new AdminHandler(hub, config, metrics, info, clock);
+    StaticFilesHandler files = new StaticFilesHandler(new StaticFiles());
+
+    Map<RouteGroup, List<Route>> groups = new EnumMap<>(RouteGroup.class);
+    groups.put(RouteGroup.HUB, List.of(
+        Route.exact(HUB_PATH, new SubscribeHandler(authorizer, eventStreams, metricsPublisher), GET),
+        Route.exact(HUB_PATH, new PublishHandler(hub, authorizer), POST),
+        Route.prefix(ActiveSubscription.COLLECTION_PATH,
+            new SubscriptionsHandler(hub, authorizer), GET)));
+    groups.put(RouteGroup.DEMO, demoClock == null ? List.of()
+        : List.of(Route.exact(DemoHandler.PATH, new DemoHandler(demoClock, eventStreams), GET)));
+    List<Route> adminRoutes = new ArrayList<>(List.of(
+        Route.exact(AdminHandler.HEALTHZ, admin::healthz, GET, HEAD),
+        Route.exact(AdminHandler.READYZ, admin::readyz, GET)));
+    if (metrics.enabled()) {
+      adminRoutes.add(Route.exact(AdminHandler.METRICS, admin::metrics, GET));
+    }
+    groups.put(RouteGroup.ADMIN, List.copyOf(adminRoutes));
+    List<Route> uiRoutes = new ArrayList<>(List.of(
+        Route.exact(AdminHandler.INFO, admin::info, GET),
+        Route.exact(StaticFilesHandler.INDEX, files, GET, HEAD),
+        Route.prefix(StaticFilesHandler.UI, files, GET, HEAD),
+        Route.prefix(StaticFilesHandler.WEBJARS, files, GET, HEAD)));
+    if (config.developmentTokens()) {
+      uiRoutes.add(Route.exact(AdminHandler.DEV_TOKEN, admin::developmentTokens, GET));
+    }
+    groups.put(RouteGroup.UI, List.copyOf(uiRoutes));
+    return new HubRoutes(config, streams, info, dialects, groups, RouteGroup.all());
+  }
+
+  /**
+   * The same handlers serving only {@code served}: the one choice a listener makes, e.g. {@code
+   * routes.serving(EnumSet.of(RouteGroup.ADMIN))} for an internal operations listener.
+   */
+  public HubRoutes serving(Set<RouteGroup> served) {
+    return new HubRoutes(config, streams, info, dialects, groups, served);
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  public OpenStreams streams() {
+    return streams;
+  }
+
+  public ServerInfo info() {
+    return info;
+  }
+
+  RouteTable table() {
+    return table;
+  }
+
+  ProtocolDialects dialects() {
+    return dialects;
   }
 }

@@ -39,7 +39,7 @@ public final class ServerInfo {
 
   private String render(List<Integer> ports, List<Integer> tlsPorts) {
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("hub", HubHandler.HUB_PATH);
+    json.put("hub", HubRoutes.HUB_PATH);
     json.put("ports", ports);
     json.put("tlsPorts", tlsPorts);
     json.put("demo", config.demo() ? ticking(DemoClock.TOPIC, config.demoInterval()) : null);

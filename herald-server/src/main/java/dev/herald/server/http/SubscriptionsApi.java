@@ -1,9 +1,9 @@
 package dev.herald.server.http;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import dev.herald.core.HubException;
 import dev.herald.core.dispatch.ActiveSubscription;
 import dev.herald.core.dispatch.SubscriptionsSnapshot;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,15 +33,23 @@ final class SubscriptionsApi {
     String[] segments = rest.substring(1).split("/", -1);
     if (segments.length > 2 || segments[0].isEmpty()
         || (segments.length == 2 && segments[1].isEmpty())) {
-      throw new HubException(HubException.Kind.NOT_FOUND, "no such resource: " + rawPath
+      throw new HttpError(HttpResponseStatus.NOT_FOUND, "no such resource: " + rawPath
           + " (expected: " + ActiveSubscription.COLLECTION_PATH + "[/{topic}[/{subscriber}]])");
     }
-    String topic = QueryStringDecoder.decodeComponent(segments[0]);
-    String subscriber = segments.length == 2 ? QueryStringDecoder.decodeComponent(segments[1]) : null;
+    String topic = decode(segments[0]);
+    String subscriber = segments.length == 2 ? decode(segments[1]) : null;
     return new Query(rawPath, topic, subscriber);
   }
 
-  /** The JSON-LD body, or throws NOT_FOUND for a single subscription that is not active. */
+  private static String decode(String segment) {
+    try {
+      return QueryStringDecoder.decodeComponent(segment);
+    } catch (IllegalArgumentException e) { // Netty's word for bad percent-encoding
+      throw HttpError.malformed(e.getMessage());
+    }
+  }
+
+  /** The JSON-LD body, or throws a 404 for a single subscription that is not active. */
   static String render(Query query, SubscriptionsSnapshot snapshot) {
     List<ActiveSubscription> matching = new ArrayList<>();
     for (ActiveSubscription subscription : snapshot.subscriptions()) {
@@ -53,7 +61,7 @@ final class SubscriptionsApi {
     Map<String, Object> json;
     if (query.subscriber() != null) {
       if (matching.isEmpty()) {
-        throw new HubException(HubException.Kind.NOT_FOUND,
+        throw new HttpError(HttpResponseStatus.NOT_FOUND,
             "no active subscription " + query.path());
       }
       json = matching.get(0).document(true);

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -69,6 +68,7 @@ public final class SseStream {
   /** What the stream needs beyond the subscriber's selectors. */
   public record Options(
       String lastEventId,
+      String lastEventIdHeader,
       Instant expiresAt,
       Duration heartbeat,
       byte[] greeting,
@@ -92,8 +92,8 @@ public final class SseStream {
 
   /**
    * Registers a subscriber with the hub and, once it is registered, sends the response headers,
-   * the greeting and any replayed events. Errors before the headers are sent become an error
-   * response through {@code onError}.
+   * the greeting and any replayed events. Errors before the headers are sent go to {@code
+   * onError} (on the event loop), which answers them in the protocol's terms.
    */
   public static SseStream open(
       ChannelHandlerContext ctx,
@@ -102,7 +102,7 @@ public final class SseStream {
       List<String> privateTopics,
       Object payload,
       Options options,
-      BiConsumer<HttpResponseStatus, String> onError) {
+      Consumer<HubException> onError) {
     SseStream stream = new SseStream(ctx, hub, topics, privateTopics, payload, options);
     hub.subscribe(stream.subscriber, options.lastEventId())
         .whenComplete(
@@ -116,7 +116,7 @@ public final class SseStream {
       Subscription subscription,
       Throwable failure,
       Options options,
-      BiConsumer<HttpResponseStatus, String> onError) {
+      Consumer<HubException> onError) {
     if (closed) {
       return;
     }
@@ -126,7 +126,7 @@ public final class SseStream {
           failure instanceof HubException e
               ? e
               : new HubException(HubException.Kind.UNAVAILABLE, String.valueOf(failure));
-      onError.accept(HttpResponseStatus.valueOf(error.kind().httpStatus()), error.getMessage());
+      onError.accept(error);
       return;
     }
     HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
@@ -138,7 +138,7 @@ public final class SseStream {
         .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     if (subscription.responseLastEventId() != null) {
-      headers.set("Last-Event-ID", subscription.responseLastEventId());
+      headers.set(options.lastEventIdHeader(), subscription.responseLastEventId());
     }
     headers.add(options.extraHeaders());
     ctx.write(response);

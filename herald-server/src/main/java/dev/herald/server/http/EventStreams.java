@@ -1,0 +1,56 @@
+package dev.herald.server.http;
+
+import dev.herald.core.Hub;
+import dev.herald.core.HubException;
+import dev.herald.core.auth.Claims;
+import dev.herald.server.metrics.LatencyRecorder;
+import dev.herald.server.sse.OpenStreams;
+import dev.herald.server.sse.SseStream;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Opens the event streams of the subscribe and demo handlers: the stream takes the connection
+ * over, and a failure before its headers are sent becomes an error response. Immutable; called
+ * on the channel's event loop.
+ */
+final class EventStreams {
+
+  private final Hub hub;
+  private final Duration heartbeat;
+  private final Clock clock;
+  private final OpenStreams registry;
+  private final LatencyRecorder latency;
+
+  EventStreams(Hub hub, Duration heartbeat, Clock clock, OpenStreams registry,
+      LatencyRecorder latency) {
+    this.hub = hub;
+    this.heartbeat = heartbeat;
+    this.clock = clock;
+    this.registry = registry;
+    this.latency = latency;
+  }
+
+  /** What one stream is: its selectors, grants, resume point and first bytes. */
+  record Request(List<String> topics, Claims claims, String lastEventId, String lastEventIdHeader,
+      byte[] greeting, Runnable onClose) {}
+
+  /** Opens the stream; {@code onClose} runs once, whether it opens or fails. */
+  void open(Exchange exchange, Request request) {
+    HttpHeaders extra = new DefaultHttpHeaders().set("link", Responses.DISCOVERY_LINK);
+    SseStream.Options options = new SseStream.Options(request.lastEventId(),
+        request.lastEventIdHeader(), request.claims().expiresAt(), heartbeat, request.greeting(),
+        extra, clock, registry, latency, request.onClose());
+    try {
+      exchange.streamOpened(SseStream.open(exchange.ctx(), hub, request.topics(),
+          request.claims().subscribe(), request.claims().payload(), options,
+          (HubException failure) -> exchange.streamFailed(HttpError.from(failure))));
+    } catch (HubException e) {
+      request.onClose().run();
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.herald.server.http;
+
+import dev.herald.core.HubException;
+import dev.herald.server.sse.SseStream;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One request and the way back to its client: the decoded path and query, the protocol dialect
+ * it speaks, and the means to answer it now, later (after an asynchronous hub call) or with an
+ * event stream that takes the connection over.
+ *
+ * <p>Created per request by {@link HubHandler}. Runs on the channel's event loop; only {@link
+ * #respondWhenDone} may be completed from another thread (it hops back to the loop).
+ */
+final class Exchange {
+
+  /** Where the connection keeps the stream that took it over. */
+  interface StreamSlot {
+    void opened(SseStream stream);
+
+    /** The stream failed before its headers went out; the connection is free again. */
+    void failed();
+  }
+
+  /** Bounds the work a request can cause by its number of parameters. */
+  private static final int MAX_QUERY_PARAMS = 2_048;
+
+  private final ChannelHandlerContext ctx;
+  private final FullHttpRequest request;
+  private final StreamSlot slot;
+  private final ProtocolDialects dialects;
+  private final boolean keepAlive;
+  private final QueryStringDecoder uri;
+  private final String path;
+  private Map<String, List<String>> query;
+  private ProtocolDialect dialect;
+
+  /** @throws HttpError 400 when the path cannot be decoded */
+  Exchange(ChannelHandlerContext ctx, FullHttpRequest request, StreamSlot slot,
+      ProtocolDialects dialects) {
+    this.ctx = ctx;
+    this.request = request;
+    this.slot = slot;
+    this.dialects = dialects;
+    this.keepAlive = HttpUtil.isKeepAlive(request);
+    this.uri = decoder(request.uri(), true);
+    this.path = decoded(uri::path);
+  }
+
+  ChannelHandlerContext ctx() {
+    return ctx;
+  }
+
+  FullHttpRequest request() {
+    return request;
+  }
+
+  HttpMethod method() {
+    return request.method();
+  }
+
+  HttpHeaders headers() {
+    return request.headers();
+  }
+
+  /** The decoded path. */
+  String path() {
+    return path;
+  }
+
+  /** The path as sent, before percent-decoding. */
+  String rawPath() {
+    return uri.rawPath();
+  }
+
+  /**
+   * The query parameters, decoded on first use (semicolons are ordinary characters).
+   *
+   * @throws HttpError 400 when the query cannot be decoded
+   */
+  Map<String, List<String>> query() {
+    if (query == null) {
+      query = decoded(uri::parameters);
+    }
+    return query;
+  }
+
+  /** The request's protocol dialect, chosen once. */
+  ProtocolDialect dialect() {
+    if (dialect == null) {
+      dialect = dialects.choose(this);
+    }
+    return dialect;
+  }
+
+  /**
+   * The request body decoded as {@code application/x-www-form-urlencoded}.
+   *
+   * @throws HttpError 400 when the body cannot be decoded
+   */
+  Map<String, List<String>> form() {
+    String body = request.content().toString(StandardCharsets.UTF_8);
+    return decoded(decoder(body, false)::parameters);
+  }
+
+  /** Sends a complete response; keeps the connection open if the client asked to. */
+  void respond(FullHttpResponse response) {
+    Responses.send(ctx, response, keepAlive);
+  }
+
+  void fail(HttpError error) {
+    respond(error.response());
+  }
+
+  /**
+   * Answers once {@code stage} completes: on the event loop, with {@code answer} of its value or
+   * the error {@code onFailure} maps its failure to. {@code answer} may throw {@link HttpError}
+   * or {@link HubException}.
+   */
+  <T> void respondWhenDone(CompletionStage<T> stage, Function<T, FullHttpResponse> answer,
+      Function<Throwable, HttpError> onFailure) {
+    stage.whenComplete((value, failure) -> ctx.executor().execute(() -> {
+      try {
+        if (failure != null) {
+          throw onFailure.apply(failure);
+        }
+        respond(answer.apply(value));
+      } catch (HttpError e) {
+        fail(e);
+      } catch (HubException e) {
+        fail(HttpError.from(e));
+      }
+    }));
+  }
+
+  /** The stream takes the connection over; no other response may follow on it. */
+  void streamOpened(SseStream stream) {
+    slot.opened(stream);
+  }
+
+  /** The stream failed before its headers were sent: answer the error and close. */
+  void streamFailed(HttpError error) {
+    slot.failed();
+    Responses.send(ctx, error.response(), false);
+  }
+
+  private static QueryStringDecoder decoder(String text, boolean hasPath) {
+    // Semicolons are ordinary characters in topic IRIs, not parameter separators.
+    return QueryStringDecoder.builder()
+        .hasPath(hasPath)
+        .semicolonIsNormalChar(true)
+        .maxParams(MAX_QUERY_PARAMS)
+        .build(text);
+  }
+
+  /** Netty's decoders report bad percent-encoding as IllegalArgumentException: type it here. */
+  private static <T> T decoded(Supplier<T> decode) {
+    try {
+      return decode.get();
+    } catch (IllegalArgumentException e) {
+      throw HttpError.malformed(e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.herald.server.http;
+
+import dev.herald.core.auth.ClaimsReader;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything that differs between versions of the Mercure protocol at the HTTP edge: how a
+ * subscribe request names its selectors and its last event id, where tokens may come from, which
+ * claims grant publishing and subscribing, how authorization failures are answered and which
+ * response header carries the stream's last event id. Handlers ask the dialect of the request
+ * ({@link Exchange#dialect()}); none of them asks which version it serves.
+ *
+ * <p>A new version is a new implementation plus one line in {@link ProtocolDialects}.
+ * Implementations are stateless and safe from any thread.
+ */
+interface ProtocolDialect {
+
+  /** What a subscribe request asks for: its topic selectors and where to resume (or null). */
+  record SubscribeRequest(List<String> selectors, String lastEventId) {}
+
+  /** Why authorization failed; each dialect answers each with its own status and challenge. */
+  enum AuthFailure {
+    /** No token, and the operation needs one. */
+    MISSING,
+    /** The token's presentation is broken (e.g. an {@code Authorization} header not Bearer). */
+    MALFORMED,
+    /** A token was presented but does not verify (signature, expiry, claims). */
+    INVALID,
+    /** A valid token that does not grant the operation. */
+    INSUFFICIENT
+  }
+
+  /** A short name for logs and metrics, e.g. {@code draft-07}. */
+  String name();
+
+  /**
+   * The selectors and the last event id of a subscribe request.
+   *
+   * @throws HttpError 400 when the request names no selector
+   */
+  SubscribeRequest subscribeRequest(HttpHeaders headers, Map<String, List<String>> query);
+
+  /** Where a token may be presented, in order of precedence (the first present one wins). */
+  List<TokenLookup.Source> tokenSources();
+
+  /** Reads the publish and subscribe grants from a verified token. */
+  ClaimsReader grants();
+
+  /** The error a failed authorization answers: status, reason and challenge. */
+  HttpError rejection(AuthFailure failure, String reason);
+
+  /** The response header naming the last event id a stream starts after. */
+  String lastEventIdHeader();
+}

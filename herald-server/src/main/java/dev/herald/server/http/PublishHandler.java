@@ -1,0 +1,49 @@
+package dev.herald.server.http;
+
+import dev.herald.core.Hub;
+import dev.herald.core.HubException;
+import dev.herald.core.Update;
+import dev.herald.core.auth.Claims;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /.well-known/mercure}: a form-encoded update, authorized by the publisher's
+ * claims, answered with the event's id once the hub has stored it. Immutable; runs on the
+ * channel's event loop and answers there.
+ */
+final class PublishHandler implements RouteHandler {
+
+  private static final String FORM = "application/x-www-form-urlencoded";
+  private static final Logger log = LoggerFactory.getLogger(PublishHandler.class);
+
+  private final Hub hub;
+  private final Authorizer authorizer;
+
+  PublishHandler(Hub hub, Authorizer authorizer) {
+    this.hub = hub;
+    this.authorizer = authorizer;
+  }
+
+  @Override
+  public void handle(Exchange exchange) {
+    String contentType = exchange.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+    if (!contentType.toLowerCase().startsWith(FORM)) {
+      throw new HttpError(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+          "content-type: '" + contentType + "' (expected: " + FORM + ")");
+    }
+    Claims claims = authorizer.publisher(exchange);
+    Update update = Update.fromForm(exchange.form());
+    authorizer.authorizePublish(exchange, claims, update);
+    exchange.respondWhenDone(hub.publish(update),
+        event -> Responses.text(HttpResponseStatus.OK, event.id()),
+        failure -> {
+          if (!(failure instanceof HubException)) {
+            log.warn("publish failed", failure);
+          }
+          return HttpError.from(failure, "publish failed");
+        });
+  }
+}

@@ -1,0 +1,41 @@
+package dev.herald.server.http;
+
+import dev.herald.core.auth.Claims;
+import dev.herald.core.sse.SseFrame;
+import dev.herald.server.metrics.HubMetrics;
+import dev.herald.server.metrics.MetricsPublisher;
+
+/**
+ * {@code GET /.well-known/mercure}: the selectors and resume point the request's dialect names,
+ * the subscriber's claims from the authorizer, then an event stream. Immutable; runs on the
+ * channel's event loop.
+ */
+final class SubscribeHandler implements RouteHandler {
+
+  private final Authorizer authorizer;
+  private final EventStreams streams;
+  /** Null when metrics are off. */
+  private final MetricsPublisher metricsPublisher;
+
+  SubscribeHandler(Authorizer authorizer, EventStreams streams, MetricsPublisher metricsPublisher) {
+    this.authorizer = authorizer;
+    this.streams = streams;
+    this.metricsPublisher = metricsPublisher;
+  }
+
+  @Override
+  public void handle(Exchange exchange) {
+    ProtocolDialect dialect = exchange.dialect();
+    ProtocolDialect.SubscribeRequest asked =
+        dialect.subscribeRequest(exchange.headers(), exchange.query());
+    Claims claims = authorizer.subscriber(exchange);
+    Runnable onClose = () -> {};
+    if (metricsPublisher != null && asked.selectors().contains(HubMetrics.TOPIC)) {
+      // The figures are published only while someone watches them.
+      metricsPublisher.streamOpened();
+      onClose = metricsPublisher::streamClosed;
+    }
+    streams.open(exchange, new EventStreams.Request(asked.selectors(), claims,
+        asked.lastEventId(), dialect.lastEventIdHeader(), SseFrame.OPEN_COMMENT, onClose));
+  }
+}
