@@ -52,17 +52,10 @@ public record Update(
 
   /**
    * Builds an update from decoded {@code application/x-www-form-urlencoded} fields, the publish
-   * wire format of the Mercure protocol.
+   * wire format of the Mercure protocol, under the draft-07 rules ({@link PublishRules#draft07()}).
    */
   public static Update fromForm(Map<String, List<String>> form) {
-    List<String> topics = form.getOrDefault("topic", List.of());
-    return new Update(
-        topics,
-        single(form, "data"),
-        form.containsKey("private"),
-        single(form, "id"),
-        single(form, "type"),
-        parseRetry(single(form, "retry")));
+    return PublishRules.draft07().toUpdate(form);
   }
 
   public Update withId(String newId) {
@@ -71,28 +64,6 @@ public record Update(
 
   public String canonicalTopic() {
     return topics.get(0);
-  }
-
-  private static String single(Map<String, List<String>> form, String name) {
-    List<String> values = form.get(name);
-    if (values == null || values.isEmpty()) {
-      return null;
-    }
-    if (values.size() > 1) {
-      throw HubException.badRequest(name + ": given " + values.size() + " times (expected: once)");
-    }
-    return values.get(0);
-  }
-
-  private static Long parseRetry(String retry) {
-    if (retry == null) {
-      return null;
-    }
-    try {
-      return Long.parseLong(retry);
-    } catch (NumberFormatException e) {
-      throw HubException.badRequest("retry: " + retry + " (expected: a number of milliseconds)");
-    }
   }
 
   private static void rejectLineBreaks(String field, String value) {
