@@ -349,15 +349,13 @@ final class ServeCommand implements Callable<Integer> {
           + server.developmentCertificate().sha256Fingerprint());
     }
     if (config.protocols().versions().draft08()) {
-      out.println("  draft-08:   resource id " + config.protocols().resourceIdFor(
-          server.boundAddresses().isEmpty() ? "https" : "http", firstListener(server))
+      out.println("  draft-08:   resource id " + config.resourceId()
           + "; issuers: " + (trustedIssuers.isEmpty() ? "none (access tokens are rejected)"
               : String.join(", ", trustedIssuers.stream()
                   .map(entry -> entry.substring(0, entry.indexOf('='))).toList())));
     }
     if (developmentSecret != null) {
-      printDevelopmentHelp(out, base, developmentSecret, config.protocols().resourceIdFor(
-          server.boundAddresses().isEmpty() ? "https" : "http", firstListener(server)));
+      printDevelopmentHelp(out, base, developmentSecret, config.resourceId());
     }
     out.flush();
     started = server;
@@ -391,11 +389,6 @@ final class ServeCommand implements Callable<Integer> {
 
   private JwtKey key(String value) {
     return value == null ? null : JwtKey.parse(jwtAlg, value);
-  }
-
-  private static InetSocketAddress firstListener(HeraldServer server) {
-    return server.boundAddresses().isEmpty() ? server.boundTlsAddresses().get(0)
-        : server.boundAddresses().get(0);
   }
 
   private static void printDevelopmentHelp(PrintWriter out, String base, String secret,

@@ -98,6 +98,15 @@ public record ServerConfig(
     }
   }
 
+  /**
+   * The draft-08 resource identifier: {@code --resource-id}, else the hub URL on the first
+   * listener as configured (cleartext first), e.g. {@code http://localhost:3000/.well-known/mercure}.
+   */
+  public String resourceId() {
+    return listen.isEmpty() ? protocols.resourceIdFor("https", tlsListen.get(0))
+        : protocols.resourceIdFor("http", listen.get(0));
+  }
+
   /** The hub can only sign tokens with a shared secret; a public key cannot sign. */
   private static void requireHmac(String role, JwtKey key) {
     if (key == null || !JWSAlgorithm.Family.HMAC_SHA.contains(key.algorithm())) {

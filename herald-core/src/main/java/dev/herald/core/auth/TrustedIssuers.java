@@ -84,6 +84,18 @@ public final class TrustedIssuers {
     return issuers.get(issuer);
   }
 
+  /**
+   * The issuers whose keys come from an {@code https://} JWK Set: authorization servers, as
+   * opposed to self-issuing publishers configured with a secret or a key file.
+   */
+  public List<String> issuersWithKeySets() {
+    return issuers.entrySet().stream()
+        .filter(e -> e.getValue().stream().anyMatch(source -> source instanceof JwksKeySource jwks
+            && jwks.describe().startsWith("JWK Set https://")))
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
   /** Starts the first fetch of every JWK Set; each future completes once it ended. */
   public CompletableFuture<Void> start() {
     return CompletableFuture.allOf(issuers.values().stream()
