@@ -16,13 +16,13 @@ enum Any implements TopicSelector {
   }
 
   @Override
-  public boolean matches(String topic) {
-    return true;
+  public Kind kind() {
+    return Kind.ANY;
   }
 
   @Override
-  public Kind kind() {
-    return Kind.ANY;
+  public boolean matches(String topic) {
+    return true;
   }
 
   @Override

@@ -9,17 +9,22 @@ package dev.herald.core.topic;
 record Exact(String raw) implements TopicSelector {
 
   @Override
-  public boolean matches(String topic) {
-    return raw.equals(topic);
-  }
-
-  @Override
   public Kind kind() {
     return Kind.EXACT;
   }
 
   @Override
+  public boolean matches(String topic) {
+    return raw.equals(topic);
+  }
+
+  @Override
   public String literalPrefix() {
+    return raw;
+  }
+
+  @Override
+  public String literalSuffix() {
     return raw;
   }
 }

@@ -23,8 +23,9 @@ import java.util.Objects;
  * constructor by matcher type name, as {@code match_<type>} parameters and {@code match_type}
  * token members name it.
  *
- * <p>For an index: {@link #kind()} says how to look a selector up, and every topic a selector
- * matches has an {@link #indexKey} starting with its {@link #literalPrefix()}.
+ * <p>For an index: {@link #kind()} says how to look a selector up; every topic a selector matches
+ * starts with its {@link #literalPrefix()} (when known) and ends with its {@link
+ * #literalSuffix()}, and has an {@link #indexKey} starting with its {@link #indexKeyPrefix()}.
  *
  * <p>Immutable; safe from any thread.
  */
@@ -51,41 +52,43 @@ public sealed interface TopicSelector permits Any, Exact, Template, UrlPatternSe
   /** Whether {@code topic} is matched by this selector. */
   boolean matches(String topic);
 
+  /** How this selector matches, and so how an index can find it. */
   Kind kind();
-
-  /**
-   * A string that {@link #indexKey} of every topic this selector matches starts with; empty when
-   * the selector has no fixed beginning. An exact selector's is its whole text.
-   */
-  String literalPrefix();
-
-  /**
-   * What {@link #literalPrefix()} is a prefix of for a matching {@code topic}: the topic itself,
-   * except for URL patterns, which see the topic resolved against the hub URL and written as
-   * {@code scheme://host[:port]/path} (no credentials, query or fragment).
-   */
-  default String indexKey(String topic) {
-    return topic;
-  }
 
   /** Whether this is {@code *}, which matches every topic. */
   default boolean isAny() {
-    return kind() == Kind.ANY;
+    return this instanceof Any;
   }
 
   /** Whether this matches only the identical string, so it can be looked up by {@link #raw()}. */
   default boolean isExact() {
-    return kind() == Kind.EXACT;
+    return this instanceof Exact;
   }
 
   /**
-   * Whether this can only be matched by evaluating it against each topic: a URI template or a URL
-   * pattern. Two evaluated selectors may share their raw text yet differ (a template and a URL
-   * pattern, or URL patterns of two base URLs): group them by the selector itself, whose equality
-   * includes its kind, rather than by {@link #raw()}.
+   * Whether this can only be matched by evaluating it: a URI template, or a URL pattern. Two
+   * evaluated selectors may share their raw text yet differ (a template and a URL pattern, or URL
+   * patterns against two hub URLs): group them by the selector, whose equality includes its kind.
    */
   default boolean isTemplate() {
-    return kind() == Kind.TEMPLATE || kind() == Kind.URL_PATTERN;
+    return this instanceof Template || this instanceof UrlPatternSelector;
+  }
+
+  /**
+   * Text that every topic this selector matches starts with, so an index can skip the selector
+   * for topics that do not; null when the selector cannot tell, and must be evaluated against
+   * every topic. For a URI template: the text before its first expression.
+   */
+  default String literalPrefix() {
+    return null;
+  }
+
+  /**
+   * Text that every topic this selector matches ends with ({@code ""} when none is known). For a
+   * URI template: the text after its last expression.
+   */
+  default String literalSuffix() {
+    return "";
   }
 
   /**
@@ -104,6 +107,23 @@ public sealed interface TopicSelector permits Any, Exact, Template, UrlPatternSe
       return Any.INSTANCE;
     }
     return SharedCache.SELECTORS.get(raw, TopicSelector::parse);
+  }
+
+  /**
+   * What {@link #indexKeyPrefix()} is a prefix of when this selector matches {@code topic}: the
+   * topic itself, except for URL patterns, which match the topic resolved against the hub URL and
+   * so see it as {@code scheme://host[:port]/path} (lower-case host, no credentials, query or
+   * fragment, dot segments removed). A URL pattern's {@link #literalPrefix()} is null, since a
+   * matching topic may be written relative or in upper case; an index files it under this key.
+   */
+  default String indexKey(String topic) {
+    return topic;
+  }
+
+  /** Text {@link #indexKey} of every topic this selector matches starts with; may be empty. */
+  default String indexKeyPrefix() {
+    String prefix = literalPrefix();
+    return prefix == null ? "" : prefix;
   }
 
   /**

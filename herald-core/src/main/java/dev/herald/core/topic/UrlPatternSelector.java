@@ -25,7 +25,7 @@ final class UrlPatternSelector implements TopicSelector {
   private final String baseUrl;
   private final WhatwgUrl base;
   private final UrlPattern pattern;
-  private final String literalPrefix;
+  private final String indexKeyPrefix;
 
   UrlPatternSelector(String raw, String baseUrl) {
     this.raw = raw;
@@ -33,7 +33,7 @@ final class UrlPatternSelector implements TopicSelector {
     this.pattern = UrlPattern.compile(raw, baseUrl);
     // compile has just parsed the same base successfully.
     this.base = WhatwgUrl.parse(baseUrl, (WhatwgUrl) null).orElseThrow();
-    this.literalPrefix = pattern.literalPrefix();
+    this.indexKeyPrefix = pattern.literalPrefix();
   }
 
   @Override
@@ -57,9 +57,15 @@ final class UrlPatternSelector implements TopicSelector {
     return url.isPresent() && pattern.test(url.get());
   }
 
+  /** Null: a matching topic may be relative, or spell its scheme and host in upper case. */
   @Override
   public String literalPrefix() {
-    return literalPrefix;
+    return null;
+  }
+
+  @Override
+  public String indexKeyPrefix() {
+    return indexKeyPrefix;
   }
 
   @Override

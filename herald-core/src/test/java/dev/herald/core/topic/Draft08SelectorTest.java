@@ -86,8 +86,9 @@ class Draft08SelectorTest {
     assertThat(pattern.isTemplate()).as("evaluated, never looked up by its text").isTrue();
     assertThat(pattern.isExact()).isFalse();
     assertThat(pattern.matches(topic)).isEqualTo(matches);
+    assertThat(pattern.literalPrefix()).as("a relative or upper-case topic may match").isNull();
     if (matches) {
-      assertThat(pattern.indexKey(topic)).startsWith(pattern.literalPrefix());
+      assertThat(pattern.indexKey(topic)).startsWith(pattern.indexKeyPrefix());
     }
   }
 
@@ -95,7 +96,9 @@ class Draft08SelectorTest {
   @ValueSource(strings = {
       "https://example.com/(",          // unclosed regexp group
       "https://example.com/:",          // a name-less group
-      "https://example.com/(?=a)b",     // lookahead: RE2 refuses it
+      "https://example.com/((?=a)a)",   // lookahead: RE2 refuses it
+      "https://example.com/(\\1)",      // a backreference: RE2 refuses it
+      "https://example.com/(?x)",       // a group opening with ?
       "https://example.com/:id/:id",    // a duplicate name
       "https://example.com/(a(b))",     // a capturing group inside a group
       "https://exa mple.com/*",         // a host the URL parser refuses
@@ -167,29 +170,35 @@ class Draft08SelectorTest {
   }
 
   @Test
-  void literalPrefixes() {
-    assertThat(TopicSelector.urlPattern("https://example.com/books/:id", HUB).literalPrefix())
+  void indexKeyPrefixes() {
+    assertThat(TopicSelector.urlPattern("https://example.com/books/:id", HUB).indexKeyPrefix())
         .isEqualTo("https://example.com/books/");
-    assertThat(TopicSelector.urlPattern("https://example.com/books/:id?", HUB).literalPrefix())
+    assertThat(TopicSelector.urlPattern("https://example.com/books/:id?", HUB).indexKeyPrefix())
         .isEqualTo("https://example.com/books");
-    assertThat(TopicSelector.urlPattern("/books/:id", HUB).literalPrefix())
+    assertThat(TopicSelector.urlPattern("/books/:id", HUB).indexKeyPrefix())
         .isEqualTo("https://hub.example.com/books/");
-    assertThat(TopicSelector.urlPattern("https://example.com:8080/a", HUB).literalPrefix())
+    assertThat(TopicSelector.urlPattern("https://example.com:8080/a", HUB).indexKeyPrefix())
         .isEqualTo("https://example.com:8080/a");
-    assertThat(TopicSelector.urlPattern("https://*.example.com/a", HUB).literalPrefix()).isEmpty();
-    assertThat(TopicSelector.urlPattern("http{s}?://example.com/a", HUB).literalPrefix())
+    assertThat(TopicSelector.urlPattern("https://*.example.com/a", HUB).indexKeyPrefix())
         .isEmpty();
-    assertThat(TopicSelector.of("https://example.com/books/{id}").literalPrefix())
+    assertThat(TopicSelector.urlPattern("http{s}?://example.com/a", HUB).indexKeyPrefix())
+        .isEmpty();
+    TopicSelector template = TopicSelector.of("https://example.com/books/{id}");
+    assertThat(template.indexKeyPrefix()).isEqualTo(template.literalPrefix())
         .isEqualTo("https://example.com/books/");
-    assertThat(TopicSelector.of("{+path}").literalPrefix()).isEmpty();
+    assertThat(template.indexKey("https://example.com/books/1"))
+        .isEqualTo("https://example.com/books/1");
+    assertThat(TopicSelector.exact("a b").indexKeyPrefix()).isEqualTo("a b");
+    assertThat(TopicSelector.exact("*").indexKeyPrefix()).isEmpty();
   }
 
   /**
-   * The index property, over every pair of a fixed set of selectors and generated topics: a topic
-   * a selector matches always has an index key starting with the selector's literal prefix.
+   * The index properties, over every pair of a fixed set of selectors and generated topics: a
+   * topic a selector matches starts with its literal prefix (when known), ends with its literal
+   * suffix, and has an index key starting with its index key prefix.
    */
   @Test
-  void everyMatchedTopicsIndexKeyStartsWithTheLiteralPrefix() {
+  void everyMatchedTopicFitsTheSelectorsPrefixesAndSuffix() {
     List<TopicSelector> selectors = new ArrayList<>();
     for (String raw : List.of("https://example.com/books/:id", "https://example.com/books/*",
         "https://example.com/:kind/:id", "/books/:id", "/.well-known/mercure/*",
@@ -199,9 +208,11 @@ class Draft08SelectorTest {
       selectors.add(TopicSelector.urlPattern(raw, HUB));
     }
     for (String raw : List.of("https://example.com/books/{id}", "https://example.com/{+path}",
-        "{scheme}://example.com/books/1", "https://example.com/books/1")) {
+        "{scheme}://example.com/books/1", "https://example.com/books/1", "*",
+        "https://example.com/{kind}/1")) {
       selectors.add(TopicSelector.of(raw));
     }
+    selectors.add(TopicSelector.exact("https://example.com/books/1"));
     Random random = new Random(8);
     String[] schemes = {"https://", "http://", "HTTPS://", ""};
     String[] hosts = {"example.com", "EXAMPLE.com", "hub.example.com", "user:pw@example.com",
@@ -222,7 +233,11 @@ class Draft08SelectorTest {
         if (selector.matches(candidate)) {
           matches++;
           assertThat(selector.indexKey(candidate)).as("%s matching %s", selector, candidate)
-              .startsWith(selector.literalPrefix());
+              .startsWith(selector.indexKeyPrefix());
+          if (selector.literalPrefix() != null) {
+            assertThat(candidate).startsWith(selector.literalPrefix());
+          }
+          assertThat(candidate).endsWith(selector.literalSuffix());
         }
       }
     }

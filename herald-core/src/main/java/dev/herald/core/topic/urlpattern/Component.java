@@ -23,19 +23,49 @@ import java.util.function.UnaryOperator;
  */
 final class Component {
 
+  /** How {@link #test} decides without the regular expression, when it can. */
+  private enum Shortcut {
+    /** A lone {@code *}: "^(.*)$" matches every component value (none holds a line break). */
+    EVERYTHING,
+    /** Fixed text only: the value must be that text. */
+    FIXED_TEXT,
+    NONE
+  }
+
   private final String patternString;
   private final Pattern regexp;
+  private final Shortcut shortcut;
+  private final String fixedText;
   private final List<String> groupNames;
   private final List<Part> parts;
   private final boolean hasRegexpGroups;
 
   private Component(String patternString, Pattern regexp, List<String> groupNames,
-      List<Part> parts) {
+      List<Part> parts, boolean ignoreCase) {
     this.patternString = patternString;
     this.regexp = regexp;
     this.groupNames = groupNames;
     this.parts = parts;
     this.hasRegexpGroups = parts.stream().anyMatch(p -> p.type() == Part.Type.REGEXP);
+    StringBuilder fixed = new StringBuilder();
+    boolean allFixed = !ignoreCase;
+    for (Part part : parts) {
+      allFixed &= part.type() == Part.Type.FIXED_TEXT && part.modifier() == Modifier.NONE;
+      fixed.append(part.value());
+    }
+    if (parts.size() == 1 && isLoneWildcard(parts.get(0))) {
+      this.shortcut = Shortcut.EVERYTHING;
+    } else if (allFixed) {
+      this.shortcut = Shortcut.FIXED_TEXT;
+    } else {
+      this.shortcut = Shortcut.NONE;
+    }
+    this.fixedText = fixed.toString();
+  }
+
+  private static boolean isLoneWildcard(Part part) {
+    return part.type() == Part.Type.FULL_WILDCARD && part.modifier() == Modifier.NONE
+        && part.prefix().isEmpty() && part.suffix().isEmpty();
   }
 
   /** "compile a component". */
@@ -52,7 +82,7 @@ final class Component {
           + "; expected: RE2 syntax, without lookaround or backreferences)");
     }
     return new Component(generatePatternString(parts, options), regexp,
-        Collections.unmodifiableList(names), parts);
+        Collections.unmodifiableList(names), parts, options.ignoreCase());
   }
 
   String patternString() {
@@ -68,7 +98,11 @@ final class Component {
   }
 
   boolean test(String input) {
-    return regexp.matcher(input).matches();
+    return switch (shortcut) {
+      case EVERYTHING -> true;
+      case FIXED_TEXT -> fixedText.equals(input);
+      case NONE -> regexp.matches(input);
+    };
   }
 
   /** The groups of a match, by name (a null value for a group that took no part), or null. */

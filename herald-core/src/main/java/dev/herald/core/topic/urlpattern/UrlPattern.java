@@ -65,29 +65,36 @@ public final class UrlPattern {
       processed = processed.with("port", "");
     }
     Map<String, Component> out = new LinkedHashMap<>();
-    Component protocol = Component.compile(processed.protocol(), Canonicalize::protocol,
+    Component protocol = component("protocol", processed.protocol(), Canonicalize::protocol,
         Options.DEFAULT);
     out.put("protocol", protocol);
-    out.put("username", Component.compile(processed.username(), Canonicalize::username,
+    out.put("username", component("username", processed.username(), Canonicalize::username,
         Options.DEFAULT));
-    out.put("password", Component.compile(processed.password(), Canonicalize::password,
+    out.put("password", component("password", processed.password(), Canonicalize::password,
         Options.DEFAULT));
-    UnaryOperator<String> hostEncoding = isIpv6Pattern(processed.hostname())
-        ? Canonicalize::ipv6Hostname : Canonicalize::hostname;
-    out.put("hostname", Component.compile(processed.hostname(), hostEncoding, Options.HOSTNAME));
-    out.put("port", Component.compile(processed.port(), v -> Canonicalize.port(v, null),
+    boolean ipv6 = isIpv6Pattern(processed.hostname());
+    out.put("hostname", component(ipv6 ? "ipv6-hostname" : "hostname", processed.hostname(),
+        ipv6 ? Canonicalize::ipv6Hostname : Canonicalize::hostname, Options.HOSTNAME));
+    out.put("port", component("port", processed.port(), v -> Canonicalize.port(v, null),
         Options.DEFAULT));
     Options options = Options.DEFAULT.withIgnoreCase(ignoreCase);
     if (protocol.matchesASpecialScheme()) {
-      out.put("pathname", Component.compile(processed.pathname(), Canonicalize::pathname,
+      out.put("pathname", component("pathname", processed.pathname(), Canonicalize::pathname,
           Options.PATHNAME.withIgnoreCase(ignoreCase)));
     } else {
-      out.put("pathname", Component.compile(processed.pathname(), Canonicalize::opaquePathname,
-          options));
+      out.put("pathname", component("opaque-pathname", processed.pathname(),
+          Canonicalize::opaquePathname, options));
     }
-    out.put("search", Component.compile(processed.search(), Canonicalize::search, options));
-    out.put("hash", Component.compile(processed.hash(), Canonicalize::hash, options));
+    out.put("search", component("search", processed.search(), Canonicalize::search, options));
+    out.put("hash", component("hash", processed.hash(), Canonicalize::hash, options));
     return new UrlPattern(out);
+  }
+
+  /** "compile a component", or the same component another pattern compiled before. */
+  private static Component component(String cacheName, String input,
+      UnaryOperator<String> encoding, Options options) {
+    return ComponentCache.get(cacheName, input, options,
+        () -> Component.compile(input, encoding, options));
   }
 
   /** Whether {@code input}, resolved against {@code baseUrl} (may be null), matches. */
@@ -116,6 +123,10 @@ public final class UrlPattern {
           + ")");
     }
     return component.patternString();
+  }
+
+  Component compiled(String name) {
+    return components.get(name);
   }
 
   /** Whether some component holds a custom regular expression group. */

@@ -588,7 +588,7 @@ public final class WhatwgUrl {
       if (override == null) {
         text = trimC0AndSpace(text);
       }
-      this.input = text.replaceAll("[\\t\\n\\r]", "").codePoints().toArray();
+      this.input = text.codePoints().filter(c -> c != '\t' && c != '\n' && c != '\r').toArray();
       this.base = base;
       this.url = url;
       this.override = override;
