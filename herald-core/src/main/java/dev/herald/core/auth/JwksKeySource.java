@@ -160,6 +160,11 @@ public final class JwksKeySource implements KeySource {
     return "JWK Set " + url;
   }
 
+  /** Where the set is fetched from. */
+  public URI url() {
+    return url;
+  }
+
   /**
    * Starts a fetch unless one is under way or the last one started less than {@code
    * minInterval} ago. Never blocks.

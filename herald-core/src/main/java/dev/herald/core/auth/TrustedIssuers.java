@@ -91,7 +91,7 @@ public final class TrustedIssuers {
   public List<String> issuersWithKeySets() {
     return issuers.entrySet().stream()
         .filter(e -> e.getValue().stream().anyMatch(source -> source instanceof JwksKeySource jwks
-            && jwks.describe().startsWith("JWK Set https://")))
+            && "https".equalsIgnoreCase(jwks.url().getScheme())))
         .map(Map.Entry::getKey)
         .toList();
   }

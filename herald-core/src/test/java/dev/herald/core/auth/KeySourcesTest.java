@@ -79,6 +79,8 @@ class KeySourcesTest {
     assertThat(issuers.issuers()).containsExactly("https://localhost", "https://auth.example.com");
     assertThat(issuers.keysOf("https://localhost")).hasSize(2);
     assertThat(issuers.describe()).doesNotContain(SECRET);
+    assertThat(issuers.issuersWithKeySets()).as("authorization servers: keys from https")
+        .containsExactly("https://auth.example.com");
   }
 
   @Test

@@ -31,6 +31,9 @@ final class Draft08 implements ProtocolDialect {
   /** Characters of one matcher value. */
   static final int MAX_MATCHER_LENGTH = 2_048;
 
+  /** Characters of a reason repeated in a challenge's {@code error_description}. */
+  private static final int MAX_DESCRIPTION = 200;
+
   private static final List<TokenLookup.Source> TOKEN_SOURCES =
       List.of(TokenLookup.Source.HEADER, TokenLookup.Source.COOKIE);
 
@@ -114,9 +117,11 @@ final class Draft08 implements ProtocolDialect {
 
   private HttpError challenge(HttpResponseStatus status, String error, String reason) {
     HttpError rejected = new HttpError(status, reason);
-    // error_description is a quoted-string of printable ASCII: the reason is made to fit.
-    String description = rejected.reason().replace("\\", "/").replace('"', '\'')
-        .replaceAll("[^\\x20-\\x7E]", "?");
+    // error_description is a quoted-string of printable ASCII: the reason is made to fit, and
+    // cut short, since it may quote a token's claims (the body keeps the whole reason).
+    String oneLine = rejected.reason();
+    String description = (oneLine.length() > MAX_DESCRIPTION
+        ? oneLine.substring(0, MAX_DESCRIPTION) + "..." : oneLine).replace("\\", "/").replace('"', '\'').replaceAll("[^\\x20-\\x7E]", "?");
     return rejected.withHeader(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer error=\"" + error
         + "\", error_description=\"" + description + "\", resource_metadata=\""
         + metadata.url() + "\"");
