@@ -75,24 +75,37 @@ public final class Hub implements AutoCloseable {
    */
   public Subscriber newSubscriber(
       List<String> topics, List<String> privateTopics, Object payload, Runnable wakeup) {
-    if (topics.isEmpty()) {
-      throw HubException.badRequest("topic: missing (expected: at least one topic selector)");
-    }
-    if (topics.size() > config.maxTopicsPerSubscription()) {
-      throw HubException.badRequest(
-          "topic: "
-              + topics.size()
-              + " selectors (expected: at most "
-              + config.maxTopicsPerSubscription()
-              + ")");
-    }
+    checkSelectorCount(topics.size());
+    return newSubscriberOf(selectors(topics), selectors(privateTopics), payload, wakeup);
+  }
+
+  /**
+   * Creates a subscriber for selectors already built by the request's protocol version (draft-08
+   * matchers have types that a raw string does not carry).
+   *
+   * @param privateSelectors what the token allows reading private updates of
+   */
+  public Subscriber newSubscriberOf(List<TopicSelector> selectors,
+      List<TopicSelector> privateSelectors, Object payload, Runnable wakeup) {
+    checkSelectorCount(selectors.size());
     return new Subscriber(
         "urn:uuid:" + randomUuid(),
-        selectors(topics),
-        selectors(privateTopics),
+        selectors,
+        privateSelectors,
         payload,
         config.subscriberQueueCapacity(),
         wakeup);
+  }
+
+  private void checkSelectorCount(int count) {
+    if (count == 0) {
+      throw HubException.badRequest("topic: missing (expected: at least one topic selector)");
+    }
+    if (count > config.maxTopicsPerSubscription()) {
+      throw HubException.badRequest(
+          "topic: " + count + " selectors (expected: at most "
+              + config.maxTopicsPerSubscription() + ")");
+    }
   }
 
   /**

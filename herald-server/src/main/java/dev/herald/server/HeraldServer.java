@@ -299,6 +299,7 @@ public final class HeraldServer implements AutoCloseable {
     group.shutdownGracefully(0, Math.max(1, remaining(deadline).toMillis()), TimeUnit.MILLISECONDS)
         .syncUninterruptibly();
     metrics.close();
+    routes.close();
   }
 
   private static Duration remaining(long deadlineNanos) {

@@ -33,6 +33,7 @@ import java.util.Objects;
  * @param developmentTokens whether {@code GET /dev/token} hands out tokens signed with the
  *     hub's own HMAC keys: only for a hub running with a generated development key
  * @param limits request sizes, timeouts, connection counts and stream lifetimes
+ * @param protocols which protocol versions are spoken, and draft-08 issuers and resource id
  */
 public record ServerConfig(
     List<InetSocketAddress> listen,
@@ -55,9 +56,11 @@ public record ServerConfig(
     String transport,
     boolean metrics,
     boolean developmentTokens,
-    Limits limits) {
+    Limits limits,
+    ProtocolConfig protocols) {
 
   public ServerConfig {
+    Objects.requireNonNull(protocols, "protocols");
     listen = List.copyOf(listen);
     tlsListen = List.copyOf(tlsListen);
     corsOrigins = List.copyOf(corsOrigins);
@@ -98,6 +101,15 @@ public record ServerConfig(
     }
   }
 
+  /**
+   * The draft-08 resource identifier: {@code --resource-id}, else the hub URL on the first
+   * listener as configured (cleartext first), e.g. {@code http://localhost:3000/.well-known/mercure}.
+   */
+  public String resourceId() {
+    return listen.isEmpty() ? protocols.resourceIdFor("https", tlsListen.get(0))
+        : protocols.resourceIdFor("http", listen.get(0));
+  }
+
   /** The hub can only sign tokens with a shared secret; a public key cannot sign. */
   private static void requireHmac(String role, JwtKey key) {
     if (key == null || !JWSAlgorithm.Family.HMAC_SHA.contains(key.algorithm())) {
@@ -134,6 +146,7 @@ public record ServerConfig(
     b.metrics = metrics;
     b.developmentTokens = developmentTokens;
     b.limits = limits;
+    b.protocols = protocols;
     return b;
   }
 
@@ -160,6 +173,7 @@ public record ServerConfig(
     private boolean metrics = true;
     private boolean developmentTokens = false;
     private Limits limits = Limits.DEFAULTS;
+    private ProtocolConfig protocols = ProtocolConfig.DEFAULTS;
 
     private Builder() {}
 
@@ -265,6 +279,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder protocols(ProtocolConfig config) {
+      this.protocols = config;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           listen,
@@ -287,7 +306,8 @@ public record ServerConfig(
           transport,
           metrics,
           developmentTokens,
-          limits);
+          limits,
+          protocols);
     }
   }
 }

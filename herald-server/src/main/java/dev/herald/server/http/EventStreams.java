@@ -2,7 +2,8 @@ package dev.herald.server.http;
 
 import dev.herald.core.Hub;
 import dev.herald.core.HubException;
-import dev.herald.core.auth.Claims;
+import dev.herald.core.auth.Grants;
+import dev.herald.core.topic.TopicSelector;
 import dev.herald.server.metrics.LatencyRecorder;
 import dev.herald.server.sse.OpenStreams;
 import dev.herald.server.sse.SseStream;
@@ -39,8 +40,18 @@ final class EventStreams {
    *
    * @param matchField whether each event carries the {@code herald-match} field (herald.js)
    */
-  record Request(List<String> topics, Claims claims, String lastEventId, String lastEventIdHeader,
+  record Request(List<TopicSelector> topics, Grants claims, String lastEventId, String lastEventIdHeader,
       byte[] greeting, Runnable onClose, boolean matchField) {}
+
+  /** An empty draft-07 selector in the token's claim makes it invalid, as before. */
+  private static List<TopicSelector> privateSelectors(Exchange exchange, Grants claims) {
+    try {
+      return claims.privateSelectors();
+    } catch (IllegalArgumentException e) {
+      throw exchange.dialect().rejection(ProtocolDialect.AuthFailure.INVALID,
+          "token grants " + e.getMessage());
+    }
+  }
 
   /** Opens the stream; {@code onClose} runs once, whether it opens or fails. */
   void open(Exchange exchange, Request request) {
@@ -50,7 +61,8 @@ final class EventStreams {
         extra, clock, registry, latency, request.onClose(), request.matchField());
     try {
       exchange.streamOpened(SseStream.open(exchange.ctx(), hub, request.topics(),
-          request.claims().subscribe(), request.claims().payload(), options,
+          privateSelectors(exchange, request.claims()),
+          request.claims().payloadFor(request.topics()), options,
           (HubException failure) -> exchange.streamFailed(HttpError.from(failure))));
     } catch (HubException e) {
       request.onClose().run();

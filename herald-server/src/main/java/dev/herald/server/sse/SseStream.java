@@ -2,6 +2,7 @@ package dev.herald.server.sse;
 
 import dev.herald.core.Event;
 import dev.herald.core.Hub;
+import dev.herald.core.topic.TopicSelector;
 import dev.herald.core.HubException;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.dispatch.Subscription;
@@ -82,12 +83,12 @@ public final class SseStream {
       Runnable onClose,
       boolean matchField) {}
 
-  private SseStream(ChannelHandlerContext ctx, Hub hub, List<String> topics,
-      List<String> privateTopics, Object payload, Options options) {
+  private SseStream(ChannelHandlerContext ctx, Hub hub, List<TopicSelector> topics,
+      List<TopicSelector> privateTopics, Object payload, Options options) {
     this.ctx = ctx;
     this.hub = hub;
     // The dispatcher wakes the stream only after registration, when construction is long over.
-    this.subscriber = hub.newSubscriber(topics, privateTopics, payload, this::wake);
+    this.subscriber = hub.newSubscriberOf(topics, privateTopics, payload, this::wake);
     // One interval per stream, drawn once: streams opened together then beat at different times.
     this.heartbeatNanos = options.timers().heartbeatNanos();
     this.onClose = options.onClose();
@@ -104,8 +105,8 @@ public final class SseStream {
   public static SseStream open(
       ChannelHandlerContext ctx,
       Hub hub,
-      List<String> topics,
-      List<String> privateTopics,
+      List<TopicSelector> topics,
+      List<TopicSelector> privateTopics,
       Object payload,
       Options options,
       Consumer<HubException> onError) {

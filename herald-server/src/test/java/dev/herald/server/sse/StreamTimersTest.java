@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.core.Hub;
+import dev.herald.core.topic.TopicSelector;
 import dev.herald.core.HubConfig;
 import dev.herald.server.metrics.LatencyRecorder;
 import io.netty.buffer.ByteBuf;
@@ -60,7 +61,8 @@ class StreamTimersTest {
     SseStream.Options options = new SseStream.Options(null, "Last-Event-ID", expiresAt, timers,
         ":\n\n".getBytes(), new DefaultHttpHeaders(), Clock.fixed(NOW, ZoneOffset.UTC),
         new OpenStreams(), LatencyRecorder.NONE, () -> {}, false);
-    SseStream.open(handler.get(), hub, List.of("https://example.com/a"), List.of(), null, options,
+    SseStream.open(handler.get(), hub, List.of(TopicSelector.of("https://example.com/a")), List.of(),
+        null, options,
         failure -> {
           throw new AssertionError(failure);
         });
