@@ -3,6 +3,7 @@ package dev.herald.core;
 import dev.herald.core.dispatch.Dispatcher;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.dispatch.Subscription;
+import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.dispatch.SubscriptionsSnapshot;
 import dev.herald.core.history.History;
 import dev.herald.core.history.MemoryHistory;
@@ -78,12 +79,24 @@ public final class Hub implements AutoCloseable {
    */
   public Subscriber newSubscriberOf(List<TopicSelector> selectors,
       List<TopicSelector> privateSelectors, Object payload, Runnable wakeup) {
+    return newSubscriberOf(selectors, privateSelectors, payload, SubscriptionFormat.DRAFT_07,
+        wakeup);
+  }
+
+  /**
+   * As {@link #newSubscriberOf(List, List, Object, Runnable)}, for a subscriber whose
+   * subscriptions are announced and listed in {@code format}, that of the protocol it spoke.
+   */
+  public Subscriber newSubscriberOf(List<TopicSelector> selectors,
+      List<TopicSelector> privateSelectors, Object payload, SubscriptionFormat format,
+      Runnable wakeup) {
     checkSelectorCount(selectors.size());
     return new Subscriber(
         "urn:uuid:" + randomUuid(),
         selectors,
         privateSelectors,
         payload,
+        format,
         config.subscriberQueueCapacity(),
         wakeup);
   }

@@ -429,11 +429,12 @@ public final class Dispatcher implements AutoCloseable {
     if (!subscriptionEvents) {
       return;
     }
+    SubscriptionFormat format = subscriber.format();
     for (TopicSelector selector : subscriber.topics()) {
-      ActiveSubscription subscription =
-          new ActiveSubscription(selector.raw(), subscriber.id(), subscriber.payload(), active);
-      Update update = new Update(
-          List.of(subscription.id()), subscription.toJson(), true, EventIds.next(), null, null);
+      ActiveSubscription subscription = new ActiveSubscription(
+          selector, subscriber.id(), subscriber.payload(), active, format);
+      Update update = new Update(List.of(subscription.id()), subscription.toJson(), true,
+          EventIds.next(), format.eventType(), null);
       publishes.add(new Publish(update, SseFrame.encode(update), System.nanoTime(), new CompletableFuture<>()));
     }
   }
@@ -442,7 +443,8 @@ public final class Dispatcher implements AutoCloseable {
     List<ActiveSubscription> out = new ArrayList<>();
     for (Subscriber subscriber : index.all()) {
       for (TopicSelector selector : subscriber.topics()) {
-        out.add(new ActiveSubscription(selector.raw(), subscriber.id(), subscriber.payload(), true));
+        out.add(new ActiveSubscription(
+            selector, subscriber.id(), subscriber.payload(), true, subscriber.format()));
       }
     }
     return out;

@@ -27,6 +27,7 @@ public final class Subscriber {
   private final List<TopicSelector> topics;
   private final List<TopicSelector> privateTopics;
   private final Object payload;
+  private final SubscriptionFormat format;
   // Grows in small chunks up to its bound, so an idle subscriber costs a few hundred bytes, not
   // the full capacity; single producer (the dispatcher), single consumer (the owner).
   // Created by the dispatcher on the first live event, so idle subscribers carry no queue at all.
@@ -83,6 +84,21 @@ public final class Subscriber {
       Object payload,
       int queueCapacity,
       Runnable wakeup) {
+    this(id, topics, privateTopics, payload, SubscriptionFormat.DRAFT_07, queueCapacity, wakeup);
+  }
+
+  /**
+   * @param format the shape of the protocol the subscriber spoke, in which its subscriptions are
+   *     announced and listed
+   */
+  public Subscriber(
+      String id,
+      List<TopicSelector> topics,
+      List<TopicSelector> privateTopics,
+      Object payload,
+      SubscriptionFormat format,
+      int queueCapacity,
+      Runnable wakeup) {
     if (topics.isEmpty()) {
       throw new IllegalArgumentException("topics: empty (expected: at least one selector)");
     }
@@ -90,6 +106,7 @@ public final class Subscriber {
     this.topics = List.copyOf(topics);
     this.privateTopics = List.copyOf(privateTopics);
     this.payload = payload;
+    this.format = format;
     this.queueCapacity = Math.max(LIVE_CHUNK * 2, queueCapacity);
     this.wakeup = wakeup;
   }
@@ -104,6 +121,11 @@ public final class Subscriber {
 
   public Object payload() {
     return payload;
+  }
+
+  /** The shape of the protocol the subscriber spoke, for its subscriptions. */
+  public SubscriptionFormat format() {
+    return format;
   }
 
   /** True if the update matches one of the subscriber's selectors and it may read it. */

@@ -1,5 +1,6 @@
 package dev.herald.server.http;
 
+import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.PublishRules;
 import dev.herald.core.auth.AccessTokenVerifier;
 import dev.herald.core.auth.AuthException;
@@ -108,6 +109,11 @@ final class Draft08 implements ProtocolDialect {
       case INVALID -> challenge(HttpResponseStatus.UNAUTHORIZED, "invalid_token", reason);
       case INSUFFICIENT -> challenge(HttpResponseStatus.FORBIDDEN, "insufficient_scope", reason);
     };
+  }
+
+  @Override
+  public SubscriptionFormat subscriptionFormat() {
+    return SubscriptionFormat.DRAFT_08;
   }
 
   @Override

@@ -52,7 +52,8 @@ final class EventStreams {
   /** Opens the stream; {@code onClose} runs once, whether it opens or fails. */
   void open(Exchange exchange, Request request) {
     HttpHeaders extra = new DefaultHttpHeaders().set("link", Responses.DISCOVERY_LINK);
-    SseStream.Options options = new SseStream.Options(request.lastEventId(),
+    SseStream.Options options = new SseStream.Options(
+        exchange.dialect().subscriptionFormat(), request.lastEventId(),
         request.lastEventIdHeader(), request.claims().expiresAt(), heartbeat, request.greeting(),
         extra, clock, registry, latency, request.onClose());
     try {

@@ -1,5 +1,6 @@
 package dev.herald.server.sse;
 
+import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.Event;
 import dev.herald.core.Hub;
 import dev.herald.core.topic.TopicSelector;
@@ -68,6 +69,7 @@ public final class SseStream {
 
   /** What the stream needs beyond the subscriber's selectors. */
   public record Options(
+      SubscriptionFormat subscriptionFormat,
       String lastEventId,
       String lastEventIdHeader,
       Instant expiresAt,
@@ -84,7 +86,8 @@ public final class SseStream {
     this.ctx = ctx;
     this.hub = hub;
     // The dispatcher wakes the stream only after registration, when construction is long over.
-    this.subscriber = hub.newSubscriberOf(topics, privateTopics, payload, this::wake);
+    this.subscriber = hub.newSubscriberOf(topics, privateTopics, payload,
+        options.subscriptionFormat(), this::wake);
     this.heartbeatNanos = options.heartbeat().toNanos();
     this.onClose = options.onClose();
     this.registry = options.registry();
