@@ -40,6 +40,12 @@ public final class AccessTokenVerifier {
   /** Keys tried for one token when several of its issuer's keys fit and none has its kid. */
   private static final int MAX_CANDIDATES = 8;
 
+  /** Distinct token headers whose {@code typ} answer is remembered. */
+  private static final int HEADER_CACHE_CAPACITY = 256;
+  /** Longer headers are not looked at: no real token header is this long. */
+  private static final int MAX_HEADER_LENGTH = 4_096;
+  private static final Map<String, Boolean> HEADER_TYPES = new ConcurrentHashMap<>();
+
   private final String resourceId;
   private final TrustedIssuers issuers;
   private final MatcherCompiler matchers;
@@ -79,16 +85,28 @@ public final class AccessTokenVerifier {
       return false;
     }
     int dot = compactJws.indexOf('.');
-    if (dot <= 0) {
+    if (dot <= 0 || dot > MAX_HEADER_LENGTH) {
       return false;
     }
+    // Tokens of one issuer share their header, so the answer is remembered per header: the
+    // publish path then pays for no base64 or JSON work.
+    String header = compactJws.substring(0, dot);
+    Boolean known = HEADER_TYPES.get(header);
+    if (known != null) {
+      return known;
+    }
+    boolean accessToken;
     try {
-      Object typ = JSONObjectUtils.parse(
-          new Base64URL(compactJws.substring(0, dot)).decodeToString()).get("typ");
-      return typ instanceof String type && isAccessTokenType(type);
+      Object typ = JSONObjectUtils.parse(new Base64URL(header).decodeToString()).get("typ");
+      accessToken = typ instanceof String type && isAccessTokenType(type);
     } catch (ParseException | RuntimeException e) {
-      return false;
+      accessToken = false;
     }
+    if (HEADER_TYPES.size() >= HEADER_CACHE_CAPACITY) {
+      HEADER_TYPES.clear(); // bounded; the live headers come back at once
+    }
+    HEADER_TYPES.put(header, accessToken);
+    return accessToken;
   }
 
   /**

@@ -30,6 +30,6 @@ final class DemoHandler implements RouteHandler {
     streams.open(exchange, new EventStreams.Request(List.of(TopicSelector.of(DemoClock.TOPIC)),
         Claims.anonymous(),
         exchange.headers().get(LAST_EVENT_ID), LAST_EVENT_ID, SseFrame.message("connected"),
-        clock::streamClosed));
+        clock::streamClosed, false));
   }
 }

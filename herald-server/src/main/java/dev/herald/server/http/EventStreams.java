@@ -35,9 +35,13 @@ final class EventStreams {
     this.latency = latency;
   }
 
-  /** What one stream is: its selectors, grants, resume point and first bytes. */
+  /**
+   * What one stream is: its selectors, grants, resume point and first bytes.
+   *
+   * @param matchField whether each event carries the {@code herald-match} field (herald.js)
+   */
   record Request(List<TopicSelector> topics, Grants claims, String lastEventId, String lastEventIdHeader,
-      byte[] greeting, Runnable onClose) {}
+      byte[] greeting, Runnable onClose, boolean matchField) {}
 
   /** An empty draft-07 selector in the token's claim makes it invalid, as before. */
   private static List<TopicSelector> privateSelectors(Exchange exchange, Grants claims) {
@@ -55,7 +59,7 @@ final class EventStreams {
     SseStream.Options options = new SseStream.Options(
         exchange.dialect().subscriptionFormat(), request.lastEventId(),
         request.lastEventIdHeader(), request.claims().expiresAt(), heartbeat, request.greeting(),
-        extra, clock, registry, latency, request.onClose());
+        extra, clock, registry, latency, request.onClose(), request.matchField());
     try {
       exchange.streamOpened(SseStream.open(exchange.ctx(), hub, request.topics(),
           privateSelectors(exchange, request.claims()),

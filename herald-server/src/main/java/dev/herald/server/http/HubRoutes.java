@@ -69,7 +69,9 @@ public final class HubRoutes {
         Route.exact(HUB_PATH, new SubscribeHandler(authorizer, eventStreams, metricsPublisher), GET),
         Route.exact(HUB_PATH, new PublishHandler(hub, authorizer), POST),
         Route.prefix(ActiveSubscription.COLLECTION_PATH,
-            new SubscriptionsHandler(hub, authorizer), GET)));
+            new SubscriptionsHandler(hub, authorizer), GET),
+        // The hub's own JavaScript client goes wherever the hub does, with or without the UI.
+        Route.exact(StaticFiles.CLIENT_PATH, files, GET, HEAD)));
     if (dialects.draft08() != null) {
       hubRoutes.add(Route.exact(ResourceMetadata.PATH,
           new MetadataHandler(dialects.draft08().metadata()), GET, HEAD));
