@@ -79,23 +79,25 @@ public final class Hub implements AutoCloseable {
    */
   public Subscriber newSubscriberOf(List<TopicSelector> selectors,
       List<TopicSelector> privateSelectors, Object payload, Runnable wakeup) {
-    return newSubscriberOf(selectors, privateSelectors, payload, SubscriptionFormat.DRAFT_07,
+    return newSubscriberOf(selectors, privateSelectors,
+        java.util.Collections.nCopies(selectors.size(), payload), SubscriptionFormat.DRAFT_07,
         wakeup);
   }
 
   /**
-   * As {@link #newSubscriberOf(List, List, Object, Runnable)}, for a subscriber whose
-   * subscriptions are announced and listed in {@code format}, that of the protocol it spoke.
+   * As {@link #newSubscriberOf(List, List, Object, Runnable)}, with one payload per selector
+   * (null for none), for a subscriber whose subscriptions are announced and listed in {@code
+   * format}, that of the protocol it spoke.
    */
   public Subscriber newSubscriberOf(List<TopicSelector> selectors,
-      List<TopicSelector> privateSelectors, Object payload, SubscriptionFormat format,
+      List<TopicSelector> privateSelectors, List<Object> payloads, SubscriptionFormat format,
       Runnable wakeup) {
     checkSelectorCount(selectors.size());
     return new Subscriber(
         "urn:uuid:" + randomUuid(),
         selectors,
         privateSelectors,
-        payload,
+        payloads,
         format,
         config.subscriberQueueCapacity(),
         wakeup);

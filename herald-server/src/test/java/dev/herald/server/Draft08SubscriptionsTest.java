@@ -3,6 +3,12 @@ package dev.herald.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.herald.core.HubConfig;
 import dev.herald.core.auth.SigningKey;
@@ -12,8 +18,10 @@ import dev.herald.core.dispatch.ActiveSubscription;
 import dev.herald.core.sse.SseEvent;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -199,6 +207,41 @@ class Draft08SubscriptionsTest extends ServerTestBase {
     assertThat(get(perMatch, bearer(booksOnly)).statusCode()).isEqualTo(403);
     String everything = accessToken(List.of(new TopicGrant("*", null)), null);
     assertThat(get(COLLECTION, bearer(everything)).statusCode()).isEqualTo(200);
+  }
+
+  /** A token with one subscribe detail per matcher, each carrying its own payload. */
+  static String perMatcherPayloads() throws Exception {
+    Map<String, Object> claims = Map.of("aud", RESOURCE, "iss", ISSUER, "sub", "reader",
+        "exp", Instant.now().plus(Duration.ofHours(1)).getEpochSecond(),
+        "authorization_details", List.of(
+            Map.of("type", "https://mercure.rocks/authorization-detail",
+                "actions", List.of("subscribe"), "payload", Map.of("shelf", "books"),
+                "topics", List.of(Map.of("match", PATTERN, "match_type", "urlpattern"))),
+            Map.of("type", "https://mercure.rocks/authorization-detail",
+                "actions", List.of("subscribe"), "payload", Map.of("shelf", "default"),
+                "topics", List.of(Map.of("match", "*")))));
+    JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.HS256)
+        .type(new JOSEObjectType("at+jwt")).build(), new Payload(claims));
+    jws.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+    return jws.serialize();
+  }
+
+  @Test
+  void eachSubscriptionCarriesThePayloadOfTheGrantCoveringItsMatcher() throws Exception {
+    String film = "https://example.com/films/1";
+    try (SseClient observer08 = SseClient.open(http,
+            matchUri("match_urlpattern=" + enc(NAMESPACE_PATTERN)), bearer(DRAFT08_OBSERVER));
+        SseClient reader = SseClient.open(http, matchUri("match=" + enc(film)
+            + "&match_urlpattern=" + enc("https://example.com/books/:name")),
+            bearer(perMatcherPayloads()))) {
+      // The URL pattern grant covers the matcher https://example.com/books/:name (matched as a
+      // topic); the film matcher falls to the * default.
+      assertThat(JSONObjectUtils.parse(nextAbout(observer08, "match", film).data()))
+          .containsEntry("payload", Map.of("shelf", "default"));
+      assertThat(JSONObjectUtils.parse(
+          nextAbout(observer08, "match", "https://example.com/books/:name").data()))
+          .containsEntry("payload", Map.of("shelf", "books"));
+    }
   }
 
   @Test

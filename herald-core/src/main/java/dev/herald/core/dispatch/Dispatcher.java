@@ -430,9 +430,10 @@ public final class Dispatcher implements AutoCloseable {
       return;
     }
     SubscriptionFormat format = subscriber.format();
-    for (TopicSelector selector : subscriber.topics()) {
+    List<TopicSelector> selectors = subscriber.topics();
+    for (int i = 0; i < selectors.size(); i++) {
       ActiveSubscription subscription = new ActiveSubscription(
-          selector, subscriber.id(), subscriber.payload(), active, format);
+          selectors.get(i), subscriber.id(), subscriber.payloadOf(i), active, format);
       Update update = new Update(List.of(subscription.id()), subscription.toJson(), true,
           EventIds.next(), format.eventType(), null);
       publishes.add(new Publish(update, SseFrame.encode(update), System.nanoTime(), new CompletableFuture<>()));
@@ -442,9 +443,10 @@ public final class Dispatcher implements AutoCloseable {
   private List<ActiveSubscription> activeSubscriptions() {
     List<ActiveSubscription> out = new ArrayList<>();
     for (Subscriber subscriber : index.all()) {
-      for (TopicSelector selector : subscriber.topics()) {
-        out.add(new ActiveSubscription(
-            selector, subscriber.id(), subscriber.payload(), true, subscriber.format()));
+      List<TopicSelector> selectors = subscriber.topics();
+      for (int i = 0; i < selectors.size(); i++) {
+        out.add(new ActiveSubscription(selectors.get(i), subscriber.id(),
+            subscriber.payloadOf(i), true, subscriber.format()));
       }
     }
     return out;

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -53,6 +54,18 @@ final class EventStreams {
     }
   }
 
+  /**
+   * Each subscription's payload: draft-08 grants attach one per matcher (that of the subscribe
+   * grant covering it), a draft-07 token one for all.
+   */
+  private static List<Object> payloads(Request request) {
+    List<Object> payloads = new ArrayList<>(request.topics().size());
+    for (TopicSelector selector : request.topics()) {
+      payloads.add(request.claims().payloadFor(List.of(selector)));
+    }
+    return payloads;
+  }
+
   /** Opens the stream; {@code onClose} runs once, whether it opens or fails. */
   void open(Exchange exchange, Request request) {
     HttpHeaders extra = new DefaultHttpHeaders().set("link", Responses.DISCOVERY_LINK);
@@ -63,7 +76,7 @@ final class EventStreams {
     try {
       exchange.streamOpened(SseStream.open(exchange.ctx(), hub, request.topics(),
           privateSelectors(exchange, request.claims()),
-          request.claims().payloadFor(request.topics()), options,
+          payloads(request), options,
           (HubException failure) -> exchange.streamFailed(HttpError.from(failure))));
     } catch (HubException e) {
       request.onClose().run();

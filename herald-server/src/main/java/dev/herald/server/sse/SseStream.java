@@ -86,11 +86,11 @@ public final class SseStream {
       boolean matchField) {}
 
   private SseStream(ChannelHandlerContext ctx, Hub hub, List<TopicSelector> topics,
-      List<TopicSelector> privateTopics, Object payload, Options options) {
+      List<TopicSelector> privateTopics, List<Object> payloads, Options options) {
     this.ctx = ctx;
     this.hub = hub;
     // The dispatcher wakes the stream only after registration, when construction is long over.
-    this.subscriber = hub.newSubscriberOf(topics, privateTopics, payload,
+    this.subscriber = hub.newSubscriberOf(topics, privateTopics, payloads,
         options.subscriptionFormat(), this::wake);
     this.heartbeatNanos = options.heartbeat().toNanos();
     this.onClose = options.onClose();
@@ -109,10 +109,10 @@ public final class SseStream {
       Hub hub,
       List<TopicSelector> topics,
       List<TopicSelector> privateTopics,
-      Object payload,
+      List<Object> payloads,
       Options options,
       Consumer<HubException> onError) {
-    SseStream stream = new SseStream(ctx, hub, topics, privateTopics, payload, options);
+    SseStream stream = new SseStream(ctx, hub, topics, privateTopics, payloads, options);
     hub.subscribe(stream.subscriber, options.lastEventId())
         .whenComplete(
             (subscription, failure) ->
