@@ -12,6 +12,7 @@ import dev.herald.core.sse.SseFrame;
 import dev.herald.core.topic.TopicSelector;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -80,7 +81,7 @@ public final class Hub implements AutoCloseable {
   public Subscriber newSubscriberOf(List<TopicSelector> selectors,
       List<TopicSelector> privateSelectors, Object payload, Runnable wakeup) {
     return newSubscriberOf(selectors, privateSelectors,
-        java.util.Collections.nCopies(selectors.size(), payload), SubscriptionFormat.DRAFT_07,
+        Collections.nCopies(selectors.size(), payload), SubscriptionFormat.DRAFT_07,
         wakeup);
   }
 

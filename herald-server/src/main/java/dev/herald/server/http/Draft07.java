@@ -1,9 +1,9 @@
 package dev.herald.server.http;
 
-import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.PublishRules;
 import dev.herald.core.auth.AuthException;
 import dev.herald.core.auth.Grants;
+import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.auth.TokenVerifier;
 import dev.herald.core.topic.TopicSelector;
 import io.netty.handler.codec.http.HttpHeaderNames;

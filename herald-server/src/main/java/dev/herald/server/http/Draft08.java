@@ -1,10 +1,10 @@
 package dev.herald.server.http;
 
-import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.PublishRules;
 import dev.herald.core.auth.AccessTokenVerifier;
 import dev.herald.core.auth.AuthException;
 import dev.herald.core.auth.Grants;
+import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.topic.TopicSelector;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;

@@ -1,12 +1,12 @@
 package dev.herald.server.sse;
 
-import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.Event;
 import dev.herald.core.Hub;
 import dev.herald.core.topic.TopicSelector;
 import dev.herald.core.HubException;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.dispatch.Subscription;
+import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.sse.MatchField;
 import dev.herald.core.sse.SseFrame;
 import dev.herald.server.metrics.LatencyRecorder;
