@@ -3,6 +3,7 @@ package dev.herald.core;
 import dev.herald.core.dispatch.Dispatcher;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.dispatch.Subscription;
+import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.dispatch.SubscriptionsSnapshot;
 import dev.herald.core.history.History;
 import dev.herald.core.history.MemoryHistory;
@@ -10,6 +11,7 @@ import dev.herald.core.history.SharedLog;
 import dev.herald.core.topic.TopicSelector;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -87,12 +89,26 @@ public final class Hub implements AutoCloseable {
    */
   public Subscriber newSubscriberOf(List<TopicSelector> selectors,
       List<TopicSelector> privateSelectors, Object payload, Runnable wakeup) {
+    return newSubscriberOf(selectors, privateSelectors,
+        Collections.nCopies(selectors.size(), payload), SubscriptionFormat.DRAFT_07,
+        wakeup);
+  }
+
+  /**
+   * As {@link #newSubscriberOf(List, List, Object, Runnable)}, with one payload per selector
+   * (null for none), for a subscriber whose subscriptions are announced and listed in {@code
+   * format}, that of the protocol it spoke.
+   */
+  public Subscriber newSubscriberOf(List<TopicSelector> selectors,
+      List<TopicSelector> privateSelectors, List<Object> payloads, SubscriptionFormat format,
+      Runnable wakeup) {
     checkSelectorCount(selectors.size());
     return new Subscriber(
         "urn:uuid:" + randomUuid(),
         selectors,
         privateSelectors,
-        payload,
+        payloads,
+        format,
         config.subscriberQueueCapacity(),
         wakeup);
   }

@@ -7,7 +7,6 @@ import dev.herald.core.Readiness;
 import dev.herald.core.Update;
 import dev.herald.core.history.History;
 import dev.herald.core.history.SharedLog;
-import dev.herald.core.sse.SseFrame;
 import dev.herald.core.topic.TopicSelector;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -458,11 +457,13 @@ public final class Dispatcher implements AutoCloseable {
     if (!subscriptionEvents) {
       return;
     }
-    for (TopicSelector selector : subscriber.topics()) {
-      ActiveSubscription subscription =
-          new ActiveSubscription(selector.raw(), subscriber.id(), subscriber.payload(), active);
-      Update update = new Update(
-          List.of(subscription.id()), subscription.toJson(), true, EventIds.next(), null, null);
+    SubscriptionFormat format = subscriber.format();
+    List<TopicSelector> selectors = subscriber.topics();
+    for (int i = 0; i < selectors.size(); i++) {
+      ActiveSubscription subscription = new ActiveSubscription(
+          selectors.get(i), subscriber.id(), subscriber.payloadOf(i), active, format);
+      Update update = new Update(List.of(subscription.id()), subscription.toJson(), true,
+          EventIds.next(), format.eventType(), null);
       publishes.add(new Publish(update, System.nanoTime(), new CompletableFuture<>()));
     }
   }
@@ -470,8 +471,10 @@ public final class Dispatcher implements AutoCloseable {
   private List<ActiveSubscription> activeSubscriptions() {
     List<ActiveSubscription> out = new ArrayList<>();
     for (Subscriber subscriber : index.all()) {
-      for (TopicSelector selector : subscriber.topics()) {
-        out.add(new ActiveSubscription(selector.raw(), subscriber.id(), subscriber.payload(), true));
+      List<TopicSelector> selectors = subscriber.topics();
+      for (int i = 0; i < selectors.size(); i++) {
+        out.add(new ActiveSubscription(selectors.get(i), subscriber.id(),
+            subscriber.payloadOf(i), true, subscriber.format()));
       }
     }
     return out;

@@ -5,6 +5,8 @@ import dev.herald.core.HubException;
 import dev.herald.core.Update;
 import dev.herald.core.history.ReplaySource;
 import dev.herald.core.topic.TopicSelector;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,7 +29,8 @@ public final class Subscriber {
   private final String id;
   private final List<TopicSelector> topics;
   private final List<TopicSelector> privateTopics;
-  private final Object payload;
+  private final List<Object> payloads; // one per selector, each possibly null
+  private final SubscriptionFormat format;
   // Grows in small chunks up to its bound, so an idle subscriber costs a few hundred bytes, not
   // the full capacity; single producer (the dispatcher), single consumer (the owner).
   // Created by the dispatcher on the first live event, so idle subscribers carry no queue at all.
@@ -84,13 +87,36 @@ public final class Subscriber {
       Object payload,
       int queueCapacity,
       Runnable wakeup) {
+    this(id, topics, privateTopics, Collections.nCopies(topics.size(), payload),
+        SubscriptionFormat.DRAFT_07, queueCapacity, wakeup);
+  }
+
+  /**
+   * @param payloads the payload of each subscription (one per selector, in order; null for
+   *     none): draft-08 grants attach one per matcher
+   * @param format the shape of the protocol the subscriber spoke, in which its subscriptions are
+   *     announced and listed
+   */
+  public Subscriber(
+      String id,
+      List<TopicSelector> topics,
+      List<TopicSelector> privateTopics,
+      List<Object> payloads,
+      SubscriptionFormat format,
+      int queueCapacity,
+      Runnable wakeup) {
     if (topics.isEmpty()) {
       throw new IllegalArgumentException("topics: empty (expected: at least one selector)");
     }
     this.id = id;
     this.topics = List.copyOf(topics);
     this.privateTopics = List.copyOf(privateTopics);
-    this.payload = payload;
+    if (payloads.size() != topics.size()) {
+      throw new IllegalArgumentException("payloads: " + payloads.size() + " (expected: one per"
+          + " selector, " + topics.size() + ")");
+    }
+    this.payloads = Collections.unmodifiableList(new ArrayList<>(payloads)); // nulls allowed
+    this.format = format;
     this.queueCapacity = Math.max(LIVE_CHUNK * 2, queueCapacity);
     this.wakeup = wakeup;
   }
@@ -103,8 +129,19 @@ public final class Subscriber {
     return topics;
   }
 
+  /** The payload of the first subscription, or null. */
   public Object payload() {
-    return payload;
+    return payloads.get(0);
+  }
+
+  /** The payload of the subscription made of {@code topics().get(index)}, or null. */
+  public Object payloadOf(int index) {
+    return payloads.get(index);
+  }
+
+  /** The shape of the protocol the subscriber spoke, for its subscriptions. */
+  public SubscriptionFormat format() {
+    return format;
   }
 
   /** True if the update matches one of the subscriber's selectors and it may read it. */

@@ -3,6 +3,7 @@ package dev.herald.server.http;
 import dev.herald.core.PublishRules;
 import dev.herald.core.auth.AuthException;
 import dev.herald.core.auth.Grants;
+import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.auth.TokenVerifier;
 import dev.herald.core.topic.TopicSelector;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -98,6 +99,11 @@ final class Draft07 implements ProtocolDialect {
       // Draft-07 asks for no challenge on 403.
       case INSUFFICIENT -> HttpError.forbidden(reason);
     };
+  }
+
+  @Override
+  public SubscriptionFormat subscriptionFormat() {
+    return SubscriptionFormat.DRAFT_07;
   }
 
   @Override

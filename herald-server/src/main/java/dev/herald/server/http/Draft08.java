@@ -4,6 +4,7 @@ import dev.herald.core.PublishRules;
 import dev.herald.core.auth.AccessTokenVerifier;
 import dev.herald.core.auth.AuthException;
 import dev.herald.core.auth.Grants;
+import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.topic.TopicSelector;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -108,6 +109,11 @@ final class Draft08 implements ProtocolDialect {
       case INVALID -> challenge(HttpResponseStatus.UNAUTHORIZED, "invalid_token", reason);
       case INSUFFICIENT -> challenge(HttpResponseStatus.FORBIDDEN, "insufficient_scope", reason);
     };
+  }
+
+  @Override
+  public SubscriptionFormat subscriptionFormat() {
+    return SubscriptionFormat.DRAFT_08;
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.herald.server.sse.StreamTimers;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -53,16 +54,29 @@ final class EventStreams {
     }
   }
 
+  /**
+   * Each subscription's payload: draft-08 grants attach one per matcher (that of the subscribe
+   * grant covering it), a draft-07 token one for all.
+   */
+  private static List<Object> payloads(Request request) {
+    List<Object> payloads = new ArrayList<>(request.topics().size());
+    for (TopicSelector selector : request.topics()) {
+      payloads.add(request.claims().payloadFor(List.of(selector)));
+    }
+    return payloads;
+  }
+
   /** Opens the stream; {@code onClose} runs once, whether it opens or fails. */
   void open(Exchange exchange, Request request) {
     HttpHeaders extra = new DefaultHttpHeaders().set("link", Responses.DISCOVERY_LINK);
-    SseStream.Options options = new SseStream.Options(request.lastEventId(),
+    SseStream.Options options = new SseStream.Options(
+        exchange.dialect().subscriptionFormat(), request.lastEventId(),
         request.lastEventIdHeader(), request.claims().expiresAt(), timers, request.greeting(),
         extra, clock, registry, latency, request.onClose(), request.matchField());
     try {
       exchange.streamOpened(SseStream.open(exchange.ctx(), hub, request.topics(),
           privateSelectors(exchange, request.claims()),
-          request.claims().payloadFor(request.topics()), options,
+          payloads(request), options,
           (HubException failure) -> exchange.streamFailed(HttpError.from(failure))));
     } catch (HubException e) {
       request.onClose().run();

@@ -3,6 +3,7 @@ package dev.herald.server.http;
 import dev.herald.core.PublishRules;
 import dev.herald.core.auth.AuthException;
 import dev.herald.core.auth.Grants;
+import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.topic.TopicSelector;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
@@ -68,4 +69,10 @@ interface ProtocolDialect {
 
   /** The response header naming the last event id a stream starts after. */
   String lastEventIdHeader();
+
+  /**
+   * The shape of active subscriptions in this version: how the subscriptions of a subscriber
+   * speaking it are announced and listed, and how the subscriptions API is read.
+   */
+  SubscriptionFormat subscriptionFormat();
 }
