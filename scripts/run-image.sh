@@ -42,7 +42,10 @@ done
 curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { podman logs "$name"; echo "run-image: the hub did not answer /healthz" >&2; exit 1; }
 
 token="$("${podman_run[@]}" --rm "${limits[@]}" --network none "$image" token --key "$key" --publish '*')"
-curl -sN --max-time 5 "http://127.0.0.1:$port/.well-known/mercure?topic=image-check" > "$work/stream" &
+# With a key, subscribers need a token too (no anonymous subscribers outside development mode).
+reader_token="$("${podman_run[@]}" --rm "${limits[@]}" --network none "$image" token --key "$key" --subscribe image-check)"
+curl -sN --max-time 5 -H "Authorization: Bearer $reader_token" \
+  "http://127.0.0.1:$port/.well-known/mercure?topic=image-check" > "$work/stream" &
 reader=$!
 sleep 1
 curl -fsS -H "Authorization: Bearer $token" -d topic=image-check -d data=from-the-container \
