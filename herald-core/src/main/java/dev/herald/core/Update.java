@@ -88,11 +88,34 @@ public record Update(
     if (retry == null) {
       return null;
     }
-    try {
-      return Long.parseLong(retry);
-    } catch (NumberFormatException e) {
-      throw HubException.badRequest("retry: " + retry + " (expected: a number of milliseconds)");
+    if (isAsciiInteger(retry)) {
+      try {
+        return Long.parseLong(retry);
+      } catch (NumberFormatException tooLarge) {
+        // refused below, like any other non-number
+      }
     }
+    throw HubException.badRequest(
+        "retry: " + escapeLineBreaks(retry) + " (expected: a number of milliseconds)");
+  }
+
+  /** An optional sign and ASCII digits: Long.parseLong alone also reads other digits (U+0663). */
+  private static boolean isAsciiInteger(String text) {
+    int start = text.startsWith("+") || text.startsWith("-") ? 1 : 0;
+    if (text.length() == start) {
+      return false;
+    }
+    for (int i = start; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Messages quote the bad value on one line, as {@link HubException} promises. */
+  private static String escapeLineBreaks(String value) {
+    return value.replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0");
   }
 
   private static void rejectLineBreaks(String field, String value) {
