@@ -21,5 +21,16 @@ if [ ! -x /usr/bin/redis-server ]; then
       "install it as root: apt-get install -y redis-server" >&2
   fi
 fi
+# The JavaScript client's unit tests (herald-js/, node's own test runner, no npm install). A
+# failure stops the script here, before the Java suite.
+if ! command -v node >/dev/null && [ "$(id -u)" -eq 0 ]; then
+  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs
+fi
+if ! command -v node >/dev/null; then
+  echo "scripts/test.sh: the herald.js unit tests need node (18 or later);" \
+    "install it as root: apt-get install -y nodejs" >&2
+  exit 1
+fi
+(cd herald-js && node --test test/*.test.js)
 # Required: here a missing browser or redis-server fails their tests instead of skipping them.
 exec mvn -B -ntp verify -Dherald.browser.required=true -Dherald.redis.required=true "$@"

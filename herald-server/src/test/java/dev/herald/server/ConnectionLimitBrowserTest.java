@@ -89,4 +89,30 @@ class ConnectionLimitBrowserTest extends BrowserTestBase {
     assertThat(server.openStreams()).isEqualTo(1);
     browser.screenshot("panel-limits-multiplexed", "limits");
   }
+
+  @Test
+  void tenTabsOverHttp11ShareOneConnectionAndAllReceive() {
+    openPage();
+    assertThat(browser.text("limits-protocol")).isEqualTo("http/1.1");
+    fillTokens();
+    browser.type("limits-n", TEN);
+    browser.click("limits-tabs");
+    browser.until(d -> number("limits-open") == 10);
+    assertThat(number("limits-total")).isEqualTo(10);
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.openStreams() == 1);
+    browser.until(d -> browser.text("limits-hub-streams").equals("1"));
+    assertThat(browser.script(
+        "return document.querySelectorAll('#limits-streams li[data-leader=\"true\"]').length"))
+        .isEqualTo(1L);
+
+    browser.click("limits-send");
+    browser.until(d -> number("limits-receiving") == 10);
+    assertThat(browser.script("return [...document.querySelectorAll('#limits-topics li')]"
+        + ".map(li => li.dataset.received).join(',')")).isEqualTo("1,1,1,1,1,1,1,1,1,1");
+    assertThat(server.openStreams()).isEqualTo(1);
+    browser.screenshot("panel-limits-tabs", "limits");
+
+    browser.click("limits-close");
+    await().atMost(RELEASE).until(() -> server.openStreams() == 0);
+  }
 }

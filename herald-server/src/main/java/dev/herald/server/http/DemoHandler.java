@@ -28,6 +28,6 @@ final class DemoHandler implements RouteHandler {
     clock.streamOpened();
     streams.open(exchange, new EventStreams.Request(List.of(DemoClock.TOPIC), Claims.anonymous(),
         exchange.headers().get(LAST_EVENT_ID), LAST_EVENT_ID, SseFrame.message("connected"),
-        clock::streamClosed));
+        clock::streamClosed, false));
   }
 }

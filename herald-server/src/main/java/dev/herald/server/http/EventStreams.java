@@ -34,16 +34,20 @@ final class EventStreams {
     this.latency = latency;
   }
 
-  /** What one stream is: its selectors, grants, resume point and first bytes. */
+  /**
+   * What one stream is: its selectors, grants, resume point and first bytes.
+   *
+   * @param matchField whether each event carries the {@code herald-match} field (herald.js)
+   */
   record Request(List<String> topics, Claims claims, String lastEventId, String lastEventIdHeader,
-      byte[] greeting, Runnable onClose) {}
+      byte[] greeting, Runnable onClose, boolean matchField) {}
 
   /** Opens the stream; {@code onClose} runs once, whether it opens or fails. */
   void open(Exchange exchange, Request request) {
     HttpHeaders extra = new DefaultHttpHeaders().set("link", Responses.DISCOVERY_LINK);
     SseStream.Options options = new SseStream.Options(request.lastEventId(),
         request.lastEventIdHeader(), request.claims().expiresAt(), heartbeat, request.greeting(),
-        extra, clock, registry, latency, request.onClose());
+        extra, clock, registry, latency, request.onClose(), request.matchField());
     try {
       exchange.streamOpened(SseStream.open(exchange.ctx(), hub, request.topics(),
           request.claims().subscribe(), request.claims().payload(), options,

@@ -69,7 +69,9 @@ public final class HubRoutes {
         Route.exact(HUB_PATH, new SubscribeHandler(authorizer, eventStreams, metricsPublisher), GET),
         Route.exact(HUB_PATH, new PublishHandler(hub, authorizer), POST),
         Route.prefix(ActiveSubscription.COLLECTION_PATH,
-            new SubscriptionsHandler(hub, authorizer), GET)));
+            new SubscriptionsHandler(hub, authorizer), GET),
+        // The hub's own JavaScript client goes wherever the hub does, with or without the UI.
+        Route.exact(StaticFiles.CLIENT_PATH, files, GET, HEAD)));
     groups.put(RouteGroup.DEMO, demoClock == null ? List.of()
         : List.of(Route.exact(DemoHandler.PATH, new DemoHandler(demoClock, eventStreams), GET)));
     List<Route> adminRoutes = new ArrayList<>(List.of(

@@ -8,7 +8,10 @@ import java.util.Set;
  * default, or e.g. only {@link #ADMIN} on an internal listener, or all but {@link #UI}.
  */
 public enum RouteGroup {
-  /** The Mercure hub: subscribe and publish on {@code /.well-known/mercure}, the subscriptions API. */
+  /**
+   * The Mercure hub: subscribe and publish on {@code /.well-known/mercure}, the subscriptions API,
+   * and its JavaScript client {@code /herald.js}.
+   */
   HUB,
   /** The classic SSE demo on {@code /sse} (when the demo clock runs). */
   DEMO,

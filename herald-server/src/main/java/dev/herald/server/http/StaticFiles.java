@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
 
 /**
  * The web UI and the webjars it imports, served from the jar. Files found are kept in memory
@@ -13,8 +14,22 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class StaticFiles {
 
-  /** A file ready to send. */
-  record File(byte[] bytes, String contentType, boolean immutable) {}
+  /**
+   * A file ready to send.
+   *
+   * @param cacheControl how long caches may keep it: a year for versioned webjar paths, an hour
+   *     for {@code /herald.js} (other origins import it on every page), revalidation for the UI
+   * @param etag a strong validator, so a revalidation costs a 304 instead of the file
+   */
+  record File(byte[] bytes, String contentType, String cacheControl, String etag) {}
+
+  /** The path of the JavaScript client, at the root so that pages of any origin find it easily. */
+  public static final String CLIENT_PATH = "/herald.js";
+
+  private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+  private static final String REVALIDATE = "no-cache";
+  private static final String CLIENT_CACHE = "public, max-age=3600";
+  private static final String CLIENT_RESOURCE = "dev/herald/server/client/herald.js";
 
   private static final String UI_ROOT = "dev/herald/server/ui/";
   private static final String WEBJARS_ROOT = "META-INF/resources/webjars/";
@@ -35,14 +50,17 @@ public final class StaticFiles {
   /** The file for a request path, or null when there is none. */
   File find(String path) {
     String resource;
-    boolean immutable = false;
+    String cacheControl = REVALIDATE;
     if (path.equals("/")) {
       resource = UI_ROOT + "index.html";
+    } else if (path.equals(CLIENT_PATH)) {
+      resource = CLIENT_RESOURCE;
+      cacheControl = CLIENT_CACHE;
     } else if (path.startsWith("/ui/")) {
       resource = UI_ROOT + path.substring(4);
     } else if (path.startsWith("/webjars/")) {
       resource = WEBJARS_ROOT + path.substring(9);
-      immutable = true; // webjar paths carry the version
+      cacheControl = IMMUTABLE; // webjar paths carry the version
     } else {
       return null;
     }
@@ -53,23 +71,33 @@ public final class StaticFiles {
     if (cached != null) {
       return cached;
     }
-    File loaded = load(resource, immutable);
+    File loaded = load(resource, cacheControl);
     if (loaded != null) {
       cache.put(resource, loaded);
     }
     return loaded;
   }
 
-  private static File load(String resource, boolean immutable) {
+  private static File load(String resource, String cacheControl) {
     String extension = resource.substring(resource.lastIndexOf('.') + 1);
     String type = TYPES.get(extension);
     if (type == null) {
       return null;
     }
     try (InputStream in = StaticFiles.class.getClassLoader().getResourceAsStream(resource)) {
-      return in == null ? null : new File(in.readAllBytes(), type, immutable);
+      if (in == null) {
+        return null;
+      }
+      byte[] bytes = in.readAllBytes();
+      return new File(bytes, type, cacheControl, etag(bytes));
     } catch (IOException e) {
       throw new UncheckedIOException("reading " + resource, e);
     }
+  }
+
+  private static String etag(byte[] bytes) {
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    return "\"" + Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(bytes.length) + "\"";
   }
 }

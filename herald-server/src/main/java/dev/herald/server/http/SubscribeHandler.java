@@ -1,13 +1,15 @@
 package dev.herald.server.http;
 
 import dev.herald.core.auth.Claims;
+import dev.herald.core.sse.MatchField;
 import dev.herald.core.sse.SseFrame;
 import dev.herald.server.metrics.HubMetrics;
 import dev.herald.server.metrics.MetricsPublisher;
 
 /**
  * {@code GET /.well-known/mercure}: the selectors and resume point the request's dialect names,
- * the subscriber's claims from the authorizer, then an event stream. Immutable; runs on the
+ * the subscriber's claims from the authorizer, whether it asked for the {@code herald-match}
+ * field, then an event stream. Immutable; runs on the
  * channel's event loop.
  */
 final class SubscribeHandler implements RouteHandler {
@@ -29,6 +31,7 @@ final class SubscribeHandler implements RouteHandler {
     ProtocolDialect.SubscribeRequest asked =
         dialect.subscribeRequest(exchange.headers(), exchange.query());
     Claims claims = authorizer.subscriber(exchange);
+    boolean matchField = matchFieldRequested(exchange);
     Runnable onClose = () -> {};
     if (metricsPublisher != null && asked.selectors().contains(HubMetrics.TOPIC)) {
       // The figures are published only while someone watches them.
@@ -36,6 +39,16 @@ final class SubscribeHandler implements RouteHandler {
       onClose = metricsPublisher::streamClosed;
     }
     streams.open(exchange, new EventStreams.Request(asked.selectors(), claims,
-        asked.lastEventId(), dialect.lastEventIdHeader(), SseFrame.OPEN_COMMENT, onClose));
+        asked.lastEventId(), dialect.lastEventIdHeader(), SseFrame.OPEN_COMMENT, onClose,
+        matchField));
+  }
+
+  /** Herald's own extension, the same under every protocol draft: see {@link MatchField}. */
+  private static boolean matchFieldRequested(Exchange exchange) {
+    try {
+      return MatchField.requested(exchange.query().get(MatchField.QUERY_PARAMETER));
+    } catch (IllegalArgumentException e) {
+      throw HttpError.badRequest(e.getMessage());
+    }
   }
 }

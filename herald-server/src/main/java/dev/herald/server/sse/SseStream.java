@@ -5,6 +5,7 @@ import dev.herald.core.Hub;
 import dev.herald.core.HubException;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.dispatch.Subscription;
+import dev.herald.core.sse.MatchField;
 import dev.herald.core.sse.SseFrame;
 import dev.herald.server.metrics.LatencyRecorder;
 import io.netty.buffer.ByteBuf;
@@ -50,6 +51,8 @@ public final class SseStream {
   private final Runnable drainTask = this::drain;
   private final Consumer<Event> appender = this::append;
   private final LatencyRecorder latency;
+  /** Whether each event carries the {@link MatchField} (herald.js asks for it). */
+  private final boolean matchField;
   /**
    * Events published before the stream opened are replays (or were waiting for it): their age
    * is not delivery latency, so only later ones are measured.
@@ -76,7 +79,8 @@ public final class SseStream {
       Clock clock,
       OpenStreams registry,
       LatencyRecorder latency,
-      Runnable onClose) {}
+      Runnable onClose,
+      boolean matchField) {}
 
   private SseStream(ChannelHandlerContext ctx, Hub hub, List<String> topics,
       List<String> privateTopics, Object payload, Options options) {
@@ -88,6 +92,7 @@ public final class SseStream {
     this.onClose = options.onClose();
     this.registry = options.registry();
     this.latency = options.latency();
+    this.matchField = options.matchField();
   }
 
   /**
@@ -201,7 +206,13 @@ public final class SseStream {
     if (batch == null) {
       batch = writer.newBatch(frame.length);
     }
-    batch.writeBytes(frame);
+    byte[] match = matchField ? MatchField.line(subscriber.topics(), event.update().topics()) : null;
+    if (match == null) {
+      batch.writeBytes(frame);
+    } else {
+      // The shared frame, with this subscriber's few bytes before its closing blank line.
+      batch.writeBytes(frame, 0, MatchField.bodyLength(frame)).writeBytes(match).writeByte('\n');
+    }
   }
 
   /** Ends the response and closes the connection; the client reconnects with Last-Event-ID. */

@@ -1,5 +1,5 @@
 import { computed, reactive, ref, onBeforeUnmount } from '/webjars/vue/3.5.26/dist/vue.esm-browser.prod.js';
-import { HUB, postUpdate } from './hub.js';
+import { HUB, HUB_ORIGIN, hubUrl, postUpdate } from './hub.js';
 
 export const LIMIT_TOPIC_PREFIX = 'urn:herald:limits:';
 
@@ -9,10 +9,30 @@ export function pageProtocol() {
   return navigation?.nextHopProtocol ?? '';
 }
 
+/** The tab page of the "N tabs, one connection" experiment, subscribed to one topic. */
+function tabUrl(topic, index) {
+  const params = new URLSearchParams({ name: String(index), label: `tab ${index + 1}`, topic });
+  if (HUB_ORIGIN) params.set('hub', HUB_ORIGIN);
+  return `/ui/tab.html?${params}`;
+}
+
+/** The hub's herald_streams_open figure from /metrics, or null when metrics are off. */
+async function hubStreams() {
+  try {
+    const response = await fetch(hubUrl('/metrics'), { cache: 'no-store' });
+    if (!response.ok) return null;
+    const found = /^herald_streams_open (\S+)$/m.exec(await response.text());
+    return found ? Number(found[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The browser's connection limit, shown: N EventSources on one origin over HTTP/1.1 get at most
- * six connections (the rest wait, pending); over HTTP/2 they share one connection; and one
- * EventSource can carry N topics instead.
+ * six connections (the rest wait, pending); over HTTP/2 they share one connection; one
+ * EventSource can carry N topics instead; and N tabs (iframes here) using herald.js share one
+ * connection, held by whichever tab leads.
  */
 export function useLimits() {
   const count = ref(10);
@@ -21,7 +41,9 @@ export function useLimits() {
   const topics = reactive([]); // { topic, received }
   const sending = ref(false);
   const result = ref(null);
+  const hubStreamCount = ref(null);
   let sources = [];
+  let streamPoll = null;
 
   const open = computed(() => streams.filter((s) => s.state === 'open').length);
   const pending = computed(() => streams.filter((s) => s.state === 'pending').length);
@@ -51,6 +73,9 @@ export function useLimits() {
     sources.filter((es, i) => waiting[i]).forEach((es) => es.close());
     sources.forEach((es) => es.close());
     sources = [];
+    clearInterval(streamPoll);
+    streamPoll = null;
+    hubStreamCount.value = null;
     streams.splice(0);
     topics.splice(0);
     result.value = null;
@@ -87,6 +112,37 @@ export function useLimits() {
     });
   }
 
+  /**
+   * N same-origin iframes, each a page of its own with its own Herald, as N tabs would be: the
+   * Web Locks API elects one of them to hold the connection, and BroadcastChannel passes each
+   * event on to the frame whose topic it matches.
+   */
+  function openTabs() {
+    reset('tabs');
+    topics.forEach((t, i) => {
+      streams.push({ label: `tab ${i + 1}`, state: 'connecting', opened: false, leader: false, src: tabUrl(t.topic, i) });
+    });
+    const poll = async () => {
+      hubStreamCount.value = await hubStreams();
+    };
+    poll();
+    streamPoll = setInterval(poll, 1000);
+  }
+
+  function onTabMessage(event) {
+    const report = event.data;
+    if (event.origin !== location.origin || report?.herald !== 'tab' || mode.value !== 'tabs') return;
+    const index = Number(report.name);
+    const stream = streams[index];
+    if (!stream) return;
+    stream.state = report.state;
+    stream.opened ||= report.state === 'open';
+    stream.leader = report.leader;
+    topics[index].received = report.received;
+  }
+
+  window.addEventListener('message', onTabMessage);
+
   async function sendToEach(token) {
     sending.value = true;
     const answers = await Promise.all(topics.map((t) => postUpdate(new URLSearchParams({ topic: t.topic, data: t.topic }), token)));
@@ -101,8 +157,11 @@ export function useLimits() {
     reset('');
   }
 
-  onBeforeUnmount(closeAll);
+  onBeforeUnmount(() => {
+    closeAll();
+    window.removeEventListener('message', onTabMessage);
+  });
 
-  return reactive({ count, mode, streams, topics, open, pending, receiving, sending, result,
-    openSeparate, openMultiplexed, sendToEach, closeAll });
+  return reactive({ count, mode, streams, topics, open, pending, receiving, sending, result, hubStreamCount,
+    openSeparate, openMultiplexed, openTabs, sendToEach, closeAll });
 }
