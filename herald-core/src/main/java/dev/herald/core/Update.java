@@ -52,17 +52,10 @@ public record Update(
 
   /**
    * Builds an update from decoded {@code application/x-www-form-urlencoded} fields, the publish
-   * wire format of the Mercure protocol.
+   * wire format of the Mercure protocol, under the draft-07 rules ({@link PublishRules#draft07()}).
    */
   public static Update fromForm(Map<String, List<String>> form) {
-    List<String> topics = form.getOrDefault("topic", List.of());
-    return new Update(
-        topics,
-        single(form, "data"),
-        form.containsKey("private"),
-        single(form, "id"),
-        single(form, "type"),
-        parseRetry(single(form, "retry")));
+    return PublishRules.draft07().toUpdate(form);
   }
 
   public Update withId(String newId) {
@@ -71,51 +64,6 @@ public record Update(
 
   public String canonicalTopic() {
     return topics.get(0);
-  }
-
-  private static String single(Map<String, List<String>> form, String name) {
-    List<String> values = form.get(name);
-    if (values == null || values.isEmpty()) {
-      return null;
-    }
-    if (values.size() > 1) {
-      throw HubException.badRequest(name + ": given " + values.size() + " times (expected: once)");
-    }
-    return values.get(0);
-  }
-
-  private static Long parseRetry(String retry) {
-    if (retry == null) {
-      return null;
-    }
-    if (isAsciiInteger(retry)) {
-      try {
-        return Long.parseLong(retry);
-      } catch (NumberFormatException tooLarge) {
-        // refused below, like any other non-number
-      }
-    }
-    throw HubException.badRequest(
-        "retry: " + escapeLineBreaks(retry) + " (expected: a number of milliseconds)");
-  }
-
-  /** An optional sign and ASCII digits: Long.parseLong alone also reads other digits (U+0663). */
-  private static boolean isAsciiInteger(String text) {
-    int start = text.startsWith("+") || text.startsWith("-") ? 1 : 0;
-    if (text.length() == start) {
-      return false;
-    }
-    for (int i = start; i < text.length(); i++) {
-      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Messages quote the bad value on one line, as {@link HubException} promises. */
-  private static String escapeLineBreaks(String value) {
-    return value.replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0");
   }
 
   private static void rejectLineBreaks(String field, String value) {

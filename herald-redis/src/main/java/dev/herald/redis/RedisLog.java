@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * are the stream's own ids: contiguous from 1, the same on every node.
  *
  * <p>Keys, under the configured prefix: {@code events} (the stream), {@code sequence} (the last
- * sequence), {@code ids} (event id → newest sequence, trimmed with the stream), {@code batch:*}
+ * sequence), {@code ids} (event id → earliest retained sequence, trimmed with the stream), {@code
+ * ids:later} (the later uses of reused ids, waiting to become the earliest), {@code batch:*}
  * (a minute-long marker per batch, so a batch the client sends again after a reconnect is not
  * appended twice).
  *
@@ -70,9 +71,15 @@ public final class RedisLog implements SharedLog {
   private static final Logger log = LoggerFactory.getLogger(RedisLog.class);
 
   /** The stream, the last sequence, the id index and the prefix of batch markers. Immutable. */
-  record Keys(String stream, String sequence, String ids, String batchPrefix) {
+  record Keys(String stream, String sequence, String ids, String laterIds, String batchPrefix) {
     static Keys of(String prefix) {
-      return new Keys(prefix + "events", prefix + "sequence", prefix + "ids", prefix + "batch:");
+      return new Keys(prefix + "events", prefix + "sequence", prefix + "ids",
+          prefix + "ids:later", prefix + "batch:");
+    }
+
+    /** The keys of one append script call, in the order the script reads them. */
+    String[] forBatch(String batchToken) {
+      return new String[] {stream, sequence, ids, batchPrefix + batchToken, laterIds};
     }
   }
 
@@ -190,8 +197,7 @@ public final class RedisLog implements SharedLog {
    */
   private CompletableFuture<Long> runScript(long expectedFirst, List<Update> updates,
       long publishedAtMillis) {
-    String[] keyNames = {keys.stream(), keys.sequence(), keys.ids(),
-        keys.batchPrefix() + UUID.randomUUID()};
+    String[] keyNames = keys.forBatch(UUID.randomUUID().toString());
     List<String> args = new ArrayList<>(2 + updates.size() * StreamEntries.FIELDS);
     args.add(Long.toString(expectedFirst));
     args.add(Long.toString(config.historySize()));

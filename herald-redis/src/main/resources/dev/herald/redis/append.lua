@@ -1,8 +1,10 @@
 -- Appends one batch of events to Herald's shared log, whole or not at all (a script is atomic).
 -- The stream id of each entry is 0-<sequence>, so the stream id IS the event's sequence;
 -- sequences are contiguous from 1, +1 per event, whichever node appends.
--- KEYS[1] the stream, KEYS[2] the last sequence, KEYS[3] event id -> newest sequence (sorted set),
--- KEYS[4] this batch's token (makes a batch the client sends again after a reconnect a no-op)
+-- KEYS[1] the stream, KEYS[2] the last sequence, KEYS[3] event id -> earliest retained sequence
+-- (sorted set), KEYS[4] this batch's token (makes a batch the client sends again after a reconnect
+-- a no-op), KEYS[5] the later uses of ids publishers reused (sorted set read by lex, all scores 0,
+-- members "<id> NUL <sequence, 20 digits>"; ids never hold NUL)
 -- ARGV[1] the first sequence expected (0: the next one), ARGV[2] the events retained (MAXLEN),
 -- then 7 fields per event: id, topics, data, private, type, retry, publish time (epoch ms).
 local appended = redis.call('GET', KEYS[4])
@@ -22,7 +24,11 @@ for i = 0, count - 1 do
   redis.call('XADD', KEYS[1], string.format('0-%d', sequence),
     'i', ARGV[a + 1], 't', ARGV[a + 2], 'd', ARGV[a + 3], 'p', ARGV[a + 4],
     'y', ARGV[a + 5], 'r', ARGV[a + 6], 'w', ARGV[a + 7])
-  redis.call('ZADD', KEYS[3], sequence, ARGV[a + 1])
+  -- A reused id resolves to its earliest retained use (Mercure draft-08), so later uses wait in
+  -- KEYS[5] until trimming makes one of them the earliest.
+  if redis.call('ZADD', KEYS[3], 'NX', sequence, ARGV[a + 1]) == 0 then
+    redis.call('ZADD', KEYS[5], 0, ARGV[a + 1] .. '\0' .. string.format('%020d', sequence))
+  end
 end
 local first = last + 1
 last = last + count
@@ -30,6 +36,24 @@ redis.call('SET', KEYS[2], string.format('%d', last))
 -- Exact trimming: the retained events are exactly the newest ARGV[2], so the ids of the trimmed
 -- ones can be dropped by sequence, and a lookup never finds an event the stream no longer has.
 redis.call('XTRIM', KEYS[1], 'MAXLEN', retain)
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', last - retain)
+local cutoff = last - retain
+if cutoff > 0 then
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', cutoff)) do
+    redis.call('ZREM', KEYS[3], id)
+    while true do
+      local later = redis.call('ZRANGEBYLEX', KEYS[5], '[' .. id .. '\0', '(' .. id .. '\1',
+        'LIMIT', 0, 1)[1]
+      if not later then
+        break
+      end
+      redis.call('ZREM', KEYS[5], later)
+      local sequence = tonumber(string.sub(later, #id + 2))
+      if sequence > cutoff then
+        redis.call('ZADD', KEYS[3], sequence, id)
+        break
+      end
+    end
+  end
+end
 redis.call('SET', KEYS[4], string.format('%d', first), 'PX', 60000)
 return first

@@ -38,4 +38,13 @@ class RedisLogContractTest extends HistoryContract {
         .withKeyPrefix("contract:" + UUID.randomUUID() + ":")
         .withHistorySize(100_000));
   }
+
+  /** The append script trims exactly, so the store never holds more than asked. */
+  @Override
+  protected History newHistoryRetaining(int events) {
+    return RedisLog.connect(RedisConfig.DEFAULTS
+        .withUri(redis.uri())
+        .withKeyPrefix("contract:" + UUID.randomUUID() + ":")
+        .withHistorySize(events));
+  }
 }

@@ -174,7 +174,7 @@ class RedisLogTest {
       script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
     RedisLog.Keys keys = RedisLog.Keys.of(prefix);
-    String[] keyNames = {keys.stream(), keys.sequence(), keys.ids(), keys.batchPrefix() + "same"};
+    String[] keyNames = keys.forBatch("same");
     List<String> args = new ArrayList<>(List.of("0", "100"));
     StreamEntries.addFields(args, Update.of("t", "once").withId("once"), 0);
     io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());

@@ -70,7 +70,7 @@ public final class SqliteHistory implements History {
     this.deleteRange = writer.prepareStatement("DELETE FROM events WHERE seq BETWEEN ? AND ?");
     // The index holds (id, seq): the newest event with an id is found without touching the table.
     this.selectSequenceOfId =
-        writer.prepareStatement("SELECT seq FROM events WHERE id = ? ORDER BY seq DESC LIMIT 1");
+        writer.prepareStatement("SELECT seq FROM events WHERE id = ? ORDER BY seq LIMIT 1");
     this.readers =
         new ReaderPool(
             config.dataDir().resolve(Schema.DATABASE_FILE),

@@ -23,9 +23,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * distinct URI templates (each distinct template is evaluated once per published topic).
  *
  * <p>Kinds: {@code exact} (a topic IRI), {@code any} ({@code *}), {@code template}
- * ({@code https://example.com/users/{user}/books/{id}}: every selector matches). In {@code
- * scan10k}, {@code exact} and {@code template} use 10,000 distinct selectors of which one matches
- * (exact) or all are distinct templates of which one matches ({@code template}). Single-threaded.
+ * ({@code https://example.com/users/{user}/books/{id}}: every selector matches), {@code
+ * urlpattern} (draft-08, {@code https://example.com/users/<i>/books/:id} against the hub URL; the
+ * topic is parsed as a URL once per thread, then each pattern runs its regular expressions). In
+ * {@code scan10k}, {@code exact}, {@code template} and {@code urlpattern} use 10,000 distinct
+ * selectors of which one matches. Single-threaded.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -37,7 +39,9 @@ public class TopicMatchBenchmark {
 
   static final int SUBSCRIPTIONS = 10_000;
 
-  @Param({"exact", "any", "template"})
+  static final String HUB = "https://example.com/.well-known/mercure";
+
+  @Param({"exact", "any", "template", "urlpattern"})
   public String kind;
 
   private TopicSelector one;
@@ -49,14 +53,14 @@ public class TopicMatchBenchmark {
     int target = SUBSCRIPTIONS / 2;
     List<TopicSelector> all = new ArrayList<>(SUBSCRIPTIONS);
     for (int i = 0; i < SUBSCRIPTIONS; i++) {
-      all.add(TopicSelector.of(selector(kind, i)));
+      all.add(parse(kind, selector(kind, i)));
     }
     selectors = all.toArray(TopicSelector[]::new);
     topic =
-        kind.equals("template")
+        kind.equals("template") || kind.equals("urlpattern")
             ? "https://example.com/users/" + target + "/books/42"
             : "https://example.com/books/" + target;
-    one = TopicSelector.of(selector(kind, target));
+    one = parse(kind, selector(kind, target));
     int matching = scan10k();
     int expected = kind.equals("any") ? SUBSCRIPTIONS : 1;
     if (matching != expected) {
@@ -70,8 +74,13 @@ public class TopicMatchBenchmark {
       case "exact" -> "https://example.com/books/" + i;
       case "any" -> "*";
       case "template" -> "https://example.com/users/" + i + "/books/{id}";
+      case "urlpattern" -> "https://example.com/users/" + i + "/books/:id";
       default -> throw new IllegalArgumentException("kind: " + kind);
     };
+  }
+
+  static TopicSelector parse(String kind, String raw) {
+    return kind.equals("urlpattern") ? TopicSelector.urlPattern(raw, HUB) : TopicSelector.of(raw);
   }
 
   @Benchmark
@@ -93,6 +102,6 @@ public class TopicMatchBenchmark {
   /** Parsing through the shared cache, as every subscribe request does for its selectors. */
   @Benchmark
   public TopicSelector parseCached() {
-    return TopicSelector.of(one.raw());
+    return parse(kind, one.raw());
   }
 }

@@ -1,6 +1,7 @@
 package dev.herald.core.history;
 
 import dev.herald.core.Event;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +19,10 @@ public final class MemoryHistory implements History {
 
   private final int capacity;
   private final AtomicReferenceArray<Event> ring;
-  private final Map<String, Long> sequenceById; // dispatcher thread only
+  /** The earliest retained sequence of each id; dispatcher thread only. */
+  private final Map<String, Long> sequenceById;
+  /** For an id publishers reused, its later retained sequences, oldest first; dispatcher only. */
+  private final Map<String, ArrayDeque<Long>> laterSequencesById;
   private volatile long lastSequence;
 
   public MemoryHistory(int capacity) {
@@ -28,6 +32,7 @@ public final class MemoryHistory implements History {
     this.capacity = capacity;
     this.ring = new AtomicReferenceArray<>(Math.max(capacity, 1));
     this.sequenceById = new HashMap<>();
+    this.laterSequencesById = new HashMap<>();
   }
 
   @Override
@@ -49,12 +54,33 @@ public final class MemoryHistory implements History {
       int slot = slot(event.sequence());
       Event evicted = ring.get(slot);
       if (evicted != null) {
-        sequenceById.remove(evicted.id(), evicted.sequence());
+        forgetId(evicted);
       }
       ring.set(slot, event);
-      sequenceById.put(event.id(), event.sequence());
+      rememberId(event);
     }
     lastSequence = event.sequence();
+  }
+
+  /** A reused id resolves to its earliest retained event, so later uses only queue up behind it. */
+  private void rememberId(Event event) {
+    if (sequenceById.putIfAbsent(event.id(), event.sequence()) != null) {
+      laterSequencesById.computeIfAbsent(event.id(), id -> new ArrayDeque<>(2))
+          .addLast(event.sequence());
+    }
+  }
+
+  /** Evictions run oldest first, so an evicted event is the earliest of its id. */
+  private void forgetId(Event evicted) {
+    ArrayDeque<Long> later = laterSequencesById.get(evicted.id());
+    if (later == null) {
+      sequenceById.remove(evicted.id(), evicted.sequence());
+      return;
+    }
+    sequenceById.put(evicted.id(), later.removeFirst());
+    if (later.isEmpty()) {
+      laterSequencesById.remove(evicted.id());
+    }
   }
 
   @Override

@@ -16,8 +16,18 @@ enum Any implements TopicSelector {
   }
 
   @Override
+  public Kind kind() {
+    return Kind.ANY;
+  }
+
+  @Override
   public boolean matches(String topic) {
     return true;
+  }
+
+  @Override
+  public String literalPrefix() {
+    return "";
   }
 
   @Override

@@ -8,5 +8,10 @@ final class SharedCache {
 
   static final BoundedCache<String, TopicSelector> SELECTORS = new BoundedCache<>(CAPACITY);
 
+  /** A URL pattern compiles eight regular expressions; the same text means another per base. */
+  record PatternKey(String raw, String baseUrl) {}
+
+  static final BoundedCache<PatternKey, TopicSelector> URL_PATTERNS = new BoundedCache<>(CAPACITY);
+
   private SharedCache() {}
 }

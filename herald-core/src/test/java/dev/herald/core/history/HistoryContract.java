@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,17 @@ public abstract class HistoryContract {
 
   /** A fresh, empty store that retains at least 10,000 events. */
   protected abstract History newHistory() throws Exception;
+
+  /**
+   * A fresh, empty store retaining only the newest {@code events}, or null if it cannot be made to;
+   * {@link #pruneNow} must leave it holding exactly those.
+   */
+  protected History newHistoryRetaining(int events) throws Exception {
+    return null;
+  }
+
+  /** Drops what a store from {@link #newHistoryRetaining} no longer retains, if it waits to. */
+  protected void pruneNow(History store) {}
 
   protected History history;
 
@@ -114,12 +126,38 @@ public abstract class HistoryContract {
     assertThat(history.lastId()).isEqualTo("id-50");
   }
 
+  /**
+   * Mercure draft-08: a Last-Event-ID naming a reused id resolves to the earliest retained update
+   * with it, and every later one (the reuse included) is replayed.
+   */
   @Test
-  void aRepeatedIdPointsToItsNewestEvent() {
+  void aRepeatedIdPointsToItsEarliestEvent() {
     Update same = Update.of("t", "x").withId("same");
-    history.append(List.of(event(1, same), event(2)));
+    history.append(List.of(event(1), event(2, same)));
     history.append(List.of(event(3, same), event(4)));
-    assertThat(history.sequenceOf("same")).isEqualTo(3);
+    history.append(List.of(event(5, same)));
+    assertThat(history.sequenceOf("same")).isEqualTo(2);
+  }
+
+  @Test
+  void aRepeatedIdWhoseEarliestWasPrunedPointsToTheEarliestRetained() throws Exception {
+    History small = newHistoryRetaining(4);
+    Assumptions.assumeTrue(small != null, "this store cannot be made to retain 4 events");
+    try (small) {
+      Update same = Update.of("t", "x").withId("same");
+      small.append(List.of(event(1, same), event(2), event(3, same), event(4)));
+      small.append(List.of(event(5), event(6, same)));
+      pruneNow(small);
+      assertThat(small.sequenceOf("same")).as("1 is pruned, 3 is retained").isEqualTo(3);
+      small.append(List.of(event(7), event(8)));
+      pruneNow(small);
+      assertThat(small.sequenceOf("same")).as("3 is pruned, 6 is retained").isEqualTo(6);
+      small.append(List.of(event(9), event(10), event(11)));
+      pruneNow(small);
+      assertThat(small.sequenceOf("same")).as("every use is pruned").isEqualTo(-1);
+      small.append(List.of(event(12, same)));
+      assertThat(small.sequenceOf("same")).as("used again").isEqualTo(12);
+    }
   }
 
   @Test

@@ -7,4 +7,9 @@ class MemoryHistoryContractTest extends HistoryContract {
   protected History newHistory() {
     return new MemoryHistory(10_000);
   }
+
+  @Override
+  protected History newHistoryRetaining(int events) {
+    return new MemoryHistory(events);
+  }
 }
