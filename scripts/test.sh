@@ -33,4 +33,7 @@ if ! command -v node >/dev/null; then
 fi
 (cd herald-js && node --test test/*.test.js)
 # Required: here a missing browser or redis-server fails their tests instead of skipping them.
-exec mvn -B -ntp verify -Dherald.browser.required=true -Dherald.redis.required=true "$@"
+mvn -B -ntp verify -Dherald.browser.required=true -Dherald.redis.required=true "$@"
+# `mvn install` makes herald-client usable from another project: checked in a throwaway local
+# repository (never ~/.m2), with a ten-line project publishing and subscribing on a real hub.
+./scripts/check-consumer.sh

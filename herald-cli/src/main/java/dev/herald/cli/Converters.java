@@ -51,29 +51,24 @@ final class Converters {
     }
   }
 
-  /** A byte count: {@code 1048576}, {@code 512KiB}, {@code 1MiB} (also {@code k}, {@code m}). */
+  /**
+   * A byte count from 1 byte to just under 2 GiB, in the units of {@link ByteCountConverter}:
+   * {@code 1048576}, {@code 512KiB}, {@code 1MiB}, {@code 1GiB}.
+   */
   static final class SizeConverter implements ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {
-      String v = value.trim().toLowerCase(Locale.ROOT);
-      long multiplier = 1;
-      if (v.endsWith("kib") || v.endsWith("kb") || v.endsWith("k")) {
-        multiplier = 1024;
-      } else if (v.endsWith("mib") || v.endsWith("mb") || v.endsWith("m")) {
-        multiplier = 1024 * 1024;
-      }
-      // Only the suffixes above may follow the digits: 3GiB must not be read as 3 bytes.
-      String digits = v.replaceFirst("(kib|kb|k|mib|mb|m)$", "");
+      long bytes;
       try {
-        long bytes = Long.parseLong(digits) * multiplier;
-        if (bytes < 1 || bytes > Integer.MAX_VALUE) {
-          throw new NumberFormatException();
-        }
-        return (int) bytes;
-      } catch (NumberFormatException e) {
-        throw new TypeConversionException(
-            "'" + value + "' (expected: a size between 1 byte and 2GiB, such as 1048576, 512KiB or 1MiB)");
+        bytes = new ByteCountConverter().convert(value);
+      } catch (TypeConversionException e) {
+        bytes = -1;
       }
+      if (bytes < 1 || bytes > Integer.MAX_VALUE) {
+        throw new TypeConversionException("'" + value
+            + "' (expected: a size from 1 byte to under 2GiB, such as 1048576, 512KiB, 1MiB or 1GiB)");
+      }
+      return (int) bytes;
     }
   }
 
@@ -106,6 +101,19 @@ final class Converters {
         throw new TypeConversionException("'" + value + "' (expected: a size below 8 EiB)");
       }
     }
+  }
+
+  /** A duration the way the options take it: {@code 10s}, {@code 500ms}, {@code 2m}, {@code 1h}. */
+  static String format(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis % 3_600_000 == 0 && millis > 0) {
+      return millis / 3_600_000 + "h";
+    } else if (millis % 60_000 == 0 && millis > 0) {
+      return millis / 60_000 + "m";
+    } else if (millis % 1_000 == 0) {
+      return millis / 1_000 + "s";
+    }
+    return millis + "ms";
   }
 
   /** {@code always}, {@code batch} or {@code never}. */

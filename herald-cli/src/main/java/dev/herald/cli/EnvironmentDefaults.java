@@ -17,7 +17,9 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
   private static final Map<String, List<String>> ALIASES =
       Map.of(
           "--publisher-jwt-key", List.of("MERCURE_PUBLISHER_JWT_KEY"),
-          "--subscriber-jwt-key", List.of("MERCURE_SUBSCRIBER_JWT_KEY"));
+          "--subscriber-jwt-key", List.of("MERCURE_SUBSCRIBER_JWT_KEY"),
+          "--publisher-jwt-alg", List.of("MERCURE_PUBLISHER_JWT_ALG"),
+          "--subscriber-jwt-alg", List.of("MERCURE_SUBSCRIBER_JWT_ALG"));
 
   private final Map<String, String> environment;
 

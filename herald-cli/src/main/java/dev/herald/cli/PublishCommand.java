@@ -1,23 +1,21 @@
 package dev.herald.cli;
 
-import java.io.IOException;
+import dev.herald.client.HeraldClientException;
+import dev.herald.client.HeraldPublisher;
+import dev.herald.client.Publication;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Publishes one update to a Mercure hub and prints the id the hub gave it. */
+/**
+ * Publishes one update to a Mercure hub with {@link HeraldPublisher} and prints the id the hub
+ * gave it. Runs on the command's thread.
+ */
 @Command(name = "publish", mixinStandardHelpOptions = true,
     description = "Publishes one update to a Mercure hub and prints its id.")
 final class PublishCommand implements Callable<Integer> {
@@ -49,48 +47,20 @@ final class PublishCommand implements Callable<Integer> {
   String token;
 
   @Override
-  public Integer call() throws InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(hub)
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Authorization", "Bearer " + token)
-        .POST(HttpRequest.BodyPublishers.ofString(form()))
-        .build();
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  public Integer call() {
     try {
-      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        spec.commandLine().getErr().println(
-            "publish: HTTP " + response.statusCode() + ": " + response.body().strip());
-        return 1;
-      }
-      spec.commandLine().getOut().println(response.body().strip());
+      Publication publication =
+          new Publication(topics, data, id, type, retry, isPrivate);
+      HeraldPublisher publisher = HeraldPublisher.builder(hub)
+          .token(token)
+          .connectTimeout(Duration.ofSeconds(10))
+          .requestTimeout(Duration.ofSeconds(30))
+          .build();
+      spec.commandLine().getOut().println(publisher.publish(publication));
       return 0;
-    } catch (IOException e) {
-      spec.commandLine().getErr().println("publish: cannot reach " + hub + ": " + e);
+    } catch (HeraldClientException | IllegalArgumentException e) {
+      spec.commandLine().getErr().println("publish: " + e.getMessage());
       return 1;
     }
-  }
-
-  String form() {
-    Stream<String> fields = topics.stream().map(t -> field("topic", t));
-    fields = Stream.concat(fields, Stream.of(field("data", data)));
-    if (id != null) {
-      fields = Stream.concat(fields, Stream.of(field("id", id)));
-    }
-    if (type != null) {
-      fields = Stream.concat(fields, Stream.of(field("type", type)));
-    }
-    if (retry != null) {
-      fields = Stream.concat(fields, Stream.of(field("retry", retry.toString())));
-    }
-    if (isPrivate) {
-      fields = Stream.concat(fields, Stream.of(field("private", "on")));
-    }
-    return fields.collect(Collectors.joining("&"));
-  }
-
-  private static String field(String name, String value) {
-    return name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 }

@@ -10,6 +10,7 @@ import dev.herald.redis.RedisConfig;
 import dev.herald.redis.RedisLog;
 import dev.herald.redis.RedisUnavailableException;
 import dev.herald.server.HeraldServer;
+import dev.herald.server.Limits;
 import dev.herald.server.ServerConfig;
 import dev.herald.store.Fsync;
 import dev.herald.store.SqliteHistory;
@@ -95,9 +96,17 @@ final class ServeCommand implements Callable<Integer> {
       description = "Token algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256/384/512 (default: ${DEFAULT-VALUE}).")
   String jwtAlg;
 
-  @Option(names = "--anonymous", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Let subscribers without a token receive public updates (default: ${DEFAULT-VALUE}).")
-  boolean anonymous;
+  @Option(names = "--publisher-jwt-alg", paramLabel = "ALG",
+      description = "Algorithm of publisher tokens (also MERCURE_PUBLISHER_JWT_ALG; default: --jwt-alg).")
+  String publisherJwtAlg;
+
+  @Option(names = "--subscriber-jwt-alg", paramLabel = "ALG",
+      description = "Algorithm of subscriber tokens (also MERCURE_SUBSCRIBER_JWT_ALG; default: --jwt-alg).")
+  String subscriberJwtAlg;
+
+  @Option(names = "--anonymous", negatable = true, fallbackValue = "true",
+      description = "Let subscribers without a token receive public updates (default: on in development mode, when no key is configured; off otherwise).")
+  Boolean anonymous;
 
   @Option(names = "--cors-origin", split = ",", paramLabel = "ORIGIN",
       description = "Origin allowed to use the hub from a browser, or *; repeatable (default: * in development mode, none otherwise).")
@@ -165,6 +174,39 @@ final class ServeCommand implements Callable<Integer> {
       description = "Largest publish request body (default: ${DEFAULT-VALUE}).")
   int maxBody;
 
+  // The defaults below are Limits.DEFAULTS written out; LimitOptionsTest keeps them equal.
+  @Option(names = "--max-request-line", paramLabel = "SIZE", defaultValue = "256KiB", converter = Converters.SizeConverter.class,
+      description = "Longest request line, query included; 414 over it. The default fits 1,000 topics of 200 characters (default: ${DEFAULT-VALUE}).")
+  int maxRequestLine;
+
+  @Option(names = "--max-header-block", paramLabel = "SIZE", defaultValue = "64KiB", converter = Converters.SizeConverter.class,
+      description = "Largest request header block; 431 over it (default: ${DEFAULT-VALUE}).")
+  int maxHeaderBlock;
+
+  @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Converters.DurationConverter.class,
+      description = "Time from accept (TLS handshake included) to a complete request head; 408 and closed after it (default: ${DEFAULT-VALUE}).")
+  Duration headerTimeout;
+
+  @Option(names = "--body-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = Converters.DurationConverter.class,
+      description = "Time for a publish body to arrive after its head; 408 and closed after it (default: ${DEFAULT-VALUE}).")
+  Duration bodyTimeout;
+
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = Converters.DurationConverter.class,
+      description = "Time a kept-alive connection without a request (or an HTTP/2 one without a stream) stays open; event streams are never idle (default: ${DEFAULT-VALUE}).")
+  Duration idleTimeout;
+
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "0",
+      description = "Open connections over all listeners; new ones get 503 with Retry-After and are closed. 0 derives it from the open-file limit (ulimit -n) less room for the history, Redis and the JVM (default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "0",
+      description = "Open connections from one client address; new ones get 429 and are closed. 0 is no limit (default: ${DEFAULT-VALUE}).")
+  int maxConnectionsPerAddress;
+
+  @Option(names = "--max-stream-lifetime", paramLabel = "DURATION", defaultValue = "0", converter = Converters.DurationConverter.class,
+      description = "End an event stream after this long, less up to a tenth drawn per stream, so subscribers rebalance after a scale-out; clients resume with Last-Event-ID. 0 is no limit (default: ${DEFAULT-VALUE}).")
+  Duration maxStreamLifetime;
+
   @Option(names = "--subscriptions", negatable = true, defaultValue = "false", fallbackValue = "true",
       description = "Announce subscriptions as private updates and serve the subscriptions API (default: ${DEFAULT-VALUE}).")
   boolean subscriptions;
@@ -176,6 +218,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--metrics", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Serve GET /metrics (Prometheus text) and the dashboard's live figures (default: ${DEFAULT-VALUE}).")
   boolean metrics;
+
+  /** Whether anonymous subscribers are let in: --anonymous, else only in development mode. */
+  private boolean anonymousApplies;
 
   /** For tests: the running server, set once start-up is printed. */
   volatile HeraldServer started;
@@ -192,16 +237,23 @@ final class ServeCommand implements Callable<Integer> {
     StoreConfig storeConfig = null;
     RedisConfig redisConfig = null;
     try {
+      String publisherAlg = publisherJwtAlg != null ? publisherJwtAlg : jwtAlg;
+      String subscriberAlg = subscriberJwtAlg != null ? subscriberJwtAlg : jwtAlg;
       if (jwtKey == null && publisherJwtKey == null && subscriberJwtKey == null) {
-        if (!jwtAlg.equals("HS256")) {
-          // The development key is HS256 only: reject a bad --jwt-alg, or say the key is missing.
-          JwtKey.parse(jwtAlg, null);
+        for (String alg : List.of(publisherAlg, subscriberAlg)) {
+          if (!alg.equals("HS256")) {
+            // The development key is HS256 only: reject a bad algorithm, or say the key is missing.
+            JwtKey.parse(alg, null);
+          }
         }
         developmentSecret = TokenMinter.randomSecret();
         jwtKey = developmentSecret;
       }
-      JwtKey publisherKey = key(publisherJwtKey != null ? publisherJwtKey : jwtKey);
-      JwtKey subscriberKey = key(subscriberJwtKey != null ? subscriberJwtKey : jwtKey);
+      JwtKey publisherKey = key(publisherAlg, publisherJwtKey != null ? publisherJwtKey : jwtKey);
+      JwtKey subscriberKey =
+          key(subscriberAlg, subscriberJwtKey != null ? subscriberJwtKey : jwtKey);
+      // As in Mercure: anonymous subscribers only in development mode, unless asked for.
+      anonymousApplies = anonymous != null ? anonymous : developmentSecret != null;
       List<String> cors = corsOrigins != null ? corsOrigins
           : developmentSecret != null ? List.of("*") : List.of();
       config = ServerConfig.builder()
@@ -216,7 +268,7 @@ final class ServeCommand implements Callable<Integer> {
               .withSubscriptionEvents(subscriptions))
           .publisherKey(publisherKey)
           .subscriberKey(subscriberKey)
-          .anonymous(anonymous)
+          .anonymous(anonymousApplies)
           .corsOrigins(cors)
           .publishOrigins(publishOrigins == null ? List.of() : publishOrigins)
           .cookieName(cookieName)
@@ -226,6 +278,15 @@ final class ServeCommand implements Callable<Integer> {
           .metrics(metrics)
           // Only a key this run generated may be handed out to the page's token helper.
           .developmentTokens(developmentSecret != null)
+          .limits(Limits.DEFAULTS
+              .withMaxRequestLine(maxRequestLine)
+              .withMaxHeaderBlock(maxHeaderBlock)
+              .withHeaderTimeout(headerTimeout)
+              .withBodyTimeout(bodyTimeout)
+              .withIdleTimeout(idleTimeout)
+              .withMaxConnections(maxConnections)
+              .withMaxConnectionsPerAddress(maxConnectionsPerAddress)
+              .withMaxStreamLifetime(maxStreamLifetime))
           .build();
       if (redis != null) {
         rejectLocalHistoryOptions();
@@ -296,6 +357,17 @@ final class ServeCommand implements Callable<Integer> {
         : storeConfig == null
         ? "memory, newest " + historySize + " events, lost on restart"
         : "durable in " + dataDir.toAbsolutePath().normalize() + " (fsync " + fsync + ")"));
+    out.println("  anonymous:  " + anonymousLine());
+    Limits limits = config.limits();
+    out.println("  limits:     " + server.maxConnections() + " connections"
+        + (limits.maxConnections() == 0 ? " (from the open-file limit)" : "")
+        + (limits.maxConnectionsPerAddress() == 0 ? ""
+            : ", " + limits.maxConnectionsPerAddress() + " per address")
+        + "; request head within " + Converters.format(limits.headerTimeout())
+        + ", body within " + Converters.format(limits.bodyTimeout())
+        + ", idle " + Converters.format(limits.idleTimeout())
+        + (limits.maxStreamLifetime().isZero() ? ""
+            : ", streams end after " + Converters.format(limits.maxStreamLifetime())));
     if (!server.boundTlsAddresses().isEmpty()) {
       out.println("  TLS + HTTP/2: " + baseUrl("https", server.boundTlsAddresses().get(0)) + "/");
     }
@@ -336,8 +408,17 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  private JwtKey key(String value) {
-    return value == null ? null : JwtKey.parse(jwtAlg, value);
+  private static JwtKey key(String alg, String value) {
+    return value == null ? null : JwtKey.parse(alg, value);
+  }
+
+  private String anonymousLine() {
+    if (anonymous != null) {
+      return (anonymous ? "on" : "off") + " (--" + (anonymous ? "" : "no-") + "anonymous)";
+    }
+    return anonymousApplies
+        ? "on: subscribers without a token get public updates (development mode; --no-anonymous turns it off)"
+        : "off: subscribers need a token (a key is configured; --anonymous allows subscribers without one)";
   }
 
   private static void printDevelopmentHelp(PrintWriter out, String base, String secret) {

@@ -21,14 +21,17 @@ class ConvertersTest {
     assertThat(size.convert("2k")).isEqualTo(2048);
     assertThat(size.convert("1MiB")).isEqualTo(1024 * 1024);
     assertThat(size.convert("3mb")).isEqualTo(3 * 1024 * 1024);
+    assertThat(size.convert("1GiB")).isEqualTo(1 << 30);
+    assertThat(size.convert("256KiB")).isEqualTo(256 * 1024);
   }
 
   @Test
   void sizeWithAnUnknownSuffixIsRejectedNotTruncated() {
-    for (String value : new String[] {"3GiB", "1x", "10bytes", "5 apples", "2048MiB", "0", "-1k"}) {
+    for (String value : new String[] {"3GiB", "2GiB", "1x", "10bytes", "5 apples", "2048MiB", "0",
+        "-1k"}) {
       assertThatThrownBy(() -> size.convert(value)).as(value)
           .isInstanceOf(TypeConversionException.class)
-          .hasMessageStartingWith("'" + value + "' (expected: a size between 1 byte and 2GiB");
+          .hasMessageStartingWith("'" + value + "' (expected: a size from 1 byte to under 2GiB");
     }
   }
 

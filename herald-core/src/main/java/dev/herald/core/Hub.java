@@ -136,11 +136,17 @@ public final class Hub implements AutoCloseable {
   }
 
   /**
-   * Whether the hub should get new subscribers: always for a local history; for a shared log,
-   * while the log is reachable and this hub's tail keeps up with it.
+   * Whether the hub should get new subscribers: for a local history, while it can append (a full
+   * disk makes it unready until an append succeeds again); for a shared log, while the log is
+   * reachable and this hub's tail keeps up with it.
    */
   public Readiness readiness() {
-    return history instanceof SharedLog shared ? shared.readiness() : Readiness.READY;
+    if (history instanceof SharedLog shared) {
+      return shared.readiness();
+    }
+    String failure = dispatcher.appendFailure();
+    return failure == null ? Readiness.READY
+        : Readiness.notReady("history cannot append: " + failure);
   }
 
   /** Events the history retains for reconnecting subscribers; -1 when it cannot tell. */

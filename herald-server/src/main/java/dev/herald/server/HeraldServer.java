@@ -2,7 +2,12 @@ package dev.herald.server;
 
 import dev.herald.core.Hub;
 import dev.herald.server.demo.DemoClock;
+import dev.herald.core.RateLimitedLog;
 import dev.herald.server.http.HttpPipelines;
+import dev.herald.server.limits.AcceptBackoff;
+import dev.herald.server.limits.ConnectionLimiter;
+import dev.herald.server.limits.FrontDoor;
+import dev.herald.server.limits.LimitCounters;
 import dev.herald.server.http.HubRoutes;
 import dev.herald.server.metrics.HubMetrics;
 import dev.herald.server.metrics.MetricsPublisher;
@@ -12,6 +17,7 @@ import dev.herald.server.tls.TlsContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -59,6 +65,7 @@ public final class HeraldServer implements AutoCloseable {
   private final Transport transport;
   private final DevelopmentCertificate developmentCertificate;
   private final HubMetrics metrics;
+  private final ConnectionLimiter limiter;
   private boolean closed;
 
   private HeraldServer(Builder parts) {
@@ -72,6 +79,7 @@ public final class HeraldServer implements AutoCloseable {
     this.transport = parts.transport;
     this.developmentCertificate = parts.developmentCertificate;
     this.metrics = parts.metrics;
+    this.limiter = parts.limiter;
   }
 
   /** What start-up assembles; a plain holder so the constructor stays readable. */
@@ -86,6 +94,10 @@ public final class HeraldServer implements AutoCloseable {
     Transport transport;
     DevelopmentCertificate developmentCertificate;
     HubMetrics metrics;
+    LimitCounters counters = new LimitCounters();
+    ConnectionLimiter limiter;
+    RateLimitedLog acceptFailures = AcceptBackoff.newLog();
+    RateLimitedLog initFailures = new RateLimitedLog(log);
   }
 
   /** Binds every listen address; fails (and releases everything) if one cannot be bound. */
@@ -117,18 +129,24 @@ public final class HeraldServer implements AutoCloseable {
           ? new DemoClock(hub, parts.group.next(), config.demoInterval(), clock) : null;
       OpenStreams streams = new OpenStreams();
       ChannelGroup connections = parts.connections;
+      Limits limits = config.limits();
+      parts.limiter = new ConnectionLimiter(
+          limits.resolveMaxConnections(OpenFiles.limit(), OpenFiles.open()),
+          limits.maxConnectionsPerAddress(), Limits.RETRY_AFTER, parts.counters);
       parts.metrics = config.metrics()
-          ? HubMetrics.create(hub, connections::size, streams::size) : HubMetrics.disabled(hub);
+          ? HubMetrics.create(hub, connections::size, streams::size, parts.counters)
+          : HubMetrics.disabled(hub);
       MetricsPublisher metricsPublisher = config.metrics()
           ? new MetricsPublisher(hub, parts.metrics, parts.group.next(), METRICS_INTERVAL) : null;
       parts.routes = HubRoutes.create(hub, config, demo, parts.metrics, metricsPublisher, streams,
           clock);
-      HttpPipelines pipelines = new HttpPipelines(parts.routes);
+      HttpPipelines pipelines =
+          new HttpPipelines(parts.routes, new FrontDoor(limits, parts.counters));
       for (InetSocketAddress address : config.listen()) {
-        parts.listeners.add(bind(parts, address, pipelines.cleartext()));
+        parts.listeners.add(bind(parts, address, pipelines.cleartext(), true));
       }
       for (InetSocketAddress address : config.tlsListen()) {
-        parts.tlsListeners.add(bind(parts, address, pipelines.tls(sslContext)));
+        parts.tlsListeners.add(bind(parts, address, pipelines.tls(sslContext), false));
       }
       parts.routes.info().bound(ports(parts.listeners), ports(parts.tlsListeners));
     } catch (Exception e) { // includes bind errors, which Netty throws undeclared
@@ -142,24 +160,45 @@ public final class HeraldServer implements AutoCloseable {
       throw e;
     }
     HeraldServer server = new HeraldServer(parts);
-    log.info("Herald listening on {} and TLS {} ({}, TLS by {})", server.boundAddresses(),
-        server.boundTlsAddresses(), parts.transport.name(), TlsContexts.provider());
+    log.info("Herald listening on {} and TLS {} ({}, TLS by {}), at most {} connections",
+        server.boundAddresses(), server.boundTlsAddresses(), parts.transport.name(),
+        TlsContexts.provider(), parts.limiter.maxConnections());
     return server;
   }
 
+  /**
+   * @param cleartext whether a connection turned away by a limit can be told why in plain HTTP
+   */
   private static Channel bind(Builder parts, InetSocketAddress address,
-      ChannelInitializer<Channel> protocol) throws InterruptedException {
+      ChannelInitializer<Channel> protocol, boolean cleartext) throws InterruptedException {
     ChannelGroup connections = parts.connections;
+    ConnectionLimiter limiter = parts.limiter;
+    RateLimitedLog initFailures = parts.initFailures;
     ChannelHandler tracked = new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel channel) {
-        connections.add(channel);
-        channel.pipeline().addLast(protocol);
+        if (channel.attr(AcceptBackoff.VERDICT).get() == ConnectionLimiter.Verdict.ADMIT) {
+          connections.add(channel);
+          channel.pipeline().addLast(protocol);
+        } else {
+          limiter.setUp(channel);
+        }
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Out of file descriptors, even loading a class fails: one line, not a trace per accept.
+        initFailures.warn("setting up connection {} failed: {}", ctx.channel().remoteAddress(),
+            cause.toString());
+        ctx.close();
       }
     };
     return new ServerBootstrap()
         .group(parts.group)
         .channel(parts.transport.serverChannel())
+        // Before Netty's acceptor: a failed accept pauses accepting instead of logging a trace.
+        .handler(new AcceptBackoff(limiter, cleartext, OpenFiles.limit(), parts.counters,
+            parts.acceptFailures))
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -186,6 +225,11 @@ public final class HeraldServer implements AutoCloseable {
   /** The hub's figures, as served on {@code /metrics}; a null object when metrics are off. */
   public HubMetrics metrics() {
     return metrics;
+  }
+
+  /** The connection limit in force: --max-connections, or what the open-file limit allows. */
+  public int maxConnections() {
+    return limiter.maxConnections();
   }
 
   /** Open event streams, HTTP/1.1 and HTTP/2 alike. */

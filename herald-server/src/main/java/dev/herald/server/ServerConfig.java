@@ -32,6 +32,7 @@ import java.util.Objects;
  * @param metrics whether {@code GET /metrics} and the dashboard's metrics topic are served
  * @param developmentTokens whether {@code GET /dev/token} hands out tokens signed with the
  *     hub's own HMAC keys: only for a hub running with a generated development key
+ * @param limits request sizes, timeouts, connection counts and stream lifetimes
  */
 public record ServerConfig(
     List<InetSocketAddress> listen,
@@ -53,7 +54,8 @@ public record ServerConfig(
     Duration shutdownGrace,
     String transport,
     boolean metrics,
-    boolean developmentTokens) {
+    boolean developmentTokens,
+    Limits limits) {
 
   public ServerConfig {
     listen = List.copyOf(listen);
@@ -61,6 +63,7 @@ public record ServerConfig(
     corsOrigins = List.copyOf(corsOrigins);
     publishOrigins = List.copyOf(publishOrigins);
     Objects.requireNonNull(hub, "hub");
+    Objects.requireNonNull(limits, "limits");
     if (listen.isEmpty() && tlsListen.isEmpty()) {
       throw new IllegalArgumentException("listen: none (expected: at least one HOST:PORT)");
     }
@@ -130,6 +133,7 @@ public record ServerConfig(
     b.demoInterval = demoInterval;
     b.metrics = metrics;
     b.developmentTokens = developmentTokens;
+    b.limits = limits;
     return b;
   }
 
@@ -155,6 +159,7 @@ public record ServerConfig(
     private Duration demoInterval = Duration.ofSeconds(3);
     private boolean metrics = true;
     private boolean developmentTokens = false;
+    private Limits limits = Limits.DEFAULTS;
 
     private Builder() {}
 
@@ -255,6 +260,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder limits(Limits limits) {
+      this.limits = limits;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           listen,
@@ -276,7 +286,8 @@ public record ServerConfig(
           shutdownGrace,
           transport,
           metrics,
-          developmentTokens);
+          developmentTokens,
+          limits);
     }
   }
 }

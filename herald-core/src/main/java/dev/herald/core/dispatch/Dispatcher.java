@@ -3,6 +3,7 @@ package dev.herald.core.dispatch;
 import dev.herald.core.Event;
 import dev.herald.core.EventIds;
 import dev.herald.core.HubException;
+import dev.herald.core.RateLimitedLog;
 import dev.herald.core.Update;
 import dev.herald.core.history.History;
 import dev.herald.core.history.SharedLog;
@@ -47,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  /** A full disk fails every publish: one line per interval, not a stack trace per publish. */
+  private static final RateLimitedLog appendFailures = new RateLimitedLog(log);
 
   /** Commands taken from the queue at once; also the largest group commit. */
   private static final int MAX_BATCH = 1_024;
@@ -99,6 +102,8 @@ public final class Dispatcher implements AutoCloseable {
   private volatile int subscriberCount;
   private volatile long dispatchedEvents;
   private volatile long deliveries;
+  /** Why the last local history append failed; null once an append succeeds again. */
+  private volatile String appendFailure;
 
   /**
    * @param subscriptionEvents whether to publish the protocol's private subscription events when a
@@ -178,6 +183,14 @@ public final class Dispatcher implements AutoCloseable {
 
   public int subscriberCount() {
     return subscriberCount;
+  }
+
+  /**
+   * Why the local history cannot append, or null while it can: set by a failed append, cleared
+   * by the next one that succeeds. Any thread.
+   */
+  public String appendFailure() {
+    return appendFailure;
   }
 
   public long dispatchedEvents() {
@@ -298,13 +311,15 @@ public final class Dispatcher implements AutoCloseable {
     try {
       history.append(events);
     } catch (RuntimeException e) {
-      log.error("history append of {} events failed", events.size(), e);
+      appendFailure = String.valueOf(e.getMessage());
+      appendFailures.warn("history append of {} events failed: {}", events.size(), e.toString());
       HubException failure =
           new HubException(HubException.Kind.UNAVAILABLE, "history write failed: " + e.getMessage());
       publishes.forEach(p -> p.done().completeExceptionally(failure));
       publishes.clear();
       return;
     }
+    appendFailure = null;
     long offered = 0;
     for (int i = 0; i < events.size(); i++) {
       offered += index.dispatch(events.get(i));

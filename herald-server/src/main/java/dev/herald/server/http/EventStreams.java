@@ -6,10 +6,10 @@ import dev.herald.core.auth.Claims;
 import dev.herald.server.metrics.LatencyRecorder;
 import dev.herald.server.sse.OpenStreams;
 import dev.herald.server.sse.SseStream;
+import dev.herald.server.sse.StreamTimers;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -20,15 +20,15 @@ import java.util.List;
 final class EventStreams {
 
   private final Hub hub;
-  private final Duration heartbeat;
+  private final StreamTimers timers;
   private final Clock clock;
   private final OpenStreams registry;
   private final LatencyRecorder latency;
 
-  EventStreams(Hub hub, Duration heartbeat, Clock clock, OpenStreams registry,
+  EventStreams(Hub hub, StreamTimers timers, Clock clock, OpenStreams registry,
       LatencyRecorder latency) {
     this.hub = hub;
-    this.heartbeat = heartbeat;
+    this.timers = timers;
     this.clock = clock;
     this.registry = registry;
     this.latency = latency;
@@ -46,7 +46,7 @@ final class EventStreams {
   void open(Exchange exchange, Request request) {
     HttpHeaders extra = new DefaultHttpHeaders().set("link", Responses.DISCOVERY_LINK);
     SseStream.Options options = new SseStream.Options(request.lastEventId(),
-        request.lastEventIdHeader(), request.claims().expiresAt(), heartbeat, request.greeting(),
+        request.lastEventIdHeader(), request.claims().expiresAt(), timers, request.greeting(),
         extra, clock, registry, latency, request.onClose(), request.matchField());
     try {
       exchange.streamOpened(SseStream.open(exchange.ctx(), hub, request.topics(),

@@ -1,5 +1,7 @@
 package dev.herald.server.http;
 
+import dev.herald.server.Limits;
+import dev.herald.server.limits.FrontDoor;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -8,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -29,6 +32,7 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import java.util.List;
 
@@ -43,10 +47,12 @@ import java.util.List;
 public final class HttpPipelines {
 
   private final HubRoutes routes;
+  private final FrontDoor frontDoor;
   private final CorsConfig cors;
 
-  public HttpPipelines(HubRoutes routes) {
+  public HttpPipelines(HubRoutes routes, FrontDoor frontDoor) {
     this.routes = routes;
+    this.frontDoor = frontDoor;
     this.cors = corsConfig(routes.config().corsOrigins());
   }
 
@@ -55,7 +61,7 @@ public final class HttpPipelines {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel channel) {
-        HttpServerCodec http1 = new HttpServerCodec();
+        HttpServerCodec http1 = http1Codec();
         int maxBody = routes.config().maxBody();
         // Clients such as the JDK's try the h2c upgrade on a POST too, with its body aggregated here.
         HttpServerUpgradeHandler upgrade =
@@ -63,7 +69,8 @@ public final class HttpPipelines {
                 http1,
                 protocol ->
                     AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                        ? new Http2ServerUpgradeCodec(frameCodec(), multiplex())
+                        ? new Http2ServerUpgradeCodec(frameCodec(), frontDoor.http2Deadlines(),
+                            multiplex())
                         : null,
                 maxBody) {
               @Override
@@ -75,13 +82,24 @@ public final class HttpPipelines {
             new ChannelInitializer<>() {
               @Override
               protected void initChannel(Channel ch) {
-                addHttp2(ch.pipeline());
+                ChannelPipeline pipeline = ch.pipeline();
+                for (String http1Only : List.of(PipelineNames.DEADLINES,
+                    PipelineNames.REQUEST_LIMITS, PipelineNames.HTTP1_FALLBACK,
+                    PipelineNames.LAST_RESORT)) {
+                  if (pipeline.get(http1Only) != null) {
+                    pipeline.remove(http1Only);
+                  }
+                }
+                addHttp2(pipeline);
               }
             };
         channel.pipeline()
             .addLast(PipelineNames.CLEARTEXT_UPGRADE,
                 new CleartextHttp2ServerUpgradeHandler(http1, upgrade, priorKnowledge))
-            .addLast(PipelineNames.HTTP1_FALLBACK, new Http1Fallback());
+            .addLast(PipelineNames.DEADLINES, frontDoor.connectionDeadlines())
+            .addLast(PipelineNames.REQUEST_LIMITS, frontDoor.requestLimits())
+            .addLast(PipelineNames.HTTP1_FALLBACK, new Http1Fallback())
+            .addLast(PipelineNames.LAST_RESORT, frontDoor.lastResort());
       }
     };
   }
@@ -91,43 +109,79 @@ public final class HttpPipelines {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel channel) {
+        SslHandler tls = sslContext.newHandler(channel.alloc());
+        // The handshake is part of the time a client has to send its request head.
+        tls.setHandshakeTimeoutMillis(frontDoor.limits().headerTimeout().toMillis());
         channel.pipeline()
-            .addLast(PipelineNames.TLS, sslContext.newHandler(channel.alloc()))
+            .addLast(PipelineNames.TLS, tls)
             .addLast(PipelineNames.ALPN,
                 new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
                   @Override
                   protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                    ChannelPipeline pipeline = ctx.pipeline();
+                    pipeline.remove(PipelineNames.LAST_RESORT); // it goes last again below
                     if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                      addHttp2(ctx.pipeline());
+                      addHttp2(pipeline);
                     } else {
-                      ctx.pipeline().addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec());
-                      addHttp1(ctx.pipeline());
+                      pipeline
+                          .addLast(PipelineNames.HTTP_CODEC, http1Codec())
+                          .addLast(PipelineNames.DEADLINES, frontDoor.connectionDeadlines())
+                          .addLast(PipelineNames.REQUEST_LIMITS, frontDoor.requestLimits());
+                      addHttp1(pipeline);
                     }
                   }
-                });
+
+                  @Override
+                  protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+                    frontDoor.tlsFailed(ctx, cause);
+                  }
+
+                  @Override
+                  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    frontDoor.tlsFailed(ctx, cause);
+                  }
+                })
+            .addLast(PipelineNames.LAST_RESORT, frontDoor.lastResort());
       }
     };
   }
 
+  /** After the codec, the deadlines and the request limits: the handlers that answer requests. */
   private void addHttp1(ChannelPipeline pipeline) {
+    if (pipeline.get(PipelineNames.LAST_RESORT) != null) {
+      pipeline.remove(PipelineNames.LAST_RESORT);
+    }
     pipeline
         .addLast(PipelineNames.KEEP_ALIVE, new HttpServerKeepAliveHandler())
         .addLast(PipelineNames.AGGREGATOR, new ReasonedAggregator(routes.config().maxBody()))
         .addLast(PipelineNames.CORS, new CorsHandler(cors))
-        .addLast(PipelineNames.ROUTER, new HubHandler(routes));
+        .addLast(PipelineNames.ROUTER, new HubHandler(routes))
+        .addLast(PipelineNames.LAST_RESORT, frontDoor.lastResort());
   }
 
   private void addHttp2(ChannelPipeline pipeline) {
     pipeline
         .addLast(PipelineNames.HTTP2_FRAME_CODEC, frameCodec())
-        .addLast(PipelineNames.HTTP2_MULTIPLEX, multiplex());
+        .addLast(PipelineNames.HTTP2_DEADLINES, frontDoor.http2Deadlines())
+        .addLast(PipelineNames.HTTP2_MULTIPLEX, multiplex())
+        .addLast(PipelineNames.LAST_RESORT, frontDoor.lastResort());
+  }
+
+  private HttpServerCodec http1Codec() {
+    Limits limits = frontDoor.limits();
+    return new HttpServerCodec(new HttpDecoderConfig()
+        .setMaxInitialLineLength(limits.maxRequestLine())
+        .setMaxHeaderSize(limits.maxHeaderBlock()));
   }
 
   private Http2FrameCodec frameCodec() {
+    Limits limits = frontDoor.limits();
     return Http2FrameCodecBuilder.forServer()
         .initialSettings(
             Http2Settings.defaultSettings()
-                .maxConcurrentStreams(routes.config().maxConcurrentStreams()))
+                .maxConcurrentStreams(routes.config().maxConcurrentStreams())
+                // The path is a header in HTTP/2: the request line's allowance comes on top.
+                .maxHeaderListSize((long) limits.maxRequestLine() + limits.maxHeaderBlock()))
         // GOAWAY, then let open streams finish within the grace period before the connection closes
         .gracefulShutdownTimeoutMillis(routes.config().shutdownGrace().toMillis())
         .build();
@@ -140,6 +194,8 @@ public final class HttpPipelines {
           protected void initChannel(Channel stream) {
             stream.pipeline()
                 .addLast(PipelineNames.HTTP2_STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
+                .addLast(PipelineNames.DEADLINES, frontDoor.streamDeadlines())
+                .addLast(PipelineNames.REQUEST_LIMITS, frontDoor.requestLimits())
                 .addLast(PipelineNames.AGGREGATOR, new ReasonedAggregator(routes.config().maxBody()))
                 .addLast(PipelineNames.CORS, new CorsHandler(cors))
                 .addLast(PipelineNames.ROUTER, new HubHandler(routes));

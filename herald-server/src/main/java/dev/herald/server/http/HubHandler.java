@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * <p>One instance per connection (or per HTTP/2 stream). Runs on the channel's event loop; must
  * not block.
  */
-public final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
+final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     implements Exchange.StreamSlot {
 
   private static final Logger log = LoggerFactory.getLogger(HubHandler.class);

@@ -11,6 +11,7 @@ import dev.herald.server.demo.DemoClock;
 import dev.herald.server.metrics.HubMetrics;
 import dev.herald.server.metrics.MetricsPublisher;
 import dev.herald.server.sse.OpenStreams;
+import dev.herald.server.sse.StreamTimers;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -59,7 +60,7 @@ public final class HubRoutes {
     ProtocolDialects dialects = new ProtocolDialects(config);
     Authorizer authorizer = new Authorizer(config, clock, dialects.all());
     EventStreams eventStreams =
-        new EventStreams(hub, config.heartbeat(), clock, streams, metrics.latency());
+        new EventStreams(hub, StreamTimers.of(config), clock, streams, metrics.latency());
     ServerInfo info = new ServerInfo(config, metricsPublisher);
     AdminHandler admin = new AdminHandler(hub, config, metrics, info, clock);
     StaticFilesHandler files = new StaticFilesHandler(new StaticFiles());

@@ -2,11 +2,11 @@ package dev.herald.server.http;
 
 import dev.herald.core.Hub;
 import dev.herald.core.HubException;
+import dev.herald.core.RateLimitedLog;
 import dev.herald.core.Update;
 import dev.herald.core.auth.Claims;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 final class PublishHandler implements RouteHandler {
 
   private static final String FORM = "application/x-www-form-urlencoded";
-  private static final Logger log = LoggerFactory.getLogger(PublishHandler.class);
+  /** An unexpected failure can repeat on every publish (a broken disk): one line per interval. */
+  private static final RateLimitedLog unexpected =
+      new RateLimitedLog(LoggerFactory.getLogger(PublishHandler.class));
 
   private final Hub hub;
   private final Authorizer authorizer;
@@ -41,7 +43,7 @@ final class PublishHandler implements RouteHandler {
         event -> Responses.text(HttpResponseStatus.OK, event.id()),
         failure -> {
           if (!(failure instanceof HubException)) {
-            log.warn("publish failed", failure);
+            unexpected.warn("publish failed: {}", String.valueOf(failure));
           }
           return HttpError.from(failure, "publish failed");
         });

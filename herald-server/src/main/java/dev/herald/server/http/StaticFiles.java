@@ -12,7 +12,7 @@ import java.util.zip.CRC32;
  * (the set is bounded by what the jar holds); misses are not remembered, so random paths cannot
  * grow the cache. Safe from any thread.
  */
-public final class StaticFiles {
+final class StaticFiles {
 
   /**
    * A file ready to send.

@@ -1,6 +1,7 @@
 package dev.herald.server.metrics;
 
 import dev.herald.core.Hub;
+import dev.herald.server.limits.LimitCounters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -58,7 +59,8 @@ public final class HubMetrics implements AutoCloseable {
       double p99Millis,
       long latencySamples) {}
 
-  private HubMetrics(Hub hub, IntSupplier connections, IntSupplier streams, boolean enabled) {
+  private HubMetrics(Hub hub, IntSupplier connections, IntSupplier streams,
+      LimitCounters limits, boolean enabled) {
     this.hub = hub;
     this.connections = connections;
     this.streams = streams;
@@ -73,18 +75,21 @@ public final class HubMetrics implements AutoCloseable {
     latency = nanos -> histogram.recordValue(Math.max(0, Math.min(nanos, HIGHEST_NANOS)));
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     bind(registry);
+    bind(registry, limits);
   }
 
   /**
    * @param connections open TCP connections (an HTTP/2 connection counts once)
    * @param streams open event streams, HTTP/1.1 and HTTP/2 alike
+   * @param limits what the front door turned away or timed out
    */
-  public static HubMetrics create(Hub hub, IntSupplier connections, IntSupplier streams) {
-    return new HubMetrics(hub, connections, streams, true);
+  public static HubMetrics create(Hub hub, IntSupplier connections, IntSupplier streams,
+      LimitCounters limits) {
+    return new HubMetrics(hub, connections, streams, limits, true);
   }
 
   public static HubMetrics disabled(Hub hub) {
-    return new HubMetrics(hub, () -> 0, () -> 0, false);
+    return new HubMetrics(hub, () -> 0, () -> 0, null, false);
   }
 
   public boolean enabled() {
@@ -124,6 +129,28 @@ public final class HubMetrics implements AutoCloseable {
         .description("p99 time from publish to the write on a stream, over the last window")
         .baseUnit("seconds")
         .strongReference(true)
+        .register(meters);
+  }
+
+  private static void bind(PrometheusMeterRegistry meters, LimitCounters limits) {
+    for (LimitCounters.Rejection reason : LimitCounters.Rejection.values()) {
+      FunctionCounter.builder("herald.rejected", limits, l -> l.rejections(reason))
+          .description("Connections and requests turned away by a limit, by reason")
+          .tag("reason", reason.label())
+          .register(meters);
+    }
+    for (LimitCounters.Timeout phase : LimitCounters.Timeout.values()) {
+      FunctionCounter.builder("herald.timeouts", limits, l -> l.timeouts(phase))
+          .description("Connections closed by a timeout, by phase (header, body, idle)")
+          .tag("phase", phase.label())
+          .register(meters);
+    }
+    FunctionCounter.builder("herald.accept.backoffs", limits, LimitCounters::acceptBackoffs)
+        .description("Pauses of accepting: an accept failed (EMFILE...) or the sockets held reached"
+            + " the connection limit plus the room for turning connections away")
+        .register(meters);
+    FunctionCounter.builder("herald.accept.failures", limits, LimitCounters::acceptFailures)
+        .description("Accepts the socket layer failed (EMFILE, ENFILE...)")
         .register(meters);
   }
 

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -65,6 +64,7 @@ public final class SseStream {
   private long lastWriteNanos;
   private ScheduledFuture<?> heartbeatTask;
   private ScheduledFuture<?> expiryTask;
+  private ScheduledFuture<?> lifetimeTask;
   private boolean streaming;
   private boolean closed;
 
@@ -73,7 +73,7 @@ public final class SseStream {
       String lastEventId,
       String lastEventIdHeader,
       Instant expiresAt,
-      Duration heartbeat,
+      StreamTimers timers,
       byte[] greeting,
       HttpHeaders extraHeaders,
       Clock clock,
@@ -88,7 +88,8 @@ public final class SseStream {
     this.hub = hub;
     // The dispatcher wakes the stream only after registration, when construction is long over.
     this.subscriber = hub.newSubscriber(topics, privateTopics, payload, this::wake);
-    this.heartbeatNanos = options.heartbeat().toNanos();
+    // One interval per stream, drawn once: streams opened together then beat at different times.
+    this.heartbeatNanos = options.timers().heartbeatNanos();
     this.onClose = options.onClose();
     this.registry = options.registry();
     this.latency = options.latency();
@@ -153,12 +154,19 @@ public final class SseStream {
     registry.add(this);
     markWritten();
     if (heartbeatNanos > 0) {
-      scheduleHeartbeat(jittered(heartbeatNanos));
+      scheduleHeartbeat(heartbeatNanos);
     }
     if (options.expiresAt() != null) {
-      long delay = Duration.between(options.clock().instant(), options.expiresAt()).toNanos();
-      // The protocol says the hub MUST close the connection when the token expires.
-      expiryTask = ctx.executor().schedule(this::end, Math.max(0, delay), TimeUnit.NANOSECONDS);
+      long remaining = Duration.between(options.clock().instant(), options.expiresAt()).toNanos();
+      // The protocol says the hub MUST close the connection when the token expires; tokens
+      // minted together are closed over a short window before, not all at the same instant.
+      expiryTask = ctx.executor().schedule(this::end,
+          options.timers().expiryDelayNanos(remaining), TimeUnit.NANOSECONDS);
+    }
+    long lifetime = options.timers().lifetimeNanos();
+    if (lifetime > 0) {
+      // The client resumes with Last-Event-ID, perhaps on another node after a scale-out.
+      lifetimeTask = ctx.executor().schedule(this::end, lifetime, TimeUnit.NANOSECONDS);
     }
     drain();
     writer.flush();
@@ -255,6 +263,9 @@ public final class SseStream {
     if (expiryTask != null) {
       expiryTask.cancel(false);
     }
+    if (lifetimeTask != null) {
+      lifetimeTask.cancel(false);
+    }
     if (batch != null) {
       batch.release();
       batch = null;
@@ -262,8 +273,9 @@ public final class SseStream {
     onClose.run();
   }
 
+  /** On the event loop's own clock, which the heartbeat timer runs on (and tests simulate). */
   private void markWritten() {
-    lastWriteNanos = System.nanoTime();
+    lastWriteNanos = ctx.executor().ticker().nanoTime();
   }
 
   private void scheduleHeartbeat(long delayNanos) {
@@ -278,21 +290,16 @@ public final class SseStream {
       end(); // a consumer so slow the socket stayed full: do not wait for it to drain
       return;
     }
-    long idle = System.nanoTime() - lastWriteNanos;
+    long idle = ctx.executor().ticker().nanoTime() - lastWriteNanos;
     if (idle >= heartbeatNanos) {
       if (ctx.channel().isWritable()) {
         writer.writeBytes(SseFrame.HEARTBEAT);
         writer.flush();
       }
       markWritten();
-      scheduleHeartbeat(jittered(heartbeatNanos));
+      scheduleHeartbeat(heartbeatNanos);
     } else {
-      scheduleHeartbeat(heartbeatNanos - idle);
+      scheduleHeartbeat(heartbeatNanos - idle); // an event went out since: idle from then on
     }
-  }
-
-  /** Spreads heartbeats of connections opened together over the last tenth of the interval. */
-  private static long jittered(long nanos) {
-    return nanos - ThreadLocalRandom.current().nextLong(Math.max(1, nanos / 10));
   }
 }

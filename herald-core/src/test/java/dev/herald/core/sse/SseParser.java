@@ -7,6 +7,10 @@ import java.util.function.Consumer;
  * stream" rules: fields, comments, a leading space after the colon, and an event dispatched at
  * each blank line only if it has data.
  *
+ * <p>A test helper for reading the hub's own streams line by line (the server's and the Redis
+ * tests share it through core's test jar); applications use herald-client's subscriber, whose
+ * parser also handles bytes, bounds and invalid UTF-8.
+ *
  * <p>Not thread-safe: one parser per stream, fed from one thread.
  */
 public final class SseParser {

@@ -1,0 +1,160 @@
+package dev.herald.server.sse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.core.Hub;
+import dev.herald.core.HubConfig;
+import dev.herald.server.metrics.LatencyRecorder;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongUnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Heartbeats, lifetimes and token-expiry closes of one event stream on simulated time, with the
+ * per-stream draw fixed by the test: each happens at its exact instant, and an interval drawn
+ * once per stream keeps streams opened together apart for good.
+ */
+class StreamTimersTest {
+
+  private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
+  private static final String HEARTBEAT_CHUNK = "00000003\r\n:\n\n\r\n";
+  private static final String LAST_CHUNK = "0\r\n\r\n";
+
+  private final Hub hub = new Hub(HubConfig.DEFAULTS);
+  private EmbeddedChannel channel;
+
+  @AfterEach
+  void close() {
+    if (channel != null) {
+      channel.finishAndReleaseAll();
+    }
+    hub.close();
+  }
+
+  /** A stream whose draws are {@code draw(bound)}; its response head and greeting are read. */
+  private EmbeddedChannel open(StreamTimers timers, Instant expiresAt) {
+    channel = new EmbeddedChannel();
+    channel.freezeTime();
+    AtomicReference<ChannelHandlerContext> handler = new AtomicReference<>();
+    channel.pipeline().addLast(new HttpServerCodec()).addLast(new ChannelHandlerAdapter() {
+      @Override
+      public void handlerAdded(ChannelHandlerContext ctx) {
+        handler.set(ctx);
+      }
+    });
+    SseStream.Options options = new SseStream.Options(null, expiresAt, timers, ":\n\n".getBytes(),
+        new DefaultHttpHeaders(), Clock.fixed(NOW, ZoneOffset.UTC), new OpenStreams(),
+        LatencyRecorder.NONE, () -> {});
+    SseStream.open(handler.get(), hub, List.of("https://example.com/a"), List.of(), null, options,
+        (status, reason) -> {
+          throw new AssertionError(status + " " + reason);
+        });
+    // Registration completes on the dispatcher thread, which hands the rest to the event loop.
+    await().until(channel::hasPendingTasks);
+    channel.runPendingTasks();
+    assertThat(written()).startsWith("HTTP/1.1 200 OK\r\n").endsWith("00000003\r\n:\n\n\r\n");
+    return channel;
+  }
+
+  private static StreamTimers timers(Duration heartbeat, Duration lifetime, LongUnaryOperator draw) {
+    return new StreamTimers(heartbeat, lifetime, Duration.ofSeconds(30), draw);
+  }
+
+  private void advance(Duration by) {
+    channel.advanceTimeBy(by.toNanos(), TimeUnit.NANOSECONDS);
+    channel.runScheduledPendingTasks();
+    channel.runPendingTasks();
+  }
+
+  private String written() {
+    StringBuilder out = new StringBuilder();
+    for (Object message; (message = channel.readOutbound()) != null; ) {
+      if (message instanceof ByteBuf bytes) {
+        out.append(bytes.toString(StandardCharsets.UTF_8));
+        bytes.release();
+      }
+    }
+    return out.toString();
+  }
+
+  @Test
+  void anIdleStreamBeatsEveryIntervalDrawnForItNotAtTheConfiguredOne() {
+    // Drawn 2 s short of 40 s: the old timer fired at 38 s, found 38 s idle and waited 2 s more,
+    // so every stream beat at 40 s, 80 s... together.
+    open(timers(Duration.ofSeconds(40), Duration.ZERO, bound -> Duration.ofSeconds(2).toNanos()),
+        null);
+    advance(Duration.ofSeconds(38).minusNanos(1));
+    assertThat(written()).isEmpty();
+    advance(Duration.ofNanos(1));
+    assertThat(written()).isEqualTo(HEARTBEAT_CHUNK);
+    advance(Duration.ofSeconds(38).minusNanos(1));
+    assertThat(written()).isEmpty();
+    advance(Duration.ofNanos(1));
+    assertThat(written()).isEqualTo(HEARTBEAT_CHUNK);
+    assertThat(channel.isOpen()).isTrue();
+  }
+
+  @Test
+  void theDrawIsATenthOfTheIntervalAtMost() {
+    AtomicReference<Long> bound = new AtomicReference<>();
+    open(timers(Duration.ofSeconds(40), Duration.ZERO, b -> {
+      bound.set(b);
+      return b - 1;
+    }), null);
+    assertThat(bound.get()).isEqualTo(Duration.ofSeconds(4).toNanos());
+    advance(Duration.ofSeconds(36));
+    assertThat(written()).isEmpty();
+    advance(Duration.ofNanos(1));
+    assertThat(written()).isEqualTo(HEARTBEAT_CHUNK);
+  }
+
+  @Test
+  void aStreamEndsAtItsDrawnLifetime() {
+    open(timers(Duration.ZERO, Duration.ofMinutes(10), bound -> Duration.ofSeconds(25).toNanos()),
+        null);
+    advance(Duration.ofSeconds(575).minusNanos(1));
+    assertThat(channel.isOpen()).isTrue();
+    advance(Duration.ofNanos(1));
+    assertThat(written()).isEqualTo(LAST_CHUNK);
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void anExpiringTokenClosesItsStreamWithinAWindowBeforeExp() {
+    // 100 s left: the window is a tenth of that, 10 s (under the 30 s spread); 4 s drawn.
+    open(timers(Duration.ZERO, Duration.ZERO, bound -> {
+      assertThat(bound).isEqualTo(Duration.ofSeconds(10).toNanos());
+      return Duration.ofSeconds(4).toNanos();
+    }), NOW.plusSeconds(100));
+    advance(Duration.ofSeconds(96).minusNanos(1));
+    assertThat(channel.isOpen()).isTrue();
+    advance(Duration.ofNanos(1));
+    assertThat(written()).isEqualTo(LAST_CHUNK);
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void theExpiryWindowIsCappedBySpread() {
+    StreamTimers timers = timers(Duration.ZERO, Duration.ZERO, bound -> bound - 1);
+    long hour = Duration.ofHours(1).toNanos();
+    assertThat(timers.expiryDelayNanos(hour)).isEqualTo(hour - Duration.ofSeconds(30).toNanos() + 1);
+    assertThat(timers.expiryDelayNanos(0)).isZero();
+    assertThat(timers.expiryDelayNanos(-5)).isZero();
+    assertThat(timers.expiryDelayNanos(9)).isEqualTo(9); // too close to spread
+  }
+}
