@@ -57,12 +57,12 @@ class StreamTimersTest {
         handler.set(ctx);
       }
     });
-    SseStream.Options options = new SseStream.Options(null, expiresAt, timers, ":\n\n".getBytes(),
-        new DefaultHttpHeaders(), Clock.fixed(NOW, ZoneOffset.UTC), new OpenStreams(),
-        LatencyRecorder.NONE, () -> {});
+    SseStream.Options options = new SseStream.Options(null, "Last-Event-ID", expiresAt, timers,
+        ":\n\n".getBytes(), new DefaultHttpHeaders(), Clock.fixed(NOW, ZoneOffset.UTC),
+        new OpenStreams(), LatencyRecorder.NONE, () -> {}, false);
     SseStream.open(handler.get(), hub, List.of("https://example.com/a"), List.of(), null, options,
-        (status, reason) -> {
-          throw new AssertionError(status + " " + reason);
+        failure -> {
+          throw new AssertionError(failure.kind() + " " + failure.getMessage());
         });
     // Registration completes on the dispatcher thread, which hands the rest to the event loop.
     await().until(channel::hasPendingTasks);
