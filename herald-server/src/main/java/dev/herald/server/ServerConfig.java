@@ -33,6 +33,10 @@ import java.util.Objects;
  * @param developmentTokens whether {@code GET /dev/token} hands out tokens signed with the
  *     hub's own HMAC keys: only for a hub running with a generated development key
  * @param limits request sizes, timeouts, connection counts and stream lifetimes
+ * @param ui whether the web UI is served: its page, static files, {@code /info} and {@code
+ *     /dev/token}
+ * @param adminListen the address of a listener of its own for {@code /metrics}, {@code /healthz}
+ *     and {@code /readyz}, which the public listeners then no longer serve; null for none
  */
 public record ServerConfig(
     List<InetSocketAddress> listen,
@@ -55,7 +59,9 @@ public record ServerConfig(
     String transport,
     boolean metrics,
     boolean developmentTokens,
-    Limits limits) {
+    Limits limits,
+    boolean ui,
+    InetSocketAddress adminListen) {
 
   public ServerConfig {
     listen = List.copyOf(listen);
@@ -66,6 +72,11 @@ public record ServerConfig(
     Objects.requireNonNull(limits, "limits");
     if (listen.isEmpty() && tlsListen.isEmpty()) {
       throw new IllegalArgumentException("listen: none (expected: at least one HOST:PORT)");
+    }
+    if (adminListen != null && adminListen.getPort() != 0
+        && (listen.contains(adminListen) || tlsListen.contains(adminListen))) {
+      throw new IllegalArgumentException("admin-listen: " + adminListen
+          + " (expected: an address that --listen and --tls-listen do not use)");
     }
     if ((tlsCertificate == null) != (tlsKey == null)) {
       throw new IllegalArgumentException(
@@ -134,6 +145,8 @@ public record ServerConfig(
     b.metrics = metrics;
     b.developmentTokens = developmentTokens;
     b.limits = limits;
+    b.ui = ui;
+    b.adminListen = adminListen;
     return b;
   }
 
@@ -160,6 +173,8 @@ public record ServerConfig(
     private boolean metrics = true;
     private boolean developmentTokens = false;
     private Limits limits = Limits.DEFAULTS;
+    private boolean ui = true;
+    private InetSocketAddress adminListen;
 
     private Builder() {}
 
@@ -265,6 +280,18 @@ public record ServerConfig(
       return this;
     }
 
+    /** Whether the web UI (page, static files, {@code /info}, {@code /dev/token}) is served. */
+    public Builder ui(boolean enabled) {
+      this.ui = enabled;
+      return this;
+    }
+
+    /** Serves the operations routes on their own listener at {@code address}, off the public ones. */
+    public Builder adminListen(InetSocketAddress address) {
+      this.adminListen = address;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           listen,
@@ -287,7 +314,9 @@ public record ServerConfig(
           transport,
           metrics,
           developmentTokens,
-          limits);
+          limits,
+          ui,
+          adminListen);
     }
   }
 }
