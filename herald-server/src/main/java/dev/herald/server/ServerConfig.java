@@ -75,7 +75,8 @@ public record ServerConfig(
     }
     if (adminListen != null && adminListen.getPort() != 0
         && (listen.contains(adminListen) || tlsListen.contains(adminListen))) {
-      throw new IllegalArgumentException("admin-listen: " + adminListen
+      throw new IllegalArgumentException("admin-listen: " + adminListen.getHostString() + ":"
+          + adminListen.getPort()
           + " (expected: an address that --listen and --tls-listen do not use)");
     }
     if ((tlsCertificate == null) != (tlsKey == null)) {
