@@ -37,3 +37,8 @@ mvn -B -ntp verify -Dherald.browser.required=true -Dherald.redis.required=true "
 # `mvn install` makes herald-client usable from another project: checked in a throwaway local
 # repository (never ~/.m2), with a ten-line project publishing and subscribing on a real hub.
 ./scripts/check-consumer.sh
+# The container image (about a minute, no daemon, no registry): built, its configuration checked,
+# and run under podman when podman works here. HERALD_SKIP_IMAGE=1 skips it.
+if [ "${HERALD_SKIP_IMAGE:-0}" != 1 ]; then
+  scripts/image.sh
+fi

@@ -13,8 +13,9 @@ public final class Main {
     URI hub = URI.create(args[0]);
     HmacTokenMinter key = HmacTokenMinter.hs256(args[1]);
     CompletableFuture<ServerSentEvent> received = new CompletableFuture<>();
-    try (HeraldSubscriber subscriber = HeraldSubscriber.builder(hub).topics("https://example.com/books/{id}")
-        .lastEventId("earliest").start(received::complete)) {
+    String books = "https://example.com/books/{id}";
+    try (HeraldSubscriber subscriber = HeraldSubscriber.builder(hub).topics(books)
+        .token(key.subscriber(List.of(books), null)).lastEventId("earliest").start(received::complete)) {
       HeraldPublisher publisher = HeraldPublisher.builder(hub).token(key.publisher(List.of("*"), null)).build();
       String id = publisher.publish("https://example.com/books/1", "{\"stock\":3}");
       ServerSentEvent event = received.get(30, TimeUnit.SECONDS);

@@ -76,6 +76,8 @@ public final class LoadGenerator {
   private final boolean epoll;
   private final byte[] scratch = new byte[64 * 1024]; // event loop only
   private final byte[][] subscribeRequests; // per topic, HTTP/1.1
+  private final String[] subscribeTargets; // per topic, HTTP/1.1 request target
+  private final String subscribeHeaders; // HTTP/1.1: after the request target
   private final AsciiString[] subscribePaths; // per topic, HTTP/2 :path
   private final AsciiString authority; // HTTP/2 :authority of the subscribers' port
   private final AsciiString subscriberAuthorization; // HTTP/2 authorization value, or null
@@ -149,6 +151,9 @@ public final class LoadGenerator {
         subscriberToken == null ? null : AsciiString.of("Bearer " + subscriberToken);
     authority = AsciiString.of(hostHeader(options.subscriberPort()));
     subscribeRequests = new byte[options.topics()][];
+    subscribeTargets = new String[options.topics()];
+    subscribeHeaders = " HTTP/1.1\r\nHost: " + hostHeader + "\r\nAccept: text/event-stream\r\n"
+        + subscriberAuth + "\r\n";
     subscribePaths = new AsciiString[options.topics()];
     topicFields = new byte[options.topics()][];
     for (int t = 0; t < options.topics(); t++) {
@@ -157,8 +162,8 @@ public final class LoadGenerator {
       if (options.protocol().http2()) {
         subscribePaths[t] = AsciiString.of(target);
       } else {
-        subscribeRequests[t] = ascii("GET " + target + " HTTP/1.1\r\n" + "Host: " + hostHeader
-            + "\r\nAccept: text/event-stream\r\n" + subscriberAuth + "\r\n");
+        subscribeTargets[t] = target;
+        subscribeRequests[t] = ascii("GET " + target + subscribeHeaders);
       }
       topicFields[t] = ascii("topic=" + topic);
     }
@@ -369,7 +374,7 @@ public final class LoadGenerator {
           Http2Connection connection = planned[plan.connectionOf(i)];
           connection.whenSettled(() -> openStream(handler, connection));
         } else {
-          Http1Subscriber handler = new Http1Subscriber(topic);
+          Http1Subscriber handler = new Http1Subscriber(topic, i);
           subscribers[i] = handler;
           handler.startNanos = System.nanoTime();
           bootstrap(handler)
@@ -545,14 +550,28 @@ public final class LoadGenerator {
     final ResponseReader reader = new ResponseReader(this);
     final ByteSink toReader = reader::feed;
 
-    Http1Subscriber(int topic) {
+    final int index;
+
+    Http1Subscriber(int topic, int index) {
       super(topic);
+      this.index = index;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
       channel = ctx.channel();
-      ctx.writeAndFlush(Unpooled.wrappedBuffer(subscribeRequests[topic]));
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(options.idleTemplates() == 0
+          ? subscribeRequests[topic] : subscribeWithIdleTemplates()));
+    }
+
+    /** The subscribe request plus templates no topic matches, distinct for every subscriber. */
+    private byte[] subscribeWithIdleTemplates() {
+      StringBuilder target = new StringBuilder("GET ").append(subscribeTargets[topic]);
+      for (int j = 0; j < options.idleTemplates(); j++) {
+        target.append("&topic=").append(URLEncoder.encode(
+            "https://example.com/idle/" + index + "/" + j + "/{id}", StandardCharsets.UTF_8));
+      }
+      return ascii(target.append(subscribeHeaders).toString());
     }
 
     @Override
@@ -871,6 +890,7 @@ public final class LoadGenerator {
     out.put("mode", !options.publish() ? "idle" : options.rate() > 0 ? "rate" : "max");
     out.put("subs", options.subscribers());
     out.put("topics", options.topics());
+    out.put("idle_templates", options.idleTemplates());
     out.put("pub_rate", options.rate());
     out.put("outstanding", options.outstanding());
     out.put("pub_conns", options.publisherConnections());

@@ -33,9 +33,13 @@ record Options(
     int connectConcurrency,
     long hubPid,
     boolean heapProbe,
-    String label) {
+    String label,
+    int idleTemplates) {
 
   static final int MAX_DURATION_SECONDS = 120;
+
+  /** Most URI templates a subscriber may add with --idle-templates (the request line stays short). */
+  static final int MAX_IDLE_TEMPLATES = 100;
 
   /** Default HTTP/2 receive window, per stream (SETTINGS_INITIAL_WINDOW_SIZE) and per connection. */
   static final int DEFAULT_H2_WINDOW = 1 << 20;
@@ -82,6 +86,9 @@ record Options(
         --hub-pid PID          report the hub's RSS (/proc/PID/status) and CPU (/proc/PID/stat)
         --heap-probe           also the hub's live heap before/after connecting (jcmd GC.run; idle runs)
         --label S              copied into the report
+        --idle-templates N     each subscriber also holds N distinct URI templates that match
+                               nothing published (https://example.com/idle/<i>/<j>/{id}), to
+                               measure what held templates cost a publish (0..100, default 0; h1)
       Prints one JSON line. Stops by itself: the whole run is bounded by
       connect-timeout + settle + duration + drain.
       """
@@ -113,6 +120,7 @@ record Options(
     long hubPid = -1;
     boolean heapProbe = false;
     String label = "";
+    int idleTemplates = 0;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       switch (name) {
@@ -150,6 +158,7 @@ record Options(
             case "--concurrency" -> concurrency = intIn(name, value, 1, 10_000);
             case "--hub-pid" -> hubPid = intIn(name, value, 1, Integer.MAX_VALUE);
             case "--label" -> label = value;
+            case "--idle-templates" -> idleTemplates = intIn(name, value, 0, MAX_IDLE_TEMPLATES);
             default -> throw new IllegalArgumentException(
                 "unknown option: " + name + " (expected one of the options of --help)");
           }
@@ -173,6 +182,10 @@ record Options(
           + " (expected: only with --protocol h2c or h2; over HTTP/1.1 each subscriber is a"
           + " connection)");
     }
+    if (protocol.http2() && idleTemplates > 0) {
+      throw new IllegalArgumentException("--idle-templates: " + idleTemplates + " with --protocol "
+          + protocol.wireName() + " (expected: only with --protocol h1)");
+    }
     if (!protocol.http2()) {
       connections = 0; // not used: one connection per subscriber
     } else if (connections < 0) {
@@ -184,7 +197,7 @@ record Options(
     return new Options(loopback(host), port, protocol, tlsPort, connections, h2Window, path, subs,
         topics, prefix, key, alg,
         subAuth != null ? subAuth : key != null, publish, rate, outstanding, pubConns, duration,
-        settle, drain, connectTimeout, concurrency, hubPid, heapProbe, label);
+        settle, drain, connectTimeout, concurrency, hubPid, heapProbe, label, idleTemplates);
   }
 
   /** The whole run is bounded by this: connecting, settling, publishing, draining, margin. */

@@ -141,6 +141,19 @@ final class Converters {
     }
   }
 
+  /** {@code 07}, {@code 08} or {@code both}. */
+  static final class ProtocolConverter
+      implements ITypeConverter<dev.herald.server.ProtocolConfig.Versions> {
+    @Override
+    public dev.herald.server.ProtocolConfig.Versions convert(String value) {
+      try {
+        return dev.herald.server.ProtocolConfig.Versions.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException("'" + value + "' (expected: 07, 08 or both)");
+      }
+    }
+  }
+
   /** {@code HOST:PORT}, {@code :PORT} (all interfaces) or {@code [::1]:PORT}. */
   static final class ListenConverter implements ITypeConverter<InetSocketAddress> {
     @Override

@@ -3,6 +3,7 @@ package dev.herald.cli;
 import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
 import dev.herald.core.auth.JwtKey;
+import dev.herald.core.auth.SigningKey;
 import dev.herald.core.auth.TokenMinter;
 import dev.herald.core.history.History;
 import dev.herald.core.history.MemoryHistory;
@@ -11,6 +12,7 @@ import dev.herald.redis.RedisLog;
 import dev.herald.redis.RedisUnavailableException;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.Limits;
+import dev.herald.server.ProtocolConfig;
 import dev.herald.server.ServerConfig;
 import dev.herald.store.Fsync;
 import dev.herald.store.SqliteHistory;
@@ -41,6 +43,12 @@ import picocli.CommandLine.Model.CommandSpec;
           + " and a publisher token is printed."
     })
 final class ServeCommand implements Callable<Integer> {
+
+  /** The draft-08 issuer of a development hub, signing with the generated secret. */
+  static final String DEVELOPMENT_ISSUER = "urn:herald:development";
+
+  /** How long the printed development access token lasts: a working day. */
+  static final Duration DEVELOPMENT_ACCESS_TTL = Duration.ofHours(12);
 
   /** Where events are kept for reconnecting subscribers. */
   enum HistoryKind {
@@ -230,6 +238,38 @@ final class ServeCommand implements Callable<Integer> {
 
   /** Whether anonymous subscribers are let in: --anonymous, else only in development mode. */
   private boolean anonymousApplies;
+  @Option(names = "--log-format", defaultValue = "text", paramLabel = "text|json",
+      converter = LogSetup.FormatConverter.class,
+      description = "Log lines on standard error: text, or one JSON object per line (default: ${DEFAULT-VALUE}).")
+  LogSetup.Format logFormat;
+
+  @Option(names = "--log-level", defaultValue = "INFO", paramLabel = "LEVEL",
+      converter = LogSetup.LevelConverter.class,
+      description = "Least severe level logged: TRACE, DEBUG, INFO, WARN, ERROR or OFF (default: ${DEFAULT-VALUE}).")
+  ch.qos.logback.classic.Level logLevel;
+
+  // --- Protocol versions and token trust beyond --jwt-key (Mercure draft-08, JWK Sets)
+
+  @Option(names = "--protocol", defaultValue = "both", paramLabel = "07|08|both",
+      converter = Converters.ProtocolConverter.class,
+      description = "Mercure versions to speak, chosen per request: draft-07, draft-08 or both (default: ${DEFAULT-VALUE}).")
+  ProtocolConfig.Versions protocol;
+
+  @Option(names = "--issuer", paramLabel = "ISSUER=KEYSOURCE", split = "\\R",
+      description = "Draft-08: an issuer whose access tokens are trusted, and its keys: an HMAC secret (or secret:VALUE), a PEM public key file, or a JWK Set URL (https:// or file:); repeatable, one per line in HERALD_ISSUER.")
+  List<String> issuers;
+
+  @Option(names = "--resource-id", paramLabel = "URL",
+      description = "Draft-08: the hub's resource identifier, which access tokens' aud must contain (default: the hub URL on the first listener).")
+  String resourceId;
+
+  @Option(names = "--access-cookie-name", paramLabel = "NAME", defaultValue = ProtocolConfig.ACCESS_COOKIE,
+      description = "Draft-08: the cookie that may carry the access token (default: ${DEFAULT-VALUE}).")
+  String accessCookieName;
+
+  @Option(names = "--jwt-jwks", paramLabel = "URL",
+      description = "Draft-07: verify publisher and subscriber tokens with the keys of this JWK Set (https:// or file:), chosen by kid, instead of --jwt-key.")
+  String jwtJwks;
 
   /** For tests: the running server, set once start-up is printed. */
   volatile HeraldServer started;
@@ -242,13 +282,20 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String developmentSecret = null;
+    List<String> trustedIssuers = issuers == null ? List.of() : issuers;
     ServerConfig config;
     StoreConfig storeConfig = null;
     RedisConfig redisConfig = null;
     try {
       String publisherAlg = publisherJwtAlg != null ? publisherJwtAlg : jwtAlg;
       String subscriberAlg = subscriberJwtAlg != null ? subscriberJwtAlg : jwtAlg;
-      if (jwtKey == null && publisherJwtKey == null && subscriberJwtKey == null) {
+      LogSetup.apply(logFormat, logLevel);
+      boolean anyJwtKey = jwtKey != null || publisherJwtKey != null || subscriberJwtKey != null;
+      if (jwtJwks != null && anyJwtKey) {
+        throw new IllegalArgumentException("jwt-jwks: set with a --jwt-key option (expected: one"
+            + " source of draft-07 keys, the JWK Set or the keys)");
+      }
+      if (!anyJwtKey && jwtJwks == null && trustedIssuers.isEmpty()) {
         for (String alg : List.of(publisherAlg, subscriberAlg)) {
           if (!alg.equals("HS256")) {
             // The development key is HS256 only: reject a bad algorithm, or say the key is missing.
@@ -257,6 +304,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         developmentSecret = TokenMinter.randomSecret();
         jwtKey = developmentSecret;
+        // Draft-08 clients get an issuer of their own, signing with the same generated secret.
+        trustedIssuers = List.of(DEVELOPMENT_ISSUER + "=secret:" + developmentSecret);
       }
       JwtKey publisherKey = key(publisherAlg, publisherJwtKey != null ? publisherJwtKey : jwtKey);
       JwtKey subscriberKey =
@@ -298,6 +347,12 @@ final class ServeCommand implements Callable<Integer> {
               .withMaxConnections(maxConnections)
               .withMaxConnectionsPerAddress(maxConnectionsPerAddress)
               .withMaxStreamLifetime(maxStreamLifetime))
+          .protocols(ProtocolConfig.DEFAULTS
+              .withVersions(protocol)
+              .withResourceId(resourceId)
+              .withIssuers(trustedIssuers)
+              .withAccessCookieName(accessCookieName)
+              .withJwtJwks(jwtJwks))
           .build();
       if (redis != null) {
         rejectLocalHistoryOptions();
@@ -323,22 +378,24 @@ final class ServeCommand implements Callable<Integer> {
       err.println("serve: " + e.getMessage());
       return Main.USAGE_ERROR;
     }
-    History store;
     Hub hub;
     try {
-      store = redisConfig != null ? RedisLog.connect(redisConfig)
-          : storeConfig != null ? SqliteHistory.open(storeConfig)
-          : new MemoryHistory(config.hub().historySize());
+      if (redisConfig != null) {
+        RedisLog shared = RedisLog.connect(redisConfig);
+        try {
+          hub = new Hub(config.hub(), shared); // the log's tail starts here
+        } catch (RedisUnavailableException e) {
+          shared.close();
+          throw e;
+        }
+      } else {
+        History store = storeConfig != null ? SqliteHistory.open(storeConfig)
+            : new MemoryHistory(config.hub().historySize());
+        hub = new Hub(config.hub(), store);
+      }
     } catch (StoreException | RedisUnavailableException e) {
       // Exit at once rather than start unready: a node that cannot read where the shared log
       // stands has nothing to serve, and a wrong --redis shows now instead of as a silent 503.
-      err.println("serve: " + e.getMessage());
-      return 1;
-    }
-    try {
-      hub = new Hub(config.hub(), store); // a Redis log starts its tail here
-    } catch (RedisUnavailableException e) {
-      store.close();
       err.println("serve: " + e.getMessage());
       return 1;
     }
@@ -397,8 +454,14 @@ final class ServeCommand implements Callable<Integer> {
       out.println("  TLS uses a generated development certificate (browsers will warn), SHA-256 "
           + server.developmentCertificate().sha256Fingerprint());
     }
+    if (config.protocols().versions().draft08()) {
+      out.println("  draft-08:   resource id " + config.resourceId()
+          + "; issuers: " + (trustedIssuers.isEmpty() ? "none (access tokens are rejected)"
+              : String.join(", ", trustedIssuers.stream()
+                  .map(entry -> entry.substring(0, entry.indexOf('='))).toList())));
+    }
     if (developmentSecret != null) {
-      printDevelopmentHelp(out, base, developmentSecret, ui);
+      printDevelopmentHelp(out, base, developmentSecret, config.resourceId(), ui);
     }
     out.flush();
     started = server;
@@ -444,9 +507,14 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private static void printDevelopmentHelp(PrintWriter out, String base, String secret,
-      boolean ui) {
+      String resourceId, boolean ui) {
     JwtKey key = JwtKey.parse("HS256", secret);
     String publisher = TokenMinter.mint(key, List.of("*"), List.of("*"), null, null, Clock.systemUTC());
+    String accessToken = TokenMinter.mintAccessToken(SigningKey.of(key),
+        new TokenMinter.AccessTokenRequest(DEVELOPMENT_ISSUER, resourceId, "herald-development",
+            List.of(new TokenMinter.TopicGrant("*", null)),
+            List.of(new TokenMinter.TopicGrant("*", null)), null, DEVELOPMENT_ACCESS_TTL),
+        Clock.systemUTC());
     out.println();
     out.println("Development mode: no key was configured, so this run uses a random HS256 key.");
     out.println("  key:              " + secret);
@@ -460,7 +528,9 @@ final class ServeCommand implements Callable<Integer> {
         + base + "/.well-known/mercure &");
     out.println("    curl -d 'topic=https://example.com/books/1' -d 'data=hello' \\");
     out.println("      -H 'Authorization: Bearer " + publisher + "' " + base + "/.well-known/mercure");
-    out.println("Set --jwt-key (or HERALD_JWT_KEY) for production.");
+    out.println("  draft-08 access token (issuer " + DEVELOPMENT_ISSUER + ", valid "
+        + DEVELOPMENT_ACCESS_TTL.toHours() + "h): " + accessToken);
+    out.println("Set --jwt-key (or HERALD_JWT_KEY) and --issuer (HERALD_ISSUER) for production.");
   }
 
   private static String baseUrl(String scheme, InetSocketAddress address) {

@@ -3,14 +3,15 @@ package dev.herald.core;
 import dev.herald.core.dispatch.Dispatcher;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.dispatch.Subscription;
+import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.dispatch.SubscriptionsSnapshot;
 import dev.herald.core.history.History;
 import dev.herald.core.history.MemoryHistory;
 import dev.herald.core.history.SharedLog;
-import dev.herald.core.sse.SseFrame;
 import dev.herald.core.topic.TopicSelector;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -19,27 +20,35 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The publish/subscribe façade a network edge (or an embedding application) talks to.
  *
- * <p>Publishing encodes the update's SSE bytes once on the caller's thread, then hands it to the
- * dispatcher, which orders, stores and fans it out. Given a {@link SharedLog} instead of a local
- * history, the hub is one node of a cluster: it appends to the shared log and fans out what its
- * tail of the log delivers. Safe from any thread; no method blocks.
+ * <p>Publishing hands the update to the dispatcher, which orders, stores, encodes (once) and fans
+ * it out, on the publisher's own thread when the history never blocks. Given a {@link SharedLog}
+ * instead of a local history, the hub is one node of a cluster: it appends to the shared log and
+ * fans out what its tail of the log delivers. Safe from any thread; no method blocks.
  */
 public final class Hub implements AutoCloseable {
 
   private final HubConfig config;
-  private final History history;
   private final Dispatcher dispatcher;
 
   public Hub(HubConfig config) {
     this(config, new MemoryHistory(config.historySize()));
   }
 
-  /** A hub over {@code history}; a {@link SharedLog} makes it one node of a cluster. */
+  /** A hub on its own over {@code history}, which it closes when it closes. */
   public Hub(HubConfig config, History history) {
     this.config = config;
-    this.history = history;
     this.dispatcher = new Dispatcher(
         history, config.dispatchQueueCapacity(), config.subscriptionEvents());
+  }
+
+  /**
+   * One hub of a cluster over {@code log}, which it closes when it closes; starting the log's tail
+   * may block until the log answers.
+   */
+  public Hub(HubConfig config, SharedLog log) {
+    this.config = config;
+    this.dispatcher = new Dispatcher(
+        log, config.dispatchQueueCapacity(), config.subscriptionEvents());
   }
 
   public HubConfig config() {
@@ -49,12 +58,13 @@ public final class Hub implements AutoCloseable {
   /**
    * Publishes the update, generating a {@code urn:uuid:} id when it has none.
    *
-   * @return completes with the stored event once it is in history and queued for subscribers, or
-   *     fails with a {@link HubException}
+   * @return completes with the stored event once it is in history and queued for subscribers (in
+   *     a cluster: once the shared log has it; that event carries no SSE bytes, which each hub's
+   *     tail encodes), or fails with a {@link HubException}
    */
   public CompletableFuture<Event> publish(Update update) {
     Update identified = update.id() == null ? update.withId(EventIds.next()) : update;
-    return dispatcher.publish(identified, SseFrame.encode(identified));
+    return dispatcher.publish(identified);
   }
 
   /**
@@ -62,28 +72,56 @@ public final class Hub implements AutoCloseable {
    *
    * @param topics the raw {@code topic} selectors of the request
    * @param privateTopics the raw selectors of the token's {@code mercure.subscribe} claim
-   * @param wakeup called from the dispatcher thread when events wait for the subscriber
+   * @param wakeup called from the dispatcher's drain (any thread, an event loop included) when
+   *     events wait for the subscriber; must not block
    */
   public Subscriber newSubscriber(
       List<String> topics, List<String> privateTopics, Object payload, Runnable wakeup) {
-    if (topics.isEmpty()) {
-      throw HubException.badRequest("topic: missing (expected: at least one topic selector)");
-    }
-    if (topics.size() > config.maxTopicsPerSubscription()) {
-      throw HubException.badRequest(
-          "topic: "
-              + topics.size()
-              + " selectors (expected: at most "
-              + config.maxTopicsPerSubscription()
-              + ")");
-    }
+    checkSelectorCount(topics.size());
+    return newSubscriberOf(selectors(topics), selectors(privateTopics), payload, wakeup);
+  }
+
+  /**
+   * Creates a subscriber for selectors already built by the request's protocol version (draft-08
+   * matchers have types that a raw string does not carry).
+   *
+   * @param privateSelectors what the token allows reading private updates of
+   */
+  public Subscriber newSubscriberOf(List<TopicSelector> selectors,
+      List<TopicSelector> privateSelectors, Object payload, Runnable wakeup) {
+    return newSubscriberOf(selectors, privateSelectors,
+        Collections.nCopies(selectors.size(), payload), SubscriptionFormat.DRAFT_07,
+        wakeup);
+  }
+
+  /**
+   * As {@link #newSubscriberOf(List, List, Object, Runnable)}, with one payload per selector
+   * (null for none), for a subscriber whose subscriptions are announced and listed in {@code
+   * format}, that of the protocol it spoke.
+   */
+  public Subscriber newSubscriberOf(List<TopicSelector> selectors,
+      List<TopicSelector> privateSelectors, List<Object> payloads, SubscriptionFormat format,
+      Runnable wakeup) {
+    checkSelectorCount(selectors.size());
     return new Subscriber(
         "urn:uuid:" + randomUuid(),
-        selectors(topics),
-        selectors(privateTopics),
-        payload,
+        selectors,
+        privateSelectors,
+        payloads,
+        format,
         config.subscriberQueueCapacity(),
         wakeup);
+  }
+
+  private void checkSelectorCount(int count) {
+    if (count == 0) {
+      throw HubException.badRequest("topic: missing (expected: at least one topic selector)");
+    }
+    if (count > config.maxTopicsPerSubscription()) {
+      throw HubException.badRequest(
+          "topic: " + count + " selectors (expected: at most "
+              + config.maxTopicsPerSubscription() + ")");
+    }
   }
 
   /**
@@ -141,29 +179,22 @@ public final class Hub implements AutoCloseable {
    * reachable and this hub's tail keeps up with it.
    */
   public Readiness readiness() {
-    if (history instanceof SharedLog shared) {
-      return shared.readiness();
-    }
-    String failure = dispatcher.appendFailure();
-    return failure == null ? Readiness.READY
-        : Readiness.notReady("history cannot append: " + failure);
+    return dispatcher.readiness();
   }
 
   /** Events the history retains for reconnecting subscribers; -1 when it cannot tell. */
   public long historySize() {
-    return history.retained();
+    return dispatcher.retained();
   }
 
-  /** The id of the newest retained event, or {@code earliest} when history is empty. */
+  /** The id of the last event fanned out, or {@code earliest} when none is known yet. */
   public String lastEventId() {
-    String id = history.lastId();
-    return id == null ? "earliest" : id;
+    return dispatcher.lastEventId();
   }
 
   /** Finishes queued publishes (up to {@code grace}), then closes the history. */
   public void close(Duration grace) {
     dispatcher.close(grace);
-    history.close();
   }
 
   @Override

@@ -62,8 +62,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: {@link #appendShared} and {@link #findSequence} from any thread, without
  * blocking; {@link #read} blocks for one round trip and belongs on {@link #readExecutor()};
  * {@link #append}, {@link #sequenceOf}, {@link #lastSequence} and {@link #lastId} block for one
- * round trip (the contract tests and start-up use them; a hub over this log never calls them on
- * its dispatcher thread); the tail runs on its own thread; {@link #readiness} and {@link
+ * round trip and are not part of {@link SharedLog}, so a hub never calls them (the history
+ * contract tests and start-up do); the tail runs on its own thread; {@link #readiness} and {@link
  * #retained} are safe from any thread.
  */
 public final class RedisLog implements SharedLog {
@@ -221,7 +221,6 @@ public final class RedisLog implements SharedLog {
    * Appends events whose sequences are already chosen: the script refuses them unless the first
    * follows the stream's last. Blocks for one round trip.
    */
-  @Override
   public void append(List<Event> events) {
     if (events.isEmpty()) {
       return;
@@ -272,21 +271,18 @@ public final class RedisLog implements SharedLog {
   }
 
   /** Blocks for one round trip. */
-  @Override
   public long sequenceOf(String id) {
     Double score = commands.sync().zscore(keys.ids(), id);
     return score == null ? -1 : score.longValue();
   }
 
   /** The newest sequence in the stream; blocks for one round trip. */
-  @Override
   public long lastSequence() {
     String stored = commands.sync().get(keys.sequence());
     return stored == null ? 0 : Long.parseLong(stored);
   }
 
   /** Blocks for one round trip. */
-  @Override
   public String lastId() {
     List<StreamMessage<String, String>> newest =
         commands.sync().xrevrange(keys.stream(), Range.create("-", "+"), Limit.from(1));

@@ -15,6 +15,7 @@ import dev.herald.server.metrics.MetricsPublisher;
 import dev.herald.server.sse.OpenStreams;
 import dev.herald.server.tls.DevelopmentCertificate;
 import dev.herald.server.tls.TlsContexts;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -120,6 +121,16 @@ public final class HeraldServer implements AutoCloseable {
 
   public static HeraldServer start(ServerConfig config, Hub hub, Clock clock)
       throws InterruptedException {
+    return start(config, hub, clock, null);
+  }
+
+  /**
+   * As {@link #start(ServerConfig, Hub, Clock)}, also registering the hub's meters in {@code
+   * meters}, an embedding application's registry (null: only {@code /metrics}); they are removed
+   * from it on {@link #close}.
+   */
+  public static HeraldServer start(ServerConfig config, Hub hub, Clock clock, MeterRegistry meters)
+      throws InterruptedException {
     Builder parts = new Builder();
     parts.config = config;
     parts.hub = hub;
@@ -147,7 +158,8 @@ public final class HeraldServer implements AutoCloseable {
           limits.resolveMaxConnections(OpenFiles.limit(), OpenFiles.open()),
           limits.maxConnectionsPerAddress(), Limits.RETRY_AFTER, parts.counters);
       parts.metrics = config.metrics()
-          ? HubMetrics.create(hub, connections::size, streams::size, parts.counters)
+          ? HubMetrics.create(hub, connections::size, streams::size, streams::opened,
+              parts.counters, meters)
           : HubMetrics.disabled(hub);
       MetricsPublisher metricsPublisher = config.metrics()
           ? new MetricsPublisher(hub, parts.metrics, parts.group.next(), METRICS_INTERVAL) : null;
@@ -337,6 +349,7 @@ public final class HeraldServer implements AutoCloseable {
     group.shutdownGracefully(0, Math.max(1, remaining(deadline).toMillis()), TimeUnit.MILLISECONDS)
         .syncUninterruptibly();
     metrics.close();
+    routes.close();
   }
 
   private static Duration remaining(long deadlineNanos) {

@@ -33,6 +33,7 @@ import java.util.Objects;
  * @param developmentTokens whether {@code GET /dev/token} hands out tokens signed with the
  *     hub's own HMAC keys: only for a hub running with a generated development key
  * @param limits request sizes, timeouts, connection counts and stream lifetimes
+ * @param protocols which protocol versions are spoken, and draft-08 issuers and resource id
  * @param ui whether the web UI is served: its page, static files, {@code /info} and {@code
  *     /dev/token}
  * @param adminListen the address of a listener of its own for {@code /metrics}, {@code /healthz}
@@ -60,10 +61,12 @@ public record ServerConfig(
     boolean metrics,
     boolean developmentTokens,
     Limits limits,
+    ProtocolConfig protocols,
     boolean ui,
     InetSocketAddress adminListen) {
 
   public ServerConfig {
+    Objects.requireNonNull(protocols, "protocols");
     listen = List.copyOf(listen);
     tlsListen = List.copyOf(tlsListen);
     corsOrigins = List.copyOf(corsOrigins);
@@ -110,6 +113,15 @@ public record ServerConfig(
     }
   }
 
+  /**
+   * The draft-08 resource identifier: {@code --resource-id}, else the hub URL on the first
+   * listener as configured (cleartext first), e.g. {@code http://localhost:3000/.well-known/mercure}.
+   */
+  public String resourceId() {
+    return listen.isEmpty() ? protocols.resourceIdFor("https", tlsListen.get(0))
+        : protocols.resourceIdFor("http", listen.get(0));
+  }
+
   /** The hub can only sign tokens with a shared secret; a public key cannot sign. */
   private static void requireHmac(String role, JwtKey key) {
     if (key == null || !JWSAlgorithm.Family.HMAC_SHA.contains(key.algorithm())) {
@@ -146,6 +158,7 @@ public record ServerConfig(
     b.metrics = metrics;
     b.developmentTokens = developmentTokens;
     b.limits = limits;
+    b.protocols = protocols;
     b.ui = ui;
     b.adminListen = adminListen;
     return b;
@@ -174,6 +187,7 @@ public record ServerConfig(
     private boolean metrics = true;
     private boolean developmentTokens = false;
     private Limits limits = Limits.DEFAULTS;
+    private ProtocolConfig protocols = ProtocolConfig.DEFAULTS;
     private boolean ui = true;
     private InetSocketAddress adminListen;
 
@@ -281,6 +295,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder protocols(ProtocolConfig config) {
+      this.protocols = config;
+      return this;
+    }
+
     /** Whether the web UI (page, static files, {@code /info}, {@code /dev/token}) is served. */
     public Builder ui(boolean enabled) {
       this.ui = enabled;
@@ -316,6 +335,7 @@ public record ServerConfig(
           metrics,
           developmentTokens,
           limits,
+          protocols,
           ui,
           adminListen);
     }

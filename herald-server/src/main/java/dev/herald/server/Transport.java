@@ -6,10 +6,16 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The socket layer: io_uring when the kernel allows it (it submits the many small writes of a
@@ -18,34 +24,105 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
  */
 record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? extends ServerChannel> serverChannel) {
 
+  private static final Logger log = LoggerFactory.getLogger(Transport.class);
+
   /** The names {@link #choose} accepts. */
-  static final java.util.List<String> NAMES = java.util.List.of("auto", "io_uring", "epoll", "nio");
+  static final List<String> NAMES = List.of("auto", "io_uring", "epoll", "nio");
 
   /**
-   * The transport to use: {@code auto} picks the best available; a named one must be available.
+   * A comma-separated list of native transports to treat as unavailable, e.g. {@code io_uring}:
+   * reproduces a container whose seccomp profile blocks io_uring on a machine where it works.
+   */
+  static final String UNAVAILABLE_PROPERTY = "herald.transport.unavailable";
+
+  /**
+   * Why a native transport cannot be used here, or null when it can. The one seam between the
+   * choice and the kernel, so tests can take io_uring or epoll away.
+   */
+  interface Natives {
+    String ioUringUnavailable();
+
+    String epollUnavailable();
+
+    /** Netty's own checks, minus what {@link #UNAVAILABLE_PROPERTY} takes away. */
+    static Natives probe() {
+      Set<String> disabled = Arrays.stream(System.getProperty(UNAVAILABLE_PROPERTY, "").split(","))
+          .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+      return new Natives() {
+        @Override
+        public String ioUringUnavailable() {
+          return disabled.contains("io_uring") ? "disabled by -D" + UNAVAILABLE_PROPERTY
+              : IoUring.isAvailable() ? null : String.valueOf(IoUring.unavailabilityCause());
+        }
+
+        @Override
+        public String epollUnavailable() {
+          return disabled.contains("epoll") ? "disabled by -D" + UNAVAILABLE_PROPERTY
+              : Epoll.isAvailable() ? null : String.valueOf(Epoll.unavailabilityCause());
+        }
+      };
+    }
+  }
+
+  static Transport choose(String name) {
+    return choose(name, Natives.probe());
+  }
+
+  /**
+   * The transport to use: {@code auto} picks the best available and says in one log line what it
+   * skipped and why; a named one must be available.
    *
    * @throws IllegalArgumentException naming the transport and why it cannot be used
    */
-  static Transport choose(String name) {
+  static Transport choose(String name, Natives natives) {
     if (!NAMES.contains(name)) {
       throw new IllegalArgumentException("transport: " + name + " (expected one of: " + NAMES + ")");
     }
-    Transport best = best(name.equals("auto") ? "" : name);
-    if (!name.equals("auto") && !best.name().equals(name)) {
-      throw new IllegalArgumentException("transport: " + name + " is not available here"
-          + (name.equals("io_uring") ? " (" + IoUring.unavailabilityCause() + ")"
-              : name.equals("epoll") ? " (" + Epoll.unavailabilityCause() + ")" : ""));
+    String ioUring = natives.ioUringUnavailable();
+    String epoll = natives.epollUnavailable();
+    switch (name) {
+      case "io_uring" -> {
+        requireAvailable(name, ioUring);
+        return ioUring();
+      }
+      case "epoll" -> {
+        requireAvailable(name, epoll);
+        return epoll();
+      }
+      case "nio" -> {
+        return nio();
+      }
+      default -> {
+        if (ioUring == null) {
+          return ioUring();
+        }
+        if (epoll == null) {
+          log.info("transport auto: io_uring unavailable ({}), using epoll", ioUring);
+          return epoll();
+        }
+        log.info("transport auto: io_uring unavailable ({}), epoll unavailable ({}), using nio",
+            ioUring, epoll);
+        return nio();
+      }
     }
-    return best;
   }
 
-  private static Transport best(String wanted) {
-    if ((wanted.isEmpty() || wanted.equals("io_uring")) && IoUring.isAvailable()) {
-      return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class);
+  private static void requireAvailable(String name, String unavailable) {
+    if (unavailable != null) {
+      throw new IllegalArgumentException(
+          "transport: " + name + " is not available here (" + unavailable + ")");
     }
-    if ((wanted.isEmpty() || wanted.equals("epoll")) && Epoll.isAvailable()) {
-      return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class);
-    }
+  }
+
+  private static Transport ioUring() {
+    return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class);
+  }
+
+  private static Transport epoll() {
+    return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class);
+  }
+
+  private static Transport nio() {
     return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class);
   }
 }

@@ -49,6 +49,57 @@ class UiEndpointsTest extends ServerTestBase {
   }
 
   @Test
+  void metricsServeMercureNamesJvmMetersAndALatencyHistogram() throws Exception {
+    try (SseClient sub = SseClient.open(http, subscribeUri("t"), Map.of())) {
+      publishOk("topic=t&data=1");
+      assertThat(sub.next().data()).isEqualTo("1");
+      // The stream records the latency after its write; the scrape may race it by a hair.
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(get("/metrics", Map.of()).body())
+          .contains("herald_delivery_latency_seconds_count 1").contains("mercure_updates_total 1.0"));
+      String body = get("/metrics", Map.of()).body();
+      assertThat(body)
+          .contains("mercure_subscribers_connected 1.0")
+          .contains("# TYPE mercure_subscribers_total counter")
+          .contains("mercure_subscribers_total 1.0")
+          .contains("mercure_updates_total 1.0")
+          .contains("# TYPE herald_delivery_latency_seconds histogram")
+          .contains("herald_delivery_latency_seconds_bucket{le=\"0.0001\"}")
+          .contains("herald_delivery_latency_seconds_bucket{le=\"0.001\"}")
+          .contains("herald_delivery_latency_seconds_bucket{le=\"10.0\"} 1")
+          .contains("herald_delivery_latency_seconds_bucket{le=\"+Inf\"} 1")
+          .contains("jvm_memory_used_bytes{")
+          .contains("jvm_gc_")
+          .contains("jvm_threads_live_threads")
+          .contains("process_cpu_usage")
+          .contains("process_uptime_seconds")
+          .contains("process_files_open_files")
+          .contains("netty_allocator_memory_used{");
+    }
+  }
+
+  @Test
+  void anEmbeddingApplicationsRegistryGetsTheHubsMetersUntilClose() throws Exception {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry app =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    app.counter("app.orders").increment();
+    server.close();
+    server = HeraldServer.start(config().build(), new dev.herald.core.Hub(config().build().hub()),
+        java.time.Clock.systemUTC(), app);
+    base = "http://127.0.0.1:" + server.port();
+    publishOk("topic=t&data=1");
+    // The hub counts an event just after answering its publish: wait for the count.
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> app.get("mercure.updates").functionCounter().count() == 1.0);
+    assertThat(app.get("herald.events.published").functionCounter().count()).isEqualTo(1.0);
+    assertThat(app.find("herald.delivery.latency").functionTimer()).isNotNull();
+    assertThat(app.find("jvm.memory.used").meters()).as("JVM meters are the application's").isEmpty();
+    server.close();
+    assertThat(app.find("mercure.updates").meters()).isEmpty();
+    assertThat(app.find("herald.events.published").meters()).isEmpty();
+    assertThat(app.get("app.orders").counter().count()).isEqualTo(1.0);
+  }
+
+  @Test
   void metricsCanBeTurnedOff() throws Exception {
     restart(config().metrics(false).build());
     assertThat(get("/metrics", Map.of()).statusCode()).isEqualTo(404);

@@ -1,5 +1,7 @@
 package dev.herald.core.auth;
 
+import dev.herald.core.HubException;
+import dev.herald.core.topic.TopicSelector;
 import java.time.Instant;
 import java.util.List;
 
@@ -15,13 +17,41 @@ import java.util.List;
  * not be mutated).
  */
 public record Claims(
-    List<String> publish, List<String> subscribe, Object payload, Instant expiresAt) {
+    List<String> publish, List<String> subscribe, Object payload, Instant expiresAt)
+    implements Grants {
 
   private static final Claims ANONYMOUS = new Claims(List.of(), List.of(), null, null);
 
   public Claims {
     publish = publish == null ? List.of() : List.copyOf(publish);
     subscribe = subscribe == null ? List.of() : List.copyOf(subscribe);
+  }
+
+  @Override
+  public List<TopicSelector> privateSelectors() {
+    return subscribe.stream().map(TopicSelector::of).toList();
+  }
+
+  /** Draft-07 has one payload per token, whatever the subscription. */
+  @Override
+  public Object payloadFor(List<TopicSelector> selectors) {
+    return payload;
+  }
+
+  /** Every topic must match a selector of {@code mercure.publish}, as draft-07 requires. */
+  @Override
+  public void authorizePublish(List<String> topics) {
+    if (publish.isEmpty()) {
+      throw new HubException(HubException.Kind.FORBIDDEN,
+          "token has no mercure.publish claim (expected: a list of topic selectors)");
+    }
+    List<TopicSelector> allowed = publish.stream().map(TopicSelector::of).toList();
+    for (String topic : topics) {
+      if (!TopicSelector.anyMatches(allowed, List.of(topic))) {
+        throw new HubException(HubException.Kind.FORBIDDEN,
+            "topic: " + topic + " is not matched by the token's mercure.publish " + publish);
+      }
+    }
   }
 
   /** Claims of a client that presented no token: may neither publish nor read private updates. */

@@ -143,14 +143,27 @@ public final class JwtKey {
 
   private static PublicKey publicKey(String keyValue) {
     String pem = keyValue.strip().startsWith("-----BEGIN") ? keyValue : readPemFile(keyValue);
+    try {
+      return readPublicKey(pem);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("jwt-key: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The public key of PEM text: a {@code PUBLIC KEY} (RSA or EC) or a {@code CERTIFICATE}.
+   *
+   * @throws IllegalArgumentException saying what was found and what is expected
+   */
+  static PublicKey readPublicKey(String pem) {
     Matcher m = PEM.matcher(pem);
     if (!m.find()) {
-      throw new IllegalArgumentException("jwt-key: no PEM block found"
+      throw new IllegalArgumentException("no PEM block found"
           + " (expected: -----BEGIN PUBLIC KEY----- or -----BEGIN CERTIFICATE-----)");
     }
     String type = m.group(1);
     if (!type.equals("PUBLIC KEY") && !type.equals("CERTIFICATE")) {
-      throw new IllegalArgumentException("jwt-key: PEM type " + type + " not supported"
+      throw new IllegalArgumentException("PEM type " + type + " not supported"
           + " (expected: PUBLIC KEY or CERTIFICATE; the hub only needs the public half)");
     }
     try {
@@ -161,7 +174,7 @@ public final class JwtKey {
                   new ByteArrayInputStream(m.group().getBytes(StandardCharsets.US_ASCII)))
               .getPublicKey();
     } catch (GeneralSecurityException | IllegalArgumentException e) { // IAE: bad base64
-      throw new IllegalArgumentException("jwt-key: unreadable " + type + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("unreadable " + type + ": " + e.getMessage(), e);
     }
   }
 

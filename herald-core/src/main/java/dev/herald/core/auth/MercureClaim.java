@@ -9,11 +9,16 @@ import java.util.Map;
 
 /**
  * The draft-07 grants: the {@code mercure} claim's {@code publish} and {@code subscribe} topic
- * selectors and its {@code payload}. Stateless; safe from any thread.
+ * selectors and its {@code payload}; when that claim is absent, the same object under {@code
+ * https://mercure.rocks/} (identity providers such as Auth0 only allow namespaced custom claims).
+ * Stateless; safe from any thread.
  */
 public final class MercureClaim implements ClaimsReader {
 
   public static final MercureClaim INSTANCE = new MercureClaim();
+
+  /** The namespaced spelling of the {@code mercure} claim. */
+  static final String NAMESPACED_CLAIM = "https://mercure.rocks/";
 
   private MercureClaim() {}
 
@@ -21,6 +26,9 @@ public final class MercureClaim implements ClaimsReader {
   public Claims read(JWSHeader header, JWTClaimsSet claims, Instant expiresAt)
       throws AuthException {
     Object mercure = claims.getClaim("mercure");
+    if (mercure == null) {
+      mercure = claims.getClaim(NAMESPACED_CLAIM);
+    }
     if (mercure == null) {
       return new Claims(List.of(), List.of(), null, expiresAt);
     }

@@ -12,15 +12,16 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Checks a compact JWS against one configured {@link JwtKey} and returns the grants its {@link
- * ClaimsReader} reads from it: the header algorithm must be exactly the configured one, the
- * signature must verify, and {@code exp}/{@code nbf} must hold at the injected clock's time (no
- * skew allowance).
+ * Checks a draft-07 compact JWS and returns the grants its {@link ClaimsReader} reads from it:
+ * the header algorithm must be one the key accepts (exactly the configured one for {@code
+ * --jwt-key}; for a JWK Set key, its own {@code alg}, else its key type's), the signature must
+ * verify, and {@code exp}/{@code nbf} must hold at the injected clock's time (no skew allowance).
  *
  * <p>Thread-safety: immutable; one instance serves all threads concurrently.
  */
@@ -29,7 +30,7 @@ public final class TokenVerifier {
   /** Verified tokens remembered at once; publishers and reconnecting browsers repeat theirs. */
   private static final int CACHE_CAPACITY = 4_096;
 
-  private final JwtKey key;
+  private final KeySource keys;
   private final Clock clock;
   private final ClaimsReader grants;
   /**
@@ -38,16 +39,26 @@ public final class TokenVerifier {
    */
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
-  private record Verified(Claims claims, Instant notBefore) {}
+  private record Verified(Claims claims, Instant notBefore, TrustedKey key) {}
 
   /** A verifier reading the draft-07 {@code mercure} claim. */
   public TokenVerifier(JwtKey key, Clock clock) {
-    this(key, clock, MercureClaim.INSTANCE);
+    this(KeySource.of(Objects.requireNonNull(key, "key")), clock, MercureClaim.INSTANCE);
   }
 
   /** A verifier whose grants are read by {@code grants} (one per protocol dialect). */
   public TokenVerifier(JwtKey key, Clock clock, ClaimsReader grants) {
-    this.key = Objects.requireNonNull(key, "key");
+    this(KeySource.of(Objects.requireNonNull(key, "key")), clock, grants);
+  }
+
+  /** A draft-07 verifier with keys from a JWK Set ({@code --jwt-jwks}) or any other source. */
+  public TokenVerifier(KeySource keys, Clock clock) {
+    this(keys, clock, MercureClaim.INSTANCE);
+  }
+
+  /** With keys from any source, grants read by {@code grants}. */
+  public TokenVerifier(KeySource keys, Clock clock, ClaimsReader grants) {
+    this.keys = Objects.requireNonNull(keys, "keys");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.grants = Objects.requireNonNull(grants, "grants");
   }
@@ -59,7 +70,7 @@ public final class TokenVerifier {
    */
   public Claims verify(String compactJws) throws AuthException {
     Verified known = verified.get(compactJws);
-    if (known != null) {
+    if (known != null && keys.keys().contains(known.key())) {
       checkTimes(known.claims().expiresAt(), known.notBefore());
       return known.claims();
     }
@@ -73,27 +84,7 @@ public final class TokenVerifier {
 
   private Verified verifyFully(String compactJws) throws AuthException {
     SignedJWT jwt = parseSigned(compactJws);
-    // Compare before verifying: a verifier built for one family must never see another
-    // family's algorithm (HS256 "signed" with an RSA public key is the classic confusion attack).
-    JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
-    if (!key.algorithm().equals(alg)) {
-      throw new AuthException(
-          "token algorithm " + alg + " not accepted (expected: " + key.algorithm() + ")");
-    }
-    boolean valid;
-    try {
-      valid = jwt.verify(key.verifier());
-    } catch (JOSEException e) {
-      throw new AuthException("signature does not verify with the configured key: "
-          + e.getMessage(), e);
-    }
-    if (!valid) {
-      // Nimbus also answers false for unknown "crit" headers; say so rather than blame the key.
-      throw new AuthException(jwt.getHeader().getCriticalParams() == null
-          ? "signature does not verify with the configured key"
-          : "token has critical header parameters the hub does not understand: "
-              + jwt.getHeader().getCriticalParams());
-    }
+    TrustedKey key = verifySignature(jwt);
     JWTClaimsSet claims;
     try {
       claims = jwt.getJWTClaimsSet();
@@ -103,7 +94,55 @@ public final class TokenVerifier {
     Instant expiresAt = toInstant(claims.getExpirationTime());
     Instant notBefore = toInstant(claims.getNotBeforeTime());
     checkTimes(expiresAt, notBefore);
-    return new Verified(grants.read(jwt.getHeader(), claims, expiresAt), notBefore);
+    return new Verified(grants.read(jwt.getHeader(), claims, expiresAt), notBefore, key);
+  }
+
+  private TrustedKey verifySignature(SignedJWT jwt) throws AuthException {
+    List<TrustedKey> all = keys.keys();
+    if (all.isEmpty()) {
+      throw new AuthException("no keys to verify tokens with: " + keys.unavailableReason());
+    }
+    // Compare before verifying: a verifier built for one family must never see another
+    // family's algorithm (HS256 "signed" with an RSA public key is the classic confusion attack).
+    JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
+    List<TrustedKey> fitting = all.stream().filter(k -> k.accepts(alg)).toList();
+    if (fitting.isEmpty()) {
+      throw new AuthException("token algorithm " + alg + " not accepted (expected: "
+          + all.stream().map(TrustedKey::algorithmNames).distinct()
+              .collect(java.util.stream.Collectors.joining(" or ")) + ")");
+    }
+    String kid = jwt.getHeader().getKeyID();
+    List<TrustedKey> candidates = fitting;
+    if (kid != null) {
+      List<TrustedKey> named = fitting.stream().filter(k -> kid.equals(k.kid())).toList();
+      if (named.isEmpty()) {
+        keys.unknownKeyId(kid); // a rotation may have added it: refresh in the background
+        candidates = fitting.stream().filter(k -> k.kid() == null).toList();
+        if (candidates.isEmpty()) {
+          throw new AuthException("kid: " + kid + " is not among the keys of " + keys.describe()
+              + " (it is refreshed in the background, rate-limited)");
+        }
+      } else {
+        candidates = named;
+      }
+    }
+    for (TrustedKey key : candidates.subList(0, Math.min(candidates.size(), 8))) {
+      try {
+        if (jwt.verify(key.verifier())) {
+          return key;
+        }
+      } catch (JOSEException e) {
+        if (candidates.size() == 1) {
+          throw new AuthException("signature does not verify with the configured key: "
+              + e.getMessage(), e);
+        }
+      }
+    }
+    // Nimbus also answers false for unknown "crit" headers; say so rather than blame the key.
+    throw new AuthException(jwt.getHeader().getCriticalParams() == null
+        ? "signature does not verify with the configured key"
+        : "token has critical header parameters the hub does not understand: "
+            + jwt.getHeader().getCriticalParams());
   }
 
   private void checkTimes(Instant expiresAt, Instant notBefore) throws AuthException {
@@ -116,7 +155,7 @@ public final class TokenVerifier {
     }
   }
 
-  private static SignedJWT parseSigned(String compactJws) throws AuthException {
+  static SignedJWT parseSigned(String compactJws) throws AuthException {
     if (compactJws == null || compactJws.isEmpty()) {
       throw new AuthException("malformed token: empty");
     }

@@ -1,53 +1,50 @@
 package dev.herald.core.dispatch;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.herald.core.topic.TopicSelector;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * One subscription as the protocol's active-subscriptions feature shows it: one per topic
- * selector of a subscriber, identified by {@code /.well-known/mercure/subscriptions/{topic}/{subscriber}}.
- * Immutable; safe from any thread.
+ * selector of a subscriber, identified (and announced) in the {@link SubscriptionFormat} of the
+ * protocol the subscriber spoke. Immutable; safe from any thread.
  *
- * @param topic the selector as the subscriber gave it
+ * @param selector the selector; its raw text is the subscription's topic (draft-07) or match
  * @param subscriber the subscriber's id (shared by all its subscriptions)
- * @param payload the subscriber token's {@code mercure.payload}, or null
+ * @param payload the payload the subscriber's token attaches, or null
  * @param active false in the event sent when the subscription ends
+ * @param format the shape of the protocol the subscriber spoke
  */
-public record ActiveSubscription(String topic, String subscriber, Object payload, boolean active) {
+public record ActiveSubscription(TopicSelector selector, String subscriber, Object payload,
+    boolean active, SubscriptionFormat format) {
 
-  public static final String COLLECTION_PATH = "/.well-known/mercure/subscriptions";
+  public static final String HUB_PATH = "/.well-known/mercure";
+  public static final String COLLECTION_PATH = HUB_PATH + "/subscriptions";
 
-  /** The subscription's IRI, which is also the topic of its subscription events. */
-  public String id() {
-    return COLLECTION_PATH + "/" + encode(topic) + "/" + encode(subscriber);
+  /** The selector as the subscriber gave it. */
+  public String topic() {
+    return selector.raw();
   }
 
-  /** The JSON-LD document of the protocol, without {@code @context} when nested. */
-  public Map<String, Object> document(boolean withContext) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    if (withContext) {
-      json.put("@context", "https://mercure.rocks/");
-    }
-    json.put("id", id());
-    json.put("type", "Subscription");
-    json.put("topic", topic);
-    json.put("subscriber", subscriber);
-    json.put("active", active);
-    if (payload != null) {
-      json.put("payload", payload);
-    }
-    return json;
+  /** The subscription's id, which is also the topic of its subscription events. */
+  public String id() {
+    return format.id(this);
+  }
+
+  /** The document of the protocol; {@code nested} in a collection (no JSON-LD context). */
+  public Map<String, Object> document(boolean nested) {
+    return format.document(this, nested);
   }
 
   public String toJson() {
-    return JSONObjectUtils.toJSONString(document(true));
+    return JSONObjectUtils.toJSONString(document(false));
   }
 
   /**
-   * RFC 6570 simple-string expansion: everything but unreserved characters is percent-encoded, so
-   * {@code :}, {@code /}, {@code {} and {@code }} in selectors and ids cannot split the path.
+   * RFC 6570 simple-string expansion of the raw value, encoded exactly once: everything but
+   * unreserved characters is percent-encoded (a {@code %} included), so {@code :}, {@code /},
+   * {@code {} and {@code }} in selectors and ids cannot split the path.
    */
   public static String encode(String value) {
     StringBuilder out = new StringBuilder(value.length() + 16);

@@ -3,167 +3,150 @@ package dev.herald.core.dispatch;
 import dev.herald.core.Event;
 import dev.herald.core.EventIds;
 import dev.herald.core.HubException;
-import dev.herald.core.RateLimitedLog;
+import dev.herald.core.Readiness;
 import dev.herald.core.Update;
 import dev.herald.core.history.History;
 import dev.herald.core.history.SharedLog;
-import dev.herald.core.sse.SseFrame;
 import dev.herald.core.topic.TopicSelector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.jctools.queues.MpscArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer of the hub's state: it orders publishes, appends them to history and fans
+ * The single writer of the hub's state: it orders publishes through its {@link Sequencer}, fans
  * them out, and registers subscribers between two publishes, so "register + snapshot" is atomic
  * without a lock any event loop could wait on.
  *
- * <p>Publishes that wait together are appended to history as one batch (one commit for a durable
- * store: group commit), then fanned out and acknowledged, so an acknowledged event is always in
- * history before any subscriber sees it.
+ * <p><b>A serial drain instead of a thread.</b> Callers enqueue a command, then whoever finds the
+ * drain idle runs it: the caller itself when the sequencer {@linkplain Sequencer#neverBlocks()
+ * never blocks} (a memory history, a shared log), otherwise the dispatcher thread. A publish on
+ * an event loop is then ordered, stored and fanned out on that loop, with no hand-off and no
+ * wake-up of another thread; when its subscribers live on the same loop, their writes are
+ * submitted with the publish's response. A caller drains at most {@value #INLINE_BATCH} commands,
+ * then hands the rest to the dispatcher thread, so a burst never holds an event loop for long.
+ * Only one drain runs at a time (an atomic flag, which also orders every drain's writes before the
+ * next one's reads), so everything the drain owns is still single-threaded.
  *
- * <p>Over a {@link SharedLog} (a cluster), a batch is appended to the shared log without being
- * fanned out, and acknowledged once the log has it; every hub, this one included, fans out only
- * what its tail of the log delivers, so all hubs see one order. Registration then snapshots the
- * last sequence the tail delivered: replay reads the log up to it, live events are the ones
- * delivered after it.
+ * <p>Publishes that wait together are sequenced as one batch (one commit for a durable store:
+ * group commit). Subscription events, when enabled, are queued with the next batch like any
+ * publish.
  *
  * <p>Threading: {@code publish}, {@code register} and {@code unregister} may be called from any
- * thread; they enqueue a command for the dispatcher thread, which owns the index and history
- * writes. The command queue is bounded: when it is full, callers get a 503 instead of waiting;
- * only a shared log's tail waits for room, as what it read must not be dropped.
+ * thread and never block. The command queue is bounded: when it is full, callers get a 503 instead
+ * of waiting; only a shared log's tail waits for room, as what it read must not be dropped.
  */
 public final class Dispatcher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-  /** A full disk fails every publish: one line per interval, not a stack trace per publish. */
-  private static final RateLimitedLog appendFailures = new RateLimitedLog(log);
 
-  /** Commands taken from the queue at once; also the largest group commit. */
+  /** Commands taken from the queue at once on the dispatcher thread; also the largest batch. */
   private static final int MAX_BATCH = 1_024;
 
-  /** A {@link Register} whose last event id the dispatcher looks up itself (local history). */
-  private static final long UNRESOLVED = Long.MIN_VALUE;
+  /** Commands a caller's thread drains at most before it hands the rest to the dispatcher thread. */
+  static final int INLINE_BATCH = 64;
 
-  private sealed interface Command permits Publish, Register, Snapshot, Deliver, Gap, Wake {}
+  private sealed interface Command permits PublishCommand, Register, Snapshot, Deliver, Lost {}
 
-  private record Publish(
-      Update update, byte[] frame, long publishedNanos, CompletableFuture<Event> done)
-      implements Command {}
+  private record PublishCommand(Publish publish) implements Command {}
 
   /**
-   * @param resolvedSequence the shared log's sequence for {@code lastEventId} (-1: unknown), or
-   *     {@link #UNRESOLVED} for the dispatcher to look it up in local history
+   * @param located the sequence of {@code lastEventId} once the sequencer found it (-1: unknown),
+   *     or null before it was looked up
    */
   private record Register(
       Subscriber subscriber,
       String lastEventId,
-      long resolvedSequence,
+      Long located,
       CompletableFuture<Subscription> done)
       implements Command {}
 
   /** Events a shared log's tail read, to fan out in the log's order. */
   private record Deliver(List<Event> events) implements Command {}
 
-  /** The tail lost events: everyone waiting for them must reconnect. */
-  private record Gap(long resumeAfter, String reason) implements Command {}
+  /** The log lost events: everyone waiting for them must reconnect. */
+  private record Lost(long resumeAfter, String reason) implements Command {}
 
   private record Snapshot(CompletableFuture<SubscriptionsSnapshot> done) implements Command {}
 
-  private enum Wake implements Command {
-    INSTANCE
-  }
-
-  private final History history;
-  private final SharedLog shared; // null: local history, appended and fanned out here
-  // Shared mode: appends sent to the log and not answered yet, so close can wait for them.
-  private final Set<CompletableFuture<Long>> appending = ConcurrentHashMap.newKeySet();
-  private final BlockingQueue<Command> commands;
+  private final Sequencer sequencer;
+  private final MpscArrayQueue<Command> commands;
   // Unbounded in type only: each registered subscriber is added at most once.
   private final ConcurrentLinkedQueue<Subscriber> departures = new ConcurrentLinkedQueue<>();
-  private final SubscriberIndex index = new SubscriberIndex();
-  private final Thread thread;
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final boolean drainOnCaller;
+  private final ExecutorService thread;
+  private final Runnable drainOnThread = () -> drain(MAX_BATCH);
   private final boolean subscriptionEvents;
-  private String lastEventId = "earliest"; // dispatcher thread only
-  private long lastDelivered; // dispatcher thread only; shared mode: the tail's last sequence
+
+  // The drain's own state: only the thread holding {@code draining} touches it.
+  private final SubscriberIndex index = new SubscriberIndex();
+  private final List<Command> batch = new ArrayList<>(MAX_BATCH);
+  private final List<Publish> publishes = new ArrayList<>(MAX_BATCH);
+  private long lastFannedOut; // the sequence of the last event fanned out
+
+  private volatile String lastEventId = "earliest";
   private volatile boolean running = true;
   private volatile int subscriberCount;
   private volatile long dispatchedEvents;
   private volatile long deliveries;
-  /** Why the last local history append failed; null once an append succeeds again. */
-  private volatile String appendFailure;
+
+  /** A hub on its own: its history orders and keeps the events. */
+  public Dispatcher(History history, int queueCapacity, boolean subscriptionEvents) {
+    this(new LocalLog(history), queueCapacity, subscriptionEvents);
+  }
+
+  /** One hub of a cluster: the shared log orders the events, its tail delivers them here. */
+  public Dispatcher(SharedLog log, int queueCapacity, boolean subscriptionEvents) {
+    this(new SharedLogTail(log), queueCapacity, subscriptionEvents);
+  }
 
   /**
    * @param subscriptionEvents whether to publish the protocol's private subscription events when a
    *     subscription starts or ends
    */
-  public Dispatcher(History history, int queueCapacity, boolean subscriptionEvents) {
-    this.history = history;
-    this.shared = history instanceof SharedLog log ? log : null;
+  private Dispatcher(Sequencer sequencer, int queueCapacity, boolean subscriptionEvents) {
+    this.sequencer = sequencer;
     this.subscriptionEvents = subscriptionEvents;
-    this.commands = new ArrayBlockingQueue<>(queueCapacity);
-    // Both read before the thread starts, so still this thread's to read.
-    if (shared != null) {
-      // Until the tail delivers, the id of the event at the start is unknown: "earliest" makes a
-      // client that resumes from a subscriptions snapshot replay more, never less.
-      lastDelivered = shared.startTail(new TailListener());
-    } else {
-      String restored = history.lastId();
-      if (restored != null) {
-        lastEventId = restored;
-      }
+    this.commands = new MpscArrayQueue<>(Math.max(2, queueCapacity));
+    this.drainOnCaller = sequencer.neverBlocks();
+    this.thread = Executors.newSingleThreadExecutor(task -> {
+      Thread t = new Thread(task, "herald-dispatcher");
+      t.setDaemon(true);
+      return t;
+    });
+    Sequencer.Start start = sequencer.start(new Fanout());
+    lastFannedOut = start.sequence();
+    if (start.id() != null) {
+      lastEventId = start.id();
     }
-    this.thread = new Thread(this::run, "herald-dispatcher");
-    thread.setDaemon(true);
-    thread.start();
   }
 
-  /** Assigns the next sequence, stores the event and offers it to every matching subscriber. */
-  public CompletableFuture<Event> publish(Update update, byte[] frame) {
+  /** Gives the update the next place in the hub's order, stores it and fans it out. */
+  public CompletableFuture<Event> publish(Update update) {
     CompletableFuture<Event> done = new CompletableFuture<>();
     // Taken here, on the publisher's thread, so latency figures include the wait in the queue.
-    submit(new Publish(update, frame, System.nanoTime(), done), done);
+    submit(new PublishCommand(new Publish(update, System.nanoTime(), done)), done);
     return done;
   }
 
   /**
    * Registers the subscriber and sets up its replay: events after {@code lastEventId} (null for
-   * none, {@code earliest} for everything retained) up to the last event stored at this moment.
+   * none, {@code earliest} for everything retained) up to the last event fanned out at this moment.
    */
   public CompletableFuture<Subscription> register(Subscriber subscriber, String lastEventId) {
     CompletableFuture<Subscription> done = new CompletableFuture<>();
-    if (shared == null || lastEventId == null || lastEventId.equals("earliest")) {
-      submit(new Register(subscriber, lastEventId, UNRESOLVED, done), done);
-      return done;
-    }
-    // A shared log answers over the network: the id is looked up before the command is queued,
-    // so the dispatcher never waits for it.
-    CompletableFuture<Long> found;
-    try {
-      found = shared.findSequence(lastEventId);
-    } catch (RuntimeException e) {
-      found = CompletableFuture.failedFuture(e);
-    }
-    found.whenComplete(
-        (sequence, failure) -> {
-          if (failure != null) {
-            done.completeExceptionally(unavailable("history lookup failed", failure));
-          } else {
-            submit(new Register(subscriber, lastEventId, sequence, done), done);
-          }
-        });
+    submit(new Register(subscriber, lastEventId, null, done), done);
     return done;
   }
 
@@ -174,23 +157,15 @@ public final class Dispatcher implements AutoCloseable {
     return done;
   }
 
-  /** Closes the subscriber at once and forgets it on the dispatcher thread soon after. */
+  /** Closes the subscriber at once and forgets it on the drain soon after. */
   public void unregister(Subscriber subscriber) {
     subscriber.close();
     departures.add(subscriber);
-    commands.offer(Wake.INSTANCE); // if full, the dispatcher is busy and sees it next turn
+    schedule();
   }
 
   public int subscriberCount() {
     return subscriberCount;
-  }
-
-  /**
-   * Why the local history cannot append, or null while it can: set by a failed append, cleared
-   * by the next one that succeeds. Any thread.
-   */
-  public String appendFailure() {
-    return appendFailure;
   }
 
   public long dispatchedEvents() {
@@ -202,37 +177,42 @@ public final class Dispatcher implements AutoCloseable {
     return deliveries;
   }
 
+  /** The id of the last event fanned out, or {@code earliest} when none is known. Any thread. */
+  public String lastEventId() {
+    return lastEventId;
+  }
+
+  /** Whether the log can take publishes and serve subscribers. Any thread. */
+  public Readiness readiness() {
+    return sequencer.readiness();
+  }
+
+  /** Events retained for reconnecting subscribers; -1 when the log cannot tell. Any thread. */
+  public long retained() {
+    return sequencer.retained();
+  }
+
   /**
    * Stops taking commands, finishes those already queued (so accepted publishes are stored and
-   * acknowledged), and waits for the dispatcher thread up to {@code grace}; whatever is still
-   * queued after that fails with 503.
+   * acknowledged), waits up to {@code grace} for them and for appends in flight, then closes the
+   * log; whatever is still queued after that fails with 503.
    */
   public void close(Duration grace) {
     long deadline = System.nanoTime() + grace.toNanos();
     running = false;
+    thread.execute(this::finish);
+    thread.shutdown();
     try {
-      thread.join(Math.max(1, grace.toMillis()));
-      if (thread.isAlive()) {
-        thread.interrupt();
-        thread.join(1_000);
+      if (!thread.awaitTermination(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS)) {
+        thread.shutdownNow();
+        thread.awaitTermination(1, TimeUnit.SECONDS);
       }
-      awaitAppends(deadline);
+      sequencer.awaitAppends(deadline);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  /** Shared mode: lets appends already sent be answered before the log is closed under them. */
-  private void awaitAppends(long deadlineNanos) throws InterruptedException {
-    if (appending.isEmpty()) {
-      return;
-    }
-    try {
-      CompletableFuture.allOf(appending.toArray(new CompletableFuture<?>[0]))
-          .get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      // Each publisher was answered by its own future; nothing more to wait for here.
-    }
+    failPending();
+    sequencer.close();
   }
 
   @Override
@@ -248,176 +228,176 @@ public final class Dispatcher implements AutoCloseable {
           new HubException(
               HubException.Kind.UNAVAILABLE,
               "hub overloaded: " + commands.size() + " commands waiting (try again later)"));
+    } else {
+      schedule();
     }
   }
 
-  private void run() {
-    List<Command> batch = new ArrayList<>(MAX_BATCH);
-    List<Publish> publishes = new ArrayList<>(MAX_BATCH);
-    while (true) {
-      Command first;
-      try {
-        first = running ? commands.poll(100, TimeUnit.MILLISECONDS) : commands.poll();
-      } catch (InterruptedException e) {
-        break;
+  /** Starts a drain unless one runs: here when the sequencer never blocks, else on the thread. */
+  private void schedule() {
+    if (draining.get() || !draining.compareAndSet(false, true)) {
+      return; // the running drain sees the command before it lets go
+    }
+    if (drainOnCaller) {
+      drain(INLINE_BATCH);
+    } else {
+      handOff();
+    }
+  }
+
+  private void handOff() {
+    try {
+      thread.execute(drainOnThread);
+    } catch (RejectedExecutionException closing) {
+      draining.set(false); // closed: close's own pass finishes what is queued
+    }
+  }
+
+  /** Closing: one last pass on the dispatcher thread, once any other drain let go. */
+  private void finish() {
+    for (int spins = 0; !draining.compareAndSet(false, true); spins++) {
+      if (spins > 10_000) {
+        return; // a drain is stuck; close fails what is left after the grace period
       }
-      forgetDepartures(publishes);
-      commit(publishes);
-      if (first == null) {
-        if (running) {
-          continue;
+      LockSupport.parkNanos(100_000);
+    }
+    drain(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Runs commands until none are left, or until {@code budget} were run and the rest goes to the
+   * dispatcher thread. The caller holds {@code draining}; this lets go of it.
+   */
+  private void drain(int budget) {
+    int ran = 0;
+    try {
+      while (true) {
+        ran += runBatch(Math.min(MAX_BATCH, budget - ran));
+        boolean more = !commands.isEmpty() || !departures.isEmpty();
+        if (more && ran >= budget) {
+          handOff(); // keeps draining set: the dispatcher thread carries on
+          return;
         }
-        break; // closing and nothing left to finish
-      }
-      batch.add(first);
-      commands.drainTo(batch, MAX_BATCH - 1);
-      for (Command command : batch) {
-        if (command instanceof Publish publish) {
-          publishes.add(publish);
-        } else if (command instanceof Register register) {
-          // Publishes queued before the registration belong before its snapshot.
-          commit(publishes);
-          register(register, publishes);
-        } else if (command instanceof Snapshot snapshot) {
-          commit(publishes);
-          snapshot.done().complete(new SubscriptionsSnapshot(activeSubscriptions(), lastEventId));
-        } else if (command instanceof Deliver deliver) {
-          deliver(deliver.events());
-        } else if (command instanceof Gap gap) {
-          gap(gap);
+        if (!more) {
+          draining.set(false);
+          // A command queued after the last look and before the flag fell found the drain busy.
+          if ((commands.isEmpty() && departures.isEmpty()) || !draining.compareAndSet(false, true)) {
+            return;
+          }
         }
       }
-      commit(publishes);
+    } catch (RuntimeException | Error e) {
+      log.error("dispatcher drain failed; carrying on", e);
+      HubException failure = new HubException(HubException.Kind.UNAVAILABLE,
+          "dispatch failed: " + e);
+      publishes.forEach(p -> p.done().completeExceptionally(failure));
+      publishes.clear();
       batch.clear();
+      draining.set(false);
+      if (!commands.isEmpty()) {
+        schedule();
+      }
     }
-    failPending();
   }
 
-  /** Appends the publishes as one batch, then fans them out and acknowledges them. */
-  private void commit(List<Publish> publishes) {
+  private int runBatch(int max) {
+    forgetDepartures();
+    int taken = commands.drain(batch::add, Math.max(1, max));
+    for (Command command : batch) {
+      if (command instanceof PublishCommand publish) {
+        publishes.add(publish.publish());
+      } else if (command instanceof Register register) {
+        // Publishes queued before the registration belong before its snapshot.
+        commit();
+        register(register);
+      } else if (command instanceof Snapshot snapshot) {
+        commit();
+        snapshot.done().complete(new SubscriptionsSnapshot(activeSubscriptions(), lastEventId));
+      } else if (command instanceof Deliver deliver) {
+        commit();
+        fanOut(deliver.events());
+      } else if (command instanceof Lost lost) {
+        commit();
+        lost(lost);
+      }
+    }
+    batch.clear();
+    commit();
+    return Math.max(1, taken);
+  }
+
+  private void commit() {
     if (publishes.isEmpty()) {
       return;
     }
-    if (shared != null) {
-      appendShared(List.copyOf(publishes));
-      publishes.clear();
-      return;
-    }
-    long sequence = history.lastSequence();
-    List<Event> events = new ArrayList<>(publishes.size());
-    for (Publish publish : publishes) {
-      events.add(new Event(++sequence, publish.update(), publish.frame(), publish.publishedNanos()));
-    }
     try {
-      history.append(events);
-    } catch (RuntimeException e) {
-      appendFailure = String.valueOf(e.getMessage());
-      appendFailures.warn("history append of {} events failed: {}", events.size(), e.toString());
-      HubException failure =
-          new HubException(HubException.Kind.UNAVAILABLE, "history write failed: " + e.getMessage());
-      publishes.forEach(p -> p.done().completeExceptionally(failure));
+      sequencer.append(publishes);
+    } finally {
       publishes.clear();
-      return;
     }
-    appendFailure = null;
-    long offered = 0;
-    for (int i = 0; i < events.size(); i++) {
-      offered += index.dispatch(events.get(i));
-      publishes.get(i).done().complete(events.get(i));
-    }
-    deliveries += offered;
-    dispatchedEvents += events.size();
-    lastEventId = events.get(events.size() - 1).id();
-    publishes.clear();
   }
 
-  /**
-   * Sends the batch to the shared log and acknowledges each publish once the log has it; the
-   * fan-out happens when the tail delivers the batch back, on this hub as on every other.
-   */
-  private void appendShared(List<Publish> batch) {
-    List<Update> updates = new ArrayList<>(batch.size());
-    for (Publish publish : batch) {
-      updates.add(publish.update());
-    }
-    CompletableFuture<Long> appended;
-    try {
-      appended = shared.appendShared(updates);
-    } catch (RuntimeException e) {
-      appended = CompletableFuture.failedFuture(e);
-    }
-    CompletableFuture<Long> inFlight = appended;
-    appending.add(inFlight); // before the callback, which may run at once and remove it
-    inFlight.whenComplete(
-        (first, failure) -> {
-          appending.remove(inFlight);
-          if (failure != null) {
-            HubException error = unavailable("shared log append failed", failure);
-            batch.forEach(publish -> publish.done().completeExceptionally(error));
-            return;
-          }
-          for (int i = 0; i < batch.size(); i++) {
-            Publish publish = batch.get(i);
-            publish.done().complete(
-                new Event(first + i, publish.update(), publish.frame(), publish.publishedNanos()));
-          }
-        });
-  }
-
-  /** Shared mode: fans out what the tail read, each event once, in the log's order. */
-  private void deliver(List<Event> events) {
+  /** Fans out events in the log's order, each once. */
+  private void fanOut(List<Event> events) {
     long offered = 0;
-    int delivered = 0;
+    int fannedOut = 0;
+    Event last = null;
     for (Event event : events) {
-      if (event.sequence() <= lastDelivered) {
+      if (event.sequence() <= lastFannedOut) {
         continue; // already fanned out (a tail that resumes may read its last event again)
       }
       offered += index.dispatch(event);
-      lastDelivered = event.sequence();
-      lastEventId = event.id();
-      delivered++;
+      lastFannedOut = event.sequence();
+      last = event;
+      fannedOut++;
     }
-    deliveries += offered;
-    dispatchedEvents += delivered;
+    if (last != null) {
+      lastEventId = last.id();
+      deliveries += offered;
+      dispatchedEvents += fannedOut;
+    }
   }
 
   /**
-   * Shared mode: events this hub never delivered are gone, so every stream that waited for them
-   * ends; each client reconnects with its Last-Event-ID, which the log no longer knows, and
-   * learns from {@code Last-Event-ID: earliest} that events may be missing.
+   * The log lost events this hub never fanned out, so every stream that waited for them ends; each
+   * client reconnects with its Last-Event-ID, which the log no longer knows, and learns from
+   * {@code Last-Event-ID: earliest} that events may be missing.
    */
-  private void gap(Gap gap) {
-    log.warn("shared log: {}; ending {} streams so their clients resume", gap.reason(),
+  private void lost(Lost lost) {
+    log.warn("shared log: {}; ending {} streams so their clients resume", lost.reason(),
         index.size());
     for (Subscriber subscriber : index.all()) {
       subscriber.cut();
     }
-    lastDelivered = gap.resumeAfter();
+    lastFannedOut = lost.resumeAfter();
   }
 
-  private void register(Register register, List<Publish> publishes) {
+  private void register(Register register) {
+    String lastEventId = register.lastEventId();
+    boolean needsLookup = lastEventId != null && !lastEventId.equals("earliest");
+    if (needsLookup && register.located() == null) {
+      locateThenRegister(register);
+      return;
+    }
     Subscriber subscriber = register.subscriber();
     try {
-      long snapshot = shared != null ? lastDelivered : history.lastSequence();
+      long snapshot = lastFannedOut;
       long replayAfter = snapshot;
       String responseId = null;
-      String lastEventId = register.lastEventId();
       if (lastEventId != null) {
-        long known = lastEventId.equals("earliest") ? -1
-            : register.resolvedSequence() != UNRESOLVED ? register.resolvedSequence()
-            : history.sequenceOf(lastEventId);
+        long known = needsLookup ? register.located() : -1;
         // An unknown or pruned id replays everything retained; "earliest" tells the client that
         // events may be missing between its id and the first one it gets.
         replayAfter = known < 0 ? 0 : known;
         responseId = known < 0 ? "earliest" : lastEventId;
       }
-      subscriber.startReplay(history, replayAfter, snapshot);
+      subscriber.startReplay(sequencer.replaySource(), replayAfter, snapshot);
       // A shared log may know an id this hub's tail has not delivered yet (the client saw it on a
       // hub further ahead): live events up to it are skipped instead of being sent twice.
       subscriber.lastOfferedSequence = Math.max(snapshot, replayAfter);
       if (!subscriber.isClosed()) {
         index.add(subscriber);
-        announce(subscriber, true, publishes);
+        announce(subscriber, true);
       }
       subscriberCount = index.size();
       register.done().complete(new Subscription(responseId));
@@ -426,48 +406,89 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
-  private void forgetDepartures(List<Publish> publishes) {
+  /**
+   * Looks the last event id up without blocking the drain: a local log answers at once and the
+   * registration goes on; a shared log answers later and the registration is queued again then.
+   */
+  private void locateThenRegister(Register register) {
+    CompletableFuture<Long> found;
+    try {
+      found = sequencer.find(register.lastEventId());
+    } catch (RuntimeException e) {
+      found = CompletableFuture.failedFuture(e);
+    }
+    if (found.isDone() && !found.isCompletedExceptionally()) {
+      register(withLocation(register, found.join()));
+      return;
+    }
+    found.whenComplete((sequence, failure) -> {
+      if (failure != null) {
+        register.done().completeExceptionally(
+            SharedLogTail.unavailable("history lookup failed", failure));
+      } else {
+        submit(withLocation(register, sequence), register.done());
+      }
+    });
+  }
+
+  private static Register withLocation(Register register, long sequence) {
+    return new Register(register.subscriber(), register.lastEventId(), sequence, register.done());
+  }
+
+  private void forgetDepartures() {
     Subscriber departed;
+    boolean any = false;
     while ((departed = departures.poll()) != null) {
       if (index.remove(departed)) {
-        announce(departed, false, publishes);
+        announce(departed, false);
       }
+      any = true;
     }
-    subscriberCount = index.size();
+    if (any) {
+      subscriberCount = index.size();
+    }
   }
 
   /**
    * Queues the private subscription events of a subscriber that arrived or left; they are
    * committed with the next batch like any publish.
    */
-  private void announce(Subscriber subscriber, boolean active, List<Publish> publishes) {
+  private void announce(Subscriber subscriber, boolean active) {
     if (!subscriptionEvents) {
       return;
     }
-    for (TopicSelector selector : subscriber.topics()) {
-      ActiveSubscription subscription =
-          new ActiveSubscription(selector.raw(), subscriber.id(), subscriber.payload(), active);
-      Update update = new Update(
-          List.of(subscription.id()), subscription.toJson(), true, EventIds.next(), null, null);
-      publishes.add(new Publish(update, SseFrame.encode(update), System.nanoTime(), new CompletableFuture<>()));
+    SubscriptionFormat format = subscriber.format();
+    List<TopicSelector> selectors = subscriber.topics();
+    for (int i = 0; i < selectors.size(); i++) {
+      ActiveSubscription subscription = new ActiveSubscription(
+          selectors.get(i), subscriber.id(), subscriber.payloadOf(i), active, format);
+      Update update = new Update(List.of(subscription.id()), subscription.toJson(), true,
+          EventIds.next(), format.eventType(), null);
+      publishes.add(new Publish(update, System.nanoTime(), new CompletableFuture<>()));
     }
   }
 
   private List<ActiveSubscription> activeSubscriptions() {
     List<ActiveSubscription> out = new ArrayList<>();
     for (Subscriber subscriber : index.all()) {
-      for (TopicSelector selector : subscriber.topics()) {
-        out.add(new ActiveSubscription(selector.raw(), subscriber.id(), subscriber.payload(), true));
+      List<TopicSelector> selectors = subscriber.topics();
+      for (int i = 0; i < selectors.size(); i++) {
+        out.add(new ActiveSubscription(selectors.get(i), subscriber.id(),
+            subscriber.payloadOf(i), true, subscriber.format()));
       }
     }
     return out;
   }
 
+  /** After close: fails what no drain will run any more. */
   private void failPending() {
+    if (!draining.compareAndSet(false, true)) {
+      return; // a drain still runs (past the grace period); it finishes what it took
+    }
     Command pending;
     while ((pending = commands.poll()) != null) {
-      if (pending instanceof Publish publish) {
-        publish.done().completeExceptionally(shuttingDown());
+      if (pending instanceof PublishCommand publish) {
+        publish.publish().done().completeExceptionally(shuttingDown());
       } else if (pending instanceof Register register) {
         register.done().completeExceptionally(shuttingDown());
       } else if (pending instanceof Snapshot snapshot) {
@@ -476,40 +497,34 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
-  private static HubException unavailable(String what, Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
-    if (cause instanceof HubException e) {
-      return e;
-    }
-    return new HubException(HubException.Kind.UNAVAILABLE, what + ": " + cause.getMessage());
-  }
-
   /**
-   * Hands what a shared log's tail read to the dispatcher thread. Runs on the tail's thread, which
-   * waits for room in the queue rather than drop an event, in bounded steps so that a closing hub
-   * lets it go.
+   * How the sequencer hands events over: at once on the drain (a local log), or from the log's
+   * own thread, which waits for room in the queue rather than drop an event, in bounded steps so
+   * that a closing hub lets it go.
    */
-  private final class TailListener implements SharedLog.Listener {
+  private final class Fanout implements Sequencer.Fanout {
 
     @Override
-    public void deliver(List<Event> events) {
+    public void fanOutNow(List<Event> events) {
+      fanOut(events);
+    }
+
+    @Override
+    public void fanOutLater(List<Event> events) {
       enqueue(new Deliver(events));
     }
 
     @Override
-    public void gap(long resumeAfter, String reason) {
-      enqueue(new Gap(resumeAfter, reason));
+    public void lostLater(long resumeAfter, String reason) {
+      enqueue(new Lost(resumeAfter, reason));
     }
 
     private void enqueue(Command command) {
-      try {
-        while (running && !commands.offer(command, 100, TimeUnit.MILLISECONDS)) {
-          // the dispatcher is busy with a burst; it frees room within a batch
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      while (running && !commands.offer(command)) {
+        schedule(); // the drain is busy with a burst; it frees room within a batch
+        LockSupport.parkNanos(100_000);
       }
+      schedule();
     }
   }
 

@@ -3,8 +3,10 @@ package dev.herald.core.dispatch;
 import dev.herald.core.Event;
 import dev.herald.core.HubException;
 import dev.herald.core.Update;
-import dev.herald.core.history.History;
+import dev.herald.core.history.ReplaySource;
 import dev.herald.core.topic.TopicSelector;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,15 +20,17 @@ import org.jctools.queues.SpscChunkedArrayQueue;
  * queue the dispatcher fills) → CLOSED. Because the dispatcher registers the subscriber and takes
  * the snapshot in one step, replay and live never overlap and never leave a gap.
  *
- * <p>Threading: the hub's dispatcher calls {@link #offer}; the owner (the connection's event loop)
- * calls {@link #drainTo} and {@link #idle} and is woken by {@code wakeup} when events arrive.
+ * <p>Threading: the hub's dispatcher calls {@link #offer}, from its serial drain (one thread at a
+ * time, possibly an event loop); the owner (the connection's event loop) calls {@link #drainTo}
+ * and {@link #idle} and is woken by {@code wakeup} when events arrive.
  */
 public final class Subscriber {
 
   private final String id;
   private final List<TopicSelector> topics;
   private final List<TopicSelector> privateTopics;
-  private final Object payload;
+  private final List<Object> payloads; // one per selector, each possibly null
+  private final SubscriptionFormat format;
   // Grows in small chunks up to its bound, so an idle subscriber costs a few hundred bytes, not
   // the full capacity; single producer (the dispatcher), single consumer (the owner).
   // Created by the dispatcher on the first live event, so idle subscribers carry no queue at all.
@@ -55,7 +59,7 @@ public final class Subscriber {
 
   // Owner thread only; set by the dispatcher before the owner first drains (the hub's completion
   // of the registration future orders the two).
-  private History history;
+  private ReplaySource history;
   private long replayAfter;
   private long replayUpTo;
   private List<Event> chunk;
@@ -83,13 +87,36 @@ public final class Subscriber {
       Object payload,
       int queueCapacity,
       Runnable wakeup) {
+    this(id, topics, privateTopics, Collections.nCopies(topics.size(), payload),
+        SubscriptionFormat.DRAFT_07, queueCapacity, wakeup);
+  }
+
+  /**
+   * @param payloads the payload of each subscription (one per selector, in order; null for
+   *     none): draft-08 grants attach one per matcher
+   * @param format the shape of the protocol the subscriber spoke, in which its subscriptions are
+   *     announced and listed
+   */
+  public Subscriber(
+      String id,
+      List<TopicSelector> topics,
+      List<TopicSelector> privateTopics,
+      List<Object> payloads,
+      SubscriptionFormat format,
+      int queueCapacity,
+      Runnable wakeup) {
     if (topics.isEmpty()) {
       throw new IllegalArgumentException("topics: empty (expected: at least one selector)");
     }
     this.id = id;
     this.topics = List.copyOf(topics);
     this.privateTopics = List.copyOf(privateTopics);
-    this.payload = payload;
+    if (payloads.size() != topics.size()) {
+      throw new IllegalArgumentException("payloads: " + payloads.size() + " (expected: one per"
+          + " selector, " + topics.size() + ")");
+    }
+    this.payloads = Collections.unmodifiableList(new ArrayList<>(payloads)); // nulls allowed
+    this.format = format;
     this.queueCapacity = Math.max(LIVE_CHUNK * 2, queueCapacity);
     this.wakeup = wakeup;
   }
@@ -102,8 +129,19 @@ public final class Subscriber {
     return topics;
   }
 
+  /** The payload of the first subscription, or null. */
   public Object payload() {
-    return payload;
+    return payloads.get(0);
+  }
+
+  /** The payload of the subscription made of {@code topics().get(index)}, or null. */
+  public Object payloadOf(int index) {
+    return payloads.get(index);
+  }
+
+  /** The shape of the protocol the subscriber spoke, for its subscriptions. */
+  public SubscriptionFormat format() {
+    return format;
   }
 
   /** True if the update matches one of the subscriber's selectors and it may read it. */
@@ -139,7 +177,7 @@ public final class Subscriber {
    * id history no longer knows, and learns of the gap from {@code earliest}. Only a replay from
    * sequence 0 (after {@code earliest}) may start past its first wanted event.
    */
-  void startReplay(History source, long afterSequence, long upToSequence) {
+  void startReplay(ReplaySource source, long afterSequence, long upToSequence) {
     this.history = source;
     this.replayAfter = afterSequence;
     this.replayUpTo = upToSequence;

@@ -10,8 +10,9 @@ import java.util.Set;
 
 /**
  * Finds the subscribers of an update without scanning them all: exact selectors by hash, {@code *}
- * in one set, and each distinct URI template matched once per topic however many subscribers
- * share it.
+ * in one set, and every other selector (URI templates, and kinds this class does not know) in a
+ * {@link SelectorIndex}, which evaluates only the distinct selectors whose literal prefix and
+ * suffix fit the topic, each once however many subscribers share it.
  *
  * <p>Owned by the hub's dispatcher thread; not thread-safe.
  */
@@ -19,10 +20,8 @@ final class SubscriberIndex {
 
   private final Map<String, Set<Subscriber>> byExactTopic = new HashMap<>();
   private final Set<Subscriber> wildcard = new LinkedHashSet<>();
-  private final Map<String, TemplateBucket> byTemplate = new HashMap<>();
+  private final SelectorIndex<Set<Subscriber>> evaluated = new SelectorIndex<>();
   private final Set<Subscriber> all = new LinkedHashSet<>();
-
-  private record TemplateBucket(TopicSelector selector, Set<Subscriber> subscribers) {}
 
   int size() {
     return all.size();
@@ -38,14 +37,15 @@ final class SubscriberIndex {
     for (TopicSelector selector : subscriber.topics()) {
       if (selector.isAny()) {
         wildcard.add(subscriber);
-      } else if (selector.isTemplate()) {
-        byTemplate
-            .computeIfAbsent(
-                selector.raw(), raw -> new TemplateBucket(selector, new LinkedHashSet<>()))
-            .subscribers()
-            .add(subscriber);
-      } else {
+      } else if (selector.isExact()) {
         byExactTopic.computeIfAbsent(selector.raw(), raw -> new LinkedHashSet<>()).add(subscriber);
+      } else {
+        Set<Subscriber> holders = evaluated.get(selector);
+        if (holders == null) {
+          holders = new LinkedHashSet<>();
+          evaluated.put(selector, holders);
+        }
+        holders.add(subscriber);
       }
     }
     all.add(subscriber);
@@ -60,16 +60,15 @@ final class SubscriberIndex {
     for (TopicSelector selector : subscriber.topics()) {
       if (selector.isAny()) {
         wildcard.remove(subscriber);
-      } else if (selector.isTemplate()) {
-        TemplateBucket bucket = byTemplate.get(selector.raw());
-        if (bucket != null && bucket.subscribers().remove(subscriber)
-            && bucket.subscribers().isEmpty()) {
-          byTemplate.remove(selector.raw());
-        }
-      } else {
+      } else if (selector.isExact()) {
         Set<Subscriber> subscribers = byExactTopic.get(selector.raw());
         if (subscribers != null && subscribers.remove(subscriber) && subscribers.isEmpty()) {
           byExactTopic.remove(selector.raw());
+        }
+      } else {
+        Set<Subscriber> holders = evaluated.get(selector);
+        if (holders != null && holders.remove(subscriber) && holders.isEmpty()) {
+          evaluated.remove(selector);
         }
       }
     }
@@ -93,12 +92,10 @@ final class SubscriberIndex {
       }
     }
     offered += offerAll(wildcard, event);
-    for (TemplateBucket bucket : byTemplate.values()) {
-      for (String topic : topics) {
-        if (bucket.selector().matches(topic)) {
-          offered += offerAll(bucket.subscribers(), event);
-          break;
-        }
+    for (String topic : topics) {
+      // A subscriber matched through several selectors or topics is offered the event once.
+      for (Set<Subscriber> holders : evaluated.matching(topic)) {
+        offered += offerAll(holders, event);
       }
     }
     return offered;

@@ -2,29 +2,22 @@ package dev.herald.core.history;
 
 import dev.herald.core.Event;
 import java.util.List;
-import java.util.concurrent.Executor;
 
 /**
- * Where accepted events are kept so that a reconnecting subscriber can resume after the last id it
- * saw. Sequences start at 1 and grow by one per event; 0 means "before the first event".
+ * This hub's own store of accepted events, so that a reconnecting subscriber can resume after the
+ * last id it saw. Sequences start at 1 and grow by one per event; 0 means "before the first event".
  *
- * <p>Threading: {@link #append}, {@link #sequenceOf} and {@link #lastSequence} are called by the
- * hub's dispatcher thread only; {@link #read} runs on {@link #readExecutor()}, never on an event
- * loop unless the store says its reads cannot block.
+ * <p>Threading: {@link #append}, {@link #sequenceOf}, {@link #lastSequence} and {@link #lastId}
+ * are called by the hub's dispatcher, one call at a time: on its own thread, or on the publishing
+ * event loop when {@link #neverBlocks()} says so; {@link #read} runs on {@link #readExecutor()}.
  */
-public interface History extends AutoCloseable {
+public interface History extends ReplaySource, AutoCloseable {
 
   /**
    * Stores events whose sequences follow the last appended one without a gap, and returns once
    * they are as durable as the store promises: all of them or none.
    */
   void append(List<Event> events);
-
-  /**
-   * Up to {@code max} retained events with {@code afterSequence < sequence <= upToSequence}, oldest
-   * first. Events already pruned are skipped, so the first returned may be later than asked for.
-   */
-  List<Event> read(long afterSequence, long upToSequence, int max);
 
   /** The sequence of the retained event with this id, or -1 if it is unknown or pruned. */
   long sequenceOf(String id);
@@ -44,11 +37,13 @@ public interface History extends AutoCloseable {
   }
 
   /**
-   * Where {@link #read} runs for replays. The default runs reads on the caller, right for stores
-   * whose reads never block; a store that touches the disk supplies its own threads.
+   * Whether {@link #append}, {@link #sequenceOf} and {@link #lastSequence} return without waiting
+   * for a disk, the network or a lock. The hub then orders and fans out a publish on the thread
+   * that publishes it (an event loop), without a hand-off to its dispatcher thread; otherwise
+   * those calls stay on the dispatcher thread, where they may block.
    */
-  default Executor readExecutor() {
-    return Runnable::run;
+  default boolean neverBlocks() {
+    return false;
   }
 
   @Override

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Readers run lock-free on any thread: event {@code n} lives in slot {@code n % capacity}, and a
  * reader that finds a slot holding another sequence knows the event it wanted was overwritten.
- * Writers and id lookups are the dispatcher's alone.
+ * Writers and id lookups are the dispatcher's alone; none of them blocks, so the dispatcher may
+ * run them on an event loop.
  */
 public final class MemoryHistory implements History {
 
@@ -116,6 +117,11 @@ public final class MemoryHistory implements History {
     }
     Event event = ring.get(slot(lastSequence));
     return event == null ? null : event.id();
+  }
+
+  @Override
+  public boolean neverBlocks() {
+    return true;
   }
 
   @Override

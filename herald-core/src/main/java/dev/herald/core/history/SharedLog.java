@@ -13,12 +13,16 @@ import java.util.concurrent.CompletableFuture;
  * up to the last event its hub's tail delivered, and its live events are the ones delivered
  * after, so it sees no gap and no duplicate whichever hub it is connected to.
  *
- * <p>Threading: {@link #appendShared}, {@link #findSequence} and {@link #startTail} are called by
- * the hub's dispatcher thread (or at start-up) and must not block on the network, except that
- * {@link #startTail} may block once at start-up; the tail calls its {@link Listener} from the
- * log's own thread, one call at a time; {@link #readiness} is safe from any thread.
+ * <p>Only what a shared log can do without blocking is here: there is no synchronous append or
+ * lookup a hub could call by mistake on an event loop.
+ *
+ * <p>Threading: {@link #appendShared} and {@link #findSequence} are called by the hub's
+ * dispatcher, possibly on an event loop, and must not block; {@link #startTail} is called once at
+ * start-up and may block until the log answers; the tail calls its {@link Listener} from the log's
+ * own thread, one call at a time; {@link #read} runs on {@link #readExecutor()}; {@link
+ * #readiness} and {@link #retained} are safe from any thread.
  */
-public interface SharedLog extends History {
+public interface SharedLog extends ReplaySource, AutoCloseable {
 
   /**
    * Appends the updates, ids already assigned, as one batch that is stored whole or not at all,
@@ -30,7 +34,7 @@ public interface SharedLog extends History {
    */
   CompletableFuture<Long> appendShared(List<Update> updates);
 
-  /** {@link #sequenceOf} without blocking: the sequence of the retained event, or -1. */
+  /** The sequence of the retained event with this id, or -1 if it is unknown or pruned. */
   CompletableFuture<Long> findSequence(String id);
 
   /**
@@ -42,6 +46,15 @@ public interface SharedLog extends History {
 
   /** Whether the log is reachable and the tail is close enough behind it to serve subscribers. */
   Readiness readiness();
+
+  /** How many events the log retains, for monitoring; -1 when it cannot tell without asking. */
+  default long retained() {
+    return -1;
+  }
+
+  /** Stops the tail and releases the log's connections. */
+  @Override
+  void close();
 
   /** What the tail hands to the hub. Called from the tail's thread only, one call at a time. */
   interface Listener {

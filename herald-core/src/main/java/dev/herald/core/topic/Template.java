@@ -20,6 +20,17 @@ record Template(String raw, UriTemplate template) implements TopicSelector {
     return raw.equals(topic) || template.matches(topic);
   }
 
+  /** Equal by text: the template is derived from it (and {@link UriTemplate} has no equality). */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Template that && raw.equals(that.raw);
+  }
+
+  @Override
+  public int hashCode() {
+    return raw.hashCode();
+  }
+
   @Override
   public String literalPrefix() {
     return raw.substring(0, raw.indexOf('{'));

@@ -268,4 +268,92 @@ class HubDispatchTest {
         .isInstanceOf(HubException.class)
         .hasMessageContaining("no mercure.publish claim");
   }
+
+  @Test
+  void aPublishOnAMemoryHubIsStoredAndFannedOutOnThePublishersOwnThread() throws Exception {
+    List<String> wokenOn = new CopyOnWriteArrayList<>();
+    Subscriber subscriber = hub.newSubscriber(List.of("t"), List.of(), null,
+        () -> wokenOn.add(Thread.currentThread().getName()));
+    hub.subscribe(subscriber, null).get(5, TimeUnit.SECONDS);
+    ExecutorService publisher = Executors.newSingleThreadExecutor(r -> new Thread(r, "publisher"));
+    try {
+      // Nothing else is queued, so the publisher's thread runs the drain itself: the future is
+      // already complete when publish returns, and the subscriber was woken from that thread.
+      boolean doneOnReturn = publisher.submit(() -> hub.publish(Update.of("t", "x")).isDone())
+          .get(5, TimeUnit.SECONDS);
+      assertThat(doneOnReturn).isTrue();
+      assertThat(wokenOn).containsExactly("publisher");
+    } finally {
+      publisher.shutdownNow();
+    }
+  }
+
+  @Test
+  void aHistoryThatMayBlockIsOnlyWrittenOnTheDispatcherThread() throws Exception {
+    List<String> appendedOn = new CopyOnWriteArrayList<>();
+    dev.herald.core.history.MemoryHistory memory = new dev.herald.core.history.MemoryHistory(100);
+    Hub durableLike = new Hub(HubConfig.DEFAULTS,
+        new dev.herald.core.history.MemoryHistoryView(memory, Runnable::run) {
+          @Override
+          public void append(List<Event> events) {
+            appendedOn.add(Thread.currentThread().getName());
+            super.append(events);
+          }
+        });
+    try {
+      for (int i = 0; i < 5; i++) {
+        durableLike.publish(Update.of("t", Integer.toString(i))).get(5, TimeUnit.SECONDS);
+      }
+      assertThat(appendedOn).isNotEmpty().allMatch("herald-dispatcher"::equals);
+    } finally {
+      durableLike.close();
+    }
+  }
+
+  @Test
+  void manyPublishersAtOnceKeepOneGaplessOrder() throws Exception {
+    Probe probe = new Probe(List.of("t"), List.of());
+    probe.subscribe(null);
+    int threads = 4;
+    int each = 2_000;
+    ExecutorService publishers = Executors.newFixedThreadPool(threads);
+    List<java.util.concurrent.Future<List<Long>>> sequences = new java.util.ArrayList<>();
+    try {
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        sequences.add(publishers.submit(() -> {
+          List<java.util.concurrent.CompletableFuture<Event>> sent = new java.util.ArrayList<>();
+          for (int i = 0; i < each; i++) {
+            sent.add(hub.publish(Update.of("t", thread + ":" + i)));
+            if (sent.size() % 256 == 0) {
+              sent.get(sent.size() - 1).get(5, TimeUnit.SECONDS); // stay below the queue bound
+            }
+          }
+          List<Long> out = new java.util.ArrayList<>();
+          for (java.util.concurrent.CompletableFuture<Event> f : sent) {
+            out.add(f.get(5, TimeUnit.SECONDS).sequence());
+          }
+          return out;
+        }));
+      }
+      java.util.Set<Long> all = new java.util.TreeSet<>();
+      for (java.util.concurrent.Future<List<Long>> f : sequences) {
+        List<Long> mine = f.get(30, TimeUnit.SECONDS);
+        assertThat(mine).isSorted(); // one publisher's events keep its order
+        all.addAll(mine);
+      }
+      assertThat(all).hasSize(threads * each);
+      assertThat(all.iterator().next()).isEqualTo(1L);
+      assertThat(((java.util.TreeSet<Long>) all).last()).isEqualTo((long) threads * each);
+      await().atMost(Duration.ofSeconds(10)).until(() -> probe.received.size() == threads * each);
+      for (int t = 0; t < threads; t++) {
+        String prefix = t + ":";
+        assertThat(probe.received.stream().filter(d -> d.startsWith(prefix)).toList())
+            .containsExactlyElementsOf(java.util.stream.IntStream.range(0, each)
+                .mapToObj(i -> prefix + i).toList());
+      }
+    } finally {
+      publishers.shutdownNow();
+    }
+  }
 }

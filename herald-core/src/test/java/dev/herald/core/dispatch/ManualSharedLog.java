@@ -121,11 +121,6 @@ final class ManualSharedLog {
     }
 
     @Override
-    public void append(List<Event> events) {
-      throw new UnsupportedOperationException("a hub over a shared log appends with appendShared");
-    }
-
-    @Override
     public List<Event> read(long afterSequence, long upToSequence, int max) {
       synchronized (ManualSharedLog.this) {
         return store.read(afterSequence, upToSequence, max);
@@ -133,24 +128,6 @@ final class ManualSharedLog {
     }
 
     @Override
-    public long sequenceOf(String id) {
-      synchronized (ManualSharedLog.this) {
-        return store.sequenceOf(id);
-      }
-    }
-
-    @Override
-    public long lastSequence() {
-      synchronized (ManualSharedLog.this) {
-        return store.lastSequence();
-      }
-    }
-
-    @Override
-    public String lastId() {
-      synchronized (ManualSharedLog.this) {
-        return store.lastId();
-      }
-    }
+    public void close() {}
   }
 }

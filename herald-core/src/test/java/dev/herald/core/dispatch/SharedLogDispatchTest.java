@@ -199,4 +199,23 @@ class SharedLogDispatchTest {
       hub.close();
     }
   }
+
+  @Test
+  void aClusterPublishIsEncodedOnceByTheTailNotAtPublish() throws Exception {
+    Probe onA = new Probe(hubA);
+    onA.subscribe(hubA, null);
+    Event acknowledged = publish(hubA, "once");
+    assertThat(acknowledged.frame()).isEmpty(); // the publisher learns its id and sequence only
+    List<byte[]> frames = new CopyOnWriteArrayList<>();
+    Subscriber raw = hubA.newSubscriber(List.of("t"), List.of(), null, () -> {});
+    hubA.subscribe(raw, "earliest").get(5, TimeUnit.SECONDS);
+    nodeA.tailAll();
+    await().atMost(WAIT).until(() -> {
+      raw.drainTo(e -> frames.add(e.frame()), 16);
+      return !frames.isEmpty();
+    });
+    assertThat(new String(frames.get(0), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("data: once");
+    await().atMost(WAIT).until(() -> onA.received.equals(List.of("once")));
+  }
 }

@@ -1,31 +1,26 @@
 package dev.herald.server.http;
 
-import dev.herald.core.Hub;
 import dev.herald.core.HubException;
 import dev.herald.core.Update;
 import dev.herald.core.auth.AuthException;
 import dev.herald.core.auth.Claims;
-import dev.herald.core.auth.JwtKey;
-import dev.herald.core.auth.TokenVerifier;
+import dev.herald.core.auth.Grants;
 import dev.herald.core.topic.TopicSelector;
 import dev.herald.server.ServerConfig;
 import dev.herald.server.http.ProtocolDialect.AuthFailure;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.URI;
-import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The one place requests are authorized: finds the token where the request's dialect allows
- * (header, query, cookie), verifies it with the key of the role, and answers verified claims or
+ * (header, query, cookie), has the dialect verify it for the role, and answers its grants or
  * throws one {@link HttpError} carrying its status and challenge (401 missing, malformed or
  * invalid; 403 insufficient). Cookie-authenticated publishes must also come from an allowed
  * origin (CSRF).
  *
- * <p>Immutable; shared by every connection, safe from any thread (the verifiers are).
+ * <p>Immutable; shared by every connection, safe from any thread (the dialects are).
  */
 final class Authorizer {
 
@@ -39,32 +34,22 @@ final class Authorizer {
     Role(String label) {
       this.label = label;
     }
+
+    String label() {
+      return label;
+    }
   }
 
   private final ServerConfig config;
-  /** One verifier per role and dialect: dialects read different grants, and each caches. */
-  private final Map<ProtocolDialect, TokenVerifier> publisherVerifiers = new HashMap<>();
-  private final Map<ProtocolDialect, TokenVerifier> subscriberVerifiers = new HashMap<>();
 
-  Authorizer(ServerConfig config, Clock clock, List<ProtocolDialect> dialects) {
+  Authorizer(ServerConfig config) {
     this.config = config;
-    for (ProtocolDialect dialect : dialects) {
-      putVerifier(publisherVerifiers, dialect, config.publisherKey(), clock);
-      putVerifier(subscriberVerifiers, dialect, config.subscriberKey(), clock);
-    }
-  }
-
-  private static void putVerifier(Map<ProtocolDialect, TokenVerifier> verifiers,
-      ProtocolDialect dialect, JwtKey key, Clock clock) {
-    if (key != null) {
-      verifiers.put(dialect, new TokenVerifier(key, clock, dialect.grants()));
-    }
   }
 
   /** The publisher's claims; a token is required. */
-  Claims publisher(Exchange exchange) {
+  Grants publisher(Exchange exchange) {
     TokenLookup.Found found = requireToken(exchange, Role.PUBLISHER);
-    Claims claims = verify(exchange.dialect(), Role.PUBLISHER, found.token());
+    Grants claims = verify(exchange.dialect(), Role.PUBLISHER, found.token());
     if (found.source() == TokenLookup.Source.COOKIE) {
       checkPublishOrigin(exchange.headers());
     }
@@ -72,9 +57,9 @@ final class Authorizer {
   }
 
   /** Whether every topic of {@code update} is granted by the publisher's claims. */
-  void authorizePublish(Exchange exchange, Claims claims, Update update) {
+  void authorizePublish(Exchange exchange, Grants claims, Update update) {
     try {
-      Hub.authorizePublish(claims.publish(), update);
+      claims.authorizePublish(update.topics());
     } catch (HubException e) {
       throw e.kind() == HubException.Kind.FORBIDDEN
           ? exchange.dialect().rejection(AuthFailure.INSUFFICIENT, e.getMessage())
@@ -86,7 +71,7 @@ final class Authorizer {
    * The subscriber's claims: anonymous ones when no token is presented and anonymous subscribers
    * are allowed. A presented token must verify even then.
    */
-  Claims subscriber(Exchange exchange) {
+  Grants subscriber(Exchange exchange) {
     TokenLookup.Found found = findToken(exchange);
     if (found == null) {
       if (config.anonymous()) {
@@ -101,14 +86,14 @@ final class Authorizer {
    * The claims of a subscriber reading the subscriptions API: a token is required and one of its
    * subscribe selectors must match the requested URL, as the protocol demands.
    */
-  Claims subscriptionsReader(Exchange exchange) {
+  Grants subscriptionsReader(Exchange exchange) {
     TokenLookup.Found found = requireToken(exchange, Role.SUBSCRIBER);
-    Claims claims = verify(exchange.dialect(), Role.SUBSCRIBER, found.token());
+    Grants claims = verify(exchange.dialect(), Role.SUBSCRIBER, found.token());
     String uri = exchange.request().uri();
-    List<TopicSelector> granted = selectors(exchange, claims.subscribe());
+    List<TopicSelector> granted = selectors(exchange, claims);
     if (!TopicSelector.anyMatches(granted, List.of(uri, exchange.rawPath()))) {
-      throw exchange.dialect().rejection(AuthFailure.INSUFFICIENT,
-          uri + " is not matched by the token's mercure.subscribe " + claims.subscribe());
+      throw exchange.dialect().rejection(AuthFailure.INSUFFICIENT, uri + " is not matched by"
+          + " the token's subscribe grants " + granted.stream().map(TopicSelector::raw).toList());
     }
     return claims;
   }
@@ -125,7 +110,7 @@ final class Authorizer {
     ProtocolDialect dialect = exchange.dialect();
     try {
       return TokenLookup.find(dialect.tokenSources(), exchange.headers(), exchange.query(),
-          config.cookieName());
+          dialect.cookieName());
     } catch (TokenLookup.MalformedHeader e) {
       throw dialect.rejection(AuthFailure.MALFORMED, e.getMessage());
     }
@@ -134,28 +119,21 @@ final class Authorizer {
   private HttpError missing(Exchange exchange, Role role) {
     ProtocolDialect dialect = exchange.dialect();
     return dialect.rejection(AuthFailure.MISSING, role.label + " token missing (expected: "
-        + TokenLookup.describe(dialect.tokenSources(), config.cookieName()) + ")");
+        + TokenLookup.describe(dialect.tokenSources(), dialect.cookieName()) + ")");
   }
 
-  private Claims verify(ProtocolDialect dialect, Role role, String token) {
-    TokenVerifier verifier =
-        (role == Role.PUBLISHER ? publisherVerifiers : subscriberVerifiers).get(dialect);
-    if (verifier == null) {
-      throw dialect.rejection(AuthFailure.INVALID, role.label + " tokens are not accepted: the hub"
-          + " has no " + role.label + " key (start it with --" + role.label
-          + "-jwt-key or --jwt-key)");
-    }
+  private static Grants verify(ProtocolDialect dialect, Role role, String token) {
     try {
-      return verifier.verify(token);
+      return dialect.verify(role, token);
     } catch (AuthException e) {
       throw dialect.rejection(AuthFailure.INVALID, e.getMessage());
     }
   }
 
-  /** A token's selectors; an empty one makes the token invalid. */
-  private static List<TopicSelector> selectors(Exchange exchange, List<String> raw) {
+  /** A token's subscribe selectors; an empty draft-07 one makes the token invalid. */
+  private static List<TopicSelector> selectors(Exchange exchange, Grants claims) {
     try {
-      return raw.stream().map(TopicSelector::of).toList();
+      return claims.privateSelectors();
     } catch (IllegalArgumentException e) {
       throw exchange.dialect().rejection(AuthFailure.INVALID, "token grants " + e.getMessage());
     }

@@ -1,6 +1,7 @@
 package dev.herald.server.http;
 
 import dev.herald.core.auth.Claims;
+import dev.herald.core.topic.TopicSelector;
 import dev.herald.core.sse.SseFrame;
 import dev.herald.server.demo.DemoClock;
 import java.util.List;
@@ -26,7 +27,8 @@ final class DemoHandler implements RouteHandler {
   @Override
   public void handle(Exchange exchange) {
     clock.streamOpened();
-    streams.open(exchange, new EventStreams.Request(List.of(DemoClock.TOPIC), Claims.anonymous(),
+    streams.open(exchange, new EventStreams.Request(List.of(TopicSelector.of(DemoClock.TOPIC)),
+        Claims.anonymous(),
         exchange.headers().get(LAST_EVENT_ID), LAST_EVENT_ID, SseFrame.message("connected"),
         clock::streamClosed, false));
   }

@@ -1,7 +1,11 @@
 package dev.herald.server.http;
 
-import dev.herald.core.auth.ClaimsReader;
-import dev.herald.core.auth.MercureClaim;
+import dev.herald.core.PublishRules;
+import dev.herald.core.auth.AuthException;
+import dev.herald.core.auth.Grants;
+import dev.herald.core.dispatch.SubscriptionFormat;
+import dev.herald.core.auth.TokenVerifier;
+import dev.herald.core.topic.TopicSelector;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -12,16 +16,27 @@ import java.util.Map;
  * Mercure draft-07: {@code topic} query parameters, the {@code Last-Event-ID} header or the
  * {@code lastEventID} query parameter, tokens from the {@code Authorization: Bearer} header, the
  * {@code authorization} query parameter or the cookie, grants in the {@code mercure} claim, and
- * {@code Last-Event-ID} on the stream's response. Stateless; safe from any thread.
+ * {@code Last-Event-ID} on the stream's response. Immutable; safe from any thread.
  */
 final class Draft07 implements ProtocolDialect {
-
-  static final Draft07 INSTANCE = new Draft07();
 
   private static final List<TokenLookup.Source> TOKEN_SOURCES =
       List.of(TokenLookup.Source.HEADER, TokenLookup.Source.QUERY, TokenLookup.Source.COOKIE);
 
-  private Draft07() {}
+  /** Null when the hub has no key for the role. */
+  private final TokenVerifier publisherVerifier;
+  private final TokenVerifier subscriberVerifier;
+  private final String cookieName;
+
+  /**
+   * @param publisherVerifier verifies publishers' tokens; null: nobody may publish
+   * @param subscriberVerifier verifies subscribers' tokens; null: only anonymous subscribers
+   */
+  Draft07(TokenVerifier publisherVerifier, TokenVerifier subscriberVerifier, String cookieName) {
+    this.publisherVerifier = publisherVerifier;
+    this.subscriberVerifier = subscriberVerifier;
+    this.cookieName = cookieName;
+  }
 
   @Override
   public String name() {
@@ -39,7 +54,15 @@ final class Draft07 implements ProtocolDialect {
       List<String> values = query.get("lastEventID");
       lastEventId = values == null || values.isEmpty() ? null : values.get(0);
     }
-    return new SubscribeRequest(topics, lastEventId);
+    List<TopicSelector> selectors = new java.util.ArrayList<>(topics.size());
+    for (String topic : topics) {
+      try {
+        selectors.add(TopicSelector.of(topic));
+      } catch (IllegalArgumentException e) {
+        throw HttpError.badRequest(e.getMessage());
+      }
+    }
+    return new SubscribeRequest(selectors, lastEventId);
   }
 
   @Override
@@ -48,8 +71,24 @@ final class Draft07 implements ProtocolDialect {
   }
 
   @Override
-  public ClaimsReader grants() {
-    return MercureClaim.INSTANCE;
+  public String cookieName() {
+    return cookieName;
+  }
+
+  @Override
+  public Grants verify(Authorizer.Role role, String token) throws AuthException {
+    TokenVerifier verifier =
+        role == Authorizer.Role.PUBLISHER ? publisherVerifier : subscriberVerifier;
+    if (verifier == null) {
+      throw new AuthException(role.label() + " tokens are not accepted: the hub has no "
+          + role.label() + " key (start it with --" + role.label() + "-jwt-key or --jwt-key)");
+    }
+    return verifier.verify(token);
+  }
+
+  @Override
+  public PublishRules publishRules() {
+    return PublishRules.draft07();
   }
 
   @Override
@@ -60,6 +99,11 @@ final class Draft07 implements ProtocolDialect {
       // Draft-07 asks for no challenge on 403.
       case INSUFFICIENT -> HttpError.forbidden(reason);
     };
+  }
+
+  @Override
+  public SubscriptionFormat subscriptionFormat() {
+    return SubscriptionFormat.DRAFT_07;
   }
 
   @Override

@@ -2,7 +2,8 @@ package dev.herald.server.http;
 
 import dev.herald.core.Hub;
 import dev.herald.core.HubException;
-import dev.herald.core.auth.Claims;
+import dev.herald.core.auth.Grants;
+import dev.herald.core.topic.TopicSelector;
 import dev.herald.server.metrics.LatencyRecorder;
 import dev.herald.server.sse.OpenStreams;
 import dev.herald.server.sse.SseStream;
@@ -10,6 +11,7 @@ import dev.herald.server.sse.StreamTimers;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,18 +41,42 @@ final class EventStreams {
    *
    * @param matchField whether each event carries the {@code herald-match} field (herald.js)
    */
-  record Request(List<String> topics, Claims claims, String lastEventId, String lastEventIdHeader,
+  record Request(List<TopicSelector> topics, Grants claims, String lastEventId, String lastEventIdHeader,
       byte[] greeting, Runnable onClose, boolean matchField) {}
+
+  /** An empty draft-07 selector in the token's claim makes it invalid, as before. */
+  private static List<TopicSelector> privateSelectors(Exchange exchange, Grants claims) {
+    try {
+      return claims.privateSelectors();
+    } catch (IllegalArgumentException e) {
+      throw exchange.dialect().rejection(ProtocolDialect.AuthFailure.INVALID,
+          "token grants " + e.getMessage());
+    }
+  }
+
+  /**
+   * Each subscription's payload: draft-08 grants attach one per matcher (that of the subscribe
+   * grant covering it), a draft-07 token one for all.
+   */
+  private static List<Object> payloads(Request request) {
+    List<Object> payloads = new ArrayList<>(request.topics().size());
+    for (TopicSelector selector : request.topics()) {
+      payloads.add(request.claims().payloadFor(List.of(selector)));
+    }
+    return payloads;
+  }
 
   /** Opens the stream; {@code onClose} runs once, whether it opens or fails. */
   void open(Exchange exchange, Request request) {
     HttpHeaders extra = new DefaultHttpHeaders().set("link", Responses.DISCOVERY_LINK);
-    SseStream.Options options = new SseStream.Options(request.lastEventId(),
+    SseStream.Options options = new SseStream.Options(
+        exchange.dialect().subscriptionFormat(), request.lastEventId(),
         request.lastEventIdHeader(), request.claims().expiresAt(), timers, request.greeting(),
         extra, clock, registry, latency, request.onClose(), request.matchField());
     try {
       exchange.streamOpened(SseStream.open(exchange.ctx(), hub, request.topics(),
-          request.claims().subscribe(), request.claims().payload(), options,
+          privateSelectors(exchange, request.claims()),
+          payloads(request), options,
           (HubException failure) -> exchange.streamFailed(HttpError.from(failure))));
     } catch (HubException e) {
       request.onClose().run();

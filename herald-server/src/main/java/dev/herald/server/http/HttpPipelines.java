@@ -237,7 +237,7 @@ public final class HttpPipelines {
         .allowCredentials()
         .allowedRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS)
         .allowedRequestHeaders("authorization", "cache-control", "last-event-id", "content-type")
-        .exposeHeaders("last-event-id", "link")
+        .exposeHeaders("last-event-id", "mercure-last-event-id", "link")
         .maxAge(600)
         .build();
   }

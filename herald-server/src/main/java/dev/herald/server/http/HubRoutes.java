@@ -57,8 +57,8 @@ public final class HubRoutes {
   /** Every route group; {@code demoClock} and {@code metricsPublisher} are null when off. */
   public static HubRoutes create(Hub hub, ServerConfig config, DemoClock demoClock,
       HubMetrics metrics, MetricsPublisher metricsPublisher, OpenStreams streams, Clock clock) {
-    ProtocolDialects dialects = new ProtocolDialects(config);
-    Authorizer authorizer = new Authorizer(config, clock, dialects.all());
+    ProtocolDialects dialects = new ProtocolDialects(config, clock);
+    Authorizer authorizer = new Authorizer(config);
     EventStreams eventStreams =
         new EventStreams(hub, StreamTimers.of(config), clock, streams, metrics.latency());
     ServerInfo info = new ServerInfo(config, metricsPublisher);
@@ -66,13 +66,18 @@ public final class HubRoutes {
     StaticFilesHandler files = new StaticFilesHandler(new StaticFiles());
 
     Map<RouteGroup, List<Route>> groups = new EnumMap<>(RouteGroup.class);
-    groups.put(RouteGroup.HUB, List.of(
+    List<Route> hubRoutes = new ArrayList<>(List.of(
         Route.exact(HUB_PATH, new SubscribeHandler(authorizer, eventStreams, metricsPublisher), GET),
         Route.exact(HUB_PATH, new PublishHandler(hub, authorizer), POST),
         Route.prefix(ActiveSubscription.COLLECTION_PATH,
             new SubscriptionsHandler(hub, authorizer), GET),
         // The hub's own JavaScript client goes wherever the hub does, with or without the UI.
         Route.exact(StaticFiles.CLIENT_PATH, files, GET, HEAD)));
+    if (dialects.draft08() != null) {
+      hubRoutes.add(Route.exact(ResourceMetadata.PATH,
+          new MetadataHandler(dialects.draft08().metadata()), GET, HEAD));
+    }
+    groups.put(RouteGroup.HUB, List.copyOf(hubRoutes));
     groups.put(RouteGroup.DEMO, demoClock == null ? List.of()
         : List.of(Route.exact(DemoHandler.PATH, new DemoHandler(demoClock, eventStreams), GET)));
     List<Route> adminRoutes = new ArrayList<>(List.of(
@@ -120,5 +125,10 @@ public final class HubRoutes {
 
   ProtocolDialects dialects() {
     return dialects;
+  }
+
+  /** Stops what the routes run in the background (the JWK Set refresher). */
+  public void close() {
+    dialects.close();
   }
 }

@@ -1,24 +1,29 @@
 package dev.herald.server.http;
 
-import dev.herald.core.auth.ClaimsReader;
+import dev.herald.core.PublishRules;
+import dev.herald.core.auth.AuthException;
+import dev.herald.core.auth.Grants;
+import dev.herald.core.dispatch.SubscriptionFormat;
+import dev.herald.core.topic.TopicSelector;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Everything that differs between versions of the Mercure protocol at the HTTP edge: how a
- * subscribe request names its selectors and its last event id, where tokens may come from, which
- * claims grant publishing and subscribing, how authorization failures are answered and which
- * response header carries the stream's last event id. Handlers ask the dialect of the request
+ * subscribe request names its selectors and its last event id, where tokens may come from and
+ * how they are verified, which claims grant publishing and subscribing, which publish rules
+ * apply, how authorization failures are answered and which response header carries the stream's
+ * last event id. Handlers ask the dialect of the request
  * ({@link Exchange#dialect()}); none of them asks which version it serves.
  *
  * <p>A new version is a new implementation plus one line in {@link ProtocolDialects}.
- * Implementations are stateless and safe from any thread.
+ * Implementations are immutable (their verifiers cache, thread-safely) and safe from any thread.
  */
 interface ProtocolDialect {
 
   /** What a subscribe request asks for: its topic selectors and where to resume (or null). */
-  record SubscribeRequest(List<String> selectors, String lastEventId) {}
+  record SubscribeRequest(List<TopicSelector> selectors, String lastEventId) {}
 
   /** Why authorization failed; each dialect answers each with its own status and challenge. */
   enum AuthFailure {
@@ -45,12 +50,29 @@ interface ProtocolDialect {
   /** Where a token may be presented, in order of precedence (the first present one wins). */
   List<TokenLookup.Source> tokenSources();
 
-  /** Reads the publish and subscribe grants from a verified token. */
-  ClaimsReader grants();
+  /** The cookie a token may come in, for {@link TokenLookup.Source#COOKIE}. */
+  String cookieName();
+
+  /**
+   * Verifies a presented token and reads what it grants.
+   *
+   * @throws AuthException saying why the token is not accepted (answered as {@link
+   *     AuthFailure#INVALID})
+   */
+  Grants verify(Authorizer.Role role, String token) throws AuthException;
+
+  /** How a publish request's form becomes an update. */
+  PublishRules publishRules();
 
   /** The error a failed authorization answers: status, reason and challenge. */
   HttpError rejection(AuthFailure failure, String reason);
 
   /** The response header naming the last event id a stream starts after. */
   String lastEventIdHeader();
+
+  /**
+   * The shape of active subscriptions in this version: how the subscriptions of a subscriber
+   * speaking it are announced and listed, and how the subscriptions API is read.
+   */
+  SubscriptionFormat subscriptionFormat();
 }

@@ -4,7 +4,7 @@ import dev.herald.core.Hub;
 import dev.herald.core.HubException;
 import dev.herald.core.RateLimitedLog;
 import dev.herald.core.Update;
-import dev.herald.core.auth.Claims;
+import dev.herald.core.auth.Grants;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.slf4j.LoggerFactory;
@@ -36,8 +36,8 @@ final class PublishHandler implements RouteHandler {
       throw new HttpError(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
           "content-type: '" + contentType + "' (expected: " + FORM + ")");
     }
-    Claims claims = authorizer.publisher(exchange);
-    Update update = Update.fromForm(exchange.form());
+    Grants claims = authorizer.publisher(exchange);
+    Update update = exchange.dialect().publishRules().toUpdate(exchange.form());
     authorizer.authorizePublish(exchange, claims, update);
     exchange.respondWhenDone(hub.publish(update),
         event -> Responses.text(HttpResponseStatus.OK, event.id()),

@@ -1,6 +1,6 @@
 package dev.herald.server.http;
 
-import dev.herald.core.auth.Claims;
+import dev.herald.core.auth.Grants;
 import dev.herald.core.sse.MatchField;
 import dev.herald.core.sse.SseFrame;
 import dev.herald.server.metrics.HubMetrics;
@@ -30,10 +30,11 @@ final class SubscribeHandler implements RouteHandler {
     ProtocolDialect dialect = exchange.dialect();
     ProtocolDialect.SubscribeRequest asked =
         dialect.subscribeRequest(exchange.headers(), exchange.query());
-    Claims claims = authorizer.subscriber(exchange);
+    Grants claims = authorizer.subscriber(exchange);
     boolean matchField = matchFieldRequested(exchange);
     Runnable onClose = () -> {};
-    if (metricsPublisher != null && asked.selectors().contains(HubMetrics.TOPIC)) {
+    if (metricsPublisher != null && asked.selectors().stream()
+        .anyMatch(selector -> selector.raw().equals(HubMetrics.TOPIC))) {
       // The figures are published only while someone watches them.
       metricsPublisher.streamOpened();
       onClose = metricsPublisher::streamClosed;

@@ -2,81 +2,51 @@ package dev.herald.server.http;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.herald.core.dispatch.ActiveSubscription;
+import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.dispatch.SubscriptionsSnapshot;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.NoSuchElementException;
 
 /**
- * The protocol's subscriptions API: {@code /.well-known/mercure/subscriptions[/{topic}[/{subscriber}]]}
- * rendered as JSON-LD from a snapshot of the hub. Stateless; safe from any thread.
+ * The protocol's subscriptions API over a snapshot of the hub, in the {@link SubscriptionFormat}
+ * of the request's dialect: a draft-07 reader gets the JSON-LD documents of draft-07
+ * subscriptions, a draft-08 reader the JSON documents of draft-08 ones, so every id listed is the
+ * topic of that subscription's events. Maps the formats' failures to HTTP. Stateless; safe from
+ * any thread.
  */
 final class SubscriptionsApi {
-
-  /** What a request path asks for: all, one selector's, or one subscription. */
-  record Query(String path, String topic, String subscriber) {}
 
   private SubscriptionsApi() {}
 
   /**
-   * Splits the raw path before decoding, since an encoded {@code /} inside a selector must not
-   * split it.
+   * What the raw (still percent-encoded) path asks for.
+   *
+   * @throws HttpError 404 for a path naming no resource, 400 for a badly encoded segment
    */
-  static Query parse(String rawPath) {
-    String rest = rawPath.substring(ActiveSubscription.COLLECTION_PATH.length());
-    if (rest.isEmpty() || rest.equals("/")) {
-      return new Query(ActiveSubscription.COLLECTION_PATH, null, null);
-    }
-    String[] segments = rest.substring(1).split("/", -1);
-    if (segments.length > 2 || segments[0].isEmpty()
-        || (segments.length == 2 && segments[1].isEmpty())) {
-      throw new HttpError(HttpResponseStatus.NOT_FOUND, "no such resource: " + rawPath
-          + " (expected: " + ActiveSubscription.COLLECTION_PATH + "[/{topic}[/{subscriber}]])");
-    }
-    String topic = decode(segments[0]);
-    String subscriber = segments.length == 2 ? decode(segments[1]) : null;
-    return new Query(rawPath, topic, subscriber);
-  }
-
-  private static String decode(String segment) {
+  static SubscriptionFormat.Lookup parse(SubscriptionFormat format, String rawPath) {
     try {
-      return QueryStringDecoder.decodeComponent(segment);
-    } catch (IllegalArgumentException e) { // Netty's word for bad percent-encoding
+      return format.lookup(rawPath);
+    } catch (NoSuchElementException e) {
+      throw new HttpError(HttpResponseStatus.NOT_FOUND, e.getMessage());
+    } catch (IllegalArgumentException e) {
       throw HttpError.malformed(e.getMessage());
     }
   }
 
-  /** The JSON-LD body, or throws a 404 for a single subscription that is not active. */
-  static String render(Query query, SubscriptionsSnapshot snapshot) {
+  /** The JSON body, or throws a 404 for a single subscription that is not active. */
+  static String render(SubscriptionFormat format, SubscriptionFormat.Lookup lookup,
+      SubscriptionsSnapshot snapshot) {
     List<ActiveSubscription> matching = new ArrayList<>();
     for (ActiveSubscription subscription : snapshot.subscriptions()) {
-      if ((query.topic() == null || query.topic().equals(subscription.topic()))
-          && (query.subscriber() == null || query.subscriber().equals(subscription.subscriber()))) {
+      if (lookup.selects().test(subscription)) {
         matching.add(subscription);
       }
     }
-    Map<String, Object> json;
-    if (query.subscriber() != null) {
-      if (matching.isEmpty()) {
-        throw new HttpError(HttpResponseStatus.NOT_FOUND,
-            "no active subscription " + query.path());
-      }
-      json = matching.get(0).document(true);
-    } else {
-      json = new LinkedHashMap<>();
-      json.put("@context", "https://mercure.rocks/");
-      json.put("id", query.path());
-      json.put("type", "Subscriptions");
-      List<Object> documents = new ArrayList<>(matching.size());
-      for (ActiveSubscription subscription : matching) {
-        documents.add(subscription.document(false));
-      }
-      json.put("subscriptions", documents);
+    if (lookup.single() && matching.isEmpty()) {
+      throw new HttpError(HttpResponseStatus.NOT_FOUND, "no active subscription " + lookup.path());
     }
-    json.put("lastEventID", snapshot.lastEventId());
-    return JSONObjectUtils.toJSONString(json);
+    return JSONObjectUtils.toJSONString(format.answer(lookup, matching, snapshot.lastEventId()));
   }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The event streams currently open, so a graceful shutdown can end each one with a reconnection
@@ -15,9 +16,11 @@ public final class OpenStreams {
   private static final long MIN_RETRY_MILLIS = 1_000;
 
   private final Set<SseStream> streams = ConcurrentHashMap.newKeySet();
+  private final LongAdder opened = new LongAdder();
 
   void add(SseStream stream) {
     streams.add(stream);
+    opened.increment();
   }
 
   void remove(SseStream stream) {
@@ -26,6 +29,11 @@ public final class OpenStreams {
 
   public int size() {
     return streams.size();
+  }
+
+  /** Streams opened since start, closed ones included. */
+  public long opened() {
+    return opened.sum();
   }
 
   /**

@@ -2,9 +2,11 @@ package dev.herald.server.sse;
 
 import dev.herald.core.Event;
 import dev.herald.core.Hub;
+import dev.herald.core.topic.TopicSelector;
 import dev.herald.core.HubException;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.dispatch.Subscription;
+import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.sse.MatchField;
 import dev.herald.core.sse.SseFrame;
 import dev.herald.server.metrics.LatencyRecorder;
@@ -70,6 +72,7 @@ public final class SseStream {
 
   /** What the stream needs beyond the subscriber's selectors. */
   public record Options(
+      SubscriptionFormat subscriptionFormat,
       String lastEventId,
       String lastEventIdHeader,
       Instant expiresAt,
@@ -82,12 +85,13 @@ public final class SseStream {
       Runnable onClose,
       boolean matchField) {}
 
-  private SseStream(ChannelHandlerContext ctx, Hub hub, List<String> topics,
-      List<String> privateTopics, Object payload, Options options) {
+  private SseStream(ChannelHandlerContext ctx, Hub hub, List<TopicSelector> topics,
+      List<TopicSelector> privateTopics, List<Object> payloads, Options options) {
     this.ctx = ctx;
     this.hub = hub;
     // The dispatcher wakes the stream only after registration, when construction is long over.
-    this.subscriber = hub.newSubscriber(topics, privateTopics, payload, this::wake);
+    this.subscriber = hub.newSubscriberOf(topics, privateTopics, payloads,
+        options.subscriptionFormat(), this::wake);
     // One interval per stream, drawn once: streams opened together then beat at different times.
     this.heartbeatNanos = options.timers().heartbeatNanos();
     this.onClose = options.onClose();
@@ -104,12 +108,12 @@ public final class SseStream {
   public static SseStream open(
       ChannelHandlerContext ctx,
       Hub hub,
-      List<String> topics,
-      List<String> privateTopics,
-      Object payload,
+      List<TopicSelector> topics,
+      List<TopicSelector> privateTopics,
+      List<Object> payloads,
       Options options,
       Consumer<HubException> onError) {
-    SseStream stream = new SseStream(ctx, hub, topics, privateTopics, payload, options);
+    SseStream stream = new SseStream(ctx, hub, topics, privateTopics, payloads, options);
     hub.subscribe(stream.subscriber, options.lastEventId())
         .whenComplete(
             (subscription, failure) ->

@@ -1,7 +1,7 @@
 import { createApp, reactive, ref, onMounted } from '/webjars/vue/3.5.26/dist/vue.esm-browser.prod.js';
-import { HUB_ORIGIN, hubUrl, lines, loadInfo, postUpdate, storedRef, subscriptionUrl } from './hub.js';
+import { HUB, HUB_ORIGIN, hubUrl, lines, loadInfo, postUpdate, storedRef, subscriptionUrl } from './hub.js';
 import { useEventStream } from './stream.js';
-import { matching, selector } from './topics.js';
+import { FAMILIES, matching, selector } from './topics.js';
 import { TimeChart, useDashboard } from './dashboard.js';
 import { pageProtocol, useLimits } from './limits.js';
 
@@ -87,6 +87,7 @@ createApp({
       selectors: subSelectors, // those of the subscription it arrived on
     }));
     const subTopics = ref('https://example.com/books/{id}');
+    const subFamily = ref('topic');
     const subToken = storedRef('herald.subscriberToken');
     // Typed events are only delivered to listeners registered for that name, so follow the publish form's type.
     const pub = usePublisher((form) => sub.listenFor(form.type.trim()), remember);
@@ -109,9 +110,11 @@ createApp({
 
     function subscribe() {
       const raw = lines(subTopics.value);
-      subSelectors = raw.map(selector);
+      const family = subFamily.value;
+      const hub = new URL(HUB, location.href).href;
+      subSelectors = raw.map((text) => selector(text, family, hub));
       sub.listenFor(pub.form.type.trim());
-      sub.open(subscriptionUrl(raw, subToken.value));
+      sub.open(subscriptionUrl(family, raw, FAMILIES[family].tokenInQuery ? subToken.value : ''));
     }
 
     /** Which of the subscribed selectors let this update through, as far as the page can tell. */
@@ -147,7 +150,7 @@ createApp({
     }
 
     return {
-      info, infoLoaded, demo, sub, subTopics, subToken, pub, matchOf, devToken, fillDevelopmentTokens,
+      info, infoLoaded, demo, sub, subTopics, subFamily, FAMILIES, subToken, pub, matchOf, devToken, fillDevelopmentTokens,
       dashboard, limits, protocol, http2Url, connectDemo, subscribe, formatNumber, HUB_ORIGIN, hubUrl,
     };
   },

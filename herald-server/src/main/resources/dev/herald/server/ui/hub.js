@@ -27,9 +27,14 @@ export function lines(text) {
   return text.split('\n').map((line) => line.trim()).filter(Boolean);
 }
 
-export function subscriptionUrl(topics, token) {
+/**
+ * The subscribe URL for selectors of one family: draft-07 `topic`, or draft-08 `match` /
+ * `match_urlpattern`. The token goes in the query only for draft-07: draft-08 accepts it only in a
+ * header or a cookie, neither of which an EventSource lets a page set.
+ */
+export function subscriptionUrl(family, topics, token) {
   const params = new URLSearchParams();
-  topics.forEach((topic) => params.append('topic', topic));
+  topics.forEach((topic) => params.append(family, topic));
   if (token) params.append('authorization', token);
   return `${HUB}?${params}`;
 }

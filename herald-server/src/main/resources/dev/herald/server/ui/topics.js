@@ -43,9 +43,34 @@ function templatePattern(template) {
   return new RegExp(`^${pattern}$`);
 }
 
-/** A selector as the hub reads it: '*', a URI template, or (anything else) an exact topic. */
-export function selector(raw) {
+/**
+ * The selector families of the Playground: the draft-07 `topic` parameter and the two draft-08
+ * matcher types. `tokenInQuery`: whether the subscriber token can travel with the stream.
+ */
+export const FAMILIES = {
+  topic: { protocol: 'draft-07', hint: 'a topic, * or a URI template such as https://example.com/books/{id}', tokenInQuery: true },
+  match: { protocol: 'draft-08', hint: 'a topic compared byte for byte, or *', tokenInQuery: false },
+  match_urlpattern: { protocol: 'draft-08', hint: 'a URL pattern such as https://example.com/books/:id, or *', tokenInQuery: false },
+};
+
+/** A draft-08 URL pattern, resolved against the hub URL like the hub does; never matches where the browser has no URLPattern. */
+function urlPattern(raw, hubUrl) {
+  try {
+    const pattern = new URLPattern(raw, hubUrl);
+    return { raw, kind: 'urlpattern', matches: (topic) => pattern.test(topic, hubUrl) };
+  } catch {
+    return { raw, kind: 'urlpattern', matches: () => false };
+  }
+}
+
+/**
+ * A selector as the hub reads it. `topic`: '*', a URI template, or (anything else) an exact
+ * topic; `match`: '*' or an exact topic (no template reading); `match_urlpattern`: '*' or a URL pattern.
+ */
+export function selector(raw, family = 'topic', hubUrl = location.href) {
   if (raw === '*') return { raw, kind: 'any', matches: () => true };
+  if (family === 'match') return { raw, kind: 'exact', matches: (topic) => topic === raw };
+  if (family === 'match_urlpattern') return urlPattern(raw, hubUrl);
   const regex = raw.includes('{') ? templatePattern(raw) : null;
   if (regex) return { raw, kind: 'template', matches: (topic) => topic === raw || regex.test(topic) };
   return { raw, kind: 'exact', matches: (topic) => topic === raw };

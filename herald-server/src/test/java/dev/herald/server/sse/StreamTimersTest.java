@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.core.Hub;
+import dev.herald.core.dispatch.SubscriptionFormat;
+import dev.herald.core.topic.TopicSelector;
+import java.util.Collections;
 import dev.herald.core.HubConfig;
 import dev.herald.server.metrics.LatencyRecorder;
 import io.netty.buffer.ByteBuf;
@@ -57,12 +60,14 @@ class StreamTimersTest {
         handler.set(ctx);
       }
     });
-    SseStream.Options options = new SseStream.Options(null, "Last-Event-ID", expiresAt, timers,
+    SseStream.Options options = new SseStream.Options(SubscriptionFormat.DRAFT_07, null,
+        "Last-Event-ID", expiresAt, timers,
         ":\n\n".getBytes(), new DefaultHttpHeaders(), Clock.fixed(NOW, ZoneOffset.UTC),
         new OpenStreams(), LatencyRecorder.NONE, () -> {}, false);
-    SseStream.open(handler.get(), hub, List.of("https://example.com/a"), List.of(), null, options,
+    SseStream.open(handler.get(), hub, List.of(TopicSelector.of("https://example.com/a")), List.of(),
+        Collections.singletonList(null), options,
         failure -> {
-          throw new AssertionError(failure.kind() + " " + failure.getMessage());
+          throw new AssertionError(failure);
         });
     // Registration completes on the dispatcher thread, which hands the rest to the event loop.
     await().until(channel::hasPendingTasks);

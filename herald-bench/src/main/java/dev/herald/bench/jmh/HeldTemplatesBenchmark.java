@@ -1,0 +1,108 @@
+package dev.herald.bench.jmh;
+
+import dev.herald.core.Event;
+import dev.herald.core.Hub;
+import dev.herald.core.HubConfig;
+import dev.herald.core.Update;
+import dev.herald.core.dispatch.Subscriber;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What templates that cannot match cost a publish: {@link Hub#publish} to a topic one subscriber
+ * holds exactly, while {@code templates} distinct URI templates (50 per subscriber, as issue 11's
+ * anonymous clients) are held that match nothing published. Each publish goes to the next of 10,000
+ * topics, more than the hub's per-topic match cache holds, so every lookup misses it: the figure
+ * is the index alone. One more subscriber reads every topic through {@code
+ * https://example.com/books/{id}}.
+ *
+ * <p>Layouts: {@code prefix} ({@code https://example.com/idle/<s>/<j>/{id}}: the literal prefix
+ * already differs from the topics) and {@code suffix} ({@code https://example.com/books/{id}/idle-<s>-<j}:
+ * the same prefix as every topic, only the literal suffix differs, the worst case short of a
+ * template with no literal at either end). Single publisher; the figure is the whole publish,
+ * hand-off to the dispatcher included.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class HeldTemplatesBenchmark {
+
+  static final int PER_SUBSCRIBER = 50;
+  static final int TOPICS = 10_000;
+
+  @Param({"0", "10000", "100000"})
+  public int templates;
+
+  @Param({"prefix", "suffix"})
+  public String layout;
+
+  private Hub hub;
+  private final List<Subscriber> all = new ArrayList<>();
+  private Update[] updates;
+  private long received; // dispatcher thread only, read after join()
+  private long published;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    hub = new Hub(HubConfig.DEFAULTS.withHistorySize(1_000));
+    for (int s = 0; s < templates / PER_SUBSCRIBER; s++) {
+      List<String> held = new ArrayList<>(PER_SUBSCRIBER);
+      for (int j = 0; j < PER_SUBSCRIBER; j++) {
+        held.add(layout.equals("prefix")
+            ? "https://example.com/idle/" + s + "/" + j + "/{id}"
+            : "https://example.com/books/{id}/idle-" + s + "-" + j);
+      }
+      Subscriber idle = hub.newSubscriber(held, List.of(), null, () -> {});
+      all.add(idle);
+      hub.subscribe(idle, null).join();
+    }
+    updates = new Update[TOPICS];
+    for (int t = 0; t < TOPICS; t++) {
+      updates[t] = Update.of("https://example.com/books/" + t, "lgts1234567890123");
+    }
+    Subscriber[] self = new Subscriber[1];
+    Subscriber reader = hub.newSubscriber(
+        List.of("https://example.com/books/{id}"), List.of(), null, () -> {
+      Subscriber me = self[0];
+      while (me.drainTo(event -> received++, 64) > 0) {
+        // drain everything that is waiting
+      }
+      me.idle();
+    });
+    self[0] = reader;
+    all.add(reader);
+    hub.subscribe(reader, null).join();
+  }
+
+  @Benchmark
+  public Event publish() {
+    return hub.publish(updates[(int) (published++ % TOPICS)]).join();
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    all.forEach(hub::unsubscribe);
+    hub.close();
+    if (received != published) {
+      throw new IllegalStateException(
+          "received " + received + " events for " + published + " publishes (expected: equal)");
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.herald.core.dispatch;
+
+import dev.herald.core.Event;
+import dev.herald.core.HubException;
+import dev.herald.core.RateLimitedLog;
+import dev.herald.core.Readiness;
+import dev.herald.core.history.History;
+import dev.herald.core.history.ReplaySource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The order of a hub on its own: each batch gets the next sequences, is appended to this hub's
+ * history as one group (one commit for a durable store), then fanned out and acknowledged, so an
+ * acknowledged event is always in history before any subscriber sees it.
+ *
+ * <p>Runs on the dispatcher's drain (see {@link Sequencer}).
+ */
+final class LocalLog implements Sequencer {
+
+  /** A full disk fails every publish: one line per interval, not a stack trace per publish. */
+  private static final RateLimitedLog appendFailures =
+      new RateLimitedLog(LoggerFactory.getLogger(LocalLog.class));
+
+  private final History history;
+  private Fanout fanout;
+  /** Why the last append failed; null once an append succeeds again. Read from any thread. */
+  private volatile String appendFailure;
+
+  LocalLog(History history) {
+    this.history = history;
+  }
+
+  @Override
+  public Start start(Fanout fanout) {
+    this.fanout = fanout;
+    return new Start(history.lastSequence(), history.lastId());
+  }
+
+  @Override
+  public void append(List<Publish> batch) {
+    long sequence = history.lastSequence();
+    List<Event> events = new ArrayList<>(batch.size());
+    for (Publish publish : batch) {
+      events.add(publish.at(++sequence));
+    }
+    try {
+      history.append(events);
+    } catch (RuntimeException e) {
+      appendFailure = String.valueOf(e.getMessage());
+      appendFailures.warn("history append of {} events failed: {}", events.size(), e.toString());
+      HubException failure =
+          new HubException(HubException.Kind.UNAVAILABLE, "history write failed: " + e.getMessage());
+      batch.forEach(p -> p.done().completeExceptionally(failure));
+      return;
+    }
+    appendFailure = null;
+    fanout.fanOutNow(events);
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).done().complete(events.get(i));
+    }
+  }
+
+  @Override
+  public CompletableFuture<Long> find(String id) {
+    return CompletableFuture.completedFuture(history.sequenceOf(id));
+  }
+
+  @Override
+  public ReplaySource replaySource() {
+    return history;
+  }
+
+  @Override
+  public boolean neverBlocks() {
+    return history.neverBlocks();
+  }
+
+  @Override
+  public void awaitAppends(long deadlineNanos) {
+    // Appends finish before append returns: nothing is ever in flight.
+  }
+
+  @Override
+  public Readiness readiness() {
+    // A full disk makes the hub unready until an append succeeds again.
+    String failure = appendFailure;
+    return failure == null ? Readiness.READY
+        : Readiness.notReady("history cannot append: " + failure);
+  }
+
+  @Override
+  public long retained() {
+    return history.retained();
+  }
+
+  @Override
+  public void close() {
+    history.close();
+  }
+}

@@ -1,0 +1,28 @@
+package dev.herald.core.dispatch;
+
+import dev.herald.core.Event;
+import dev.herald.core.Update;
+import dev.herald.core.sse.SseFrame;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A publish waiting for its place in the hub's order: the update, when it was published, and the
+ * publisher's answer. Immutable; the future completes once, from the dispatcher or the log.
+ */
+record Publish(Update update, long publishedNanos, CompletableFuture<Event> done) {
+
+  private static final byte[] NOT_ENCODED = new byte[0];
+
+  /** The event this publish becomes at {@code sequence}, its SSE bytes encoded (once, here). */
+  Event at(long sequence) {
+    return new Event(sequence, update, SseFrame.encode(update), publishedNanos);
+  }
+
+  /**
+   * The event as the publisher learns of it from a shared log: without SSE bytes, which each hub's
+   * tail encodes once for its own subscribers.
+   */
+  Event stored(long sequence) {
+    return new Event(sequence, update, NOT_ENCODED, publishedNanos);
+  }
+}

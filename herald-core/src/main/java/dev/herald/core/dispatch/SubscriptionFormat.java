@@ -1,0 +1,59 @@
+package dev.herald.core.dispatch;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * How one version of the protocol shows active subscriptions: the topic (and id) of a
+ * subscription's events, its document, the SSE {@code event} type they carry, what a
+ * subscriptions API path asks for and where that API's reconciliation cursor goes. Each
+ * subscriber keeps the format of the protocol it subscribed with, so its subscription events and
+ * its entries in the API are in that protocol's shape; nothing else asks which version it serves.
+ *
+ * <p>Implementations are stateless; safe from any thread.
+ */
+public interface SubscriptionFormat {
+
+  /** Draft-07: JSON-LD documents at {@code /subscriptions/{topic}/{subscriber}}. */
+  SubscriptionFormat DRAFT_07 = new Draft07Subscriptions();
+
+  /** Draft-08: JSON documents at {@code /subscriptions/{match_type}/{match}/{subscriber}}. */
+  SubscriptionFormat DRAFT_08 = new Draft08Subscriptions();
+
+  /**
+   * What a subscriptions API path asks for.
+   *
+   * @param path the path as requested, which is the id of the document answered
+   * @param single whether one subscription is asked for (a 404 when none is active)
+   * @param selects which of this format's active subscriptions the answer lists
+   */
+  record Lookup(String path, boolean single, Predicate<ActiveSubscription> selects) {}
+
+  /** The subscription's id, which is also the topic of its subscription events. */
+  String id(ActiveSubscription subscription);
+
+  /** The subscription's document, as a subscription event and the API carry it. */
+  Map<String, Object> document(ActiveSubscription subscription, boolean nested);
+
+  /** The SSE {@code event} type of subscription events, or null for none. */
+  String eventType();
+
+  /**
+   * What a path under {@link ActiveSubscription#COLLECTION_PATH} asks for, given raw (still
+   * percent-encoded, so an encoded {@code /} inside a selector does not split it).
+   *
+   * @throws java.util.NoSuchElementException when the path names no resource of this format
+   * @throws IllegalArgumentException when a segment is not well percent-encoded
+   */
+  Lookup lookup(String rawPath);
+
+  /** The API's answer to {@code lookup}: {@code matching} is what it selected, possibly empty. */
+  Map<String, Object> answer(Lookup lookup, List<ActiveSubscription> matching, String lastEventId);
+
+  /** The API's {@code Content-Type}. */
+  String contentType();
+
+  /** The API's {@code Link} header, with the cursor when this format carries it there. */
+  String link(String lastEventId);
+}

@@ -1,0 +1,135 @@
+package dev.herald.server.http;
+
+import dev.herald.core.PublishRules;
+import dev.herald.core.auth.AccessTokenVerifier;
+import dev.herald.core.auth.AuthException;
+import dev.herald.core.auth.Grants;
+import dev.herald.core.dispatch.SubscriptionFormat;
+import dev.herald.core.topic.TopicSelector;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Mercure draft-08: {@code match} / {@code match_<type>} matchers (the whole {@code match}
+ * prefix reserved), the {@code Last-Event-ID} header or the {@code last_event_id} query
+ * parameter, RFC 9068 access tokens from the {@code Authorization: Bearer} header or the access
+ * cookie (never the query), grants in {@code authorization_details}, RFC 6750 challenges pointing
+ * at the RFC 9728 metadata document, the draft-08 publish rules, and {@code
+ * Mercure-Last-Event-ID} on the stream's response.
+ *
+ * <p>The hub URL that URL patterns and the reserved namespace resolve against is the resource
+ * identifier. Immutable; safe from any thread.
+ */
+final class Draft08 implements ProtocolDialect {
+
+  /** The response field draft-08 defines for the cursor a stream starts after. */
+  static final String LAST_EVENT_ID_HEADER = "Mercure-Last-Event-ID";
+
+  /** Characters of one matcher value. */
+  static final int MAX_MATCHER_LENGTH = 2_048;
+
+  /** Characters of a reason repeated in a challenge's {@code error_description}. */
+  private static final int MAX_DESCRIPTION = 200;
+
+  private static final List<TokenLookup.Source> TOKEN_SOURCES =
+      List.of(TokenLookup.Source.HEADER, TokenLookup.Source.COOKIE);
+
+  private final AccessTokenVerifier verifier;
+  private final ResourceMetadata metadata;
+  private final String cookieName;
+  private final int maxMatchers;
+  private final PublishRules publishRules;
+
+  Draft08(AccessTokenVerifier verifier, ResourceMetadata metadata, String cookieName,
+      int maxMatchers) {
+    this.verifier = verifier;
+    this.metadata = metadata;
+    this.cookieName = cookieName;
+    this.maxMatchers = maxMatchers;
+    this.publishRules = PublishRules.draft08(verifier.resourceId());
+  }
+
+  @Override
+  public String name() {
+    return "draft-08";
+  }
+
+  ResourceMetadata metadata() {
+    return metadata;
+  }
+
+  @Override
+  public SubscribeRequest subscribeRequest(HttpHeaders headers, Map<String, List<String>> query) {
+    List<TopicSelector> selectors = new ArrayList<>();
+    try {
+      for (Draft08Query.Matcher matcher : Draft08Query.matchers(query,
+          TopicSelector.MATCHER_TYPES, maxMatchers, MAX_MATCHER_LENGTH)) {
+        selectors.add(TopicSelector.matcher(matcher.type(), matcher.value(),
+            verifier.resourceId()));
+      }
+    } catch (IllegalArgumentException e) { // includes a URL pattern that does not compile
+      throw HttpError.badRequest(e.getMessage());
+    }
+    return new SubscribeRequest(selectors, Draft08Query.lastEventId(headers, query));
+  }
+
+  @Override
+  public List<TokenLookup.Source> tokenSources() {
+    return TOKEN_SOURCES;
+  }
+
+  @Override
+  public String cookieName() {
+    return cookieName;
+  }
+
+  /** One verifier for both roles: what a token may do is in its grants' actions. */
+  @Override
+  public Grants verify(Authorizer.Role role, String token) throws AuthException {
+    return verifier.verify(token);
+  }
+
+  @Override
+  public PublishRules publishRules() {
+    return publishRules;
+  }
+
+  @Override
+  public HttpError rejection(AuthFailure failure, String reason) {
+    return switch (failure) {
+      // RFC 6750 3.1: a request without any token gets no error code, just the way to one.
+      case MISSING -> new HttpError(HttpResponseStatus.UNAUTHORIZED, reason)
+          .withHeader(HttpHeaderNames.WWW_AUTHENTICATE,
+              "Bearer resource_metadata=\"" + metadata.url() + "\"");
+      case MALFORMED -> challenge(HttpResponseStatus.BAD_REQUEST, "invalid_request", reason);
+      case INVALID -> challenge(HttpResponseStatus.UNAUTHORIZED, "invalid_token", reason);
+      case INSUFFICIENT -> challenge(HttpResponseStatus.FORBIDDEN, "insufficient_scope", reason);
+    };
+  }
+
+  @Override
+  public SubscriptionFormat subscriptionFormat() {
+    return SubscriptionFormat.DRAFT_08;
+  }
+
+  @Override
+  public String lastEventIdHeader() {
+    return LAST_EVENT_ID_HEADER;
+  }
+
+  private HttpError challenge(HttpResponseStatus status, String error, String reason) {
+    HttpError rejected = new HttpError(status, reason);
+    // error_description is a quoted-string of printable ASCII: the reason is made to fit, and
+    // cut short, since it may quote a token's claims (the body keeps the whole reason).
+    String oneLine = rejected.reason();
+    String description = (oneLine.length() > MAX_DESCRIPTION
+        ? oneLine.substring(0, MAX_DESCRIPTION) + "..." : oneLine).replace("\\", "/").replace('"', '\'').replaceAll("[^\\x20-\\x7E]", "?");
+    return rejected.withHeader(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer error=\"" + error
+        + "\", error_description=\"" + description + "\", resource_metadata=\""
+        + metadata.url() + "\"");
+  }
+}

@@ -1,0 +1,133 @@
+package dev.herald.spring;
+
+import dev.herald.core.Hub;
+import dev.herald.core.Readiness;
+import dev.herald.core.history.History;
+import dev.herald.core.history.MemoryHistory;
+import dev.herald.server.HeraldServer;
+import dev.herald.store.SqliteHistory;
+import dev.herald.store.StoreException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * A hub running inside the application ({@code herald.embedded.enabled=true}), on its own
+ * port. The hub exists from construction, so the application can publish before the listeners
+ * are bound; {@link #start} binds them, {@link #stop} shuts down gracefully: every stream gets a
+ * jittered {@code retry:} and is closed, then the hub and its history.
+ *
+ * <p>Its {@linkplain #getPhase phase} stops it before the web server's graceful shutdown, so
+ * subscribers reconnect elsewhere while the application still answers requests. Started and
+ * stopped by Spring's lifecycle thread; the accessors are safe from any thread.
+ */
+public final class EmbeddedHerald implements SmartLifecycle, DisposableBean {
+
+  /**
+   * Above the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}) and the web server
+   * itself ({@code DEFAULT_PHASE - 2048}): a higher phase stops first.
+   */
+  static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
+
+  private final EmbeddedHubConfig config;
+  private final Hub hub;
+  private final MeterRegistry meters;
+  private volatile HeraldServer server;
+  private volatile boolean closed;
+
+  EmbeddedHerald(EmbeddedHubConfig config, MeterRegistry meters) {
+    this.config = config;
+    this.meters = meters;
+    if (config.redis() != null) {
+      this.hub = EmbeddedRedis.hub(config);
+      return;
+    }
+    History history;
+    try {
+      history = config.store() == null ? new MemoryHistory(config.server().hub().historySize())
+          : SqliteHistory.open(config.store());
+    } catch (StoreException e) {
+      throw new HeraldConfigurationException(
+          EmbeddedHubConfig.PREFIX + ".data-dir: " + e.getMessage(), e);
+    }
+    this.hub = new Hub(config.server().hub(), history);
+  }
+
+  /** The hub, to publish to and subscribe from in-process. */
+  public Hub hub() {
+    return hub;
+  }
+
+  /** The addresses bound for HTTP; empty until started. */
+  public List<InetSocketAddress> boundAddresses() {
+    HeraldServer running = server;
+    return running == null ? List.of() : running.boundAddresses();
+  }
+
+  /** The first HTTP port bound (the one asked for, or the free one picked for port 0). */
+  public int port() {
+    return boundAddresses().get(0).getPort();
+  }
+
+  /** Why the hub should get no new subscribers now, for the health indicator. */
+  Readiness readiness() {
+    if (server == null) {
+      return Readiness.notReady(closed ? "stopped" : "not started");
+    }
+    return hub.readiness();
+  }
+
+  @Override
+  public synchronized void start() {
+    if (server != null || closed) {
+      return;
+    }
+    try {
+      server = HeraldServer.start(config.server(), hub, Clock.systemUTC(), meters);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the embedded hub started", e);
+    } catch (IllegalArgumentException e) {
+      closed = true; // start closed the hub
+      throw HeraldConfigurationException.of(EmbeddedHubConfig.PREFIX, e);
+    } catch (Exception e) {
+      // Netty throws bind failures (port in use, no permission) undeclared, checked or not.
+      closed = true;
+      throw new HeraldConfigurationException(EmbeddedHubConfig.PREFIX + ".listen: cannot listen on "
+          + config.server().listen() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void stop() {
+    HeraldServer running = server;
+    server = null;
+    closed = true;
+    if (running != null) {
+      running.close(); // streams get retry: and close; the hub and its history close
+    } else {
+      hub.close();
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return server != null;
+  }
+
+  @Override
+  public int getPhase() {
+    return PHASE;
+  }
+
+  /** A context that fails before {@link #start} still releases the hub and its history. */
+  @Override
+  public void destroy() {
+    if (!closed) {
+      stop();
+    }
+  }
+}
