@@ -227,6 +227,15 @@ final class ServeCommand implements Callable<Integer> {
       description = "Serve GET /metrics (Prometheus text) and the dashboard's live figures (default: ${DEFAULT-VALUE}).")
   boolean metrics;
 
+  @Option(names = "--ui", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Serve the web UI: its page and static files, /info and /dev/token; --no-ui turns them off (default: ${DEFAULT-VALUE}).")
+  boolean ui;
+
+  @Option(names = "--admin-listen", paramLabel = "HOST:PORT",
+      converter = Converters.ListenConverter.class,
+      description = "Serve /metrics, /healthz and /readyz on this address, and no longer on the public listeners.")
+  InetSocketAddress adminListen;
+
   /** Whether anonymous subscribers are let in: --anonymous, else only in development mode. */
   private boolean anonymousApplies;
   @Option(names = "--log-format", defaultValue = "text", paramLabel = "text|json",
@@ -325,6 +334,8 @@ final class ServeCommand implements Callable<Integer> {
           .maxBody(maxBody)
           .demo(demo)
           .metrics(metrics)
+          .ui(ui)
+          .adminListen(adminListen)
           // Only a key this run generated may be handed out to the page's token helper.
           .developmentTokens(developmentSecret != null)
           .limits(Limits.DEFAULTS
@@ -397,7 +408,9 @@ final class ServeCommand implements Callable<Integer> {
       return Main.USAGE_ERROR;
     } catch (Exception e) {
       // Netty rethrows bind errors (port in use, no permission) unchecked.
-      err.println("serve: cannot listen on " + config.listen() + ": " + e.getMessage());
+      err.println("serve: cannot listen on " + config.listen()
+          + (config.adminListen() == null ? "" : " and " + config.adminListen()) + ": "
+          + e.getMessage());
       return 1;
     }
     Thread shutdown = new Thread(server::close, "herald-shutdown");
@@ -406,11 +419,20 @@ final class ServeCommand implements Callable<Integer> {
         ? baseUrl("https", server.boundTlsAddresses().get(0))
         : baseUrl("http", server.boundAddresses().get(0));
     out.println("Herald is listening on " + server.boundAddresses() + " (" + server.transportName() + ")");
-    out.println("  demo page:  " + base + "/");
+    // Without --admin-listen the operations routes are on the public listeners.
+    String admin = server.boundAdminAddress() == null ? base
+        : baseUrl("http", server.boundAdminAddress());
+    if (ui) {
+      out.println("  demo page:  " + base + "/");
+    }
     out.println("  hub:        " + base + "/.well-known/mercure");
+    if (server.boundAdminAddress() != null) {
+      out.println("  admin:      " + admin + "/metrics, /healthz, /readyz (not on the listeners"
+          + " above)");
+    }
     out.println("  history:    " + (redisConfig != null
         ? "shared by the cluster in Redis " + redisConfig.describe() + ", stream " + redisPrefix
-            + "events, newest " + historySize + " events; readiness: " + base + "/readyz"
+            + "events, newest " + historySize + " events; readiness: " + admin + "/readyz"
         : storeConfig == null
         ? "memory, newest " + historySize + " events, lost on restart"
         : "durable in " + dataDir.toAbsolutePath().normalize() + " (fsync " + fsync + ")"));
@@ -439,7 +461,7 @@ final class ServeCommand implements Callable<Integer> {
                   .map(entry -> entry.substring(0, entry.indexOf('='))).toList())));
     }
     if (developmentSecret != null) {
-      printDevelopmentHelp(out, base, developmentSecret, config.resourceId());
+      printDevelopmentHelp(out, base, developmentSecret, config.resourceId(), ui);
     }
     out.flush();
     started = server;
@@ -485,7 +507,7 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private static void printDevelopmentHelp(PrintWriter out, String base, String secret,
-      String resourceId) {
+      String resourceId, boolean ui) {
     JwtKey key = JwtKey.parse("HS256", secret);
     String publisher = TokenMinter.mint(key, List.of("*"), List.of("*"), null, null, Clock.systemUTC());
     String accessToken = TokenMinter.mintAccessToken(SigningKey.of(key),
@@ -497,7 +519,9 @@ final class ServeCommand implements Callable<Integer> {
     out.println("Development mode: no key was configured, so this run uses a random HS256 key.");
     out.println("  key:              " + secret);
     out.println("  publisher token:  " + publisher);
-    out.println("  the page's Playground fills in tokens by itself (GET " + base + "/dev/token)");
+    if (ui) {
+      out.println("  the page's Playground fills in tokens by itself (GET " + base + "/dev/token)");
+    }
     out.println("  try it:");
     // --data-urlencode, not {id} in the URL: curl would read {id} as a glob and ask for "id".
     out.println("    curl -N --get --data-urlencode 'topic=https://example.com/books/{id}' "

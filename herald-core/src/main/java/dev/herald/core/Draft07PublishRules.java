@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * Mercure draft-07 publish rules: what the {@link Update} constructor checks, and a {@code retry}
- * that parses as a number.
+ * that is a number in ASCII digits (a sign allowed, as Herald always has).
  *
  * <p>Immutable; safe from any thread.
  */
@@ -26,11 +26,29 @@ final class Draft07PublishRules implements PublishRules {
     if (retry == null) {
       return null;
     }
-    try {
-      return Long.parseLong(retry);
-    } catch (NumberFormatException e) {
-      throw HubException.badRequest("retry: " + retry + " (expected: a number of milliseconds)");
+    if (isAsciiInteger(retry)) {
+      try {
+        return Long.parseLong(retry);
+      } catch (NumberFormatException tooLarge) {
+        // refused below, like any other non-number
+      }
     }
+    throw HubException.badRequest("retry: " + PublishForm.quotable(retry)
+        + " (expected: a number of milliseconds)");
+  }
+
+  /** An optional sign and ASCII digits: Long.parseLong alone also reads other digits (U+0663). */
+  private static boolean isAsciiInteger(String text) {
+    int start = text.startsWith("+") || text.startsWith("-") ? 1 : 0;
+    if (text.length() == start) {
+      return false;
+    }
+    for (int i = start; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

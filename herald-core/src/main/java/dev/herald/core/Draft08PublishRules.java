@@ -138,7 +138,8 @@ final class Draft08PublishRules implements PublishRules {
     }
     if (!digits) {
       throw HubException.badRequest(
-          "retry: '" + retry + "' (expected: ASCII digits, a number of milliseconds)");
+          "retry: '" + PublishForm.quotable(retry)
+              + "' (expected: ASCII digits, a number of milliseconds)");
     }
     try {
       return Long.parseLong(retry);

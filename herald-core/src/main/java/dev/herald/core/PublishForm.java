@@ -27,6 +27,14 @@ record PublishForm(
         single(form, "retry"));
   }
 
+  /**
+   * A field's value as error messages quote it: CR, LF and NUL escaped, so the message stays the
+   * one line {@link HubException} promises.
+   */
+  static String quotable(String value) {
+    return value.replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0");
+  }
+
   private static String single(Map<String, List<String>> form, String name) {
     List<String> values = form.get(name);
     if (values == null || values.isEmpty()) {

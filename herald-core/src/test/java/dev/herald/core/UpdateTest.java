@@ -77,6 +77,25 @@ class UpdateTest {
   }
 
   @Test
+  void retryInOtherDigitsIsRejectedOnOneLine() {
+    // Found by UpdatePropertiesTest: U+0663 was read as 3, and a CR/LF split the message.
+    assertThatThrownBy(() -> Update.fromForm(Map.of("topic", List.of("t"), "retry", List.of("\u0663"))))
+        .isInstanceOf(HubException.class)
+        .hasMessage("retry: \u0663 (expected: a number of milliseconds)");
+    assertThatThrownBy(() -> Update.fromForm(Map.of("topic", List.of("t"), "retry", List.of("1\r\n2"))))
+        .isInstanceOf(HubException.class)
+        .hasMessage("retry: 1\\r\\n2 (expected: a number of milliseconds)");
+  }
+
+  @Test
+  void draft08QuotesABadRetryOnOneLineToo() {
+    PublishRules rules = PublishRules.draft08("https://example.com/.well-known/mercure");
+    assertThatThrownBy(() -> rules.toUpdate(Map.of("topic", List.of("t"), "retry", List.of("1\n2"))))
+        .isInstanceOf(HubException.class)
+        .hasMessage("retry: '1\\n2' (expected: ASCII digits, a number of milliseconds)");
+  }
+
+  @Test
   void negativeRetryIsRejected() {
     assertThatThrownBy(() -> Update.fromForm(Map.of("topic", List.of("t"), "retry", List.of("-1"))))
         .isInstanceOf(HubException.class);

@@ -9,6 +9,7 @@ import dev.herald.server.limits.ConnectionLimiter;
 import dev.herald.server.limits.FrontDoor;
 import dev.herald.server.limits.LimitCounters;
 import dev.herald.server.http.HubRoutes;
+import dev.herald.server.http.RouteGroup;
 import dev.herald.server.metrics.HubMetrics;
 import dev.herald.server.metrics.MetricsPublisher;
 import dev.herald.server.sse.OpenStreams;
@@ -32,7 +33,9 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +56,12 @@ public final class HeraldServer implements AutoCloseable {
   private static final WriteBufferWaterMark WATER_MARK =
       new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
+  /**
+   * Connections the operations listener admits, apart from the public limit, so that a flood of
+   * the public listeners cannot lock probes and scrapers out; they are few and short-lived.
+   */
+  private static final int ADMIN_MAX_CONNECTIONS = 64;
+
   /** How often the dashboard's figures are published while someone watches them. */
   private static final Duration METRICS_INTERVAL = Duration.ofSeconds(1);
 
@@ -63,6 +72,8 @@ public final class HeraldServer implements AutoCloseable {
   private final ChannelGroup connections;
   private final List<Channel> listeners;
   private final List<Channel> tlsListeners;
+  /** The operations listener, when {@code --admin-listen} asked for one: zero or one channel. */
+  private final List<Channel> adminListeners;
   private final Transport transport;
   private final DevelopmentCertificate developmentCertificate;
   private final HubMetrics metrics;
@@ -77,6 +88,7 @@ public final class HeraldServer implements AutoCloseable {
     this.connections = parts.connections;
     this.listeners = parts.listeners;
     this.tlsListeners = parts.tlsListeners;
+    this.adminListeners = parts.adminListeners;
     this.transport = parts.transport;
     this.developmentCertificate = parts.developmentCertificate;
     this.metrics = parts.metrics;
@@ -92,6 +104,7 @@ public final class HeraldServer implements AutoCloseable {
     ChannelGroup connections;
     List<Channel> listeners = new ArrayList<>();
     List<Channel> tlsListeners = new ArrayList<>();
+    List<Channel> adminListeners = new ArrayList<>();
     Transport transport;
     DevelopmentCertificate developmentCertificate;
     HubMetrics metrics;
@@ -150,15 +163,25 @@ public final class HeraldServer implements AutoCloseable {
           : HubMetrics.disabled(hub);
       MetricsPublisher metricsPublisher = config.metrics()
           ? new MetricsPublisher(hub, parts.metrics, parts.group.next(), METRICS_INTERVAL) : null;
-      parts.routes = HubRoutes.create(hub, config, demo, parts.metrics, metricsPublisher, streams,
-          clock);
-      HttpPipelines pipelines =
-          new HttpPipelines(parts.routes, new FrontDoor(limits, parts.counters));
+      HubRoutes allRoutes = HubRoutes.create(hub, config, demo, parts.metrics, metricsPublisher,
+          streams, clock);
+      parts.routes = allRoutes.serving(publicRouteGroups(config));
+      FrontDoor frontDoor = new FrontDoor(limits, parts.counters);
+      HttpPipelines pipelines = new HttpPipelines(parts.routes, frontDoor);
       for (InetSocketAddress address : config.listen()) {
-        parts.listeners.add(bind(parts, address, pipelines.cleartext(), true));
+        parts.listeners.add(bind(parts, address, pipelines.cleartext(), true, parts.limiter));
       }
       for (InetSocketAddress address : config.tlsListen()) {
-        parts.tlsListeners.add(bind(parts, address, pipelines.tls(sslContext), false));
+        parts.tlsListeners.add(
+            bind(parts, address, pipelines.tls(sslContext), false, parts.limiter));
+      }
+      if (config.adminListen() != null) {
+        HttpPipelines admin =
+            new HttpPipelines(allRoutes.serving(EnumSet.of(RouteGroup.ADMIN)), frontDoor);
+        ConnectionLimiter adminLimiter = new ConnectionLimiter(
+            ADMIN_MAX_CONNECTIONS, 0, Limits.RETRY_AFTER, parts.counters);
+        parts.adminListeners.add(
+            bind(parts, config.adminListen(), admin.cleartext(), true, adminLimiter));
       }
       parts.routes.info().bound(ports(parts.listeners), ports(parts.tlsListeners));
     } catch (Exception e) { // includes bind errors, which Netty throws undeclared
@@ -167,24 +190,45 @@ public final class HeraldServer implements AutoCloseable {
       }
       parts.listeners.forEach(Channel::close);
       parts.tlsListeners.forEach(Channel::close);
+      parts.adminListeners.forEach(Channel::close);
       parts.group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       hub.close();
       throw e;
     }
     HeraldServer server = new HeraldServer(parts);
-    log.info("Herald listening on {} and TLS {} ({}, TLS by {}), at most {} connections",
+    log.info("Herald listening on {} and TLS {} ({}, TLS by {}), at most {} connections{}{}",
         server.boundAddresses(), server.boundTlsAddresses(), parts.transport.name(),
-        TlsContexts.provider(), parts.limiter.maxConnections());
+        TlsContexts.provider(), parts.limiter.maxConnections(),
+        config.ui() ? "" : ", no web UI",
+        server.boundAdminAddress() == null ? ""
+            : ", /metrics /healthz /readyz on " + server.boundAdminAddress() + " only");
     return server;
   }
 
   /**
+   * What the public listeners serve: every group but the UI when it is off, and but the
+   * operations routes when they have a listener of their own (as Mercure keeps its metrics off
+   * the public address), so they are not reachable from wherever the hub is.
+   */
+  private static Set<RouteGroup> publicRouteGroups(ServerConfig config) {
+    Set<RouteGroup> groups = EnumSet.copyOf(RouteGroup.all());
+    if (!config.ui()) {
+      groups.remove(RouteGroup.UI);
+    }
+    if (config.adminListen() != null) {
+      groups.remove(RouteGroup.ADMIN);
+    }
+    return groups;
+  }
+
+  /**
    * @param cleartext whether a connection turned away by a limit can be told why in plain HTTP
+   * @param limiter counts the listener's connections in (the public listeners share one)
    */
   private static Channel bind(Builder parts, InetSocketAddress address,
-      ChannelInitializer<Channel> protocol, boolean cleartext) throws InterruptedException {
+      ChannelInitializer<Channel> protocol, boolean cleartext, ConnectionLimiter limiter)
+      throws InterruptedException {
     ChannelGroup connections = parts.connections;
-    ConnectionLimiter limiter = parts.limiter;
     RateLimitedLog initFailures = parts.initFailures;
     ChannelHandler tracked = new ChannelInitializer<>() {
       @Override
@@ -258,6 +302,11 @@ public final class HeraldServer implements AutoCloseable {
     return addresses(tlsListeners);
   }
 
+  /** The operations listener's address (port resolved), or null without {@code --admin-listen}. */
+  public InetSocketAddress boundAdminAddress() {
+    return adminListeners.isEmpty() ? null : addresses(adminListeners).get(0);
+  }
+
   public int port() {
     return boundAddresses().get(0).getPort();
   }
@@ -293,6 +342,7 @@ public final class HeraldServer implements AutoCloseable {
     long deadline = System.nanoTime() + grace.toNanos();
     listeners.forEach(channel -> channel.close().syncUninterruptibly());
     tlsListeners.forEach(channel -> channel.close().syncUninterruptibly());
+    adminListeners.forEach(channel -> channel.close().syncUninterruptibly());
     routes.streams().endAll(Duration.ofSeconds(4));
     hub.close(remaining(deadline));
     connections.close().awaitUninterruptibly(remaining(deadline).toMillis());

@@ -34,6 +34,10 @@ import java.util.Objects;
  *     hub's own HMAC keys: only for a hub running with a generated development key
  * @param limits request sizes, timeouts, connection counts and stream lifetimes
  * @param protocols which protocol versions are spoken, and draft-08 issuers and resource id
+ * @param ui whether the web UI is served: its page, static files, {@code /info} and {@code
+ *     /dev/token}
+ * @param adminListen the address of a listener of its own for {@code /metrics}, {@code /healthz}
+ *     and {@code /readyz}, which the public listeners then no longer serve; null for none
  */
 public record ServerConfig(
     List<InetSocketAddress> listen,
@@ -57,7 +61,9 @@ public record ServerConfig(
     boolean metrics,
     boolean developmentTokens,
     Limits limits,
-    ProtocolConfig protocols) {
+    ProtocolConfig protocols,
+    boolean ui,
+    InetSocketAddress adminListen) {
 
   public ServerConfig {
     Objects.requireNonNull(protocols, "protocols");
@@ -69,6 +75,12 @@ public record ServerConfig(
     Objects.requireNonNull(limits, "limits");
     if (listen.isEmpty() && tlsListen.isEmpty()) {
       throw new IllegalArgumentException("listen: none (expected: at least one HOST:PORT)");
+    }
+    if (adminListen != null && adminListen.getPort() != 0
+        && (listen.contains(adminListen) || tlsListen.contains(adminListen))) {
+      throw new IllegalArgumentException("admin-listen: " + adminListen.getHostString() + ":"
+          + adminListen.getPort()
+          + " (expected: an address that --listen and --tls-listen do not use)");
     }
     if ((tlsCertificate == null) != (tlsKey == null)) {
       throw new IllegalArgumentException(
@@ -147,6 +159,8 @@ public record ServerConfig(
     b.developmentTokens = developmentTokens;
     b.limits = limits;
     b.protocols = protocols;
+    b.ui = ui;
+    b.adminListen = adminListen;
     return b;
   }
 
@@ -174,6 +188,8 @@ public record ServerConfig(
     private boolean developmentTokens = false;
     private Limits limits = Limits.DEFAULTS;
     private ProtocolConfig protocols = ProtocolConfig.DEFAULTS;
+    private boolean ui = true;
+    private InetSocketAddress adminListen;
 
     private Builder() {}
 
@@ -284,6 +300,18 @@ public record ServerConfig(
       return this;
     }
 
+    /** Whether the web UI (page, static files, {@code /info}, {@code /dev/token}) is served. */
+    public Builder ui(boolean enabled) {
+      this.ui = enabled;
+      return this;
+    }
+
+    /** Serves the operations routes on their own listener at {@code address}, off the public ones. */
+    public Builder adminListen(InetSocketAddress address) {
+      this.adminListen = address;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           listen,
@@ -307,7 +335,9 @@ public record ServerConfig(
           metrics,
           developmentTokens,
           limits,
-          protocols);
+          protocols,
+          ui,
+          adminListen);
     }
   }
 }

@@ -89,4 +89,18 @@ class SseFrameTest {
     assertThat(parser.reconnectionMillis()).isEqualTo(2500L);
     assertThat(parser.lastEventId()).as("id 2's event never completed").isEqualTo("1");
   }
+
+  @Test
+  void parserIgnoresARetryTooLargeForALongOrInOtherDigits() {
+    // Found by SseRoundTripPropertiesTest: Long.parseLong threw on the first, took the second.
+    List<SseEvent> events = new ArrayList<>();
+    SseParser parser = new SseParser(events::add);
+    for (String line : List.of("retry: 553593062974888640930", "retry: \u0663", "data: a", "")) {
+      parser.line(line);
+    }
+    assertThat(events).containsExactly(new SseEvent("", "message", "a", null));
+    assertThat(parser.reconnectionMillis()).isNull();
+    parser.line("retry: " + Long.MAX_VALUE);
+    assertThat(parser.reconnectionMillis()).isEqualTo(Long.MAX_VALUE);
+  }
 }

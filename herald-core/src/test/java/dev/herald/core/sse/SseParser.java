@@ -78,15 +78,36 @@ public final class SseParser {
         }
       }
       case "retry" -> {
-        if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
-          retry = Long.parseLong(value);
-          reconnectionMillis = retry;
+        Long millis = asciiMillis(value);
+        if (millis != null) {
+          retry = millis;
+          reconnectionMillis = millis;
         }
       }
       default -> {
         // Unknown fields are ignored, as browsers do.
       }
     }
+  }
+
+  /**
+   * The value as milliseconds if it is only ASCII digits, as WHATWG demands (other Unicode digits
+   * do not count); null otherwise, and for a number too large for a long, which a stream may send
+   * but no client could wait for.
+   */
+  private static Long asciiMillis(String value) {
+    if (value.isEmpty()) {
+      return null;
+    }
+    long millis = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9' || millis > (Long.MAX_VALUE - (c - '0')) / 10) {
+        return null;
+      }
+      millis = millis * 10 + (c - '0');
+    }
+    return millis;
   }
 
   private void dispatch() {
