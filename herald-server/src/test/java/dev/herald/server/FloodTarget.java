@@ -2,8 +2,12 @@ package dev.herald.server;
 
 import dev.herald.core.HubConfig;
 import java.net.InetSocketAddress;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A hub in a process of its own, so a test can start it under a small open-file limit: {@code
@@ -15,6 +19,7 @@ final class FloodTarget {
   private FloodTarget() {}
 
   public static void main(String[] args) throws Exception {
+    loadHeraldClasses();
     Limits limits = Limits.DEFAULTS
         .withHeaderTimeout(Duration.ofMillis(Long.parseLong(args[0])))
         .withMaxConnections(Integer.parseInt(args[1]));
@@ -31,5 +36,27 @@ final class FloodTarget {
       // until the test closes our input
     }
     server.close();
+  }
+
+  /**
+   * A test's classpath holds Herald's modules as directories, so the first use of each class opens
+   * a file: under a flood at the open-file limit that fails and the class stays unusable
+   * (NoClassDefFoundError). From herald.jar classes come from one jar already open; load them all
+   * now to match.
+   */
+  private static void loadHeraldClasses() throws Exception {
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path root = Path.of(entry);
+      if (!Files.isDirectory(root) || !root.endsWith(Path.of("target", "classes"))) {
+        continue; // jars stay open once read; test classes are not on the hub's path
+      }
+      try (Stream<Path> files = Files.walk(root)) {
+        for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
+          String name = root.relativize(file).toString().replace(File.separatorChar, '.')
+              .replaceAll("\\.class$", "");
+          Class.forName(name, false, FloodTarget.class.getClassLoader());
+        }
+      }
+    }
   }
 }

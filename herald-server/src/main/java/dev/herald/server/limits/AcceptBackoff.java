@@ -87,7 +87,16 @@ public final class AcceptBackoff extends ChannelInboundHandlerAdapter {
     }
     backoffMillis = MIN_BACKOFF_MILLIS; // an accept worked: the next failure pauses briefly
     if (child instanceof Channel socket) {
-      ConnectionLimiter.Verdict verdict = limiter.verdict(socket, canAnswer);
+      ConnectionLimiter.Verdict verdict;
+      try {
+        verdict = limiter.verdict(socket, canAnswer);
+      } catch (RuntimeException | LinkageError e) {
+        // Never registered, so nothing else would ever close it.
+        socket.unsafe().closeForcibly();
+        failures.warn("accepted socket on {} could not be set up ({}); closed",
+            ctx.channel().localAddress(), e.toString());
+        return;
+      }
       if (verdict == ConnectionLimiter.Verdict.DROPPED) {
         return;
       }
