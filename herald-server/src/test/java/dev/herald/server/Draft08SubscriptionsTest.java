@@ -209,6 +209,17 @@ class Draft08SubscriptionsTest extends ServerTestBase {
     assertThat(get(COLLECTION, bearer(everything)).statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void theQueryIsNotPartOfTheTopicTheApiIsAuthorizedAs() throws Exception {
+    String withQuery = COLLECTION + "?page=2";
+    String pathGrant = accessToken(List.of(new TopicGrant(COLLECTION, null)), null);
+    assertThat(get(withQuery, bearer(pathGrant)).statusCode())
+        .as("the path alone is the topic").isEqualTo(200);
+    String queryGrant = accessToken(List.of(new TopicGrant(withQuery, null)), null);
+    assertThat(get(withQuery, bearer(queryGrant)).statusCode())
+        .as("a grant naming the query matches no topic the API is authorized as").isEqualTo(403);
+  }
+
   /** A token with one subscribe detail per matcher, each carrying its own payload. */
   static String perMatcherPayloads() throws Exception {
     Map<String, Object> claims = Map.of("aud", RESOURCE, "iss", ISSUER, "sub", "reader",

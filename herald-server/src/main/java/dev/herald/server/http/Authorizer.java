@@ -91,7 +91,8 @@ final class Authorizer {
     Grants claims = verify(exchange.dialect(), Role.SUBSCRIBER, found.token());
     String uri = exchange.request().uri();
     List<TopicSelector> granted = selectors(exchange, claims);
-    if (!TopicSelector.anyMatches(granted, List.of(uri, exchange.rawPath()))) {
+    if (!TopicSelector.anyMatches(granted,
+        exchange.dialect().subscriptionsApiTopics(uri, exchange.rawPath()))) {
       throw exchange.dialect().rejection(AuthFailure.INSUFFICIENT, uri + " is not matched by"
           + " the token's subscribe grants " + granted.stream().map(TopicSelector::raw).toList());
     }

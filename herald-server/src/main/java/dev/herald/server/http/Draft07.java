@@ -106,6 +106,12 @@ final class Draft07 implements ProtocolDialect {
     return SubscriptionFormat.DRAFT_07;
   }
 
+  /** Draft-07 names the requested URL; Mercure's hub matched it with and without the query. */
+  @Override
+  public List<String> subscriptionsApiTopics(String requestUri, String rawPath) {
+    return List.of(requestUri, rawPath);
+  }
+
   @Override
   public String lastEventIdHeader() {
     return "Last-Event-ID";

@@ -116,6 +116,12 @@ final class Draft08 implements ProtocolDialect {
     return SubscriptionFormat.DRAFT_08;
   }
 
+  /** The requested URL's absolute path: "any query component ... is not part of the topic". */
+  @Override
+  public List<String> subscriptionsApiTopics(String requestUri, String rawPath) {
+    return List.of(rawPath);
+  }
+
   @Override
   public String lastEventIdHeader() {
     return LAST_EVENT_ID_HEADER;

@@ -75,4 +75,13 @@ interface ProtocolDialect {
    * speaking it are announced and listed, and how the subscriptions API is read.
    */
   SubscriptionFormat subscriptionFormat();
+
+  /**
+   * The topics a subscriptions API request is authorized as: a token must grant subscribing to
+   * one of them.
+   *
+   * @param requestUri the request target as sent, query included
+   * @param rawPath its path alone
+   */
+  List<String> subscriptionsApiTopics(String requestUri, String rawPath);
 }
