@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.client.ScriptedHub.Answer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -165,10 +166,11 @@ class HeraldSubscriberStreamTest {
 
   @Test
   void closeDuringTheWaitBeforeAReconnectionStopsAtOnce() throws Exception {
-    java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch waiting = new CountDownLatch(1);
+    CountDownLatch never = new CountDownLatch(1);
     Sleeper blocking = delay -> {
       waiting.countDown();
-      Thread.sleep(Long.MAX_VALUE); // until close() interrupts
+      never.await(); // a wait only close() ends, by interrupting it
     };
     try (ScriptedHub hub = new ScriptedHub(Answer.status(500, "boom"))) {
       subscriber = HeraldSubscriber.builder(hub.url()).topics(TOPIC).sleeper(blocking)
