@@ -59,7 +59,7 @@ public final class HeraldPublisher {
     this.token = Objects.requireNonNull(b.token,
         "token: none (expected: token(String), token(Supplier) or an HmacTokenMinter)");
     this.http = b.http != null ? b.http
-        : HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
+        : DefaultHttpClient.forHub(b.hubUrl, b.connectTimeout);
     this.requestTimeout = b.requestTimeout;
     this.maxAttempts = b.maxAttempts;
     this.maxRetryDelay = b.maxRetryDelay;

@@ -73,7 +73,7 @@ public final class HeraldSubscriber implements AutoCloseable {
     this.requestUri = withTopics(b.hubUrl, b.topics);
     this.token = b.token;
     this.http = b.http != null ? b.http
-        : HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
+        : DefaultHttpClient.forHub(b.hubUrl, b.connectTimeout);
     this.requestTimeout = b.requestTimeout;
     this.listener = listener;
     this.backoff = new Backoff(b.maxRetry, ThreadLocalRandom.current()::nextLong);

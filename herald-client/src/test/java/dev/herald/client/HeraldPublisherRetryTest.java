@@ -33,6 +33,21 @@ class HeraldPublisherRetryTest {
   }
 
   @Test
+  void overCleartextTheDefaultClientDoesNotOfferTheH2cUpgrade() throws Exception {
+    // The JDK's h2c upgrade path can lose its frame boundaries; see DefaultHttpClient.
+    try (ScriptedHub scripted = new ScriptedHub(
+        Answer.of("HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nurn:42"))) {
+      HeraldPublisher.builder(scripted.url()).token(Loopback.ANY_TOKEN).build().publish(TOPIC, "d");
+      ScriptedHub.Request request = scripted.nextRequest();
+      assertThat(request.head()).startsWith("POST ");
+      assertThat(request.header("Upgrade")).isNull();
+      assertThat(request.header("HTTP2-Settings")).isNull();
+    }
+    assertThat(DefaultHttpClient.versionFor(URI.create("https://hub.example/.well-known/mercure")))
+        .isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+  }
+
+  @Test
   void unavailableIsRetriedHonouringRetryAfterThenBackingOff() throws Exception {
     RecordingSleeper sleeper = new RecordingSleeper();
     try (ScriptedHub scripted = new ScriptedHub(
