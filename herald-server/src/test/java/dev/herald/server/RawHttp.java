@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -26,29 +28,42 @@ final class RawHttp {
   private RawHttp() {}
 
   static Response exchange(int port, byte[] request) throws IOException {
+    return pipelined(port, request, 1).get(0);
+  }
+
+  /** Writes {@code requests} in one go and reads {@code count} responses off the connection. */
+  static List<Response> pipelined(int port, byte[] requests, int count) throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
       socket.setSoTimeout(TIMEOUT_MILLIS);
-      socket.getOutputStream().write(request);
+      socket.getOutputStream().write(requests);
       socket.getOutputStream().flush();
       InputStream in = socket.getInputStream();
-      String statusLine = line(in);
-      if (statusLine == null) {
-        throw new IOException("connection closed without a response");
+      List<Response> responses = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        responses.add(response(in));
       }
-      String[] parts = statusLine.split(" ", 3);
-      int status = Integer.parseInt(parts[1]);
-      Map<String, String> headers = new LinkedHashMap<>();
-      for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
-        int colon = header.indexOf(':');
-        headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-            header.substring(colon + 1).trim());
-      }
-      String length = headers.get("content-length");
-      String body = length == null ? "" : new String(in.readNBytes(Integer.parseInt(length)),
-          StandardCharsets.UTF_8);
-      return new Response(status, headers, body);
+      return responses;
     }
+  }
+
+  private static Response response(InputStream in) throws IOException {
+    String statusLine = line(in);
+    if (statusLine == null) {
+      throw new IOException("connection closed without a response");
+    }
+    String[] parts = statusLine.split(" ", 3);
+    int status = Integer.parseInt(parts[1]);
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
+      int colon = header.indexOf(':');
+      headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          header.substring(colon + 1).trim());
+    }
+    String length = headers.get("content-length");
+    String body = length == null ? "" : new String(in.readNBytes(Integer.parseInt(length)),
+        StandardCharsets.UTF_8);
+    return new Response(status, headers, body);
   }
 
   /** A line ended by CRLF, without it; null at the end of the stream. */

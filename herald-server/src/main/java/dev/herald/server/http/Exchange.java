@@ -131,18 +131,29 @@ final class Exchange {
    */
   <T> void respondWhenDone(CompletionStage<T> stage, Function<T, FullHttpResponse> answer,
       Function<Throwable, HttpError> onFailure) {
-    stage.whenComplete((value, failure) -> ctx.executor().execute(() -> {
-      try {
-        if (failure != null) {
-          throw onFailure.apply(failure);
-        }
-        respond(answer.apply(value));
-      } catch (HttpError e) {
-        fail(e);
-      } catch (HubException e) {
-        fail(HttpError.from(e));
+    stage.whenComplete((value, failure) -> {
+      // Completed on this loop (a publish sequenced where it was read): answer now, inside the
+      // read, so that the answers to pipelined requests leave together.
+      if (ctx.executor().inEventLoop()) {
+        answer(value, failure, answer, onFailure);
+      } else {
+        ctx.executor().execute(() -> answer(value, failure, answer, onFailure));
       }
-    }));
+    });
+  }
+
+  private <T> void answer(T value, Throwable failure, Function<T, FullHttpResponse> answer,
+      Function<Throwable, HttpError> onFailure) {
+    try {
+      if (failure != null) {
+        throw onFailure.apply(failure);
+      }
+      respond(answer.apply(value));
+    } catch (HttpError e) {
+      fail(e);
+    } catch (HubException e) {
+      fail(HttpError.from(e));
+    }
   }
 
   /** The stream takes the connection over; no other response may follow on it. */

@@ -2,6 +2,7 @@ package dev.herald.server.http;
 
 /** Names of the pipeline handlers, in pipeline order, so handlers can be found and replaced. */
 final class PipelineNames {
+  public static final String FLUSH_CONSOLIDATION = "flush-consolidation";
   public static final String TLS = "tls";
   public static final String ALPN = "alpn";
   public static final String CLEARTEXT_UPGRADE = "h2c-upgrade";
