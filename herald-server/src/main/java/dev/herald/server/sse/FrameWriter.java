@@ -4,11 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -59,6 +60,11 @@ abstract class FrameWriter {
       for (String name : names.subList(from + 1, Math.max(from + 1, to))) {
         pipeline.remove(name);
       }
+    }
+    // Held flushes only pay for answers to pipelined requests; a stream has none, and an idle
+    // stream should not carry the handler.
+    if (pipeline.get(FlushConsolidationHandler.class) != null) {
+      pipeline.remove(FlushConsolidationHandler.class);
     }
     return http1 == null ? new HttpContentWriter(handler) : new ChunkWriter(http1);
   }
