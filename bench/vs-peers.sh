@@ -6,7 +6,7 @@
 #
 # The harness directory is read-only: it is copied to $CBENCH (default /tmp/herald-cbench) and
 # its loadgen built there ('make'). For each scenario the harness's run.sh runs Herald (the
-# 'custom' peer, started fresh and pinned to CPU 0 by the harness's peers.sh) and then the peer
+# 'custom' peer, pinned to CPU 0; warm in S1, S2b and S4, see herald_warm below) and then the peer
 # (PEERS, default "nchan"; S4 uses S4_PEER, default nchan1w, because 2-worker nchan hangs on
 # 10,000 channels, see the harness's RESULTS.md). Needs nginx + libnginx-mod-nchan installed.
 # Raw JSON lines: $OUT/cbench/<name>.jsonl (Herald is 'herald'); tables: $OUT/cbench/tables.md.
@@ -66,13 +66,15 @@ herald() {
 
 peer() { OUT="$OUT" "$CBENCH/run.sh" "$1" "$2"; }
 
-# S4 warm: the harness restarts a peer before each run and warms it on 1 topic only, so a JVM
-# meets the many-topic path cold (the C2 compiler then takes seconds of the measured run). Here
-# one hub, started and pinned the way the harness's peers.sh does it, serves two harness S4
-# runs back to back: the first (herald-<history>-cold, the cold figure) is the warm-up, the
-# second (herald-<history>) is measured warm. Both are reported.
-herald_s4_warm() {
-    local pid log="$OUT/logs/herald-s4-hub.log"
+# Herald warm (S1, S2b, S4): the harness restarts a peer before each run and warms it for 3 s on
+# 100 subscribers of 1 topic, so a JVM meets the measured path (1,000 subscribers, or 10,000
+# topics) cold, with the C2 compiler taking the core during the measured run. Here one hub,
+# started and pinned the way the harness's peers.sh does it, first serves one unmeasured run of
+# the scenario itself (reported as herald-<history>-cold: the cold figure), then the REPEAT
+# measured runs (herald-<history>). nchan, compiled ahead of time, keeps the harness's own
+# restart-per-run. S3 (idle connections) needs no warm-up and runs as the harness runs it.
+herald_warm() {
+    local scen=$1 pid log="$OUT/logs/herald-$1-hub.log"
     (
         ulimit -n "$(ulimit -Hn)"
         exec taskset -c "${SERVER_CPU:-0}" java $HUB_JAVA_OPTS -jar "$HUB_JAR" serve \
@@ -85,16 +87,18 @@ herald_s4_warm() {
         kill -0 "$pid" 2>/dev/null || { echo "hub exited, see $log" >&2; return 1; }
         sleep 0.5
     done
-    local name
+    local name repeat
     for name in "herald-$HISTORY-cold" "herald-$HISTORY"; do
-        NAME="$name" TARGET_PORT="$PORT" SERVER_PID="$pid" OUT="$OUT" \
+        repeat=$REPEAT
+        [ "$name" = "herald-$HISTORY-cold" ] && repeat=1
+        REPEAT=$repeat NAME="$name" TARGET_PORT="$PORT" SERVER_PID="$pid" OUT="$OUT" \
         SUB_PATH='/.well-known/mercure?topic=https%3A%2F%2Fexample.com%2Ft{i}&_=' \
         PUB_PATH='/.well-known/mercure?_=' \
         PUB_CTYPE='application/x-www-form-urlencoded' \
         PUB_BODY='topic=https%3A%2F%2Fexample.com%2Ft{t}&data={ts}&_=' \
         SUB_HEADERS="Authorization: Bearer $SUB_JWT" \
         PUB_HEADERS="Authorization: Bearer $PUB_JWT" \
-            "$CBENCH/run.sh" custom S4 >/dev/null || true
+            "$CBENCH/run.sh" custom "$scen" >/dev/null || true
         sleep 2
     done
     kill "$pid" 2>/dev/null || true
@@ -104,8 +108,8 @@ herald_s4_warm() {
 
 for scen in "${SCENARIOS[@]}"; do
     echo "== $scen (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-    if [ "$scen" = S4 ]; then
-        herald_s4_warm
+    if [ "$scen" != S3 ]; then
+        herald_warm "$scen"
     else
         herald "$scen" >/dev/null
     fi

@@ -2,14 +2,22 @@ package dev.herald.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.core.Event;
+import dev.herald.core.Hub;
+import dev.herald.core.HubConfig;
+import dev.herald.core.history.History;
+import dev.herald.core.history.MemoryHistory;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * Publishes pipelined on one HTTP/1.1 connection, written in one go as load generators and
  * batching publishers do: each is answered, in request order, an error in the middle included.
- * Runs on the JUnit thread against a hub over a real socket.
+ * Both kinds of history: one that never blocks (a publish is stored and answered inside the read)
+ * and one that may (stored on the hub's dispatcher thread, answered later). Runs on the JUnit
+ * thread against a hub over a real socket.
  */
 class PipelinedPublishTest extends ServerTestBase {
 
@@ -20,6 +28,66 @@ class PipelinedPublishTest extends ServerTestBase {
         + "Content-Type: application/x-www-form-urlencoded\r\n"
         + "Content-Length: " + form.getBytes(StandardCharsets.UTF_8).length + "\r\n"
         + "\r\n" + form;
+  }
+
+  /** Memory, but without the never-blocks promise: the hub stores on its dispatcher thread. */
+  private static final class DispatcherThreadHistory implements History {
+    private final MemoryHistory memory = new MemoryHistory(100);
+
+    @Override
+    public void append(List<Event> events) {
+      memory.append(events);
+    }
+
+    @Override
+    public long sequenceOf(String id) {
+      return memory.sequenceOf(id);
+    }
+
+    @Override
+    public long lastSequence() {
+      return memory.lastSequence();
+    }
+
+    @Override
+    public String lastId() {
+      return memory.lastId();
+    }
+
+    @Override
+    public List<Event> read(long afterSequence, long upToSequence, int max) {
+      return memory.read(afterSequence, upToSequence, max);
+    }
+  }
+
+  @Test
+  void answersKeepRequestOrderWhenTheHistoryStoresOnAnotherThread() throws Exception {
+    server.close();
+    server = HeraldServer.start(config().build(),
+        new Hub(HubConfig.DEFAULTS.withHistorySize(100), new DispatcherThreadHistory()),
+        Clock.systemUTC());
+    pipelinedPublishesAreAnsweredInRequestOrder();
+  }
+
+  @Test
+  void moreRequestsThanTheHubHoldsAreAllAnsweredInOrder() throws Exception {
+    server.close();
+    server = HeraldServer.start(config().build(),
+        new Hub(HubConfig.DEFAULTS.withHistorySize(100), new DispatcherThreadHistory()),
+        Clock.systemUTC());
+    int count = 48; // three times the 16 held before the connection stops reading
+    StringBuilder requests = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      requests.append(publishRequest("topic=t&data=" + i + "&id=urn:" + i));
+    }
+
+    List<RawHttp.Response> answers =
+        RawHttp.pipelined(server.port(), requests.toString().getBytes(StandardCharsets.UTF_8), count);
+
+    for (int i = 0; i < count; i++) {
+      assertThat(answers.get(i).status()).isEqualTo(200);
+      assertThat(answers.get(i).body()).isEqualTo("urn:" + i);
+    }
   }
 
   @Test

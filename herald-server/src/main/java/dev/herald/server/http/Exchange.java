@@ -30,8 +30,11 @@ final class Exchange {
   interface StreamSlot {
     void opened(SseStream stream);
 
-    /** The stream failed before its headers went out; the connection is free again. */
+    /** The stream failed before its headers went out; the connection is closed. */
     void failed();
+
+    /** A complete answer was written: the connection may take its next request. */
+    void answered();
   }
 
   /** Bounds the work a request can cause by its number of parameters. */
@@ -118,6 +121,7 @@ final class Exchange {
   /** Sends a complete response; keeps the connection open if the client asked to. */
   void respond(FullHttpResponse response) {
     Responses.send(ctx, response, keepAlive);
+    slot.answered();
   }
 
   void fail(HttpError error) {

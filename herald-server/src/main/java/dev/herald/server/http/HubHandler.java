@@ -5,8 +5,10 @@ import dev.herald.server.sse.SseStream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * and turns every typed error into its response. Once a stream is open, the connection belongs
  * to it: writability and closing are handed to the stream.
  *
+ * <p>HTTP/1.1 answers pipelined requests in request order, so a request that arrives while an
+ * earlier one still waits for its answer (a publish stored by a blocking history) is held until
+ * that answer is written; past {@value #MAX_HELD} held requests the connection stops reading.
+ *
  * <p>One instance per connection (or per HTTP/2 stream). Runs on the channel's event loop; must
  * not block.
  */
@@ -24,9 +30,18 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
   private static final Logger log = LoggerFactory.getLogger(HubHandler.class);
 
+  /** Requests held behind an unanswered one before the connection stops reading. */
+  static final int MAX_HELD = 16;
+
   private final RouteTable table;
   private final ProtocolDialects dialects;
   private SseStream stream;
+  private ChannelHandlerContext ctx;
+  /** Dispatched requests whose answer is not written yet: 0 or 1. */
+  private int unanswered;
+  /** Requests pipelined behind the unanswered one, retained; created on first use. */
+  private ArrayDeque<FullHttpRequest> held;
+  private boolean releasingHeld;
 
   public HubHandler(HubRoutes routes) {
     this(routes.table(), routes.dialects());
@@ -38,6 +53,11 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     if (stream != null) {
       // HTTP/1.1 cannot answer a pipelined request behind an endless response.
@@ -45,17 +65,66 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
           "request pipelined behind an open event stream (expected: a new connection)"), false);
       return;
     }
+    if (unanswered > 0) {
+      hold(request);
+      return;
+    }
+    handle(request);
+  }
+
+  private void handle(FullHttpRequest request) {
+    unanswered++;
     if (request.decoderResult().isFailure()) {
-      Responses.send(ctx,
-          HttpError.malformed(request.decoderResult().cause().getMessage()).response(), false);
+      answer(HttpError.malformed(request.decoderResult().cause().getMessage()).response(), false);
       return;
     }
     try {
       table.dispatch(new Exchange(ctx, request, this, dialects));
     } catch (HttpError e) {
-      Responses.send(ctx, e.response(), HttpUtil.isKeepAlive(request));
+      answer(e.response(), HttpUtil.isKeepAlive(request));
     } catch (HubException e) {
-      Responses.send(ctx, HttpError.from(e).response(), HttpUtil.isKeepAlive(request));
+      answer(HttpError.from(e).response(), HttpUtil.isKeepAlive(request));
+    }
+  }
+
+  private void answer(FullHttpResponse response, boolean keepAlive) {
+    Responses.send(ctx, response, keepAlive);
+    answered();
+  }
+
+  private void hold(FullHttpRequest request) {
+    if (held == null) {
+      held = new ArrayDeque<>();
+    }
+    held.add(request.retain());
+    if (held.size() >= MAX_HELD) {
+      ctx.channel().config().setAutoRead(false);
+    }
+  }
+
+  /** An answer was written: the next held request, if any, goes next. */
+  @Override
+  public void answered() {
+    unanswered--;
+    if (releasingHeld) {
+      return; // the loop below takes the next one
+    }
+    releasingHeld = true;
+    try {
+      while (unanswered == 0 && stream == null && held != null && !held.isEmpty()
+          && ctx.channel().isActive()) {
+        FullHttpRequest next = held.poll();
+        try {
+          handle(next);
+        } finally {
+          next.release();
+        }
+      }
+      if (held != null && held.size() < MAX_HELD && !ctx.channel().config().isAutoRead()) {
+        ctx.channel().config().setAutoRead(true);
+      }
+    } finally {
+      releasingHeld = false;
     }
   }
 
@@ -67,6 +136,14 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   @Override
   public void failed() {
     stream = null;
+    releaseHeld(); // the connection closes after the stream's error
+  }
+
+  private void releaseHeld() {
+    if (held != null) {
+      held.forEach(FullHttpRequest::release);
+      held.clear();
+    }
   }
 
   @Override
@@ -83,7 +160,13 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       stream.closeQuietly();
       stream = null;
     }
+    releaseHeld();
     super.channelInactive(ctx);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseHeld();
   }
 
   @Override
