@@ -42,6 +42,8 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   /** Requests pipelined behind the unanswered one, retained; created on first use. */
   private ArrayDeque<FullHttpRequest> held;
   private boolean releasingHeld;
+  /** Whether this handler stopped the connection's reads (and so must restart them). */
+  private boolean pausedReads;
 
   public HubHandler(HubRoutes routes) {
     this(routes.table(), routes.dialects());
@@ -97,7 +99,8 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       held = new ArrayDeque<>();
     }
     held.add(request.retain());
-    if (held.size() >= MAX_HELD) {
+    if (held.size() >= MAX_HELD && !pausedReads) {
+      pausedReads = true;
       ctx.channel().config().setAutoRead(false);
     }
   }
@@ -120,7 +123,8 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
           next.release();
         }
       }
-      if (held != null && held.size() < MAX_HELD && !ctx.channel().config().isAutoRead()) {
+      if (pausedReads && held.size() < MAX_HELD) {
+        pausedReads = false;
         ctx.channel().config().setAutoRead(true);
       }
     } finally {
