@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -60,6 +61,9 @@ public final class HeraldSubscriber implements AutoCloseable {
   private final Duration maxRetry;
   private final int maxEventSize;
   private final Sleeper sleeper;
+  private final Duration readTimeout;
+  private final Watchdog watchdog;
+  private final LongSupplier nanoClock;
   private final Thread worker;
   private final CountDownLatch closedLatch = new CountDownLatch(1);
 
@@ -80,6 +84,9 @@ public final class HeraldSubscriber implements AutoCloseable {
     this.maxRetry = b.maxRetry;
     this.maxEventSize = b.maxEventSize;
     this.sleeper = b.sleeper;
+    this.readTimeout = b.readTimeout;
+    this.watchdog = b.watchdog;
+    this.nanoClock = b.nanoClock;
     this.retry = b.retry;
     this.lastEventId = b.lastEventId;
     this.worker = new Thread(this::run, "herald-subscriber-" + THREADS.incrementAndGet());
@@ -192,6 +199,10 @@ public final class HeraldSubscriber implements AutoCloseable {
     boolean fatal;
     boolean delivered;
     Duration retryAfter;
+    /** When bytes last arrived; written by the reader, read by the watchdog. */
+    volatile long lastRead;
+    /** Set by the watchdog when it closed a stream that stayed silent too long. */
+    volatile boolean silent;
 
     HeraldClientException run() throws InterruptedException {
       String resumeFrom = lastEventId;
@@ -252,23 +263,61 @@ public final class HeraldSubscriber implements AutoCloseable {
         }
         EventStreamParser parser = new EventStreamParser(this, maxEventSize, resumeFrom);
         byte[] buffer = new byte[READ_BUFFER];
-        while (!closing) {
-          int n = in.read(buffer);
-          if (n < 0) {
-            return HeraldClientException.failure("stream ended", null);
+        Watchdog.Cancel watch = watchSilence(in);
+        try {
+          while (!closing) {
+            int n = in.read(buffer);
+            if (n < 0) {
+              return silent ? silence() : HeraldClientException.failure("stream ended", null);
+            }
+            lastRead = nanoClock.getAsLong();
+            parser.feed(buffer, 0, n);
           }
-          parser.feed(buffer, 0, n);
+        } finally {
+          watch.cancel();
         }
         return null;
       } catch (EventStreamParser.MalformedStreamException e) {
         return HeraldClientException.failure("malformed stream: " + e.getMessage(), e);
       } catch (IOException e) {
+        if (silent) {
+          return silence();
+        }
         return closing ? null
             : HeraldClientException.failure("connection lost: " + HeraldPublisher.describe(e), e);
       } catch (RuntimeException e) {
         // The listener threw: end this connection; the event is delivered again after resuming.
         return closing ? null : HeraldClientException.failure("listener failed: " + e, e);
       }
+    }
+
+    /**
+     * A half-open TCP connection (a peer or middlebox gone without a reset) never ends a blocking
+     * read; a hub that sends heartbeats is never silent for long, so a stream silent for
+     * {@code readTimeout} is closed and counts as lost.
+     */
+    private Watchdog.Cancel watchSilence(InputStream in) {
+      lastRead = nanoClock.getAsLong();
+      if (readTimeout.isZero()) {
+        return () -> { };
+      }
+      long limit = readTimeout.toNanos();
+      Duration period = readTimeout.dividedBy(4).isZero() ? readTimeout : readTimeout.dividedBy(4);
+      return watchdog.every(period, () -> {
+        if (!silent && nanoClock.getAsLong() - lastRead >= limit) {
+          silent = true;
+          try {
+            in.close(); // this connection's stream: the blocked read ends
+          } catch (IOException e) {
+            // closing to stop reading; nothing left to do with it
+          }
+        }
+      });
+    }
+
+    private HeraldClientException silence() {
+      return HeraldClientException.failure("no data for " + readTimeout
+          + " (expected: events or heartbeats; see readTimeout)", null);
     }
 
     private HttpRequest request(String resumeFrom) {
@@ -341,6 +390,9 @@ public final class HeraldSubscriber implements AutoCloseable {
     private Duration maxRetry = Duration.ofSeconds(30);
     private int maxEventSize = 4 * 1024 * 1024;
     private Sleeper sleeper = Sleeper.SYSTEM;
+    private Duration readTimeout = Duration.ofMinutes(2);
+    private Watchdog watchdog = Watchdog.SYSTEM;
+    private LongSupplier nanoClock = System::nanoTime;
 
     private Builder(URI hubUrl) {
       this.hubUrl = Objects.requireNonNull(hubUrl, "hubUrl");
@@ -426,8 +478,29 @@ public final class HeraldSubscriber implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The longest silence on an open stream before the connection counts as lost and the
+     * subscriber reconnects (default: 2 min, three missed heartbeats of a hub that sends one
+     * every 40 s); {@link Duration#ZERO} waits forever.
+     */
+    public Builder readTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "readTimeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException(
+            "readTimeout: " + timeout + " (expected: positive, or zero for none)");
+      }
+      this.readTimeout = timeout;
+      return this;
+    }
+
     Builder sleeper(Sleeper sleeper) {
       this.sleeper = sleeper;
+      return this;
+    }
+
+    Builder watchdog(Watchdog watchdog, LongSupplier nanoClock) {
+      this.watchdog = watchdog;
+      this.nanoClock = nanoClock;
       return this;
     }
 

@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.client.ScriptedHub.Answer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +51,59 @@ class HeraldSubscriberStreamTest {
       });
       hub.nextRequest();
       assertThat(hub.nextRequest().header("Last-Event-ID")).isEqualTo("a");
+    }
+  }
+
+  /** Checks registered by the subscriber, run by the test when it moves the clock. */
+  private static final class ManualWatchdog implements Watchdog {
+    final AtomicLong nanos = new AtomicLong();
+    final List<Runnable> checks = new CopyOnWriteArrayList<>();
+    final List<Duration> periods = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Cancel every(Duration period, Runnable check) {
+      periods.add(period);
+      checks.add(check);
+      return () -> checks.remove(check);
+    }
+
+    void advance(Duration by) {
+      nanos.addAndGet(by.toNanos());
+      checks.forEach(Runnable::run);
+    }
+  }
+
+  @Test
+  void aStreamSilentForTheReadTimeoutCountsAsLostAndTheSubscriberResumes() throws Exception {
+    ManualWatchdog watchdog = new ManualWatchdog();
+    // The first connection sends one event and then nothing, without closing: a half-open peer.
+    try (ScriptedHub hub = new ScriptedHub(Answer.stream("id: a\ndata: 1\n\n", true),
+        Answer.stream("id: b\ndata: 2\n\n", true))) {
+      subscriber = subscribe(hub).readTimeout(Duration.ofSeconds(60))
+          .watchdog(watchdog, watchdog.nanos::get).start(listener);
+      assertThat(listener.next().id()).isEqualTo("a");
+      assertThat(watchdog.periods).containsExactly(Duration.ofSeconds(15));
+
+      watchdog.advance(Duration.ofSeconds(59));
+      assertThat(listener.disconnects).isEmpty();
+      watchdog.advance(Duration.ofSeconds(1));
+
+      assertThat(listener.next().id()).isEqualTo("b");
+      assertThat(listener.disconnects).singleElement().satisfies(e -> assertThat(e.getMessage())
+          .isEqualTo("no data for PT1M (expected: events or heartbeats; see readTimeout)"));
+      hub.nextRequest();
+      assertThat(hub.nextRequest().header("Last-Event-ID")).isEqualTo("a");
+    }
+  }
+
+  @Test
+  void aZeroReadTimeoutWatchesNothing() throws Exception {
+    ManualWatchdog watchdog = new ManualWatchdog();
+    try (ScriptedHub hub = new ScriptedHub(Answer.stream("id: a\ndata: 1\n\n", true))) {
+      subscriber = subscribe(hub).readTimeout(Duration.ZERO)
+          .watchdog(watchdog, watchdog.nanos::get).start(listener);
+      assertThat(listener.next().id()).isEqualTo("a");
+      assertThat(watchdog.periods).isEmpty();
     }
   }
 
