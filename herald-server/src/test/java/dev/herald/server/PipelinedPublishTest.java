@@ -1,6 +1,7 @@
 package dev.herald.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.core.Event;
 import dev.herald.core.Hub;
@@ -88,6 +89,24 @@ class PipelinedPublishTest extends ServerTestBase {
       assertThat(answers.get(i).status()).isEqualTo(200);
       assertThat(answers.get(i).body()).isEqualTo("urn:" + i);
     }
+  }
+
+  @Test
+  void nothingIsAnsweredAfterAnAnswerThatClosesTheConnection() throws Exception {
+    server.close();
+    server = HeraldServer.start(config().build(),
+        new Hub(HubConfig.DEFAULTS.withHistorySize(100), new DispatcherThreadHistory()),
+        Clock.systemUTC());
+    String closing = publishRequest("topic=t&data=2&id=urn:b")
+        .replace("Host: 127.0.0.1\r\n", "Host: 127.0.0.1\r\nConnection: close\r\n");
+    byte[] requests = (publishRequest("topic=t&data=1&id=urn:a") + closing
+        + publishRequest("topic=t&data=3&id=urn:c")).getBytes(StandardCharsets.UTF_8);
+
+    List<RawHttp.Response> answers = RawHttp.pipelined(server.port(), requests, 2);
+    assertThat(answers).extracting(RawHttp.Response::body).containsExactly("urn:a", "urn:b");
+    assertThat(answers.get(1).headers()).containsEntry("connection", "close");
+    assertThatThrownBy(() -> RawHttp.pipelined(server.port(), requests, 3))
+        .hasMessage("connection closed without a response");
   }
 
   @Test

@@ -33,8 +33,11 @@ final class Exchange {
     /** The stream failed before its headers went out; the connection is closed. */
     void failed();
 
-    /** A complete answer was written: the connection may take its next request. */
-    void answered();
+    /**
+     * A complete answer was written: the connection takes its next request, or closes after the
+     * answer when it is not kept alive.
+     */
+    void answered(boolean keepAlive);
   }
 
   /** Bounds the work a request can cause by its number of parameters. */
@@ -121,7 +124,7 @@ final class Exchange {
   /** Sends a complete response; keeps the connection open if the client asked to. */
   void respond(FullHttpResponse response) {
     Responses.send(ctx, response, keepAlive);
-    slot.answered();
+    slot.answered(keepAlive);
   }
 
   void fail(HttpError error) {

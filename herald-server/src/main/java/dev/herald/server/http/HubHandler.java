@@ -91,7 +91,7 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
   private void answer(FullHttpResponse response, boolean keepAlive) {
     Responses.send(ctx, response, keepAlive);
-    answered();
+    answered(keepAlive);
   }
 
   private void hold(FullHttpRequest request) {
@@ -107,8 +107,12 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
   /** An answer was written: the next held request, if any, goes next. */
   @Override
-  public void answered() {
+  public void answered(boolean keepAlive) {
     unanswered--;
+    if (!keepAlive) {
+      releaseHeld(); // the connection closes after this answer: nothing else is answered on it
+      return;
+    }
     if (releasingHeld) {
       return; // the loop below takes the next one
     }
