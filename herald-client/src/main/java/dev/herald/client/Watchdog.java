@@ -1,9 +1,9 @@
 package dev.herald.client;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,11 +21,18 @@ interface Watchdog {
   Cancel every(Duration period, Runnable check);
 
   Watchdog SYSTEM = new Watchdog() {
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "herald-client-watchdog");
-      thread.setDaemon(true);
-      return thread;
-    });
+    private final ScheduledExecutorService timer = newTimer();
+
+    private ScheduledExecutorService newTimer() {
+      ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread thread = new Thread(r, "herald-client-watchdog");
+        thread.setDaemon(true);
+        return thread;
+      });
+      // A check is cancelled at every reconnection: drop it then, not at its next due time.
+      timer.setRemoveOnCancelPolicy(true);
+      return timer;
+    }
 
     @Override
     public Cancel every(Duration period, Runnable check) {
