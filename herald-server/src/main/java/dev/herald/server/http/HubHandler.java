@@ -44,6 +44,8 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   private boolean releasingHeld;
   /** Whether this handler stopped the connection's reads (and so must restart them). */
   private boolean pausedReads;
+  /** An answer said {@code Connection: close}: the connection ends, nothing more is answered. */
+  private boolean closing;
 
   public HubHandler(HubRoutes routes) {
     this(routes.table(), routes.dialects());
@@ -61,6 +63,9 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (closing) {
+      return; // read after an answer that closes the connection, before the close took effect
+    }
     if (stream != null) {
       // HTTP/1.1 cannot answer a pipelined request behind an endless response.
       Responses.send(ctx, Responses.error(HttpResponseStatus.BAD_REQUEST,
@@ -110,6 +115,7 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   public void answered(boolean keepAlive) {
     unanswered--;
     if (!keepAlive) {
+      closing = true;
       releaseHeld(); // the connection closes after this answer: nothing else is answered on it
       return;
     }
