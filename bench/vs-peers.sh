@@ -52,16 +52,24 @@ SUB_JWT="$(token --subscribe '*')"
 # HISTORY=memory (default) compares like with like: nchan keeps its messages in memory too.
 # HISTORY=durable measures the default hub, whose acknowledgements wait for an fsync.
 HISTORY="${HISTORY:-memory}"
-herald() {
-    NAME="herald-$HISTORY" TARGET_PORT="$PORT" OUT="$OUT" \
-    CUSTOM_START="java $HUB_JAVA_OPTS -jar $HUB_JAR serve --listen 127.0.0.1:$PORT --jwt-key $KEY --no-demo --history $HISTORY" \
+# harness_herald NAME SCENARIO [VAR=VALUE ...]: the harness's run.sh against Herald's endpoints,
+# its results under NAME; the extra variables say how the hub is found (started per run, or given).
+harness_herald() {
+    local name=$1 scen=$2
+    shift 2
+    env "$@" NAME="$name" TARGET_PORT="$PORT" OUT="$OUT" \
     SUB_PATH='/.well-known/mercure?topic=https%3A%2F%2Fexample.com%2Ft{i}&_=' \
     PUB_PATH='/.well-known/mercure?_=' \
     PUB_CTYPE='application/x-www-form-urlencoded' \
     PUB_BODY='topic=https%3A%2F%2Fexample.com%2Ft{t}&data={ts}&_=' \
     SUB_HEADERS="Authorization: Bearer $SUB_JWT" \
     PUB_HEADERS="Authorization: Bearer $PUB_JWT" \
-        "$CBENCH/run.sh" custom "$1"
+        "$CBENCH/run.sh" custom "$scen"
+}
+
+herald() {
+    harness_herald "herald-$HISTORY" "$1" \
+        CUSTOM_START="java $HUB_JAVA_OPTS -jar $HUB_JAR serve --listen 127.0.0.1:$PORT --jwt-key $KEY --no-demo --history $HISTORY"
 }
 
 peer() { OUT="$OUT" "$CBENCH/run.sh" "$1" "$2"; }
@@ -91,14 +99,7 @@ herald_warm() {
     for name in "herald-$HISTORY-cold" "herald-$HISTORY"; do
         repeat=$REPEAT
         [ "$name" = "herald-$HISTORY-cold" ] && repeat=1
-        REPEAT=$repeat NAME="$name" TARGET_PORT="$PORT" SERVER_PID="$pid" OUT="$OUT" \
-        SUB_PATH='/.well-known/mercure?topic=https%3A%2F%2Fexample.com%2Ft{i}&_=' \
-        PUB_PATH='/.well-known/mercure?_=' \
-        PUB_CTYPE='application/x-www-form-urlencoded' \
-        PUB_BODY='topic=https%3A%2F%2Fexample.com%2Ft{t}&data={ts}&_=' \
-        SUB_HEADERS="Authorization: Bearer $SUB_JWT" \
-        PUB_HEADERS="Authorization: Bearer $PUB_JWT" \
-            "$CBENCH/run.sh" custom "$scen" >/dev/null || true
+        harness_herald "$name" "$scen" REPEAT="$repeat" SERVER_PID="$pid" >/dev/null || true
         sleep 2
     done
     kill "$pid" 2>/dev/null || true

@@ -61,21 +61,23 @@ class PipelinedPublishTest extends ServerTestBase {
     }
   }
 
-  @Test
-  void answersKeepRequestOrderWhenTheHistoryStoresOnAnotherThread() throws Exception {
+  /** Restarts the hub on a history that may block: publishes are answered after the read. */
+  private void storeOnTheDispatcherThread() throws InterruptedException {
     server.close();
     server = HeraldServer.start(config().build(),
         new Hub(HubConfig.DEFAULTS.withHistorySize(100), new DispatcherThreadHistory()),
         Clock.systemUTC());
+  }
+
+  @Test
+  void answersKeepRequestOrderWhenTheHistoryStoresOnAnotherThread() throws Exception {
+    storeOnTheDispatcherThread();
     pipelinedPublishesAreAnsweredInRequestOrder();
   }
 
   @Test
   void moreRequestsThanTheHubHoldsAreAllAnsweredInOrder() throws Exception {
-    server.close();
-    server = HeraldServer.start(config().build(),
-        new Hub(HubConfig.DEFAULTS.withHistorySize(100), new DispatcherThreadHistory()),
-        Clock.systemUTC());
+    storeOnTheDispatcherThread();
     int count = 48; // three times the 16 held before the connection stops reading
     StringBuilder requests = new StringBuilder();
     for (int i = 0; i < count; i++) {
@@ -93,10 +95,7 @@ class PipelinedPublishTest extends ServerTestBase {
 
   @Test
   void nothingIsAnsweredAfterAnAnswerThatClosesTheConnection() throws Exception {
-    server.close();
-    server = HeraldServer.start(config().build(),
-        new Hub(HubConfig.DEFAULTS.withHistorySize(100), new DispatcherThreadHistory()),
-        Clock.systemUTC());
+    storeOnTheDispatcherThread();
     String closing = publishRequest("topic=t&data=2&id=urn:b")
         .replace("Host: 127.0.0.1\r\n", "Host: 127.0.0.1\r\nConnection: close\r\n");
     byte[] requests = (publishRequest("topic=t&data=1&id=urn:a") + closing
