@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
 
 class HubDispatchTest {
 
-  private final Hub hub = new Hub(HubConfig.DEFAULTS.withHistorySize(10_000));
+  // Room for all 8,000 events of the many-publishers test: on a loaded machine the probe's one
+  // drain thread may fall behind the default 4,096 and be cut off as a slow consumer.
+  private final Hub hub =
+      new Hub(HubConfig.DEFAULTS.withHistorySize(10_000).withSubscriberQueueCapacity(16_384));
   private final ExecutorService owner = Executors.newSingleThreadExecutor();
 
   @AfterEach
