@@ -84,6 +84,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "Socket layer; auto picks io_uring, else epoll, else NIO (default: ${DEFAULT-VALUE}).")
   String transport;
 
+  @Option(names = "--event-loops", paramLabel = "N", defaultValue = "0",
+      description = "Event loops serving connections and delivering events; 0 for one per available processor (default: ${DEFAULT-VALUE}).")
+  int eventLoops;
+
   @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "10s", converter = Converters.DurationConverter.class,
       description = "How long a graceful shutdown may take (default: ${DEFAULT-VALUE}).")
   Duration shutdownGrace;
@@ -321,6 +325,7 @@ final class ServeCommand implements Callable<Integer> {
           .maxConcurrentStreams(maxConcurrentStreams)
           .shutdownGrace(shutdownGrace)
           .transport(transport)
+          .eventLoops(eventLoops)
           .hub(HubConfig.DEFAULTS.withHistorySize(historySize)
               .withSubscriberQueueCapacity(subscriberQueue)
               .withSubscriptionEvents(subscriptions))

@@ -135,9 +135,9 @@ public final class HeraldServer implements AutoCloseable {
     parts.config = config;
     parts.hub = hub;
     parts.transport = Transport.choose(config.transport());
-    // One event loop per CPU the process may use: more would only time-slice the same cores.
+    // By default one event loop per CPU the process may use: more would time-slice the same cores.
     parts.group = new MultiThreadIoEventLoopGroup(
-        Runtime.getRuntime().availableProcessors(), parts.transport.ioHandlerFactory());
+        config.resolvedEventLoops(), parts.transport.ioHandlerFactory());
     parts.connections = new DefaultChannelGroup("herald-connections", GlobalEventExecutor.INSTANCE);
     try {
       SslContext sslContext = null;

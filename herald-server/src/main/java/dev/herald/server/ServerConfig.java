@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param demoInterval time between two demo clock events
  * @param shutdownGrace how long a graceful shutdown may take before connections are cut
  * @param transport the socket layer: {@code auto}, {@code io_uring}, {@code epoll} or {@code nio}
+ * @param eventLoops how many event loops serve connections and deliver events; 0 for one per
+ *     processor the process may use
  * @param metrics whether {@code GET /metrics} and the dashboard's metrics topic are served
  * @param developmentTokens whether {@code GET /dev/token} hands out tokens signed with the
  *     hub's own HMAC keys: only for a hub running with a generated development key
@@ -58,12 +60,16 @@ public record ServerConfig(
     Duration demoInterval,
     Duration shutdownGrace,
     String transport,
+    int eventLoops,
     boolean metrics,
     boolean developmentTokens,
     Limits limits,
     ProtocolConfig protocols,
     boolean ui,
     InetSocketAddress adminListen) {
+
+  /** More loops than this only time-slice the same cores and multiply per-loop buffers. */
+  public static final int MAX_EVENT_LOOPS = 1_024;
 
   public ServerConfig {
     Objects.requireNonNull(protocols, "protocols");
@@ -90,6 +96,10 @@ public record ServerConfig(
       throw new IllegalArgumentException(
           "max-concurrent-streams: " + maxConcurrentStreams + " (expected: >= 1)");
     }
+    if (eventLoops < 0 || eventLoops > MAX_EVENT_LOOPS) {
+      throw new IllegalArgumentException("event-loops: " + eventLoops
+          + " (expected: 0 for one per processor, or 1.." + MAX_EVENT_LOOPS + ")");
+    }
     if (shutdownGrace.isNegative()) {
       throw new IllegalArgumentException("shutdown-grace: " + shutdownGrace + " (expected: >= 0)");
     }
@@ -111,6 +121,11 @@ public record ServerConfig(
         requireHmac("subscriber", subscriberKey);
       }
     }
+  }
+
+  /** The event loops to start: {@link #eventLoops}, or one per processor the process may use. */
+  public int resolvedEventLoops() {
+    return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
   }
 
   /**
@@ -144,6 +159,7 @@ public record ServerConfig(
     b.maxConcurrentStreams = maxConcurrentStreams;
     b.shutdownGrace = shutdownGrace;
     b.transport = transport;
+    b.eventLoops = eventLoops;
     b.hub = hub;
     b.publisherKey = publisherKey;
     b.subscriberKey = subscriberKey;
@@ -173,6 +189,7 @@ public record ServerConfig(
     private int maxConcurrentStreams = 250;
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private String transport = "auto";
+    private int eventLoops;
     private HubConfig hub = HubConfig.DEFAULTS;
     private JwtKey publisherKey;
     private JwtKey subscriberKey;
@@ -216,6 +233,12 @@ public record ServerConfig(
 
     public Builder transport(String name) {
       this.transport = name;
+      return this;
+    }
+
+    /** Event loops serving connections; 0 (the default) for one per available processor. */
+    public Builder eventLoops(int count) {
+      this.eventLoops = count;
       return this;
     }
 
@@ -332,6 +355,7 @@ public record ServerConfig(
           demoInterval,
           shutdownGrace,
           transport,
+          eventLoops,
           metrics,
           developmentTokens,
           limits,

@@ -46,6 +46,9 @@ record EmbeddedHubConfig(ServerConfig server, StoreConfig store, Redis redis) {
       if (p.transport() != null) {
         server.transport(p.transport());
       }
+      if (p.eventLoops() != null) {
+        server.eventLoops(p.eventLoops());
+      }
       if (p.shutdownGrace() != null) {
         server.shutdownGrace(p.shutdownGrace());
       }

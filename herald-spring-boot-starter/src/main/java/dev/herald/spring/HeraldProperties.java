@@ -43,6 +43,8 @@ public record HeraldProperties(
    * @param tlsKey PEM private key (PKCS#8, RSA or EC) of tls-cert
    * @param maxConcurrentStreams HTTP/2 streams one connection may open at once (default: 250)
    * @param transport auto, io_uring, epoll or nio (default: auto, which falls back by itself)
+   * @param eventLoops event loops serving connections and delivering events (default: one per
+   *     available processor)
    * @param shutdownGrace how long the graceful shutdown may take (default: 10s)
    * @param jwtKey key for publisher and subscriber tokens: an HMAC secret or a PEM public key;
    *     without one, only the application publishes (in-process) and only anonymous subscribers
@@ -81,6 +83,7 @@ public record HeraldProperties(
       Path tlsKey,
       Integer maxConcurrentStreams,
       String transport,
+      Integer eventLoops,
       Duration shutdownGrace,
       String jwtKey,
       String publisherJwtKey,

@@ -42,6 +42,7 @@ class BadConfigurationTest {
     "herald.embedded.history=disk|herald.embedded.history: disk (expected: memory or durable)",
     "herald.embedded.fsync=sometimes|herald.embedded.fsync: sometimes (expected: always, batch or never)",
     "herald.embedded.jwt-key=short|herald.embedded.jwt-key: ",
+    "herald.embedded.event-loops=-1|herald.embedded.event-loops: -1 (expected: 0 for one per processor, or 1..1024)",
     "herald.embedded.max-concurrent-streams=0|herald.embedded.max-concurrent-streams: 0 (expected: >= 1)",
     "herald.embedded.history-max-age=1h|herald.embedded.history-max-age, herald.embedded.history-max-bytes: set with history memory",
   })
