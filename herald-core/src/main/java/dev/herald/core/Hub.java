@@ -1,5 +1,6 @@
 package dev.herald.core;
 
+import dev.herald.core.dispatch.DeliveryLoop;
 import dev.herald.core.dispatch.Dispatcher;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.dispatch.Subscription;
@@ -20,10 +21,13 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The publish/subscribe façade a network edge (or an embedding application) talks to.
  *
- * <p>Publishing hands the update to the dispatcher, which orders, stores, encodes (once) and fans
- * it out, on the publisher's own thread when the history never blocks. Given a {@link SharedLog}
- * instead of a local history, the hub is one node of a cluster: it appends to the shared log and
- * fans out what its tail of the log delivers. Safe from any thread; no method blocks.
+ * <p>Publishing hands the update to the dispatcher, which orders, stores and encodes it (once) on
+ * the publisher's own thread when the history never blocks, then hands it to every {@link
+ * DeliveryLoop}, each of which matches it against the subscribers it owns. Given a {@link
+ * SharedLog} instead of a local history, the hub is one node of a cluster: it appends to the
+ * shared log and hands out what its tail of the log delivers.
+ *
+ * <p>Safe from any thread; no method blocks but {@link #close}, which waits for queued publishes.
  */
 public final class Hub implements AutoCloseable {
 
@@ -63,8 +67,17 @@ public final class Hub implements AutoCloseable {
    *     tail encodes), or fails with a {@link HubException}
    */
   public CompletableFuture<Event> publish(Update update) {
+    return publish(update, null);
+  }
+
+  /**
+   * As {@link #publish(Update)}, the future completing on {@code replyOn}, the publisher's own
+   * event loop (with the other answers of the same batch for that loop, in one task), or at once
+   * when the batch is committed on that loop; null: wherever the batch is committed.
+   */
+  public CompletableFuture<Event> publish(Update update, DeliveryLoop replyOn) {
     Update identified = update.id() == null ? update.withId(EventIds.next()) : update;
-    return dispatcher.publish(identified);
+    return dispatcher.publish(identified, replyOn);
   }
 
   /**
@@ -72,8 +85,8 @@ public final class Hub implements AutoCloseable {
    *
    * @param topics the raw {@code topic} selectors of the request
    * @param privateTopics the raw selectors of the token's {@code mercure.subscribe} claim
-   * @param wakeup called from the dispatcher's drain (any thread, an event loop included) when
-   *     events wait for the subscriber; must not block
+   * @param wakeup called from any thread (an event loop included) when events wait for the
+   *     subscriber; must not block
    */
   public Subscriber newSubscriber(
       List<String> topics, List<String> privateTopics, Object payload, Runnable wakeup) {
@@ -102,6 +115,18 @@ public final class Hub implements AutoCloseable {
   public Subscriber newSubscriberOf(List<TopicSelector> selectors,
       List<TopicSelector> privateSelectors, List<Object> payloads, SubscriptionFormat format,
       Runnable wakeup) {
+    return newSubscriberOf(selectors, privateSelectors, payloads, format, DeliveryLoop.CALLER,
+        wakeup);
+  }
+
+  /**
+   * As {@link #newSubscriberOf(List, List, List, SubscriptionFormat, Runnable)}, for a subscriber
+   * whose connection {@code loop} owns: its events are matched and queued on that loop, which
+   * {@code wakeup} is then called on (and on the history's read executor during a replay).
+   */
+  public Subscriber newSubscriberOf(List<TopicSelector> selectors,
+      List<TopicSelector> privateSelectors, List<Object> payloads, SubscriptionFormat format,
+      DeliveryLoop loop, Runnable wakeup) {
     checkSelectorCount(selectors.size());
     return new Subscriber(
         "urn:uuid:" + randomUuid(),
@@ -110,6 +135,7 @@ public final class Hub implements AutoCloseable {
         payloads,
         format,
         config.subscriberQueueCapacity(),
+        loop,
         wakeup);
   }
 

@@ -3,6 +3,7 @@ package dev.herald.core.dispatch;
 import dev.herald.core.Event;
 import dev.herald.core.EventIds;
 import dev.herald.core.HubException;
+import dev.herald.core.RateLimitedLog;
 import dev.herald.core.Readiness;
 import dev.herald.core.Update;
 import dev.herald.core.history.History;
@@ -10,9 +11,11 @@ import dev.herald.core.history.SharedLog;
 import dev.herald.core.topic.TopicSelector;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,23 +27,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer of the hub's state: it orders publishes through its {@link Sequencer}, fans
- * them out, and registers subscribers between two publishes, so "register + snapshot" is atomic
- * without a lock any event loop could wait on.
+ * The single writer of the hub's order: it gives publishes their sequences through its {@link
+ * Sequencer}, hands each committed batch to every delivery loop's {@link Lane} once, and routes
+ * registrations and publish answers to the loop that owns them. Matching an event against the
+ * subscribers and queueing it for them is the lanes' work, each on its own loop, so the serial
+ * part of a publish is "next sequence + append + hand out".
  *
  * <p><b>A serial drain instead of a thread.</b> Callers enqueue a command, then whoever finds the
  * drain idle runs it: the caller itself when the sequencer {@linkplain Sequencer#neverBlocks()
  * never blocks} (a memory history, a shared log), otherwise the dispatcher thread. A publish on
- * an event loop is then ordered, stored and fanned out on that loop, with no hand-off and no
- * wake-up of another thread; when its subscribers live on the same loop, their writes are
- * submitted with the publish's response. A caller drains at most {@value #INLINE_BATCH} commands,
- * then hands the rest to the dispatcher thread, so a burst never holds an event loop for long.
- * Only one drain runs at a time (an atomic flag, which also orders every drain's writes before the
- * next one's reads), so everything the drain owns is still single-threaded.
+ * an event loop is then ordered and stored on that loop, with no hand-off and no wake-up of
+ * another thread, and answered inside the read that brought it. A caller drains at most {@value
+ * #INLINE_BATCH} commands, then hands the rest to the dispatcher thread, so a burst never holds
+ * an event loop for long. Only one drain runs at a time (an atomic flag, which also orders every
+ * drain's writes before the next one's reads), so everything the drain owns is single-threaded.
  *
  * <p>Publishes that wait together are sequenced as one batch (one commit for a durable store:
- * group commit). Subscription events, when enabled, are queued with the next batch like any
- * publish.
+ * group commit); while the dispatcher thread commits the next batch, the loops fan out the last
+ * one. Subscription events, when enabled, are published like any update.
  *
  * <p>Threading: {@code publish}, {@code register} and {@code unregister} may be called from any
  * thread and never block. The command queue is bounded: when it is full, callers get a 503 instead
@@ -49,6 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final RateLimitedLog announceFailures = new RateLimitedLog(log);
 
   /** Commands taken from the queue at once on the dispatcher thread; also the largest batch. */
   private static final int MAX_BATCH = 1_024;
@@ -81,25 +86,25 @@ public final class Dispatcher implements AutoCloseable {
 
   private final Sequencer sequencer;
   private final MpscArrayQueue<Command> commands;
-  // Unbounded in type only: each registered subscriber is added at most once.
-  private final ConcurrentLinkedQueue<Subscriber> departures = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final boolean drainOnCaller;
   private final ExecutorService thread;
   private final Runnable drainOnThread = () -> drain(MAX_BATCH);
-  private final boolean subscriptionEvents;
+  private final Lane.Announcer announcer;
+  /** How far one loop may fall behind before its streams are cut: as many as may wait here. */
+  private final long laneBacklog;
+  /** Every loop's lane; created on the drain only, looked up from any thread. */
+  private final Map<DeliveryLoop, Lane> lanes = new ConcurrentHashMap<>();
 
   // The drain's own state: only the thread holding {@code draining} touches it.
-  private final SubscriberIndex index = new SubscriberIndex();
   private final List<Command> batch = new ArrayList<>(MAX_BATCH);
   private final List<Publish> publishes = new ArrayList<>(MAX_BATCH);
-  private long lastFannedOut; // the sequence of the last event fanned out
+  private Lane[] handOutTo = new Lane[0];
+  private long lastFannedOut; // the sequence of the last event handed out
 
   private volatile String lastEventId = "earliest";
   private volatile boolean running = true;
-  private volatile int subscriberCount;
   private volatile long dispatchedEvents;
-  private volatile long deliveries;
 
   /** A hub on its own: its history orders and keeps the events. */
   public Dispatcher(History history, int queueCapacity, boolean subscriptionEvents) {
@@ -117,7 +122,8 @@ public final class Dispatcher implements AutoCloseable {
    */
   private Dispatcher(Sequencer sequencer, int queueCapacity, boolean subscriptionEvents) {
     this.sequencer = sequencer;
-    this.subscriptionEvents = subscriptionEvents;
+    this.announcer = subscriptionEvents ? this::announce : null;
+    this.laneBacklog = Math.max(2, queueCapacity);
     this.commands = new MpscArrayQueue<>(Math.max(2, queueCapacity));
     this.drainOnCaller = sequencer.neverBlocks();
     this.thread = Executors.newSingleThreadExecutor(task -> {
@@ -134,9 +140,18 @@ public final class Dispatcher implements AutoCloseable {
 
   /** Gives the update the next place in the hub's order, stores it and fans it out. */
   public CompletableFuture<Event> publish(Update update) {
+    return publish(update, null);
+  }
+
+  /**
+   * As {@link #publish(Update)}, answered on {@code replyOn}: the future completes on that loop
+   * (with the answers of the same batch for that loop in one task), or at once when the drain
+   * runs there; null completes it wherever the batch is committed.
+   */
+  public CompletableFuture<Event> publish(Update update, DeliveryLoop replyOn) {
     CompletableFuture<Event> done = new CompletableFuture<>();
     // Taken here, on the publisher's thread, so latency figures include the wait in the queue.
-    submit(new PublishCommand(new Publish(update, System.nanoTime(), done)), done);
+    submit(new PublishCommand(new Publish(update, System.nanoTime(), done, replyOn)), done);
     return done;
   }
 
@@ -157,15 +172,22 @@ public final class Dispatcher implements AutoCloseable {
     return done;
   }
 
-  /** Closes the subscriber at once and forgets it on the drain soon after. */
+  /** Closes the subscriber at once and forgets it on its loop soon after. */
   public void unregister(Subscriber subscriber) {
     subscriber.close();
-    departures.add(subscriber);
-    schedule();
+    // Not joined yet: the drain sees the subscriber closed when it joins it to a lane.
+    Lane lane = subscriber.lane;
+    if (lane != null) {
+      lane.depart(subscriber);
+    }
   }
 
   public int subscriberCount() {
-    return subscriberCount;
+    int count = 0;
+    for (Lane lane : lanes.values()) {
+      count += lane.subscriberCount();
+    }
+    return count;
   }
 
   public long dispatchedEvents() {
@@ -174,7 +196,16 @@ public final class Dispatcher implements AutoCloseable {
 
   /** How many times an event was queued for a subscriber, in total. */
   public long deliveries() {
-    return deliveries;
+    long count = 0;
+    for (Lane lane : lanes.values()) {
+      count += lane.deliveries();
+    }
+    return count;
+  }
+
+  /** How many loops deliver events: one per loop that ever had a subscriber or publisher. */
+  public int deliveryLoops() {
+    return lanes.size();
   }
 
   /** The id of the last event fanned out, or {@code earliest} when none is known. Any thread. */
@@ -273,7 +304,7 @@ public final class Dispatcher implements AutoCloseable {
     try {
       while (true) {
         ran += runBatch(Math.min(MAX_BATCH, budget - ran));
-        boolean more = !commands.isEmpty() || !departures.isEmpty();
+        boolean more = !commands.isEmpty();
         if (more && ran >= budget) {
           handOff(); // keeps draining set: the dispatcher thread carries on
           return;
@@ -281,7 +312,7 @@ public final class Dispatcher implements AutoCloseable {
         if (!more) {
           draining.set(false);
           // A command queued after the last look and before the flag fell found the drain busy.
-          if ((commands.isEmpty() && departures.isEmpty()) || !draining.compareAndSet(false, true)) {
+          if (commands.isEmpty() || !draining.compareAndSet(false, true)) {
             return;
           }
         }
@@ -301,7 +332,6 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   private int runBatch(int max) {
-    forgetDepartures();
     int taken = commands.drain(batch::add, Math.max(1, max));
     for (Command command : batch) {
       if (command instanceof PublishCommand publish) {
@@ -312,10 +342,10 @@ public final class Dispatcher implements AutoCloseable {
         register(register);
       } else if (command instanceof Snapshot snapshot) {
         commit();
-        snapshot.done().complete(new SubscriptionsSnapshot(activeSubscriptions(), lastEventId));
+        snapshot(snapshot.done());
       } else if (command instanceof Deliver deliver) {
         commit();
-        fanOut(deliver.events());
+        handOut(deliver.events());
       } else if (command instanceof Lost lost) {
         commit();
         lost(lost);
@@ -337,39 +367,82 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
-  /** Fans out events in the log's order, each once. */
-  private void fanOut(List<Event> events) {
-    long offered = 0;
-    int fannedOut = 0;
-    Event last = null;
-    for (Event event : events) {
-      if (event.sequence() <= lastFannedOut) {
-        continue; // already fanned out (a tail that resumes may read its last event again)
-      }
-      offered += index.dispatch(event);
-      lastFannedOut = event.sequence();
-      last = event;
-      fannedOut++;
+  /**
+   * Hands events to every loop, in the log's order, each once. A loop that cannot take them (a
+   * bug, an out-of-memory) loses them: its streams end so their clients resume from history.
+   */
+  private void handOut(List<Event> events) {
+    List<Event> fresh = events;
+    int skip = 0;
+    while (skip < events.size() && events.get(skip).sequence() <= lastFannedOut) {
+      skip++; // already handed out (a tail that resumes may read its last event again)
     }
-    if (last != null) {
-      lastEventId = last.id();
-      deliveries += offered;
-      dispatchedEvents += fannedOut;
+    if (skip == events.size()) {
+      return;
+    }
+    if (skip > 0) {
+      fresh = List.copyOf(events.subList(skip, events.size()));
+    }
+    Event last = fresh.get(fresh.size() - 1);
+    lastFannedOut = last.sequence();
+    lastEventId = last.id();
+    dispatchedEvents += fresh.size();
+    for (Lane lane : handOutTo) {
+      try {
+        lane.hand(fresh);
+      } catch (RuntimeException | Error e) {
+        log.error("handing events to delivery loop {} failed; its streams end", lane.loop(), e);
+        lane.lose(last.sequence());
+      }
     }
   }
 
   /**
-   * The log lost events this hub never fanned out, so every stream that waited for them ends; each
+   * The log lost events this hub never handed out, so every stream that waited for them ends; each
    * client reconnects with its Last-Event-ID, which the log no longer knows, and learns from
    * {@code Last-Event-ID: earliest} that events may be missing.
    */
   private void lost(Lost lost) {
     log.warn("shared log: {}; ending {} streams so their clients resume", lost.reason(),
-        index.size());
-    for (Subscriber subscriber : index.all()) {
-      subscriber.cut();
+        subscriberCount());
+    for (Lane lane : handOutTo) {
+      lane.lose(lost.resumeAfter());
     }
     lastFannedOut = lost.resumeAfter();
+  }
+
+  /** Gathers every loop's subscriptions; the id is the position they are all consistent with. */
+  private void snapshot(CompletableFuture<SubscriptionsSnapshot> done) {
+    String at = lastEventId;
+    List<CompletableFuture<List<ActiveSubscription>>> parts = new ArrayList<>(handOutTo.length);
+    for (Lane lane : handOutTo) {
+      CompletableFuture<List<ActiveSubscription>> part = new CompletableFuture<>();
+      lane.snapshot(part);
+      parts.add(part);
+    }
+    CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).whenComplete(
+        (ignored, failure) -> {
+          if (failure != null) {
+            done.completeExceptionally(failure);
+            return;
+          }
+          List<ActiveSubscription> all = new ArrayList<>();
+          parts.forEach(part -> all.addAll(part.join()));
+          done.complete(new SubscriptionsSnapshot(all, at));
+        });
+  }
+
+  /** The lane of {@code loop}, created on first use at the position handed out so far. */
+  private Lane laneFor(DeliveryLoop loop) {
+    Lane lane = lanes.get(loop);
+    if (lane == null) {
+      lane = new Lane(loop, lastFannedOut, sequencer.replaySource(), announcer, laneBacklog);
+      lanes.put(loop, lane);
+      Lane[] grown = Arrays.copyOf(handOutTo, handOutTo.length + 1);
+      grown[handOutTo.length] = lane;
+      handOutTo = grown;
+    }
+    return lane;
   }
 
   private void register(Register register) {
@@ -380,30 +453,9 @@ public final class Dispatcher implements AutoCloseable {
       return;
     }
     Subscriber subscriber = register.subscriber();
-    try {
-      long snapshot = lastFannedOut;
-      long replayAfter = snapshot;
-      String responseId = null;
-      if (lastEventId != null) {
-        long known = needsLookup ? register.located() : -1;
-        // An unknown or pruned id replays everything retained; "earliest" tells the client that
-        // events may be missing between its id and the first one it gets.
-        replayAfter = known < 0 ? 0 : known;
-        responseId = known < 0 ? "earliest" : lastEventId;
-      }
-      subscriber.startReplay(sequencer.replaySource(), replayAfter, snapshot);
-      // A shared log may know an id this hub's tail has not delivered yet (the client saw it on a
-      // hub further ahead): live events up to it are skipped instead of being sent twice.
-      subscriber.lastOfferedSequence = Math.max(snapshot, replayAfter);
-      if (!subscriber.isClosed()) {
-        index.add(subscriber);
-        announce(subscriber, true);
-      }
-      subscriberCount = index.size();
-      register.done().complete(new Subscription(responseId));
-    } catch (RuntimeException e) {
-      register.done().completeExceptionally(e);
-    }
+    Lane lane = laneFor(subscriber.loop());
+    subscriber.lane = lane;
+    lane.join(subscriber, lastEventId, needsLookup ? register.located() : -1, register.done());
   }
 
   /**
@@ -435,28 +487,12 @@ public final class Dispatcher implements AutoCloseable {
     return new Register(register.subscriber(), register.lastEventId(), sequence, register.done());
   }
 
-  private void forgetDepartures() {
-    Subscriber departed;
-    boolean any = false;
-    while ((departed = departures.poll()) != null) {
-      if (index.remove(departed)) {
-        announce(departed, false);
-      }
-      any = true;
-    }
-    if (any) {
-      subscriberCount = index.size();
-    }
-  }
-
   /**
-   * Queues the private subscription events of a subscriber that arrived or left; they are
-   * committed with the next batch like any publish.
+   * A lane's subscriber arrived or left: its private subscription events are published like any
+   * update, from the subscriber's loop. When the hub is too busy to take them, they are dropped
+   * with a warning rather than wait on a loop.
    */
   private void announce(Subscriber subscriber, boolean active) {
-    if (!subscriptionEvents) {
-      return;
-    }
     SubscriptionFormat format = subscriber.format();
     List<TopicSelector> selectors = subscriber.topics();
     for (int i = 0; i < selectors.size(); i++) {
@@ -464,20 +500,82 @@ public final class Dispatcher implements AutoCloseable {
           selectors.get(i), subscriber.id(), subscriber.payloadOf(i), active, format);
       Update update = new Update(List.of(subscription.id()), subscription.toJson(), true,
           EventIds.next(), format.eventType(), null);
-      publishes.add(new Publish(update, System.nanoTime(), new CompletableFuture<>()));
+      publish(update).whenComplete((event, failure) -> {
+        if (failure != null) {
+          announceFailures.warn("subscription event for {} not published: {}", subscriber.id(),
+              failure.getMessage());
+        }
+      });
     }
   }
 
-  private List<ActiveSubscription> activeSubscriptions() {
-    List<ActiveSubscription> out = new ArrayList<>();
-    for (Subscriber subscriber : index.all()) {
-      List<TopicSelector> selectors = subscriber.topics();
-      for (int i = 0; i < selectors.size(); i++) {
-        out.add(new ActiveSubscription(selectors.get(i), subscriber.id(),
-            subscriber.payloadOf(i), true, subscriber.format()));
+  /**
+   * Completes each publish with its event: on its publisher's loop, one task per loop for the
+   * whole batch, queued behind the batch on that loop's lane; at once when already there. Any
+   * thread.
+   */
+  void answer(List<Publish> batch, List<Event> events) {
+    List<Answers> later = null; // the batch list is the drain's, reused: copy what waits
+    for (int i = 0; i < batch.size(); i++) {
+      Publish publish = batch.get(i);
+      DeliveryLoop loop = publish.replyOn();
+      if (loop == null || loop.inLoop()) {
+        publish.done().complete(events.get(i));
+        continue;
+      }
+      if (later == null) {
+        later = new ArrayList<>(2);
+      }
+      Answers answers = null;
+      for (Answers waiting : later) {
+        if (waiting.loop.equals(loop)) {
+          answers = waiting;
+        }
+      }
+      if (answers == null) {
+        answers = new Answers(loop);
+        later.add(answers);
+      }
+      answers.add(publish, events.get(i));
+    }
+    if (later == null) {
+      return;
+    }
+    for (Answers answers : later) {
+      Lane lane = lanes.get(answers.loop);
+      try {
+        if (lane != null) {
+          lane.run(answers);
+        } else {
+          answers.loop.execute(answers);
+        }
+      } catch (RuntimeException loopGone) {
+        answers.run(); // the loop is shutting down: answer from here rather than never
       }
     }
-    return out;
+  }
+
+  /** The answers of one batch for one loop, completed there in one task. */
+  private static final class Answers implements Runnable {
+    final DeliveryLoop loop;
+    private final List<Publish> publishes = new ArrayList<>(4);
+    private final List<Event> events = new ArrayList<>(4);
+
+    Answers(DeliveryLoop loop) {
+      this.loop = loop;
+    }
+
+    void add(Publish publish, Event event) {
+      publishes.add(publish);
+      events.add(event);
+    }
+
+    @Override
+    public void run() {
+      for (int i = 0; i < publishes.size(); i++) {
+        publishes.get(i).done().complete(events.get(i));
+      }
+    }
   }
 
   /** After close: fails what no drain will run any more. */
@@ -506,7 +604,12 @@ public final class Dispatcher implements AutoCloseable {
 
     @Override
     public void fanOutNow(List<Event> events) {
-      fanOut(events);
+      handOut(events);
+    }
+
+    @Override
+    public void answer(List<Publish> batch, List<Event> events) {
+      Dispatcher.this.answer(batch, events);
     }
 
     @Override

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The order of a hub on its own: each batch gets the next sequences, is appended to this hub's
- * history as one group (one commit for a durable store), then fanned out and acknowledged, so an
- * acknowledged event is always in history before any subscriber sees it.
+ * history as one group (one commit for a durable store), then handed to the delivery loops and
+ * acknowledged, so an acknowledged event is always in history before any subscriber sees it.
  *
  * <p>Runs on the dispatcher's drain (see {@link Sequencer}).
  */
@@ -57,9 +57,12 @@ final class LocalLog implements Sequencer {
       return;
     }
     appendFailure = null;
-    fanout.fanOutNow(events);
-    for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).done().complete(events.get(i));
+    try {
+      fanout.fanOutNow(events);
+    } finally {
+      // Stored is the truth whatever the hand-out did: a loop that missed the events ended its
+      // streams, whose clients resume from history.
+      fanout.answer(batch, events);
     }
   }
 

@@ -6,10 +6,12 @@ import dev.herald.core.sse.SseFrame;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A publish waiting for its place in the hub's order: the update, when it was published, and the
- * publisher's answer. Immutable; the future completes once, from the dispatcher or the log.
+ * A publish waiting for its place in the hub's order: the update, when it was published, the
+ * publisher's answer and the loop it is answered on (null: wherever the batch is committed).
+ * Immutable; the future completes once, from the dispatcher, the log or the publisher's loop.
  */
-record Publish(Update update, long publishedNanos, CompletableFuture<Event> done) {
+record Publish(
+    Update update, long publishedNanos, CompletableFuture<Event> done, DeliveryLoop replyOn) {
 
   private static final byte[] NOT_ENCODED = new byte[0];
 

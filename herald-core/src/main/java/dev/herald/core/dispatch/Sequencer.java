@@ -25,8 +25,13 @@ interface Sequencer extends AutoCloseable {
   /** Where a sequencer hands events, in the log's order, to be fanned out. */
   interface Fanout {
 
-    /** On the dispatcher's drain: fans the events out before the call returns. */
+    /** On the dispatcher's drain: hands the events to every delivery loop before it returns. */
     void fanOutNow(List<Event> events);
+
+    /**
+     * Any thread: completes each publish with its event (same index), on the publisher's loop.
+     */
+    void answer(List<Publish> batch, List<Event> events);
 
     /**
      * From the log's own thread: queues the events for the drain, waiting for room rather than
@@ -46,9 +51,10 @@ interface Sequencer extends AutoCloseable {
 
   /**
    * Gives the publishes their sequences, in this order. Each publish's future completes once the
-   * log has it and it was fanned out (a local log) or once the log has it (a shared log, whose tail
-   * fans it out later); a failed append fails the futures with a {@link
-   * dev.herald.core.HubException}.
+   * log has it and it was handed out (a local log) or once the log has it (a shared log, whose
+   * tail hands it out later); a failed append fails the futures with a {@link
+   * dev.herald.core.HubException}. Once appended, a publish is answered as stored whatever
+   * happens after.
    */
   void append(List<Publish> batch);
 

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeoutException;
 final class SharedLogTail implements Sequencer {
 
   private final SharedLog log;
+  private Fanout fanout;
   // Appends sent to the log and not answered yet, so that close can wait for them.
   private final Set<CompletableFuture<Long>> appending = ConcurrentHashMap.newKeySet();
 
@@ -37,6 +38,7 @@ final class SharedLogTail implements Sequencer {
 
   @Override
   public Start start(Fanout fanout) {
+    this.fanout = fanout;
     long last = log.startTail(new SharedLog.Listener() {
       @Override
       public void deliver(List<Event> events) {
@@ -75,9 +77,11 @@ final class SharedLogTail implements Sequencer {
         sent.forEach(publish -> publish.done().completeExceptionally(error));
         return;
       }
+      List<Event> stored = new ArrayList<>(sent.size());
       for (int i = 0; i < sent.size(); i++) {
-        sent.get(i).done().complete(sent.get(i).stored(first + i));
+        stored.add(sent.get(i).stored(first + i));
       }
+      fanout.answer(sent, stored);
     });
   }
 

@@ -8,6 +8,7 @@ import dev.herald.core.topic.TopicSelector;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -17,12 +18,14 @@ import org.jctools.queues.SpscChunkedArrayQueue;
  * One subscription stream: what it listens to, what it may see, and the events waiting for it.
  *
  * <p>Life cycle: REPLAYING (history up to the hub's snapshot at registration) → LIVE (the bounded
- * queue the dispatcher fills) → CLOSED. Because the dispatcher registers the subscriber and takes
- * the snapshot in one step, replay and live never overlap and never leave a gap.
+ * queue its loop's lane fills) → CLOSED. Because the lane registers the subscriber and takes the
+ * snapshot in one step between two batches, replay and live never overlap and never leave a gap.
  *
- * <p>Threading: the hub's dispatcher calls {@link #offer}, from its serial drain (one thread at a
- * time, possibly an event loop); the owner (the connection's event loop) calls {@link #drainTo}
- * and {@link #idle} and is woken by {@code wakeup} when events arrive.
+ * <p>Threading: the {@link Lane} of the subscriber's {@link #loop()} calls {@link #offer} from its
+ * serial drain, which runs on that loop (for {@link DeliveryLoop#CALLER}, on any one thread at a
+ * time); the owner (the connection's event loop, the same one) calls {@link #drainTo} and {@link
+ * #idle} and is woken by {@code wakeup} when events arrive, from the lane or from the history's
+ * read executor.
  */
 public final class Subscriber {
 
@@ -32,10 +35,11 @@ public final class Subscriber {
   private final List<Object> payloads; // one per selector, each possibly null
   private final SubscriptionFormat format;
   // Grows in small chunks up to its bound, so an idle subscriber costs a few hundred bytes, not
-  // the full capacity; single producer (the dispatcher), single consumer (the owner).
-  // Created by the dispatcher on the first live event, so idle subscribers carry no queue at all.
+  // the full capacity; single producer (the lane), single consumer (the owner).
+  // Created by the lane on the first live event, so idle subscribers carry no queue at all.
   private volatile SpscChunkedArrayQueue<Event> live;
   private final int queueCapacity;
+  private final DeliveryLoop loop;
   private final Runnable wakeup;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile boolean overflowed;
@@ -43,13 +47,16 @@ public final class Subscriber {
   private volatile boolean closed;
 
   /**
-   * Dispatcher thread only: the sequence last offered; only later ones are offered, so one update
+   * The lane's drain only: the sequence last offered; only later ones are offered, so one update
    * is offered once, and none the subscriber already has.
    */
   long lastOfferedSequence;
 
-  /** Dispatcher thread only: whether the index holds this subscriber. */
+  /** The lane's drain only: whether the lane's index holds this subscriber. */
   boolean indexed;
+
+  /** Set by the hub's drain when it hands the subscriber to its lane; read on unregister. */
+  volatile Lane lane;
 
   /** Slots the live queue grows by. */
   private static final int LIVE_CHUNK = 16;
@@ -57,8 +64,8 @@ public final class Subscriber {
   /** Events read from history at once during a replay: bounds its memory per subscriber. */
   private static final int REPLAY_CHUNK = 512;
 
-  // Owner thread only; set by the dispatcher before the owner first drains (the hub's completion
-  // of the registration future orders the two).
+  // Owner thread only; set by the lane before the owner first drains (the hub's completion of the
+  // registration future orders the two).
   private ReplaySource history;
   private long replayAfter;
   private long replayUpTo;
@@ -78,7 +85,7 @@ public final class Subscriber {
    * @param privateTopics the selectors of the token's {@code mercure.subscribe} claim
    * @param payload the token's {@code mercure.payload}, or null
    * @param queueCapacity how many live events may wait before the subscriber is cut off
-   * @param wakeup asks the owner to call {@link #drainTo}; called from the dispatcher thread
+   * @param wakeup asks the owner to call {@link #drainTo}; called from any thread
    */
   public Subscriber(
       String id,
@@ -88,7 +95,7 @@ public final class Subscriber {
       int queueCapacity,
       Runnable wakeup) {
     this(id, topics, privateTopics, Collections.nCopies(topics.size(), payload),
-        SubscriptionFormat.DRAFT_07, queueCapacity, wakeup);
+        SubscriptionFormat.DRAFT_07, queueCapacity, DeliveryLoop.CALLER, wakeup);
   }
 
   /**
@@ -96,6 +103,8 @@ public final class Subscriber {
    *     none): draft-08 grants attach one per matcher
    * @param format the shape of the protocol the subscriber spoke, in which its subscriptions are
    *     announced and listed
+   * @param loop the loop that owns the subscriber's connection, where its events are matched and
+   *     queued; {@link DeliveryLoop#CALLER} when no loop owns it
    */
   public Subscriber(
       String id,
@@ -104,6 +113,7 @@ public final class Subscriber {
       List<Object> payloads,
       SubscriptionFormat format,
       int queueCapacity,
+      DeliveryLoop loop,
       Runnable wakeup) {
     if (topics.isEmpty()) {
       throw new IllegalArgumentException("topics: empty (expected: at least one selector)");
@@ -118,7 +128,13 @@ public final class Subscriber {
     this.payloads = Collections.unmodifiableList(new ArrayList<>(payloads)); // nulls allowed
     this.format = format;
     this.queueCapacity = Math.max(LIVE_CHUNK * 2, queueCapacity);
+    this.loop = Objects.requireNonNull(loop, "loop");
     this.wakeup = wakeup;
+  }
+
+  /** The loop that owns the subscriber, on whose lane its events are matched and queued. */
+  public DeliveryLoop loop() {
+    return loop;
   }
 
   public String id() {
@@ -172,7 +188,7 @@ public final class Subscriber {
   }
 
   /**
-   * Dispatcher thread: sets where replay starts and ends. Events pruned from history while the
+   * The lane's drain: sets where replay starts and ends. Events pruned from history while the
    * replay reads them end the stream instead of being skipped: the client then resumes from an
    * id history no longer knows, and learns of the gap from {@code earliest}. Only a replay from
    * sequence 0 (after {@code earliest}) may start past its first wanted event.
@@ -183,13 +199,13 @@ public final class Subscriber {
     this.replayUpTo = upToSequence;
   }
 
-  /** Dispatcher thread: the hub lost events this subscriber waited for; its owner must end it. */
+  /** The lane's drain: the hub lost events this subscriber waited for; its owner must end it. */
   void cut() {
     cut = true;
     signal();
   }
 
-  /** Dispatcher thread: queues a live event; never blocks. */
+  /** The lane's drain: queues a live event; never blocks. */
   void offer(Event event) {
     // Nothing after a gap: the client's last id must stay before it, so it learns of the gap.
     if (closed || overflowed || cut) {

@@ -14,7 +14,7 @@ import java.util.Set;
  * {@link SelectorIndex}, which evaluates only the distinct selectors whose literal prefix and
  * suffix fit the topic, each once however many subscribers share it.
  *
- * <p>Owned by the hub's dispatcher thread; not thread-safe.
+ * <p>Owned by one {@link Lane}: only its serial drain touches it; not thread-safe.
  */
 final class SubscriberIndex {
 
@@ -25,6 +25,10 @@ final class SubscriberIndex {
 
   int size() {
     return all.size();
+  }
+
+  boolean isEmpty() {
+    return all.isEmpty();
   }
 
   /** Every registered subscriber, in registration order. */

@@ -15,10 +15,33 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import dev.herald.core.topic.TopicSelector;
+import java.util.Collections;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
+/**
+ * The hub's dispatch contract, with no event loop (every subscriber on {@link
+ * DeliveryLoop#CALLER}), one, and three: subscribers are spread over the loops round robin and
+ * drained on their own loop, as a server's connections are.
+ */
+@ParameterizedClass
+@ValueSource(ints = {0, 1, 3})
 class HubDispatchTest {
+
+  @Parameter int loopCount;
+  private TestLoops loops;
+  private int probes;
+
+  @BeforeEach
+  void startLoops() {
+    loops = new TestLoops(loopCount);
+  }
 
   // Room for all 8,000 events of the many-publishers test: on a loaded machine the probe's one
   // drain thread may fall behind the default 4,096 and be cut off as a slow consumer.
@@ -29,6 +52,7 @@ class HubDispatchTest {
   @AfterEach
   void tearDown() throws InterruptedException {
     hub.close();
+    loops.close();
     owner.shutdownNow();
     owner.awaitTermination(5, TimeUnit.SECONDS);
   }
@@ -38,9 +62,15 @@ class HubDispatchTest {
     final List<String> received = new CopyOnWriteArrayList<>();
     final Subscriber subscriber;
 
+    final Executor drainOn;
+
     Probe(List<String> topics, List<String> privateTopics) {
       Subscriber[] self = new Subscriber[1];
-      subscriber = hub.newSubscriber(topics, privateTopics, null, () -> owner.execute(() -> drain(self[0])));
+      DeliveryLoop loop = loops.get(probes++);
+      drainOn = loop == DeliveryLoop.CALLER ? owner : loop;
+      subscriber = hub.newSubscriberOf(selectors(topics), selectors(privateTopics),
+          Collections.nCopies(topics.size(), null), SubscriptionFormat.DRAFT_07, loop,
+          () -> drainOn.execute(() -> drain(self[0])));
       self[0] = subscriber;
     }
 
@@ -53,9 +83,13 @@ class HubDispatchTest {
 
     String subscribe(String lastEventId) throws Exception {
       String header = hub.subscribe(subscriber, lastEventId).get(5, TimeUnit.SECONDS).responseLastEventId();
-      owner.execute(() -> drain(subscriber));
+      drainOn.execute(() -> drain(subscriber));
       return header;
     }
+  }
+
+  private static List<TopicSelector> selectors(List<String> raw) {
+    return raw.stream().map(TopicSelector::of).toList();
   }
 
   private Event publish(String topic, String data) throws Exception {

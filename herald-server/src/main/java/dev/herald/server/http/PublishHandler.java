@@ -2,6 +2,7 @@ package dev.herald.server.http;
 
 import dev.herald.core.Hub;
 import dev.herald.core.HubException;
+import dev.herald.server.sse.NettyDeliveryLoop;
 import dev.herald.core.RateLimitedLog;
 import dev.herald.core.Update;
 import dev.herald.core.auth.Grants;
@@ -39,7 +40,8 @@ final class PublishHandler implements RouteHandler {
     Grants claims = authorizer.publisher(exchange);
     Update update = exchange.dialect().publishRules().toUpdate(exchange.form());
     authorizer.authorizePublish(exchange, claims, update);
-    exchange.respondWhenDone(hub.publish(update),
+    // Answered on this loop, with the batch's other answers for it: no hop per publish.
+    exchange.respondWhenDone(hub.publish(update, new NettyDeliveryLoop(exchange.ctx().executor())),
         event -> Responses.text(HttpResponseStatus.OK, event.id()),
         failure -> {
           if (!(failure instanceof HubException)) {

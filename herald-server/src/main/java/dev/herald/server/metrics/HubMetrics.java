@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Set;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -44,8 +45,9 @@ import org.HdrHistogram.Recorder;
  * removed again on {@link #close}.
  *
  * <p>Counters are read from the hub when asked, so the hot path pays only for latency: one
- * wait-free histogram increment per delivery ({@link #latency()}, any thread). {@link #snapshot}
- * and {@link #scrape} may be called from any thread; they share one latency window.
+ * wait-free histogram increment per delivery, into the delivering loop's own histogram ({@link
+ * #latency()}, any thread), merged when read. {@link #snapshot} and {@link #scrape} may be called
+ * from any thread; they share one latency window.
  */
 public final class HubMetrics implements AutoCloseable {
 
@@ -66,7 +68,8 @@ public final class HubMetrics implements AutoCloseable {
   private final IntSupplier streams;
   /** Held here: a FunctionCounter references its object weakly, and nothing else holds this. */
   private final LongSupplier streamsOpened;
-  private final Recorder recorder;
+  /** One recorder per thread that delivers (the event loops), merged when read. */
+  private final List<ThreadRecorder> recorders = new CopyOnWriteArrayList<>();
   private final LatencyRecorder latency;
   private final PrometheusMeterRegistry registry;
   /** The embedding application's registry, or null; it outlives this hub. */
@@ -114,14 +117,11 @@ public final class HubMetrics implements AutoCloseable {
     this.streamsOpened = streamsOpened;
     this.external = enabled ? external : null;
     if (!enabled) {
-      recorder = null;
       latency = LatencyRecorder.NONE;
       registry = null;
       return;
     }
-    Recorder histogram = new Recorder(1, HIGHEST_NANOS, 2);
-    recorder = histogram;
-    latency = nanos -> histogram.recordValue(Math.max(0, Math.min(nanos, HIGHEST_NANOS)));
+    latency = new PerThreadLatency();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     bind(registry);
     bindLimits(registry, limits);
@@ -336,19 +336,64 @@ public final class HubMetrics implements AutoCloseable {
 
   /** p99 in milliseconds over the latest window, NaN when it saw no delivery. */
   private synchronized double rollWindow() {
-    if (recorder == null) {
+    if (registry == null) {
       return Double.NaN;
     }
     long now = System.nanoTime();
     if (window != null && now - windowEndNanos < MIN_WINDOW_NANOS) {
       return p99Millis;
     }
-    window = recorder.getIntervalHistogram(window); // recycles the previous window's arrays
+    if (window == null) {
+      window = new Histogram(1, HIGHEST_NANOS, 2);
+    } else {
+      window.reset();
+    }
+    for (ThreadRecorder recorder : recorders) {
+      window.add(recorder.interval());
+    }
     cumulative.add(window);
     windowEndNanos = now;
     samples = window.getTotalCount();
     p99Millis = samples == 0 ? Double.NaN : window.getValueAtPercentile(99) / 1e6;
     return p99Millis;
+  }
+
+  /**
+   * One thread's histogram: written by that thread only, read (swapped) under the metrics' lock.
+   */
+  private static final class ThreadRecorder implements LatencyRecorder {
+    private final Recorder recorder = new Recorder(1, HIGHEST_NANOS, 2);
+    private Histogram last; // guarded by the HubMetrics instance
+
+    @Override
+    public void record(long nanos) {
+      recorder.recordValue(Math.max(0, Math.min(nanos, HIGHEST_NANOS)));
+    }
+
+    /** What was recorded since the last call; recycles the previous interval's arrays. */
+    Histogram interval() {
+      last = recorder.getIntervalHistogram(last);
+      return last;
+    }
+  }
+
+  /** Hands each delivering thread a histogram of its own, created on its first delivery. */
+  private final class PerThreadLatency implements LatencyRecorder {
+    private final ThreadLocal<ThreadRecorder> own = ThreadLocal.withInitial(() -> {
+      ThreadRecorder recorder = new ThreadRecorder();
+      recorders.add(recorder);
+      return recorder;
+    });
+
+    @Override
+    public void record(long nanos) {
+      own.get().record(nanos);
+    }
+
+    @Override
+    public LatencyRecorder forCurrentThread() {
+      return own.get();
+    }
   }
 
   @Override

@@ -34,8 +34,9 @@ import java.util.function.Consumer;
  * channel is writable, so a backlog costs one write system call per batch, not one per event; when
  * the channel stops being writable, draining stops until Netty says it is writable again.
  *
- * <p>Runs on the channel's event loop; must not block. The dispatcher wakes it through {@code
- * execute}.
+ * <p>Runs on the channel's event loop; must not block. Its subscriber is fed by the hub's lane for
+ * the same loop, which wakes it through {@code execute}: a task on its own loop, no cross-thread
+ * wake-up; only a replay's history reads wake it from another thread.
  */
 public final class SseStream {
 
@@ -89,14 +90,15 @@ public final class SseStream {
       List<TopicSelector> privateTopics, List<Object> payloads, Options options) {
     this.ctx = ctx;
     this.hub = hub;
-    // The dispatcher wakes the stream only after registration, when construction is long over.
+    // The hub wakes the stream only after registration, when construction is long over. Its
+    // events are matched and queued on this connection's loop, by the loop's lane of the hub.
     this.subscriber = hub.newSubscriberOf(topics, privateTopics, payloads,
-        options.subscriptionFormat(), this::wake);
+        options.subscriptionFormat(), new NettyDeliveryLoop(ctx.executor()), this::wake);
     // One interval per stream, drawn once: streams opened together then beat at different times.
     this.heartbeatNanos = options.timers().heartbeatNanos();
     this.onClose = options.onClose();
     this.registry = options.registry();
-    this.latency = options.latency();
+    this.latency = options.latency().forCurrentThread(); // built on its loop: the loop's own
     this.matchField = options.matchField();
   }
 
@@ -116,9 +118,15 @@ public final class SseStream {
     SseStream stream = new SseStream(ctx, hub, topics, privateTopics, payloads, options);
     hub.subscribe(stream.subscriber, options.lastEventId())
         .whenComplete(
-            (subscription, failure) ->
+            (subscription, failure) -> {
+              // The loop's lane registers the stream on this loop: go on at once, no second task.
+              if (ctx.executor().inEventLoop()) {
+                stream.onRegistered(subscription, failure, options, onError);
+              } else {
                 ctx.executor()
-                    .execute(() -> stream.onRegistered(subscription, failure, options, onError)));
+                    .execute(() -> stream.onRegistered(subscription, failure, options, onError));
+              }
+            });
     return stream;
   }
 
@@ -176,7 +184,7 @@ public final class SseStream {
     writer.flush();
   }
 
-  /** Dispatcher or read-executor thread: events are waiting, drain them on the event loop. */
+  /** The loop's lane or the read executor: events are waiting, drain them on the event loop. */
   private void wake() {
     ctx.executor().execute(drainTask);
   }
