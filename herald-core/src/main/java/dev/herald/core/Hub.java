@@ -191,6 +191,11 @@ public final class Hub implements AutoCloseable {
     return dispatcher.subscriberCount();
   }
 
+  /** How many delivery loops have a share of this hub's subscribers and publishers. */
+  public int deliveryLoops() {
+    return dispatcher.deliveryLoops();
+  }
+
   public long publishedEvents() {
     return dispatcher.dispatchedEvents();
   }

@@ -14,10 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
+import dev.herald.core.dispatch.TestLoops;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,7 +36,7 @@ class CrashTest {
   @TempDir Path dataDir;
 
   private Process child;
-  private final ExecutorService owner = Executors.newSingleThreadExecutor();
+  private final TestLoops loops = new TestLoops(1);
 
   @AfterEach
   void tearDown() throws InterruptedException {
@@ -45,8 +44,7 @@ class CrashTest {
       child.destroyForcibly();
       child.waitFor(30, TimeUnit.SECONDS);
     }
-    owner.shutdownNow();
-    owner.awaitTermination(5, TimeUnit.SECONDS);
+    loops.close();
   }
 
   /**
@@ -132,7 +130,7 @@ class CrashTest {
 
   /** A subscriber resuming after event k gets exactly k+1..last, in order, through the hub. */
   private void assertResumesAfter(Hub hub, long k, long last) {
-    Probe probe = new Probe(hub, List.of("*"), owner, new Random(SEED), 0);
+    Probe probe = new Probe(hub, List.of("*"), loops.get(0), new Random(SEED), 0);
     probe.subscribe(k == 0 ? "earliest" : "crash-" + k);
     await().atMost(Duration.ofSeconds(30)).until(() -> probe.received.size() >= last - k);
     assertThat(probe.failures).isEmpty();

@@ -2,13 +2,16 @@ package dev.herald.store;
 
 import dev.herald.core.Event;
 import dev.herald.core.Hub;
+import dev.herald.core.dispatch.DeliveryLoop;
 import dev.herald.core.dispatch.Subscriber;
+import dev.herald.core.dispatch.SubscriptionFormat;
+import dev.herald.core.topic.TopicSelector;
+import java.util.Collections;
 import java.util.List;
 import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 
 /**
  * A client of the hub as a connection's event loop would serve it: its subscriber is drained on
@@ -30,7 +33,7 @@ final class Probe {
   final Queue<String> failures = new ConcurrentLinkedQueue<>();
 
   private final Hub hub;
-  private final Executor owner;
+  private final DeliveryLoop owner;
   private final Random random; // owner thread only
   private final int maxEventsBetweenReconnects;
   private Subscriber current; // owner thread only
@@ -42,7 +45,8 @@ final class Probe {
    * @param maxEventsBetweenReconnects 0 never drops the stream on purpose; otherwise it drops it
    *     after a random 1..max events
    */
-  Probe(Hub hub, List<String> topics, Executor owner, Random random, int maxEventsBetweenReconnects) {
+  Probe(Hub hub, List<String> topics, DeliveryLoop owner, Random random,
+      int maxEventsBetweenReconnects) {
     this.hub = hub;
     this.topics = List.copyOf(topics);
     this.owner = owner;
@@ -61,8 +65,11 @@ final class Probe {
 
   private void connect(String lastEventId) {
     Subscriber[] self = new Subscriber[1];
-    Subscriber subscriber =
-        hub.newSubscriber(topics, List.of(), null, () -> owner.execute(() -> drain(self[0])));
+    // Owned by its loop, as a connection's subscriber is: the hub's lane for it runs there too.
+    Subscriber subscriber = hub.newSubscriberOf(
+        topics.stream().map(TopicSelector::of).toList(), List.of(),
+        Collections.nCopies(topics.size(), null), SubscriptionFormat.DRAFT_07, owner,
+        () -> owner.execute(() -> drain(self[0])));
     self[0] = subscriber;
     current = subscriber;
     connections++;

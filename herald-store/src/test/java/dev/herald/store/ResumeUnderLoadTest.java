@@ -21,11 +21,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import dev.herald.core.dispatch.TestLoops;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,9 +41,11 @@ import org.junit.jupiter.api.io.TempDir;
  * with every failure; thread interleavings still vary from run to run.
  *
  * <p>Threading: the JUnit thread sets up and checks; publisher threads publish; each probe is
- * drained on one of four single-thread executors standing in for event loops.
+ * owned and drained by one of one or three single-thread executors standing in for event loops.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
+@ParameterizedClass
+@ValueSource(ints = {1, 3})
 class ResumeUnderLoadTest {
 
   private static final long SEED = Long.getLong("herald.seed", 0x5EED_2026L);
@@ -51,16 +56,20 @@ class ResumeUnderLoadTest {
 
   @TempDir Path dataDir;
 
-  /** Stand-ins for connection event loops: each probe is drained on one of them. */
-  private final List<ExecutorService> eventLoops =
-      IntStream.range(0, 4).mapToObj(i -> Executors.newSingleThreadExecutor()).toList();
+  /** How many event loops the probes are spread over; each loop has its own lane of the hub. */
+  @Parameter int loopCount;
+
+  /** Stand-ins for connection event loops: each probe is owned and drained by one of them. */
+  private TestLoops eventLoops;
+
+  @BeforeEach
+  void startEventLoops() {
+    eventLoops = new TestLoops(loopCount);
+  }
 
   @AfterEach
   void stopEventLoops() throws InterruptedException {
-    for (ExecutorService loop : eventLoops) {
-      loop.shutdownNow();
-      loop.awaitTermination(5, TimeUnit.SECONDS);
-    }
+    eventLoops.close();
   }
 
   private static String topic(int n) {
@@ -129,7 +138,7 @@ class ResumeUnderLoadTest {
             new Probe(
                 hub,
                 randomSelectors(random, i),
-                eventLoops.get(i % eventLoops.size()),
+                eventLoops.get(i),
                 new Random(SEED + i),
                 150));
       }

@@ -16,15 +16,34 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import dev.herald.core.topic.TopicSelector;
+import java.util.Collections;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The dispatcher over a shared log, with a tail the test moves by hand: acknowledging is storing,
  * delivering is the tail's job, and replay plus live stays gap-free and duplicate-free whichever
- * hub a subscriber resumes on. Runs on the JUnit thread; subscribers drain on one owner thread.
+ * hub a subscriber resumes on. Runs on the JUnit thread; subscribers are owned and drained by no
+ * loop (the caller's threads), one loop, or three, spread round robin.
  */
+@ParameterizedClass
+@ValueSource(ints = {0, 1, 3})
 class SharedLogDispatchTest {
+
+  @Parameter int loopCount;
+  private TestLoops loops;
+  private int probes;
+
+  @BeforeEach
+  void startLoops() {
+    loops = new TestLoops(loopCount);
+  }
 
   private static final Duration WAIT = Duration.ofSeconds(5);
 
@@ -41,6 +60,7 @@ class SharedLogDispatchTest {
     hubB.close();
     owner.shutdownNow();
     owner.awaitTermination(5, TimeUnit.SECONDS);
+    loops.close();
   }
 
   /** A subscriber drained on the owner thread into a list of data fields. */
@@ -48,10 +68,15 @@ class SharedLogDispatchTest {
     final List<String> received = new CopyOnWriteArrayList<>();
     final Subscriber subscriber;
 
+    final Executor drainOn;
+
     Probe(Hub hub) {
       Subscriber[] self = new Subscriber[1];
-      subscriber = hub.newSubscriber(
-          List.of("t"), List.of(), null, () -> owner.execute(() -> drain(self[0])));
+      DeliveryLoop loop = loops.get(probes++);
+      drainOn = loop == DeliveryLoop.CALLER ? owner : loop;
+      subscriber = hub.newSubscriberOf(List.of(TopicSelector.of("t")), List.of(),
+          Collections.singletonList(null), SubscriptionFormat.DRAFT_07, loop,
+          () -> drainOn.execute(() -> drain(self[0])));
       self[0] = subscriber;
     }
 
@@ -65,7 +90,7 @@ class SharedLogDispatchTest {
     String subscribe(Hub hub, String lastEventId) throws Exception {
       String header =
           hub.subscribe(subscriber, lastEventId).get(5, TimeUnit.SECONDS).responseLastEventId();
-      owner.execute(() -> drain(subscriber));
+      drainOn.execute(() -> drain(subscriber));
       return header;
     }
   }
