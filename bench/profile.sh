@@ -67,12 +67,18 @@ stop_hub() {
     kill -0 "$HUB_PID" 2>/dev/null && kill -KILL "$HUB_PID" 2>/dev/null || true
     wait "$HUB_PID" 2>/dev/null || true
     HUB_PID=""
+    rm -rf "$OUT/profile-data-$STAMP"
 }
 trap stop_hub EXIT
 
+EXTRA_HUB_ARGS="${EXTRA_HUB_ARGS:-}"
+if [ "${HISTORY:-memory}" = durable ]; then
+    EXTRA_HUB_ARGS="$EXTRA_HUB_ARGS --data-dir $OUT/profile-data-$STAMP"
+fi
 # shellcheck disable=SC2086
 taskset -c "$HUB_CPU" java $HUB_JAVA_OPTS -XX:+FlightRecorder -jar "$HUB_JAR" serve \
     --listen "127.0.0.1:$PORT" --jwt-key "$KEY" --no-demo --history "${HISTORY:-memory}" \
+    ${EXTRA_HUB_ARGS:-} \
     >"$OUT/logs/profile-$STAMP.hub.log" 2>&1 &
 HUB_PID=$!
 for ((i = 0; i < 120; i++)); do

@@ -34,9 +34,11 @@ class PipelinedPublishTest extends ServerTestBase {
   /** Memory, but without the never-blocks promise: the hub stores on its dispatcher thread. */
   private static final class DispatcherThreadHistory implements History {
     private final MemoryHistory memory = new MemoryHistory(100);
+    final List<Integer> commits = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public void append(List<Event> events) {
+      commits.add(events.size());
       memory.append(events);
     }
 
@@ -62,11 +64,30 @@ class PipelinedPublishTest extends ServerTestBase {
   }
 
   /** Restarts the hub on a history that may block: publishes are answered after the read. */
-  private void storeOnTheDispatcherThread() throws InterruptedException {
+  private DispatcherThreadHistory storeOnTheDispatcherThread() throws InterruptedException {
     server.close();
+    DispatcherThreadHistory history = new DispatcherThreadHistory();
     server = HeraldServer.start(config().build(),
-        new Hub(HubConfig.DEFAULTS.withHistorySize(100), new DispatcherThreadHistory()),
-        Clock.systemUTC());
+        new Hub(HubConfig.DEFAULTS.withHistorySize(100), history), Clock.systemUTC());
+    return history;
+  }
+
+  @Test
+  void publishesReadTogetherAreStoredInOneCommitWhenTheHistoryStoresOnAnotherThread()
+      throws Exception {
+    DispatcherThreadHistory history = storeOnTheDispatcherThread();
+    int count = 8; // fewer than the 16 held: all of them are read before any is answered
+    StringBuilder requests = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      requests.append(publishRequest("topic=t&data=" + i + "&id=urn:" + i));
+    }
+
+    List<RawHttp.Response> answers =
+        RawHttp.pipelined(server.port(), requests.toString().getBytes(StandardCharsets.UTF_8), count);
+
+    assertThat(answers).extracting(RawHttp.Response::status).containsOnly(200);
+    // One read, one commit: the store is woken once the loop has read them all, not per publish.
+    assertThat(history.commits).containsExactly(count);
   }
 
   @Test

@@ -90,6 +90,7 @@ public final class Dispatcher implements AutoCloseable {
   private final boolean drainOnCaller;
   private final ExecutorService thread;
   private final Runnable drainOnThread = () -> drain(MAX_BATCH);
+  private final Runnable scheduleTask = this::schedule;
   private final Lane.Announcer announcer;
   /** How far one loop may fall behind before its streams are cut: as many as may wait here. */
   private final long laneBacklog;
@@ -259,6 +260,16 @@ public final class Dispatcher implements AutoCloseable {
           new HubException(
               HubException.Kind.UNAVAILABLE,
               "hub overloaded: " + commands.size() + " commands waiting (try again later)"));
+    } else if (!drainOnCaller && command instanceof PublishCommand publish
+        && publish.publish().replyOn() != null && publish.publish().replyOn().inLoop()) {
+      // Published on an event loop, stored on the dispatcher thread: wake that thread once the
+      // loop has read everything it has, so the publishes of one read (a publisher's pipelined
+      // requests) are committed together: one commit, their answers in one task and one send.
+      try {
+        publish.publish().replyOn().execute(scheduleTask);
+      } catch (RejectedExecutionException loopClosing) {
+        schedule();
+      }
     } else {
       schedule();
     }

@@ -34,10 +34,11 @@ final class Exchange {
     void failed();
 
     /**
-     * A complete answer was written: the connection takes its next request, or closes after the
-     * answer when it is not kept alive.
+     * The complete answer of the connection's request number {@code order}: written once the
+     * answers of the requests before it are, then the connection takes its next request, or
+     * closes after it when it is not kept alive.
      */
-    void answered(boolean keepAlive);
+    void respond(long order, FullHttpResponse response, boolean keepAlive);
   }
 
   /** Bounds the work a request can cause by its number of parameters. */
@@ -46,6 +47,7 @@ final class Exchange {
   private final ChannelHandlerContext ctx;
   private final FullHttpRequest request;
   private final StreamSlot slot;
+  private final long order;
   private final ProtocolDialects dialects;
   private final boolean keepAlive;
   private final QueryStringDecoder uri;
@@ -53,12 +55,16 @@ final class Exchange {
   private Map<String, List<String>> query;
   private ProtocolDialect dialect;
 
-  /** @throws HttpError 400 when the path cannot be decoded */
-  Exchange(ChannelHandlerContext ctx, FullHttpRequest request, StreamSlot slot,
+  /**
+   * @param order the request's place on its connection, which its answer keeps
+   * @throws HttpError 400 when the path cannot be decoded
+   */
+  Exchange(ChannelHandlerContext ctx, FullHttpRequest request, StreamSlot slot, long order,
       ProtocolDialects dialects) {
     this.ctx = ctx;
     this.request = request;
     this.slot = slot;
+    this.order = order;
     this.dialects = dialects;
     this.keepAlive = HttpUtil.isKeepAlive(request);
     this.uri = decoder(request.uri(), true);
@@ -121,10 +127,12 @@ final class Exchange {
     return decoded(decoder(body, false)::parameters);
   }
 
-  /** Sends a complete response; keeps the connection open if the client asked to. */
+  /**
+   * Sends a complete response, in request order; keeps the connection open if the client asked
+   * to.
+   */
   void respond(FullHttpResponse response) {
-    Responses.send(ctx, response, keepAlive);
-    slot.answered(keepAlive);
+    slot.respond(order, response, keepAlive);
   }
 
   void fail(HttpError error) {

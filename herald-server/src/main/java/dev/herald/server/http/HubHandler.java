@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import java.util.ArrayDeque;
@@ -18,8 +19,12 @@ import org.slf4j.LoggerFactory;
  * and turns every typed error into its response. Once a stream is open, the connection belongs
  * to it: writability and closing are handed to the stream.
  *
- * <p>HTTP/1.1 answers pipelined requests in request order, so a request that arrives while an
- * earlier one still waits for its answer (a publish stored by a blocking history) is held until
+ * <p>HTTP/1.1 answers pipelined requests in request order. Publishes ({@code POST}, always
+ * answered by one complete response) are dispatched as they are read, up to {@value #MAX_HELD}
+ * unanswered, and their answers wait for those of the requests before them: a publisher's
+ * pipelined requests then reach the hub together, and a history that stores on another thread
+ * commits them as one group. Any other request read while an earlier one waits for its answer
+ * (it may open an event stream, whose headers must follow every earlier answer) is held until
  * that answer is written; past {@value #MAX_HELD} held requests the connection stops reading.
  *
  * <p>One instance per connection (or per HTTP/2 stream). Runs on the channel's event loop; must
@@ -37,8 +42,16 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   private final ProtocolDialects dialects;
   private SseStream stream;
   private ChannelHandlerContext ctx;
-  /** Dispatched requests whose answer is not written yet: 0 or 1. */
+  /** Dispatched requests whose answer is not written yet: at most {@value #MAX_HELD}. */
   private int unanswered;
+  /** The order of the next request dispatched, and of the next answer to write. */
+  private long nextOrder;
+  private long nextToWrite;
+  /** Answers that came before those of earlier requests, by order modulo the ring's size. */
+  private FullHttpResponse[] early;
+  private boolean[] earlyKeepAlive;
+  /** The order of the unanswered request that is not a publish (it may open a stream), or -1. */
+  private long unansweredOther = -1;
   /** Requests pipelined behind the unanswered one, retained; created on first use. */
   private ArrayDeque<FullHttpRequest> held;
   private boolean releasingHeld;
@@ -72,31 +85,99 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
           "request pipelined behind an open event stream (expected: a new connection)"), false);
       return;
     }
-    if (unanswered > 0) {
+    if (!mayDispatchNow(request)) {
       hold(request);
       return;
     }
     handle(request);
   }
 
+  /** In order behind what is held; beside unanswered requests only a publish, and boundedly. */
+  private boolean mayDispatchNow(FullHttpRequest request) {
+    return (held == null || held.isEmpty()) && mayDispatch(request);
+  }
+
+  /**
+   * A request goes when nothing waits for an answer, or when it is a publish and so are all the
+   * unanswered ones: another request may open a stream, whose headers no answer may pass.
+   */
+  private boolean mayDispatch(FullHttpRequest request) {
+    return unanswered == 0
+        || (unanswered < MAX_HELD && unansweredOther < 0 && isPublish(request));
+  }
+
+  private static boolean isPublish(FullHttpRequest request) {
+    return request.method().equals(HttpMethod.POST) && request.decoderResult().isSuccess();
+  }
+
   private void handle(FullHttpRequest request) {
+    long order = nextOrder++;
     unanswered++;
+    if (!isPublish(request)) {
+      unansweredOther = order;
+    }
     if (request.decoderResult().isFailure()) {
-      answer(HttpError.malformed(request.decoderResult().cause().getMessage()).response(), false);
+      respond(order, HttpError.malformed(request.decoderResult().cause().getMessage()).response(),
+          false);
       return;
     }
     try {
-      table.dispatch(new Exchange(ctx, request, this, dialects));
+      table.dispatch(new Exchange(ctx, request, this, order, dialects));
     } catch (HttpError e) {
-      answer(e.response(), HttpUtil.isKeepAlive(request));
+      respond(order, e.response(), HttpUtil.isKeepAlive(request));
     } catch (HubException e) {
-      answer(HttpError.from(e).response(), HttpUtil.isKeepAlive(request));
+      respond(order, HttpError.from(e).response(), HttpUtil.isKeepAlive(request));
     }
   }
 
-  private void answer(FullHttpResponse response, boolean keepAlive) {
+  @Override
+  public void respond(long order, FullHttpResponse response, boolean keepAlive) {
+    if (closing) {
+      response.release(); // after an answer that closes the connection, nothing more is sent
+      return;
+    }
+    if (order != nextToWrite) {
+      if (early == null) {
+        early = new FullHttpResponse[MAX_HELD];
+        earlyKeepAlive = new boolean[MAX_HELD];
+      }
+      int slot = (int) (order % MAX_HELD);
+      early[slot] = response;
+      earlyKeepAlive[slot] = keepAlive;
+      return;
+    }
+    write(response, keepAlive);
+    while (!closing && early != null && early[(int) (nextToWrite % MAX_HELD)] != null) {
+      int slot = (int) (nextToWrite % MAX_HELD);
+      FullHttpResponse next = early[slot];
+      early[slot] = null;
+      write(next, earlyKeepAlive[slot]);
+    }
+    answered();
+  }
+
+  private void write(FullHttpResponse response, boolean keepAlive) {
+    if (nextToWrite == unansweredOther) {
+      unansweredOther = -1;
+    }
+    nextToWrite++;
+    unanswered--;
     Responses.send(ctx, response, keepAlive);
-    answered(keepAlive);
+    if (!keepAlive) {
+      closing = true;
+      releaseEarly();
+    }
+  }
+
+  private void releaseEarly() {
+    if (early != null) {
+      for (int i = 0; i < early.length; i++) {
+        if (early[i] != null) {
+          early[i].release();
+          early[i] = null;
+        }
+      }
+    }
   }
 
   private void hold(FullHttpRequest request) {
@@ -110,12 +191,9 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
   }
 
-  /** An answer was written: the next held request, if any, goes next. */
-  @Override
-  public void answered(boolean keepAlive) {
-    unanswered--;
-    if (!keepAlive) {
-      closing = true;
+  /** Answers were written: the held requests that may go now, go. */
+  private void answered() {
+    if (closing) {
       releaseHeld(); // the connection closes after this answer: nothing else is answered on it
       return;
     }
@@ -124,8 +202,8 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
     releasingHeld = true;
     try {
-      while (unanswered == 0 && stream == null && held != null && !held.isEmpty()
-          && ctx.channel().isActive()) {
+      while (stream == null && held != null && !held.isEmpty() && ctx.channel().isActive()
+          && mayDispatch(held.peek())) {
         FullHttpRequest next = held.poll();
         try {
           handle(next);
@@ -175,12 +253,14 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       stream = null;
     }
     releaseHeld();
+    releaseEarly();
     super.channelInactive(ctx);
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     releaseHeld();
+    releaseEarly();
   }
 
   @Override

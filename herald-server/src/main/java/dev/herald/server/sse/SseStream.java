@@ -186,7 +186,11 @@ public final class SseStream {
 
   /** The loop's lane or the read executor: events are waiting, drain them on the event loop. */
   private void wake() {
-    ctx.executor().execute(drainTask);
+    if (ctx.executor().inEventLoop()) {
+      LoopWriter.of(ctx.executor()).add(this);
+    } else {
+      ctx.executor().execute(drainTask);
+    }
   }
 
   /** Writes what is waiting while the channel is writable. Event loop only. */
