@@ -2,11 +2,11 @@ package dev.herald.core.dispatch;
 
 import dev.herald.core.topic.TopicSelector;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The selectors that must be evaluated to be matched (URI templates, draft-08 URL patterns, and
@@ -112,7 +112,7 @@ final class SelectorIndex<T> {
     }
 
     private final Map<Long, Slot<V>> slots = new HashMap<>();
-    private final TreeMap<Integer, Integer> lengthCounts = new TreeMap<>();
+    private final Map<Integer, Integer> lengthCounts = new HashMap<>();
     int[] lengths = new int[0]; // ascending, distinct
 
     V get(String text) {
@@ -152,7 +152,12 @@ final class SelectorIndex<T> {
         slot.collided.put(text, value);
       }
       if (lengthCounts.merge(text.length(), 1, Integer::sum) == 1) {
-        lengths = lengthCounts.keySet().stream().mapToInt(Integer::intValue).toArray();
+        int at = -Arrays.binarySearch(lengths, text.length()) - 1;
+        int[] more = new int[lengths.length + 1];
+        System.arraycopy(lengths, 0, more, 0, at);
+        more[at] = text.length();
+        System.arraycopy(lengths, at, more, at + 1, lengths.length - at);
+        lengths = more;
       }
     }
 
@@ -173,7 +178,11 @@ final class SelectorIndex<T> {
       }
       if (lengthCounts.merge(text.length(), -1, Integer::sum) == 0) {
         lengthCounts.remove(text.length());
-        lengths = lengthCounts.keySet().stream().mapToInt(Integer::intValue).toArray();
+        int at = Arrays.binarySearch(lengths, text.length());
+        int[] fewer = new int[lengths.length - 1];
+        System.arraycopy(lengths, 0, fewer, 0, at);
+        System.arraycopy(lengths, at + 1, fewer, at, fewer.length - at);
+        lengths = fewer;
       }
     }
 
