@@ -102,16 +102,16 @@ final class SelectorIndex<T> {
   /**
    * Values filed by distinct strings, found by the length and {@code String.hashCode()} of a piece
    * of a text without cutting it out, with the lengths present so a lookup tries only those.
+   *
+   * <p>Open addressing on one {@code long} per slot (length and hash): most probes of a lookup
+   * find nothing, and those touch a single array whatever the table holds, where a {@code HashMap}
+   * would follow a node and a boxed key per probe.
    */
   private static final class LiteralTable<V> {
-    /** One string's value, or several strings' values when their lengths and hashes collide. */
-    private static final class Slot<V> {
-      String text; // null when collided
-      V value;
-      Map<String, V> collided;
-    }
-
-    private final Map<Long, Slot<V>> slots = new HashMap<>();
+    private long[] keys = new long[8]; // 0: an empty slot
+    private String[] texts = new String[8]; // null where strings collided: values holds a map
+    private Object[] values = new Object[8]; // V, or Map<String, V> of the collided strings
+    private int size;
     private final Map<Integer, Integer> lengthCounts = new HashMap<>();
     int[] lengths = new int[0]; // ascending, distinct
 
@@ -120,36 +120,47 @@ final class SelectorIndex<T> {
     }
 
     /** The value filed under {@code source[from, from + length)}, whose hash is {@code hash}. */
+    @SuppressWarnings("unchecked")
     V find(String source, int from, int length, int hash) {
-      Slot<V> slot = slots.get(key(length, hash));
-      if (slot == null) {
-        return null;
+      long key = key(length, hash);
+      int mask = keys.length - 1;
+      int slot = home(key, mask);
+      while (keys[slot] != key) {
+        if (keys[slot] == 0) {
+          return null;
+        }
+        slot = (slot + 1) & mask;
       }
-      if (slot.collided == null) {
-        return source.regionMatches(from, slot.text, 0, length) ? slot.value : null;
+      String text = texts[slot];
+      if (text != null) {
+        return source.regionMatches(from, text, 0, length) ? (V) values[slot] : null;
       }
       // Only strings of equal length and hash get here; a HashMap keeps colliding String keys in
       // a tree ordered by compareTo, so even many of them cost a logarithmic search.
-      return slot.collided.get(source.substring(from, from + length));
+      return ((Map<String, V>) values[slot]).get(source.substring(from, from + length));
     }
 
     /** Files {@code value} under {@code text}, which must not be filed yet. */
+    @SuppressWarnings("unchecked")
     void put(String text, V value) {
-      Long key = key(text.length(), text.hashCode());
-      Slot<V> slot = slots.get(key);
-      if (slot == null) {
-        slot = new Slot<>();
-        slot.text = text;
-        slot.value = value;
-        slots.put(key, slot);
+      if (2 * (size + 1) > keys.length) {
+        resize(keys.length * 2);
+      }
+      long key = key(text.length(), text.hashCode());
+      int slot = slotOf(key);
+      if (keys[slot] == 0) {
+        keys[slot] = key;
+        texts[slot] = text;
+        values[slot] = value;
+        size++;
       } else {
-        if (slot.collided == null) {
-          slot.collided = new HashMap<>();
-          slot.collided.put(slot.text, slot.value);
-          slot.text = null;
-          slot.value = null;
+        if (texts[slot] != null) {
+          Map<String, V> collided = new HashMap<>();
+          collided.put(texts[slot], (V) values[slot]);
+          texts[slot] = null;
+          values[slot] = collided;
         }
-        slot.collided.put(text, value);
+        ((Map<String, V>) values[slot]).put(text, value);
       }
       if (lengthCounts.merge(text.length(), 1, Integer::sum) == 1) {
         int at = -Arrays.binarySearch(lengths, text.length()) - 1;
@@ -162,18 +173,19 @@ final class SelectorIndex<T> {
     }
 
     /** Forgets {@code text}, which must be filed. */
+    @SuppressWarnings("unchecked")
     void remove(String text) {
-      Long key = key(text.length(), text.hashCode());
-      Slot<V> slot = slots.get(key);
-      if (slot.collided == null) {
-        slots.remove(key);
+      int slot = slotOf(key(text.length(), text.hashCode()));
+      if (texts[slot] != null) {
+        vacate(slot);
+        size--;
       } else {
-        slot.collided.remove(text);
-        if (slot.collided.size() == 1) {
-          Map.Entry<String, V> left = slot.collided.entrySet().iterator().next();
-          slot.text = left.getKey();
-          slot.value = left.getValue();
-          slot.collided = null;
+        Map<String, V> collided = (Map<String, V>) values[slot];
+        collided.remove(text);
+        if (collided.size() == 1) {
+          Map.Entry<String, V> left = collided.entrySet().iterator().next();
+          texts[slot] = left.getKey();
+          values[slot] = left.getValue();
         }
       }
       if (lengthCounts.merge(text.length(), -1, Integer::sum) == 0) {
@@ -187,11 +199,75 @@ final class SelectorIndex<T> {
     }
 
     boolean isEmpty() {
-      return slots.isEmpty();
+      return size == 0;
     }
 
-    private static Long key(int length, int hash) {
-      return ((long) length << 32) | (hash & 0xFFFF_FFFFL);
+    int size() {
+      return size;
+    }
+
+    /** The slot holding {@code key}, or the empty slot where it belongs. */
+    private int slotOf(long key) {
+      int mask = keys.length - 1;
+      int slot = home(key, mask);
+      while (keys[slot] != 0 && keys[slot] != key) {
+        slot = (slot + 1) & mask;
+      }
+      return slot;
+    }
+
+    /**
+     * Empties a slot, moving back each later entry of its run that the hole would cut off from
+     * its home slot (deletion without tombstones, so lookups never wade through dead slots).
+     */
+    private void vacate(int hole) {
+      int mask = keys.length - 1;
+      int next = hole;
+      while (true) {
+        next = (next + 1) & mask;
+        if (keys[next] == 0) {
+          break;
+        }
+        int home = home(keys[next], mask);
+        // Whether a probe from the entry's home reaches it without crossing the hole.
+        boolean reachable =
+            hole <= next ? hole < home && home <= next : hole < home || home <= next;
+        if (!reachable) {
+          keys[hole] = keys[next];
+          texts[hole] = texts[next];
+          values[hole] = values[next];
+          hole = next;
+        }
+      }
+      keys[hole] = 0;
+      texts[hole] = null;
+      values[hole] = null;
+    }
+
+    private void resize(int capacity) {
+      long[] oldKeys = keys;
+      String[] oldTexts = texts;
+      Object[] oldValues = values;
+      keys = new long[capacity];
+      texts = new String[capacity];
+      values = new Object[capacity];
+      for (int i = 0; i < oldKeys.length; i++) {
+        if (oldKeys[i] != 0) {
+          int slot = slotOf(oldKeys[i]);
+          keys[slot] = oldKeys[i];
+          texts[slot] = oldTexts[i];
+          values[slot] = oldValues[i];
+        }
+      }
+    }
+
+    /** Never 0, which marks an empty slot: the length is stored plus one. */
+    private static long key(int length, int hash) {
+      return ((long) (length + 1) << 32) | (hash & 0xFFFF_FFFFL);
+    }
+
+    private static int home(long key, int mask) {
+      return (int) ((key * 0x9E37_79B9_7F4A_7C15L) >>> 32) & mask;
     }
   }
 
@@ -349,7 +425,7 @@ final class SelectorIndex<T> {
   public String toString() {
     int prefixes = 0;
     for (KeySpace<T> space : spaces.values()) {
-      prefixes += space.byPrefix.slots.size();
+      prefixes += space.byPrefix.size();
     }
     return "SelectorIndex[" + bySelector.size() + " selectors, " + spaces.size() + " key spaces, "
         + prefixes + " prefix hashes]";
