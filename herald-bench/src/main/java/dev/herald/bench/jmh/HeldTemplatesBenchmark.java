@@ -5,6 +5,7 @@ import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
 import dev.herald.core.Update;
 import dev.herald.core.dispatch.Subscriber;
+import dev.herald.core.topic.TopicSelector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * the same prefix as every topic, only the literal suffix differs, the worst case short of a
  * template with no literal at either end). Single publisher; the figure is the whole publish,
  * hand-off to the dispatcher included.
+ *
+ * <p>{@code matcher}: {@code template} (draft-07 URI templates, as above) or {@code urlpattern}
+ * (draft-08 URL patterns of the same shapes, {@code :id} for {@code {id}}, resolved against {@code
+ * https://example.com/.well-known/mercure}; issue 17's anonymous clients).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,12 +51,16 @@ public class HeldTemplatesBenchmark {
 
   static final int PER_SUBSCRIBER = 50;
   static final int TOPICS = 10_000;
+  static final String HUB = "https://example.com/.well-known/mercure";
 
   @Param({"0", "10000", "100000"})
   public int templates;
 
   @Param({"prefix", "suffix"})
   public String layout;
+
+  @Param({"template", "urlpattern"})
+  public String matcher;
 
   private Hub hub;
   private final List<Subscriber> all = new ArrayList<>();
@@ -63,13 +72,13 @@ public class HeldTemplatesBenchmark {
   public void setUp() {
     hub = new Hub(HubConfig.DEFAULTS.withHistorySize(1_000));
     for (int s = 0; s < templates / PER_SUBSCRIBER; s++) {
-      List<String> held = new ArrayList<>(PER_SUBSCRIBER);
+      List<TopicSelector> held = new ArrayList<>(PER_SUBSCRIBER);
       for (int j = 0; j < PER_SUBSCRIBER; j++) {
-        held.add(layout.equals("prefix")
+        held.add(selector(layout.equals("prefix")
             ? "https://example.com/idle/" + s + "/" + j + "/{id}"
-            : "https://example.com/books/{id}/idle-" + s + "-" + j);
+            : "https://example.com/books/{id}/idle-" + s + "-" + j));
       }
-      Subscriber idle = hub.newSubscriber(held, List.of(), null, () -> {});
+      Subscriber idle = hub.newSubscriberOf(held, List.of(), null, () -> {});
       all.add(idle);
       hub.subscribe(idle, null).join();
     }
@@ -78,8 +87,8 @@ public class HeldTemplatesBenchmark {
       updates[t] = Update.of("https://example.com/books/" + t, "lgts1234567890123");
     }
     Subscriber[] self = new Subscriber[1];
-    Subscriber reader = hub.newSubscriber(
-        List.of("https://example.com/books/{id}"), List.of(), null, () -> {
+    Subscriber reader = hub.newSubscriberOf(
+        List.of(selector("https://example.com/books/{id}")), List.of(), null, () -> {
       Subscriber me = self[0];
       while (me.drainTo(event -> received++, 64) > 0) {
         // drain everything that is waiting
@@ -89,6 +98,13 @@ public class HeldTemplatesBenchmark {
     self[0] = reader;
     all.add(reader);
     hub.subscribe(reader, null).join();
+  }
+
+  /** The selector {@code template} reads as written, in the chosen matcher's syntax. */
+  private TopicSelector selector(String template) {
+    return matcher.equals("template")
+        ? TopicSelector.of(template)
+        : TopicSelector.urlPattern(template.replace("{id}", ":id"), HUB);
   }
 
   @Benchmark

@@ -27,4 +27,10 @@ record Exact(String raw) implements TopicSelector {
   public String literalSuffix() {
     return raw;
   }
+
+  /** Empty: the prefix is the whole key already, and the two may not overlap. */
+  @Override
+  public String indexKeySuffix() {
+    return "";
+  }
 }

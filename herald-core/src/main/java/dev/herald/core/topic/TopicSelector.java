@@ -25,7 +25,8 @@ import java.util.Objects;
  *
  * <p>For an index: {@link #kind()} says how to look a selector up; every topic a selector matches
  * starts with its {@link #literalPrefix()} (when known) and ends with its {@link
- * #literalSuffix()}, and has an {@link #indexKey} starting with its {@link #indexKeyPrefix()}.
+ * #literalSuffix()}, and has an {@link #indexKey} starting with its {@link #indexKeyPrefix()} and
+ * ending, after it, with its {@link #indexKeySuffix()}.
  *
  * <p>Immutable; safe from any thread.
  */
@@ -124,6 +125,24 @@ public sealed interface TopicSelector permits Any, Exact, Template, UrlPatternSe
   default String indexKeyPrefix() {
     String prefix = literalPrefix();
     return prefix == null ? "" : prefix;
+  }
+
+  /**
+   * Text {@link #indexKey} of every topic this selector matches ends with, after {@link
+   * #indexKeyPrefix()}: the two never overlap in a matching key, so a key shorter than both
+   * together cannot match. May be empty.
+   */
+  default String indexKeySuffix() {
+    return literalSuffix();
+  }
+
+  /**
+   * What {@link #indexKey} depends on besides the topic: selectors with equal bases give every
+   * topic the same key, so an index computes it once per base. Null when the key is the topic
+   * itself; for a URL pattern, the hub URL topics are resolved against.
+   */
+  default String indexKeyBase() {
+    return null;
   }
 
   /**

@@ -26,6 +26,7 @@ final class UrlPatternSelector implements TopicSelector {
   private final WhatwgUrl base;
   private final UrlPattern pattern;
   private final String indexKeyPrefix;
+  private final String indexKeySuffix;
 
   UrlPatternSelector(String raw, String baseUrl) {
     this.raw = raw;
@@ -34,6 +35,7 @@ final class UrlPatternSelector implements TopicSelector {
     // compile has just parsed the same base successfully.
     this.base = WhatwgUrl.parse(baseUrl, (WhatwgUrl) null).orElseThrow();
     this.indexKeyPrefix = pattern.literalPrefix();
+    this.indexKeySuffix = pattern.literalSuffix();
   }
 
   @Override
@@ -68,6 +70,18 @@ final class UrlPatternSelector implements TopicSelector {
     return indexKeyPrefix;
   }
 
+  @Override
+  public String indexKeySuffix() {
+    return indexKeySuffix;
+  }
+
+  /** The hub URL: {@link #indexKey} resolves the topic against it. */
+  @Override
+  public String indexKeyBase() {
+    return baseUrl;
+  }
+
+  /** The topic as a URL, {@code scheme://host[:port]/path}; empty when it is not one. */
   @Override
   public String indexKey(String topic) {
     return parse(topic).map(UrlPattern::indexKey).orElse("");

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.core.Event;
 import dev.herald.core.Update;
+import com.nimbusds.jose.util.JSONArrayUtils;
 import dev.herald.core.topic.TopicSelector;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -15,9 +19,11 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The index answers what a scan of every selector answers, on random templates, exact selectors
- * and topics drawn from a small alphabet (so that prefixes collide and many topics match), with
- * selectors added and removed between lookups so the per-topic cache must follow.
+ * The index answers what a scan of every selector answers: on random templates, exact selectors
+ * and topics drawn from a small alphabet (so that prefixes collide and many topics match), and on
+ * draft-08 URL patterns and URLs from the web-platform-tests URL Pattern corpus and a generator,
+ * against several hub URLs, with selectors added and removed between lookups so the per-topic
+ * cache must follow. Then: what a lookup evaluates when many selectors are held.
  */
 class SelectorIndexTest {
 
@@ -110,6 +116,253 @@ class SelectorIndexTest {
       assertThat(index.size()).isEqualTo(filed.size());
       assertThat(matched).as("seed %d: the generator must produce matches", seed).isPositive();
     }
+  }
+
+  private static final List<String> HUBS = List.of("https://example.com/.well-known/mercure",
+      "https://hub.example.com/.well-known/mercure", "http://example.com:8080/hub/");
+
+  private static final String[] PATTERN_SCHEMES = {"https://", "http://", "http{s}?://", "*://",
+      "HTTPS://", "(https?)://", ""};
+  private static final String[] PATTERN_HOSTS = {"example.com", "EXAMPLE.com", "*.example.com",
+      "{sub.}?example.com", ":host.com", "hub.example.com", "example.com:8080", "example.com:*",
+      "[::1]", "example.com:443"};
+  private static final String[] PATTERN_PATHS = {"/foo", "/:id", "/*", "{/bar}?", "/(\\d+)",
+      ".json", "/:id?", "/:id+", "/*?", "{:x}", "/books", "/B%41R", "/caf\u00e9", "/(foo|bar)",
+      "{/:id.json}?", "{/:id/}?", "{/:a.:b}*", "{/:id}", "/foo.:ext"};
+  private static final String[] PATTERN_TAILS = {"", "", "", "?*", "\\?q", "#*", "?q=:v"};
+  private static final String[] URL_SCHEMES = {"https://", "http://", "HTTPS://", "Http://", ""};
+  private static final String[] URL_HOSTS = {"example.com", "EXAMPLE.COM", "sub.example.com",
+      "hub.example.com", "example.com:8080", "example.com:443", "u:p@example.com", "[::1]",
+      "host.com"};
+  private static final String[] URL_PATHS = {"/foo", "/bar", "/1", "/12", ".json", "/books",
+      "/%41", "/BAR", "/caf\u00e9", "/..", "/.", "/", "/foo.json"};
+  private static final String[] URL_TAILS = {"", "", "?q", "?q=1", "#h"};
+
+  /** A pattern from the generator's pieces (some do not compile, and are then skipped). */
+  private static String randomPattern(Random random) {
+    StringBuilder out = new StringBuilder(PATTERN_SCHEMES[random.nextInt(PATTERN_SCHEMES.length)]);
+    if (out.length() > 0) {
+      out.append(PATTERN_HOSTS[random.nextInt(PATTERN_HOSTS.length)]);
+    }
+    for (int s = random.nextInt(4); s >= 0; s--) {
+      out.append(PATTERN_PATHS[random.nextInt(PATTERN_PATHS.length)]);
+    }
+    return out.append(PATTERN_TAILS[random.nextInt(PATTERN_TAILS.length)]).toString();
+  }
+
+  /** A topic, absolute or relative to the hub, written in any case. */
+  private static String randomUrl(Random random) {
+    StringBuilder out = new StringBuilder(URL_SCHEMES[random.nextInt(URL_SCHEMES.length)]);
+    if (out.length() > 0) {
+      out.append(URL_HOSTS[random.nextInt(URL_HOSTS.length)]);
+    }
+    for (int s = random.nextInt(4); s >= 0; s--) {
+      out.append(URL_PATHS[random.nextInt(URL_PATHS.length)]);
+    }
+    return out.append(URL_TAILS[random.nextInt(URL_TAILS.length)]).toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> corpus() throws Exception {
+    try (InputStream in = SelectorIndexTest.class.getResourceAsStream(
+        "/urlpattern/urlpatterntestdata.json")) {
+      return JSONArrayUtils.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  /** The corpus's patterns as one string each (component-form ones written out), with a base. */
+  @SuppressWarnings("unchecked")
+  private static List<List<String>> corpusPatterns() throws Exception {
+    List<List<String>> patterns = new ArrayList<>();
+    for (Object raw : corpus()) {
+      List<Object> pattern = (List<Object>) ((Map<String, Object>) raw).get("pattern");
+      if (pattern.isEmpty()) {
+        continue;
+      }
+      if (pattern.get(0) instanceof String string) {
+        String base = pattern.size() > 1 && pattern.get(1) instanceof String b ? b : null;
+        patterns.add(base == null ? List.of(string) : List.of(string, base));
+      } else if (pattern.get(0) instanceof Map<?, ?> init) {
+        patterns.add(List.of(
+            (init.containsKey("protocol") ? init.get("protocol") : "https") + "://"
+            + (init.containsKey("hostname") ? init.get("hostname") : "example.com")
+            + (init.containsKey("port") ? ":" + init.get("port") : "")
+            + (init.containsKey("pathname") ? init.get("pathname") : "/*")));
+      }
+    }
+    return patterns;
+  }
+
+  /** The corpus's URL inputs (component-form ones written out). */
+  @SuppressWarnings("unchecked")
+  private static Set<String> corpusUrls() throws Exception {
+    Set<String> urls = new LinkedHashSet<>();
+    for (Object raw : corpus()) {
+      List<Object> inputs = (List<Object>) ((Map<String, Object>) raw).get("inputs");
+      if (inputs == null || inputs.isEmpty()) {
+        continue;
+      }
+      if (inputs.get(0) instanceof String url) {
+        urls.add(url);
+      } else if (inputs.get(0) instanceof Map<?, ?> init) {
+        urls.add((init.containsKey("protocol") ? init.get("protocol") : "https") + "://"
+            + (init.containsKey("hostname") ? init.get("hostname") : "example.com")
+            + (init.containsKey("port") ? ":" + init.get("port") : "")
+            + (init.containsKey("pathname") ? init.get("pathname") : "/"));
+      }
+    }
+    return urls;
+  }
+
+  /** The URL pattern, or null when it does not compile (or holds a forbidden character). */
+  private static TopicSelector urlPatternOrNull(String raw, String hub) {
+    try {
+      return TopicSelector.urlPattern(raw, hub);
+    } catch (IllegalArgumentException rejected) { // UrlPatternException included
+      return null;
+    }
+  }
+
+  @Test
+  void urlPatternsAreFoundAsAScanFindsThem() throws Exception {
+    List<TopicSelector> candidates = new ArrayList<>();
+    for (List<String> pattern : corpusPatterns()) {
+      List<String> hubs = pattern.size() > 1 ? List.of(pattern.get(1)) : HUBS;
+      for (String hub : hubs) {
+        TopicSelector selector = urlPatternOrNull(pattern.get(0), hub);
+        if (selector != null) {
+          candidates.add(selector);
+        }
+      }
+    }
+    int fromCorpus = candidates.size();
+    Random generator = new Random(4);
+    while (candidates.size() < fromCorpus + 600) {
+      TopicSelector selector =
+          urlPatternOrNull(randomPattern(generator), HUBS.get(generator.nextInt(HUBS.size())));
+      if (selector != null) {
+        candidates.add(selector);
+      }
+    }
+    // Templates and exact selectors share the index: their keys are the topics themselves.
+    for (String raw : List.of("https://example.com/{path}", "https://example.com/foo",
+        "{scheme}://example.com/foo", "https://example.com/foo{.ext}")) {
+      candidates.add(TopicSelector.of(raw));
+    }
+    List<String> topics = new ArrayList<>(corpusUrls());
+    for (int i = 0; i < 400; i++) {
+      topics.add(randomUrl(generator));
+    }
+    assertThat(fromCorpus).as("patterns taken from the corpus").isGreaterThan(150);
+    for (long seed = 0; seed < 4; seed++) {
+      Random random = new Random(seed);
+      SelectorIndex<TopicSelector> index = new SelectorIndex<>();
+      Set<TopicSelector> filed = new LinkedHashSet<>();
+      int matched = 0;
+      for (int step = 0; step < 2_000; step++) {
+        int action = random.nextInt(10);
+        if (action < 3) {
+          TopicSelector selector = candidates.get(random.nextInt(candidates.size()));
+          if (filed.add(selector)) {
+            index.put(selector, selector);
+          }
+        } else if (action < 4 && !filed.isEmpty()) {
+          TopicSelector victim = new ArrayList<>(filed).get(random.nextInt(filed.size()));
+          assertThat(index.remove(victim)).isTrue();
+          filed.remove(victim);
+        } else {
+          String topic = topics.get(random.nextInt(topics.size()));
+          Set<TopicSelector> expected = new HashSet<>();
+          for (TopicSelector selector : filed) {
+            if (selector.matches(topic)) {
+              expected.add(selector);
+            }
+          }
+          assertThat(new HashSet<>(index.matching(topic)))
+              .as("seed %d, topic %s", seed, topic)
+              .isEqualTo(expected);
+          assertThat(index.matching(topic)).doesNotHaveDuplicates();
+          matched += expected.size();
+        }
+      }
+      assertThat(index.size()).isEqualTo(filed.size());
+      assertThat(matched).as("seed %d: the lookups must find matches", seed).isGreaterThan(200);
+    }
+  }
+
+  /**
+   * A thousand patterns, not a hundred thousand: the lookup's work does not depend on the count,
+   * and every distinct pattern takes a place in the URL pattern compiler's shared, bounded cache of
+   * components, which other tests expect to have room.
+   */
+  @Test
+  void aLookupAmongManyUrlPatternsEvaluatesOnlyThoseItsKeyFits() {
+    SelectorIndex<Integer> index = new SelectorIndex<>();
+    String hub = HUBS.get(0);
+    int held = 1_000;
+    for (int n = 0; n < held; n++) {
+      index.put(TopicSelector.urlPattern(n % 2 == 0
+          ? "https://example.com/users/" + n + "/books/:book"
+          : "https://example.com/c" + n + "/*", hub), n);
+    }
+    // Relative, and the host in upper case: the key is the resolved, lower-case URL.
+    assertThat(index.matching("/users/42/books/7")).containsExactly(42);
+    assertThat(index.matching("HTTPS://EXAMPLE.COM/c43/feed")).containsExactly(43);
+    assertThat(index.matching("https://example.com/users/43/books/7")).isEmpty();
+    assertThat(index.matching("not a URL")).isEmpty();
+    // users/4/ and users/42/ are prefixes of the first key; c4 and c43 are not whole prefixes
+    // of the second (it holds c43/, and c4 is filed as c4/).
+    assertThat(index.evaluations()).isLessThanOrEqualTo(3);
+    for (int n = 0; n < held; n++) {
+      assertThat(index.remove(TopicSelector.urlPattern(n % 2 == 0
+          ? "https://example.com/users/" + n + "/books/:book"
+          : "https://example.com/c" + n + "/*", hub))).isTrue();
+    }
+    assertThat(index.size()).isZero();
+    assertThat(index.matching("/users/42/books/7")).isEmpty();
+  }
+
+  @Test
+  void patternsWhoseSchemeIsNotFixedStillNeedTheirSuffix() {
+    SelectorIndex<String> index = new SelectorIndex<>();
+    String hub = HUBS.get(0);
+    for (int n = 0; n < 300; n++) {
+      index.put(TopicSelector.urlPattern("http{s}?://example.com/:kind/" + n, hub), "n" + n);
+    }
+    index.put(TopicSelector.urlPattern("*://*/:kind/:id", hub), "every two-segment path");
+    long before = index.evaluations();
+    assertThat(index.matching("http://example.com/books/7"))
+        .containsExactlyInAnyOrder("n7", "every two-segment path");
+    // Suffixes /7 and "" only: not the 300 patterns whose prefix is empty as well.
+    assertThat(index.evaluations() - before).isEqualTo(2);
+  }
+
+  @Test
+  void aPatternSharedByTwoHubUrlsIsFiledOncePerHub() {
+    SelectorIndex<String> index = new SelectorIndex<>();
+    index.put(TopicSelector.urlPattern("/books/:id", "https://a.example/hub"), "a");
+    index.put(TopicSelector.urlPattern("/books/:id", "https://b.example/hub"), "b");
+    assertThat(index.matching("https://a.example/books/1")).containsExactly("a");
+    assertThat(index.matching("/books/1")).containsExactlyInAnyOrder("a", "b");
+    assertThat(index.remove(TopicSelector.urlPattern("/books/:id", "https://a.example/hub")))
+        .isTrue();
+    assertThat(index.matching("/books/1")).containsExactly("b");
+  }
+
+  @Test
+  void prefixesWhoseHashesCollideAreToldApart() {
+    SelectorIndex<String> index = new SelectorIndex<>();
+    // "Aa" and "BB" have the same String.hashCode(), so these prefixes collide pairwise.
+    List<String> blocks = List.of("AaAa", "AaBB", "BBAa", "BBBB");
+    for (String block : blocks) {
+      index.put(TopicSelector.of("https://h/" + block + "/{id}"), block);
+    }
+    for (String block : blocks) {
+      assertThat(index.matching("https://h/" + block + "/1")).containsExactly(block);
+    }
+    assertThat(index.remove(TopicSelector.of("https://h/AaBB/{id}"))).isTrue();
+    assertThat(index.matching("https://h/AaBB/1")).isEmpty();
+    assertThat(index.matching("https://h/BBBB/1")).containsExactly("BBBB");
   }
 
   @Test

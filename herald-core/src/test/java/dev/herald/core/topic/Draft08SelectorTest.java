@@ -180,10 +180,15 @@ class Draft08SelectorTest {
         .isEqualTo("https://hub.example.com/books/");
     assertThat(TopicSelector.urlPattern("https://example.com:8080/a", HUB).indexKeyPrefix())
         .isEqualTo("https://example.com:8080/a");
+    // Only the scheme is fixed: the host is not, so neither is anything after it.
     assertThat(TopicSelector.urlPattern("https://*.example.com/a", HUB).indexKeyPrefix())
-        .isEmpty();
+        .isEqualTo("https://");
+    assertThat(TopicSelector.urlPattern("https://example.com:*/a", HUB).indexKeyPrefix())
+        .isEqualTo("https://example.com");
     assertThat(TopicSelector.urlPattern("http{s}?://example.com/a", HUB).indexKeyPrefix())
         .isEmpty();
+    assertThat(TopicSelector.urlPattern("https://example.com/books/:id/:page?", HUB)
+        .indexKeyPrefix()).isEqualTo("https://example.com/books/");
     TopicSelector template = TopicSelector.of("https://example.com/books/{id}");
     assertThat(template.indexKeyPrefix()).isEqualTo(template.literalPrefix())
         .isEqualTo("https://example.com/books/");
@@ -191,6 +196,32 @@ class Draft08SelectorTest {
         .isEqualTo("https://example.com/books/1");
     assertThat(TopicSelector.exact("a b").indexKeyPrefix()).isEqualTo("a b");
     assertThat(TopicSelector.exact("*").indexKeyPrefix()).isEmpty();
+  }
+
+  @ParameterizedTest(name = "urlpattern {0} -> suffix \"{1}\"")
+  @CsvSource(delimiter = '|', value = {
+      // After the last group, with that group's own suffix when the group is required.
+      "https://example.com/books/:id/reviews    | /reviews",
+      "https://example.com/books/{:id}.json      | .json",
+      "https://example.com/books/:id?/reviews   | /reviews",
+      // A path ending in a group, or an optional fixed part, ends in nothing known.
+      "https://example.com/books/:id            | ''",
+      "https://example.com/books{/reviews}?     | ''",
+      // A path of fixed text only is the prefix's already, unless the prefix stops before it.
+      "https://example.com/books                | ''",
+      "http{s}?://example.com/books/1           | /books/1",
+      "https://*.example.com/books/1            | /books/1",
+      "/books/:id/reviews                       | /reviews",
+  })
+  void indexKeySuffixes(String pattern, String suffix) {
+    assertThat(TopicSelector.urlPattern(pattern, HUB).indexKeySuffix()).isEqualTo(suffix);
+  }
+
+  @Test
+  void anExactSelectorsWholeTextIsItsPrefixAndNotAlsoItsSuffix() {
+    TopicSelector exact = TopicSelector.exact("https://example.com/books/1");
+    assertThat(exact.indexKeyPrefix()).isEqualTo("https://example.com/books/1");
+    assertThat(exact.indexKeySuffix()).isEmpty();
   }
 
   /**
@@ -205,7 +236,8 @@ class Draft08SelectorTest {
         "https://example.com/:kind/:id", "/books/:id", "/.well-known/mercure/*",
         "https://example.com/books/:id?*", "https://example.com/books{/:id}?",
         "https://example.com:8080/*", "http{s}?://example.com/books/:id", "https://*/books/*",
-        "https://example.com/books/(\\d+)")) {
+        "https://example.com/books/(\\d+)", "https://example.com/books/:id/reviews",
+        "http{s}?://example.com/books/1", "https://*/books/{:id}.json")) {
       selectors.add(TopicSelector.urlPattern(raw, HUB));
     }
     for (String raw : List.of("https://example.com/books/{id}", "https://example.com/{+path}",
@@ -219,7 +251,7 @@ class Draft08SelectorTest {
     String[] hosts = {"example.com", "EXAMPLE.com", "hub.example.com", "user:pw@example.com",
         "example.com:443", "example.com:8080", "other.org", ""};
     String[] segments = {"books", "1", "42", "a b", "%41", ".", "..", "{id}", "BOOKS", "\u00e9",
-        ".well-known", "mercure"};
+        ".well-known", "mercure", "reviews", "1.json"};
     String[] tails = {"", "", "?q=1", "#top", "/"};
     int matches = 0;
     for (int i = 0; i < 2_000; i++) {
@@ -233,8 +265,12 @@ class Draft08SelectorTest {
       for (TopicSelector selector : selectors) {
         if (selector.matches(candidate)) {
           matches++;
-          assertThat(selector.indexKey(candidate)).as("%s matching %s", selector, candidate)
-              .startsWith(selector.indexKeyPrefix());
+          String key = selector.indexKey(candidate);
+          assertThat(key).as("%s matching %s", selector, candidate)
+              .startsWith(selector.indexKeyPrefix())
+              .endsWith(selector.indexKeySuffix())
+              .hasSizeGreaterThanOrEqualTo(
+                  selector.indexKeyPrefix().length() + selector.indexKeySuffix().length());
           if (selector.literalPrefix() != null) {
             assertThat(candidate).startsWith(selector.literalPrefix());
           }

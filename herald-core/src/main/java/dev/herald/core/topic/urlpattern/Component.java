@@ -39,6 +39,7 @@ final class Component {
   private final List<String> groupNames;
   private final List<Part> parts;
   private final boolean hasRegexpGroups;
+  private final boolean ignoreCase;
 
   private Component(String patternString, Pattern regexp, List<String> groupNames,
       List<Part> parts, boolean ignoreCase) {
@@ -47,6 +48,7 @@ final class Component {
     this.groupNames = groupNames;
     this.parts = parts;
     this.hasRegexpGroups = parts.stream().anyMatch(p -> p.type() == Part.Type.REGEXP);
+    this.ignoreCase = ignoreCase;
     StringBuilder fixed = new StringBuilder();
     boolean allFixed = !ignoreCase;
     for (Part part : parts) {
@@ -127,6 +129,11 @@ final class Component {
 
   List<Part> parts() {
     return parts;
+  }
+
+  /** Whether fixed text matches in any case, so that it says nothing of the input's characters. */
+  boolean ignoreCase() {
+    return ignoreCase;
   }
 
   boolean test(String input) {

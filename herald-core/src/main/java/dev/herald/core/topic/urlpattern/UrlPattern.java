@@ -135,21 +135,40 @@ public final class UrlPattern {
   }
 
   /**
-   * The longest string that starts {@link #indexKey} of every URL this pattern matches, for an
-   * index by literal prefix; empty when the protocol or host is not fixed text.
+   * The longest string known to start {@link #indexKey} of every URL this pattern matches, for an
+   * index by literal prefix: {@code scheme://} when the protocol is fixed text, then the host and
+   * port while they are, then the pathname's fixed text up to its first group (with that group's
+   * prefix when the group is required). Empty when the protocol is not fixed text.
+   *
+   * <p>Sound because each component's regular expression is its parts in order, fixed text
+   * escaped, and a group with no modifier written {@code prefix(...)suffix}: a matching value
+   * starts with the fixed parts before the first group. A component that ignores case says nothing
+   * of the input's characters, so it ends the prefix (only the pathname can: protocol, host and
+   * port never ignore case).
    */
   public String literalPrefix() {
     String protocol = fixedText("protocol");
-    String hostname = fixedText("hostname");
-    String port = fixedText("port");
-    if (protocol == null || hostname == null || port == null) {
+    if (protocol == null) {
       return "";
     }
-    StringBuilder prefix = new StringBuilder(protocol).append("://").append(hostname);
+    StringBuilder prefix = new StringBuilder(protocol).append("://");
+    String hostname = fixedText("hostname");
+    if (hostname == null) {
+      return prefix.toString();
+    }
+    prefix.append(hostname);
+    String port = fixedText("port");
+    if (port == null) {
+      return prefix.toString();
+    }
     if (!port.isEmpty()) {
       prefix.append(':').append(port);
     }
-    for (Part part : components.get("pathname").parts()) {
+    Component pathname = components.get("pathname");
+    if (pathname.ignoreCase()) {
+      return prefix.toString();
+    }
+    for (Part part : pathname.parts()) {
       if (part.modifier() != Part.Modifier.NONE) {
         break;
       }
@@ -164,6 +183,37 @@ public final class UrlPattern {
   }
 
   /**
+   * The longest string known to end {@link #indexKey} of every URL this pattern matches without
+   * overlapping {@link #literalPrefix()} in it: the pathname's fixed text after its last group
+   * (with that group's suffix when the group is required); the whole pathname when it is fixed
+   * text and the prefix stops before it; otherwise empty. Sound for the reason the prefix is.
+   */
+  public String literalSuffix() {
+    Component pathname = components.get("pathname");
+    if (pathname.ignoreCase()) {
+      return "";
+    }
+    List<Part> parts = pathname.parts();
+    StringBuilder reversed = new StringBuilder();
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      Part part = parts.get(i);
+      if (part.type() == Part.Type.FIXED_TEXT && part.modifier() == Part.Modifier.NONE) {
+        reversed.append(new StringBuilder(part.value()).reverse());
+        continue;
+      }
+      if (part.modifier() == Part.Modifier.NONE) {
+        // A required group's suffix is written after whatever the group matches.
+        reversed.append(new StringBuilder(part.suffix()).reverse());
+      }
+      return reversed.reverse().toString();
+    }
+    // All fixed text: the prefix holds it whenever it reaches the pathname.
+    boolean prefixReachesPathname = fixedText("protocol") != null
+        && fixedText("hostname") != null && fixedText("port") != null;
+    return prefixReachesPathname ? "" : reversed.reverse().toString();
+  }
+
+  /**
    * A URL's scheme, host, port and path as one string ({@code https://example.com/books/1}): what
    * {@link #literalPrefix()} is a prefix of. Credentials, query and fragment are left out.
    */
@@ -175,16 +225,20 @@ public final class UrlPattern {
     return key.append(url.pathname()).toString();
   }
 
+  /** The text a component matches when it is fixed text only (so it must be exactly that). */
   private String fixedText(String name) {
-    List<Part> parts = components.get(name).parts();
-    if (parts.isEmpty()) {
-      return "";
+    Component component = components.get(name);
+    if (component.ignoreCase()) {
+      return null;
     }
-    if (parts.size() == 1 && parts.get(0).type() == Part.Type.FIXED_TEXT
-        && parts.get(0).modifier() == Part.Modifier.NONE) {
-      return parts.get(0).value();
+    StringBuilder text = new StringBuilder();
+    for (Part part : component.parts()) {
+      if (part.type() != Part.Type.FIXED_TEXT || part.modifier() != Part.Modifier.NONE) {
+        return null;
+      }
+      text.append(part.value());
     }
-    return null;
+    return text.toString();
   }
 
   /** Per component, the input and the groups of a match, or empty if the input does not match. */

@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class UrlPatternWptTest {
 
-  private static List<Object> corpus() throws IOException, java.text.ParseException {
+  static List<Object> corpus() throws IOException, java.text.ParseException {
     try (InputStream in = UrlPatternWptTest.class.getResourceAsStream(
         "/urlpattern/urlpatterntestdata.json")) {
       return JSONArrayUtils.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -126,7 +126,7 @@ class UrlPatternWptTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static UrlPattern construct(List<Object> pattern) {
+  static UrlPattern construct(List<Object> pattern) {
     if (pattern.isEmpty()) {
       return UrlPattern.compile(UrlPatternInit.EMPTY, false);
     }
