@@ -1,23 +1,21 @@
 package dev.herald.cli;
 
-import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
 import dev.herald.core.auth.JwtKey;
 import dev.herald.core.auth.SigningKey;
 import dev.herald.core.auth.TokenMinter;
-import dev.herald.core.history.History;
-import dev.herald.core.history.MemoryHistory;
+import dev.herald.node.HeraldNode;
+import dev.herald.node.HistoryBackend;
+import dev.herald.node.HistoryUnavailableException;
+import dev.herald.node.NodeConfig;
+import dev.herald.node.RedisBackend;
 import dev.herald.redis.RedisConfig;
-import dev.herald.redis.RedisLog;
-import dev.herald.redis.RedisUnavailableException;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.Limits;
 import dev.herald.server.ProtocolConfig;
 import dev.herald.server.ServerConfig;
 import dev.herald.store.Fsync;
-import dev.herald.store.SqliteHistory;
 import dev.herald.store.StoreConfig;
-import dev.herald.store.StoreException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -31,7 +29,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Runs the hub until the process is stopped. Runs on the thread that calls picocli (main). */
+/**
+ * Runs a hub node until the process is stopped: maps the options onto a {@link NodeConfig}, starts
+ * it with {@link HeraldNode} and prints where it listens. Runs on the thread that calls picocli
+ * (main).
+ */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
@@ -150,9 +152,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "When a publish is acknowledged: always (after an fsync of its own), batch (after the fsync of the group of publishes committed with it), never (once handed to the OS: survives a crash of the hub, not of the machine) (default: ${DEFAULT-VALUE}).")
   Fsync fsync;
 
-  @Option(names = "--history-size", paramLabel = "N", defaultValue = "10000",
+  // No defaultValue: the field's initial value is the default, taken from the one place it is set.
+  @Option(names = "--history-size", paramLabel = "N",
       description = "Newest events kept for reconnecting subscribers (default: ${DEFAULT-VALUE}).")
-  int historySize;
+  int historySize = HubConfig.DEFAULTS.historySize();
 
   @Option(names = "--history-max-age", paramLabel = "DURATION", defaultValue = "0", converter = Converters.DurationConverter.class,
       description = "Durable history: events older than this are pruned, e.g. 24h; 0 means no age limit (default: ${DEFAULT-VALUE}).")
@@ -287,9 +290,7 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     String developmentSecret = null;
     List<String> trustedIssuers = issuers == null ? List.of() : issuers;
-    ServerConfig config;
-    StoreConfig storeConfig = null;
-    RedisConfig redisConfig = null;
+    NodeConfig node;
     try {
       String publisherAlg = publisherJwtAlg != null ? publisherJwtAlg : jwtAlg;
       String subscriberAlg = subscriberJwtAlg != null ? subscriberJwtAlg : jwtAlg;
@@ -318,7 +319,7 @@ final class ServeCommand implements Callable<Integer> {
       anonymousApplies = anonymous != null ? anonymous : developmentSecret != null;
       List<String> cors = corsOrigins != null ? corsOrigins
           : developmentSecret != null ? List.of("*") : List.of();
-      config = ServerConfig.builder()
+      ServerConfig server = ServerConfig.builder()
           .listen(listen)
           .tlsListen(tlsListen == null ? List.of() : tlsListen)
           .tls(tlsCert, tlsKey)
@@ -359,66 +360,32 @@ final class ServeCommand implements Callable<Integer> {
               .withAccessCookieName(accessCookieName)
               .withJwtJwks(jwtJwks))
           .build();
-      if (redis != null) {
-        rejectLocalHistoryOptions();
-        redisConfig = RedisConfig.DEFAULTS
-            .withUri(redis)
-            .withKeyPrefix(redisPrefix)
-            .withHistorySize(historySize)
-            .withCommandTimeout(redisTimeout)
-            .withMaxTailLag(maxTailLag);
-      } else if (history == HistoryKind.DURABLE) {
-        storeConfig = StoreConfig.DEFAULTS
-            .withDataDir(dataDir)
-            .withFsync(fsync)
-            .withMaxEvents(historySize)
-            .withMaxAge(historyMaxAge)
-            .withMaxBytes(historyMaxBytes);
-      } else if (!historyMaxAge.isZero() || historyMaxBytes != 0) {
-        throw new IllegalArgumentException(
-            "history-max-age, history-max-bytes: set with --history memory (expected: --history"
-                + " durable; the memory history keeps the newest --history-size events)");
-      }
+      node = new NodeConfig(server, historyBackend());
     } catch (IllegalArgumentException e) {
       err.println("serve: " + e.getMessage());
       return Main.USAGE_ERROR;
     }
-    Hub hub;
+    HeraldNode running;
     try {
-      if (redisConfig != null) {
-        RedisLog shared = RedisLog.connect(redisConfig);
-        try {
-          hub = new Hub(config.hub(), shared); // the log's tail starts here
-        } catch (RedisUnavailableException e) {
-          shared.close();
-          throw e;
-        }
-      } else {
-        History store = storeConfig != null ? SqliteHistory.open(storeConfig)
-            : new MemoryHistory(config.hub().historySize());
-        hub = new Hub(config.hub(), store);
-      }
-    } catch (StoreException | RedisUnavailableException e) {
+      running = HeraldNode.start(node, Clock.systemUTC(), null);
+    } catch (HistoryUnavailableException e) {
       // Exit at once rather than start unready: a node that cannot read where the shared log
       // stands has nothing to serve, and a wrong --redis shows now instead of as a silent 503.
       err.println("serve: " + e.getMessage());
       return 1;
-    }
-    HeraldServer server;
-    try {
-      // On failure, start closes the hub, and the hub closes the store.
-      server = HeraldServer.start(config, hub, Clock.systemUTC());
     } catch (IllegalArgumentException e) {
       err.println("serve: " + e.getMessage()); // unusable certificate or key file
       return Main.USAGE_ERROR;
-    } catch (Exception e) {
-      // Netty rethrows bind errors (port in use, no permission) unchecked.
+    } catch (RuntimeException e) {
+      ServerConfig config = node.server();
       err.println("serve: cannot listen on " + config.listen()
           + (config.adminListen() == null ? "" : " and " + config.adminListen()) + ": "
           + e.getMessage());
       return 1;
     }
-    Thread shutdown = new Thread(server::close, "herald-shutdown");
+    HeraldServer server = running.server();
+    ServerConfig config = node.server();
+    Thread shutdown = new Thread(running::close, "herald-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdown);
     String base = server.boundAddresses().isEmpty()
         ? baseUrl("https", server.boundTlsAddresses().get(0))
@@ -435,12 +402,8 @@ final class ServeCommand implements Callable<Integer> {
       out.println("  admin:      " + admin + "/metrics, /healthz, /readyz (not on the listeners"
           + " above)");
     }
-    out.println("  history:    " + (redisConfig != null
-        ? "shared by the cluster in Redis " + redisConfig.describe() + ", stream " + redisPrefix
-            + "events, newest " + historySize + " events; readiness: " + admin + "/readyz"
-        : storeConfig == null
-        ? "memory, newest " + historySize + " events, lost on restart"
-        : "durable in " + dataDir.toAbsolutePath().normalize() + " (fsync " + fsync + ")"));
+    out.println("  history:    " + node.history().describe()
+        + (node.history().shared() ? "; readiness: " + admin + "/readyz" : ""));
     out.println("  anonymous:  " + anonymousLine());
     Limits limits = config.limits();
     out.println("  limits:     " + server.maxConnections() + " connections"
@@ -474,9 +437,34 @@ final class ServeCommand implements Callable<Integer> {
       stop.await(); // a real process ends through the shutdown hook
     } finally {
       Runtime.getRuntime().removeShutdownHook(shutdown);
-      server.close();
+      running.close();
     }
     return 0;
+  }
+
+  /** Where the options say events are kept; how many is the hub's history size. */
+  private HistoryBackend historyBackend() {
+    if (redis != null) {
+      rejectLocalHistoryOptions();
+      return new RedisBackend(RedisConfig.DEFAULTS
+          .withUri(redis)
+          .withKeyPrefix(redisPrefix)
+          .withCommandTimeout(redisTimeout)
+          .withMaxTailLag(maxTailLag));
+    }
+    if (history == HistoryKind.DURABLE) {
+      return HistoryBackend.durable(StoreConfig.DEFAULTS
+          .withDataDir(dataDir)
+          .withFsync(fsync)
+          .withMaxAge(historyMaxAge)
+          .withMaxBytes(historyMaxBytes));
+    }
+    if (!historyMaxAge.isZero() || historyMaxBytes != 0) {
+      throw new IllegalArgumentException(
+          "history-max-age, history-max-bytes: set with --history memory (expected: --history"
+              + " durable; the memory history keeps the newest --history-size events)");
+    }
+    return HistoryBackend.memory();
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.herald.redis;
 
+import dev.herald.core.HubConfig;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,7 +14,8 @@ import java.util.Objects;
  *     redis-sentinel://[password@]HOST[:PORT][,HOST2...][/DB]#MASTER}
  * @param keyPrefix prepended to every key the hub uses, so several clusters can share a Redis
  * @param historySize events the stream retains (MAXLEN): the replay window of reconnecting
- *     subscribers, and also how far a node's tail may fall behind before it misses events
+ *     subscribers, and also how far a node's tail may fall behind before it misses events; a node
+ *     sets it to the hub's history size
  * @param maxTailLag how long this node's tail may stay behind the stream before {@code /readyz}
  *     says not ready
  * @param commandTimeout how long a command may wait for Redis before it fails (a publish: 503)
@@ -38,7 +40,7 @@ public record RedisConfig(
       new RedisConfig(
           "redis://localhost:6379",
           "herald:",
-          10_000,
+          HubConfig.DEFAULTS.historySize(),
           Duration.ofSeconds(5),
           Duration.ofSeconds(5),
           2,

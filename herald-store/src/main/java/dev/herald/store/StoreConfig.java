@@ -1,5 +1,6 @@
 package dev.herald.store;
 
+import dev.herald.core.HubConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -10,7 +11,7 @@ import java.util.Objects;
  *
  * @param dataDir the directory holding the database (created if missing)
  * @param fsync when a commit waits for the disk
- * @param maxEvents the newest events kept (0 keeps none)
+ * @param maxEvents the newest events kept (0 keeps none); a node sets it to the hub's history size
  * @param maxAge events older than this are pruned ({@link Duration#ZERO}: no age limit)
  * @param maxBytes the retained events' payload (SSE frame plus topics) is kept under this many
  *     bytes by pruning the oldest (0: no size limit); the file is larger by the id index and page
@@ -37,7 +38,7 @@ public record StoreConfig(
       new StoreConfig(
           Path.of("herald-data"),
           Fsync.BATCH,
-          10_000,
+          HubConfig.DEFAULTS.historySize(),
           Duration.ZERO,
           0,
           2,
