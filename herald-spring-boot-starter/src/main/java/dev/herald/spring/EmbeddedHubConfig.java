@@ -101,7 +101,12 @@ final class EmbeddedHubConfig {
   }
 
   private static HistoryBackend history(HeraldProperties.Embedded p) {
-    Fsync fsync = fsync(p.fsync()); // checked whatever the history, as serve does
+    // Unset properties keep StoreConfig's defaults; fsync is checked whatever the history, as
+    // serve checks it.
+    StoreConfig store = StoreConfig.DEFAULTS;
+    if (p.fsync() != null) {
+      store = store.withFsync(fsync(p.fsync()));
+    }
     String history = p.history().trim().toLowerCase(Locale.ROOT);
     if (history.equals("memory")) {
       if (p.historyMaxAge() != null || p.historyMaxBytes() != null) {
@@ -114,7 +119,9 @@ final class EmbeddedHubConfig {
     if (!history.equals("durable")) {
       throw new IllegalArgumentException("history: " + p.history() + " (expected: memory or durable)");
     }
-    StoreConfig store = StoreConfig.DEFAULTS.withDataDir(p.dataDir()).withFsync(fsync);
+    if (p.dataDir() != null) {
+      store = store.withDataDir(p.dataDir());
+    }
     if (p.historyMaxAge() != null) {
       store = store.withMaxAge(p.historyMaxAge());
     }

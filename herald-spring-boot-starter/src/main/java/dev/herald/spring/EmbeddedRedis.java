@@ -29,7 +29,10 @@ final class EmbeddedRedis {
   }
 
   private static HistoryBackend redis(HeraldProperties.Embedded p) {
-    RedisConfig redis = RedisConfig.DEFAULTS.withUri(p.redis()).withKeyPrefix(p.redisPrefix());
+    RedisConfig redis = RedisConfig.DEFAULTS.withUri(p.redis());
+    if (p.redisPrefix() != null) {
+      redis = redis.withKeyPrefix(p.redisPrefix());
+    }
     if (p.redisTimeout() != null) {
       redis = redis.withCommandTimeout(p.redisTimeout());
     }
