@@ -55,7 +55,11 @@ class ServeDefaultsTest {
     assertThat(serve.maxTailLag).isEqualTo(RedisConfig.DEFAULTS.maxTailLag());
     assertThat(serve.maxRequestLine).isEqualTo(limits.maxRequestLine());
     assertThat(serve.maxHeaderBlock).isEqualTo(limits.maxHeaderBlock());
+    assertThat(serve.headerTimeout).isEqualTo(limits.headerTimeout());
+    assertThat(serve.bodyTimeout).isEqualTo(limits.bodyTimeout());
     assertThat(serve.idleTimeout).isEqualTo(limits.idleTimeout());
+    assertThat(serve.maxConnections).isEqualTo(limits.maxConnections());
+    assertThat(serve.maxConnectionsPerAddress).isEqualTo(limits.maxConnectionsPerAddress());
     assertThat(serve.maxStreamLifetime).isEqualTo(limits.maxStreamLifetime());
     assertThat(serve.protocol).isEqualTo(server.protocols().versions());
     assertThat(serve.accessCookieName).isEqualTo(server.protocols().accessCookieName());
