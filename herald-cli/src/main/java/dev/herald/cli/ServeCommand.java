@@ -291,7 +291,7 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     String developmentSecret = null;
     List<String> trustedIssuers = issuers == null ? List.of() : issuers;
-    NodeConfig node;
+    NodeConfig nodeConfig;
     try {
       String publisherAlg = publisherJwtAlg != null ? publisherJwtAlg : jwtAlg;
       String subscriberAlg = subscriberJwtAlg != null ? subscriberJwtAlg : jwtAlg;
@@ -361,14 +361,14 @@ final class ServeCommand implements Callable<Integer> {
               .withAccessCookieName(accessCookieName)
               .withJwtJwks(jwtJwks))
           .build();
-      node = new NodeConfig(server, historyBackend());
+      nodeConfig = new NodeConfig(server, historyBackend());
     } catch (IllegalArgumentException e) {
       err.println("serve: " + e.getMessage());
       return Main.USAGE_ERROR;
     }
-    HeraldNode running;
+    HeraldNode node;
     try {
-      running = HeraldNode.start(node, Clock.systemUTC(), null);
+      node = HeraldNode.start(nodeConfig, Clock.systemUTC(), null);
     } catch (HistoryUnavailableException e) {
       // Exit at once rather than start unready: a node that cannot read where the shared log
       // stands has nothing to serve, and a wrong --redis shows now instead of as a silent 503.
@@ -378,15 +378,15 @@ final class ServeCommand implements Callable<Integer> {
       err.println("serve: " + e.getMessage()); // unusable certificate or key file
       return Main.USAGE_ERROR;
     } catch (RuntimeException e) {
-      ServerConfig config = node.server();
+      ServerConfig config = nodeConfig.server();
       err.println("serve: cannot listen on " + config.listen()
           + (config.adminListen() == null ? "" : " and " + config.adminListen()) + ": "
           + e.getMessage());
       return 1;
     }
-    HeraldServer server = running.server();
-    ServerConfig config = node.server();
-    Thread shutdown = new Thread(running::close, "herald-shutdown");
+    HeraldServer server = node.server();
+    ServerConfig config = nodeConfig.server();
+    Thread shutdown = new Thread(node::close, "herald-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdown);
     String base = server.boundAddresses().isEmpty()
         ? baseUrl("https", server.boundTlsAddresses().get(0))
@@ -403,8 +403,8 @@ final class ServeCommand implements Callable<Integer> {
       out.println("  admin:      " + admin + "/metrics, /healthz, /readyz (not on the listeners"
           + " above)");
     }
-    out.println("  history:    " + node.history().describe()
-        + (node.history().shared() ? "; readiness: " + admin + "/readyz" : ""));
+    out.println("  history:    " + nodeConfig.history().describe()
+        + (nodeConfig.history().shared() ? "; readiness: " + admin + "/readyz" : ""));
     out.println("  anonymous:  " + anonymousLine());
     Limits limits = config.limits();
     out.println("  limits:     " + server.maxConnections() + " connections"
@@ -438,7 +438,7 @@ final class ServeCommand implements Callable<Integer> {
       stop.await(); // a real process ends through the shutdown hook
     } finally {
       Runtime.getRuntime().removeShutdownHook(shutdown);
-      running.close();
+      node.close();
     }
     return 0;
   }
