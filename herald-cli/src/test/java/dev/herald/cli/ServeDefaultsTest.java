@@ -12,12 +12,13 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
  * {@code serve}'s defaults are the configuration records' own: parsed without options, the
  * command holds what the records hold, its help shows them, and the environment still overrides
- * them. Parses only; no server is started. Runs on the JUnit thread.
+ * them; the banner says where the history is. Runs on the JUnit thread.
  */
 class ServeDefaultsTest {
 
@@ -78,6 +79,21 @@ class ServeDefaultsTest {
         .contains("Largest publish request body (default: 1MiB)")
         .contains("(default: 256KiB)")
         .contains("(default: localhost:3000)");
+  }
+
+  @Test
+  void theBannerSaysWhereTheNodeKeepsItsHistory(@TempDir Path dataDir) throws Exception {
+    try (Cli cli = new Cli()) {
+      cli.start("serve", "--listen", "127.0.0.1:0", "--history", "memory", "--history-size", "7")
+          .awaitServer();
+      assertThat(cli.out()).contains("  history:    memory, newest 7 events, lost on restart\n");
+    }
+    try (Cli cli = new Cli()) {
+      cli.start("serve", "--listen", "127.0.0.1:0", "--history", "durable", "--data-dir",
+          dataDir.toString(), "--fsync", "always").awaitServer();
+      assertThat(cli.out()).contains("  history:    durable in "
+          + dataDir.toAbsolutePath().normalize() + " (fsync always)\n");
+    }
   }
 
   @Test
