@@ -5,7 +5,7 @@
 # Needs /usr/bin/redis-server (apt-get install -y redis-server); it is started on a random port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q ${MVN_FLAGS:-} -pl herald-core,herald-server,herald-redis test-compile dependency:build-classpath \
+mvn -B -q ${MVN_FLAGS:-} -pl herald-client,herald-core,herald-server,herald-redis test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
 exec java -cp "$(cat herald-redis/target/bench.cp):herald-redis/target/classes:herald-redis/target/test-classes" \
   dev.herald.redis.ClusterBenchmark "${1:-all}" "${2:-200}" "${3:-10}"

@@ -1,82 +1,52 @@
 package dev.herald.bench;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Writes the generator's report as one line of JSON. Stateless. */
+/**
+ * Writes the generator's report as one line of JSON, by the JSON writer the hub itself uses
+ * (Nimbus's); only the report's own rule is here: fractions to three decimals, NaN and infinities
+ * as null. Stateless.
+ */
 final class Json {
 
   private Json() {}
 
   /** Maps (in their iteration order), lists, strings, numbers, booleans and null. */
-  static String write(Object value) {
-    StringBuilder out = new StringBuilder(1024);
-    append(out, value);
-    return out.toString();
+  static String write(Map<String, ?> report) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> rounded = (Map<String, Object>) rounded(report);
+    return JSONObjectUtils.toJSONString(rounded);
   }
 
-  private static void append(StringBuilder out, Object value) {
-    if (value == null) {
-      out.append("null");
-    } else if (value instanceof Map<?, ?> map) {
-      out.append('{');
-      boolean first = true;
-      for (Map.Entry<?, ?> entry : map.entrySet()) {
-        if (!first) {
-          out.append(',');
-        }
-        first = false;
-        string(out, String.valueOf(entry.getKey()));
-        out.append(':');
-        append(out, entry.getValue());
-      }
-      out.append('}');
-    } else if (value instanceof List<?> list) {
-      out.append('[');
-      for (int i = 0; i < list.size(); i++) {
-        if (i > 0) {
-          out.append(',');
-        }
-        append(out, list.get(i));
-      }
-      out.append(']');
-    } else if (value instanceof Double || value instanceof Float) {
+  private static Object rounded(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      map.forEach((key, entry) -> out.put(String.valueOf(key), rounded(entry)));
+      return out;
+    }
+    if (value instanceof List<?> list) {
+      List<Object> out = new ArrayList<>(list.size());
+      list.forEach(entry -> out.add(rounded(entry)));
+      return out;
+    }
+    if (value instanceof Double || value instanceof Float) {
       double d = ((Number) value).doubleValue();
       if (Double.isNaN(d) || Double.isInfinite(d)) {
-        out.append("null");
-      } else {
-        out.append(
-            BigDecimal.valueOf(d).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros()
-                .toPlainString());
+        return null;
       }
-    } else if (value instanceof Number || value instanceof Boolean) {
-      out.append(value);
-    } else {
-      string(out, value.toString());
+      // Plain notation (1000, not 1E+3), as a reader of the report expects.
+      return new BigDecimal(BigDecimal.valueOf(d).setScale(3, RoundingMode.HALF_UP)
+          .stripTrailingZeros().toPlainString());
     }
-  }
-
-  private static void string(StringBuilder out, String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
+    if (value == null || value instanceof Number || value instanceof Boolean) {
+      return value;
     }
-    out.append('"');
+    return value.toString();
   }
 }

@@ -47,6 +47,10 @@ class LatencyTest {
     map.put("a", java.util.List.of(1, "x\"y", true));
     map.put("n", null);
     map.put("nan", Double.NaN);
-    assertThat(Json.write(map)).isEqualTo("{\"b\":1.235,\"a\":[1,\"x\\\"y\",true],\"n\":null,\"nan\":null}");
+    map.put("k", 1000.0004);
+    map.put("ctl", "a\nb\u0001");
+    map.put("url", "http://h/?a=b&c<d");
+    assertThat(Json.write(map)).isEqualTo("{\"b\":1.235,\"a\":[1,\"x\\\"y\",true],\"n\":null,"
+        + "\"nan\":null,\"k\":1000,\"ctl\":\"a\\nb\\u0001\",\"url\":\"http://h/?a=b&c<d\"}");
   }
 }

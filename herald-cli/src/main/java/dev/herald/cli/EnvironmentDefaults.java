@@ -10,7 +10,8 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * Lets every option come from the environment: {@code --history-size} reads {@code
  * HERALD_HISTORY_SIZE}. The Mercure hub's key variables are honoured too, so deployments move
- * over unchanged. Immutable; safe from any thread.
+ * over unchanged. With neither, a {@code serve} option takes the default of the record that holds
+ * it ({@link ServeDefaults}). Immutable; safe from any thread.
  */
 final class EnvironmentDefaults implements IDefaultValueProvider {
 
@@ -46,6 +47,9 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
         }
       }
     }
-    return value != null ? value : option.defaultValue();
+    if (value == null) {
+      value = option.defaultValue();
+    }
+    return value != null ? value : ServeDefaults.of(option);
   }
 }

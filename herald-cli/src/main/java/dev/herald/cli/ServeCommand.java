@@ -1,23 +1,21 @@
 package dev.herald.cli;
 
-import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
 import dev.herald.core.auth.JwtKey;
 import dev.herald.core.auth.SigningKey;
 import dev.herald.core.auth.TokenMinter;
-import dev.herald.core.history.History;
-import dev.herald.core.history.MemoryHistory;
+import dev.herald.node.HeraldNode;
+import dev.herald.node.HistoryBackend;
+import dev.herald.node.HistoryUnavailableException;
+import dev.herald.node.NodeConfig;
+import dev.herald.node.RedisBackend;
 import dev.herald.redis.RedisConfig;
-import dev.herald.redis.RedisLog;
-import dev.herald.redis.RedisUnavailableException;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.Limits;
 import dev.herald.server.ProtocolConfig;
 import dev.herald.server.ServerConfig;
 import dev.herald.store.Fsync;
-import dev.herald.store.SqliteHistory;
 import dev.herald.store.StoreConfig;
-import dev.herald.store.StoreException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -31,7 +29,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Runs the hub until the process is stopped. Runs on the thread that calls picocli (main). */
+/**
+ * Runs a hub node until the process is stopped: maps the options onto a {@link NodeConfig}, starts
+ * it with {@link HeraldNode} and prints where it listens. Runs on the thread that calls picocli
+ * (main).
+ */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
@@ -58,8 +60,11 @@ final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  // An option without a defaultValue here takes its default from the record that holds it,
+  // through ServeDefaults; only what the CLI alone decides is written on the option.
+
   @Option(names = "--listen", split = ",", paramLabel = "HOST:PORT",
-      converter = Converters.ListenConverter.class, defaultValue = "localhost:3000",
+      converter = Converters.ListenConverter.class,
       description = "Address to accept HTTP on; repeatable (default: ${DEFAULT-VALUE}).")
   List<InetSocketAddress> listen;
 
@@ -76,19 +81,19 @@ final class ServeCommand implements Callable<Integer> {
       description = "PEM private key (PKCS#8, RSA or EC) of --tls-cert.")
   Path tlsKey;
 
-  @Option(names = "--max-concurrent-streams", paramLabel = "N", defaultValue = "250",
+  @Option(names = "--max-concurrent-streams", paramLabel = "N",
       description = "HTTP/2 streams one connection may open at once (default: ${DEFAULT-VALUE}).")
   int maxConcurrentStreams;
 
-  @Option(names = "--transport", defaultValue = "auto", paramLabel = "auto|io_uring|epoll|nio",
+  @Option(names = "--transport", paramLabel = "auto|io_uring|epoll|nio",
       description = "Socket layer; auto picks io_uring, else epoll, else NIO (default: ${DEFAULT-VALUE}).")
   String transport;
 
-  @Option(names = "--event-loops", paramLabel = "N", defaultValue = "0",
+  @Option(names = "--event-loops", paramLabel = "N",
       description = "Event loops serving connections and delivering events; 0 for one per available processor (default: ${DEFAULT-VALUE}).")
   int eventLoops;
 
-  @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "10s", converter = Converters.DurationConverter.class,
+  @Option(names = "--shutdown-grace", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
       description = "How long a graceful shutdown may take (default: ${DEFAULT-VALUE}).")
   Duration shutdownGrace;
 
@@ -128,11 +133,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Origin allowed to publish with a cookie token, or *; repeatable (default: none).")
   List<String> publishOrigins;
 
-  @Option(names = "--cookie-name", paramLabel = "NAME", defaultValue = "mercureAuthorization",
+  @Option(names = "--cookie-name", paramLabel = "NAME",
       description = "Cookie that may carry the token (default: ${DEFAULT-VALUE}).")
   String cookieName;
 
-  @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "40s", converter = Converters.DurationConverter.class,
+  @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
       description = "Idle time before a keep-alive comment is sent on a stream; 0 disables (default: ${DEFAULT-VALUE}).")
   Duration heartbeat;
 
@@ -141,24 +146,24 @@ final class ServeCommand implements Callable<Integer> {
       description = "Where events are kept for reconnecting subscribers: durable (on disk in --data-dir; survives restarts and crashes) or memory (lost on restart) (default: ${DEFAULT-VALUE}).")
   HistoryKind history;
 
-  @Option(names = "--data-dir", defaultValue = "./herald-data", paramLabel = "DIR",
+  @Option(names = "--data-dir", paramLabel = "DIR",
       description = "Directory of the durable history, created if missing; one hub per directory (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--fsync", defaultValue = "batch", paramLabel = "always|batch|never",
+  @Option(names = "--fsync", paramLabel = "always|batch|never",
       converter = Converters.FsyncConverter.class,
       description = "When a publish is acknowledged: always (after an fsync of its own), batch (after the fsync of the group of publishes committed with it), never (once handed to the OS: survives a crash of the hub, not of the machine) (default: ${DEFAULT-VALUE}).")
   Fsync fsync;
 
-  @Option(names = "--history-size", paramLabel = "N", defaultValue = "10000",
+  @Option(names = "--history-size", paramLabel = "N",
       description = "Newest events kept for reconnecting subscribers (default: ${DEFAULT-VALUE}).")
   int historySize;
 
-  @Option(names = "--history-max-age", paramLabel = "DURATION", defaultValue = "0", converter = Converters.DurationConverter.class,
+  @Option(names = "--history-max-age", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
       description = "Durable history: events older than this are pruned, e.g. 24h; 0 means no age limit (default: ${DEFAULT-VALUE}).")
   Duration historyMaxAge;
 
-  @Option(names = "--history-max-bytes", paramLabel = "SIZE", defaultValue = "0", converter = Converters.ByteCountConverter.class,
+  @Option(names = "--history-max-bytes", paramLabel = "SIZE", converter = Converters.ByteCountConverter.class,
       description = "Durable history: the oldest events are pruned to keep the retained events' payload under this size, e.g. 2GiB; 0 means no size limit (default: ${DEFAULT-VALUE}).")
   long historyMaxBytes;
 
@@ -166,56 +171,55 @@ final class ServeCommand implements Callable<Integer> {
       description = "Run as one node of a cluster: the history is a stream in this Redis, shared by every node (redis://[[user:]password@]HOST[:PORT][/DB], rediss:// for TLS, redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER). Without it the history is local to this hub.")
   String redis;
 
-  @Option(names = "--redis-prefix", defaultValue = "herald:", paramLabel = "PREFIX",
+  @Option(names = "--redis-prefix", paramLabel = "PREFIX",
       description = "With --redis: prepended to the hub's Redis keys, one prefix per cluster (default: ${DEFAULT-VALUE}).")
   String redisPrefix;
 
-  @Option(names = "--redis-timeout", defaultValue = "5s", converter = Converters.DurationConverter.class,
+  @Option(names = "--redis-timeout", converter = Converters.DurationConverter.class,
       description = "With --redis: how long a command may wait for Redis; a publish then gets 503 (default: ${DEFAULT-VALUE}).")
   Duration redisTimeout;
 
-  @Option(names = "--max-tail-lag", defaultValue = "5s", converter = Converters.DurationConverter.class,
+  @Option(names = "--max-tail-lag", converter = Converters.DurationConverter.class,
       description = "With --redis: how long this node may stay behind the shared stream before GET /readyz answers 503 (default: ${DEFAULT-VALUE}).")
   Duration maxTailLag;
 
-  @Option(names = "--subscriber-queue", paramLabel = "N", defaultValue = "4096",
+  @Option(names = "--subscriber-queue", paramLabel = "N",
       description = "Events that may wait for one slow subscriber before it is disconnected (default: ${DEFAULT-VALUE}).")
   int subscriberQueue;
 
-  @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = "1MiB", converter = Converters.SizeConverter.class,
+  @Option(names = "--max-body", paramLabel = "SIZE", converter = Converters.SizeConverter.class,
       description = "Largest publish request body (default: ${DEFAULT-VALUE}).")
   int maxBody;
 
-  // The defaults below are Limits.DEFAULTS written out; LimitOptionsTest keeps them equal.
-  @Option(names = "--max-request-line", paramLabel = "SIZE", defaultValue = "256KiB", converter = Converters.SizeConverter.class,
+  @Option(names = "--max-request-line", paramLabel = "SIZE", converter = Converters.SizeConverter.class,
       description = "Longest request line, query included; 414 over it. The default fits 1,000 topics of 200 characters (default: ${DEFAULT-VALUE}).")
   int maxRequestLine;
 
-  @Option(names = "--max-header-block", paramLabel = "SIZE", defaultValue = "64KiB", converter = Converters.SizeConverter.class,
+  @Option(names = "--max-header-block", paramLabel = "SIZE", converter = Converters.SizeConverter.class,
       description = "Largest request header block; 431 over it (default: ${DEFAULT-VALUE}).")
   int maxHeaderBlock;
 
-  @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Converters.DurationConverter.class,
+  @Option(names = "--header-timeout", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
       description = "Time from accept (TLS handshake included) to a complete request head; 408 and closed after it (default: ${DEFAULT-VALUE}).")
   Duration headerTimeout;
 
-  @Option(names = "--body-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = Converters.DurationConverter.class,
+  @Option(names = "--body-timeout", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
       description = "Time for a publish body to arrive after its head; 408 and closed after it (default: ${DEFAULT-VALUE}).")
   Duration bodyTimeout;
 
-  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = Converters.DurationConverter.class,
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
       description = "Time a kept-alive connection without a request (or an HTTP/2 one without a stream) stays open; event streams are never idle (default: ${DEFAULT-VALUE}).")
   Duration idleTimeout;
 
-  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "0",
+  @Option(names = "--max-connections", paramLabel = "N",
       description = "Open connections over all listeners; new ones get 503 with Retry-After and are closed. 0 derives it from the open-file limit (ulimit -n) less room for the history, Redis and the JVM (default: ${DEFAULT-VALUE}).")
   int maxConnections;
 
-  @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "0",
+  @Option(names = "--max-connections-per-address", paramLabel = "N",
       description = "Open connections from one client address; new ones get 429 and are closed. 0 is no limit (default: ${DEFAULT-VALUE}).")
   int maxConnectionsPerAddress;
 
-  @Option(names = "--max-stream-lifetime", paramLabel = "DURATION", defaultValue = "0", converter = Converters.DurationConverter.class,
+  @Option(names = "--max-stream-lifetime", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
       description = "End an event stream after this long, less up to a tenth drawn per stream, so subscribers rebalance after a scale-out; clients resume with Last-Event-ID. 0 is no limit (default: ${DEFAULT-VALUE}).")
   Duration maxStreamLifetime;
 
@@ -254,7 +258,7 @@ final class ServeCommand implements Callable<Integer> {
 
   // --- Protocol versions and token trust beyond --jwt-key (Mercure draft-08, JWK Sets)
 
-  @Option(names = "--protocol", defaultValue = "both", paramLabel = "07|08|both",
+  @Option(names = "--protocol", paramLabel = "07|08|both",
       converter = Converters.ProtocolConverter.class,
       description = "Mercure versions to speak, chosen per request: draft-07, draft-08 or both (default: ${DEFAULT-VALUE}).")
   ProtocolConfig.Versions protocol;
@@ -267,7 +271,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "Draft-08: the hub's resource identifier, which access tokens' aud must contain (default: the hub URL on the first listener).")
   String resourceId;
 
-  @Option(names = "--access-cookie-name", paramLabel = "NAME", defaultValue = ProtocolConfig.ACCESS_COOKIE,
+  @Option(names = "--access-cookie-name", paramLabel = "NAME",
       description = "Draft-08: the cookie that may carry the access token (default: ${DEFAULT-VALUE}).")
   String accessCookieName;
 
@@ -287,9 +291,7 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     String developmentSecret = null;
     List<String> trustedIssuers = issuers == null ? List.of() : issuers;
-    ServerConfig config;
-    StoreConfig storeConfig = null;
-    RedisConfig redisConfig = null;
+    NodeConfig nodeConfig;
     try {
       String publisherAlg = publisherJwtAlg != null ? publisherJwtAlg : jwtAlg;
       String subscriberAlg = subscriberJwtAlg != null ? subscriberJwtAlg : jwtAlg;
@@ -318,7 +320,7 @@ final class ServeCommand implements Callable<Integer> {
       anonymousApplies = anonymous != null ? anonymous : developmentSecret != null;
       List<String> cors = corsOrigins != null ? corsOrigins
           : developmentSecret != null ? List.of("*") : List.of();
-      config = ServerConfig.builder()
+      ServerConfig server = ServerConfig.builder()
           .listen(listen)
           .tlsListen(tlsListen == null ? List.of() : tlsListen)
           .tls(tlsCert, tlsKey)
@@ -359,66 +361,32 @@ final class ServeCommand implements Callable<Integer> {
               .withAccessCookieName(accessCookieName)
               .withJwtJwks(jwtJwks))
           .build();
-      if (redis != null) {
-        rejectLocalHistoryOptions();
-        redisConfig = RedisConfig.DEFAULTS
-            .withUri(redis)
-            .withKeyPrefix(redisPrefix)
-            .withHistorySize(historySize)
-            .withCommandTimeout(redisTimeout)
-            .withMaxTailLag(maxTailLag);
-      } else if (history == HistoryKind.DURABLE) {
-        storeConfig = StoreConfig.DEFAULTS
-            .withDataDir(dataDir)
-            .withFsync(fsync)
-            .withMaxEvents(historySize)
-            .withMaxAge(historyMaxAge)
-            .withMaxBytes(historyMaxBytes);
-      } else if (!historyMaxAge.isZero() || historyMaxBytes != 0) {
-        throw new IllegalArgumentException(
-            "history-max-age, history-max-bytes: set with --history memory (expected: --history"
-                + " durable; the memory history keeps the newest --history-size events)");
-      }
+      nodeConfig = new NodeConfig(server, historyBackend());
     } catch (IllegalArgumentException e) {
       err.println("serve: " + e.getMessage());
       return Main.USAGE_ERROR;
     }
-    Hub hub;
+    HeraldNode node;
     try {
-      if (redisConfig != null) {
-        RedisLog shared = RedisLog.connect(redisConfig);
-        try {
-          hub = new Hub(config.hub(), shared); // the log's tail starts here
-        } catch (RedisUnavailableException e) {
-          shared.close();
-          throw e;
-        }
-      } else {
-        History store = storeConfig != null ? SqliteHistory.open(storeConfig)
-            : new MemoryHistory(config.hub().historySize());
-        hub = new Hub(config.hub(), store);
-      }
-    } catch (StoreException | RedisUnavailableException e) {
+      node = HeraldNode.start(nodeConfig, Clock.systemUTC(), null);
+    } catch (HistoryUnavailableException e) {
       // Exit at once rather than start unready: a node that cannot read where the shared log
       // stands has nothing to serve, and a wrong --redis shows now instead of as a silent 503.
       err.println("serve: " + e.getMessage());
       return 1;
-    }
-    HeraldServer server;
-    try {
-      // On failure, start closes the hub, and the hub closes the store.
-      server = HeraldServer.start(config, hub, Clock.systemUTC());
     } catch (IllegalArgumentException e) {
       err.println("serve: " + e.getMessage()); // unusable certificate or key file
       return Main.USAGE_ERROR;
-    } catch (Exception e) {
-      // Netty rethrows bind errors (port in use, no permission) unchecked.
+    } catch (RuntimeException e) {
+      ServerConfig config = nodeConfig.server();
       err.println("serve: cannot listen on " + config.listen()
           + (config.adminListen() == null ? "" : " and " + config.adminListen()) + ": "
           + e.getMessage());
       return 1;
     }
-    Thread shutdown = new Thread(server::close, "herald-shutdown");
+    HeraldServer server = node.server();
+    ServerConfig config = nodeConfig.server();
+    Thread shutdown = new Thread(node::close, "herald-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdown);
     String base = server.boundAddresses().isEmpty()
         ? baseUrl("https", server.boundTlsAddresses().get(0))
@@ -435,12 +403,8 @@ final class ServeCommand implements Callable<Integer> {
       out.println("  admin:      " + admin + "/metrics, /healthz, /readyz (not on the listeners"
           + " above)");
     }
-    out.println("  history:    " + (redisConfig != null
-        ? "shared by the cluster in Redis " + redisConfig.describe() + ", stream " + redisPrefix
-            + "events, newest " + historySize + " events; readiness: " + admin + "/readyz"
-        : storeConfig == null
-        ? "memory, newest " + historySize + " events, lost on restart"
-        : "durable in " + dataDir.toAbsolutePath().normalize() + " (fsync " + fsync + ")"));
+    out.println("  history:    " + nodeConfig.history().describe()
+        + (nodeConfig.history().shared() ? "; readiness: " + admin + "/readyz" : ""));
     out.println("  anonymous:  " + anonymousLine());
     Limits limits = config.limits();
     out.println("  limits:     " + server.maxConnections() + " connections"
@@ -474,9 +438,34 @@ final class ServeCommand implements Callable<Integer> {
       stop.await(); // a real process ends through the shutdown hook
     } finally {
       Runtime.getRuntime().removeShutdownHook(shutdown);
-      server.close();
+      node.close();
     }
     return 0;
+  }
+
+  /** Where the options say events are kept; how many is the hub's history size. */
+  private HistoryBackend historyBackend() {
+    if (redis != null) {
+      rejectLocalHistoryOptions();
+      return new RedisBackend(RedisConfig.DEFAULTS
+          .withUri(redis)
+          .withKeyPrefix(redisPrefix)
+          .withCommandTimeout(redisTimeout)
+          .withMaxTailLag(maxTailLag));
+    }
+    if (history == HistoryKind.DURABLE) {
+      return HistoryBackend.durable(StoreConfig.DEFAULTS
+          .withDataDir(dataDir)
+          .withFsync(fsync)
+          .withMaxAge(historyMaxAge)
+          .withMaxBytes(historyMaxBytes));
+    }
+    if (!historyMaxAge.isZero() || historyMaxBytes != 0) {
+      throw new IllegalArgumentException(
+          "history-max-age, history-max-bytes: set with --history memory (expected: --history"
+              + " durable; the memory history keeps the newest --history-size events)");
+    }
+    return HistoryBackend.memory();
   }
 
   /**

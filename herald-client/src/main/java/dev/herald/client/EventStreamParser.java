@@ -171,8 +171,13 @@ final class EventStreamParser {
       }
       case "retry" -> {
         if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-          // More digits than a long holds is still a valid (huge) delay.
-          sink.retry(value.length() > 18 ? Long.MAX_VALUE : Long.parseLong(value));
+          long millis;
+          try {
+            millis = Long.parseLong(value);
+          } catch (NumberFormatException tooLarge) {
+            millis = Long.MAX_VALUE; // a number no long holds is still a valid (huge) delay
+          }
+          sink.retry(millis);
         }
       }
       default -> {

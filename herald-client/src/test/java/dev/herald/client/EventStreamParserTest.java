@@ -184,6 +184,13 @@ class EventStreamParserTest {
   }
 
   @Test
+  void retryOfNineteenDigitsThatFitsALongIsTakenAsWritten() throws Exception {
+    // Found when core's round-trip properties began to read through this parser.
+    feed("retry: 6549481753646882913\nretry: 0000000000000000000001500\n");
+    assertThat(retries).containsExactly(6_549_481_753_646_882_913L, 1500L);
+  }
+
+  @Test
   void retryTooLargeForALongIsStillADelay() throws Exception {
     feed("retry: 99999999999999999999999\n");
     assertThat(retries).containsExactly(Long.MAX_VALUE);

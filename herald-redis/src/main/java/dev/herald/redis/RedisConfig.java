@@ -1,8 +1,10 @@
 package dev.herald.redis;
 
+import dev.herald.core.HubConfig;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How a hub uses Redis as its shared log, validated once; every default is here and nowhere else.
@@ -13,7 +15,8 @@ import java.util.Objects;
  *     redis-sentinel://[password@]HOST[:PORT][,HOST2...][/DB]#MASTER}
  * @param keyPrefix prepended to every key the hub uses, so several clusters can share a Redis
  * @param historySize events the stream retains (MAXLEN): the replay window of reconnecting
- *     subscribers, and also how far a node's tail may fall behind before it misses events
+ *     subscribers, and also how far a node's tail may fall behind before it misses events; a node
+ *     sets it to the hub's history size
  * @param maxTailLag how long this node's tail may stay behind the stream before {@code /readyz}
  *     says not ready
  * @param commandTimeout how long a command may wait for Redis before it fails (a publish: 503)
@@ -38,7 +41,7 @@ public record RedisConfig(
       new RedisConfig(
           "redis://localhost:6379",
           "herald:",
-          10_000,
+          HubConfig.DEFAULTS.historySize(),
           Duration.ofSeconds(5),
           Duration.ofSeconds(5),
           2,
@@ -72,33 +75,61 @@ public record RedisConfig(
   }
 
   public RedisConfig withUri(String value) {
-    return new RedisConfig(value, keyPrefix, historySize, maxTailLag, commandTimeout,
-        readerThreads, readerQueueCapacity, tailBatch, tailBlock);
+    return with(copy -> copy.uri = value);
   }
 
   public RedisConfig withKeyPrefix(String value) {
-    return new RedisConfig(uri, value, historySize, maxTailLag, commandTimeout,
-        readerThreads, readerQueueCapacity, tailBatch, tailBlock);
+    return with(copy -> copy.keyPrefix = value);
   }
 
   public RedisConfig withHistorySize(long value) {
-    return new RedisConfig(uri, keyPrefix, value, maxTailLag, commandTimeout,
-        readerThreads, readerQueueCapacity, tailBatch, tailBlock);
+    return with(copy -> copy.historySize = value);
   }
 
   public RedisConfig withMaxTailLag(Duration value) {
-    return new RedisConfig(uri, keyPrefix, historySize, value, commandTimeout,
-        readerThreads, readerQueueCapacity, tailBatch, tailBlock);
+    return with(copy -> copy.maxTailLag = value);
   }
 
   public RedisConfig withCommandTimeout(Duration value) {
-    return new RedisConfig(uri, keyPrefix, historySize, maxTailLag, value,
-        readerThreads, readerQueueCapacity, tailBatch, tailBlock);
+    return with(copy -> copy.commandTimeout = value);
   }
 
   public RedisConfig withTailBatch(int value) {
-    return new RedisConfig(uri, keyPrefix, historySize, maxTailLag, commandTimeout,
-        readerThreads, readerQueueCapacity, value, tailBlock);
+    return with(copy -> copy.tailBatch = value);
+  }
+
+  /** This configuration with what {@code change} sets, validated again. */
+  private RedisConfig with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return new RedisConfig(copy.uri, copy.keyPrefix, copy.historySize, copy.maxTailLag,
+        copy.commandTimeout, copy.readerThreads, copy.readerQueueCapacity, copy.tailBatch,
+        copy.tailBlock);
+  }
+
+  /** The components as fields, so each wither names only the one it changes. */
+  private static final class Copy {
+    String uri;
+    String keyPrefix;
+    long historySize;
+    Duration maxTailLag;
+    Duration commandTimeout;
+    int readerThreads;
+    int readerQueueCapacity;
+    int tailBatch;
+    Duration tailBlock;
+
+    Copy(RedisConfig from) {
+      uri = from.uri;
+      keyPrefix = from.keyPrefix;
+      historySize = from.historySize;
+      maxTailLag = from.maxTailLag;
+      commandTimeout = from.commandTimeout;
+      readerThreads = from.readerThreads;
+      readerQueueCapacity = from.readerQueueCapacity;
+      tailBatch = from.tailBatch;
+      tailBlock = from.tailBlock;
+    }
   }
 
   /** The URI as Lettuce reads it; a new instance each time, as RedisURI is mutable. */

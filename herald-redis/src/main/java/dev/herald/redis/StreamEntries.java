@@ -67,17 +67,25 @@ final class StreamEntries {
               body.get("i"),
               type == null || type.isEmpty() ? null : type,
               retry == null || retry.isEmpty() ? null : Long.valueOf(retry));
-      long publishedNanos = 0;
-      if (live) {
-        long ageMillis = Math.max(0, nowMillis - Long.parseLong(body.getOrDefault("w", "0")));
-        // 0 means "unknown" to the edge; a real reading that happens to be 0 is moved by 1 ns.
-        publishedNanos = nowNanos - ageMillis * 1_000_000L;
-        publishedNanos = publishedNanos == 0 ? 1 : publishedNanos;
-      }
+      long publishedNanos = live
+          ? publishedNanos(Long.parseLong(body.getOrDefault("w", "0")), nowMillis, nowNanos)
+          : 0;
       events.add(
           new Event(sequence(entry.getId()), update, SseFrame.encode(update), publishedNanos));
     }
     return events;
+  }
+
+  /**
+   * An entry's publish time on this JVM's nano clock: as long before {@code nowNanos} as the
+   * entry's wall-clock stamp is before {@code nowMillis} (never after it: clocks of two machines
+   * may disagree). Never 0, which means "unknown" to the edge: a reading that happens to be 0 is
+   * moved by 1 ns.
+   */
+  static long publishedNanos(long stampedMillis, long nowMillis, long nowNanos) {
+    long ageMillis = Math.max(0, nowMillis - stampedMillis);
+    long nanos = nowNanos - ageMillis * 1_000_000L;
+    return nanos == 0 ? 1 : nanos;
   }
 
   /** Topics as {@code <length>:<topic>} one after another: any character may be in a topic. */

@@ -3,13 +3,10 @@ package dev.herald.redis;
 import dev.herald.core.Event;
 import dev.herald.core.history.History;
 import dev.herald.core.history.HistoryContract;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The history contract, run against the Redis stream: the same tests the memory and SQLite
@@ -18,21 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RedisLogContractTest extends HistoryContract {
 
-  @TempDir static Path redisDir;
-
-  private static RedisServer redis;
-
-  @BeforeAll
-  static void startRedis() throws Exception {
-    redis = RedisServer.start(redisDir, false);
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    if (redis != null) {
-      redis.stop();
-    }
-  }
+  @RegisterExtension static final RedisServer.PerClass redis = new RedisServer.PerClass();
 
   @Override
   protected History newHistory() {

@@ -13,10 +13,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real {@code redis-server} on a random loopback port, started for a test and stopped by its
@@ -167,5 +172,41 @@ final class RedisServer implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     stop();
+  }
+
+  /**
+   * One non-persistent server for a test class, in a directory of its own, started before its
+   * first test and stopped after its last: {@code @RegisterExtension static final
+   * RedisServer.PerClass redis = new RedisServer.PerClass();}. Skips the class like {@link
+   * #start} without redis-server.
+   */
+  static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+
+    private Path dir;
+    private RedisServer server;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+      dir = Files.createTempDirectory("herald-redis-");
+      server = start(dir, false);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException, InterruptedException {
+      if (server != null) {
+        server.stop();
+      }
+      if (dir != null) {
+        try (Stream<Path> files = Files.walk(dir)) {
+          for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(file);
+          }
+        }
+      }
+    }
+
+    String uri() {
+      return server.uri();
+    }
   }
 }

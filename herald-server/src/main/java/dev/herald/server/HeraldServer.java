@@ -114,7 +114,10 @@ public final class HeraldServer implements AutoCloseable {
     RateLimitedLog initFailures = new RateLimitedLog(log);
   }
 
-  /** Binds every listen address; fails (and releases everything) if one cannot be bound. */
+  /**
+   * Binds every listen address; fails if one cannot be bound, having released everything it
+   * started (event loops, the JWK Set refresher) and closed the hub.
+   */
   public static HeraldServer start(ServerConfig config) throws InterruptedException {
     return start(config, new Hub(config.hub()), Clock.systemUTC());
   }
@@ -139,6 +142,7 @@ public final class HeraldServer implements AutoCloseable {
     parts.group = new MultiThreadIoEventLoopGroup(
         config.resolvedEventLoops(), parts.transport.ioHandlerFactory());
     parts.connections = new DefaultChannelGroup("herald-connections", GlobalEventExecutor.INSTANCE);
+    HubRoutes allRoutes = null;
     try {
       SslContext sslContext = null;
       if (!config.tlsListen().isEmpty()) {
@@ -163,7 +167,7 @@ public final class HeraldServer implements AutoCloseable {
           : HubMetrics.disabled(hub);
       MetricsPublisher metricsPublisher = config.metrics()
           ? new MetricsPublisher(hub, parts.metrics, parts.group.next(), METRICS_INTERVAL) : null;
-      HubRoutes allRoutes = HubRoutes.create(hub, config, demo, parts.metrics, metricsPublisher,
+      allRoutes = HubRoutes.create(hub, config, demo, parts.metrics, metricsPublisher,
           streams, clock);
       parts.routes = allRoutes.serving(publicRouteGroups(config));
       FrontDoor frontDoor = new FrontDoor(limits, parts.counters);
@@ -191,7 +195,12 @@ public final class HeraldServer implements AutoCloseable {
       parts.listeners.forEach(Channel::close);
       parts.tlsListeners.forEach(Channel::close);
       parts.adminListeners.forEach(Channel::close);
-      parts.group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      // Waited for, so that a caller that retries (a Spring context, a supervisor) finds no
+      // thread of this attempt left: the event loops, the JWK Set refresher, the dispatcher.
+      parts.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+      if (allRoutes != null) {
+        allRoutes.close();
+      }
       hub.close();
       throw e;
     }

@@ -52,7 +52,8 @@ class DashboardBrowserTest extends BrowserTestBase {
     assertThat(figure("fig-published")).isGreaterThan(publishedBefore + 10);
     assertThat(figure("fig-history")).isGreaterThan(historyBefore + 10);
     browser.until(d -> !Double.isNaN(figure("fig-p99")));
-    assertThat(figure("fig-p99")).isGreaterThan(0).isLessThan(5_000);
+    // A latency was measured and shown; how large it may be is for the benchmarks, not a test.
+    assertThat(figure("fig-p99")).isPositive();
     // Three charts, each drawn on a canvas, with data in them by now.
     assertThat(browser.driver.findElements(By.cssSelector("#dashboard .chart canvas"))).hasSize(3);
     browser.until(d -> figure("fig-subscriptions") == 1); // the load's streams went away

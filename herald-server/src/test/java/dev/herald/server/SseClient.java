@@ -28,6 +28,8 @@ final class SseClient implements AutoCloseable {
   private final BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
   private final Thread reader;
   volatile boolean ended;
+  /** Whether the hub ended the stream (its last chunk read), rather than a reset or the test. */
+  volatile boolean endedByTheHub;
 
   private SseClient(HttpResponse<Stream<String>> response) {
     this.response = response;
@@ -40,6 +42,7 @@ final class SseClient implements AutoCloseable {
           rawLines.add(line);
           parser.line(line);
         }
+        endedByTheHub = true;
       } catch (RuntimeException closed) {
         // the test closed the stream
       } finally {

@@ -2,11 +2,10 @@ package dev.herald.spring;
 
 import dev.herald.core.Hub;
 import dev.herald.core.Readiness;
-import dev.herald.core.history.History;
-import dev.herald.core.history.MemoryHistory;
+import dev.herald.node.HeraldNode;
+import dev.herald.node.HistoryUnavailableException;
+import dev.herald.node.NodeConfig;
 import dev.herald.server.HeraldServer;
-import dev.herald.store.SqliteHistory;
-import dev.herald.store.StoreException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -16,7 +15,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * A hub running inside the application ({@code herald.embedded.enabled=true}), on its own
- * port. The hub exists from construction, so the application can publish before the listeners
+ * port: a {@link HeraldNode}, assembled as {@code herald serve} assembles it. The hub exists from
+ * construction, so the application can publish before the listeners
  * are bound; {@link #start} binds them, {@link #stop} shuts down gracefully: every stream gets a
  * jittered {@code retry:} and is closed, then the hub and its history.
  *
@@ -32,33 +32,25 @@ public final class EmbeddedHerald implements SmartLifecycle, DisposableBean {
    */
   static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
-  private final EmbeddedHubConfig config;
-  private final Hub hub;
+  private final HeraldNode node;
   private final MeterRegistry meters;
   private volatile HeraldServer server;
   private volatile boolean closed;
 
-  EmbeddedHerald(EmbeddedHubConfig config, MeterRegistry meters) {
-    this.config = config;
+  /** @throws HeraldConfigurationException if the history cannot be opened or reached */
+  EmbeddedHerald(NodeConfig config, MeterRegistry meters) {
     this.meters = meters;
-    if (config.redis() != null) {
-      this.hub = EmbeddedRedis.hub(config);
-      return;
-    }
-    History history;
     try {
-      history = config.store() == null ? new MemoryHistory(config.server().hub().historySize())
-          : SqliteHistory.open(config.store());
-    } catch (StoreException e) {
+      this.node = HeraldNode.open(config);
+    } catch (HistoryUnavailableException e) {
       throw new HeraldConfigurationException(
-          EmbeddedHubConfig.PREFIX + ".data-dir: " + e.getMessage(), e);
+          EmbeddedHubConfig.PREFIX + "." + e.setting() + ": " + e.getMessage(), e);
     }
-    this.hub = new Hub(config.server().hub(), history);
   }
 
   /** The hub, to publish to and subscribe from in-process. */
   public Hub hub() {
-    return hub;
+    return node.hub();
   }
 
   /** The addresses bound for HTTP; empty until started. */
@@ -77,7 +69,7 @@ public final class EmbeddedHerald implements SmartLifecycle, DisposableBean {
     if (server == null) {
       return Readiness.notReady(closed ? "stopped" : "not started");
     }
-    return hub.readiness();
+    return node.hub().readiness();
   }
 
   @Override
@@ -86,31 +78,25 @@ public final class EmbeddedHerald implements SmartLifecycle, DisposableBean {
       return;
     }
     try {
-      server = HeraldServer.start(config.server(), hub, Clock.systemUTC(), meters);
+      server = node.listen(Clock.systemUTC(), meters);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while the embedded hub started", e);
     } catch (IllegalArgumentException e) {
-      closed = true; // start closed the hub
+      closed = true; // the node closed itself, its history included
       throw HeraldConfigurationException.of(EmbeddedHubConfig.PREFIX, e);
-    } catch (Exception e) {
-      // Netty throws bind failures (port in use, no permission) undeclared, checked or not.
+    } catch (RuntimeException e) { // an address in use, no permission
       closed = true;
       throw new HeraldConfigurationException(EmbeddedHubConfig.PREFIX + ".listen: cannot listen on "
-          + config.server().listen() + ": " + e.getMessage(), e);
+          + node.config().server().listen() + ": " + e.getMessage(), e);
     }
   }
 
   @Override
   public synchronized void stop() {
-    HeraldServer running = server;
     server = null;
     closed = true;
-    if (running != null) {
-      running.close(); // streams get retry: and close; the hub and its history close
-    } else {
-      hub.close();
-    }
+    node.close(); // streams get retry: and close; the hub and its history close
   }
 
   @Override

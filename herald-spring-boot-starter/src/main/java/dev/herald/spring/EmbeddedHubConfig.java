@@ -2,6 +2,8 @@ package dev.herald.spring;
 
 import dev.herald.core.HubConfig;
 import dev.herald.core.auth.JwtKey;
+import dev.herald.node.HistoryBackend;
+import dev.herald.node.NodeConfig;
 import dev.herald.server.ServerConfig;
 import dev.herald.store.Fsync;
 import dev.herald.store.StoreConfig;
@@ -11,26 +13,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Maps {@code herald.embedded.*} onto the hub's own configuration records, which validate it:
- * every default stays where {@code herald serve} takes it from. Runs once, on the start-up thread.
- *
- * @param server the network edge and the hub
- * @param store the durable history's settings, or null for the memory or Redis history
- * @param redis the cluster's Redis, or null
+ * Maps {@code herald.embedded.*} onto a {@link NodeConfig}, the same configuration {@code herald
+ * serve} builds, whose records validate it: a property left unset keeps the default those records
+ * hold, so every default stays in one place. Runs once, on the start-up thread.
  */
-record EmbeddedHubConfig(ServerConfig server, StoreConfig store, Redis redis) {
-
-  /**
-   * {@code herald.embedded.redis*} in JDK types only: herald-redis is optional, and only
-   * {@link EmbeddedRedis} may touch its classes.
-   */
-  record Redis(String uri, String keyPrefix, java.time.Duration commandTimeout,
-      java.time.Duration maxTailLag) {}
+final class EmbeddedHubConfig {
 
   static final String PREFIX = "herald.embedded";
 
+  private EmbeddedHubConfig() {}
+
   /** @throws HeraldConfigurationException naming the first wrong property */
-  static EmbeddedHubConfig from(HeraldProperties.Embedded p) {
+  static NodeConfig from(HeraldProperties.Embedded p) {
     try {
       ServerConfig.Builder server = ServerConfig.builder().demo(p.demo());
       if (p.listen() != null) {
@@ -98,17 +92,21 @@ record EmbeddedHubConfig(ServerConfig server, StoreConfig store, Redis redis) {
               + " with redis (expected: none of them; with redis the history is the shared Redis"
               + " stream, history-size sets how many events it keeps)");
         }
-        return new EmbeddedHubConfig(built, null,
-            new Redis(p.redis(), p.redisPrefix(), p.redisTimeout(), p.maxTailLag()));
+        return new NodeConfig(built, EmbeddedRedis.backend(p));
       }
-      return new EmbeddedHubConfig(built, store(p, hub), null);
+      return new NodeConfig(built, history(p));
     } catch (IllegalArgumentException e) {
       throw HeraldConfigurationException.of(PREFIX, e);
     }
   }
 
-  private static StoreConfig store(HeraldProperties.Embedded p, HubConfig hub) {
-    Fsync fsync = fsync(p.fsync()); // checked whatever the history, as serve does
+  private static HistoryBackend history(HeraldProperties.Embedded p) {
+    // Unset properties keep StoreConfig's defaults; fsync is checked whatever the history, as
+    // serve checks it.
+    StoreConfig store = StoreConfig.DEFAULTS;
+    if (p.fsync() != null) {
+      store = store.withFsync(fsync(p.fsync()));
+    }
     String history = p.history().trim().toLowerCase(Locale.ROOT);
     if (history.equals("memory")) {
       if (p.historyMaxAge() != null || p.historyMaxBytes() != null) {
@@ -116,21 +114,21 @@ record EmbeddedHubConfig(ServerConfig server, StoreConfig store, Redis redis) {
             + " memory (expected: history durable; the memory history keeps the newest"
             + " history-size events)");
       }
-      return null;
+      return HistoryBackend.memory();
     }
     if (!history.equals("durable")) {
       throw new IllegalArgumentException("history: " + p.history() + " (expected: memory or durable)");
     }
-    StoreConfig store = StoreConfig.DEFAULTS.withDataDir(p.dataDir())
-        .withFsync(fsync)
-        .withMaxEvents(hub.historySize());
+    if (p.dataDir() != null) {
+      store = store.withDataDir(p.dataDir());
+    }
     if (p.historyMaxAge() != null) {
       store = store.withMaxAge(p.historyMaxAge());
     }
     if (p.historyMaxBytes() != null) {
       store = store.withMaxBytes(p.historyMaxBytes().toBytes());
     }
-    return store;
+    return HistoryBackend.durable(store);
   }
 
   private static Fsync fsync(String value) {

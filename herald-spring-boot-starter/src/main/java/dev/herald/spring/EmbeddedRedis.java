@@ -1,54 +1,44 @@
 package dev.herald.spring;
 
-import dev.herald.core.Hub;
+import dev.herald.node.HistoryBackend;
+import dev.herald.node.RedisBackend;
 import dev.herald.redis.RedisConfig;
-import dev.herald.redis.RedisLog;
-import dev.herald.redis.RedisUnavailableException;
 import org.springframework.util.ClassUtils;
 
 /**
- * The embedded hub as one node of a Redis cluster: the only class that touches herald-redis,
- * which is optional, so an application without it never loads these types. Start-up thread only.
+ * The embedded hub as one node of a Redis cluster: the only class of the starter that touches
+ * herald-redis, which is optional, so an application without it never loads these types.
+ * Start-up thread only.
  */
 final class EmbeddedRedis {
 
   private EmbeddedRedis() {}
 
-  /** @throws HeraldConfigurationException naming herald.embedded.redis when it cannot be used */
-  static Hub hub(EmbeddedHubConfig config) {
+  /**
+   * The shared log {@code herald.embedded.redis*} describes; its size is the hub's history size.
+   *
+   * @throws HeraldConfigurationException naming herald.embedded.redis when herald-redis is missing
+   * @throws IllegalArgumentException naming the wrong property as {@code serve} names its option
+   */
+  static HistoryBackend backend(HeraldProperties.Embedded p) {
     if (!ClassUtils.isPresent("dev.herald.redis.RedisLog", EmbeddedRedis.class.getClassLoader())) {
-      throw new HeraldConfigurationException(EmbeddedHubConfig.PREFIX + ".redis: "
-          + config.redis().uri() + " (expected: dev.herald:herald-redis on the classpath)");
+      throw new HeraldConfigurationException(EmbeddedHubConfig.PREFIX + ".redis: " + p.redis()
+          + " (expected: dev.herald:herald-redis on the classpath)");
     }
-    return connect(config);
+    return redis(p);
   }
 
-  private static Hub connect(EmbeddedHubConfig config) {
-    EmbeddedHubConfig.Redis settings = config.redis();
-    RedisLog log;
-    try {
-      RedisConfig redis = RedisConfig.DEFAULTS.withUri(settings.uri())
-          .withKeyPrefix(settings.keyPrefix())
-          .withHistorySize(config.server().hub().historySize());
-      if (settings.commandTimeout() != null) {
-        redis = redis.withCommandTimeout(settings.commandTimeout());
-      }
-      if (settings.maxTailLag() != null) {
-        redis = redis.withMaxTailLag(settings.maxTailLag());
-      }
-      log = RedisLog.connect(redis);
-    } catch (IllegalArgumentException e) {
-      throw HeraldConfigurationException.of(EmbeddedHubConfig.PREFIX, e);
-    } catch (RedisUnavailableException e) {
-      throw new HeraldConfigurationException(
-          EmbeddedHubConfig.PREFIX + ".redis: " + e.getMessage(), e);
+  private static HistoryBackend redis(HeraldProperties.Embedded p) {
+    RedisConfig redis = RedisConfig.DEFAULTS.withUri(p.redis());
+    if (p.redisPrefix() != null) {
+      redis = redis.withKeyPrefix(p.redisPrefix());
     }
-    try {
-      return new Hub(config.server().hub(), log); // starts the tail
-    } catch (RedisUnavailableException e) {
-      log.close();
-      throw new HeraldConfigurationException(
-          EmbeddedHubConfig.PREFIX + ".redis: " + e.getMessage(), e);
+    if (p.redisTimeout() != null) {
+      redis = redis.withCommandTimeout(p.redisTimeout());
     }
+    if (p.maxTailLag() != null) {
+      redis = redis.withMaxTailLag(p.maxTailLag());
+    }
+    return new RedisBackend(redis);
   }
 }

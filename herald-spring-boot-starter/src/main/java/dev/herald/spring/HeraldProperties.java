@@ -58,14 +58,17 @@ public record HeraldProperties(
    * @param heartbeat idle time before a keep-alive comment; 0 disables (default: 40s)
    * @param history {@code memory} (default here: an application should not create a data
    *     directory unasked) or {@code durable}
-   * @param dataDir directory of the durable history, one hub per directory
+   * @param dataDir directory of the durable history, one hub per directory (default:
+   *     ./herald-data)
    * @param fsync when a publish is acknowledged with the durable history: always, batch or never
+   *     (default: batch)
    * @param historySize newest events kept for reconnecting subscribers (default: 10000)
    * @param historyMaxAge durable history: events older than this are pruned (default: none)
    * @param historyMaxBytes durable history: payload size to prune down to (default: none)
    * @param redis a Redis URI: the hub is one node of a cluster sharing its history there (needs
    *     {@code dev.herald:herald-redis} on the classpath)
-   * @param redisPrefix with redis: prepended to the hub's keys, one prefix per cluster
+   * @param redisPrefix with redis: prepended to the hub's keys, one prefix per cluster (default:
+   *     herald:)
    * @param redisTimeout with redis: how long a command may wait (default: 5s)
    * @param maxTailLag with redis: how far behind the shared stream the hub may fall before it
    *     reports itself unready (default: 5s)
@@ -95,13 +98,13 @@ public record HeraldProperties(
       String cookieName,
       Duration heartbeat,
       @DefaultValue("memory") String history,
-      @DefaultValue("./herald-data") Path dataDir,
-      @DefaultValue("batch") String fsync,
+      Path dataDir,
+      String fsync,
       Integer historySize,
       Duration historyMaxAge,
       DataSize historyMaxBytes,
       String redis,
-      @DefaultValue("herald:") String redisPrefix,
+      String redisPrefix,
       Duration redisTimeout,
       Duration maxTailLag,
       Integer subscriberQueue,

@@ -1,8 +1,10 @@
 package dev.herald.store;
 
+import dev.herald.core.HubConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How the durable store behaves, validated once; every default is here and nowhere else.
@@ -10,7 +12,7 @@ import java.util.Objects;
  *
  * @param dataDir the directory holding the database (created if missing)
  * @param fsync when a commit waits for the disk
- * @param maxEvents the newest events kept (0 keeps none)
+ * @param maxEvents the newest events kept (0 keeps none); a node sets it to the hub's history size
  * @param maxAge events older than this are pruned ({@link Duration#ZERO}: no age limit)
  * @param maxBytes the retained events' payload (SSE frame plus topics) is kept under this many
  *     bytes by pruning the oldest (0: no size limit); the file is larger by the id index and page
@@ -37,7 +39,7 @@ public record StoreConfig(
       new StoreConfig(
           Path.of("herald-data"),
           Fsync.BATCH,
-          10_000,
+          HubConfig.DEFAULTS.historySize(),
           Duration.ZERO,
           0,
           2,
@@ -77,42 +79,64 @@ public record StoreConfig(
   }
 
   public StoreConfig withDataDir(Path dir) {
-    return new StoreConfig(
-        dir, fsync, maxEvents, maxAge, maxBytes, readerThreads, readerQueueCapacity, pruneInterval);
+    return with(copy -> copy.dataDir = dir);
   }
 
   public StoreConfig withFsync(Fsync policy) {
-    return new StoreConfig(
-        dataDir, policy, maxEvents, maxAge, maxBytes, readerThreads, readerQueueCapacity,
-        pruneInterval);
+    return with(copy -> copy.fsync = policy);
   }
 
   public StoreConfig withMaxEvents(long events) {
-    return new StoreConfig(
-        dataDir, fsync, events, maxAge, maxBytes, readerThreads, readerQueueCapacity,
-        pruneInterval);
+    return with(copy -> copy.maxEvents = events);
   }
 
   public StoreConfig withMaxAge(Duration age) {
-    return new StoreConfig(
-        dataDir, fsync, maxEvents, age, maxBytes, readerThreads, readerQueueCapacity,
-        pruneInterval);
+    return with(copy -> copy.maxAge = age);
   }
 
   public StoreConfig withMaxBytes(long bytes) {
-    return new StoreConfig(
-        dataDir, fsync, maxEvents, maxAge, bytes, readerThreads, readerQueueCapacity,
-        pruneInterval);
+    return with(copy -> copy.maxBytes = bytes);
   }
 
   public StoreConfig withPruneInterval(Duration interval) {
-    return new StoreConfig(
-        dataDir, fsync, maxEvents, maxAge, maxBytes, readerThreads, readerQueueCapacity,
-        interval);
+    return with(copy -> copy.pruneInterval = interval);
   }
 
   public StoreConfig withReaders(int threads, int queueCapacity) {
-    return new StoreConfig(
-        dataDir, fsync, maxEvents, maxAge, maxBytes, threads, queueCapacity, pruneInterval);
+    return with(copy -> {
+      copy.readerThreads = threads;
+      copy.readerQueueCapacity = queueCapacity;
+    });
+  }
+
+  /** This configuration with what {@code change} sets, validated again. */
+  private StoreConfig with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return new StoreConfig(copy.dataDir, copy.fsync, copy.maxEvents, copy.maxAge, copy.maxBytes,
+        copy.readerThreads, copy.readerQueueCapacity, copy.pruneInterval);
+  }
+
+  /** The components as fields, so each wither names only the one it changes. */
+  private static final class Copy {
+    Path dataDir;
+    Fsync fsync;
+    long maxEvents;
+    Duration maxAge;
+    long maxBytes;
+    int readerThreads;
+    int readerQueueCapacity;
+    Duration pruneInterval;
+
+    Copy(StoreConfig from) {
+      dataDir = from.dataDir;
+      fsync = from.fsync;
+      maxEvents = from.maxEvents;
+      maxAge = from.maxAge;
+      maxBytes = from.maxBytes;
+      readerThreads = from.readerThreads;
+      readerQueueCapacity = from.readerQueueCapacity;
+      pruneInterval = from.pruneInterval;
+    }
   }
 }

@@ -30,13 +30,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Draft-07 tokens keep their own, unchanged rules in {@link TokenVerifier}; neither verifier
  * relaxes the other.
  *
- * <p>Thread-safety: immutable configuration plus a concurrent cache; one instance serves every
- * thread, and {@link #verify} never blocks (JWK Sets are refreshed on the {@link KeyRefresher}).
+ * <p>Thread-safety: immutable configuration plus a concurrent cache of verified tokens
+ * ({@link VerifiedTokens}); one instance serves every thread, and {@link #verify} never blocks (JWK Sets are refreshed on the {@link KeyRefresher}).
  */
 public final class AccessTokenVerifier {
 
-  /** Verified tokens remembered at once; publishers and reconnecting browsers repeat theirs. */
-  private static final int CACHE_CAPACITY = 4_096;
   /** Keys tried for one token when several of its issuer's keys fit and none has its kid. */
   private static final int MAX_CANDIDATES = 8;
 
@@ -49,12 +47,34 @@ public final class AccessTokenVerifier {
   private final String resourceId;
   private final TrustedIssuers issuers;
   private final MatcherCompiler matchers;
-  private final Clock clock;
-  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+  private final VerifiedTokens<Verified> verified;
 
   /** A verified token, and the key that verified it: dropped once its key set no longer has it. */
   private record Verified(AccessClaims claims, Instant notBefore, TrustedKey key,
-      List<KeySource> sources) {}
+      List<KeySource> sources) implements VerifiedTokens.Verified {
+
+    @Override
+    public Instant expiresAt() {
+      return claims.expiresAt();
+    }
+
+    /**
+     * A cached token stays good only while its issuer still publishes the very key that verified
+     * it: a JWK Set refresh replaces the key objects, so the next use verifies afresh, and a key
+     * removed from the set stops working at once.
+     */
+    @Override
+    public boolean stillTrusted() {
+      for (KeySource source : sources) {
+        for (TrustedKey trusted : source.keys()) {
+          if (trusted == key) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+  }
 
   /**
    * @param resourceId the hub's resource identifier, which {@code aud} must contain
@@ -65,7 +85,7 @@ public final class AccessTokenVerifier {
     this.resourceId = Objects.requireNonNull(resourceId, "resourceId");
     this.issuers = Objects.requireNonNull(issuers, "issuers");
     this.matchers = Objects.requireNonNull(matchers, "matchers");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.verified = new VerifiedTokens<>(Objects.requireNonNull(clock, "clock"));
   }
 
   public String resourceId() {
@@ -116,17 +136,7 @@ public final class AccessTokenVerifier {
    *     invalid_token})
    */
   public AccessClaims verify(String compactJws) throws AuthException {
-    Verified known = verified.get(compactJws);
-    if (known != null && stillTrusted(known)) {
-      checkTimes(known.claims().expiresAt(), known.notBefore());
-      return known.claims();
-    }
-    Verified checked = verifyFully(compactJws);
-    if (verified.size() >= CACHE_CAPACITY) {
-      verified.clear(); // crude but bounded; the next requests refill it with the live tokens
-    }
-    verified.put(compactJws, checked);
-    return checked.claims();
+    return verified.verify(compactJws, this::verifyFully).claims();
   }
 
   private Verified verifyFully(String compactJws) throws AuthException {
@@ -165,7 +175,7 @@ public final class AccessTokenVerifier {
     if (expiresAt == null) {
       throw new AuthException("exp: missing (expected: access tokens expire)");
     }
-    checkTimes(expiresAt, notBefore);
+    verified.checkTimes(expiresAt, notBefore);
     checkAudience(claims.getClaim("aud"));
     List<Grant> grants =
         AuthorizationDetails.parse(claims.getClaim("authorization_details"), matchers);
@@ -239,32 +249,6 @@ public final class AccessTokenVerifier {
       throw new AuthException("aud: " + (aud == null ? "missing" : aud)
           + " (expected: to contain the hub's resource identifier " + resourceId + ")");
     }
-  }
-
-  private void checkTimes(Instant expiresAt, Instant notBefore) throws AuthException {
-    Instant now = clock.instant();
-    if (!now.isBefore(expiresAt)) {
-      throw new AuthException("token expired at " + expiresAt + " (now: " + now + ")");
-    }
-    if (notBefore != null && now.isBefore(notBefore)) {
-      throw new AuthException("token not valid before " + notBefore + " (now: " + now + ")");
-    }
-  }
-
-  /**
-   * A cached token stays good only while its issuer still publishes the very key that verified
-   * it: a JWK Set refresh replaces the key objects, so the next use verifies afresh, and a key
-   * removed from the set stops working at once.
-   */
-  private static boolean stillTrusted(Verified known) {
-    for (KeySource source : known.sources()) {
-      for (TrustedKey key : source.keys()) {
-        if (key == known.key()) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   private static boolean isAccessTokenType(String typ) {

@@ -13,9 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks a draft-07 compact JWS and returns the grants its {@link ClaimsReader} reads from it:
@@ -23,23 +21,29 @@ import java.util.concurrent.ConcurrentHashMap;
  * --jwt-key}; for a JWK Set key, its own {@code alg}, else its key type's), the signature must
  * verify, and {@code exp}/{@code nbf} must hold at the injected clock's time (no skew allowance).
  *
- * <p>Thread-safety: immutable; one instance serves all threads concurrently.
+ * <p>Thread-safety: immutable configuration plus a concurrent cache of verified tokens
+ * ({@link VerifiedTokens}); one instance serves all threads concurrently and never blocks.
  */
 public final class TokenVerifier {
 
-  /** Verified tokens remembered at once; publishers and reconnecting browsers repeat theirs. */
-  private static final int CACHE_CAPACITY = 4_096;
-
   private final KeySource keys;
-  private final Clock clock;
   private final ClaimsReader grants;
-  /**
-   * Tokens whose signature and claims were already checked, so a publisher sending the same token
-   * thousands of times a second pays for one verification. Only the time checks are redone.
-   */
-  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+  private final VerifiedTokens<Verified> verified;
 
-  private record Verified(Claims claims, Instant notBefore, TrustedKey key) {}
+  /** A verified token, and the key that verified it: dropped once {@code keys} no longer has it. */
+  private record Verified(Claims claims, Instant notBefore, TrustedKey key, KeySource keys)
+      implements VerifiedTokens.Verified {
+
+    @Override
+    public Instant expiresAt() {
+      return claims.expiresAt();
+    }
+
+    @Override
+    public boolean stillTrusted() {
+      return keys.keys().contains(key);
+    }
+  }
 
   /** A verifier reading the draft-07 {@code mercure} claim. */
   public TokenVerifier(JwtKey key, Clock clock) {
@@ -59,8 +63,8 @@ public final class TokenVerifier {
   /** With keys from any source, grants read by {@code grants}. */
   public TokenVerifier(KeySource keys, Clock clock, ClaimsReader grants) {
     this.keys = Objects.requireNonNull(keys, "keys");
-    this.clock = Objects.requireNonNull(clock, "clock");
     this.grants = Objects.requireNonNull(grants, "grants");
+    this.verified = new VerifiedTokens<>(Objects.requireNonNull(clock, "clock"));
   }
 
   /**
@@ -69,17 +73,7 @@ public final class TokenVerifier {
    * @throws AuthException with a message saying what is wrong with the token
    */
   public Claims verify(String compactJws) throws AuthException {
-    Verified known = verified.get(compactJws);
-    if (known != null && keys.keys().contains(known.key())) {
-      checkTimes(known.claims().expiresAt(), known.notBefore());
-      return known.claims();
-    }
-    Verified checked = verifyFully(compactJws);
-    if (verified.size() >= CACHE_CAPACITY) {
-      verified.clear(); // crude but bounded; the next requests refill it with the live tokens
-    }
-    verified.put(compactJws, checked);
-    return checked.claims();
+    return verified.verify(compactJws, this::verifyFully).claims();
   }
 
   private Verified verifyFully(String compactJws) throws AuthException {
@@ -93,8 +87,8 @@ public final class TokenVerifier {
     }
     Instant expiresAt = toInstant(claims.getExpirationTime());
     Instant notBefore = toInstant(claims.getNotBeforeTime());
-    checkTimes(expiresAt, notBefore);
-    return new Verified(grants.read(jwt.getHeader(), claims, expiresAt), notBefore, key);
+    verified.checkTimes(expiresAt, notBefore);
+    return new Verified(grants.read(jwt.getHeader(), claims, expiresAt), notBefore, key, keys);
   }
 
   private TrustedKey verifySignature(SignedJWT jwt) throws AuthException {
@@ -143,16 +137,6 @@ public final class TokenVerifier {
         ? "signature does not verify with the configured key"
         : "token has critical header parameters the hub does not understand: "
             + jwt.getHeader().getCriticalParams());
-  }
-
-  private void checkTimes(Instant expiresAt, Instant notBefore) throws AuthException {
-    Instant now = clock.instant();
-    if (expiresAt != null && !now.isBefore(expiresAt)) {
-      throw new AuthException("token expired at " + expiresAt + " (now: " + now + ")");
-    }
-    if (notBefore != null && now.isBefore(notBefore)) {
-      throw new AuthException("token not valid before " + notBefore + " (now: " + now + ")");
-    }
   }
 
   static SignedJWT parseSigned(String compactJws) throws AuthException {

@@ -19,6 +19,7 @@ import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -93,11 +94,30 @@ class JwksKeySourceTest {
   }
 
   @Test
-  void beforeTheFirstFetchTokensAreRejectedWithAReason() {
-    assertThatThrownBy(() -> verifier.verify(token(KEY_A, "a")))
-        .isInstanceOf(AuthException.class)
-        .hasMessageContaining("no keys for issuer " + ISSUER + " yet: [no keys from the JWK Set "
-            + server.url() + ": not loaded yet]");
+  void beforeTheFirstFetchTokensAreRejectedWithAReason() throws Exception {
+    // The fetch the verification asks for is held until the rejection is checked: "before the
+    // first fetch" is then a fact, not a race with the refresher thread.
+    CountDownLatch release = new CountDownLatch(1);
+    JwksKeySource held = new JwksKeySource(server.url(), Algorithms.ACCESS_TOKENS, url -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.IOException("interrupted", e);
+      }
+      return JwksKeySource.Fetcher.standard().fetch(url);
+    }, refresher, clock, MIN_INTERVAL, MAX_AGE);
+    AccessTokenVerifier heldVerifier = new AccessTokenVerifier(AccessTokenVerifierTest.RESOURCE,
+        TrustedIssuers.of(ISSUER, held), MatcherCompiler.exactOnly(), clock);
+    String token = token(KEY_A, "a");
+    try {
+      assertThatThrownBy(() -> heldVerifier.verify(token))
+          .isInstanceOf(AuthException.class)
+          .hasMessageContaining("no keys for issuer " + ISSUER + " yet: [no keys from the JWK Set "
+              + server.url() + ": not loaded yet]");
+    } finally {
+      release.countDown();
+    }
   }
 
   @Test

@@ -1,7 +1,6 @@
 package dev.herald.server.limits;
 
 import dev.herald.server.Limits;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
@@ -9,7 +8,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,22 +28,20 @@ import java.util.concurrent.TimeUnit;
  * <p>One instance per connection or stream; runs on its event loop, with the loop's own timers,
  * so tests drive it with simulated time.
  */
-public final class RequestDeadlines extends ChannelDuplexHandler {
+public final class RequestDeadlines extends Deadline {
 
   private final long headerNanos; // 0: the head is already there (an HTTP/2 stream)
   private final long bodyNanos;
   private final long idleNanos; // 0: one request only (an HTTP/2 stream)
-  private final LimitCounters counters;
-  private ScheduledFuture<?> timer;
   private boolean started;
   private int answering; // requests read and not answered yet (HTTP/1.1 may pipeline)
 
   private RequestDeadlines(long headerNanos, long bodyNanos, long idleNanos,
       LimitCounters counters) {
+    super(counters);
     this.headerNanos = headerNanos;
     this.bodyNanos = bodyNanos;
     this.idleNanos = idleNanos;
-    this.counters = counters;
   }
 
   /** For an HTTP/1.1 connection: header, body and idle timeouts. */
@@ -98,7 +94,7 @@ public final class RequestDeadlines extends ChannelDuplexHandler {
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (msg instanceof LastHttpContent && answering > 0) {
-      if (--answering == 0 && idleNanos > 0 && timer == null) {
+      if (--answering == 0 && idleNanos > 0 && !armed()) {
         arm(ctx, LimitCounters.Timeout.IDLE, idleNanos);
       }
     }
@@ -115,31 +111,7 @@ public final class RequestDeadlines extends ChannelDuplexHandler {
   }
 
   @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
-    cancel();
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    cancel();
-    ctx.fireChannelInactive();
-  }
-
-  private void arm(ChannelHandlerContext ctx, LimitCounters.Timeout phase, long nanos) {
-    cancel();
-    timer = ctx.executor().schedule(() -> expire(ctx, phase), nanos, TimeUnit.NANOSECONDS);
-  }
-
-  private void cancel() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
-  }
-
-  private void expire(ChannelHandlerContext ctx, LimitCounters.Timeout phase) {
-    timer = null;
-    counters.timedOut(phase);
+  void expire(ChannelHandlerContext ctx, LimitCounters.Timeout phase) {
     switch (phase) {
       case HEADER -> Answers.sendAndClose(ctx, Answers.error(HttpResponseStatus.REQUEST_TIMEOUT,
           "request head not complete within " + millis(headerNanos)

@@ -8,6 +8,8 @@ import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.topic.TopicSelector;
 import java.util.Collections;
 import dev.herald.core.HubConfig;
+import dev.herald.server.Limits;
+import dev.herald.server.ServerConfig;
 import dev.herald.server.metrics.LatencyRecorder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerAdapter;
@@ -151,6 +153,18 @@ class StreamTimersTest {
     advance(Duration.ofNanos(1));
     assertThat(written()).isEqualTo(LAST_CHUNK);
     assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void aServersStreamsGetItsConfiguredHeartbeatLifetimeAndSpread() {
+    ServerConfig config = ServerConfig.builder()
+        .heartbeat(Duration.ofMillis(200))
+        .limits(Limits.DEFAULTS.withMaxStreamLifetime(Duration.ofMinutes(7)))
+        .build();
+    StreamTimers timers = StreamTimers.of(config);
+    assertThat(timers.heartbeat()).isEqualTo(Duration.ofMillis(200));
+    assertThat(timers.maxLifetime()).isEqualTo(Duration.ofMinutes(7));
+    assertThat(timers.expirySpread()).isEqualTo(Limits.DEFAULTS.expirySpread());
   }
 
   @Test

@@ -1,0 +1,118 @@
+package dev.herald.node;
+
+import dev.herald.core.Hub;
+import dev.herald.server.HeraldServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+
+/**
+ * One hub node, assembled in one place: configuration, then the history (memory, durable, or the
+ * Redis shared log), the hub on it, then the server's listeners. {@code herald serve}, the Spring
+ * starter and embedders all build a node here, so a part added to a node is added once.
+ *
+ * <p>Two steps, because an embedding application may publish before it listens: {@link #open}
+ * opens the history and the hub; {@link #listen} binds the listeners. {@link #start} does both.
+ * Every failure closes what the node had opened (the history too), so a failed start leaves no
+ * thread, file lock or connection behind.
+ *
+ * <p>Thread-safety: its methods may be called from any thread; {@link #listen} and {@link #close}
+ * are serialized on the node.
+ */
+public final class HeraldNode implements AutoCloseable {
+
+  private final NodeConfig config;
+  private final Hub hub;
+  private HeraldServer server; // guarded by this
+  private boolean closed; // guarded by this
+
+  private HeraldNode(NodeConfig config, Hub hub) {
+    this.config = config;
+    this.hub = hub;
+  }
+
+  /**
+   * Opens the history and the hub; nothing listens yet.
+   *
+   * @throws HistoryUnavailableException if the history cannot be opened or reached
+   */
+  public static HeraldNode open(NodeConfig config) {
+    return new HeraldNode(config, config.history().openHub(config.server().hub()));
+  }
+
+  /**
+   * Opens the node and binds its listeners.
+   *
+   * @param meters an embedding application's registry for the hub's meters, or null
+   * @throws HistoryUnavailableException if the history cannot be opened or reached
+   * @throws IllegalArgumentException if a TLS certificate or key cannot be used
+   * @throws UncheckedIOException if an address cannot be bound (in use, no permission)
+   */
+  public static HeraldNode start(NodeConfig config, Clock clock, MeterRegistry meters)
+      throws InterruptedException {
+    HeraldNode node = open(config);
+    node.listen(clock, meters);
+    return node;
+  }
+
+  /**
+   * Binds the listeners. On failure the node is closed, its history included.
+   *
+   * @param meters an embedding application's registry for the hub's meters, or null
+   * @throws IllegalArgumentException if a TLS certificate or key cannot be used
+   * @throws UncheckedIOException if an address cannot be bound (in use, no permission)
+   * @throws IllegalStateException if the node is closed or already listening
+   */
+  public synchronized HeraldServer listen(Clock clock, MeterRegistry meters)
+      throws InterruptedException {
+    if (closed || server != null) {
+      throw new IllegalStateException(closed ? "node closed" : "node already listening");
+    }
+    try {
+      server = HeraldServer.start(config.server(), hub, clock, meters);
+    } catch (InterruptedException | RuntimeException e) {
+      closed = true; // start closed the hub, and the hub its history
+      throw e;
+    } catch (Exception e) {
+      // Netty rethrows bind errors (java.net.BindException) without declaring them.
+      closed = true;
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException(e.getMessage(), io);
+      }
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    return server;
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  /** The hub, to publish to and subscribe from in-process; usable before {@link #listen}. */
+  public Hub hub() {
+    return hub;
+  }
+
+  /** The running server, or null before {@link #listen} and after a failed one. */
+  public synchronized HeraldServer server() {
+    return server;
+  }
+
+  /**
+   * Shuts down: gracefully when listening (every stream gets a jittered {@code retry:}), then the
+   * hub and its history. Waits for the server's shutdown grace at most. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (server != null) {
+      server.close();
+    } else {
+      hub.close();
+    }
+  }
+}

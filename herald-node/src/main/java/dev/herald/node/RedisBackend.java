@@ -1,0 +1,55 @@
+package dev.herald.node;
+
+import dev.herald.core.Hub;
+import dev.herald.core.HubConfig;
+import dev.herald.redis.RedisConfig;
+import dev.herald.redis.RedisLog;
+import dev.herald.redis.RedisUnavailableException;
+import java.util.Objects;
+
+/**
+ * The history as a stream in Redis, shared by every node of a cluster. The only class of this
+ * module that touches herald-redis, which is optional: a node that does not use it never loads
+ * Redis classes. An immutable value.
+ *
+ * @param redis where Redis is and how the node uses it
+ */
+public record RedisBackend(RedisConfig redis) implements HistoryBackend {
+
+  public RedisBackend {
+    Objects.requireNonNull(redis, "redis");
+  }
+
+  /** @throws IllegalArgumentException for 0: the stream is also what the nodes' tails read */
+  @Override
+  public HistoryBackend withHistorySize(int size) {
+    return new RedisBackend(redis.withHistorySize(size));
+  }
+
+  @Override
+  public Hub openHub(HubConfig hub) {
+    RedisLog log;
+    try {
+      log = RedisLog.connect(redis);
+    } catch (RedisUnavailableException e) {
+      throw new HistoryUnavailableException("redis", e.getMessage(), e);
+    }
+    try {
+      return new Hub(hub, log); // the log's tail starts here
+    } catch (RedisUnavailableException e) {
+      log.close();
+      throw new HistoryUnavailableException("redis", e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "shared by the cluster in Redis " + redis.describe() + ", stream " + redis.keyPrefix()
+        + "events, newest " + redis.historySize() + " events";
+  }
+
+  @Override
+  public boolean shared() {
+    return true;
+  }
+}
