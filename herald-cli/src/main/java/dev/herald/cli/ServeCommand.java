@@ -14,6 +14,7 @@ import dev.herald.server.HeraldServer;
 import dev.herald.server.Limits;
 import dev.herald.server.ProtocolConfig;
 import dev.herald.server.ServerConfig;
+import dev.herald.server.trace.Tracing;
 import dev.herald.store.Fsync;
 import dev.herald.store.SqliteHistory;
 import dev.herald.store.StoreConfig;
@@ -231,6 +232,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "Serve GET /metrics (Prometheus text) and the dashboard's live figures (default: ${DEFAULT-VALUE}).")
   boolean metrics;
 
+  @Option(names = "--otel", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "Trace publishes with OpenTelemetry, configured by the OTEL_* variables (OTLP to localhost:4318 by default); also on when OTEL_TRACES_EXPORTER names an exporter (default: ${DEFAULT-VALUE}).")
+  boolean otel;
+
   @Option(names = "--ui", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Serve the web UI: its page and static files, /info and /dev/token; --no-ui turns them off (default: ${DEFAULT-VALUE}).")
   boolean ui;
@@ -404,21 +409,35 @@ final class ServeCommand implements Callable<Integer> {
       err.println("serve: " + e.getMessage());
       return 1;
     }
+    Tracing tracing;
+    try {
+      tracing = Tracing.fromEnvironment(System.getenv(), otel);
+    } catch (RuntimeException e) { // the SDK rejects a malformed OTEL_* variable
+      hub.close();
+      err.println("serve: tracing: " + e.getMessage());
+      return Main.USAGE_ERROR;
+    }
     HeraldServer server;
     try {
       // On failure, start closes the hub, and the hub closes the store.
-      server = HeraldServer.start(config, hub, Clock.systemUTC());
+      server = HeraldServer.start(config, hub, Clock.systemUTC(), null, tracing);
     } catch (IllegalArgumentException e) {
+      tracing.close();
       err.println("serve: " + e.getMessage()); // unusable certificate or key file
       return Main.USAGE_ERROR;
     } catch (Exception e) {
+      tracing.close();
       // Netty rethrows bind errors (port in use, no permission) unchecked.
       err.println("serve: cannot listen on " + config.listen()
           + (config.adminListen() == null ? "" : " and " + config.adminListen()) + ": "
           + e.getMessage());
       return 1;
     }
-    Thread shutdown = new Thread(server::close, "herald-shutdown");
+    // The server first: the spans of the publishes it finishes are then flushed with the rest.
+    Thread shutdown = new Thread(() -> {
+      server.close();
+      tracing.close();
+    }, "herald-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdown);
     String base = server.boundAddresses().isEmpty()
         ? baseUrl("https", server.boundTlsAddresses().get(0))
@@ -442,6 +461,10 @@ final class ServeCommand implements Callable<Integer> {
         ? "memory, newest " + historySize + " events, lost on restart"
         : "durable in " + dataDir.toAbsolutePath().normalize() + " (fsync " + fsync + ")"));
     out.println("  anonymous:  " + anonymousLine());
+    if (tracing.enabled()) {
+      out.println("  tracing:    OpenTelemetry, configured by the OTEL_* variables (a sampled"
+          + " publish's response carries its traceresponse header)");
+    }
     Limits limits = config.limits();
     out.println("  limits:     " + server.maxConnections() + " connections"
         + (limits.maxConnections() == 0 ? " (from the open-file limit)" : "")
@@ -475,6 +498,7 @@ final class ServeCommand implements Callable<Integer> {
     } finally {
       Runtime.getRuntime().removeShutdownHook(shutdown);
       server.close();
+      tracing.close();
     }
     return 0;
   }

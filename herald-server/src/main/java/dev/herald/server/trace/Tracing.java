@@ -6,9 +6,11 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The hub's OpenTelemetry tracing, or {@link #OFF}: the tracer the publish path starts its spans
@@ -33,6 +35,7 @@ public final class Tracing implements AutoCloseable {
   private final Tracer tracer;
   private final TextMapPropagator propagator;
   private final PublishTracer publishTracer;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Tracing(OpenTelemetry openTelemetry, OpenTelemetrySdk owned) {
     this.openTelemetry = openTelemetry;
@@ -68,7 +71,14 @@ public final class Tracing implements AutoCloseable {
     if (!requested && !asked) {
       return OFF;
     }
-    return autoconfigured(Map.of());
+    // The SDK reads the process's variables itself; these also carry a map that is not them.
+    Map<String, String> properties = new HashMap<>();
+    environment.forEach((name, value) -> {
+      if (name.startsWith("OTEL_")) {
+        properties.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);
+      }
+    });
+    return autoconfigured(properties);
   }
 
   /**
@@ -107,10 +117,13 @@ public final class Tracing implements AutoCloseable {
     return propagator;
   }
 
-  /** Exports the spans still buffered and stops an SDK this tracing built; else nothing. */
+  /**
+   * Exports the spans still buffered and stops an SDK this tracing built; else nothing. Once:
+   * the CLI calls it from its shutdown hook and again when its main thread ends.
+   */
   @Override
   public void close() {
-    if (owned != null) {
+    if (owned != null && closed.compareAndSet(false, true)) {
       owned.shutdown().join(10, TimeUnit.SECONDS);
     }
   }
