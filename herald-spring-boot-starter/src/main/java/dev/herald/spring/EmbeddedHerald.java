@@ -5,6 +5,7 @@ import dev.herald.core.Readiness;
 import dev.herald.core.history.History;
 import dev.herald.core.history.MemoryHistory;
 import dev.herald.server.HeraldServer;
+import dev.herald.server.trace.Tracing;
 import dev.herald.store.SqliteHistory;
 import dev.herald.store.StoreException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,12 +36,19 @@ public final class EmbeddedHerald implements SmartLifecycle, DisposableBean {
   private final EmbeddedHubConfig config;
   private final Hub hub;
   private final MeterRegistry meters;
+  private final Tracing tracing;
   private volatile HeraldServer server;
   private volatile boolean closed;
 
   EmbeddedHerald(EmbeddedHubConfig config, MeterRegistry meters) {
+    this(config, meters, Tracing.OFF);
+  }
+
+  /** @param tracing the application's own OpenTelemetry, or {@link Tracing#OFF} */
+  EmbeddedHerald(EmbeddedHubConfig config, MeterRegistry meters, Tracing tracing) {
     this.config = config;
     this.meters = meters;
+    this.tracing = tracing;
     if (config.redis() != null) {
       this.hub = EmbeddedRedis.hub(config);
       return;
@@ -86,7 +94,7 @@ public final class EmbeddedHerald implements SmartLifecycle, DisposableBean {
       return;
     }
     try {
-      server = HeraldServer.start(config.server(), hub, Clock.systemUTC(), meters);
+      server = HeraldServer.start(config.server(), hub, Clock.systemUTC(), meters, tracing);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while the embedded hub started", e);
