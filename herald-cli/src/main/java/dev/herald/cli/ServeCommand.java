@@ -14,6 +14,7 @@ import dev.herald.server.HeraldServer;
 import dev.herald.server.Limits;
 import dev.herald.server.ProtocolConfig;
 import dev.herald.server.ServerConfig;
+import dev.herald.server.trace.Tracing;
 import dev.herald.store.Fsync;
 import dev.herald.store.StoreConfig;
 import java.io.PrintWriter;
@@ -235,6 +236,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "Serve GET /metrics (Prometheus text) and the dashboard's live figures (default: ${DEFAULT-VALUE}).")
   boolean metrics;
 
+  @Option(names = "--otel", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "Trace publishes with OpenTelemetry, configured by the OTEL_* variables (OTLP to localhost:4318 by default); also on when OTEL_TRACES_EXPORTER names an exporter (default: ${DEFAULT-VALUE}).")
+  boolean otel;
+
   @Option(names = "--ui", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Serve the web UI: its page and static files, /info and /dev/token; --no-ui turns them off (default: ${DEFAULT-VALUE}).")
   boolean ui;
@@ -366,18 +371,28 @@ final class ServeCommand implements Callable<Integer> {
       err.println("serve: " + e.getMessage());
       return Main.USAGE_ERROR;
     }
+    Tracing tracing;
+    try {
+      tracing = Tracing.fromEnvironment(System.getenv(), otel);
+    } catch (RuntimeException e) { // the SDK rejects a malformed OTEL_* variable
+      err.println("serve: tracing: " + e.getMessage());
+      return Main.USAGE_ERROR;
+    }
     HeraldNode node;
     try {
-      node = HeraldNode.start(nodeConfig, Clock.systemUTC(), null);
+      node = HeraldNode.start(nodeConfig, Clock.systemUTC(), null, tracing);
     } catch (HistoryUnavailableException e) {
+      tracing.close();
       // Exit at once rather than start unready: a node that cannot read where the shared log
       // stands has nothing to serve, and a wrong --redis shows now instead of as a silent 503.
       err.println("serve: " + e.getMessage());
       return 1;
     } catch (IllegalArgumentException e) {
+      tracing.close();
       err.println("serve: " + e.getMessage()); // unusable certificate or key file
       return Main.USAGE_ERROR;
     } catch (RuntimeException e) {
+      tracing.close();
       ServerConfig config = nodeConfig.server();
       err.println("serve: cannot listen on " + config.listen()
           + (config.adminListen() == null ? "" : " and " + config.adminListen()) + ": "
@@ -386,7 +401,11 @@ final class ServeCommand implements Callable<Integer> {
     }
     HeraldServer server = node.server();
     ServerConfig config = nodeConfig.server();
-    Thread shutdown = new Thread(node::close, "herald-shutdown");
+    // The node first: the spans of the publishes it finishes are then flushed with the rest.
+    Thread shutdown = new Thread(() -> {
+      node.close();
+      tracing.close();
+    }, "herald-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdown);
     String base = server.boundAddresses().isEmpty()
         ? baseUrl("https", server.boundTlsAddresses().get(0))
@@ -406,6 +425,10 @@ final class ServeCommand implements Callable<Integer> {
     out.println("  history:    " + nodeConfig.history().describe()
         + (nodeConfig.history().shared() ? "; readiness: " + admin + "/readyz" : ""));
     out.println("  anonymous:  " + anonymousLine());
+    if (tracing.enabled()) {
+      out.println("  tracing:    OpenTelemetry, configured by the OTEL_* variables (a sampled"
+          + " publish's response carries its traceresponse header)");
+    }
     Limits limits = config.limits();
     out.println("  limits:     " + server.maxConnections() + " connections"
         + (limits.maxConnections() == 0 ? " (from the open-file limit)" : "")
@@ -439,6 +462,7 @@ final class ServeCommand implements Callable<Integer> {
     } finally {
       Runtime.getRuntime().removeShutdownHook(shutdown);
       node.close();
+      tracing.close();
     }
     return 0;
   }

@@ -2,6 +2,7 @@ package dev.herald.node;
 
 import dev.herald.core.Hub;
 import dev.herald.server.HeraldServer;
+import dev.herald.server.trace.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,8 +52,14 @@ public final class HeraldNode implements AutoCloseable {
    */
   public static HeraldNode start(NodeConfig config, Clock clock, MeterRegistry meters)
       throws InterruptedException {
+    return start(config, clock, meters, Tracing.OFF);
+  }
+
+  /** As {@link #start(NodeConfig, Clock, MeterRegistry)}, tracing publishes with {@code tracing}. */
+  public static HeraldNode start(NodeConfig config, Clock clock, MeterRegistry meters,
+      Tracing tracing) throws InterruptedException {
     HeraldNode node = open(config);
-    node.listen(clock, meters);
+    node.listen(clock, meters, tracing);
     return node;
   }
 
@@ -66,11 +73,20 @@ public final class HeraldNode implements AutoCloseable {
    */
   public synchronized HeraldServer listen(Clock clock, MeterRegistry meters)
       throws InterruptedException {
+    return listen(clock, meters, Tracing.OFF);
+  }
+
+  /**
+   * As {@link #listen(Clock, MeterRegistry)}, tracing publishes with {@code tracing} ({@link
+   * Tracing#OFF} for none).
+   */
+  public synchronized HeraldServer listen(Clock clock, MeterRegistry meters, Tracing tracing)
+      throws InterruptedException {
     if (closed || server != null) {
       throw new IllegalStateException(closed ? "node closed" : "node already listening");
     }
     try {
-      server = HeraldServer.start(config.server(), hub, clock, meters);
+      server = HeraldServer.start(config.server(), hub, clock, meters, tracing);
     } catch (InterruptedException | RuntimeException e) {
       closed = true; // start closed the hub, and the hub its history
       throw e;

@@ -15,6 +15,7 @@ import dev.herald.server.metrics.MetricsPublisher;
 import dev.herald.server.sse.OpenStreams;
 import dev.herald.server.tls.DevelopmentCertificate;
 import dev.herald.server.tls.TlsContexts;
+import dev.herald.server.trace.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -134,6 +135,17 @@ public final class HeraldServer implements AutoCloseable {
    */
   public static HeraldServer start(ServerConfig config, Hub hub, Clock clock, MeterRegistry meters)
       throws InterruptedException {
+    return start(config, hub, clock, meters, Tracing.OFF);
+  }
+
+  /**
+   * As {@link #start(ServerConfig, Hub, Clock, MeterRegistry)}, tracing each publish request with
+   * {@code tracing}, which stays the caller's to close after the server. The hub's own spans
+   * (append, fan-out) come from {@link Tracing#publishTracer()}, which the hub's dispatcher reports
+   * to once it is given one.
+   */
+  public static HeraldServer start(ServerConfig config, Hub hub, Clock clock, MeterRegistry meters,
+      Tracing tracing) throws InterruptedException {
     Builder parts = new Builder();
     parts.config = config;
     parts.hub = hub;
@@ -168,7 +180,7 @@ public final class HeraldServer implements AutoCloseable {
       MetricsPublisher metricsPublisher = config.metrics()
           ? new MetricsPublisher(hub, parts.metrics, parts.group.next(), METRICS_INTERVAL) : null;
       allRoutes = HubRoutes.create(hub, config, demo, parts.metrics, metricsPublisher,
-          streams, clock);
+          streams, clock, tracing);
       parts.routes = allRoutes.serving(publicRouteGroups(config));
       FrontDoor frontDoor = new FrontDoor(limits, parts.counters);
       HttpPipelines pipelines = new HttpPipelines(parts.routes, frontDoor);

@@ -6,6 +6,7 @@ import dev.herald.node.HeraldNode;
 import dev.herald.node.HistoryUnavailableException;
 import dev.herald.node.NodeConfig;
 import dev.herald.server.HeraldServer;
+import dev.herald.server.trace.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -34,12 +35,22 @@ public final class EmbeddedHerald implements SmartLifecycle, DisposableBean {
 
   private final HeraldNode node;
   private final MeterRegistry meters;
+  private final Tracing tracing;
   private volatile HeraldServer server;
   private volatile boolean closed;
 
   /** @throws HeraldConfigurationException if the history cannot be opened or reached */
   EmbeddedHerald(NodeConfig config, MeterRegistry meters) {
+    this(config, meters, Tracing.OFF);
+  }
+
+  /**
+   * @param tracing the application's own OpenTelemetry, or {@link Tracing#OFF}
+   * @throws HeraldConfigurationException if the history cannot be opened or reached
+   */
+  EmbeddedHerald(NodeConfig config, MeterRegistry meters, Tracing tracing) {
     this.meters = meters;
+    this.tracing = tracing;
     try {
       this.node = HeraldNode.open(config);
     } catch (HistoryUnavailableException e) {
@@ -78,7 +89,7 @@ public final class EmbeddedHerald implements SmartLifecycle, DisposableBean {
       return;
     }
     try {
-      server = node.listen(Clock.systemUTC(), meters);
+      server = node.listen(Clock.systemUTC(), meters, tracing);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while the embedded hub started", e);

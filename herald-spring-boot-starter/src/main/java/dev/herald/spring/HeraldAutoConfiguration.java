@@ -5,7 +5,9 @@ import dev.herald.client.HmacTokenMinter;
 import dev.herald.client.Publication;
 import dev.herald.core.Event;
 import dev.herald.core.Update;
+import dev.herald.server.trace.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -67,8 +69,13 @@ public class HeraldAutoConfiguration {
   @Bean(destroyMethod = "") // a lifecycle bean: stop() closes it, destroy() if never started
   @ConditionalOnProperty(prefix = "herald.embedded", name = "enabled", havingValue = "true")
   @ConditionalOnMissingBean
-  EmbeddedHerald embeddedHerald(HeraldProperties properties, ObjectProvider<MeterRegistry> meters) {
-    return new EmbeddedHerald(EmbeddedHubConfig.from(properties.embedded()), meters.getIfAvailable());
+  EmbeddedHerald embeddedHerald(HeraldProperties properties, ObjectProvider<MeterRegistry> meters,
+      ObjectProvider<OpenTelemetry> openTelemetry) {
+    // The application's own OpenTelemetry, if it has one, traces the hub's publish requests too;
+    // it stays the application's to configure and shut down.
+    OpenTelemetry own = openTelemetry.getIfAvailable();
+    return new EmbeddedHerald(EmbeddedHubConfig.from(properties.embedded()), meters.getIfAvailable(),
+        own == null ? Tracing.OFF : Tracing.of(own));
   }
 
   @Bean

@@ -12,6 +12,7 @@ import dev.herald.server.metrics.HubMetrics;
 import dev.herald.server.metrics.MetricsPublisher;
 import dev.herald.server.sse.OpenStreams;
 import dev.herald.server.sse.StreamTimers;
+import dev.herald.server.trace.Tracing;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -54,9 +55,13 @@ public final class HubRoutes {
     this.table = new RouteTable(routes);
   }
 
-  /** Every route group; {@code demoClock} and {@code metricsPublisher} are null when off. */
+  /**
+   * Every route group; {@code demoClock} and {@code metricsPublisher} are null when off, {@code
+   * tracing} is {@link Tracing#OFF}.
+   */
   public static HubRoutes create(Hub hub, ServerConfig config, DemoClock demoClock,
-      HubMetrics metrics, MetricsPublisher metricsPublisher, OpenStreams streams, Clock clock) {
+      HubMetrics metrics, MetricsPublisher metricsPublisher, OpenStreams streams, Clock clock,
+      Tracing tracing) {
     ProtocolDialects dialects = new ProtocolDialects(config, clock);
     Authorizer authorizer = new Authorizer(config);
     EventStreams eventStreams =
@@ -68,7 +73,7 @@ public final class HubRoutes {
     Map<RouteGroup, List<Route>> groups = new EnumMap<>(RouteGroup.class);
     List<Route> hubRoutes = new ArrayList<>(List.of(
         Route.exact(HUB_PATH, new SubscribeHandler(authorizer, eventStreams, metricsPublisher), GET),
-        Route.exact(HUB_PATH, new PublishHandler(hub, authorizer), POST),
+        Route.exact(HUB_PATH, new PublishHandler(hub, authorizer, tracing), POST),
         Route.prefix(ActiveSubscription.COLLECTION_PATH,
             new SubscriptionsHandler(hub, authorizer), GET),
         // The hub's own JavaScript client goes wherever the hub does, with or without the UI.

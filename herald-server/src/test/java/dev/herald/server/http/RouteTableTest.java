@@ -13,6 +13,7 @@ import dev.herald.core.auth.JwtKey;
 import dev.herald.server.ServerConfig;
 import dev.herald.server.metrics.HubMetrics;
 import dev.herald.server.sse.OpenStreams;
+import dev.herald.server.trace.Tracing;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -151,7 +152,7 @@ class RouteTableTest {
           .publisherKey(JwtKey.parse("HS256", "a-test-secret-that-is-long-enough-for-hs256"))
           .build();
       HubRoutes all = HubRoutes.create(hub, config, null, HubMetrics.disabled(hub), null,
-          new OpenStreams(), Clock.systemUTC());
+          new OpenStreams(), Clock.systemUTC(), Tracing.OFF);
       RouteTable adminOnly = all.serving(EnumSet.of(RouteGroup.ADMIN)).table();
       assertThat(send(adminOnly, GET, "/readyz").body()).isEqualTo("ready\n");
       assertThat(send(adminOnly, GET, "/healthz").body()).isEqualTo("ok\n");
