@@ -171,17 +171,15 @@ public final class HttpPipelines {
   }
 
   /**
-   * Holds the flushes of responses until the read in progress is complete, or, outside a read,
-   * until the loop's current tasks are done: a publisher's pipelined requests, read together, are
-   * answered in one send instead of one per response (on loopback a send costs more than the
-   * rest of a publish), also when their answers arrive together later, from a durable store's
-   * commit. The publisher then sends its next requests together, and they are committed
-   * together: without this a durable hub settles into one event per commit and per write. An
-   * event stream removes the handler when it takes the connection over, so it is never held back.
+   * Holds the flushes of responses written while a read is in progress until the read is
+   * complete: a publisher's pipelined requests, read together, are answered in one send instead
+   * of one per response (on loopback a send costs more than the rest of a publish). Flushes
+   * outside a read go out at once: an HTTP/2 connection keeps the handler while its streams
+   * write events, which must never wait for a read.
    */
   static FlushConsolidationHandler flushConsolidation() {
     return new FlushConsolidationHandler(
-        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true);
+        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false);
   }
 
   private HttpServerCodec http1Codec() {
