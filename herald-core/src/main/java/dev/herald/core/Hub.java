@@ -10,6 +10,7 @@ import dev.herald.core.history.History;
 import dev.herald.core.history.MemoryHistory;
 import dev.herald.core.history.SharedLog;
 import dev.herald.core.topic.TopicSelector;
+import dev.herald.core.trace.PublishTracer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,9 +41,14 @@ public final class Hub implements AutoCloseable {
 
   /** A hub on its own over {@code history}, which it closes when it closes. */
   public Hub(HubConfig config, History history) {
+    this(config, history, PublishTracer.OFF);
+  }
+
+  /** As {@link #Hub(HubConfig, History)}, telling {@code tracer} of each publish's way. */
+  public Hub(HubConfig config, History history, PublishTracer tracer) {
     this.config = config;
     this.dispatcher = new Dispatcher(
-        history, config.dispatchQueueCapacity(), config.subscriptionEvents());
+        history, config.dispatchQueueCapacity(), config.subscriptionEvents(), tracer);
   }
 
   /**
@@ -50,9 +56,14 @@ public final class Hub implements AutoCloseable {
    * may block until the log answers.
    */
   public Hub(HubConfig config, SharedLog log) {
+    this(config, log, PublishTracer.OFF);
+  }
+
+  /** As {@link #Hub(HubConfig, SharedLog)}, telling {@code tracer} of each publish's way. */
+  public Hub(HubConfig config, SharedLog log, PublishTracer tracer) {
     this.config = config;
     this.dispatcher = new Dispatcher(
-        log, config.dispatchQueueCapacity(), config.subscriptionEvents());
+        log, config.dispatchQueueCapacity(), config.subscriptionEvents(), tracer);
   }
 
   public HubConfig config() {
@@ -189,6 +200,14 @@ public final class Hub implements AutoCloseable {
 
   public int subscriberCount() {
     return dispatcher.subscriberCount();
+  }
+
+  /**
+   * Subscribers cut off because events arrived faster than they read them (their queue was full);
+   * each resumes from history with its Last-Event-ID.
+   */
+  public long slowConsumerCuts() {
+    return dispatcher.slowCuts();
   }
 
   /** How many delivery loops have a share of this hub's subscribers and publishers. */

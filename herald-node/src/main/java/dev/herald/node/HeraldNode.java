@@ -2,6 +2,7 @@ package dev.herald.node;
 
 import dev.herald.core.Hub;
 import dev.herald.server.HeraldServer;
+import dev.herald.core.trace.PublishTracer;
 import dev.herald.server.trace.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -39,7 +40,15 @@ public final class HeraldNode implements AutoCloseable {
    * @throws HistoryUnavailableException if the history cannot be opened or reached
    */
   public static HeraldNode open(NodeConfig config) {
-    return new HeraldNode(config, config.history().openHub(config.server().hub()));
+    return open(config, PublishTracer.OFF);
+  }
+
+  /**
+   * As {@link #open(NodeConfig)}, the hub telling {@code tracer} of each publish's way through
+   * it (appended, fanned out); the listeners trace the requests with the same {@code Tracing}.
+   */
+  public static HeraldNode open(NodeConfig config, PublishTracer tracer) {
+    return new HeraldNode(config, config.history().openHub(config.server().hub(), tracer));
   }
 
   /**
@@ -58,7 +67,7 @@ public final class HeraldNode implements AutoCloseable {
   /** As {@link #start(NodeConfig, Clock, MeterRegistry)}, tracing publishes with {@code tracing}. */
   public static HeraldNode start(NodeConfig config, Clock clock, MeterRegistry meters,
       Tracing tracing) throws InterruptedException {
-    HeraldNode node = open(config);
+    HeraldNode node = open(config, tracing.publishTracer());
     node.listen(clock, meters, tracing);
     return node;
   }

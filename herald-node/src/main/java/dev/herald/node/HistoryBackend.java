@@ -2,6 +2,7 @@ package dev.herald.node;
 
 import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
+import dev.herald.core.trace.PublishTracer;
 import dev.herald.core.history.MemoryHistory;
 import dev.herald.store.SqliteHistory;
 import dev.herald.store.StoreConfig;
@@ -35,11 +36,12 @@ public interface HistoryBackend {
   HistoryBackend withHistorySize(int historySize);
 
   /**
-   * Opens the history and a hub on it; whatever this opened is closed again if it fails.
+   * Opens the history and a hub on it, which tells {@code tracer} of each publish's way;
+   * whatever this opened is closed again if it fails.
    *
    * @throws HistoryUnavailableException if the history cannot be opened or reached
    */
-  Hub openHub(HubConfig hub);
+  Hub openHub(HubConfig hub, PublishTracer tracer);
 
   /** One line for a start-up banner: where the events are, and how many are kept. */
   String describe();
@@ -62,8 +64,8 @@ public interface HistoryBackend {
     }
 
     @Override
-    public Hub openHub(HubConfig hub) {
-      return new Hub(hub, new MemoryHistory(historySize));
+    public Hub openHub(HubConfig hub, PublishTracer tracer) {
+      return new Hub(hub, new MemoryHistory(historySize), tracer);
     }
 
     @Override
@@ -85,14 +87,14 @@ public interface HistoryBackend {
     }
 
     @Override
-    public Hub openHub(HubConfig hub) {
+    public Hub openHub(HubConfig hub, PublishTracer tracer) {
       SqliteHistory history;
       try {
         history = SqliteHistory.open(store);
       } catch (StoreException e) {
         throw new HistoryUnavailableException("data-dir", e.getMessage(), e);
       }
-      return new Hub(hub, history);
+      return new Hub(hub, history, tracer);
     }
 
     @Override

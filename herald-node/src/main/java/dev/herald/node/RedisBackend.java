@@ -2,6 +2,7 @@ package dev.herald.node;
 
 import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
+import dev.herald.core.trace.PublishTracer;
 import dev.herald.redis.RedisConfig;
 import dev.herald.redis.RedisLog;
 import dev.herald.redis.RedisUnavailableException;
@@ -27,7 +28,7 @@ public record RedisBackend(RedisConfig redis) implements HistoryBackend {
   }
 
   @Override
-  public Hub openHub(HubConfig hub) {
+  public Hub openHub(HubConfig hub, PublishTracer tracer) {
     RedisLog log;
     try {
       log = RedisLog.connect(redis);
@@ -35,7 +36,7 @@ public record RedisBackend(RedisConfig redis) implements HistoryBackend {
       throw new HistoryUnavailableException("redis", e.getMessage(), e);
     }
     try {
-      return new Hub(hub, log); // the log's tail starts here
+      return new Hub(hub, log, tracer); // the log's tail starts here
     } catch (RedisUnavailableException e) {
       log.close();
       throw new HistoryUnavailableException("redis", e.getMessage(), e);

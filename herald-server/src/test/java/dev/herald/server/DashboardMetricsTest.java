@@ -31,9 +31,6 @@ class DashboardMetricsTest extends ServerTestBase {
    * test also checks they are still absent, so this list cannot outlive its reason.
    */
   private static final Map<String, String> NOT_EXPORTED_YET = Map.of(
-      "herald_subscribers_cut_slow_total",
-      "slow-consumer cuts are counted in the dispatch core (Subscriber), which is being rewritten;"
-          + " HubMetrics exports it once the core counts it",
       "herald_redis_tail_lag_seconds",
       "Redis only: the Redis tail measures its lag for /readyz but exports no metric yet");
 

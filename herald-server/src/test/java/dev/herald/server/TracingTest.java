@@ -63,8 +63,10 @@ class TracingTest extends ServerTestBase {
 
   private void startWith(History history) throws Exception {
     ServerConfig config = config().build();
-    server = HeraldServer.start(config, new Hub(config.hub(), history), Clock.systemUTC(), null,
-        Tracing.of(sdk));
+    Tracing tracing = Tracing.of(sdk);
+    // The hub tells the same tracer of each publish's append and fan-out.
+    server = HeraldServer.start(config, new Hub(config.hub(), history, tracing.publishTracer()),
+        Clock.systemUTC(), null, tracing);
     base = "http://127.0.0.1:" + server.port();
   }
 
@@ -87,6 +89,36 @@ class TracingTest extends ServerTestBase {
   void durablePublishContinuesThePublishersTrace() throws Exception {
     restartWith(SqliteHistory.open(StoreConfig.DEFAULTS.withDataDir(dataDir)));
     assertPublishTraced();
+  }
+
+  @Test
+  void theAppendAndEachLoopsFanOutAreSpansOfThePublish() throws Exception {
+    restartWith(SqliteHistory.open(StoreConfig.DEFAULTS.withDataDir(dataDir)));
+    String reader = token(List.of(), List.of(TOPIC), null);
+    try (SseClient subscriber = SseClient.open(http, subscribeUri(TOPIC),
+        Map.of("Authorization", "Bearer " + reader))) {
+      HttpResponse<String> response = publish("topic=" + enc(TOPIC) + "&data=hi&private=on",
+          Map.of("Authorization", "Bearer " + PUBLISHER, "traceparent", SAMPLED));
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(subscriber.next().data()).isEqualTo("hi");
+
+      List<SpanData> trace = awaitSpans(5);
+      SpanData publish = span(trace, "publish");
+      SpanData append = span(trace, "append");
+      SpanData fanOut = span(trace, "process");
+      assertThat(List.of(append, fanOut)).allSatisfy(span -> {
+        assertThat(span.getTraceId()).isEqualTo(TRACE_ID);
+        assertThat(span.getParentSpanId()).isEqualTo(publish.getSpanId());
+      });
+      assertThat(attribute(append, "herald.log")).isEqualTo("durable");
+      assertThat(append.getAttributes().get(AttributeKey.longKey("herald.event.sequence")))
+          .isEqualTo(1L);
+      assertThat(fanOut.getKind()).isEqualTo(SpanKind.CONSUMER);
+      assertThat(fanOut.getAttributes().get(AttributeKey.longKey("herald.fanout.offered")))
+          .isEqualTo(1L);
+      assertThat(fanOut.getAttributes().get(AttributeKey.longKey("herald.fanout.cut_slow")))
+          .isEqualTo(0L);
+    }
   }
 
   private void assertPublishTraced() throws Exception {

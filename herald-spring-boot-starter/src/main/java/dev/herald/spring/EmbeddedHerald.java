@@ -52,7 +52,7 @@ public final class EmbeddedHerald implements SmartLifecycle, DisposableBean {
     this.meters = meters;
     this.tracing = tracing;
     try {
-      this.node = HeraldNode.open(config);
+      this.node = HeraldNode.open(config, tracing.publishTracer());
     } catch (HistoryUnavailableException e) {
       throw new HeraldConfigurationException(
           EmbeddedHubConfig.PREFIX + "." + e.setting() + ": " + e.getMessage(), e);

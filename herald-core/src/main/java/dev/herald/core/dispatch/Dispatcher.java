@@ -8,6 +8,7 @@ import dev.herald.core.Readiness;
 import dev.herald.core.Update;
 import dev.herald.core.history.History;
 import dev.herald.core.history.SharedLog;
+import dev.herald.core.trace.PublishTracer;
 import dev.herald.core.topic.TopicSelector;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,6 +93,7 @@ public final class Dispatcher implements AutoCloseable {
   private final Runnable drainOnThread = () -> drain(MAX_BATCH);
   private final Runnable scheduleTask = this::schedule;
   private final Lane.Announcer announcer;
+  private final PublishTracer tracer;
   /** How far one loop may fall behind before its streams are cut: as many as may wait here. */
   private final long laneBacklog;
   /** Every loop's lane; created on the drain only, looked up from any thread. */
@@ -108,21 +110,25 @@ public final class Dispatcher implements AutoCloseable {
   private volatile long dispatchedEvents;
 
   /** A hub on its own: its history orders and keeps the events. */
-  public Dispatcher(History history, int queueCapacity, boolean subscriptionEvents) {
-    this(new LocalLog(history), queueCapacity, subscriptionEvents);
+  public Dispatcher(History history, int queueCapacity, boolean subscriptionEvents,
+      PublishTracer tracer) {
+    this(new LocalLog(history, tracer), queueCapacity, subscriptionEvents, tracer);
   }
 
   /** One hub of a cluster: the shared log orders the events, its tail delivers them here. */
-  public Dispatcher(SharedLog log, int queueCapacity, boolean subscriptionEvents) {
-    this(new SharedLogTail(log), queueCapacity, subscriptionEvents);
+  public Dispatcher(SharedLog log, int queueCapacity, boolean subscriptionEvents,
+      PublishTracer tracer) {
+    this(new SharedLogTail(log, tracer), queueCapacity, subscriptionEvents, tracer);
   }
 
   /**
    * @param subscriptionEvents whether to publish the protocol's private subscription events when a
    *     subscription starts or ends
    */
-  private Dispatcher(Sequencer sequencer, int queueCapacity, boolean subscriptionEvents) {
+  private Dispatcher(Sequencer sequencer, int queueCapacity, boolean subscriptionEvents,
+      PublishTracer tracer) {
     this.sequencer = sequencer;
+    this.tracer = tracer;
     this.announcer = subscriptionEvents ? this::announce : null;
     this.laneBacklog = Math.max(2, queueCapacity);
     this.commands = new MpscArrayQueue<>(Math.max(2, queueCapacity));
@@ -151,8 +157,10 @@ public final class Dispatcher implements AutoCloseable {
    */
   public CompletableFuture<Event> publish(Update update, DeliveryLoop replyOn) {
     CompletableFuture<Event> done = new CompletableFuture<>();
+    // On the publisher's thread: the tracer reads its context from there.
+    Object trace = tracer.accepted(update);
     // Taken here, on the publisher's thread, so latency figures include the wait in the queue.
-    submit(new PublishCommand(new Publish(update, System.nanoTime(), done, replyOn)), done);
+    submit(new PublishCommand(new Publish(update, System.nanoTime(), done, replyOn, trace)), done);
     return done;
   }
 
@@ -200,6 +208,15 @@ public final class Dispatcher implements AutoCloseable {
     long count = 0;
     for (Lane lane : lanes.values()) {
       count += lane.deliveries();
+    }
+    return count;
+  }
+
+  /** Subscribers cut off because their queue was full, in total. Any thread. */
+  public long slowCuts() {
+    long count = 0;
+    for (Lane lane : lanes.values()) {
+      count += lane.slowCuts();
     }
     return count;
   }
@@ -356,7 +373,7 @@ public final class Dispatcher implements AutoCloseable {
         snapshot(snapshot.done());
       } else if (command instanceof Deliver deliver) {
         commit();
-        handOut(deliver.events());
+        handOut(deliver.events(), null);
       } else if (command instanceof Lost lost) {
         commit();
         lost(lost);
@@ -382,7 +399,7 @@ public final class Dispatcher implements AutoCloseable {
    * Hands events to every loop, in the log's order, each once. A loop that cannot take them (a
    * bug, an out-of-memory) loses them: its streams end so their clients resume from history.
    */
-  private void handOut(List<Event> events) {
+  private void handOut(List<Event> events, Object[] traces) {
     List<Event> fresh = events;
     int skip = 0;
     while (skip < events.size() && events.get(skip).sequence() <= lastFannedOut) {
@@ -393,6 +410,7 @@ public final class Dispatcher implements AutoCloseable {
     }
     if (skip > 0) {
       fresh = List.copyOf(events.subList(skip, events.size()));
+      traces = traces == null ? null : Arrays.copyOfRange(traces, skip, traces.length);
     }
     Event last = fresh.get(fresh.size() - 1);
     lastFannedOut = last.sequence();
@@ -400,7 +418,7 @@ public final class Dispatcher implements AutoCloseable {
     dispatchedEvents += fresh.size();
     for (Lane lane : handOutTo) {
       try {
-        lane.hand(fresh);
+        lane.hand(fresh, traces);
       } catch (RuntimeException | Error e) {
         log.error("handing events to delivery loop {} failed; its streams end", lane.loop(), e);
         lane.lose(last.sequence());
@@ -447,7 +465,8 @@ public final class Dispatcher implements AutoCloseable {
   private Lane laneFor(DeliveryLoop loop) {
     Lane lane = lanes.get(loop);
     if (lane == null) {
-      lane = new Lane(loop, lastFannedOut, sequencer.replaySource(), announcer, laneBacklog);
+      lane = new Lane(loop, lastFannedOut, sequencer.replaySource(), announcer, laneBacklog,
+          tracer);
       lanes.put(loop, lane);
       Lane[] grown = Arrays.copyOf(handOutTo, handOutTo.length + 1);
       grown[handOutTo.length] = lane;
@@ -614,8 +633,8 @@ public final class Dispatcher implements AutoCloseable {
   private final class Fanout implements Sequencer.Fanout {
 
     @Override
-    public void fanOutNow(List<Event> events) {
-      handOut(events);
+    public void fanOutNow(List<Event> events, Object[] traces) {
+      handOut(events, traces);
     }
 
     @Override

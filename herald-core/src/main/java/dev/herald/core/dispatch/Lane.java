@@ -4,6 +4,7 @@ import dev.herald.core.Event;
 import dev.herald.core.RateLimitedLog;
 import dev.herald.core.history.ReplaySource;
 import dev.herald.core.topic.TopicSelector;
+import dev.herald.core.trace.PublishTracer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -47,7 +48,8 @@ final class Lane {
     void announce(Subscriber subscriber, boolean active);
   }
 
-  private record Batch(List<Event> events) {}
+  /** @param traces each event's trace context (same index), or null when none is traced */
+  private record Batch(List<Event> events, Object[] traces) {}
 
   /** A shared log lost events this hub never delivered. */
   private record Gap(long resumeAfter) {}
@@ -92,6 +94,7 @@ final class Lane {
   private final ReplaySource replaySource;
   private final Announcer announcer;
   private final long maxBacklog;
+  private final PublishTracer tracer;
   private final MpscUnboundedArrayQueue<Object> inbox = new MpscUnboundedArrayQueue<>(64);
   // Unbounded in type only: each subscriber of this lane is added at most once.
   private final ConcurrentLinkedQueue<Subscriber> departures = new ConcurrentLinkedQueue<>();
@@ -106,11 +109,12 @@ final class Lane {
   // The lane's drain only.
   private final SubscriberIndex index = new SubscriberIndex();
   private long cursor; // the sequence of the last event this lane ran
-  private List<Event> running; // a batch split over several runs of the drain
+  private Batch running; // a batch split over several runs of the drain
   private int runningNext;
 
   private volatile int subscriberCount;
   private volatile long deliveries;
+  private volatile long slowCuts;
 
   /**
    * @param position the sequence of the last event the hub handed out before this lane existed
@@ -118,8 +122,9 @@ final class Lane {
    * @param announcer null when subscription events are off
    */
   Lane(DeliveryLoop loop, long position, ReplaySource replaySource, Announcer announcer,
-      long maxBacklog) {
+      long maxBacklog, PublishTracer tracer) {
     this.loop = loop;
+    this.tracer = tracer;
     this.cursor = position;
     this.replaySource = replaySource;
     this.announcer = announcer;
@@ -138,8 +143,17 @@ final class Lane {
     return deliveries;
   }
 
-  /** The hub's drain: the next events of the log, in order, each after the last handed. */
-  void hand(List<Event> events) {
+  /** Subscribers this lane cut off because their queue was full. Any thread. */
+  long slowCuts() {
+    return slowCuts;
+  }
+
+  /**
+   * The hub's drain: the next events of the log, in order, each after the last handed.
+   *
+   * @param traces each event's trace context (same index), or null when none is traced
+   */
+  void hand(List<Event> events, Object[] traces) {
     if (events.isEmpty()) {
       return;
     }
@@ -156,7 +170,7 @@ final class Lane {
       return;
     }
     backlog.addAndGet(events.size());
-    enqueue(new Batch(events));
+    enqueue(new Batch(events, traces));
   }
 
   /** The hub's drain: a shared log lost the events after this lane's position. */
@@ -257,7 +271,7 @@ final class Lane {
   /** @return its cost against the budget */
   private int runCommand(Object command) {
     if (command instanceof Batch batch) {
-      running = batch.events();
+      running = batch;
       runningNext = 0;
       return 0;
     } else if (command instanceof Join join) {
@@ -288,7 +302,8 @@ final class Lane {
    * every stream of the lane ends and its client resumes from history; the batch goes on.
    */
   private int runBatch(int budget) {
-    List<Event> events = running;
+    List<Event> events = running.events();
+    Object[] traces = running.traces();
     int ran = 0;
     long offered = 0;
     while (runningNext < events.size() && budget > 0) {
@@ -297,9 +312,18 @@ final class Lane {
       if (event.sequence() <= cursor) {
         continue; // before a gap or an overflow this lane already ended its streams for
       }
+      Object trace = traces == null ? null : traces[runningNext - 1];
+      long start = trace == null ? 0 : System.nanoTime();
       int reached;
       try {
         reached = index.isEmpty() ? 0 : index.dispatch(event);
+        int cuts = reached == 0 ? 0 : index.cutsOfLastDispatch();
+        if (cuts > 0) {
+          slowCuts += cuts; // this lane's drain is the only writer
+        }
+        if (trace != null) {
+          tracer.fannedOut(trace, event, reached, cuts, start);
+        }
       } catch (RuntimeException | Error e) { // an Error too: the loop must go on delivering
         failures.warn("delivery loop {}: fan-out of event {} failed ({}); ending its {} streams"
             + " so their clients resume from history", loop, event.sequence(), e.toString(),

@@ -6,6 +6,7 @@ import dev.herald.core.RateLimitedLog;
 import dev.herald.core.Readiness;
 import dev.herald.core.history.History;
 import dev.herald.core.history.ReplaySource;
+import dev.herald.core.trace.PublishTracer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,12 +26,14 @@ final class LocalLog implements Sequencer {
       new RateLimitedLog(LoggerFactory.getLogger(LocalLog.class));
 
   private final History history;
+  private final PublishTracer tracer;
   private Fanout fanout;
   /** Why the last append failed; null once an append succeeds again. Read from any thread. */
   private volatile String appendFailure;
 
-  LocalLog(History history) {
+  LocalLog(History history, PublishTracer tracer) {
     this.history = history;
+    this.tracer = tracer;
   }
 
   @Override
@@ -43,9 +46,18 @@ final class LocalLog implements Sequencer {
   public void append(List<Publish> batch) {
     long sequence = history.lastSequence();
     List<Event> events = new ArrayList<>(batch.size());
-    for (Publish publish : batch) {
+    Object[] traces = null;
+    for (int i = 0; i < batch.size(); i++) {
+      Publish publish = batch.get(i);
       events.add(publish.at(++sequence));
+      if (publish.trace() != null) {
+        if (traces == null) {
+          traces = new Object[batch.size()];
+        }
+        traces[i] = publish.trace();
+      }
     }
+    long start = traces == null ? 0 : System.nanoTime(); // the clock only for a traced batch
     try {
       history.append(events);
     } catch (RuntimeException e) {
@@ -53,16 +65,34 @@ final class LocalLog implements Sequencer {
       appendFailures.warn("history append of {} events failed: {}", events.size(), e.toString());
       HubException failure =
           new HubException(HubException.Kind.UNAVAILABLE, "history write failed: " + e.getMessage());
+      traced(traces, null, batch.size(), start, failure);
       batch.forEach(p -> p.done().completeExceptionally(failure));
       return;
     }
     appendFailure = null;
+    traced(traces, events, batch.size(), start, null);
     try {
-      fanout.fanOutNow(events);
+      fanout.fanOutNow(events, traces);
     } finally {
       // Stored is the truth whatever the hand-out did: a loop that missed the events ended its
       // streams, whose clients resume from history.
       fanout.answer(batch, events);
+    }
+  }
+
+  /** Tells the tracer of each traced publish's append; {@code events} null when it failed. */
+  private void traced(Object[] traces, List<Event> events, int batchSize, long start,
+      Throwable failure) {
+    if (traces == null) {
+      return;
+    }
+    PublishTracer.Log kind = history.neverBlocks() ? PublishTracer.Log.MEMORY
+        : PublishTracer.Log.DURABLE;
+    for (int i = 0; i < traces.length; i++) {
+      if (traces[i] != null) {
+        tracer.appended(traces[i], events == null ? null : events.get(i), batchSize, kind, start,
+            failure);
+      }
     }
   }
 

@@ -25,8 +25,12 @@ interface Sequencer extends AutoCloseable {
   /** Where a sequencer hands events, in the log's order, to be fanned out. */
   interface Fanout {
 
-    /** On the dispatcher's drain: hands the events to every delivery loop before it returns. */
-    void fanOutNow(List<Event> events);
+    /**
+     * On the dispatcher's drain: hands the events to every delivery loop before it returns.
+     *
+     * @param traces the trace context of each event (same index), or null when none is traced
+     */
+    void fanOutNow(List<Event> events, Object[] traces);
 
     /**
      * Any thread: completes each publish with its event (same index), on the publisher's loop.

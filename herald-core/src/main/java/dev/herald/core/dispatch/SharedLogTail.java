@@ -6,6 +6,7 @@ import dev.herald.core.Readiness;
 import dev.herald.core.Update;
 import dev.herald.core.history.ReplaySource;
 import dev.herald.core.history.SharedLog;
+import dev.herald.core.trace.PublishTracer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -28,12 +29,14 @@ import java.util.concurrent.TimeoutException;
 final class SharedLogTail implements Sequencer {
 
   private final SharedLog log;
+  private final PublishTracer tracer;
   private Fanout fanout;
   // Appends sent to the log and not answered yet, so that close can wait for them.
   private final Set<CompletableFuture<Long>> appending = ConcurrentHashMap.newKeySet();
 
-  SharedLogTail(SharedLog log) {
+  SharedLogTail(SharedLog log, PublishTracer tracer) {
     this.log = log;
+    this.tracer = tracer;
   }
 
   @Override
@@ -62,6 +65,8 @@ final class SharedLogTail implements Sequencer {
     for (Publish publish : sent) {
       updates.add(publish.update());
     }
+    boolean traced = sent.stream().anyMatch(publish -> publish.trace() != null);
+    long start = traced ? System.nanoTime() : 0;
     CompletableFuture<Long> appended;
     try {
       appended = log.appendShared(updates);
@@ -74,12 +79,24 @@ final class SharedLogTail implements Sequencer {
       appending.remove(inFlight);
       if (failure != null) {
         HubException error = unavailable("shared log append failed", failure);
+        if (traced) {
+          for (Publish publish : sent) {
+            if (publish.trace() != null) {
+              tracer.appended(publish.trace(), null, sent.size(), PublishTracer.Log.SHARED, start,
+                  error);
+            }
+          }
+        }
         sent.forEach(publish -> publish.done().completeExceptionally(error));
         return;
       }
       List<Event> stored = new ArrayList<>(sent.size());
       for (int i = 0; i < sent.size(); i++) {
         stored.add(sent.get(i).stored(first + i));
+        if (sent.get(i).trace() != null) {
+          tracer.appended(sent.get(i).trace(), stored.get(i), sent.size(),
+              PublishTracer.Log.SHARED, start, null);
+        }
       }
       fanout.answer(sent, stored);
     });

@@ -205,23 +205,29 @@ public final class Subscriber {
     signal();
   }
 
-  /** The lane's drain: queues a live event; never blocks. */
-  void offer(Event event) {
+  /**
+   * The lane's drain: queues a live event; never blocks.
+   *
+   * @return false when this event found the queue full and cut the subscriber off
+   */
+  boolean offer(Event event) {
     // Nothing after a gap: the client's last id must stay before it, so it learns of the gap.
     if (closed || overflowed || cut) {
-      return;
+      return true;
     }
     SpscChunkedArrayQueue<Event> queue = live;
     if (queue == null) {
       queue = new SpscChunkedArrayQueue<>(LIVE_CHUNK, queueCapacity);
       live = queue;
     }
-    if (!queue.offer(event)) {
+    boolean queued = queue.offer(event);
+    if (!queued) {
       // Slow consumer: dropping events would lose them silently, so cut the stream instead; the
       // client reconnects with Last-Event-ID and resumes from history.
       overflowed = true;
     }
     signal();
+    return queued;
   }
 
   /**

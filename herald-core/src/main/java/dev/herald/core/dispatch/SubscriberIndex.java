@@ -22,6 +22,8 @@ final class SubscriberIndex {
   private final Set<Subscriber> wildcard = new LinkedHashSet<>();
   private final SelectorIndex<Set<Subscriber>> evaluated = new SelectorIndex<>();
   private final Set<Subscriber> all = new LinkedHashSet<>();
+  /** Subscribers the last {@link #dispatch} cut off because their queue was full. */
+  private int cuts;
 
   int size() {
     return all.size();
@@ -88,6 +90,7 @@ final class SubscriberIndex {
    */
   int dispatch(Event event) {
     List<String> topics = event.update().topics();
+    cuts = 0;
     int offered = 0;
     for (String topic : topics) {
       Set<Subscriber> exact = byExactTopic.get(topic);
@@ -105,7 +108,12 @@ final class SubscriberIndex {
     return offered;
   }
 
-  private static int offerAll(Set<Subscriber> subscribers, Event event) {
+  /** How many subscribers the last {@link #dispatch} cut off as too slow. */
+  int cutsOfLastDispatch() {
+    return cuts;
+  }
+
+  private int offerAll(Set<Subscriber> subscribers, Event event) {
     int offered = 0;
     long sequence = event.sequence();
     for (Subscriber subscriber : subscribers) {
@@ -113,7 +121,9 @@ final class SubscriberIndex {
       if (sequence > subscriber.lastOfferedSequence) {
         subscriber.lastOfferedSequence = sequence;
         if (subscriber.mayRead(event.update())) {
-          subscriber.offer(event);
+          if (!subscriber.offer(event)) {
+            cuts++;
+          }
           offered++;
         }
       }

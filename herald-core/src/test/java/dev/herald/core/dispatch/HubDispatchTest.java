@@ -271,6 +271,7 @@ class HubDispatchTest {
         small.publish(Update.of("t", "x")).get(5, TimeUnit.SECONDS);
       }
       assertThat(stalled.overflowed()).isTrue();
+      assertThat(small.slowConsumerCuts()).isEqualTo(1);
     } finally {
       small.close();
     }

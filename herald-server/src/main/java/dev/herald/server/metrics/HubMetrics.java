@@ -203,6 +203,10 @@ public final class HubMetrics implements AutoCloseable {
     FunctionCounter.builder("herald.events.delivered", hub, Hub::deliveries)
         .description("Events queued for a subscriber, summed over subscribers")
         .register(meters);
+    FunctionCounter.builder("herald.subscribers.cut.slow", hub, Hub::slowConsumerCuts)
+        .description("Streams ended because their subscriber read slower than events arrived"
+            + " (its queue was full); each client resumes with Last-Event-ID")
+        .register(meters);
     Gauge.builder("herald.delivery.latency.p99", this, m -> m.rollWindow() / 1_000.0)
         .description("p99 time from publish to the write on a stream, over the last window")
         .baseUnit("seconds")
