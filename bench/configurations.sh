@@ -66,6 +66,7 @@ run_one() {
     redis) start_redis; redis-cli -p "$REDIS_PORT" flushall >/dev/null
         args="$args --redis redis://127.0.0.1:$REDIS_PORT --event-loops 1" ;;
     loops2) args="$args --history memory --event-loops 2" ;;
+    epoll) args="$args --history memory --event-loops 1 --transport epoll" ;;
     both) args="$args --history memory --event-loops 2"; cpu=0,1 ;;
     nchan1w | nchan)
         OUT="$OUT" REPEAT=1 "$CBENCH/run.sh" "$config" "$scen" >/dev/null 2>>"$OUT/logs/harness.log" || true

@@ -2,8 +2,6 @@ package dev.herald.server.limits;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A handler that keeps one deadline at a time on its channel's event loop: arming it replaces the
@@ -15,34 +13,25 @@ import java.util.concurrent.TimeUnit;
  */
 abstract class Deadline extends ChannelDuplexHandler {
 
-  private final LimitCounters counters;
-  private ScheduledFuture<?> timer;
+  private final DeadlineTimer timer;
 
   Deadline(LimitCounters counters) {
-    this.counters = counters;
+    this.timer = new DeadlineTimer(counters);
   }
 
   /** Called on the event loop once the deadline armed for {@code phase} has passed. */
   abstract void expire(ChannelHandlerContext ctx, LimitCounters.Timeout phase);
 
   final void arm(ChannelHandlerContext ctx, LimitCounters.Timeout phase, long nanos) {
-    cancel();
-    timer = ctx.executor().schedule(() -> {
-      timer = null;
-      counters.timedOut(phase);
-      expire(ctx, phase);
-    }, nanos, TimeUnit.NANOSECONDS);
+    timer.arm(ctx, phase, nanos, this::expire);
   }
 
   final boolean armed() {
-    return timer != null;
+    return timer.armed();
   }
 
   final void cancel() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
+    timer.cancel();
   }
 
   @Override

@@ -5,8 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameStreamEvent;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The clock of an HTTP/2 connection: it must open its first stream within --header-timeout, and
@@ -16,23 +14,22 @@ import java.util.concurrent.TimeUnit;
  * <p>Sits between the frame codec, whose stream state events it reads, and the multiplexer. One
  * instance per connection; runs on its event loop.
  *
- * <p>Inbound only, unlike {@link RequestDeadlines}, on purpose: as an outbound handler too (the
- * shared {@code Deadline} base) in that spot, a stream whose client stopped reading sometimes
- * never resumed once it read again ({@code Http2FlowControlTest} failed 1 run in 3).
+ * <p>Inbound only: every stream's writes pass this spot, and it has nothing to do with them
+ * (unlike {@link RequestDeadlines}, which watches the answer go out); it shares the timer with
+ * it ({@link DeadlineTimer}).
  */
 public final class Http2Deadlines extends ChannelInboundHandlerAdapter {
 
   private final long headerNanos;
   private final long idleNanos;
-  private final LimitCounters counters;
+  private final DeadlineTimer timer;
   private Http2FrameCodec codec;
-  private ScheduledFuture<?> timer;
   private boolean hadStream;
 
   public Http2Deadlines(Limits limits, LimitCounters counters) {
     this.headerNanos = limits.headerTimeout().toNanos();
     this.idleNanos = limits.idleTimeout().toNanos();
-    this.counters = counters;
+    this.timer = new DeadlineTimer(counters);
   }
 
   @Override
@@ -53,33 +50,22 @@ public final class Http2Deadlines extends ChannelInboundHandlerAdapter {
     // Closed streams are counted out before their state event fires.
     if (codec != null && codec.connection().numActiveStreams() > 0) {
       hadStream = true;
-      cancel();
-    } else if (timer == null) {
-      LimitCounters.Timeout phase =
-          hadStream ? LimitCounters.Timeout.IDLE : LimitCounters.Timeout.HEADER;
-      timer = ctx.executor().schedule(() -> {
-        timer = null;
-        counters.timedOut(phase);
-        ctx.close(); // the frame codec says GOAWAY first
-      }, hadStream ? idleNanos : headerNanos, TimeUnit.NANOSECONDS);
+      timer.cancel();
+    } else if (!timer.armed()) {
+      timer.arm(ctx, hadStream ? LimitCounters.Timeout.IDLE : LimitCounters.Timeout.HEADER,
+          hadStream ? idleNanos : headerNanos,
+          (expired, phase) -> expired.close()); // the frame codec says GOAWAY first
     }
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    cancel();
+    timer.cancel();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    cancel();
+    timer.cancel();
     ctx.fireChannelInactive();
-  }
-
-  private void cancel() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
   }
 }
