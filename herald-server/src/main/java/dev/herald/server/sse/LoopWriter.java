@@ -56,6 +56,10 @@ final class LoopWriter {
     if (ready.isEmpty()) {
       scheduled = false;
     } else {
+      // Another loop sharing this core (more loops than cores) gets it now, and the events it
+      // hands over meanwhile join this loop's writes still to make; alone on its core, this
+      // returns at once.
+      Thread.yield();
       // A scheduled task runs after the loop's next round of socket work, unlike execute().
       loop.schedule(writeSlice, 0, TimeUnit.NANOSECONDS);
     }
