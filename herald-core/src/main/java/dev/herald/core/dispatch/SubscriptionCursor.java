@@ -74,7 +74,11 @@ public record SubscriptionCursor(String subscriber, long serial, int selector)
       if (serial < 0 || selector < 0) {
         throw notACursor(token);
       }
-      return new SubscriptionCursor(parts[3], serial, selector);
+      SubscriptionCursor cursor = new SubscriptionCursor(parts[3], serial, selector);
+      if (!cursor.encode().equals(token)) {
+        throw notACursor(token); // only the hub's own spelling: an edited token is refused
+      }
+      return cursor;
     } catch (NumberFormatException e) {
       throw notACursor(token);
     }
