@@ -1,10 +1,14 @@
 package dev.herald.core;
 
+import dev.herald.core.dispatch.ActiveSubscription;
 import dev.herald.core.dispatch.DeliveryLoop;
 import dev.herald.core.dispatch.Dispatcher;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.dispatch.Subscription;
+import dev.herald.core.dispatch.SubscriptionCursor;
 import dev.herald.core.dispatch.SubscriptionFormat;
+import dev.herald.core.dispatch.SubscriptionsPage;
+import dev.herald.core.dispatch.SubscriptionsQuery;
 import dev.herald.core.dispatch.SubscriptionsSnapshot;
 import dev.herald.core.history.History;
 import dev.herald.core.history.MemoryHistory;
@@ -193,9 +197,43 @@ public final class Hub implements AutoCloseable {
     }
   }
 
-  /** The active subscriptions, for the subscriptions API. */
+  /**
+   * One page of the active subscriptions, for the subscriptions API: each delivery loop looks at
+   * a bounded number of its subscribers, so the work per request is bounded on every thread.
+   */
+  public CompletableFuture<SubscriptionsPage> subscriptions(SubscriptionsQuery query) {
+    return dispatcher.subscriptions(query);
+  }
+
+  /**
+   * Every active subscription, gathered page by page ({@link SubscriptionsQuery#MAX_LIMIT} at a
+   * time, so each step is bounded on the loops), for in-process use: the whole list is copied,
+   * so mind its size. It is not one instant's list: its id is the first page's, and subscription
+   * events after that id tell every change made while the pages were gathered.
+   */
   public CompletableFuture<SubscriptionsSnapshot> subscriptions() {
-    return dispatcher.subscriptions();
+    List<ActiveSubscription> all = new ArrayList<>();
+    CompletableFuture<SubscriptionsSnapshot> done = new CompletableFuture<>();
+    gather(null, null, all, done);
+    return done;
+  }
+
+  private void gather(SubscriptionCursor after, String firstId, List<ActiveSubscription> all,
+      CompletableFuture<SubscriptionsSnapshot> done) {
+    subscriptions(SubscriptionsQuery.all(after, SubscriptionsQuery.MAX_LIMIT))
+        .whenComplete((page, failure) -> {
+          if (failure != null) {
+            done.completeExceptionally(failure);
+            return;
+          }
+          all.addAll(page.subscriptions());
+          String id = firstId != null ? firstId : page.lastEventId();
+          if (page.next() == null) {
+            done.complete(new SubscriptionsSnapshot(List.copyOf(all), id));
+          } else {
+            gather(page.next(), id, all, done);
+          }
+        });
   }
 
   public int subscriberCount() {

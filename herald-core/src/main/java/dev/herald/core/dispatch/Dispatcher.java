@@ -83,7 +83,8 @@ public final class Dispatcher implements AutoCloseable {
   /** The log lost events: everyone waiting for them must reconnect. */
   private record Lost(long resumeAfter, String reason) implements Command {}
 
-  private record Snapshot(CompletableFuture<SubscriptionsSnapshot> done) implements Command {}
+  private record Snapshot(SubscriptionsQuery query, CompletableFuture<SubscriptionsPage> done)
+      implements Command {}
 
   private final Sequencer sequencer;
   private final MpscArrayQueue<Command> commands;
@@ -174,10 +175,13 @@ public final class Dispatcher implements AutoCloseable {
     return done;
   }
 
-  /** The active subscriptions now, one per selector of each registered subscriber. */
-  public CompletableFuture<SubscriptionsSnapshot> subscriptions() {
-    CompletableFuture<SubscriptionsSnapshot> done = new CompletableFuture<>();
-    submit(new Snapshot(done), done);
+  /**
+   * One page of the active subscriptions (one per selector of each registered subscriber): each
+   * loop looks at a bounded number of its own, after the query's cursor, on its own thread.
+   */
+  public CompletableFuture<SubscriptionsPage> subscriptions(SubscriptionsQuery query) {
+    CompletableFuture<SubscriptionsPage> done = new CompletableFuture<>();
+    submit(new Snapshot(query, done), done);
     return done;
   }
 
@@ -370,7 +374,7 @@ public final class Dispatcher implements AutoCloseable {
         register(register);
       } else if (command instanceof Snapshot snapshot) {
         commit();
-        snapshot(snapshot.done());
+        snapshot(snapshot.query(), snapshot.done());
       } else if (command instanceof Deliver deliver) {
         commit();
         handOut(deliver.events(), null);
@@ -440,13 +444,17 @@ public final class Dispatcher implements AutoCloseable {
     lastFannedOut = lost.resumeAfter();
   }
 
-  /** Gathers every loop's subscriptions; the id is the position they are all consistent with. */
-  private void snapshot(CompletableFuture<SubscriptionsSnapshot> done) {
+  /**
+   * Gathers every loop's part of a page; the id is the position they are all consistent with.
+   * The parts are merged on the thread that completes the last one: at most loops × limit entries.
+   */
+  private void snapshot(SubscriptionsQuery query, CompletableFuture<SubscriptionsPage> done) {
     String at = lastEventId;
-    List<CompletableFuture<List<ActiveSubscription>>> parts = new ArrayList<>(handOutTo.length);
+    List<CompletableFuture<SubscriptionPager.LanePart>> parts =
+        new ArrayList<>(handOutTo.length);
     for (Lane lane : handOutTo) {
-      CompletableFuture<List<ActiveSubscription>> part = new CompletableFuture<>();
-      lane.snapshot(part);
+      CompletableFuture<SubscriptionPager.LanePart> part = new CompletableFuture<>();
+      lane.snapshot(query, part);
       parts.add(part);
     }
     CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).whenComplete(
@@ -455,9 +463,13 @@ public final class Dispatcher implements AutoCloseable {
             done.completeExceptionally(failure);
             return;
           }
-          List<ActiveSubscription> all = new ArrayList<>();
-          parts.forEach(part -> all.addAll(part.join()));
-          done.complete(new SubscriptionsSnapshot(all, at));
+          List<SubscriptionPager.LanePart> answered = new ArrayList<>(parts.size());
+          parts.forEach(part -> answered.add(part.join()));
+          try {
+            done.complete(SubscriptionPager.merge(answered, query.limit(), at));
+          } catch (RuntimeException e) {
+            done.completeExceptionally(e); // else the request would wait forever
+          }
         });
   }
 

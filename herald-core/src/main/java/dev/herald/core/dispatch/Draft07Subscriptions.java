@@ -53,7 +53,7 @@ final class Draft07Subscriptions implements SubscriptionFormat {
     String path = segments.isEmpty() ? ActiveSubscription.COLLECTION_PATH : rawPath;
     String topic = segments.isEmpty() ? null : SubscriptionPaths.decode(segments.get(0));
     String subscriber = segments.size() < 2 ? null : SubscriptionPaths.decode(segments.get(1));
-    return new Lookup(path, subscriber != null, s -> s.format() == this
+    return new Lookup(path, subscriber, s -> s.format() == this
         && (topic == null || topic.equals(s.topic()))
         && (subscriber == null || subscriber.equals(s.subscriber())));
   }

@@ -63,7 +63,7 @@ final class Draft08Subscriptions implements SubscriptionFormat {
           + ActiveSubscription.COLLECTION_PATH + "[/{match_type}/{match}[/{subscriber}]])");
     }
     if (segments.isEmpty()) {
-      return new Lookup(ActiveSubscription.COLLECTION_PATH, false, s -> s.format() == this);
+      return new Lookup(ActiveSubscription.COLLECTION_PATH, null, s -> s.format() == this);
     }
     String matchType = segments.get(0);
     if (!TopicSelector.MATCHER_TYPES.contains(matchType)) {
@@ -73,7 +73,7 @@ final class Draft08Subscriptions implements SubscriptionFormat {
     }
     String match = SubscriptionPaths.decode(segments.get(1));
     String subscriber = segments.size() < 3 ? null : SubscriptionPaths.decode(segments.get(2));
-    return new Lookup(rawPath, subscriber != null, s -> s.format() == this
+    return new Lookup(rawPath, subscriber, s -> s.format() == this
         && matchType.equals(matchType(s.selector())) && match.equals(s.topic())
         && (subscriber == null || subscriber.equals(s.subscriber())));
   }

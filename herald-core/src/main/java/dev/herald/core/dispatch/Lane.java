@@ -3,9 +3,7 @@ package dev.herald.core.dispatch;
 import dev.herald.core.Event;
 import dev.herald.core.RateLimitedLog;
 import dev.herald.core.history.ReplaySource;
-import dev.herald.core.topic.TopicSelector;
 import dev.herald.core.trace.PublishTracer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -60,7 +58,8 @@ final class Lane {
       long located,
       CompletableFuture<Subscription> done) {}
 
-  private record Snapshot(CompletableFuture<List<ActiveSubscription>> done) {}
+  private record Snapshot(SubscriptionsQuery query,
+      CompletableFuture<SubscriptionPager.LanePart> done) {}
 
   /**
    * The lane fell too far behind: the batches after its inbox's last one are dropped until the
@@ -189,9 +188,9 @@ final class Lane {
     enqueue(new Join(subscriber, lastEventId, located, done));
   }
 
-  /** The hub's drain: the active subscriptions of this lane's subscribers. */
-  void snapshot(CompletableFuture<List<ActiveSubscription>> done) {
-    enqueue(new Snapshot(done));
+  /** The hub's drain: this lane's part of a page of the active subscriptions. */
+  void snapshot(SubscriptionsQuery query, CompletableFuture<SubscriptionPager.LanePart> done) {
+    enqueue(new Snapshot(query, done));
   }
 
   /** Any thread: runs {@code task} on this lane's loop, after what was handed before. */
@@ -290,8 +289,15 @@ final class Lane {
       cursor = gap.resumeAfter(); // a reset log may start again below what this lane ran
       return cost;
     } else if (command instanceof Snapshot snapshot) {
-      snapshot.done().complete(activeSubscriptions());
-      return index.size();
+      SubscriptionPager.LanePart part;
+      try {
+        part = SubscriptionPager.page(index.bySubscriber(), snapshot.query());
+      } catch (RuntimeException e) {
+        snapshot.done().completeExceptionally(e);
+        throw e;
+      }
+      snapshot.done().complete(part);
+      return part.examined();
     }
     throw new IllegalStateException("unknown command " + command);
   }
@@ -395,17 +401,5 @@ final class Lane {
     if (any) {
       subscriberCount = index.size();
     }
-  }
-
-  private List<ActiveSubscription> activeSubscriptions() {
-    List<ActiveSubscription> out = new ArrayList<>();
-    for (Subscriber subscriber : index.all()) {
-      List<TopicSelector> selectors = subscriber.topics();
-      for (int i = 0; i < selectors.size(); i++) {
-        out.add(new ActiveSubscription(selectors.get(i), subscriber.id(),
-            subscriber.payloadOf(i), true, subscriber.format()));
-      }
-    }
-    return out;
   }
 }

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jctools.queues.SpscChunkedArrayQueue;
@@ -29,7 +30,16 @@ import org.jctools.queues.SpscChunkedArrayQueue;
  */
 public final class Subscriber {
 
+  /** Source of {@link #serial}: unique in the process. */
+  private static final AtomicLong SERIALS = new AtomicLong();
+
   private final String id;
+
+  /**
+   * Orders subscribers that share an id (an embedding application may set its own ids) in the
+   * subscriptions API's pages; unique in the process.
+   */
+  final long serial = SERIALS.getAndIncrement();
   private final List<TopicSelector> topics;
   private final List<TopicSelector> privateTopics;
   private final List<Object> payloads; // one per selector, each possibly null

@@ -6,7 +6,9 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Finds the subscribers of an update without scanning them all: exact selectors by hash, {@code *}
@@ -22,6 +24,8 @@ final class SubscriberIndex {
   private final Set<Subscriber> wildcard = new LinkedHashSet<>();
   private final SelectorIndex<Set<Subscriber>> evaluated = new SelectorIndex<>();
   private final Set<Subscriber> all = new LinkedHashSet<>();
+  /** The subscriptions API's order, so a page is a seek rather than a scan and a sort. */
+  private final NavigableMap<SubscriptionCursor, Subscriber> bySubscriber = new TreeMap<>();
   /** Subscribers the last {@link #dispatch} cut off because their queue was full. */
   private int cuts;
 
@@ -36,6 +40,11 @@ final class SubscriberIndex {
   /** Every registered subscriber, in registration order. */
   Set<Subscriber> all() {
     return all;
+  }
+
+  /** Every registered subscriber, keyed by {@link SubscriptionCursor#before}. */
+  NavigableMap<SubscriptionCursor, Subscriber> bySubscriber() {
+    return bySubscriber;
   }
 
   void add(Subscriber subscriber) {
@@ -55,6 +64,7 @@ final class SubscriberIndex {
       }
     }
     all.add(subscriber);
+    bySubscriber.put(SubscriptionCursor.before(subscriber), subscriber);
   }
 
   /** Removes the subscriber; false if it was never added (closed before it registered). */
@@ -79,6 +89,7 @@ final class SubscriberIndex {
       }
     }
     all.remove(subscriber);
+    bySubscriber.remove(SubscriptionCursor.before(subscriber));
     return true;
   }
 

@@ -25,10 +25,17 @@ public interface SubscriptionFormat {
    * What a subscriptions API path asks for.
    *
    * @param path the path as requested, which is the id of the document answered
-   * @param single whether one subscription is asked for (a 404 when none is active)
+   * @param subscriber the subscriber's id when one subscription is asked for (a 404 when none
+   *     is active), else null
    * @param selects which of this format's active subscriptions the answer lists
    */
-  record Lookup(String path, boolean single, Predicate<ActiveSubscription> selects) {}
+  record Lookup(String path, String subscriber, Predicate<ActiveSubscription> selects) {
+
+    /** Whether one subscription is asked for, rather than a collection. */
+    public boolean single() {
+      return subscriber != null;
+    }
+  }
 
   /** The subscription's id, which is also the topic of its subscription events. */
   String id(ActiveSubscription subscription);

@@ -2,6 +2,7 @@ package dev.herald.server.http;
 
 import dev.herald.core.Hub;
 import dev.herald.core.dispatch.SubscriptionFormat;
+import dev.herald.core.dispatch.SubscriptionsQuery;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -11,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * {@code GET /.well-known/mercure/subscriptions[/...]}: the active subscriptions in the shape of
  * the request's dialect ({@link SubscriptionsApi}), for a subscriber whose token grants
- * subscribing to the requested path. Immutable; runs on the channel's event loop and answers
- * there.
+ * subscribing to the requested path, one page at a time ({@code limit}, {@code cursor}, a
+ * {@code rel="next"} link). Immutable; runs on the channel's event loop and answers there.
  */
 final class SubscriptionsHandler implements RouteHandler {
 
@@ -33,13 +34,23 @@ final class SubscriptionsHandler implements RouteHandler {
     authorizer.subscriptionsReader(exchange);
     SubscriptionFormat format = exchange.dialect().subscriptionFormat();
     SubscriptionFormat.Lookup lookup = SubscriptionsApi.parse(format, exchange.rawPath());
-    exchange.respondWhenDone(hub.subscriptions(), snapshot -> {
+    SubscriptionsApi.Paging paging = SubscriptionsApi.paging(exchange.query());
+    // One subscription is a seek to its subscriber: the cursor and limit only page collections.
+    SubscriptionsQuery query = lookup.single()
+        ? SubscriptionsQuery.of(lookup, null, 1)
+        : SubscriptionsQuery.of(lookup, paging.after(), paging.limit());
+    exchange.respondWhenDone(hub.subscriptions(query), page -> {
+      // Rendered here on the loop, which is why a page is bounded.
       FullHttpResponse response = Responses.full(HttpResponseStatus.OK, format.contentType(),
-          Unpooled.copiedBuffer(SubscriptionsApi.render(format, lookup, snapshot),
+          Unpooled.copiedBuffer(SubscriptionsApi.render(format, lookup, paging, page),
               StandardCharsets.UTF_8));
-      response.headers().set(HttpHeaderNames.ETAG, "\"" + snapshot.lastEventId() + "\"")
+      response.headers().set(HttpHeaderNames.ETAG, "\"" + page.lastEventId() + "\"")
           .set(HttpHeaderNames.CACHE_CONTROL, "must-revalidate")
-          .set("link", format.link(snapshot.lastEventId()));
+          .set("link", format.link(page.lastEventId()));
+      String next = SubscriptionsApi.nextLink(lookup, paging, page);
+      if (next != null) {
+        response.headers().add("link", next); // after rel="mercure", which stays the first
+      }
       return response;
     }, failure -> HttpError.from(failure, ""));
   }
