@@ -18,6 +18,16 @@ public interface DeliveryLoop extends Executor {
   boolean inLoop();
 
   /**
+   * Runs {@code task} on this loop once the events now waiting for its subscribers are written
+   * (at once when none waits). The hub wakes the other loops this way after a publish read here,
+   * so a loop that shares a core with a busy one runs between its rounds instead of cutting them
+   * into pieces of a few events each. The default runs it like {@link #execute}.
+   */
+  default void executeAfterWrites(Runnable task) {
+    execute(task);
+  }
+
+  /**
    * For subscribers no event loop owns (an embedding application's own threads, tests): their
    * share of the hub runs on whichever thread hands it work, one thread at a time, as the hub's
    * drain did before loops had shares of their own.

@@ -93,6 +93,9 @@ public final class Dispatcher implements AutoCloseable {
   private final ExecutorService thread;
   private final Runnable drainOnThread = () -> drain(MAX_BATCH);
   private final Runnable scheduleTask = this::schedule;
+  private final Runnable wakeLanes = this::wakeLanes;
+  /** Whether a {@link #wakeLanes} task is on its way. */
+  private final AtomicBoolean wakeQueued = new AtomicBoolean();
   private final Lane.Announcer announcer;
   private final PublishTracer tracer;
   /** How far one loop may fall behind before its streams are cut: as many as may wait here. */
@@ -104,6 +107,8 @@ public final class Dispatcher implements AutoCloseable {
   private final List<Command> batch = new ArrayList<>(MAX_BATCH);
   private final List<Publish> publishes = new ArrayList<>(MAX_BATCH);
   private Lane[] handOutTo = new Lane[0];
+  /** The event loop this drain runs on, inline; null on the dispatcher thread or a log's. */
+  private DeliveryLoop drainingOn;
   private long lastFannedOut; // the sequence of the last event handed out
 
   private volatile String lastEventId = "earliest";
@@ -291,6 +296,9 @@ public final class Dispatcher implements AutoCloseable {
       } catch (RejectedExecutionException loopClosing) {
         schedule();
       }
+    } else if (command instanceof PublishCommand publish) {
+      DeliveryLoop here = publish.publish().replyOn();
+      schedule(here != null && here.inLoop() ? here : null);
     } else {
       schedule();
     }
@@ -298,10 +306,20 @@ public final class Dispatcher implements AutoCloseable {
 
   /** Starts a drain unless one runs: here when the sequencer never blocks, else on the thread. */
   private void schedule() {
+    schedule(null);
+  }
+
+  /**
+   * As {@link #schedule()}, from a caller on {@code here}, an event loop (null: any other thread):
+   * a drain run there wakes the other loops once that loop is done with its current read, not
+   * once per publish of the read.
+   */
+  private void schedule(DeliveryLoop here) {
     if (draining.get() || !draining.compareAndSet(false, true)) {
       return; // the running drain sees the command before it lets go
     }
     if (drainOnCaller) {
+      drainingOn = here;
       drain(INLINE_BATCH);
     } else {
       handOff();
@@ -338,10 +356,12 @@ public final class Dispatcher implements AutoCloseable {
         ran += runBatch(Math.min(MAX_BATCH, budget - ran));
         boolean more = !commands.isEmpty();
         if (more && ran >= budget) {
+          drainingOn = null;
           handOff(); // keeps draining set: the dispatcher thread carries on
           return;
         }
         if (!more) {
+          drainingOn = null;
           draining.set(false);
           // A command queued after the last look and before the flag fell found the drain busy.
           if (commands.isEmpty() || !draining.compareAndSet(false, true)) {
@@ -356,6 +376,7 @@ public final class Dispatcher implements AutoCloseable {
       publishes.forEach(p -> p.done().completeExceptionally(failure));
       publishes.clear();
       batch.clear();
+      drainingOn = null;
       draining.set(false);
       if (!commands.isEmpty()) {
         schedule();
@@ -420,13 +441,35 @@ public final class Dispatcher implements AutoCloseable {
     lastFannedOut = last.sequence();
     lastEventId = last.id();
     dispatchedEvents += fresh.size();
+    DeliveryLoop here = drainingOn;
+    boolean wakeLater = false;
     for (Lane lane : handOutTo) {
+      // Another loop is woken once this loop has read and written what it has: once for all those
+      // publishes, and never in the middle of this loop's round when the two share a core.
+      boolean later = here != null && !lane.loop().equals(here);
       try {
-        lane.hand(fresh, traces);
+        lane.hand(fresh, traces, !later);
+        wakeLater |= later;
       } catch (RuntimeException | Error e) {
         log.error("handing events to delivery loop {} failed; its streams end", lane.loop(), e);
         lane.lose(last.sequence());
       }
+    }
+    if (wakeLater && !wakeQueued.getAndSet(true)) {
+      try {
+        // After this read, once this loop's lane queued its writes: behind them.
+        here.execute(() -> here.executeAfterWrites(wakeLanes));
+      } catch (RuntimeException loopClosing) {
+        wakeLanes.run();
+      }
+    }
+  }
+
+  /** Wakes every loop with work handed to it and no wake-up on the way. Any thread. */
+  private void wakeLanes() {
+    wakeQueued.set(false);
+    for (Lane lane : lanes.values()) {
+      lane.wake();
     }
   }
 

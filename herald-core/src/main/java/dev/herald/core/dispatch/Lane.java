@@ -153,6 +153,15 @@ final class Lane {
    * @param traces each event's trace context (same index), or null when none is traced
    */
   void hand(List<Event> events, Object[] traces) {
+    hand(events, traces, true);
+  }
+
+  /**
+   * As {@link #hand(List, Object[])}; without {@code wake} the lane is only scheduled by the next
+   * {@link #wake} (or its next command), so the publishes of one read on another loop cost this
+   * loop one wake-up, not one each.
+   */
+  void hand(List<Event> events, Object[] traces, boolean wake) {
     if (events.isEmpty()) {
       return;
     }
@@ -169,7 +178,17 @@ final class Lane {
       return;
     }
     backlog.addAndGet(events.size());
-    enqueue(new Batch(events, traces));
+    inbox.offer(new Batch(events, traces));
+    if (wake) {
+      schedule();
+    }
+  }
+
+  /** Any thread: runs what was handed without a wake-up, unless a run is on its way already. */
+  void wake() {
+    if (!inbox.isEmpty()) {
+      schedule();
+    }
   }
 
   /** The hub's drain: a shared log lost the events after this lane's position. */

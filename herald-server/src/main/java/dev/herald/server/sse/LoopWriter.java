@@ -22,7 +22,8 @@ final class LoopWriter {
   private static final FastThreadLocal<LoopWriter> OWN = new FastThreadLocal<>();
 
   private final EventExecutor loop;
-  private final ArrayDeque<SseStream> ready = new ArrayDeque<>();
+  /** Streams to write, and tasks to run once the streams queued before them are written. */
+  private final ArrayDeque<Object> ready = new ArrayDeque<>();
   private final Runnable writeSlice = this::writeSlice;
   private boolean scheduled;
 
@@ -42,7 +43,19 @@ final class LoopWriter {
 
   /** Writes the stream's waiting events soon: after the loop's current tasks, in a slice. */
   void add(SseStream stream) {
-    ready.add(stream);
+    enqueue(stream);
+  }
+
+  /**
+   * Runs {@code task} once the streams waiting now are written; at once (after the current tasks)
+   * when none waits. Bounded: streams that become ready later queue behind it.
+   */
+  void afterWrites(Runnable task) {
+    enqueue(task);
+  }
+
+  private void enqueue(Object item) {
+    ready.add(item);
     if (!scheduled) {
       scheduled = true;
       loop.execute(writeSlice);
@@ -51,15 +64,16 @@ final class LoopWriter {
 
   private void writeSlice() {
     for (int i = Math.min(SLICE, ready.size()); i > 0; i--) {
-      ready.poll().drain();
+      Object item = ready.poll();
+      if (item instanceof SseStream stream) {
+        stream.drain();
+      } else {
+        ((Runnable) item).run();
+      }
     }
     if (ready.isEmpty()) {
       scheduled = false;
     } else {
-      // Another loop sharing this core (more loops than cores) gets it now, and the events it
-      // hands over meanwhile join this loop's writes still to make; alone on its core, this
-      // returns at once.
-      Thread.yield();
       // A scheduled task runs after the loop's next round of socket work, unlike execute().
       loop.schedule(writeSlice, 0, TimeUnit.NANOSECONDS);
     }

@@ -18,6 +18,15 @@ public record NettyDeliveryLoop(EventExecutor executor) implements DeliveryLoop 
   }
 
   @Override
+  public void executeAfterWrites(Runnable task) {
+    if (executor.inEventLoop()) {
+      LoopWriter.of(executor).afterWrites(task);
+    } else {
+      executor.execute(task);
+    }
+  }
+
+  @Override
   public boolean inLoop() {
     return executor.inEventLoop();
   }
