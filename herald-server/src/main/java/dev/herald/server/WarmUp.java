@@ -140,7 +140,7 @@ final class WarmUp implements AutoCloseable {
       WarmUp warmUp = new WarmUp(duration, hub, routes, parts.metrics, listener,
           parts.connections, load);
       log.info("warming up for {} over {} ({} subscribers, publishes pipelined {} deep);"
-          + " /readyz answers 503 until done", duration, address, plan.subscribers(),
+          + " /readyz answers 503 until done", text(duration), address, plan.subscribers(),
           plan.window());
       warmUp.thread.start();
       return warmUp;
@@ -182,8 +182,14 @@ final class WarmUp implements AutoCloseable {
   /** 503 with a one-line reason while the warm-up runs, ready once it is over. */
   Readiness readiness() {
     return done ? Readiness.READY
-        : Readiness.notReady("warming up (" + duration
+        : Readiness.notReady("warming up (" + text(duration)
             + " of load on a private loopback hub so the JIT compiles the hot paths; --warm-up)");
+  }
+
+  /** As an operator writes it on the command line: 3s, 500ms. */
+  private static String text(Duration duration) {
+    long millis = duration.toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
   }
 
   boolean done() {
