@@ -98,6 +98,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "How long a graceful shutdown may take (default: ${DEFAULT-VALUE}).")
   Duration shutdownGrace;
 
+  @Option(names = "--warm-up", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+      description = "After listening, exercise the hot paths this long on a private loopback hub so"
+          + " the JIT has compiled them; /readyz answers 503 meanwhile, /healthz 200. 0 is ready"
+          + " at once (default: ${DEFAULT-VALUE}).")
+  Duration warmUp;
+
   @Option(names = "--jwt-key", paramLabel = "KEY",
       description = "Key for publisher and subscriber tokens: the HMAC secret, or a PEM public key (text or file) for RS/PS/ES algorithms.")
   String jwtKey;
@@ -331,6 +337,7 @@ final class ServeCommand implements Callable<Integer> {
           .tls(tlsCert, tlsKey)
           .maxConcurrentStreams(maxConcurrentStreams)
           .shutdownGrace(shutdownGrace)
+          .warmUp(warmUp)
           .transport(transport)
           .eventLoops(eventLoops)
           .hub(HubConfig.DEFAULTS.withHistorySize(historySize)

@@ -48,6 +48,9 @@ final class ServeDefaults {
     text.put("--transport", server.transport());
     text.put("--event-loops", String.valueOf(server.eventLoops()));
     text.put("--shutdown-grace", duration(server.shutdownGrace()));
+    // The builder starts ready at once (tests, embedders that never asked); a hub started from the
+    // command line is what rolling restarts replace, so it warms up first.
+    text.put("--warm-up", duration(ServerConfig.RECOMMENDED_WARM_UP));
     text.put("--cookie-name", server.cookieName());
     text.put("--heartbeat", duration(server.heartbeat()));
     text.put("--max-body", size(server.maxBody()));

@@ -34,6 +34,8 @@ final class Cli implements AutoCloseable {
     // test leaves a data directory behind or shares one with another.
     Map<String, String> withDefaults = new java.util.HashMap<>(environment);
     withDefaults.putIfAbsent("HERALD_HISTORY", "memory");
+    // Nor warms up (3 s of load on two shared cores) unless the test is about the warm-up.
+    withDefaults.putIfAbsent("HERALD_WARM_UP", "0");
     commandLine = Main.commandLine(withDefaults);
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));

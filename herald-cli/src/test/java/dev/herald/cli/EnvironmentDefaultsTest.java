@@ -44,6 +44,23 @@ class EnvironmentDefaultsTest {
   }
 
   @Test
+  void serveWarmsUpBeforeReadyUnlessToldNot() throws Exception {
+    // The test harness sets HERALD_WARM_UP=0; the option's own default is the recommended one.
+    assertThat(ServeDefaults.duration(dev.herald.server.ServerConfig.RECOMMENDED_WARM_UP))
+        .isEqualTo("3s");
+    try (Cli cli = new Cli(Map.of("HERALD_LISTEN", "127.0.0.1:0", "HERALD_WARM_UP", "5m"))) {
+      HeraldServer server = cli.start("serve").awaitServer();
+      // Longer than the test: only closing the hub ends this warm-up, never the wall clock.
+      assertThat(server.readiness().ready()).isFalse();
+      assertThat(server.readiness().reason()).startsWith("warming up (300s");
+    }
+    try (Cli cli = new Cli(Map.of("HERALD_LISTEN", "127.0.0.1:0"))) {
+      HeraldServer server = cli.start("serve", "--warm-up", "0").awaitServer();
+      assertThat(server.readiness().ready()).isTrue();
+    }
+  }
+
+  @Test
   void commandLineWinsOverTheEnvironment() throws Exception {
     Map<String, String> env = Map.of("HERALD_LISTEN", "127.0.0.1:0", "HERALD_HISTORY_SIZE", "7");
     try (Cli cli = new Cli(env)) {

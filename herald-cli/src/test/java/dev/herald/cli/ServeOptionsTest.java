@@ -26,6 +26,7 @@ class ServeOptionsTest {
         arguments("--admin-listen nope", List.of("--admin-listen", "'nope'", "expected: HOST:PORT")),
         arguments("--admin-listen 127.0.0.1:3999 --listen 127.0.0.1:3999",
             List.of("admin-listen: 127.0.0.1:3999 (expected: an address that --listen")),
+        arguments("--warm-up 1h", List.of("warm-up: PT1H", "expected: 0 for none, up to PT5M")),
         arguments("--heartbeat 5x", List.of("--heartbeat", "'5x'", "expected: a duration such as")),
         arguments("--heartbeat -1s", List.of("--heartbeat", "'-1s'", "expected: a duration >= 0")),
         arguments("--max-body 0", List.of("--max-body", "'0'", "expected: a size")),

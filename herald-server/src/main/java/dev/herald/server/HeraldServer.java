@@ -1,6 +1,7 @@
 package dev.herald.server;
 
 import dev.herald.core.Hub;
+import dev.herald.core.Readiness;
 import dev.herald.server.demo.DemoClock;
 import dev.herald.core.RateLimitedLog;
 import dev.herald.server.http.HttpPipelines;
@@ -79,6 +80,7 @@ public final class HeraldServer implements AutoCloseable {
   private final DevelopmentCertificate developmentCertificate;
   private final HubMetrics metrics;
   private final ConnectionLimiter limiter;
+  private final WarmUp warmUp;
   private boolean closed;
 
   private HeraldServer(Builder parts) {
@@ -94,10 +96,14 @@ public final class HeraldServer implements AutoCloseable {
     this.developmentCertificate = parts.developmentCertificate;
     this.metrics = parts.metrics;
     this.limiter = parts.limiter;
+    this.warmUp = parts.warmUp;
   }
 
-  /** What start-up assembles; a plain holder so the constructor stays readable. */
-  private static final class Builder {
+  /**
+   * What start-up assembles; a plain holder so the constructor stays readable. Filled by the
+   * starting thread; {@link #warmUp} is read by {@code /readyz} on the event loops as well.
+   */
+  static final class Builder {
     ServerConfig config;
     Hub hub;
     HubRoutes routes;
@@ -113,6 +119,8 @@ public final class HeraldServer implements AutoCloseable {
     ConnectionLimiter limiter;
     RateLimitedLog acceptFailures = AcceptBackoff.newLog();
     RateLimitedLog initFailures = new RateLimitedLog(log);
+    /** Null until the listeners are bound and the warm-up (or none) has started. */
+    volatile WarmUp warmUp;
   }
 
   /**
@@ -180,7 +188,7 @@ public final class HeraldServer implements AutoCloseable {
       MetricsPublisher metricsPublisher = config.metrics()
           ? new MetricsPublisher(hub, parts.metrics, parts.group.next(), METRICS_INTERVAL) : null;
       allRoutes = HubRoutes.create(hub, config, demo, parts.metrics, metricsPublisher,
-          streams, clock, tracing);
+          streams, clock, tracing, () -> readiness(hub, parts.warmUp));
       parts.routes = allRoutes.serving(publicRouteGroups(config));
       FrontDoor frontDoor = new FrontDoor(limits, parts.counters);
       HttpPipelines pipelines = new HttpPipelines(parts.routes, frontDoor);
@@ -216,6 +224,8 @@ public final class HeraldServer implements AutoCloseable {
       hub.close();
       throw e;
     }
+    // Only now, so that warming up never delays listening: meanwhile /readyz answers 503.
+    parts.warmUp = WarmUp.start(parts, clock);
     HeraldServer server = new HeraldServer(parts);
     log.info("Herald listening on {} and TLS {} ({}, TLS by {}), at most {} connections{}{}",
         server.boundAddresses(), server.boundTlsAddresses(), parts.transport.name(),
@@ -246,7 +256,7 @@ public final class HeraldServer implements AutoCloseable {
    * @param cleartext whether a connection turned away by a limit can be told why in plain HTTP
    * @param limiter counts the listener's connections in (the public listeners share one)
    */
-  private static Channel bind(Builder parts, InetSocketAddress address,
+  static Channel bind(Builder parts, InetSocketAddress address,
       ChannelInitializer<Channel> protocol, boolean cleartext, ConnectionLimiter limiter)
       throws InterruptedException {
     ChannelGroup connections = parts.connections;
@@ -288,6 +298,27 @@ public final class HeraldServer implements AutoCloseable {
 
   public Hub hub() {
     return hub;
+  }
+
+  /**
+   * Whether a load balancer should send this server new subscribers: the hub's readiness (its
+   * shared log reachable), then whether the start-up warm-up is over. Safe from any thread.
+   */
+  public Readiness readiness() {
+    return readiness(hub, warmUp);
+  }
+
+  private static Readiness readiness(Hub hub, WarmUp warmUp) {
+    Readiness own = hub.readiness();
+    if (!own.ready()) {
+      return own;
+    }
+    return warmUp == null ? Readiness.notReady("starting") : warmUp.readiness();
+  }
+
+  /** The start-up warm-up, for tests: {@link WarmUp#NONE} when there was none. */
+  WarmUp warmUp() {
+    return warmUp;
   }
 
   public String transportName() {
@@ -359,6 +390,8 @@ public final class HeraldServer implements AutoCloseable {
       return;
     }
     closed = true;
+    // First, while the event loops still run to close its listener and connections.
+    warmUp.close();
     Duration grace = config.shutdownGrace();
     long deadline = System.nanoTime() + grace.toNanos();
     listeners.forEach(channel -> channel.close().syncUninterruptibly());

@@ -40,6 +40,10 @@ import java.util.Objects;
  *     /dev/token}
  * @param adminListen the address of a listener of its own for {@code /metrics}, {@code /healthz}
  *     and {@code /readyz}, which the public listeners then no longer serve; null for none
+ * @param warmUp how long the hub exercises its own hot paths over loopback after it starts
+ *     listening, answering {@code /readyz} with 503 meanwhile, so the JIT has compiled them before a
+ *     load balancer sends traffic ({@link Duration#ZERO}: ready at once, the builder's default;
+ *     the CLI and the Spring starter default to {@link #RECOMMENDED_WARM_UP})
  */
 public record ServerConfig(
     List<InetSocketAddress> listen,
@@ -66,7 +70,18 @@ public record ServerConfig(
     Limits limits,
     ProtocolConfig protocols,
     boolean ui,
-    InetSocketAddress adminListen) {
+    InetSocketAddress adminListen,
+    Duration warmUp) {
+
+  /**
+   * The warm-up {@code serve} and the Spring starter use: on the benchmark host the hot paths are
+   * compiled by C2 within about two seconds of load, so three leave a margin without keeping a
+   * restarted node out of rotation for long.
+   */
+  public static final Duration RECOMMENDED_WARM_UP = Duration.ofSeconds(3);
+
+  /** A warm-up longer than this is a mistake: it only keeps the node out of rotation. */
+  public static final Duration MAX_WARM_UP = Duration.ofMinutes(5);
 
   /** More loops than this only time-slice the same cores and multiply per-loop buffers. */
   public static final int MAX_EVENT_LOOPS = 1_024;
@@ -102,6 +117,11 @@ public record ServerConfig(
     }
     if (shutdownGrace.isNegative()) {
       throw new IllegalArgumentException("shutdown-grace: " + shutdownGrace + " (expected: >= 0)");
+    }
+    Objects.requireNonNull(warmUp, "warmUp");
+    if (warmUp.isNegative() || warmUp.compareTo(MAX_WARM_UP) > 0) {
+      throw new IllegalArgumentException("warm-up: " + warmUp + " (expected: 0 for none, up to "
+          + MAX_WARM_UP + ")");
     }
     if (heartbeat.isNegative()) {
       throw new IllegalArgumentException("heartbeat: " + heartbeat + " (expected: >= 0)");
@@ -177,6 +197,7 @@ public record ServerConfig(
     b.protocols = protocols;
     b.ui = ui;
     b.adminListen = adminListen;
+    b.warmUp = warmUp;
     return b;
   }
 
@@ -207,6 +228,7 @@ public record ServerConfig(
     private ProtocolConfig protocols = ProtocolConfig.DEFAULTS;
     private boolean ui = true;
     private InetSocketAddress adminListen;
+    private Duration warmUp = Duration.ZERO;
 
     private Builder() {}
 
@@ -335,6 +357,15 @@ public record ServerConfig(
       return this;
     }
 
+    /**
+     * How long to warm the hot paths up before {@code /readyz} answers 200; {@link Duration#ZERO}
+     * (the default here, so that tests and embedders that never asked start ready) for none.
+     */
+    public Builder warmUp(Duration duration) {
+      this.warmUp = duration;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           listen,
@@ -361,7 +392,8 @@ public record ServerConfig(
           limits,
           protocols,
           ui,
-          adminListen);
+          adminListen,
+          warmUp);
     }
   }
 }

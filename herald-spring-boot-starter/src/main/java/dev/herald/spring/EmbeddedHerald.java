@@ -80,7 +80,7 @@ public final class EmbeddedHerald implements SmartLifecycle, DisposableBean {
     if (server == null) {
       return Readiness.notReady(closed ? "stopped" : "not started");
     }
-    return node.hub().readiness();
+    return server.readiness(); // the hub's, then whether the warm-up is over
   }
 
   @Override

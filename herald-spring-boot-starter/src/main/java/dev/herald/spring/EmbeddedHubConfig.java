@@ -46,6 +46,9 @@ final class EmbeddedHubConfig {
       if (p.shutdownGrace() != null) {
         server.shutdownGrace(p.shutdownGrace());
       }
+      // The builder's default is none; an embedded hub is restarted with its application, so it
+      // warms up as serve does unless told otherwise.
+      server.warmUp(p.warmUp() != null ? p.warmUp() : ServerConfig.RECOMMENDED_WARM_UP);
       String publisherKey = p.publisherJwtKey() != null ? p.publisherJwtKey() : p.jwtKey();
       String subscriberKey = p.subscriberJwtKey() != null ? p.subscriberJwtKey() : p.jwtKey();
       server.publisherKey(key(p.publisherJwtKey() != null ? "publisher-jwt-key" : "jwt-key",

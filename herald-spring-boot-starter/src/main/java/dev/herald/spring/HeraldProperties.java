@@ -46,6 +46,8 @@ public record HeraldProperties(
    * @param eventLoops event loops serving connections and delivering events (default: one per
    *     available processor)
    * @param shutdownGrace how long the graceful shutdown may take (default: 10s)
+   * @param warmUp after listening, how long the hub exercises its hot paths on a private loopback
+   *     hub before its health indicator reports UP; 0 for none (default: 3s)
    * @param jwtKey key for publisher and subscriber tokens: an HMAC secret or a PEM public key;
    *     without one, only the application publishes (in-process) and only anonymous subscribers
    * @param publisherJwtKey key for publisher tokens only
@@ -88,6 +90,7 @@ public record HeraldProperties(
       String transport,
       Integer eventLoops,
       Duration shutdownGrace,
+      Duration warmUp,
       String jwtKey,
       String publisherJwtKey,
       String subscriberJwtKey,

@@ -25,7 +25,8 @@ class EmbeddedHeraldTest {
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(HeraldAutoConfiguration.class))
-      .withPropertyValues("herald.embedded.enabled=true", "herald.embedded.listen=127.0.0.1:0");
+      .withPropertyValues("herald.embedded.enabled=true", "herald.embedded.listen=127.0.0.1:0",
+          "herald.embedded.warm-up=0");
 
   private static URI subscribe(EmbeddedHerald herald, String topic) {
     return URI.create("http://127.0.0.1:" + herald.port() + "/.well-known/mercure?topic=" + topic);
@@ -84,6 +85,16 @@ class EmbeddedHeraldTest {
       context.getBean(EmbeddedHerald.class).stop();
       assertThat(health.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
       assertThat(health.health().getDetails()).containsEntry("reason", "stopped");
+    });
+  }
+
+  @Test
+  void healthIsOutOfServiceWhileTheHubWarmsUp() {
+    // Longer than the test: only stopping the context ends this warm-up, never the wall clock.
+    runner.withPropertyValues("herald.embedded.warm-up=5m").run(context -> {
+      HealthIndicator health = context.getBean("heraldHealthIndicator", HealthIndicator.class);
+      assertThat(health.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+      assertThat((String) health.health().getDetails().get("reason")).startsWith("warming up");
     });
   }
 

@@ -84,7 +84,7 @@ class EmbeddedRedisTest {
         .withConfiguration(AutoConfigurations.of(HeraldAutoConfiguration.class))
         .withPropertyValues("herald.embedded.enabled=true", "herald.embedded.listen=127.0.0.1:0",
             "herald.embedded.redis=redis://127.0.0.1:" + port,
-            "herald.embedded.redis-prefix=starter-test:");
+            "herald.embedded.redis-prefix=starter-test:", "herald.embedded.warm-up=0");
   }
 
   @Test

@@ -35,6 +35,7 @@ class EmbeddedTracingTest {
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(HeraldAutoConfiguration.class))
       .withPropertyValues("herald.embedded.enabled=true", "herald.embedded.listen=127.0.0.1:0",
+          "herald.embedded.warm-up=0",
           "herald.embedded.jwt-key=" + SECRET);
 
   @Test

@@ -41,7 +41,8 @@ class PublishAfterCommitTest {
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(HeraldAutoConfiguration.class))
-      .withPropertyValues("herald.embedded.enabled=true", "herald.embedded.listen=127.0.0.1:0");
+      .withPropertyValues("herald.embedded.enabled=true", "herald.embedded.listen=127.0.0.1:0",
+          "herald.embedded.warm-up=0");
 
   private final TransactionTemplate transactions = new TransactionTemplate(new NoResourceTransactions());
 

@@ -1,7 +1,6 @@
 package dev.herald.server.http;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import dev.herald.core.Hub;
 import dev.herald.core.Readiness;
 import dev.herald.core.auth.TokenMinter;
 import dev.herald.server.ServerConfig;
@@ -17,6 +16,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What operators and the web UI ask about the hub: liveness ({@code /healthz}), readiness
@@ -36,14 +36,16 @@ final class AdminHandler {
   private static final Duration DEV_TOKEN_TTL = Duration.ofHours(12);
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-  private final Hub hub;
+  /** The hub's readiness and the server's (a warm-up still running); safe from any thread. */
+  private final Supplier<Readiness> readiness;
   private final ServerConfig config;
   private final HubMetrics metrics;
   private final ServerInfo info;
   private final Clock clock;
 
-  AdminHandler(Hub hub, ServerConfig config, HubMetrics metrics, ServerInfo info, Clock clock) {
-    this.hub = hub;
+  AdminHandler(Supplier<Readiness> readiness, ServerConfig config, HubMetrics metrics,
+      ServerInfo info, Clock clock) {
+    this.readiness = readiness;
     this.config = config;
     this.metrics = metrics;
     this.info = info;
@@ -56,10 +58,11 @@ final class AdminHandler {
 
   /**
    * Readiness for a load balancer: 503 with the reason while this node would not receive updates
-   * (its shared log unreachable, or its tail too far behind), so new subscribers go elsewhere.
+   * (its shared log unreachable, or its tail too far behind) or while it still warms up, so new
+   * subscribers go elsewhere.
    */
   void readyz(Exchange exchange) {
-    Readiness readiness = hub.readiness();
+    Readiness readiness = this.readiness.get();
     FullHttpResponse response = readiness.ready()
         ? Responses.text(HttpResponseStatus.OK, "ready\n")
         : Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE,

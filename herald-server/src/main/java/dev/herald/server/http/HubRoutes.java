@@ -5,6 +5,7 @@ import static io.netty.handler.codec.http.HttpMethod.HEAD;
 import static io.netty.handler.codec.http.HttpMethod.POST;
 
 import dev.herald.core.Hub;
+import dev.herald.core.Readiness;
 import dev.herald.core.dispatch.ActiveSubscription;
 import dev.herald.server.ServerConfig;
 import dev.herald.server.demo.DemoClock;
@@ -19,6 +20,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The routes a listener serves, and what its connections share: every handler is built once
@@ -62,12 +64,24 @@ public final class HubRoutes {
   public static HubRoutes create(Hub hub, ServerConfig config, DemoClock demoClock,
       HubMetrics metrics, MetricsPublisher metricsPublisher, OpenStreams streams, Clock clock,
       Tracing tracing) {
+    return create(hub, config, demoClock, metrics, metricsPublisher, streams, clock, tracing,
+        hub::readiness);
+  }
+
+  /**
+   * As {@link #create(Hub, ServerConfig, DemoClock, HubMetrics, MetricsPublisher, OpenStreams,
+   * Clock, Tracing)}, {@code /readyz} answering {@code readiness}: the hub's own and what the
+   * server adds to it (a warm-up still running).
+   */
+  public static HubRoutes create(Hub hub, ServerConfig config, DemoClock demoClock,
+      HubMetrics metrics, MetricsPublisher metricsPublisher, OpenStreams streams, Clock clock,
+      Tracing tracing, Supplier<Readiness> readiness) {
     ProtocolDialects dialects = new ProtocolDialects(config, clock);
     Authorizer authorizer = new Authorizer(config);
     EventStreams eventStreams =
         new EventStreams(hub, StreamTimers.of(config), clock, streams, metrics.latency());
     ServerInfo info = new ServerInfo(config, metricsPublisher);
-    AdminHandler admin = new AdminHandler(hub, config, metrics, info, clock);
+    AdminHandler admin = new AdminHandler(readiness, config, metrics, info, clock);
     StaticFilesHandler files = new StaticFilesHandler(new StaticFiles());
 
     Map<RouteGroup, List<Route>> groups = new EnumMap<>(RouteGroup.class);
