@@ -12,9 +12,9 @@ import java.util.TreeMap;
 
 /**
  * Finds the subscribers of an update without scanning them all: exact selectors by hash, {@code *}
- * in one set, and every other selector (URI templates, and kinds this class does not know) in a
- * {@link SelectorIndex}, which evaluates only the distinct selectors whose literal prefix and
- * suffix fit the topic, each once however many subscribers share it.
+ * in one set, and every other selector (URI templates, draft-08 URL patterns) in a {@link
+ * SelectorIndex}, which evaluates only the distinct selectors whose literal prefix and suffix fit
+ * the topic, each once however many subscribers share it.
  *
  * <p>Owned by one {@link Lane}: only its serial drain touches it; not thread-safe.
  */

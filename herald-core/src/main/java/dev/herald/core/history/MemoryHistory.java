@@ -13,16 +13,16 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Readers run lock-free on any thread: event {@code n} lives in slot {@code n % capacity}, and a
  * reader that finds a slot holding another sequence knows the event it wanted was overwritten.
- * Writers and id lookups are the dispatcher's alone; none of them blocks, so the dispatcher may
- * run them on an event loop.
+ * Writers and id lookups belong to whoever holds the hub's serial drain (one thread at a time,
+ * often the publishing event loop); none of them blocks, so the drain may run them there.
  */
 public final class MemoryHistory implements History {
 
   private final int capacity;
   private final AtomicReferenceArray<Event> ring;
-  /** The earliest retained sequence of each id; dispatcher thread only. */
+  /** The earliest retained sequence of each id; the drain's holder only. */
   private final Map<String, Long> sequenceById;
-  /** For an id publishers reused, its later retained sequences, oldest first; dispatcher only. */
+  /** For an id publishers reused, its later retained sequences, oldest first; the drain's only. */
   private final Map<String, ArrayDeque<Long>> laterSequencesById;
   private volatile long lastSequence;
 
