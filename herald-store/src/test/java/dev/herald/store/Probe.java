@@ -95,7 +95,7 @@ final class Probe {
     }
     while (true) {
       int handed = subscriber.drainTo(this::deliver, 16);
-      if (reconnectDue || subscriber.overflowed() || subscriber.replayFailure() != null) {
+      if (reconnectDue || subscriber.mustReconnect() || subscriber.replayFailure() != null) {
         reconnect();
         return;
       }
