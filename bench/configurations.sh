@@ -14,6 +14,8 @@
 #   redis    a cluster node: --redis, memory of the log in Redis, redis-server on CPU 1
 #   loops2   memory history, two event loops on the one CPU 0
 #   both     memory history, hub on both CPUs (two loops; the generator shares CPU 1)
+#   epoll    memory history, one loop, the epoll transport instead of io_uring
+#   otel     memory history, one loop, OpenTelemetry tracing on (every publish a sampled trace)
 #   nchan1w / nchan / nchan1w-redis   the harness's peers, for reference (JARS ignored)
 # Output: JSON lines in $OUT/<jar>-<config>.jsonl and a median table (bench/configurations.py).
 set -euo pipefail
@@ -57,7 +59,7 @@ start_redis() {
 
 # run_one NAME JAR CONFIG SCENARIO: one harness run (REPEAT=1) of one configuration.
 run_one() {
-    local name=$1 jar=$2 config=$3 scen=$4 args cpu=0
+    local name=$1 jar=$2 config=$3 scen=$4 args cpu=0 envs=""
     args="serve --listen 127.0.0.1:$PORT --jwt-key $KEY --no-demo"
     case "$config" in
     memory) args="$args --history memory --event-loops 1" ;;
@@ -67,6 +69,10 @@ run_one() {
         args="$args --redis redis://127.0.0.1:$REDIS_PORT --event-loops 1" ;;
     loops2) args="$args --history memory --event-loops 2" ;;
     epoll) args="$args --history memory --event-loops 1 --transport epoll" ;;
+    # Tracing on, every publish sampled (the generator sends no traceparent, so each one starts a
+    # trace), spans batched for an OTLP collector that is not there: the cost of the spans alone.
+    otel) envs="OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:9"
+        args="$args --history memory --event-loops 1 --otel" ;;
     both) args="$args --history memory --event-loops 2"; cpu=0,1 ;;
     nchan1w | nchan)
         OUT="$OUT" REPEAT=1 "$CBENCH/run.sh" "$config" "$scen" >/dev/null 2>>"$OUT/logs/harness.log" || true
@@ -74,7 +80,7 @@ run_one() {
     *) echo "unknown configuration $config" >&2; return 2 ;;
     esac
     env NAME="$name-$config" TARGET_PORT="$PORT" OUT="$OUT" REPEAT=1 SERVER_CPU="$cpu" \
-        CUSTOM_START="java $HUB_JAVA_OPTS -jar $jar $args" \
+        CUSTOM_START="env $envs java $HUB_JAVA_OPTS -jar $jar $args" \
         SUB_PATH='/.well-known/mercure?topic=https%3A%2F%2Fexample.com%2Ft{i}&_=' \
         PUB_PATH='/.well-known/mercure?_=' \
         PUB_CTYPE='application/x-www-form-urlencoded' \

@@ -586,7 +586,7 @@ public final class Dispatcher implements AutoCloseable {
       Update update = new Update(List.of(subscription.id()), subscription.toJson(), true,
           EventIds.next(), format.eventType(), null);
       publish(update).whenComplete((event, failure) -> {
-        if (failure != null) {
+        if (failure != null && running) { // a closing hub drops them with its streams
           announceFailures.warn("subscription event for {} not published: {}", subscriber.id(),
               failure.getMessage());
         }
