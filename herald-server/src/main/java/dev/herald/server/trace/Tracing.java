@@ -59,8 +59,8 @@ public final class Tracing implements AutoCloseable {
    * {@code HERALD_OTEL=true}) or when {@code OTEL_TRACES_EXPORTER} names an exporter other than
    * {@code none}; off when {@code OTEL_SDK_DISABLED=true}. When on, the SDK's autoconfigure module
    * reads every other OTEL_* variable (endpoint, protocol, sampler, resource); Herald only changes
-   * two of its defaults: the service name is {@code herald}, and no metrics or logs are exported
-   * (Prometheus serves the metrics). The returned tracing owns that SDK: {@link #close} flushes it.
+   * three of its defaults: the service name is {@code herald}, OTLP goes over HTTP/protobuf, and
+   * no metrics or logs are exported (Prometheus serves the metrics). The returned tracing owns that SDK: {@link #close} flushes it.
    */
   public static Tracing fromEnvironment(Map<String, String> environment, boolean requested) {
     if ("true".equalsIgnoreCase(environment.getOrDefault("OTEL_SDK_DISABLED", ""))) {
@@ -86,9 +86,12 @@ public final class Tracing implements AutoCloseable {
    * system properties, which win as they always do; for tests, which cannot set variables.
    */
   static Tracing autoconfigured(Map<String, String> defaults) {
+    // The SDK's own default protocol is gRPC, whose sender Herald does not ship (it would bring
+    // OkHttp and Kotlin, or gRPC): OTLP over HTTP/protobuf is the default here, as documented.
     Map<String, String> herald = Map.of(
         "otel.service.name", "herald",
         "otel.traces.exporter", "otlp",
+        "otel.exporter.otlp.protocol", "http/protobuf",
         "otel.metrics.exporter", "none",
         "otel.logs.exporter", "none");
     OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()

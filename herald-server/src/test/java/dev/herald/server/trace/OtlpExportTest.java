@@ -78,8 +78,9 @@ class OtlpExportTest {
 
   @Test
   void publishSpansReachAnOtlpReceiver() throws Exception {
+    // No protocol given: Herald's default (HTTP/protobuf) must work with the senders it ships,
+    // where the SDK's own default (gRPC) has none.
     tracing = Tracing.autoconfigured(Map.of(
-        "otel.exporter.otlp.traces.protocol", "http/protobuf",
         "otel.exporter.otlp.traces.endpoint",
         "http://127.0.0.1:" + receiver.getAddress().getPort() + "/v1/traces"));
     ServerConfig config = ServerConfig.builder()
