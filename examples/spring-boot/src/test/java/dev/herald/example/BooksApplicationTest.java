@@ -1,6 +1,7 @@
 package dev.herald.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.herald.spring.EmbeddedHerald;
 import java.io.BufferedReader;
@@ -99,11 +100,9 @@ class BooksApplicationTest {
   void readinessIncludesTheEmbeddedHub() throws Exception {
     // The embedded hub warms up for its first seconds (herald.embedded.warm-up, 3s by default),
     // answering 503 meanwhile: a load balancer, like this loop, waits for it.
-    HttpResponse<String> readiness = send(HttpRequest.newBuilder(app("/actuator/health/readiness")));
-    for (int tries = 0; readiness.statusCode() == 503 && tries < 300; tries++) {
-      Thread.sleep(100);
-      readiness = send(HttpRequest.newBuilder(app("/actuator/health/readiness")));
-    }
+    HttpResponse<String> readiness = await().atMost(Duration.ofSeconds(30))
+        .until(() -> send(HttpRequest.newBuilder(app("/actuator/health/readiness"))),
+            answer -> answer.statusCode() != 503);
     assertThat(readiness.statusCode()).isEqualTo(200);
     assertThat(readiness.body()).contains("\"status\":\"UP\"");
   }

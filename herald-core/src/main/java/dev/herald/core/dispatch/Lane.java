@@ -148,18 +148,11 @@ final class Lane {
   }
 
   /**
-   * The hub's drain: the next events of the log, in order, each after the last handed.
+   * The hub's drain: the next events of the log, in order, each after the last handed. Without
+   * {@code wake} the lane is only scheduled by the next {@link #wake} (or its next command), so
+   * the publishes of one read on another loop cost this loop one wake-up, not one each.
    *
    * @param traces each event's trace context (same index), or null when none is traced
-   */
-  void hand(List<Event> events, Object[] traces) {
-    hand(events, traces, true);
-  }
-
-  /**
-   * As {@link #hand(List, Object[])}; without {@code wake} the lane is only scheduled by the next
-   * {@link #wake} (or its next command), so the publishes of one read on another loop cost this
-   * loop one wake-up, not one each.
    */
   void hand(List<Event> events, Object[] traces, boolean wake) {
     if (events.isEmpty()) {
