@@ -29,12 +29,16 @@ record ConnectionPlan(int connections, int maxStreamsPerConnection) {
    */
   static ConnectionPlan of(int subscribers, int requested, Long serverMaxStreams) {
     if (subscribers < 0 || requested < 1) {
-      throw new IllegalArgumentException("plan: " + subscribers + " subscribers over " + requested
-          + " connections (expected: >= 0 subscribers, >= 1 connection)");
+      throw new IllegalArgumentException(
+          "plan: "
+              + subscribers
+              + " subscribers over "
+              + requested
+              + " connections (expected: >= 0 subscribers, >= 1 connection)");
     }
     if (serverMaxStreams != null && serverMaxStreams < 1) {
-      throw new IllegalArgumentException("plan: the server allows " + serverMaxStreams
-          + " concurrent streams (expected: >= 1)");
+      throw new IllegalArgumentException(
+          "plan: the server allows " + serverMaxStreams + " concurrent streams (expected: >= 1)");
     }
     if (subscribers == 0) {
       return new ConnectionPlan(0, 0);

@@ -33,9 +33,9 @@ import javax.net.ssl.SSLException;
  * One of the load generator's HTTP/2 connections, cleartext with prior knowledge ({@code h2c}) or
  * TLS with ALPN {@code h2}, over which subscriber streams are opened with {@link
  * Http2StreamChannelBootstrap}. It settles once: <em>ready</em> when the server's first SETTINGS
- * frame arrives (its {@code SETTINGS_MAX_CONCURRENT_STREAMS} is then known), or <em>failed</em>
- * if the TCP connection, the TLS handshake or ALPN does not get that far. Work waiting for it
- * ({@link #whenSettled}) runs then.
+ * frame arrives (its {@code SETTINGS_MAX_CONCURRENT_STREAMS} is then known), or <em>failed</em> if
+ * the TCP connection, the TLS handshake or ALPN does not get that far. Work waiting for it ({@link
+ * #whenSettled}) runs then.
  *
  * <p>Pipeline: [tls, alpn →] frame codec, multiplex, this. Runs on the channel's event loop only;
  * must not block.
@@ -60,7 +60,11 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
         }
       };
 
-  private enum State { CONNECTING, READY, FAILED }
+  private enum State {
+    CONNECTING,
+    READY,
+    FAILED
+  }
 
   private final int window;
   private final List<Runnable> waiting = new ArrayList<>();
@@ -69,7 +73,9 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
   private Long maxConcurrentStreams;
   private String failure;
 
-  /** @param window receive window per stream and for the whole connection, in bytes */
+  /**
+   * @param window receive window per stream and for the whole connection, in bytes
+   */
   Http2Connection(int window) {
     this.window = window;
   }
@@ -124,7 +130,8 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
 
   private void addHttp2(ChannelPipeline pipeline) {
     pipeline
-        .addLast(FRAME_CODEC,
+        .addLast(
+            FRAME_CODEC,
             Http2FrameCodecBuilder.forClient()
                 .initialSettings(
                     Http2Settings.defaultSettings().initialWindowSize(window).pushEnabled(false))
@@ -202,8 +209,8 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The connection did not get ready (connect, handshake or ALPN failed, or it closed); no-op
-   * once settled.
+   * The connection did not get ready (connect, handshake or ALPN failed, or it closed); no-op once
+   * settled.
    */
   void fail(String reason) {
     if (state == State.CONNECTING) {

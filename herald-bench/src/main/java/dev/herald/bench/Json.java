@@ -41,8 +41,11 @@ final class Json {
         return null;
       }
       // Plain notation (1000, not 1E+3), as a reader of the report expects.
-      return new BigDecimal(BigDecimal.valueOf(d).setScale(3, RoundingMode.HALF_UP)
-          .stripTrailingZeros().toPlainString());
+      return new BigDecimal(
+          BigDecimal.valueOf(d)
+              .setScale(3, RoundingMode.HALF_UP)
+              .stripTrailingZeros()
+              .toPlainString());
     }
     if (value == null || value instanceof Number || value instanceof Boolean) {
       return value;

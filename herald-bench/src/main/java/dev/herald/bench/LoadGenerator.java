@@ -56,8 +56,8 @@ import java.util.concurrent.TimeoutException;
  * sender and receiver must be this process) in {@code data}, and measures deliveries and
  * publish-to-receive latency. Prints one JSON line (see BENCHMARKS.md for the fields).
  *
- * <p>Subscribers speak HTTP/1.1 (one connection each) or HTTP/2 ({@link Protocol}): then each is
- * a stream, spread over a few connections by a {@link ConnectionPlan} made once the hub's first
+ * <p>Subscribers speak HTTP/1.1 (one connection each) or HTTP/2 ({@link Protocol}): then each is a
+ * stream, spread over a few connections by a {@link ConnectionPlan} made once the hub's first
  * SETTINGS frame is known. Publishers always speak HTTP/1.1.
  *
  * <p>Threading: all connections live on ONE Netty event loop, which owns every counter; the main
@@ -67,7 +67,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class LoadGenerator {
 
-  /** Subscribers per local source address: 127.0.0.(1 + i / 20000), to stay clear of port limits. */
+  /**
+   * Subscribers per local source address: 127.0.0.(1 + i / 20000), to stay clear of port limits.
+   */
   static final int SUBSCRIBERS_PER_SOURCE_IP = 20_000;
 
   private final Options options;
@@ -142,8 +144,10 @@ public final class LoadGenerator {
       if (options.subscriberAuth()) {
         subscriberToken = TokenMinter.mint(key, null, List.of("*"), null, null, Clock.systemUTC());
       }
-      publisherAuth = "Authorization: Bearer "
-          + TokenMinter.mint(key, List.of("*"), null, null, null, Clock.systemUTC()) + "\r\n";
+      publisherAuth =
+          "Authorization: Bearer "
+              + TokenMinter.mint(key, List.of("*"), null, null, null, Clock.systemUTC())
+              + "\r\n";
     }
     String subscriberAuth =
         subscriberToken == null ? "" : "Authorization: Bearer " + subscriberToken + "\r\n";
@@ -152,8 +156,12 @@ public final class LoadGenerator {
     authority = AsciiString.of(hostHeader(options.subscriberPort()));
     subscribeRequests = new byte[options.topics()][];
     subscribeTargets = new String[options.topics()];
-    subscribeHeaders = " HTTP/1.1\r\nHost: " + hostHeader + "\r\nAccept: text/event-stream\r\n"
-        + subscriberAuth + "\r\n";
+    subscribeHeaders =
+        " HTTP/1.1\r\nHost: "
+            + hostHeader
+            + "\r\nAccept: text/event-stream\r\n"
+            + subscriberAuth
+            + "\r\n";
     subscribePaths = new AsciiString[options.topics()];
     topicFields = new byte[options.topics()][];
     for (int t = 0; t < options.topics(); t++) {
@@ -167,8 +175,15 @@ public final class LoadGenerator {
       }
       topicFields[t] = ascii("topic=" + topic);
     }
-    publishHead = ascii("POST " + options.path() + " HTTP/1.1\r\nHost: " + hostHeader + "\r\n"
-        + publisherAuth + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ");
+    publishHead =
+        ascii(
+            "POST "
+                + options.path()
+                + " HTTP/1.1\r\nHost: "
+                + hostHeader
+                + "\r\n"
+                + publisherAuth
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ");
   }
 
   public static void main(String[] args) throws Exception {
@@ -183,16 +198,21 @@ public final class LoadGenerator {
       System.exit(2);
       return;
     }
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(TimeUnit.SECONDS.toMillis(options.hardCapSeconds()));
-      } catch (InterruptedException e) {
-        return;
-      }
-      System.err.println("loadgen: run exceeded its hard cap of " + options.hardCapSeconds()
-          + " s; exiting without a report");
-      System.exit(3);
-    }, "loadgen-watchdog");
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(TimeUnit.SECONDS.toMillis(options.hardCapSeconds()));
+              } catch (InterruptedException e) {
+                return;
+              }
+              System.err.println(
+                  "loadgen: run exceeded its hard cap of "
+                      + options.hardCapSeconds()
+                      + " s; exiting without a report");
+              System.exit(3);
+            },
+            "loadgen-watchdog");
     watchdog.setDaemon(true);
     watchdog.start();
     Map<String, Object> report = new LoadGenerator(options).run();
@@ -242,7 +262,8 @@ public final class LoadGenerator {
       if (options.publish()) {
         onLoop(this::stopPublishing);
         // 4. drain: until every publish is answered and every expected event arrived
-        long drainDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.drainMillis());
+        long drainDeadline =
+            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.drainMillis());
         while (System.nanoTime() < drainDeadline && !onLoop(this::drained)) {
           pause(20);
         }
@@ -264,9 +285,11 @@ public final class LoadGenerator {
         if (options.heapProbe()) {
           hub.put("heap_kb_before", heapBefore);
           hub.put("heap_kb_connected", heapConnected);
-          hub.put("kb_per_conn_heap",
+          hub.put(
+              "kb_per_conn_heap",
               conns == 0 || heapBefore < 0 || heapConnected < 0
-                  ? null : (heapConnected - heapBefore) / (double) conns);
+                  ? null
+                  : (heapConnected - heapBefore) / (double) conns);
         }
         hub.put("cpu_s_connect", cpuConnected - cpuBefore);
         boolean cpuKnown = cpuPublishStart != null && cpuEnd != null;
@@ -328,8 +351,11 @@ public final class LoadGenerator {
     if (connectPhaseOver) {
       return;
     }
-    plan = ConnectionPlan.of(options.subscribers(), options.connections(),
-        first.isReady() ? first.maxConcurrentStreams() : null);
+    plan =
+        ConnectionPlan.of(
+            options.subscribers(),
+            options.connections(),
+            first.isReady() ? first.maxConcurrentStreams() : null);
     planned = new Http2Connection[plan.connections()];
     planned[0] = first;
     for (int c = 1; c < planned.length; c++) {
@@ -341,14 +367,15 @@ public final class LoadGenerator {
   private Http2Connection openConnection() {
     Http2Connection connection = new Http2Connection(options.h2Window());
     h2Connections.add(connection);
-    bootstrap(connection.initializer(tls, options.host().getHostAddress(),
-            options.subscriberPort()))
+    bootstrap(
+            connection.initializer(tls, options.host().getHostAddress(), options.subscriberPort()))
         .connect(new InetSocketAddress(options.host(), options.subscriberPort()), sourceAddress(0))
-        .addListener(f -> {
-          if (!f.isSuccess()) {
-            connection.fail("connect: " + f.cause());
-          }
-        });
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                connection.fail("connect: " + f.cause());
+              }
+            });
     return connection;
   }
 
@@ -362,7 +389,8 @@ public final class LoadGenerator {
     }
     inConnectMore = true;
     try {
-      while (!connectPhaseOver && connecting < options.connectConcurrency()
+      while (!connectPhaseOver
+          && connecting < options.connectConcurrency()
           && nextSubscriber < subscribers.length) {
         int i = nextSubscriber++;
         int topic = i % options.topics();
@@ -379,11 +407,12 @@ public final class LoadGenerator {
           handler.startNanos = System.nanoTime();
           bootstrap(handler)
               .connect(new InetSocketAddress(options.host(), options.port()), sourceAddress(i))
-              .addListener(f -> {
-                if (!f.isSuccess()) {
-                  resolve(handler, Outcome.CONNECT_FAILED);
-                }
-              });
+              .addListener(
+                  f -> {
+                    if (!f.isSuccess()) {
+                      resolve(handler, Outcome.CONNECT_FAILED);
+                    }
+                  });
         }
       }
     } finally {
@@ -400,24 +429,28 @@ public final class LoadGenerator {
       resolve(handler, Outcome.CONNECT_FAILED);
       return;
     }
-    connection.open(handler).addListener((Future<Http2StreamChannel> opened) -> {
-      if (!opened.isSuccess()) {
-        resolve(handler, Outcome.CONNECT_FAILED);
-        return;
-      }
-      Http2StreamChannel stream = opened.getNow();
-      handler.channel = stream;
-      Http2Headers headers = new DefaultHttp2Headers()
-          .method(GET)
-          .scheme(tls != null ? HTTPS : HTTP)
-          .authority(authority)
-          .path(subscribePaths[handler.topic])
-          .add(ACCEPT, EVENT_STREAM);
-      if (subscriberAuthorization != null) {
-        headers.add(AUTHORIZATION, subscriberAuthorization);
-      }
-      stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, true));
-    });
+    connection
+        .open(handler)
+        .addListener(
+            (Future<Http2StreamChannel> opened) -> {
+              if (!opened.isSuccess()) {
+                resolve(handler, Outcome.CONNECT_FAILED);
+                return;
+              }
+              Http2StreamChannel stream = opened.getNow();
+              handler.channel = stream;
+              Http2Headers headers =
+                  new DefaultHttp2Headers()
+                      .method(GET)
+                      .scheme(tls != null ? HTTPS : HTTP)
+                      .authority(authority)
+                      .path(subscribePaths[handler.topic])
+                      .add(ACCEPT, EVENT_STREAM);
+              if (subscriberAuthorization != null) {
+                headers.add(AUTHORIZATION, subscriberAuthorization);
+              }
+              stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, true));
+            });
   }
 
   private static final AsciiString GET = AsciiString.cached("GET");
@@ -428,12 +461,13 @@ public final class LoadGenerator {
   private static final AsciiString AUTHORIZATION = AsciiString.cached("authorization");
 
   private Bootstrap bootstrap(ChannelHandler handler) {
-    Bootstrap bootstrap = new Bootstrap()
-        .group(loop)
-        .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, options.connectTimeoutSeconds() * 1000)
-        .handler(handler);
+    Bootstrap bootstrap =
+        new Bootstrap()
+            .group(loop)
+            .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, options.connectTimeoutSeconds() * 1000)
+            .handler(handler);
     if (epoll) {
       // Let the kernel pick the port at connect(), per destination, instead of at bind().
       bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
@@ -455,7 +489,12 @@ public final class LoadGenerator {
     }
   }
 
-  private enum Outcome { ESTABLISHED, CONNECT_FAILED, BAD_STATUS, TIMED_OUT }
+  private enum Outcome {
+    ESTABLISHED,
+    CONNECT_FAILED,
+    BAD_STATUS,
+    TIMED_OUT
+  }
 
   private void resolve(Subscriber handler, Outcome outcome) {
     if (handler.resolved) {
@@ -560,16 +599,23 @@ public final class LoadGenerator {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
       channel = ctx.channel();
-      ctx.writeAndFlush(Unpooled.wrappedBuffer(options.idleTemplates() == 0
-          ? subscribeRequests[topic] : subscribeWithIdleTemplates()));
+      ctx.writeAndFlush(
+          Unpooled.wrappedBuffer(
+              options.idleTemplates() == 0
+                  ? subscribeRequests[topic]
+                  : subscribeWithIdleTemplates()));
     }
 
     /** The subscribe request plus templates no topic matches, distinct for every subscriber. */
     private byte[] subscribeWithIdleTemplates() {
       StringBuilder target = new StringBuilder("GET ").append(subscribeTargets[topic]);
       for (int j = 0; j < options.idleTemplates(); j++) {
-        target.append("&topic=").append(URLEncoder.encode(
-            "https://example.com/idle/" + index + "/" + j + "/{id}", StandardCharsets.UTF_8));
+        target
+            .append("&topic=")
+            .append(
+                URLEncoder.encode(
+                    "https://example.com/idle/" + index + "/" + j + "/{id}",
+                    StandardCharsets.UTF_8));
       }
       return ascii(target.append(subscribeHeaders).toString());
     }
@@ -613,9 +659,9 @@ public final class LoadGenerator {
 
   /**
    * A subscriber as one HTTP/2 stream: the response HEADERS frame carries the status, DATA frames
-   * the event stream (already de-framed: no chunking). The stream channel returns the bytes read
-   * to flow control by itself. When the hub ends or resets the stream, the channel closes.
-   * Event loop only.
+   * the event stream (already de-framed: no chunking). The stream channel returns the bytes read to
+   * flow control by itself. When the hub ends or resets the stream, the channel closes. Event loop
+   * only.
    */
   private final class Http2Subscriber extends Subscriber {
 
@@ -683,18 +729,26 @@ public final class LoadGenerator {
 
   private void connectPublishers() throws Exception {
     List<ChannelFuture> futures = new ArrayList<>();
-    onLoop(() -> {
-      for (int c = 0; c < options.publisherConnections(); c++) {
-        PublisherHandler handler = new PublisherHandler(options.outstanding());
-        publishers.add(handler);
-        futures.add(bootstrap(handler).connect(new InetSocketAddress(options.host(),
-            options.port()), sourceAddress(0)));
-      }
-    });
+    onLoop(
+        () -> {
+          for (int c = 0; c < options.publisherConnections(); c++) {
+            PublisherHandler handler = new PublisherHandler(options.outstanding());
+            publishers.add(handler);
+            futures.add(
+                bootstrap(handler)
+                    .connect(
+                        new InetSocketAddress(options.host(), options.port()), sourceAddress(0)));
+          }
+        });
     for (ChannelFuture future : futures) {
       if (!future.await(10, TimeUnit.SECONDS) || !future.isSuccess()) {
-        throw new IllegalStateException("publisher cannot connect to " + options.host() + ":"
-            + options.port() + ": " + future.cause());
+        throw new IllegalStateException(
+            "publisher cannot connect to "
+                + options.host()
+                + ":"
+                + options.port()
+                + ": "
+                + future.cause());
       }
     }
   }
@@ -788,7 +842,8 @@ public final class LoadGenerator {
       String timestamp = Long.toString(now);
       int bodyLength = field.length + DATA_FIELD.length + timestamp.length();
       String length = Integer.toString(bodyLength);
-      ByteBuf request = channel.alloc().buffer(publishHead.length + length.length() + 4 + bodyLength);
+      ByteBuf request =
+          channel.alloc().buffer(publishHead.length + length.length() + 4 + bodyLength);
       request.writeBytes(publishHead);
       request.writeCharSequence(length, StandardCharsets.US_ASCII);
       request.writeBytes(CRLF_CRLF);
@@ -931,8 +986,7 @@ public final class LoadGenerator {
     events.put("with_ts", eventsWithTimestamp);
     events.put("expected", expected);
     events.put("delivery_ratio", expected == 0 ? null : eventsWithTimestamp / (double) expected);
-    double eventSeconds =
-        eventsWithTimestamp == 0 ? 0 : (lastEventNanos - publishStartNanos) / 1e9;
+    double eventSeconds = eventsWithTimestamp == 0 ? 0 : (lastEventNanos - publishStartNanos) / 1e9;
     events.put("per_sec", eventSeconds > 0 ? eventsWithTimestamp / eventSeconds : 0.0);
     out.put("events", events);
     out.put("latency_ms", eventLatency.summary());
@@ -1004,10 +1058,11 @@ public final class LoadGenerator {
   // ---- helpers ---------------------------------------------------------------------------------
 
   private void onLoop(Runnable task) throws Exception {
-    onLoop(() -> {
-      task.run();
-      return null;
-    });
+    onLoop(
+        () -> {
+          task.run();
+          return null;
+        });
   }
 
   private <T> T onLoop(java.util.concurrent.Callable<T> task) throws Exception {

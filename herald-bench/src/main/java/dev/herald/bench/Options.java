@@ -38,10 +38,14 @@ record Options(
 
   static final int MAX_DURATION_SECONDS = 120;
 
-  /** Most URI templates a subscriber may add with --idle-templates (the request line stays short). */
+  /**
+   * Most URI templates a subscriber may add with --idle-templates (the request line stays short).
+   */
   static final int MAX_IDLE_TEMPLATES = 100;
 
-  /** Default HTTP/2 receive window, per stream (SETTINGS_INITIAL_WINDOW_SIZE) and per connection. */
+  /**
+   * Default HTTP/2 receive window, per stream (SETTINGS_INITIAL_WINDOW_SIZE) and per connection.
+   */
   static final int DEFAULT_H2_WINDOW = 1 << 20;
 
   /** HTTP/2's own initial window (RFC 9113, 6.9.2), the least a window may be. */
@@ -131,8 +135,11 @@ record Options(
         case "-h", "--help" -> throw new UsageRequested();
         default -> {
           if (i + 1 >= args.length) {
-            throw new IllegalArgumentException(name + ": missing value (expected: " + name
-                + " VALUE, or one of the options of --help)");
+            throw new IllegalArgumentException(
+                name
+                    + ": missing value (expected: "
+                    + name
+                    + " VALUE, or one of the options of --help)");
           }
           String value = args[++i];
           switch (name) {
@@ -159,8 +166,9 @@ record Options(
             case "--hub-pid" -> hubPid = intIn(name, value, 1, Integer.MAX_VALUE);
             case "--label" -> label = value;
             case "--idle-templates" -> idleTemplates = intIn(name, value, 0, MAX_IDLE_TEMPLATES);
-            default -> throw new IllegalArgumentException(
-                "unknown option: " + name + " (expected one of the options of --help)");
+            default ->
+                throw new IllegalArgumentException(
+                    "unknown option: " + name + " (expected one of the options of --help)");
           }
         }
       }
@@ -174,17 +182,28 @@ record Options(
           "--tls-port: missing (expected: the hub's --tls-listen port, for --protocol h2)");
     }
     if (protocol != Protocol.H2 && tlsPort >= 0) {
-      throw new IllegalArgumentException("--tls-port: " + tlsPort + " with --protocol "
-          + protocol.wireName() + " (expected: only with --protocol h2)");
+      throw new IllegalArgumentException(
+          "--tls-port: "
+              + tlsPort
+              + " with --protocol "
+              + protocol.wireName()
+              + " (expected: only with --protocol h2)");
     }
     if (!protocol.http2() && connections >= 0) {
-      throw new IllegalArgumentException("--connections: " + connections + " with --protocol h1"
-          + " (expected: only with --protocol h2c or h2; over HTTP/1.1 each subscriber is a"
-          + " connection)");
+      throw new IllegalArgumentException(
+          "--connections: "
+              + connections
+              + " with --protocol h1"
+              + " (expected: only with --protocol h2c or h2; over HTTP/1.1 each subscriber is a"
+              + " connection)");
     }
     if (protocol.http2() && idleTemplates > 0) {
-      throw new IllegalArgumentException("--idle-templates: " + idleTemplates + " with --protocol "
-          + protocol.wireName() + " (expected: only with --protocol h1)");
+      throw new IllegalArgumentException(
+          "--idle-templates: "
+              + idleTemplates
+              + " with --protocol "
+              + protocol.wireName()
+              + " (expected: only with --protocol h1)");
     }
     if (!protocol.http2()) {
       connections = 0; // not used: one connection per subscriber
@@ -194,16 +213,42 @@ record Options(
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("--path: " + path + " (expected: starting with /)");
     }
-    return new Options(loopback(host), port, protocol, tlsPort, connections, h2Window, path, subs,
-        topics, prefix, key, alg,
-        subAuth != null ? subAuth : key != null, publish, rate, outstanding, pubConns, duration,
-        settle, drain, connectTimeout, concurrency, hubPid, heapProbe, label, idleTemplates);
+    return new Options(
+        loopback(host),
+        port,
+        protocol,
+        tlsPort,
+        connections,
+        h2Window,
+        path,
+        subs,
+        topics,
+        prefix,
+        key,
+        alg,
+        subAuth != null ? subAuth : key != null,
+        publish,
+        rate,
+        outstanding,
+        pubConns,
+        duration,
+        settle,
+        drain,
+        connectTimeout,
+        concurrency,
+        hubPid,
+        heapProbe,
+        label,
+        idleTemplates);
   }
 
   /** The whole run is bounded by this: connecting, settling, publishing, draining, margin. */
   long hardCapSeconds() {
-    return connectTimeoutSeconds + durationSeconds
-        + (settleMillis + drainMillis) / 1000 + (heapProbe ? 60 : 0) + 10;
+    return connectTimeoutSeconds
+        + durationSeconds
+        + (settleMillis + drainMillis) / 1000
+        + (heapProbe ? 60 : 0)
+        + 10;
   }
 
   /** The port subscribers connect to: the TLS port for h2, the cleartext one otherwise. */
@@ -217,12 +262,19 @@ record Options(
     try {
       address = InetAddress.getByName(host);
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("--host: " + host + " does not resolve (expected: "
-          + "a loopback address such as 127.0.0.1 or ::1)");
+      throw new IllegalArgumentException(
+          "--host: "
+              + host
+              + " does not resolve (expected: "
+              + "a loopback address such as 127.0.0.1 or ::1)");
     }
     if (!address.isLoopbackAddress()) {
-      throw new IllegalArgumentException("--host: " + host + " is " + address.getHostAddress()
-          + " (expected: loopback only, 127.0.0.0/8 or ::1)");
+      throw new IllegalArgumentException(
+          "--host: "
+              + host
+              + " is "
+              + address.getHostAddress()
+              + " (expected: loopback only, 127.0.0.0/8 or ::1)");
     }
     return address;
   }

@@ -60,7 +60,8 @@ final class ProcessStats {
    */
   static Map<String, Object[]> threadTimes(long pid) {
     Map<String, Object[]> out = new HashMap<>();
-    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+    try (DirectoryStream<Path> tasks =
+        Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
       for (Path task : tasks) {
         try {
           String stat = Files.readString(task.resolve("stat"));
@@ -77,10 +78,11 @@ final class ProcessStats {
   }
 
   /**
-   * CPU seconds spent between two {@link #threadTimes} snapshots, summed per thread group (the
-   * name without its trailing number, e.g. "C2 CompilerThre", "multiThreadIoEv"), largest first.
+   * CPU seconds spent between two {@link #threadTimes} snapshots, summed per thread group (the name
+   * without its trailing number, e.g. "C2 CompilerThre", "multiThreadIoEv"), largest first.
    */
-  static Map<String, Double> threadGroupDelta(Map<String, Object[]> before, Map<String, Object[]> after) {
+  static Map<String, Double> threadGroupDelta(
+      Map<String, Object[]> before, Map<String, Object[]> after) {
     Map<String, Double> groups = new HashMap<>();
     for (Map.Entry<String, Object[]> entry : after.entrySet()) {
       Object[] now = entry.getValue();
@@ -148,7 +150,10 @@ final class ProcessStats {
     try {
       out = Files.createTempFile("herald-loadgen-jcmd", ".txt");
       Process process =
-          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         return null;

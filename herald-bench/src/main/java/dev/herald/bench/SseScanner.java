@@ -2,9 +2,9 @@ package dev.herald.bench;
 
 /**
  * Counts the events of a {@code text/event-stream} body and finds the load generator's send
- * timestamp in them, without building strings: an event ends at a blank line and counts only if
- * it had a {@code data} field (as in the browser); inside {@code data} lines the first {@code
- * lgts} followed by decimal digits is the timestamp. Lines may end in CRLF, LF or CR.
+ * timestamp in them, without building strings: an event ends at a blank line and counts only if it
+ * had a {@code data} field (as in the browser); inside {@code data} lines the first {@code lgts}
+ * followed by decimal digits is the timestamp. Lines may end in CRLF, LF or CR.
  *
  * <p>Bytes may be split anywhere between calls. Not thread-safe: one scanner per stream.
  */

@@ -63,8 +63,9 @@ class ConnectionPlanTest {
   @Test
   void rejectsWhatCannotBePlanned() {
     assertThatThrownBy(() -> ConnectionPlan.of(10, 0, 250L))
-        .hasMessage("plan: 10 subscribers over 0 connections"
-            + " (expected: >= 0 subscribers, >= 1 connection)");
+        .hasMessage(
+            "plan: 10 subscribers over 0 connections"
+                + " (expected: >= 0 subscribers, >= 1 connection)");
     assertThatThrownBy(() -> ConnectionPlan.of(10, 1, 0L))
         .hasMessage("plan: the server allows 0 concurrent streams (expected: >= 1)");
   }

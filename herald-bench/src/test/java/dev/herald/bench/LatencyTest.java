@@ -50,7 +50,9 @@ class LatencyTest {
     map.put("k", 1000.0004);
     map.put("ctl", "a\nb\u0001");
     map.put("url", "http://h/?a=b&c<d");
-    assertThat(Json.write(map)).isEqualTo("{\"b\":1.235,\"a\":[1,\"x\\\"y\",true],\"n\":null,"
-        + "\"nan\":null,\"k\":1000,\"ctl\":\"a\\nb\\u0001\",\"url\":\"http://h/?a=b&c<d\"}");
+    assertThat(Json.write(map))
+        .isEqualTo(
+            "{\"b\":1.235,\"a\":[1,\"x\\\"y\",true],\"n\":null,"
+                + "\"nan\":null,\"k\":1000,\"ctl\":\"a\\nb\\u0001\",\"url\":\"http://h/?a=b&c<d\"}");
   }
 }

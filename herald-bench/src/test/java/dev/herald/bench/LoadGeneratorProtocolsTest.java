@@ -17,9 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The generator against a real hub on loopback, in each protocol: smoke runs ({@code --duration
- * 0}: one window of publishes, then drain) that must deliver every event. The hub allows only 4
- * streams per HTTP/2 connection, so the generator has to open more connections than asked.
+ * The generator against a real hub on loopback, in each protocol: smoke runs ({@code --duration 0}:
+ * one window of publishes, then drain) that must deliver every event. The hub allows only 4 streams
+ * per HTTP/2 connection, so the generator has to open more connections than asked.
  */
 class LoadGeneratorProtocolsTest {
 
@@ -31,15 +31,17 @@ class LoadGeneratorProtocolsTest {
   @BeforeAll
   static void startHub() throws Exception {
     JwtKey key = JwtKey.parse("HS256", SECRET);
-    hub = HeraldServer.start(ServerConfig.builder()
-        .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-        .tlsListen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-        .maxConcurrentStreams(MAX_STREAMS)
-        .publisherKey(key)
-        .subscriberKey(key)
-        .demo(false)
-        .shutdownGrace(Duration.ofSeconds(2))
-        .build());
+    hub =
+        HeraldServer.start(
+            ServerConfig.builder()
+                .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
+                .tlsListen(List.of(new InetSocketAddress("127.0.0.1", 0)))
+                .maxConcurrentStreams(MAX_STREAMS)
+                .publisherKey(key)
+                .subscriberKey(key)
+                .demo(false)
+                .shutdownGrace(Duration.ofSeconds(2))
+                .build());
   }
 
   @AfterAll
@@ -48,9 +50,21 @@ class LoadGeneratorProtocolsTest {
   }
 
   private static Map<String, Object> run(String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--port", Integer.toString(hub.port()),
-        "--jwt-key", SECRET, "--duration", "0", "--settle-ms", "0", "--drain-ms", "10000",
-        "--connect-timeout", "20"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--port",
+                Integer.toString(hub.port()),
+                "--jwt-key",
+                SECRET,
+                "--duration",
+                "0",
+                "--settle-ms",
+                "0",
+                "--drain-ms",
+                "10000",
+                "--connect-timeout",
+                "20"));
     args.addAll(List.of(extra));
     return new LoadGenerator(Options.parse(args.toArray(String[]::new))).run();
   }
@@ -80,8 +94,8 @@ class LoadGeneratorProtocolsTest {
 
   @Test
   void h2cOpensMoreConnectionsThanAskedWhenTheHubLimitsStreams() throws Exception {
-    Map<String, Object> report = run("--protocol", "h2c", "--subs", "12", "--topics", "2",
-        "--connections", "2");
+    Map<String, Object> report =
+        run("--protocol", "h2c", "--subs", "12", "--topics", "2", "--connections", "2");
     assertThat(report.get("protocol")).isEqualTo("h2c");
     assertThat(report.get("connections")).isEqualTo(12);
     assertThat(report.get("tcp_connections")).isEqualTo(3);
@@ -96,24 +110,45 @@ class LoadGeneratorProtocolsTest {
 
   @Test
   void h2OverTlsWithTheHubsDevelopmentCertificate() throws Exception {
-    Map<String, Object> report = run("--protocol", "h2", "--tls-port",
-        Integer.toString(hub.tlsPort()), "--subs", "8", "--connections", "2");
+    Map<String, Object> report =
+        run(
+            "--protocol",
+            "h2",
+            "--tls-port",
+            Integer.toString(hub.tlsPort()),
+            "--subs",
+            "8",
+            "--connections",
+            "2");
     assertThat(report.get("protocol")).isEqualTo("h2");
     assertThat(report.get("target")).isEqualTo("127.0.0.1:" + hub.tlsPort());
     assertThat(report.get("pub_target")).isEqualTo("127.0.0.1:" + hub.port());
     assertThat(report.get("connections")).isEqualTo(8);
     assertThat(report.get("tcp_connections")).isEqualTo(2);
-    assertThat(section(report, "h2").get("tls"))
-        .isEqualTo(Http2Connection.tlsProvider().name());
+    assertThat(section(report, "h2").get("tls")).isEqualTo(Http2Connection.tlsProvider().name());
     assertEveryEventDelivered(report);
   }
 
   @Test
   void h2OnAPlainPortFailsEveryStreamAndSaysWhy() throws Exception {
     // The cleartext listener speaks no TLS: the handshake fails, and so does each subscriber.
-    Map<String, Object> report = new LoadGenerator(Options.parse("--idle", "--protocol", "h2",
-        "--tls-port", Integer.toString(hub.port()), "--subs", "5", "--duration", "0",
-        "--settle-ms", "0", "--connect-timeout", "20")).run();
+    Map<String, Object> report =
+        new LoadGenerator(
+                Options.parse(
+                    "--idle",
+                    "--protocol",
+                    "h2",
+                    "--tls-port",
+                    Integer.toString(hub.port()),
+                    "--subs",
+                    "5",
+                    "--duration",
+                    "0",
+                    "--settle-ms",
+                    "0",
+                    "--connect-timeout",
+                    "20"))
+            .run();
     assertThat(report.get("connections")).isEqualTo(0);
     assertThat(section(section(report, "conn"), "failed").get("connect")).isEqualTo(5);
     assertThat((String) section(report, "h2").get("first_failure")).startsWith("tls: ");
@@ -127,9 +162,25 @@ class LoadGeneratorProtocolsTest {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    Map<String, Object> report = new LoadGenerator(Options.parse("--idle", "--protocol", "h2c",
-        "--port", Integer.toString(closedPort), "--subs", "250", "--connections", "3",
-        "--duration", "0", "--settle-ms", "0", "--connect-timeout", "20")).run();
+    Map<String, Object> report =
+        new LoadGenerator(
+                Options.parse(
+                    "--idle",
+                    "--protocol",
+                    "h2c",
+                    "--port",
+                    Integer.toString(closedPort),
+                    "--subs",
+                    "250",
+                    "--connections",
+                    "3",
+                    "--duration",
+                    "0",
+                    "--settle-ms",
+                    "0",
+                    "--connect-timeout",
+                    "20"))
+            .run();
     assertThat(report.get("connections")).isEqualTo(0);
     assertThat(report.get("tcp_connections")).isEqualTo(0);
     assertThat(section(section(report, "conn"), "failed").get("connect")).isEqualTo(250);

@@ -68,7 +68,8 @@ class OptionsTest {
   @Test
   void h2NeedsTheTlsPort() {
     assertThatThrownBy(() -> Options.parse("--idle", "--protocol", "h2"))
-        .hasMessage("--tls-port: missing (expected: the hub's --tls-listen port, for --protocol h2)");
+        .hasMessage(
+            "--tls-port: missing (expected: the hub's --tls-listen port, for --protocol h2)");
   }
 
   @Test
@@ -98,8 +99,8 @@ class OptionsTest {
 
   @Test
   void helpSaysThatH2TrustsAnyCertificate() {
-    assertThat(Options.USAGE).contains("--protocol h1|h2c|h2", "TRUSTS ANY CERTIFICATE",
-        "InsecureTrustManagerFactory");
+    assertThat(Options.USAGE)
+        .contains("--protocol h1|h2c|h2", "TRUSTS ANY CERTIFICATE", "InsecureTrustManagerFactory");
   }
 
   @Test
@@ -125,14 +126,24 @@ class OptionsTest {
 
   @Test
   void groupsThreadCpuByNameWithoutTheNumber() {
-    java.util.Map<String, Object[]> before = java.util.Map.of(
-        "1", new Object[] {"C2 CompilerThre", 1.0}, "2", new Object[] {"herald-dispatch", 2.0});
-    java.util.Map<String, Object[]> after = java.util.Map.of(
-        "1", new Object[] {"C2 CompilerThre", 1.5}, "2", new Object[] {"herald-dispatch", 5.0},
-        "3", new Object[] {"GC Thread#0", 0.25}, "4", new Object[] {"GC Thread#1", 0.25});
+    java.util.Map<String, Object[]> before =
+        java.util.Map.of(
+            "1", new Object[] {"C2 CompilerThre", 1.0}, "2", new Object[] {"herald-dispatch", 2.0});
+    java.util.Map<String, Object[]> after =
+        java.util.Map.of(
+            "1",
+            new Object[] {"C2 CompilerThre", 1.5},
+            "2",
+            new Object[] {"herald-dispatch", 5.0},
+            "3",
+            new Object[] {"GC Thread#0", 0.25},
+            "4",
+            new Object[] {"GC Thread#1", 0.25});
     assertThat(ProcessStats.threadGroupDelta(before, after))
-        .containsExactly(java.util.Map.entry("herald-dispatch", 3.0),
-            java.util.Map.entry("C2 CompilerThre", 0.5), java.util.Map.entry("GC Thread", 0.5));
+        .containsExactly(
+            java.util.Map.entry("herald-dispatch", 3.0),
+            java.util.Map.entry("C2 CompilerThre", 0.5),
+            java.util.Map.entry("GC Thread", 0.5));
   }
 
   @Test
@@ -140,7 +151,8 @@ class OptionsTest {
     String stat = "1234 (java (x) y) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 130 0 0 20 0 30 0";
     assertThat(ProcessStats.cpuSecondsOf(stat)).isEqualTo(3.8);
     assertThat(ProcessStats.cpuTimesOf(stat)).containsExactly(2.5, 1.3);
-    String serial = """
+    String serial =
+        """
          def new generation   total 78656K, used 12000K [0x...)
           eden space 69952K,  17% used [0x...)
          tenured generation   total 174784K, used 3000K [0x...)
@@ -148,7 +160,8 @@ class OptionsTest {
           class space    used 900K, committed 1000K, reserved 1048576K
         """;
     assertThat(ProcessStats.heapUsedKb(serial)).isEqualTo(15_000);
-    String g1 = """
+    String g1 =
+        """
          garbage-first heap   total 253952K, used 5832K [0x...)
           region size 1024K, 6 young (6144K), 0 survivors (0K)
          Metaspace       used 9000K, committed 9300K, reserved 1114112K

@@ -50,17 +50,24 @@ class ResponseReaderTest {
   void pipelinedResponsesWithContentLength() {
     String one = "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 5\r\n\r\nurn:1";
     String two = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n";
-    everySplit(one + two + one,
-        List.of("head 200", "complete 200 urn:1", "head 503", "complete 503 ",
-            "head 200", "complete 200 urn:1"));
+    everySplit(
+        one + two + one,
+        List.of(
+            "head 200",
+            "complete 200 urn:1",
+            "head 503",
+            "complete 503 ",
+            "head 200",
+            "complete 200 urn:1"));
   }
 
   @Test
   void chunkedBodyIsDechunkedAcrossChunkBoundaries() {
-    String stream = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"
-        + "3\r\n:\n\n\r\n"
-        + "1a;ext=1\r\nid: 1\ndata: lgts12345678\n\n\r\n"
-        + "0\r\n\r\n";
+    String stream =
+        "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"
+            + "3\r\n:\n\n\r\n"
+            + "1a;ext=1\r\nid: 1\ndata: lgts12345678\n\n\r\n"
+            + "0\r\n\r\n";
     everySplit(stream, List.of("head 200", "complete 200 :\n\nid: 1\ndata: lgts12345678\n\n"));
   }
 
@@ -68,8 +75,9 @@ class ResponseReaderTest {
   void bareLfHeadAndBodyUntilClose() {
     Recorder recorder = new Recorder();
     ResponseReader reader = new ResponseReader(recorder);
-    byte[] bytes = "HTTP/1.0 200 OK\nContent-Type: text/event-stream\n\ndata: x\n\n"
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        "HTTP/1.0 200 OK\nContent-Type: text/event-stream\n\ndata: x\n\n"
+            .getBytes(StandardCharsets.UTF_8);
     reader.feed(bytes, 0, bytes.length);
     assertThat(recorder.log).containsExactly("head 200");
     assertThat(recorder.body.toString(StandardCharsets.UTF_8)).isEqualTo("data: x\n\n");

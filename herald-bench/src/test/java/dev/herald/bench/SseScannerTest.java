@@ -45,7 +45,8 @@ class SseScannerTest {
 
   @Test
   void crLfAndCrLfEndLines() {
-    assertThat(scan("data: lgts1\r\n\r\ndata: lgts2\r\rdata: lgts3\n\n")).containsExactly(1L, 2L, 3L);
+    assertThat(scan("data: lgts1\r\n\r\ndata: lgts2\r\rdata: lgts3\n\n"))
+        .containsExactly(1L, 2L, 3L);
   }
 
   @Test

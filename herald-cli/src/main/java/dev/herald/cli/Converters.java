@@ -11,8 +11,8 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Option value parsers whose errors show the bad value and the expected form. Stateless; safe
- * from any thread.
+ * Option value parsers whose errors show the bad value and the expected form. Stateless; safe from
+ * any thread.
  */
 final class Converters {
 
@@ -65,17 +65,19 @@ final class Converters {
         bytes = -1;
       }
       if (bytes < 1 || bytes > Integer.MAX_VALUE) {
-        throw new TypeConversionException("'" + value
-            + "' (expected: a size from 1 byte to under 2GiB, such as 1048576, 512KiB, 1MiB or 1GiB)");
+        throw new TypeConversionException(
+            "'"
+                + value
+                + "' (expected: a size from 1 byte to under 2GiB, such as 1048576, 512KiB, 1MiB or 1GiB)");
       }
       return (int) bytes;
     }
   }
 
   /**
-   * A byte count that may be 0 and may be large: {@code 0}, {@code 1048576}, {@code 512KiB},
-   * {@code 500MiB}, {@code 2GiB} (also {@code k}, {@code m}, {@code g}, {@code KB}, {@code MB},
-   * {@code GB}, all 1024-based). An unknown unit is an error, not a silent byte count.
+   * A byte count that may be 0 and may be large: {@code 0}, {@code 1048576}, {@code 512KiB}, {@code
+   * 500MiB}, {@code 2GiB} (also {@code k}, {@code m}, {@code g}, {@code KB}, {@code MB}, {@code
+   * GB}, all 1024-based). An unknown unit is an error, not a silent byte count.
    */
   static final class ByteCountConverter implements ITypeConverter<Long> {
     private static final Pattern FORMAT =
@@ -160,7 +162,8 @@ final class Converters {
     public InetSocketAddress convert(String value) {
       int colon = value.lastIndexOf(':');
       if (colon < 0) {
-        throw new TypeConversionException("'" + value + "' (expected: HOST:PORT, e.g. localhost:3000)");
+        throw new TypeConversionException(
+            "'" + value + "' (expected: HOST:PORT, e.g. localhost:3000)");
       }
       String host = value.substring(0, colon);
       if (host.startsWith("[") && host.endsWith("]")) {

@@ -9,9 +9,9 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Lets every option come from the environment: {@code --history-size} reads {@code
- * HERALD_HISTORY_SIZE}. The Mercure hub's key variables are honoured too, so deployments move
- * over unchanged. With neither, a {@code serve} option takes the default of the record that holds
- * it ({@link ServeDefaults}). Immutable; safe from any thread.
+ * HERALD_HISTORY_SIZE}. The Mercure hub's key variables are honoured too, so deployments move over
+ * unchanged. With neither, a {@code serve} option takes the default of the record that holds it
+ * ({@link ServeDefaults}). Immutable; safe from any thread.
  */
 final class EnvironmentDefaults implements IDefaultValueProvider {
 

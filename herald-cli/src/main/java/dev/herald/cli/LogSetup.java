@@ -65,12 +65,15 @@ final class LogSetup {
   /** Sends every event to standard error in {@code format}, from {@code level} up. */
   static void apply(Format format, Level level) {
     // Never close standard error when an appender is stopped.
-    apply(format, level, new FilterOutputStream(System.err) {
-      @Override
-      public void close() throws IOException {
-        flush();
-      }
-    });
+    apply(
+        format,
+        level,
+        new FilterOutputStream(System.err) {
+          @Override
+          public void close() throws IOException {
+            flush();
+          }
+        });
   }
 
   static void apply(Format format, Level level, OutputStream out) {

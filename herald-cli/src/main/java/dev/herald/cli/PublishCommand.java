@@ -13,19 +13,27 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Publishes one update to a Mercure hub with {@link HeraldPublisher} and prints the id the hub
- * gave it. Runs on the command's thread.
+ * Publishes one update to a Mercure hub with {@link HeraldPublisher} and prints the id the hub gave
+ * it. Runs on the command's thread.
  */
-@Command(name = "publish", mixinStandardHelpOptions = true,
+@Command(
+    name = "publish",
+    mixinStandardHelpOptions = true,
     description = "Publishes one update to a Mercure hub and prints its id.")
 final class PublishCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--hub", required = true, description = "Hub URL, e.g. http://localhost:3000/.well-known/mercure")
+  @Option(
+      names = "--hub",
+      required = true,
+      description = "Hub URL, e.g. http://localhost:3000/.well-known/mercure")
   URI hub;
 
-  @Option(names = "--topic", required = true, description = "Topic IRI; repeatable (the first is canonical).")
+  @Option(
+      names = "--topic",
+      required = true,
+      description = "Topic IRI; repeatable (the first is canonical).")
   List<String> topics;
 
   @Option(names = "--data", defaultValue = "", description = "The update's content.")
@@ -49,13 +57,13 @@ final class PublishCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      Publication publication =
-          new Publication(topics, data, id, type, retry, isPrivate);
-      HeraldPublisher publisher = HeraldPublisher.builder(hub)
-          .token(token)
-          .connectTimeout(Duration.ofSeconds(10))
-          .requestTimeout(Duration.ofSeconds(30))
-          .build();
+      Publication publication = new Publication(topics, data, id, type, retry, isPrivate);
+      HeraldPublisher publisher =
+          HeraldPublisher.builder(hub)
+              .token(token)
+              .connectTimeout(Duration.ofSeconds(10))
+              .requestTimeout(Duration.ofSeconds(30))
+              .build();
       spec.commandLine().getOut().println(publisher.publish(publication));
       return 0;
     } catch (HeraldClientException | IllegalArgumentException e) {

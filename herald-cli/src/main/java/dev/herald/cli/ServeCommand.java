@@ -26,9 +26,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Runs a hub node until the process is stopped: maps the options onto a {@link NodeConfig}, starts
@@ -64,230 +64,410 @@ final class ServeCommand implements Callable<Integer> {
   // An option without a defaultValue here takes its default from the record that holds it,
   // through ServeDefaults; only what the CLI alone decides is written on the option.
 
-  @Option(names = "--listen", split = ",", paramLabel = "HOST:PORT",
+  @Option(
+      names = "--listen",
+      split = ",",
+      paramLabel = "HOST:PORT",
       converter = Converters.ListenConverter.class,
       description = "Address to accept HTTP on; repeatable (default: ${DEFAULT-VALUE}).")
   List<InetSocketAddress> listen;
 
-  @Option(names = "--tls-listen", split = ",", paramLabel = "HOST:PORT",
+  @Option(
+      names = "--tls-listen",
+      split = ",",
+      paramLabel = "HOST:PORT",
       converter = Converters.ListenConverter.class,
       description = "Address to accept TLS on, HTTP/2 by ALPN with HTTP/1.1 fallback; repeatable.")
   List<InetSocketAddress> tlsListen;
 
-  @Option(names = "--tls-cert", paramLabel = "FILE",
-      description = "PEM certificate chain for --tls-listen (default: a generated development certificate).")
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description =
+          "PEM certificate chain for --tls-listen (default: a generated development certificate).")
   Path tlsCert;
 
-  @Option(names = "--tls-key", paramLabel = "FILE",
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
       description = "PEM private key (PKCS#8, RSA or EC) of --tls-cert.")
   Path tlsKey;
 
-  @Option(names = "--max-concurrent-streams", paramLabel = "N",
+  @Option(
+      names = "--max-concurrent-streams",
+      paramLabel = "N",
       description = "HTTP/2 streams one connection may open at once (default: ${DEFAULT-VALUE}).")
   int maxConcurrentStreams;
 
-  @Option(names = "--transport", paramLabel = "auto|io_uring|epoll|nio",
-      description = "Socket layer; auto picks io_uring, else epoll, else NIO (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--transport",
+      paramLabel = "auto|io_uring|epoll|nio",
+      description =
+          "Socket layer; auto picks io_uring, else epoll, else NIO (default: ${DEFAULT-VALUE}).")
   String transport;
 
-  @Option(names = "--event-loops", paramLabel = "N",
-      description = "Event loops serving connections and delivering events; 0 for one per available processor (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--event-loops",
+      paramLabel = "N",
+      description =
+          "Event loops serving connections and delivering events; 0 for one per available processor (default: ${DEFAULT-VALUE}).")
   int eventLoops;
 
-  @Option(names = "--shutdown-grace", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+  @Option(
+      names = "--shutdown-grace",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
       description = "How long a graceful shutdown may take (default: ${DEFAULT-VALUE}).")
   Duration shutdownGrace;
 
-  @Option(names = "--warm-up", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
-      description = "After listening, exercise the hot paths this long on a private loopback hub so"
-          + " the JIT has compiled them; /readyz answers 503 meanwhile, /healthz 200. 0 is ready"
-          + " at once (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warm-up",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description =
+          "After listening, exercise the hot paths this long on a private loopback hub so"
+              + " the JIT has compiled them; /readyz answers 503 meanwhile, /healthz 200. 0 is ready"
+              + " at once (default: ${DEFAULT-VALUE}).")
   Duration warmUp;
 
-  @Option(names = "--jwt-key", paramLabel = "KEY",
-      description = "Key for publisher and subscriber tokens: the HMAC secret, or a PEM public key (text or file) for RS/PS/ES algorithms.")
+  @Option(
+      names = "--jwt-key",
+      paramLabel = "KEY",
+      description =
+          "Key for publisher and subscriber tokens: the HMAC secret, or a PEM public key (text or file) for RS/PS/ES algorithms.")
   String jwtKey;
 
-  @Option(names = "--publisher-jwt-key", paramLabel = "KEY",
+  @Option(
+      names = "--publisher-jwt-key",
+      paramLabel = "KEY",
       description = "Key for publisher tokens only (also MERCURE_PUBLISHER_JWT_KEY).")
   String publisherJwtKey;
 
-  @Option(names = "--subscriber-jwt-key", paramLabel = "KEY",
+  @Option(
+      names = "--subscriber-jwt-key",
+      paramLabel = "KEY",
       description = "Key for subscriber tokens only (also MERCURE_SUBSCRIBER_JWT_KEY).")
   String subscriberJwtKey;
 
-  @Option(names = "--jwt-alg", defaultValue = "HS256", paramLabel = "ALG",
-      description = "Token algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256/384/512 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--jwt-alg",
+      defaultValue = "HS256",
+      paramLabel = "ALG",
+      description =
+          "Token algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256/384/512 (default: ${DEFAULT-VALUE}).")
   String jwtAlg;
 
-  @Option(names = "--publisher-jwt-alg", paramLabel = "ALG",
-      description = "Algorithm of publisher tokens (also MERCURE_PUBLISHER_JWT_ALG; default: --jwt-alg).")
+  @Option(
+      names = "--publisher-jwt-alg",
+      paramLabel = "ALG",
+      description =
+          "Algorithm of publisher tokens (also MERCURE_PUBLISHER_JWT_ALG; default: --jwt-alg).")
   String publisherJwtAlg;
 
-  @Option(names = "--subscriber-jwt-alg", paramLabel = "ALG",
-      description = "Algorithm of subscriber tokens (also MERCURE_SUBSCRIBER_JWT_ALG; default: --jwt-alg).")
+  @Option(
+      names = "--subscriber-jwt-alg",
+      paramLabel = "ALG",
+      description =
+          "Algorithm of subscriber tokens (also MERCURE_SUBSCRIBER_JWT_ALG; default: --jwt-alg).")
   String subscriberJwtAlg;
 
-  @Option(names = "--anonymous", negatable = true, fallbackValue = "true",
-      description = "Let subscribers without a token receive public updates (default: on in development mode, when no key is configured; off otherwise).")
+  @Option(
+      names = "--anonymous",
+      negatable = true,
+      fallbackValue = "true",
+      description =
+          "Let subscribers without a token receive public updates (default: on in development mode, when no key is configured; off otherwise).")
   Boolean anonymous;
 
-  @Option(names = "--cors-origin", split = ",", paramLabel = "ORIGIN",
-      description = "Origin allowed to use the hub from a browser, or *; repeatable (default: * in development mode, none otherwise).")
+  @Option(
+      names = "--cors-origin",
+      split = ",",
+      paramLabel = "ORIGIN",
+      description =
+          "Origin allowed to use the hub from a browser, or *; repeatable (default: * in development mode, none otherwise).")
   List<String> corsOrigins;
 
-  @Option(names = "--publish-origin", split = ",", paramLabel = "ORIGIN",
-      description = "Origin allowed to publish with a cookie token, or *; repeatable (default: none).")
+  @Option(
+      names = "--publish-origin",
+      split = ",",
+      paramLabel = "ORIGIN",
+      description =
+          "Origin allowed to publish with a cookie token, or *; repeatable (default: none).")
   List<String> publishOrigins;
 
-  @Option(names = "--cookie-name", paramLabel = "NAME",
+  @Option(
+      names = "--cookie-name",
+      paramLabel = "NAME",
       description = "Cookie that may carry the token (default: ${DEFAULT-VALUE}).")
   String cookieName;
 
-  @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
-      description = "Idle time before a keep-alive comment is sent on a stream; 0 disables (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--heartbeat",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description =
+          "Idle time before a keep-alive comment is sent on a stream; 0 disables (default: ${DEFAULT-VALUE}).")
   Duration heartbeat;
 
-  @Option(names = "--history", defaultValue = "durable", paramLabel = "durable|memory",
+  @Option(
+      names = "--history",
+      defaultValue = "durable",
+      paramLabel = "durable|memory",
       converter = Converters.HistoryKindConverter.class,
-      description = "Where events are kept for reconnecting subscribers: durable (on disk in --data-dir; survives restarts and crashes) or memory (lost on restart) (default: ${DEFAULT-VALUE}).")
+      description =
+          "Where events are kept for reconnecting subscribers: durable (on disk in --data-dir; survives restarts and crashes) or memory (lost on restart) (default: ${DEFAULT-VALUE}).")
   HistoryKind history;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Directory of the durable history, created if missing; one hub per directory (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Directory of the durable history, created if missing; one hub per directory (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--fsync", paramLabel = "always|batch|never",
+  @Option(
+      names = "--fsync",
+      paramLabel = "always|batch|never",
       converter = Converters.FsyncConverter.class,
-      description = "When a publish is acknowledged: always (after an fsync of its own), batch (after the fsync of the group of publishes committed with it), never (once handed to the OS: survives a crash of the hub, not of the machine) (default: ${DEFAULT-VALUE}).")
+      description =
+          "When a publish is acknowledged: always (after an fsync of its own), batch (after the fsync of the group of publishes committed with it), never (once handed to the OS: survives a crash of the hub, not of the machine) (default: ${DEFAULT-VALUE}).")
   Fsync fsync;
 
-  @Option(names = "--history-size", paramLabel = "N",
+  @Option(
+      names = "--history-size",
+      paramLabel = "N",
       description = "Newest events kept for reconnecting subscribers (default: ${DEFAULT-VALUE}).")
   int historySize;
 
-  @Option(names = "--history-max-age", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
-      description = "Durable history: events older than this are pruned, e.g. 24h; 0 means no age limit (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--history-max-age",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description =
+          "Durable history: events older than this are pruned, e.g. 24h; 0 means no age limit (default: ${DEFAULT-VALUE}).")
   Duration historyMaxAge;
 
-  @Option(names = "--history-max-bytes", paramLabel = "SIZE", converter = Converters.ByteCountConverter.class,
-      description = "Durable history: the oldest events are pruned to keep the retained events' payload under this size, e.g. 2GiB; 0 means no size limit (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--history-max-bytes",
+      paramLabel = "SIZE",
+      converter = Converters.ByteCountConverter.class,
+      description =
+          "Durable history: the oldest events are pruned to keep the retained events' payload under this size, e.g. 2GiB; 0 means no size limit (default: ${DEFAULT-VALUE}).")
   long historyMaxBytes;
 
-  @Option(names = "--redis", paramLabel = "URI",
-      description = "Run as one node of a cluster: the history is a stream in this Redis, shared by every node (redis://[[user:]password@]HOST[:PORT][/DB], rediss:// for TLS, redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER). Without it the history is local to this hub.")
+  @Option(
+      names = "--redis",
+      paramLabel = "URI",
+      description =
+          "Run as one node of a cluster: the history is a stream in this Redis, shared by every node (redis://[[user:]password@]HOST[:PORT][/DB], rediss:// for TLS, redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER). Without it the history is local to this hub.")
   String redis;
 
-  @Option(names = "--redis-prefix", paramLabel = "PREFIX",
-      description = "With --redis: prepended to the hub's Redis keys, one prefix per cluster (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--redis-prefix",
+      paramLabel = "PREFIX",
+      description =
+          "With --redis: prepended to the hub's Redis keys, one prefix per cluster (default: ${DEFAULT-VALUE}).")
   String redisPrefix;
 
-  @Option(names = "--redis-timeout", converter = Converters.DurationConverter.class,
-      description = "With --redis: how long a command may wait for Redis; a publish then gets 503 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--redis-timeout",
+      converter = Converters.DurationConverter.class,
+      description =
+          "With --redis: how long a command may wait for Redis; a publish then gets 503 (default: ${DEFAULT-VALUE}).")
   Duration redisTimeout;
 
-  @Option(names = "--max-tail-lag", converter = Converters.DurationConverter.class,
-      description = "With --redis: how long this node may stay behind the shared stream before GET /readyz answers 503 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-tail-lag",
+      converter = Converters.DurationConverter.class,
+      description =
+          "With --redis: how long this node may stay behind the shared stream before GET /readyz answers 503 (default: ${DEFAULT-VALUE}).")
   Duration maxTailLag;
 
-  @Option(names = "--subscriber-queue", paramLabel = "N",
-      description = "Events that may wait for one slow subscriber before it is disconnected (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--subscriber-queue",
+      paramLabel = "N",
+      description =
+          "Events that may wait for one slow subscriber before it is disconnected (default: ${DEFAULT-VALUE}).")
   int subscriberQueue;
 
-  @Option(names = "--max-body", paramLabel = "SIZE", converter = Converters.SizeConverter.class,
+  @Option(
+      names = "--max-body",
+      paramLabel = "SIZE",
+      converter = Converters.SizeConverter.class,
       description = "Largest publish request body (default: ${DEFAULT-VALUE}).")
   int maxBody;
 
-  @Option(names = "--max-request-line", paramLabel = "SIZE", converter = Converters.SizeConverter.class,
-      description = "Longest request line, query included; 414 over it. The default fits 1,000 topics of 200 characters (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-request-line",
+      paramLabel = "SIZE",
+      converter = Converters.SizeConverter.class,
+      description =
+          "Longest request line, query included; 414 over it. The default fits 1,000 topics of 200 characters (default: ${DEFAULT-VALUE}).")
   int maxRequestLine;
 
-  @Option(names = "--max-header-block", paramLabel = "SIZE", converter = Converters.SizeConverter.class,
+  @Option(
+      names = "--max-header-block",
+      paramLabel = "SIZE",
+      converter = Converters.SizeConverter.class,
       description = "Largest request header block; 431 over it (default: ${DEFAULT-VALUE}).")
   int maxHeaderBlock;
 
-  @Option(names = "--header-timeout", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
-      description = "Time from accept (TLS handshake included) to a complete request head; 408 and closed after it (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--header-timeout",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description =
+          "Time from accept (TLS handshake included) to a complete request head; 408 and closed after it (default: ${DEFAULT-VALUE}).")
   Duration headerTimeout;
 
-  @Option(names = "--body-timeout", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
-      description = "Time for a publish body to arrive after its head; 408 and closed after it (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--body-timeout",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description =
+          "Time for a publish body to arrive after its head; 408 and closed after it (default: ${DEFAULT-VALUE}).")
   Duration bodyTimeout;
 
-  @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
-      description = "Time a kept-alive connection without a request (or an HTTP/2 one without a stream) stays open; event streams are never idle (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--idle-timeout",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description =
+          "Time a kept-alive connection without a request (or an HTTP/2 one without a stream) stays open; event streams are never idle (default: ${DEFAULT-VALUE}).")
   Duration idleTimeout;
 
-  @Option(names = "--max-connections", paramLabel = "N",
-      description = "Open connections over all listeners; new ones get 503 with Retry-After and are closed. 0 derives it from the open-file limit (ulimit -n) less room for the history, Redis and the JVM (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-connections",
+      paramLabel = "N",
+      description =
+          "Open connections over all listeners; new ones get 503 with Retry-After and are closed. 0 derives it from the open-file limit (ulimit -n) less room for the history, Redis and the JVM (default: ${DEFAULT-VALUE}).")
   int maxConnections;
 
-  @Option(names = "--max-connections-per-address", paramLabel = "N",
-      description = "Open connections from one client address; new ones get 429 and are closed. 0 is no limit (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-connections-per-address",
+      paramLabel = "N",
+      description =
+          "Open connections from one client address; new ones get 429 and are closed. 0 is no limit (default: ${DEFAULT-VALUE}).")
   int maxConnectionsPerAddress;
 
-  @Option(names = "--max-stream-lifetime", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
-      description = "End an event stream after this long, less up to a tenth drawn per stream, so subscribers rebalance after a scale-out; clients resume with Last-Event-ID. 0 is no limit (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-stream-lifetime",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description =
+          "End an event stream after this long, less up to a tenth drawn per stream, so subscribers rebalance after a scale-out; clients resume with Last-Event-ID. 0 is no limit (default: ${DEFAULT-VALUE}).")
   Duration maxStreamLifetime;
 
-  @Option(names = "--subscriptions", negatable = true, defaultValue = "false", fallbackValue = "true",
-      description = "Announce subscriptions as private updates and serve the subscriptions API (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--subscriptions",
+      negatable = true,
+      defaultValue = "false",
+      fallbackValue = "true",
+      description =
+          "Announce subscriptions as private updates and serve the subscriptions API (default: ${DEFAULT-VALUE}).")
   boolean subscriptions;
 
-  @Option(names = "--demo", negatable = true, defaultValue = "true", fallbackValue = "true",
+  @Option(
+      names = "--demo",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
       description = "Serve the classic demo stream at /sse (default: ${DEFAULT-VALUE}).")
   boolean demo;
 
-  @Option(names = "--metrics", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Serve GET /metrics (Prometheus text) and the dashboard's live figures (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--metrics",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Serve GET /metrics (Prometheus text) and the dashboard's live figures (default: ${DEFAULT-VALUE}).")
   boolean metrics;
 
-  @Option(names = "--otel", negatable = true, defaultValue = "false", fallbackValue = "true",
-      description = "Trace publishes with OpenTelemetry, configured by the OTEL_* variables (OTLP to localhost:4318 by default); also on when OTEL_TRACES_EXPORTER names an exporter (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--otel",
+      negatable = true,
+      defaultValue = "false",
+      fallbackValue = "true",
+      description =
+          "Trace publishes with OpenTelemetry, configured by the OTEL_* variables (OTLP to localhost:4318 by default); also on when OTEL_TRACES_EXPORTER names an exporter (default: ${DEFAULT-VALUE}).")
   boolean otel;
 
-  @Option(names = "--ui", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Serve the web UI: its page and static files, /info and /dev/token; --no-ui turns them off (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ui",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Serve the web UI: its page and static files, /info and /dev/token; --no-ui turns them off (default: ${DEFAULT-VALUE}).")
   boolean ui;
 
-  @Option(names = "--admin-listen", paramLabel = "HOST:PORT",
+  @Option(
+      names = "--admin-listen",
+      paramLabel = "HOST:PORT",
       converter = Converters.ListenConverter.class,
-      description = "Serve /metrics, /healthz and /readyz on this address, and no longer on the public listeners.")
+      description =
+          "Serve /metrics, /healthz and /readyz on this address, and no longer on the public listeners.")
   InetSocketAddress adminListen;
 
   /** Whether anonymous subscribers are let in: --anonymous, else only in development mode. */
   private boolean anonymousApplies;
-  @Option(names = "--log-format", defaultValue = "text", paramLabel = "text|json",
+
+  @Option(
+      names = "--log-format",
+      defaultValue = "text",
+      paramLabel = "text|json",
       converter = LogSetup.FormatConverter.class,
-      description = "Log lines on standard error: text, or one JSON object per line (default: ${DEFAULT-VALUE}).")
+      description =
+          "Log lines on standard error: text, or one JSON object per line (default: ${DEFAULT-VALUE}).")
   LogSetup.Format logFormat;
 
-  @Option(names = "--log-level", defaultValue = "INFO", paramLabel = "LEVEL",
+  @Option(
+      names = "--log-level",
+      defaultValue = "INFO",
+      paramLabel = "LEVEL",
       converter = LogSetup.LevelConverter.class,
-      description = "Least severe level logged: TRACE, DEBUG, INFO, WARN, ERROR or OFF (default: ${DEFAULT-VALUE}).")
+      description =
+          "Least severe level logged: TRACE, DEBUG, INFO, WARN, ERROR or OFF (default: ${DEFAULT-VALUE}).")
   ch.qos.logback.classic.Level logLevel;
 
   // --- Protocol versions and token trust beyond --jwt-key (Mercure draft-08, JWK Sets)
 
-  @Option(names = "--protocol", paramLabel = "07|08|both",
+  @Option(
+      names = "--protocol",
+      paramLabel = "07|08|both",
       converter = Converters.ProtocolConverter.class,
-      description = "Mercure versions to speak, chosen per request: draft-07, draft-08 or both (default: ${DEFAULT-VALUE}).")
+      description =
+          "Mercure versions to speak, chosen per request: draft-07, draft-08 or both (default: ${DEFAULT-VALUE}).")
   ProtocolConfig.Versions protocol;
 
-  @Option(names = "--issuer", paramLabel = "ISSUER=KEYSOURCE", split = "\\R",
-      description = "Draft-08: an issuer whose access tokens are trusted, and its keys: an HMAC secret (or secret:VALUE), a PEM public key file, or a JWK Set URL (https:// or file:); repeatable, one per line in HERALD_ISSUER.")
+  @Option(
+      names = "--issuer",
+      paramLabel = "ISSUER=KEYSOURCE",
+      split = "\\R",
+      description =
+          "Draft-08: an issuer whose access tokens are trusted, and its keys: an HMAC secret (or secret:VALUE), a PEM public key file, or a JWK Set URL (https:// or file:); repeatable, one per line in HERALD_ISSUER.")
   List<String> issuers;
 
-  @Option(names = "--resource-id", paramLabel = "URL",
-      description = "Draft-08: the hub's resource identifier, which access tokens' aud must contain (default: the hub URL on the first listener).")
+  @Option(
+      names = "--resource-id",
+      paramLabel = "URL",
+      description =
+          "Draft-08: the hub's resource identifier, which access tokens' aud must contain (default: the hub URL on the first listener).")
   String resourceId;
 
-  @Option(names = "--access-cookie-name", paramLabel = "NAME",
-      description = "Draft-08: the cookie that may carry the access token (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--access-cookie-name",
+      paramLabel = "NAME",
+      description =
+          "Draft-08: the cookie that may carry the access token (default: ${DEFAULT-VALUE}).")
   String accessCookieName;
 
-  @Option(names = "--jwt-jwks", paramLabel = "URL",
-      description = "Draft-07: verify publisher and subscriber tokens with the keys of this JWK Set (https:// or file:), chosen by kid, instead of --jwt-key.")
+  @Option(
+      names = "--jwt-jwks",
+      paramLabel = "URL",
+      description =
+          "Draft-07: verify publisher and subscriber tokens with the keys of this JWK Set (https:// or file:), chosen by kid, instead of --jwt-key.")
   String jwtJwks;
 
   /** For tests: the running server, set once start-up is printed. */
@@ -309,8 +489,9 @@ final class ServeCommand implements Callable<Integer> {
       LogSetup.apply(logFormat, logLevel);
       boolean anyJwtKey = jwtKey != null || publisherJwtKey != null || subscriberJwtKey != null;
       if (jwtJwks != null && anyJwtKey) {
-        throw new IllegalArgumentException("jwt-jwks: set with a --jwt-key option (expected: one"
-            + " source of draft-07 keys, the JWK Set or the keys)");
+        throw new IllegalArgumentException(
+            "jwt-jwks: set with a --jwt-key option (expected: one"
+                + " source of draft-07 keys, the JWK Set or the keys)");
       }
       if (!anyJwtKey && jwtJwks == null && trustedIssuers.isEmpty()) {
         for (String alg : List.of(publisherAlg, subscriberAlg)) {
@@ -329,50 +510,55 @@ final class ServeCommand implements Callable<Integer> {
           key(subscriberAlg, subscriberJwtKey != null ? subscriberJwtKey : jwtKey);
       // As in Mercure: anonymous subscribers only in development mode, unless asked for.
       anonymousApplies = anonymous != null ? anonymous : developmentSecret != null;
-      List<String> cors = corsOrigins != null ? corsOrigins
-          : developmentSecret != null ? List.of("*") : List.of();
-      ServerConfig server = ServerConfig.builder()
-          .listen(listen)
-          .tlsListen(tlsListen == null ? List.of() : tlsListen)
-          .tls(tlsCert, tlsKey)
-          .maxConcurrentStreams(maxConcurrentStreams)
-          .shutdownGrace(shutdownGrace)
-          .warmUp(warmUp)
-          .transport(transport)
-          .eventLoops(eventLoops)
-          .hub(HubConfig.DEFAULTS.withHistorySize(historySize)
-              .withSubscriberQueueCapacity(subscriberQueue)
-              .withSubscriptionEvents(subscriptions))
-          .publisherKey(publisherKey)
-          .subscriberKey(subscriberKey)
-          .anonymous(anonymousApplies)
-          .corsOrigins(cors)
-          .publishOrigins(publishOrigins == null ? List.of() : publishOrigins)
-          .cookieName(cookieName)
-          .heartbeat(heartbeat)
-          .maxBody(maxBody)
-          .demo(demo)
-          .metrics(metrics)
-          .ui(ui)
-          .adminListen(adminListen)
-          // Only a key this run generated may be handed out to the page's token helper.
-          .developmentTokens(developmentSecret != null)
-          .limits(Limits.DEFAULTS
-              .withMaxRequestLine(maxRequestLine)
-              .withMaxHeaderBlock(maxHeaderBlock)
-              .withHeaderTimeout(headerTimeout)
-              .withBodyTimeout(bodyTimeout)
-              .withIdleTimeout(idleTimeout)
-              .withMaxConnections(maxConnections)
-              .withMaxConnectionsPerAddress(maxConnectionsPerAddress)
-              .withMaxStreamLifetime(maxStreamLifetime))
-          .protocols(ProtocolConfig.DEFAULTS
-              .withVersions(protocol)
-              .withResourceId(resourceId)
-              .withIssuers(trustedIssuers)
-              .withAccessCookieName(accessCookieName)
-              .withJwtJwks(jwtJwks))
-          .build();
+      List<String> cors =
+          corsOrigins != null ? corsOrigins : developmentSecret != null ? List.of("*") : List.of();
+      ServerConfig server =
+          ServerConfig.builder()
+              .listen(listen)
+              .tlsListen(tlsListen == null ? List.of() : tlsListen)
+              .tls(tlsCert, tlsKey)
+              .maxConcurrentStreams(maxConcurrentStreams)
+              .shutdownGrace(shutdownGrace)
+              .warmUp(warmUp)
+              .transport(transport)
+              .eventLoops(eventLoops)
+              .hub(
+                  HubConfig.DEFAULTS
+                      .withHistorySize(historySize)
+                      .withSubscriberQueueCapacity(subscriberQueue)
+                      .withSubscriptionEvents(subscriptions))
+              .publisherKey(publisherKey)
+              .subscriberKey(subscriberKey)
+              .anonymous(anonymousApplies)
+              .corsOrigins(cors)
+              .publishOrigins(publishOrigins == null ? List.of() : publishOrigins)
+              .cookieName(cookieName)
+              .heartbeat(heartbeat)
+              .maxBody(maxBody)
+              .demo(demo)
+              .metrics(metrics)
+              .ui(ui)
+              .adminListen(adminListen)
+              // Only a key this run generated may be handed out to the page's token helper.
+              .developmentTokens(developmentSecret != null)
+              .limits(
+                  Limits.DEFAULTS
+                      .withMaxRequestLine(maxRequestLine)
+                      .withMaxHeaderBlock(maxHeaderBlock)
+                      .withHeaderTimeout(headerTimeout)
+                      .withBodyTimeout(bodyTimeout)
+                      .withIdleTimeout(idleTimeout)
+                      .withMaxConnections(maxConnections)
+                      .withMaxConnectionsPerAddress(maxConnectionsPerAddress)
+                      .withMaxStreamLifetime(maxStreamLifetime))
+              .protocols(
+                  ProtocolConfig.DEFAULTS
+                      .withVersions(protocol)
+                      .withResourceId(resourceId)
+                      .withIssuers(trustedIssuers)
+                      .withAccessCookieName(accessCookieName)
+                      .withJwtJwks(jwtJwks))
+              .build();
       nodeConfig = new NodeConfig(server, historyBackend());
     } catch (IllegalArgumentException e) {
       err.println("serve: " + e.getMessage());
@@ -401,63 +587,93 @@ final class ServeCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       tracing.close();
       ServerConfig config = nodeConfig.server();
-      err.println("serve: cannot listen on " + config.listen()
-          + (config.adminListen() == null ? "" : " and " + config.adminListen()) + ": "
-          + e.getMessage());
+      err.println(
+          "serve: cannot listen on "
+              + config.listen()
+              + (config.adminListen() == null ? "" : " and " + config.adminListen())
+              + ": "
+              + e.getMessage());
       return 1;
     }
     HeraldServer server = node.server();
     ServerConfig config = nodeConfig.server();
     // The node first: the spans of the publishes it finishes are then flushed with the rest.
-    Thread shutdown = new Thread(() -> {
-      node.close();
-      tracing.close();
-    }, "herald-shutdown");
+    Thread shutdown =
+        new Thread(
+            () -> {
+              node.close();
+              tracing.close();
+            },
+            "herald-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdown);
-    String base = server.boundAddresses().isEmpty()
-        ? baseUrl("https", server.boundTlsAddresses().get(0))
-        : baseUrl("http", server.boundAddresses().get(0));
-    out.println("Herald is listening on " + server.boundAddresses() + " (" + server.transportName() + ")");
+    String base =
+        server.boundAddresses().isEmpty()
+            ? baseUrl("https", server.boundTlsAddresses().get(0))
+            : baseUrl("http", server.boundAddresses().get(0));
+    out.println(
+        "Herald is listening on " + server.boundAddresses() + " (" + server.transportName() + ")");
     // Without --admin-listen the operations routes are on the public listeners.
-    String admin = server.boundAdminAddress() == null ? base
-        : baseUrl("http", server.boundAdminAddress());
+    String admin =
+        server.boundAdminAddress() == null ? base : baseUrl("http", server.boundAdminAddress());
     if (ui) {
       out.println("  demo page:  " + base + "/");
     }
     out.println("  hub:        " + base + "/.well-known/mercure");
     if (server.boundAdminAddress() != null) {
-      out.println("  admin:      " + admin + "/metrics, /healthz, /readyz (not on the listeners"
-          + " above)");
+      out.println(
+          "  admin:      "
+              + admin
+              + "/metrics, /healthz, /readyz (not on the listeners"
+              + " above)");
     }
-    out.println("  history:    " + nodeConfig.history().describe()
-        + (nodeConfig.history().shared() ? "; readiness: " + admin + "/readyz" : ""));
+    out.println(
+        "  history:    "
+            + nodeConfig.history().describe()
+            + (nodeConfig.history().shared() ? "; readiness: " + admin + "/readyz" : ""));
     out.println("  anonymous:  " + anonymousLine());
     if (tracing.enabled()) {
-      out.println("  tracing:    OpenTelemetry, configured by the OTEL_* variables (a sampled"
-          + " publish's response carries its traceresponse header)");
+      out.println(
+          "  tracing:    OpenTelemetry, configured by the OTEL_* variables (a sampled"
+              + " publish's response carries its traceresponse header)");
     }
     Limits limits = config.limits();
-    out.println("  limits:     " + server.maxConnections() + " connections"
-        + (limits.maxConnections() == 0 ? " (from the open-file limit)" : "")
-        + (limits.maxConnectionsPerAddress() == 0 ? ""
-            : ", " + limits.maxConnectionsPerAddress() + " per address")
-        + "; request head within " + Converters.format(limits.headerTimeout())
-        + ", body within " + Converters.format(limits.bodyTimeout())
-        + ", idle " + Converters.format(limits.idleTimeout())
-        + (limits.maxStreamLifetime().isZero() ? ""
-            : ", streams end after " + Converters.format(limits.maxStreamLifetime())));
+    out.println(
+        "  limits:     "
+            + server.maxConnections()
+            + " connections"
+            + (limits.maxConnections() == 0 ? " (from the open-file limit)" : "")
+            + (limits.maxConnectionsPerAddress() == 0
+                ? ""
+                : ", " + limits.maxConnectionsPerAddress() + " per address")
+            + "; request head within "
+            + Converters.format(limits.headerTimeout())
+            + ", body within "
+            + Converters.format(limits.bodyTimeout())
+            + ", idle "
+            + Converters.format(limits.idleTimeout())
+            + (limits.maxStreamLifetime().isZero()
+                ? ""
+                : ", streams end after " + Converters.format(limits.maxStreamLifetime())));
     if (!server.boundTlsAddresses().isEmpty()) {
       out.println("  TLS + HTTP/2: " + baseUrl("https", server.boundTlsAddresses().get(0)) + "/");
     }
     if (server.developmentCertificate() != null) {
-      out.println("  TLS uses a generated development certificate (browsers will warn), SHA-256 "
-          + server.developmentCertificate().sha256Fingerprint());
+      out.println(
+          "  TLS uses a generated development certificate (browsers will warn), SHA-256 "
+              + server.developmentCertificate().sha256Fingerprint());
     }
     if (config.protocols().versions().draft08()) {
-      out.println("  draft-08:   resource id " + config.resourceId()
-          + "; issuers: " + (trustedIssuers.isEmpty() ? "none (access tokens are rejected)"
-              : String.join(", ", trustedIssuers.stream()
-                  .map(entry -> entry.substring(0, entry.indexOf('='))).toList())));
+      out.println(
+          "  draft-08:   resource id "
+              + config.resourceId()
+              + "; issuers: "
+              + (trustedIssuers.isEmpty()
+                  ? "none (access tokens are rejected)"
+                  : String.join(
+                      ", ",
+                      trustedIssuers.stream()
+                          .map(entry -> entry.substring(0, entry.indexOf('=')))
+                          .toList())));
     }
     if (developmentSecret != null) {
       printDevelopmentHelp(out, base, developmentSecret, config.resourceId(), ui);
@@ -478,18 +694,20 @@ final class ServeCommand implements Callable<Integer> {
   private HistoryBackend historyBackend() {
     if (redis != null) {
       rejectLocalHistoryOptions();
-      return new RedisBackend(RedisConfig.DEFAULTS
-          .withUri(redis)
-          .withKeyPrefix(redisPrefix)
-          .withCommandTimeout(redisTimeout)
-          .withMaxTailLag(maxTailLag));
+      return new RedisBackend(
+          RedisConfig.DEFAULTS
+              .withUri(redis)
+              .withKeyPrefix(redisPrefix)
+              .withCommandTimeout(redisTimeout)
+              .withMaxTailLag(maxTailLag));
     }
     if (history == HistoryKind.DURABLE) {
-      return HistoryBackend.durable(StoreConfig.DEFAULTS
-          .withDataDir(dataDir)
-          .withFsync(fsync)
-          .withMaxAge(historyMaxAge)
-          .withMaxBytes(historyMaxBytes));
+      return HistoryBackend.durable(
+          StoreConfig.DEFAULTS
+              .withDataDir(dataDir)
+              .withFsync(fsync)
+              .withMaxAge(historyMaxAge)
+              .withMaxBytes(historyMaxBytes));
     }
     if (!historyMaxAge.isZero() || historyMaxBytes != 0) {
       throw new IllegalArgumentException(
@@ -505,16 +723,18 @@ final class ServeCommand implements Callable<Integer> {
    */
   private void rejectLocalHistoryOptions() {
     List<String> given = new java.util.ArrayList<>();
-    for (String option : List.of("--history", "--data-dir", "--fsync", "--history-max-age",
-        "--history-max-bytes")) {
+    for (String option :
+        List.of("--history", "--data-dir", "--fsync", "--history-max-age", "--history-max-bytes")) {
       if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
         given.add(option.substring(2));
       }
     }
     if (!given.isEmpty()) {
-      throw new IllegalArgumentException(String.join(", ", given) + ": set with --redis"
-          + " (expected: none of them; with --redis the history is the shared Redis stream,"
-          + " --history-size sets how many events it keeps)");
+      throw new IllegalArgumentException(
+          String.join(", ", given)
+              + ": set with --redis"
+              + " (expected: none of them; with --redis the history is the shared Redis stream,"
+              + " --history-size sets how many events it keeps)");
     }
   }
 
@@ -531,15 +751,23 @@ final class ServeCommand implements Callable<Integer> {
         : "off: subscribers need a token (a key is configured; --anonymous allows subscribers without one)";
   }
 
-  private static void printDevelopmentHelp(PrintWriter out, String base, String secret,
-      String resourceId, boolean ui) {
+  private static void printDevelopmentHelp(
+      PrintWriter out, String base, String secret, String resourceId, boolean ui) {
     JwtKey key = JwtKey.parse("HS256", secret);
-    String publisher = TokenMinter.mint(key, List.of("*"), List.of("*"), null, null, Clock.systemUTC());
-    String accessToken = TokenMinter.mintAccessToken(SigningKey.of(key),
-        new TokenMinter.AccessTokenRequest(DEVELOPMENT_ISSUER, resourceId, "herald-development",
-            List.of(new TokenMinter.TopicGrant("*", null)),
-            List.of(new TokenMinter.TopicGrant("*", null)), null, DEVELOPMENT_ACCESS_TTL),
-        Clock.systemUTC());
+    String publisher =
+        TokenMinter.mint(key, List.of("*"), List.of("*"), null, null, Clock.systemUTC());
+    String accessToken =
+        TokenMinter.mintAccessToken(
+            SigningKey.of(key),
+            new TokenMinter.AccessTokenRequest(
+                DEVELOPMENT_ISSUER,
+                resourceId,
+                "herald-development",
+                List.of(new TokenMinter.TopicGrant("*", null)),
+                List.of(new TokenMinter.TopicGrant("*", null)),
+                null,
+                DEVELOPMENT_ACCESS_TTL),
+            Clock.systemUTC());
     out.println();
     out.println("Development mode: no key was configured, so this run uses a random HS256 key.");
     out.println("  key:              " + secret);
@@ -549,18 +777,28 @@ final class ServeCommand implements Callable<Integer> {
     }
     out.println("  try it:");
     // --data-urlencode, not {id} in the URL: curl would read {id} as a glob and ask for "id".
-    out.println("    curl -N --get --data-urlencode 'topic=https://example.com/books/{id}' "
-        + base + "/.well-known/mercure &");
+    out.println(
+        "    curl -N --get --data-urlencode 'topic=https://example.com/books/{id}' "
+            + base
+            + "/.well-known/mercure &");
     out.println("    curl -d 'topic=https://example.com/books/1' -d 'data=hello' \\");
-    out.println("      -H 'Authorization: Bearer " + publisher + "' " + base + "/.well-known/mercure");
-    out.println("  draft-08 access token (issuer " + DEVELOPMENT_ISSUER + ", valid "
-        + DEVELOPMENT_ACCESS_TTL.toHours() + "h): " + accessToken);
+    out.println(
+        "      -H 'Authorization: Bearer " + publisher + "' " + base + "/.well-known/mercure");
+    out.println(
+        "  draft-08 access token (issuer "
+            + DEVELOPMENT_ISSUER
+            + ", valid "
+            + DEVELOPMENT_ACCESS_TTL.toHours()
+            + "h): "
+            + accessToken);
     out.println("Set --jwt-key (or HERALD_JWT_KEY) and --issuer (HERALD_ISSUER) for production.");
   }
 
   private static String baseUrl(String scheme, InetSocketAddress address) {
-    String host = address.getAddress() == null || address.getAddress().isAnyLocalAddress()
-        ? "localhost" : address.getHostString();
+    String host =
+        address.getAddress() == null || address.getAddress().isAnyLocalAddress()
+            ? "localhost"
+            : address.getHostString();
     if (host.contains(":")) {
       host = "[" + host + "]";
     }

@@ -17,8 +17,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * The defaults of {@code serve}'s options, written as one would type them, read from the
  * configuration records that hold them ({@link HubConfig}, {@link ServerConfig}, {@link Limits},
  * {@link StoreConfig}, {@link RedisConfig}, {@link ProtocolConfig}): nothing here decides a
- * default, so {@code serve}, the Spring starter and an embedder start from the same ones. Only
- * what the CLI alone decides (the durable history, development mode) is written on its options.
+ * default, so {@code serve}, the Spring starter and an embedder start from the same ones. Only what
+ * the CLI alone decides (the durable history, development mode) is written on its options.
  * Immutable; safe from any thread.
  */
 final class ServeDefaults {

@@ -17,16 +17,21 @@ import picocli.CommandLine.Spec;
 
 /**
  * Subscribes to topics with {@link HeraldSubscriber} and prints events as they arrive; it
- * reconnects with backoff and jitter and resumes with {@code Last-Event-ID}, as a browser's
- * {@code EventSource} does. The command's thread waits; the subscriber's thread prints.
+ * reconnects with backoff and jitter and resumes with {@code Last-Event-ID}, as a browser's {@code
+ * EventSource} does. The command's thread waits; the subscriber's thread prints.
  */
-@Command(name = "subscribe", mixinStandardHelpOptions = true,
+@Command(
+    name = "subscribe",
+    mixinStandardHelpOptions = true,
     description = "Prints a hub's events as they arrive; reconnects and resumes by itself.")
 final class SubscribeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--hub", required = true, description = "Hub URL, e.g. http://localhost:3000/.well-known/mercure")
+  @Option(
+      names = "--hub",
+      required = true,
+      description = "Hub URL, e.g. http://localhost:3000/.well-known/mercure")
   URI hub;
 
   @Option(names = "--topic", required = true, description = "Topic selector; repeatable.")
@@ -38,7 +43,9 @@ final class SubscribeCommand implements Callable<Integer> {
   @Option(names = "--token", description = "Subscriber JWT (needed for private updates).")
   String token;
 
-  @Option(names = "--max-events", description = "Exit after this many events (default: run until stopped).")
+  @Option(
+      names = "--max-events",
+      description = "Exit after this many events (default: run until stopped).")
   Long maxEvents;
 
   /** The base reconnection delay until the stream sends {@code retry:}; tests shorten it. */
@@ -49,11 +56,12 @@ final class SubscribeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Printer printer = new Printer(out, err);
-    HeraldSubscriber.Builder builder = HeraldSubscriber.builder(hub)
-        .topics(topics)
-        .lastEventId(lastEventId)
-        .retry(retry)
-        .connectTimeout(Duration.ofSeconds(10));
+    HeraldSubscriber.Builder builder =
+        HeraldSubscriber.builder(hub)
+            .topics(topics)
+            .lastEventId(lastEventId)
+            .retry(retry)
+            .connectTimeout(Duration.ofSeconds(10));
     if (token != null) {
       builder.token(token);
     }
@@ -104,8 +112,10 @@ final class SubscribeCommand implements Callable<Integer> {
 
     @Override
     public void onEventsMayBeMissing(String requestedLastEventId) {
-      err.println("subscribe: the hub no longer holds " + requestedLastEventId
-          + "; events published since may be missing");
+      err.println(
+          "subscribe: the hub no longer holds "
+              + requestedLastEventId
+              + "; events published since may be missing");
       err.flush();
     }
 
@@ -114,8 +124,11 @@ final class SubscribeCommand implements Callable<Integer> {
       if (!reason.getMessage().equals("stream ended")) { // a hub's restart needs no comment
         err.println("subscribe: " + reason.getMessage());
       }
-      err.println("subscribe: reconnecting in " + reconnectIn.toMillis() + " ms"
-          + (resumeFrom == null || resumeFrom.isEmpty() ? "" : " after " + resumeFrom));
+      err.println(
+          "subscribe: reconnecting in "
+              + reconnectIn.toMillis()
+              + " ms"
+              + (resumeFrom == null || resumeFrom.isEmpty() ? "" : " after " + resumeFrom));
       err.flush();
     }
 

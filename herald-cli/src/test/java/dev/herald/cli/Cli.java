@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
 /**
- * Runs the herald command line in-process, with a given environment and captured output, either
- * on the test's thread ({@link #run}) or on one thread of its own ({@link #start}) for the
- * commands that block. {@link #close} stops that thread (and a started hub) and checks it ended;
- * a {@code subscribe} reading a stream ends only once its hub is closed, so close the hub first.
+ * Runs the herald command line in-process, with a given environment and captured output, either on
+ * the test's thread ({@link #run}) or on one thread of its own ({@link #start}) for the commands
+ * that block. {@link #close} stops that thread (and a started hub) and checks it ended; a {@code
+ * subscribe} reading a stream ends only once its hub is closed, so close the hub first.
  */
 final class Cli implements AutoCloseable {
 
@@ -51,13 +51,16 @@ final class Cli implements AutoCloseable {
   }
 
   Cli start(String... args) {
-    thread = new Thread(() -> {
-      try {
-        exit.complete(run(args));
-      } catch (Throwable t) {
-        exit.completeExceptionally(t);
-      }
-    }, "cli-under-test");
+    thread =
+        new Thread(
+            () -> {
+              try {
+                exit.complete(run(args));
+              } catch (Throwable t) {
+                exit.completeExceptionally(t);
+              }
+            },
+            "cli-under-test");
     thread.setDaemon(true);
     thread.start();
     return this;

@@ -27,9 +27,10 @@ class ConvertersTest {
 
   @Test
   void sizeWithAnUnknownSuffixIsRejectedNotTruncated() {
-    for (String value : new String[] {"3GiB", "2GiB", "1x", "10bytes", "5 apples", "2048MiB", "0",
-        "-1k"}) {
-      assertThatThrownBy(() -> size.convert(value)).as(value)
+    for (String value :
+        new String[] {"3GiB", "2GiB", "1x", "10bytes", "5 apples", "2048MiB", "0", "-1k"}) {
+      assertThatThrownBy(() -> size.convert(value))
+          .as(value)
           .isInstanceOf(TypeConversionException.class)
           .hasMessageStartingWith("'" + value + "' (expected: a size from 1 byte to under 2GiB");
     }

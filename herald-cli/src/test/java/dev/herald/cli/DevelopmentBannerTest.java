@@ -25,14 +25,16 @@ class DevelopmentBannerTest {
       HeraldServer server = cli.start().awaitServer();
       String banner = cli.out();
       Matcher subscribe = Pattern.compile("\n +(curl -N .*) &\n").matcher(banner);
-      Matcher publish = Pattern.compile("\n +(curl -d .*\\\\\n.*/\\.well-known/mercure)\n")
-          .matcher(banner);
+      Matcher publish =
+          Pattern.compile("\n +(curl -d .*\\\\\n.*/\\.well-known/mercure)\n").matcher(banner);
       assertThat(subscribe.find()).as(banner).isTrue();
       assertThat(publish.find()).as(banner).isTrue();
 
       // exec: destroying the process then stops curl itself, not just the shell.
-      Process subscriber = new ProcessBuilder("sh", "-c", "exec " + subscribe.group(1))
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Process subscriber =
+          new ProcessBuilder("sh", "-c", "exec " + subscribe.group(1))
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       try {
         StringBuffer events = new StringBuffer();
         Thread reader = new Thread(() -> copy(subscriber.getInputStream(), events), "curl-reader");
@@ -40,8 +42,10 @@ class DevelopmentBannerTest {
         reader.start();
         await().atMost(Cli.WAIT).until(() -> server.hub().subscriberCount() == 1);
 
-        Process publisher = new ProcessBuilder("sh", "-c", publish.group(1))
-            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process publisher =
+            new ProcessBuilder("sh", "-c", publish.group(1))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         assertThat(publisher.waitFor(Cli.WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         String id = new String(publisher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(publisher.exitValue()).isZero();
@@ -68,8 +72,10 @@ class DevelopmentBannerTest {
   }
 
   private static boolean commandExists(String name) throws Exception {
-    Process which = new ProcessBuilder(List.of("sh", "-c", "command -v " + name))
-        .redirectErrorStream(true).start();
+    Process which =
+        new ProcessBuilder(List.of("sh", "-c", "command -v " + name))
+            .redirectErrorStream(true)
+            .start();
     which.getInputStream().readAllBytes();
     return which.waitFor(Cli.WAIT.toSeconds(), TimeUnit.SECONDS) && which.exitValue() == 0;
   }

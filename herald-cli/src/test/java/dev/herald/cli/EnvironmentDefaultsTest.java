@@ -24,22 +24,27 @@ class EnvironmentDefaultsTest {
 
   @Test
   void heraldVariablesConfigureTheHub() throws Exception {
-    Map<String, String> env = Map.of(
-        "HERALD_LISTEN", "127.0.0.1:0",
-        "HERALD_HISTORY_SIZE", "7",
-        "HERALD_JWT_KEY", SECRET,
-        "HERALD_DEMO", "false");
+    Map<String, String> env =
+        Map.of(
+            "HERALD_LISTEN", "127.0.0.1:0",
+            "HERALD_HISTORY_SIZE", "7",
+            "HERALD_JWT_KEY", SECRET,
+            "HERALD_DEMO", "false");
     try (Cli cli = new Cli(env)) {
       HeraldServer server = cli.start().awaitServer();
       String hub = HubFixture.hubUrl(server);
       assertThat(server.hub().config().historySize()).isEqualTo(7);
       assertThat(cli.out()).doesNotContain("Development mode");
-      assertThat(HubFixture.publish(hub, token(SECRET, List.of("*"), null), PUBLISH_FORM)
-          .statusCode()).isEqualTo(200);
-      assertThat(HubFixture.publish(hub, token(OTHER_SECRET, List.of("*"), null), PUBLISH_FORM)
-          .statusCode()).isEqualTo(401);
+      assertThat(
+              HubFixture.publish(hub, token(SECRET, List.of("*"), null), PUBLISH_FORM).statusCode())
+          .isEqualTo(200);
+      assertThat(
+              HubFixture.publish(hub, token(OTHER_SECRET, List.of("*"), null), PUBLISH_FORM)
+                  .statusCode())
+          .isEqualTo(401);
       assertThat(HubFixture.getStatus("http://127.0.0.1:" + server.port() + "/sse"))
-          .as("demo off").isEqualTo(404);
+          .as("demo off")
+          .isEqualTo(404);
     }
   }
 
@@ -73,18 +78,22 @@ class EnvironmentDefaultsTest {
   void mercureKeyVariablesSplitPublisherAndSubscriberKeys() throws Exception {
     String publisherSecret = "publisher-secret-that-is-long-enough-for-hs256";
     String subscriberSecret = "subscriber-secret-that-is-long-enough-for-hs256";
-    Map<String, String> env = Map.of(
-        "HERALD_LISTEN", "127.0.0.1:0",
-        "MERCURE_PUBLISHER_JWT_KEY", publisherSecret,
-        "MERCURE_SUBSCRIBER_JWT_KEY", subscriberSecret);
+    Map<String, String> env =
+        Map.of(
+            "HERALD_LISTEN", "127.0.0.1:0",
+            "MERCURE_PUBLISHER_JWT_KEY", publisherSecret,
+            "MERCURE_SUBSCRIBER_JWT_KEY", subscriberSecret);
     try (Cli cli = new Cli(env)) {
       String hub = HubFixture.hubUrl(cli.start().awaitServer());
       assertThat(cli.out()).doesNotContain("Development mode");
       List<String> all = List.of("*");
-      assertThat(HubFixture.publish(hub, token(publisherSecret, all, null), PUBLISH_FORM)
-          .statusCode()).isEqualTo(200);
-      assertThat(HubFixture.publish(hub, token(subscriberSecret, all, null), PUBLISH_FORM)
-          .statusCode()).isEqualTo(401);
+      assertThat(
+              HubFixture.publish(hub, token(publisherSecret, all, null), PUBLISH_FORM).statusCode())
+          .isEqualTo(200);
+      assertThat(
+              HubFixture.publish(hub, token(subscriberSecret, all, null), PUBLISH_FORM)
+                  .statusCode())
+          .isEqualTo(401);
       assertThat(HubFixture.subscribeStatus(hub, TOPIC, token(subscriberSecret, null, all)))
           .isEqualTo(200);
       assertThat(HubFixture.subscribeStatus(hub, TOPIC, token(publisherSecret, null, all)))
@@ -94,16 +103,20 @@ class EnvironmentDefaultsTest {
 
   @Test
   void heraldVariableWinsOverTheMercureOne() throws Exception {
-    Map<String, String> env = Map.of(
-        "HERALD_LISTEN", "127.0.0.1:0",
-        "HERALD_PUBLISHER_JWT_KEY", SECRET,
-        "MERCURE_PUBLISHER_JWT_KEY", OTHER_SECRET);
+    Map<String, String> env =
+        Map.of(
+            "HERALD_LISTEN", "127.0.0.1:0",
+            "HERALD_PUBLISHER_JWT_KEY", SECRET,
+            "MERCURE_PUBLISHER_JWT_KEY", OTHER_SECRET);
     try (Cli cli = new Cli(env)) {
       String hub = HubFixture.hubUrl(cli.start().awaitServer());
-      assertThat(HubFixture.publish(hub, token(SECRET, List.of("*"), null), PUBLISH_FORM)
-          .statusCode()).isEqualTo(200);
-      assertThat(HubFixture.publish(hub, token(OTHER_SECRET, List.of("*"), null), PUBLISH_FORM)
-          .statusCode()).isEqualTo(401);
+      assertThat(
+              HubFixture.publish(hub, token(SECRET, List.of("*"), null), PUBLISH_FORM).statusCode())
+          .isEqualTo(200);
+      assertThat(
+              HubFixture.publish(hub, token(OTHER_SECRET, List.of("*"), null), PUBLISH_FORM)
+                  .statusCode())
+          .isEqualTo(401);
     }
   }
 

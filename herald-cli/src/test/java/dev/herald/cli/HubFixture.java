@@ -29,8 +29,11 @@ final class HubFixture {
 
   // HTTP/1.1: the JDK's h2c upgrade can misread the frames of the request after the upgraded
   // one (see herald-client's DefaultHttpClient); h2c itself is covered in herald-server.
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   private HubFixture() {}
 
@@ -65,12 +68,13 @@ final class HubFixture {
   }
 
   static HttpResponse<String> publish(String hubUrl, String token, String form) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(hubUrl))
-        .timeout(Cli.WAIT)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Authorization", "Bearer " + token)
-        .POST(HttpRequest.BodyPublishers.ofString(form))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(hubUrl))
+            .timeout(Cli.WAIT)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Authorization", "Bearer " + token)
+            .POST(HttpRequest.BodyPublishers.ofString(form))
+            .build();
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
@@ -94,8 +98,10 @@ final class HubFixture {
   }
 
   static int getStatus(String url) throws Exception {
-    HttpResponse<InputStream> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
     response.body().close();
     return response.statusCode();
   }

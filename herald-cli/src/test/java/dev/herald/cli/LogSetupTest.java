@@ -14,7 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
-/** {@code --log-format}, {@code --log-level} and {@code HERALD_LOG_LEVEL}. Runs on the JUnit thread. */
+/**
+ * {@code --log-format}, {@code --log-level} and {@code HERALD_LOG_LEVEL}. Runs on the JUnit thread.
+ */
 class LogSetupTest {
 
   private static final Logger log = LoggerFactory.getLogger("dev.herald.test");
@@ -37,7 +39,9 @@ class LogSetupTest {
     log.warn("second \"quoted\" line");
     String[] lines = logged().split("\n");
     assertThat(lines).hasSize(2);
-    assertThat(lines[0]).startsWith("{").endsWith("}")
+    assertThat(lines[0])
+        .startsWith("{")
+        .endsWith("}")
         .contains("\"level\":\"INFO\"")
         .contains("\"loggerName\":\"dev.herald.test\"")
         .contains("\"formattedMessage\":\"listening on 3000\"")
@@ -49,7 +53,8 @@ class LogSetupTest {
   void textKeepsTheUsualLayout() {
     LogSetup.apply(LogSetup.Format.TEXT, Level.INFO, out);
     log.info("listening on {}", 3000);
-    assertThat(logged()).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  dev.herald.test - listening on 3000\\n");
+    assertThat(logged())
+        .matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  dev.herald.test - listening on 3000\\n");
   }
 
   @Test
@@ -76,7 +81,9 @@ class LogSetupTest {
   @Test
   void aBadFormatIsOneLine() {
     assertThat(serveError(Map.of(), "--listen", "localhost:0", "--log-format", "xml"))
-        .startsWith("serve: ").contains("--log-format").contains("'xml' (expected: text or json)");
+        .startsWith("serve: ")
+        .contains("--log-format")
+        .contains("'xml' (expected: text or json)");
   }
 
   @Test

@@ -28,8 +28,10 @@ class MainTest {
 
   @Test
   void commandsAndTopLevelOptionsAreLeftAlone() {
-    for (String[] args : new String[][] {
-        {"token", "--key", "k"}, {"--help"}, {"--version"}, {"-h"}, {"-V"}, {"publish", "-h"}}) {
+    for (String[] args :
+        new String[][] {
+          {"token", "--key", "k"}, {"--help"}, {"--version"}, {"-h"}, {"-V"}, {"publish", "-h"}
+        }) {
       assertThat(Main.withDefaultCommand(args)).containsExactly(args);
     }
   }
@@ -53,7 +55,8 @@ class MainTest {
       cli.serve().stop.countDown();
       assertThat(cli.awaitExit()).isZero();
       assertThat(cli.err()).isEmpty();
-      assertThatThrownBy(() -> HubFixture.getStatus(hub + "?topic=x")).as("hub stopped")
+      assertThatThrownBy(() -> HubFixture.getStatus(hub + "?topic=x"))
+          .as("hub stopped")
           .isInstanceOf(ConnectException.class);
     }
   }
@@ -61,9 +64,10 @@ class MainTest {
   @Test
   void optionsWithoutACommandGoToServe() throws Exception {
     try (Cli cli = new Cli()) {
-      HeraldServer server = cli.start("--listen", "127.0.0.1:0", "--jwt-key", HubFixture.SECRET)
-          .awaitServer();
-      assertThat(cli.out()).contains("Herald is listening on [/127.0.0.1:" + server.port() + "]")
+      HeraldServer server =
+          cli.start("--listen", "127.0.0.1:0", "--jwt-key", HubFixture.SECRET).awaitServer();
+      assertThat(cli.out())
+          .contains("Herald is listening on [/127.0.0.1:" + server.port() + "]")
           .doesNotContain("Development mode");
       cli.serve().stop.countDown();
       assertThat(cli.awaitExit()).isZero();
@@ -74,8 +78,11 @@ class MainTest {
   void unknownCommandIsAUsageError() {
     Cli cli = new Cli();
     assertThat(cli.run("bogus")).isEqualTo(Main.USAGE_ERROR);
-    assertThat(cli.errLines()).singleElement().asString()
-        .startsWith("herald: ").contains("'bogus'");
+    assertThat(cli.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("herald: ")
+        .contains("'bogus'");
     assertThat(cli.out()).isEmpty();
   }
 
@@ -97,8 +104,10 @@ class MainTest {
     Cli cli = new Cli();
     assertThat(cli.run("serve", "--help")).isZero();
     String text = cli.out().replaceAll("\\s+", " ");
-    assertThat(text).contains("Runs the hub until the process is stopped. Every option can also be"
-        + " set with an environment variable HERALD_<OPTION>, e.g. HERALD_HISTORY_SIZE=5000.");
+    assertThat(text)
+        .contains(
+            "Runs the hub until the process is stopped. Every option can also be"
+                + " set with an environment variable HERALD_<OPTION>, e.g. HERALD_HISTORY_SIZE=5000.");
     assertThat(text).contains("--listen=HOST:PORT", "(default: localhost:3000)");
   }
 

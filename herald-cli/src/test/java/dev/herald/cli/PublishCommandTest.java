@@ -32,9 +32,25 @@ class PublishCommandTest {
   @Test
   void printsTheIdAndTheEventCarriesEveryField() throws Exception {
     Cli cli = new Cli();
-    int exit = cli.run("publish", "--hub", hub, "--topic", TOPIC, "--topic", "urn:alt",
-        "--data", "line one\nline two", "--id", "book-1", "--type", "created", "--retry", "2500",
-        "--token", PUBLISHER);
+    int exit =
+        cli.run(
+            "publish",
+            "--hub",
+            hub,
+            "--topic",
+            TOPIC,
+            "--topic",
+            "urn:alt",
+            "--data",
+            "line one\nline two",
+            "--id",
+            "book-1",
+            "--type",
+            "created",
+            "--retry",
+            "2500",
+            "--token",
+            PUBLISHER);
     assertThat(exit).as(cli.err()).isZero();
     assertThat(cli.out()).isEqualTo("book-1" + System.lineSeparator());
     assertThat(cli.err()).isEmpty();
@@ -42,11 +58,20 @@ class PublishCommandTest {
 
     // Read it back from history, through the alternate topic.
     Cli subscriber = new Cli();
-    exit = subscriber.run("subscribe", "--hub", hub, "--topic", "urn:alt",
-        "--last-event-id", "earliest", "--max-events", "1");
+    exit =
+        subscriber.run(
+            "subscribe",
+            "--hub",
+            hub,
+            "--topic",
+            "urn:alt",
+            "--last-event-id",
+            "earliest",
+            "--max-events",
+            "1");
     assertThat(exit).as(subscriber.err()).isZero();
-    assertThat(subscriber.out().lines()).containsExactly(
-        "id: book-1", "event: created", "data: line one", "data: line two", "");
+    assertThat(subscriber.out().lines())
+        .containsExactly("id: book-1", "event: created", "data: line one", "data: line two", "");
   }
 
   @Test
@@ -59,10 +84,21 @@ class PublishCommandTest {
   @Test
   void wrongTokenExits1WithTheHubsReason() {
     Cli cli = new Cli();
-    int exit = cli.run("publish", "--hub", hub, "--topic", TOPIC, "--data", "x",
-        "--token", HubFixture.token(OTHER_SECRET, List.of("*"), null));
+    int exit =
+        cli.run(
+            "publish",
+            "--hub",
+            hub,
+            "--topic",
+            TOPIC,
+            "--data",
+            "x",
+            "--token",
+            HubFixture.token(OTHER_SECRET, List.of("*"), null));
     assertThat(exit).isEqualTo(1);
-    assertThat(cli.errLines()).singleElement().asString()
+    assertThat(cli.errLines())
+        .singleElement()
+        .asString()
         .startsWith("publish: HTTP 401: ")
         .contains("signature");
     assertThat(cli.out()).isEmpty();
@@ -72,9 +108,13 @@ class PublishCommandTest {
   @Test
   void invalidUpdateExits1WithTheHubsReason() {
     Cli cli = new Cli();
-    assertThat(cli.run("publish", "--hub", hub, "--topic", TOPIC, "--id", "#frag",
-        "--token", PUBLISHER)).isEqualTo(1);
-    assertThat(cli.errLines()).singleElement().asString()
+    assertThat(
+            cli.run(
+                "publish", "--hub", hub, "--topic", TOPIC, "--id", "#frag", "--token", PUBLISHER))
+        .isEqualTo(1);
+    assertThat(cli.errLines())
+        .singleElement()
+        .asString()
         .startsWith("publish: HTTP 400: id: #frag");
   }
 
@@ -82,7 +122,10 @@ class PublishCommandTest {
   void missingTokenIsAUsageError() {
     Cli cli = new Cli();
     assertThat(cli.run("publish", "--hub", hub, "--topic", TOPIC)).isEqualTo(Main.USAGE_ERROR);
-    assertThat(cli.errLines()).singleElement().asString().startsWith("publish: ")
+    assertThat(cli.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("publish: ")
         .contains("--token");
   }
 

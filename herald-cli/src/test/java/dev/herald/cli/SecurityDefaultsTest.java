@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The security defaults of {@code serve}, over real sockets: anonymous subscribers only in
- * development mode unless asked for, said at start-up; one algorithm per role, from options or
- * from Mercure's variables; and the limits line of the start-up banner.
+ * development mode unless asked for, said at start-up; one algorithm per role, from options or from
+ * Mercure's variables; and the limits line of the start-up banner.
  */
 class SecurityDefaultsTest {
 
@@ -35,21 +35,26 @@ class SecurityDefaultsTest {
   @Test
   void withAKeyAnonymousSubscribersAreRefusedUnlessAskedFor() throws Exception {
     try (Cli cli = new Cli()) {
-      String hub = HubFixture.hubUrl(
-          cli.start("serve", "--listen", "127.0.0.1:0", "--jwt-key", SECRET).awaitServer());
+      String hub =
+          HubFixture.hubUrl(
+              cli.start("serve", "--listen", "127.0.0.1:0", "--jwt-key", SECRET).awaitServer());
       assertThat(HubFixture.subscribeStatus(hub, TOPIC, null)).isEqualTo(401);
       assertThat(HubFixture.subscribeStatus(hub, TOPIC, token(SECRET, null, List.of("*"))))
           .isEqualTo(200);
-      assertThat(cli.out()).contains("anonymous:  off: subscribers need a token (a key is"
-          + " configured; --anonymous allows subscribers without one)");
+      assertThat(cli.out())
+          .contains(
+              "anonymous:  off: subscribers need a token (a key is"
+                  + " configured; --anonymous allows subscribers without one)");
     }
   }
 
   @Test
   void withAKeyAndAnonymousAnonymousSubscribersGetIn() throws Exception {
     try (Cli cli = new Cli()) {
-      String hub = HubFixture.hubUrl(cli.start("serve", "--listen", "127.0.0.1:0",
-          "--jwt-key", SECRET, "--anonymous").awaitServer());
+      String hub =
+          HubFixture.hubUrl(
+              cli.start("serve", "--listen", "127.0.0.1:0", "--jwt-key", SECRET, "--anonymous")
+                  .awaitServer());
       assertThat(HubFixture.subscribeStatus(hub, TOPIC, null)).isEqualTo(200);
       assertThat(cli.out()).contains("anonymous:  on (--anonymous)");
     }
@@ -60,12 +65,15 @@ class SecurityDefaultsTest {
     try (Cli cli = new Cli()) {
       String hub = HubFixture.hubUrl(cli.start("serve", "--listen", "127.0.0.1:0").awaitServer());
       assertThat(HubFixture.subscribeStatus(hub, TOPIC, null)).isEqualTo(200);
-      assertThat(cli.out()).contains("anonymous:  on: subscribers without a token get public"
-          + " updates (development mode; --no-anonymous turns it off)");
+      assertThat(cli.out())
+          .contains(
+              "anonymous:  on: subscribers without a token get public"
+                  + " updates (development mode; --no-anonymous turns it off)");
     }
     try (Cli cli = new Cli()) {
-      String hub = HubFixture.hubUrl(
-          cli.start("serve", "--listen", "127.0.0.1:0", "--no-anonymous").awaitServer());
+      String hub =
+          HubFixture.hubUrl(
+              cli.start("serve", "--listen", "127.0.0.1:0", "--no-anonymous").awaitServer());
       assertThat(HubFixture.subscribeStatus(hub, TOPIC, null)).isEqualTo(401);
       assertThat(cli.out()).contains("anonymous:  off (--no-anonymous)");
     }
@@ -76,15 +84,20 @@ class SecurityDefaultsTest {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair pair = generator.generateKeyPair();
-    Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pair.getPublic().getEncoded())
-        + "\n-----END PUBLIC KEY-----\n");
+    Files.writeString(
+        pem,
+        "-----BEGIN PUBLIC KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes())
+                .encodeToString(pair.getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n");
     return pair;
   }
 
   private static String es256Subscriber(KeyPair keys) throws Exception {
-    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.ES256), new JWTClaimsSet.Builder()
-        .claim("mercure", Map.of("subscribe", List.of("*"))).build());
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader(JWSAlgorithm.ES256),
+            new JWTClaimsSet.Builder().claim("mercure", Map.of("subscribe", List.of("*"))).build());
     jwt.sign(new ECDSASigner((ECPrivateKey) keys.getPrivate()));
     return jwt.serialize();
   }
@@ -94,14 +107,28 @@ class SecurityDefaultsTest {
     Path pem = temp.resolve("subscriber.pem");
     KeyPair keys = ecKeys(pem);
     try (Cli cli = new Cli()) {
-      String hub = HubFixture.hubUrl(cli.start("serve", "--listen", "127.0.0.1:0",
-          "--publisher-jwt-key", SECRET, "--subscriber-jwt-alg", "ES256",
-          "--subscriber-jwt-key", pem.toString()).awaitServer());
-      assertThat(HubFixture.publish(hub, token(SECRET, List.of("*"), null), "topic=t&data=x")
-          .statusCode()).as("HS256 publisher, the --jwt-alg default").isEqualTo(200);
+      String hub =
+          HubFixture.hubUrl(
+              cli.start(
+                      "serve",
+                      "--listen",
+                      "127.0.0.1:0",
+                      "--publisher-jwt-key",
+                      SECRET,
+                      "--subscriber-jwt-alg",
+                      "ES256",
+                      "--subscriber-jwt-key",
+                      pem.toString())
+                  .awaitServer());
+      assertThat(
+              HubFixture.publish(hub, token(SECRET, List.of("*"), null), "topic=t&data=x")
+                  .statusCode())
+          .as("HS256 publisher, the --jwt-alg default")
+          .isEqualTo(200);
       assertThat(HubFixture.subscribeStatus(hub, TOPIC, es256Subscriber(keys))).isEqualTo(200);
       assertThat(HubFixture.subscribeStatus(hub, TOPIC, token(SECRET, null, List.of("*"))))
-          .as("an HS256 token for the ES256 role").isEqualTo(401);
+          .as("an HS256 token for the ES256 role")
+          .isEqualTo(401);
     }
   }
 
@@ -109,27 +136,40 @@ class SecurityDefaultsTest {
   void mercureAlgorithmVariablesAreHonoured() throws Exception {
     Path pem = temp.resolve("subscriber.pem");
     KeyPair keys = ecKeys(pem);
-    Map<String, String> env = Map.of(
-        "HERALD_LISTEN", "127.0.0.1:0",
-        "MERCURE_PUBLISHER_JWT_KEY", SECRET,
-        "MERCURE_PUBLISHER_JWT_ALG", "HS256",
-        "MERCURE_SUBSCRIBER_JWT_KEY", pem.toString(),
-        "MERCURE_SUBSCRIBER_JWT_ALG", "ES256");
+    Map<String, String> env =
+        Map.of(
+            "HERALD_LISTEN", "127.0.0.1:0",
+            "MERCURE_PUBLISHER_JWT_KEY", SECRET,
+            "MERCURE_PUBLISHER_JWT_ALG", "HS256",
+            "MERCURE_SUBSCRIBER_JWT_KEY", pem.toString(),
+            "MERCURE_SUBSCRIBER_JWT_ALG", "ES256");
     try (Cli cli = new Cli(env)) {
       String hub = HubFixture.hubUrl(cli.start().awaitServer());
       assertThat(HubFixture.subscribeStatus(hub, TOPIC, es256Subscriber(keys))).isEqualTo(200);
-      assertThat(HubFixture.publish(hub, token(SECRET, List.of("*"), null), "topic=t&data=x")
-          .statusCode()).isEqualTo(200);
+      assertThat(
+              HubFixture.publish(hub, token(SECRET, List.of("*"), null), "topic=t&data=x")
+                  .statusCode())
+          .isEqualTo(200);
     }
   }
 
   @Test
   void aWrongRoleAlgorithmIsOneLine() throws Exception {
     try (Cli cli = new Cli()) {
-      int exit = cli.start("serve", "--listen", "127.0.0.1:0", "--jwt-key", SECRET,
-          "--subscriber-jwt-alg", "XX1").awaitExit();
+      int exit =
+          cli.start(
+                  "serve",
+                  "--listen",
+                  "127.0.0.1:0",
+                  "--jwt-key",
+                  SECRET,
+                  "--subscriber-jwt-alg",
+                  "XX1")
+              .awaitExit();
       assertThat(exit).isEqualTo(Main.USAGE_ERROR);
-      assertThat(cli.errLines()).singleElement().asString()
+      assertThat(cli.errLines())
+          .singleElement()
+          .asString()
           .startsWith("serve: jwt-alg: XX1 (expected one of: HS256");
     }
   }
@@ -139,8 +179,11 @@ class SecurityDefaultsTest {
     // That the options default to Limits.DEFAULTS is ServeDefaultsTest's; this is what serve says.
     try (Cli cli = new Cli()) {
       cli.start("serve", "--listen", "127.0.0.1:0").awaitServer();
-      assertThat(cli.out()).contains("  limits:     ").contains(" connections (from the open-file"
-          + " limit); request head within 10s, body within 30s, idle 1m");
+      assertThat(cli.out())
+          .contains("  limits:     ")
+          .contains(
+              " connections (from the open-file"
+                  + " limit); request head within 10s, body within 30s, idle 1m");
     }
   }
 }

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /**
- * How {@code serve} refuses bad history options: one line, and the exit code that says why. Runs
- * on the JUnit thread; no server is started.
+ * How {@code serve} refuses bad history options: one line, and the exit code that says why. Runs on
+ * the JUnit thread; no server is started.
  */
 class ServeCommandTest {
 
@@ -58,22 +58,26 @@ class ServeCommandTest {
 
   @Test
   void aNegativeHistorySizeIsOneLineAndExitCodeTwo() {
-    assertThat(serve("--listen", "localhost:0", "--history-size", "-1")).isEqualTo(Main.USAGE_ERROR);
+    assertThat(serve("--listen", "localhost:0", "--history-size", "-1"))
+        .isEqualTo(Main.USAGE_ERROR);
     assertThat(errorLine()).isEqualTo("serve: history-size: -1 (expected: >= 0)");
   }
 
   @Test
   void anAgeTooLongToCountInMillisecondsIsRefused() {
-    assertThat(serve("--listen", "localhost:0", "--history-max-age", "1000000h")).isEqualTo(Main.USAGE_ERROR);
+    assertThat(serve("--listen", "localhost:0", "--history-max-age", "1000000h"))
+        .isEqualTo(Main.USAGE_ERROR);
     assertThat(errorLine())
-        .isEqualTo("serve: history-max-age: PT1000000H (expected: 0 to PT876000H, where 0 means no age limit)");
+        .isEqualTo(
+            "serve: history-max-age: PT1000000H (expected: 0 to PT876000H, where 0 means no age limit)");
   }
 
   @Test
   void ageAndSizeLimitsNeedTheDurableHistory() {
     int code = serve("--listen", "localhost:0", "--history", "memory", "--history-max-age", "1h");
     assertThat(code).isEqualTo(Main.USAGE_ERROR);
-    assertThat(errorLine()).startsWith("serve: history-max-age, history-max-bytes: set with --history memory");
+    assertThat(errorLine())
+        .startsWith("serve: history-max-age, history-max-bytes: set with --history memory");
   }
 
   @Test
@@ -87,7 +91,8 @@ class ServeCommandTest {
   void aDataDirInUseIsOneLineAndExitCodeOne() {
     try (SqliteHistory running = SqliteHistory.open(StoreConfig.DEFAULTS.withDataDir(temp))) {
       assertThat(serve("--listen", "localhost:0", "--data-dir", temp.toString())).isEqualTo(1);
-      assertThat(errorLine()).isEqualTo("serve: data-dir " + temp + ": already open in this process");
+      assertThat(errorLine())
+          .isEqualTo("serve: data-dir " + temp + ": already open in this process");
     }
   }
 
@@ -105,22 +110,31 @@ class ServeCommandTest {
   void aRedisUriLettuceCannotReadIsOneLineAndExitCodeTwo() {
     assertThat(serve("--listen", "localhost:0", "--redis", "localhost:6379"))
         .isEqualTo(Main.USAGE_ERROR);
-    assertThat(errorLine()).startsWith("serve: redis: 'localhost:6379' is not a Redis URI: ")
+    assertThat(errorLine())
+        .startsWith("serve: redis: 'localhost:6379' is not a Redis URI: ")
         .contains("(expected: redis://HOST:PORT[/DB]");
   }
 
   @Test
   void localHistoryOptionsAreRefusedWithRedis() {
-    int code = serve("--listen", "localhost:0", "--redis", "redis://127.0.0.1:1",
-        "--history", "memory", "--fsync", "never");
+    int code =
+        serve(
+            "--listen",
+            "localhost:0",
+            "--redis",
+            "redis://127.0.0.1:1",
+            "--history",
+            "memory",
+            "--fsync",
+            "never");
     assertThat(code).isEqualTo(Main.USAGE_ERROR);
     assertThat(errorLine()).startsWith("serve: history, fsync: set with --redis (expected: none");
   }
 
   @Test
   void anEmptyRedisHistoryIsRefusedAsTheTailsReadFromIt() {
-    int code = serve("--listen", "localhost:0", "--redis", "redis://127.0.0.1:1",
-        "--history-size", "0");
+    int code =
+        serve("--listen", "localhost:0", "--redis", "redis://127.0.0.1:1", "--history-size", "0");
     assertThat(code).isEqualTo(Main.USAGE_ERROR);
     assertThat(errorLine()).isEqualTo("serve: history-size: 0 (expected: >= 1 with --redis)");
   }
@@ -131,8 +145,14 @@ class ServeCommandTest {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    int code = serve("--listen", "localhost:0", "--redis", "redis://:pw@127.0.0.1:" + closedPort,
-        "--redis-timeout", "1s");
+    int code =
+        serve(
+            "--listen",
+            "localhost:0",
+            "--redis",
+            "redis://:pw@127.0.0.1:" + closedPort,
+            "--redis-timeout",
+            "1s");
     assertThat(code).isEqualTo(1);
     assertThat(errorLine())
         .startsWith("serve: redis redis://127.0.0.1:" + closedPort + ": cannot connect (")

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code serve}'s defaults are the configuration records' own: parsed without options, the
- * command holds what the records hold, its help shows them, and the environment still overrides
- * them; the banner says where the history is. Runs on the JUnit thread.
+ * {@code serve}'s defaults are the configuration records' own: parsed without options, the command
+ * holds what the records hold, its help shows them, and the environment still overrides them; the
+ * banner says where the history is. Runs on the JUnit thread.
  */
 class ServeDefaultsTest {
 
@@ -89,10 +89,22 @@ class ServeDefaultsTest {
       assertThat(cli.out()).contains("  history:    memory, newest 7 events, lost on restart\n");
     }
     try (Cli cli = new Cli()) {
-      cli.start("serve", "--listen", "127.0.0.1:0", "--history", "durable", "--data-dir",
-          dataDir.toString(), "--fsync", "always").awaitServer();
-      assertThat(cli.out()).contains("  history:    durable in "
-          + dataDir.toAbsolutePath().normalize() + " (fsync always)\n");
+      cli.start(
+              "serve",
+              "--listen",
+              "127.0.0.1:0",
+              "--history",
+              "durable",
+              "--data-dir",
+              dataDir.toString(),
+              "--fsync",
+              "always")
+          .awaitServer();
+      assertThat(cli.out())
+          .contains(
+              "  history:    durable in "
+                  + dataDir.toAbsolutePath().normalize()
+                  + " (fsync always)\n");
     }
   }
 

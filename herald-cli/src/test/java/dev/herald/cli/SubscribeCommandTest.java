@@ -37,10 +37,17 @@ class SubscribeCommandTest {
 
   @Test
   void printsEventsInSseFormAndStopsAfterMaxEvents() throws Exception {
-    try (Cli cli = new Cli(); HeraldServer server = HubFixture.start()) {
+    try (Cli cli = new Cli();
+        HeraldServer server = HubFixture.start()) {
       String hub = HubFixture.hubUrl(server);
-      cli.start("subscribe", "--hub", hub, "--topic", "https://example.com/books/{id}",
-          "--max-events", "2");
+      cli.start(
+          "subscribe",
+          "--hub",
+          hub,
+          "--topic",
+          "https://example.com/books/{id}",
+          "--max-events",
+          "2");
       await().atMost(Cli.WAIT).until(() -> server.hub().subscriberCount() == 1);
 
       publishOk(hub, form("e1", "first\nsecond") + "&type=created");
@@ -48,19 +55,27 @@ class SubscribeCommandTest {
       publishOk(hub, form("e3", "not printed"));
 
       assertThat(cli.awaitExit()).as(cli.err()).isZero();
-      assertThat(cli.out().lines()).containsExactly(
-          "id: e1", "event: created", "data: first", "data: second", "",
-          "id: e2", "data: third", "");
+      assertThat(cli.out().lines())
+          .containsExactly(
+              "id: e1",
+              "event: created",
+              "data: first",
+              "data: second",
+              "",
+              "id: e2",
+              "data: third",
+              "");
       assertThat(cli.err()).isEmpty();
     }
   }
 
   @Test
   void rejectedTokenExits1WithoutRetrying() throws Exception {
-    try (Cli cli = new Cli(); HeraldServer server = HubFixture.start()) {
+    try (Cli cli = new Cli();
+        HeraldServer server = HubFixture.start()) {
       String badToken = HubFixture.token(HubFixture.OTHER_SECRET, null, List.of("*"));
-      cli.start("subscribe", "--hub", HubFixture.hubUrl(server), "--topic", TOPIC,
-          "--token", badToken);
+      cli.start(
+          "subscribe", "--hub", HubFixture.hubUrl(server), "--topic", TOPIC, "--token", badToken);
       assertThat(cli.awaitExit()).isEqualTo(1);
       assertThat(cli.errLines()).singleElement().asString().startsWith("subscribe: HTTP 401: ");
       assertThat(cli.out()).isEmpty();
@@ -69,8 +84,8 @@ class SubscribeCommandTest {
 
   /**
    * The hub stops after two events; two more are published while no hub listens; a new hub on the
-   * same port, sharing the history, comes up. The subscriber must reconnect with Last-Event-ID
-   * and print the missed events, each exactly once.
+   * same port, sharing the history, comes up. The subscriber must reconnect with Last-Event-ID and
+   * print the missed events, each exactly once.
    */
   @Test
   void resumesAfterTheHubRestartsWithoutGapOrDuplicate() throws Exception {
@@ -96,15 +111,25 @@ class SubscribeCommandTest {
         Hub restarted = new Hub(config.hub(), history);
         restarted.publish(new Update(List.of(TOPIC), "three", false, "e3", null, null)).join();
         restarted.publish(new Update(List.of(TOPIC), "four", false, "e4", null, null)).join();
-        second = HeraldServer.start(config.toBuilder().listen(List.of(port)).build(), restarted,
-            Clock.systemUTC());
+        second =
+            HeraldServer.start(
+                config.toBuilder().listen(List.of(port)).build(), restarted, Clock.systemUTC());
 
         assertThat(cli.awaitExit()).as(cli.err()).isZero();
-        assertThat(cli.out().lines()).containsExactly(
-            "id: e1", "data: one", "",
-            "id: e2", "data: two", "",
-            "id: e3", "data: three", "",
-            "id: e4", "data: four", "");
+        assertThat(cli.out().lines())
+            .containsExactly(
+                "id: e1",
+                "data: one",
+                "",
+                "id: e2",
+                "data: two",
+                "",
+                "id: e3",
+                "data: three",
+                "",
+                "id: e4",
+                "data: four",
+                "");
         assertThat(cli.err()).contains("subscribe: reconnecting in ").contains(" after e2");
       } finally { // before the subscriber is stopped: ending its stream unblocks it
         if (!firstClosed) {
@@ -144,31 +169,37 @@ class SubscribeCommandTest {
    */
   @Test
   void eventCutOffMidwayIsAskedForAgain() throws Exception {
-    String head =
-        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n";
+    String head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n";
     try (ServerSocket hub = new ServerSocket(0, 2, InetAddress.getByName("127.0.0.1"));
         Cli cli = new Cli()) {
-      CompletableFuture<String> resumeHeader = CompletableFuture.supplyAsync(() -> {
-        try {
-          try (Socket first = hub.accept()) {
-            readRequest(first);
-            first.getOutputStream().write(
-                (head + "id: a\ndata: 1\n\nid: b\n").getBytes(StandardCharsets.UTF_8));
-          }
-          try (Socket second = hub.accept()) {
-            String request = readRequest(second);
-            second.getOutputStream().write(
-                (head + "id: b\ndata: 2\n\n").getBytes(StandardCharsets.UTF_8));
-            second.getOutputStream().flush();
-            second.getInputStream().readAllBytes(); // until the subscriber hangs up
-            return request.lines()
-                .filter(line -> line.toLowerCase(Locale.ROOT).startsWith("last-event-id:"))
-                .findFirst().orElse("(none)");
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      CompletableFuture<String> resumeHeader =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  try (Socket first = hub.accept()) {
+                    readRequest(first);
+                    first
+                        .getOutputStream()
+                        .write(
+                            (head + "id: a\ndata: 1\n\nid: b\n").getBytes(StandardCharsets.UTF_8));
+                  }
+                  try (Socket second = hub.accept()) {
+                    String request = readRequest(second);
+                    second
+                        .getOutputStream()
+                        .write((head + "id: b\ndata: 2\n\n").getBytes(StandardCharsets.UTF_8));
+                    second.getOutputStream().flush();
+                    second.getInputStream().readAllBytes(); // until the subscriber hangs up
+                    return request
+                        .lines()
+                        .filter(line -> line.toLowerCase(Locale.ROOT).startsWith("last-event-id:"))
+                        .findFirst()
+                        .orElse("(none)");
+                  }
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
       cli.subscribe().retry = Duration.ofMillis(50);
       String hubUrl = HubFixture.hubUrl((InetSocketAddress) hub.getLocalSocketAddress());
       cli.start("subscribe", "--hub", hubUrl, "--topic", TOPIC, "--max-events", "2");

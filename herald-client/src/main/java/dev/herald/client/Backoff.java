@@ -5,8 +5,8 @@ import java.util.function.LongUnaryOperator;
 
 /**
  * Exponential backoff with jitter: the n-th consecutive failure waits a random time between half
- * and all of {@code base * 2^n}, capped, so many clients that lost the same hub do not come back
- * in step. Immutable; the random source decides thread-safety ({@code ThreadLocalRandom} is safe).
+ * and all of {@code base * 2^n}, capped, so many clients that lost the same hub do not come back in
+ * step. Immutable; the random source decides thread-safety ({@code ThreadLocalRandom} is safe).
  */
 final class Backoff {
 

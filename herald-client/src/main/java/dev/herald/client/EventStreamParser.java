@@ -9,16 +9,16 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Interprets a {@code text/event-stream} byte by byte as the WHATWG HTML standard says
- * ("Server-sent events", section 9.2.6): one leading BOM skipped; lines end at CR, LF or CRLF,
- * even when CR and LF arrive in separate reads; comments ignored; one space after the colon
- * removed; {@code data} lines joined with LF; an {@code id} containing NUL ignored; {@code retry}
- * taken only when it is all ASCII digits; an event dispatched at a blank line only if it has data,
- * while the last event id is kept even without one; an unterminated last line or event discarded.
+ * ("Server-sent events", section 9.2.6): one leading BOM skipped; lines end at CR, LF or CRLF, even
+ * when CR and LF arrive in separate reads; comments ignored; one space after the colon removed;
+ * {@code data} lines joined with LF; an {@code id} containing NUL ignored; {@code retry} taken only
+ * when it is all ASCII digits; an event dispatched at a blank line only if it has data, while the
+ * last event id is kept even without one; an unterminated last line or event discarded.
  *
  * <p>Two departures, both to end a bad connection instead of absorbing it: invalid UTF-8 is an
  * error (browsers substitute U+FFFD), and a line or an event's data longer than the bound is an
- * error (browsers grow without limit). Either throws {@link MalformedStreamException}; the
- * parser must then be discarded.
+ * error (browsers grow without limit). Either throws {@link MalformedStreamException}; the parser
+ * must then be discarded.
  *
  * <p>Not thread-safe: one parser per connection, fed from the thread that reads it.
  */
@@ -32,8 +32,8 @@ final class EventStreamParser {
     void retry(long millis);
 
     /**
-     * A blank line set the stream's last event id (after the event it ended, if any): from now
-     * on a reconnection resumes after {@code id}. Called after {@link #event} returned.
+     * A blank line set the stream's last event id (after the event it ended, if any): from now on a
+     * reconnection resumes after {@code id}. Called after {@link #event} returned.
      */
     void lastEventId(String id);
   }
@@ -51,9 +51,11 @@ final class EventStreamParser {
 
   private final Sink sink;
   private final int maxLineBytes;
-  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-      .onMalformedInput(CodingErrorAction.REPORT)
-      .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final CharsetDecoder utf8 =
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
   private byte[] line = new byte[256];
   private int lineLength;
   private int bomMatched; // bytes of a leading BOM seen; -1 once past the stream's start

@@ -3,8 +3,8 @@ package dev.herald.client;
 /**
  * Why a publish or a subscription failed: either the hub answered with an error status, and then
  * {@link #status()} is that status and {@link #reason()} the hub's one-line reason, or no usable
- * answer came (unreachable hub, timeout, malformed stream), and then {@link #status()} is
- * {@link #NO_STATUS} and {@link #reason()} says what went wrong.
+ * answer came (unreachable hub, timeout, malformed stream), and then {@link #status()} is {@link
+ * #NO_STATUS} and {@link #reason()} says what went wrong.
  *
  * <p>Immutable; safe from any thread.
  */
@@ -45,8 +45,8 @@ public final class HeraldClientException extends RuntimeException {
   }
 
   /**
-   * Whether trying again later may succeed: no answer, or a 5xx, 408 or 429. A 400, 401, 403 or
-   * 404 needs a different request (or token) instead.
+   * Whether trying again later may succeed: no answer, or a 5xx, 408 or 429. A 400, 401, 403 or 404
+   * needs a different request (or token) instead.
    */
   public boolean isRetryable() {
     return status == NO_STATUS || status >= 500 || status == 408 || status == 429;

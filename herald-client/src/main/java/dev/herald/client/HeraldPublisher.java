@@ -23,12 +23,12 @@ import java.util.function.Supplier;
 /**
  * Publishes updates to a Mercure hub and returns the id the hub gave each.
  *
- * <p>A {@code 503} (the hub is overloaded or its shared log is unreachable) is retried up to
- * {@link Builder#maxAttempts(int)} times, waiting as long as the hub's {@code Retry-After} says,
- * or with exponential backoff and jitter when it says nothing. A retried update without an id
- * could be stored twice if the first attempt reached the hub after all: give an id to make retries
- * safe. Every other error is thrown at once as a {@link HeraldClientException} carrying the
- * status and the hub's one-line reason.
+ * <p>A {@code 503} (the hub is overloaded or its shared log is unreachable) is retried up to {@link
+ * Builder#maxAttempts(int)} times, waiting as long as the hub's {@code Retry-After} says, or with
+ * exponential backoff and jitter when it says nothing. A retried update without an id could be
+ * stored twice if the first attempt reached the hub after all: give an id to make retries safe.
+ * Every other error is thrown at once as a {@link HeraldClientException} carrying the status and
+ * the hub's one-line reason.
  *
  * <pre>{@code
  * HeraldPublisher publisher = HeraldPublisher.builder(URI.create("https://hub.example/.well-known/mercure"))
@@ -56,10 +56,11 @@ public final class HeraldPublisher {
 
   private HeraldPublisher(Builder b) {
     this.hubUrl = b.hubUrl;
-    this.token = Objects.requireNonNull(b.token,
-        "token: none (expected: token(String), token(Supplier) or an HmacTokenMinter)");
-    this.http = b.http != null ? b.http
-        : DefaultHttpClient.forHub(b.hubUrl, b.connectTimeout);
+    this.token =
+        Objects.requireNonNull(
+            b.token,
+            "token: none (expected: token(String), token(Supplier) or an HmacTokenMinter)");
+    this.http = b.http != null ? b.http : DefaultHttpClient.forHub(b.hubUrl, b.connectTimeout);
     this.requestTimeout = b.requestTimeout;
     this.maxAttempts = b.maxAttempts;
     this.maxRetryDelay = b.maxRetryDelay;
@@ -68,7 +69,10 @@ public final class HeraldPublisher {
     this.clock = b.clock;
   }
 
-  /** Starts configuring a publisher to the hub at {@code hubUrl} (its {@code /.well-known/mercure} URL). */
+  /**
+   * Starts configuring a publisher to the hub at {@code hubUrl} (its {@code /.well-known/mercure}
+   * URL).
+   */
   public static Builder builder(URI hubUrl) {
     return new Builder(hubUrl);
   }
@@ -95,14 +99,16 @@ public final class HeraldPublisher {
     while (true) {
       String jwt = token.get();
       if (jwt == null) {
-        throw new IllegalStateException("token: the token supplier returned null (expected: a JWT)");
+        throw new IllegalStateException(
+            "token: the token supplier returned null (expected: a JWT)");
       }
-      HttpRequest request = HttpRequest.newBuilder(hubUrl)
-          .timeout(requestTimeout)
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .header("Authorization", "Bearer " + jwt)
-          .POST(HttpRequest.BodyPublishers.ofString(form))
-          .build();
+      HttpRequest request =
+          HttpRequest.newBuilder(hubUrl)
+              .timeout(requestTimeout)
+              .header("Content-Type", "application/x-www-form-urlencoded")
+              .header("Authorization", "Bearer " + jwt)
+              .POST(HttpRequest.BodyPublishers.ofString(form))
+              .build();
       HttpResponse<InputStream> response;
       try {
         response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -130,7 +136,8 @@ public final class HeraldPublisher {
         }
         sleeper.sleep(delay);
       } catch (IOException e) {
-        throw HeraldClientException.failure("answer from " + hubUrl + " cut off: " + describe(e), e);
+        throw HeraldClientException.failure(
+            "answer from " + hubUrl + " cut off: " + describe(e), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw HeraldClientException.failure("interrupted while publishing to " + hubUrl, e);
@@ -141,19 +148,25 @@ public final class HeraldPublisher {
 
   /** {@code Retry-After} as delta-seconds or an HTTP date (RFC 9110, section 10.2.3). */
   private Optional<Duration> retryAfter(HttpResponse<?> response) {
-    return response.headers().firstValue("Retry-After").map(String::strip).flatMap(value -> {
-      if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-        return value.length() > 9 ? Optional.of(Duration.ofDays(365))
-            : Optional.of(Duration.ofSeconds(Long.parseLong(value)));
-      }
-      try {
-        ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
-        Duration wait = Duration.between(clock.instant(), at.toInstant());
-        return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-      } catch (DateTimeParseException e) {
-        return Optional.empty(); // unreadable: fall back to our own backoff
-      }
-    });
+    return response
+        .headers()
+        .firstValue("Retry-After")
+        .map(String::strip)
+        .flatMap(
+            value -> {
+              if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return value.length() > 9
+                    ? Optional.of(Duration.ofDays(365))
+                    : Optional.of(Duration.ofSeconds(Long.parseLong(value)));
+              }
+              try {
+                ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration wait = Duration.between(clock.instant(), at.toInstant());
+                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+              } catch (DateTimeParseException e) {
+                return Optional.empty(); // unreadable: fall back to our own backoff
+              }
+            });
   }
 
   /** The JDK often throws without a message (a refused connection): show the type then. */
@@ -207,7 +220,8 @@ public final class HeraldPublisher {
     private Builder(URI hubUrl) {
       this.hubUrl = Objects.requireNonNull(hubUrl, "hubUrl");
       if (!"http".equals(hubUrl.getScheme()) && !"https".equals(hubUrl.getScheme())) {
-        throw new IllegalArgumentException("hub URL: " + hubUrl + " (expected: http:// or https://)");
+        throw new IllegalArgumentException(
+            "hub URL: " + hubUrl + " (expected: http:// or https://)");
       }
     }
 
@@ -219,8 +233,8 @@ public final class HeraldPublisher {
     }
 
     /**
-     * A source of publisher JWTs, asked before every request: renew tokens here, e.g.
-     * {@link HmacTokenMinter#renewing}. Must be thread-safe if the publisher is shared.
+     * A source of publisher JWTs, asked before every request: renew tokens here, e.g. {@link
+     * HmacTokenMinter#renewing}. Must be thread-safe if the publisher is shared.
      */
     public Builder token(Supplier<String> tokens) {
       this.token = Objects.requireNonNull(tokens, "token");
@@ -255,8 +269,8 @@ public final class HeraldPublisher {
     }
 
     /**
-     * The longest wait between attempts (default: 30 s); a {@code Retry-After} asking for more
-     * ends the retries with the hub's {@code 503}.
+     * The longest wait between attempts (default: 30 s); a {@code Retry-After} asking for more ends
+     * the retries with the hub's {@code 503}.
      */
     public Builder maxRetryDelay(Duration delay) {
       this.maxRetryDelay = positive("maxRetryDelay", delay);

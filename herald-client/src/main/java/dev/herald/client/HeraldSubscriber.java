@@ -22,18 +22,18 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Subscribes to a Mercure hub with the semantics of a browser's {@code EventSource}: one
- * connection for any number of topic selectors; reconnection after a drop, waiting the stream's
- * {@code retry:} delay (or {@link Builder#retry}) with exponential backoff and jitter while
- * connections keep failing; resumption with {@code Last-Event-ID} so no event is lost or repeated
- * while the hub still holds it, and {@link SubscriptionListener#onEventsMayBeMissing} when it no
- * longer does; a fresh token from {@link Builder#token(Supplier)} on every connection.
+ * Subscribes to a Mercure hub with the semantics of a browser's {@code EventSource}: one connection
+ * for any number of topic selectors; reconnection after a drop, waiting the stream's {@code retry:}
+ * delay (or {@link Builder#retry}) with exponential backoff and jitter while connections keep
+ * failing; resumption with {@code Last-Event-ID} so no event is lost or repeated while the hub
+ * still holds it, and {@link SubscriptionListener#onEventsMayBeMissing} when it no longer does; a
+ * fresh token from {@link Builder#token(Supplier)} on every connection.
  *
  * <p>Errors retrying cannot fix (a {@code 401}, {@code 403}, {@code 400}, {@code 404}, an answer
- * that is not {@code text/event-stream}) stop the subscriber with
- * {@link SubscriptionListener#onClosed}; a 5xx, a dropped or refused connection, or a malformed
- * stream (invalid UTF-8, a line or event beyond {@link Builder#maxEventSize}) end that connection
- * with {@link SubscriptionListener#onDisconnect} and a reconnection.
+ * that is not {@code text/event-stream}) stop the subscriber with {@link
+ * SubscriptionListener#onClosed}; a 5xx, a dropped or refused connection, or a malformed stream
+ * (invalid UTF-8, a line or event beyond {@link Builder#maxEventSize}) end that connection with
+ * {@link SubscriptionListener#onDisconnect} and a reconnection.
  *
  * <pre>{@code
  * HeraldSubscriber subscriber = HeraldSubscriber.builder(URI.create("https://hub.example/.well-known/mercure"))
@@ -76,8 +76,7 @@ public final class HeraldSubscriber implements AutoCloseable {
     this.hubUrl = b.hubUrl;
     this.requestUri = withTopics(b.hubUrl, b.topics);
     this.token = b.token;
-    this.http = b.http != null ? b.http
-        : DefaultHttpClient.forHub(b.hubUrl, b.connectTimeout);
+    this.http = b.http != null ? b.http : DefaultHttpClient.forHub(b.hubUrl, b.connectTimeout);
     this.requestTimeout = b.requestTimeout;
     this.listener = listener;
     this.backoff = new Backoff(b.maxRetry, ThreadLocalRandom.current()::nextLong);
@@ -93,20 +92,25 @@ public final class HeraldSubscriber implements AutoCloseable {
     worker.setDaemon(true);
   }
 
-  /** Starts configuring a subscriber to the hub at {@code hubUrl} (its {@code /.well-known/mercure} URL). */
+  /**
+   * Starts configuring a subscriber to the hub at {@code hubUrl} (its {@code /.well-known/mercure}
+   * URL).
+   */
   public static Builder builder(URI hubUrl) {
     return new Builder(hubUrl);
   }
 
   /**
-   * The id a reconnection would resume after: that of the last event the listener received
-   * without throwing (or the one given to {@link Builder#lastEventId}); null if none yet.
+   * The id a reconnection would resume after: that of the last event the listener received without
+   * throwing (or the one given to {@link Builder#lastEventId}); null if none yet.
    */
   public String lastEventId() {
     return lastEventId;
   }
 
-  /** The base reconnection delay now in force: the stream's last {@code retry:}, or the builder's. */
+  /**
+   * The base reconnection delay now in force: the stream's last {@code retry:}, or the builder's.
+   */
   public Duration retry() {
     return retry;
   }
@@ -172,9 +176,10 @@ public final class HeraldSubscriber implements AutoCloseable {
         }
         // Connections that keep failing back off; one that delivered events starts afresh.
         failures = connection.delivered ? 0 : failures + 1;
-        Duration delay = connection.retryAfter != null
-            ? min(connection.retryAfter, maxRetry)
-            : backoff.delay(retry, failures);
+        Duration delay =
+            connection.retryAfter != null
+                ? min(connection.retryAfter, maxRetry)
+                : backoff.delay(retry, failures);
         listener.onDisconnect(reason, delay);
         sleeper.sleep(delay);
       }
@@ -199,8 +204,10 @@ public final class HeraldSubscriber implements AutoCloseable {
     boolean fatal;
     boolean delivered;
     Duration retryAfter;
+
     /** When bytes last arrived; written by the reader, read by the watchdog. */
     volatile long lastRead;
+
     /** Set by the watchdog when it closed a stream that stayed silent too long. */
     volatile boolean silent;
 
@@ -220,8 +227,7 @@ public final class HeraldSubscriber implements AutoCloseable {
         return HeraldClientException.failure(
             "no answer from " + hubUrl + " within " + requestTimeout, e);
       } catch (IOException e) {
-        return HeraldClientException.failure(
-            "connection lost: " + HeraldPublisher.describe(e), e);
+        return HeraldClientException.failure("connection lost: " + HeraldPublisher.describe(e), e);
       }
       body = response.body();
       if (closing) {
@@ -242,23 +248,26 @@ public final class HeraldSubscriber implements AutoCloseable {
         if (status != 200) {
           HeraldClientException error = HeraldClientException.hubError(status, Bodies.reason(in));
           fatal = !error.isRetryable();
-          retryAfter = response.headers().firstValue("Retry-After")
-              .filter(v -> !v.isEmpty() && v.chars().allMatch(c -> c >= '0' && c <= '9'))
-              .map(v -> Duration.ofSeconds(Long.parseLong(v.length() > 9 ? "999999999" : v)))
-              .orElse(null);
+          retryAfter =
+              response
+                  .headers()
+                  .firstValue("Retry-After")
+                  .filter(v -> !v.isEmpty() && v.chars().allMatch(c -> c >= '0' && c <= '9'))
+                  .map(v -> Duration.ofSeconds(Long.parseLong(v.length() > 9 ? "999999999" : v)))
+                  .orElse(null);
           return error;
         }
         String contentType = response.headers().firstValue("Content-Type").orElse("(none)");
         if (!contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
           fatal = true;
-          return HeraldClientException.failure("HTTP 200 with Content-Type " + contentType
-              + " (expected: text/event-stream)", null);
+          return HeraldClientException.failure(
+              "HTTP 200 with Content-Type " + contentType + " (expected: text/event-stream)", null);
         }
         listener.onOpen();
-        boolean resumed = resumeFrom != null && !resumeFrom.isEmpty()
-            && !resumeFrom.equals("earliest");
-        if (resumed && "earliest".equals(
-            response.headers().firstValue("Last-Event-ID").orElse(null))) {
+        boolean resumed =
+            resumeFrom != null && !resumeFrom.isEmpty() && !resumeFrom.equals("earliest");
+        if (resumed
+            && "earliest".equals(response.headers().firstValue("Last-Event-ID").orElse(null))) {
           listener.onEventsMayBeMissing(resumeFrom);
         }
         EventStreamParser parser = new EventStreamParser(this, maxEventSize, resumeFrom);
@@ -283,7 +292,8 @@ public final class HeraldSubscriber implements AutoCloseable {
         if (silent) {
           return silence();
         }
-        return closing ? null
+        return closing
+            ? null
             : HeraldClientException.failure("connection lost: " + HeraldPublisher.describe(e), e);
       } catch (RuntimeException e) {
         // The listener threw: end this connection; the event is delivered again after resuming.
@@ -293,38 +303,42 @@ public final class HeraldSubscriber implements AutoCloseable {
 
     /**
      * A half-open TCP connection (a peer or middlebox gone without a reset) never ends a blocking
-     * read; a hub that sends heartbeats is never silent for long, so a stream silent for
-     * {@code readTimeout} is closed and counts as lost.
+     * read; a hub that sends heartbeats is never silent for long, so a stream silent for {@code
+     * readTimeout} is closed and counts as lost.
      */
     private Watchdog.Cancel watchSilence(InputStream in) {
       lastRead = nanoClock.getAsLong();
       if (readTimeout.isZero()) {
-        return () -> { };
+        return () -> {};
       }
       long limit = readTimeout.toNanos();
       Duration period = readTimeout.dividedBy(4).isZero() ? readTimeout : readTimeout.dividedBy(4);
-      return watchdog.every(period, () -> {
-        if (!silent && nanoClock.getAsLong() - lastRead >= limit) {
-          silent = true;
-          try {
-            in.close(); // this connection's stream: the blocked read ends
-          } catch (IOException e) {
-            // closing to stop reading; nothing left to do with it
-          }
-        }
-      });
+      return watchdog.every(
+          period,
+          () -> {
+            if (!silent && nanoClock.getAsLong() - lastRead >= limit) {
+              silent = true;
+              try {
+                in.close(); // this connection's stream: the blocked read ends
+              } catch (IOException e) {
+                // closing to stop reading; nothing left to do with it
+              }
+            }
+          });
     }
 
     private HeraldClientException silence() {
-      return HeraldClientException.failure("no data for " + readTimeout
-          + " (expected: events or heartbeats; see readTimeout)", null);
+      return HeraldClientException.failure(
+          "no data for " + readTimeout + " (expected: events or heartbeats; see readTimeout)",
+          null);
     }
 
     private HttpRequest request(String resumeFrom) {
-      HttpRequest.Builder request = HttpRequest.newBuilder(requestUri)
-          .timeout(requestTimeout)
-          .header("Accept", "text/event-stream")
-          .header("Cache-Control", "no-store");
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(requestUri)
+              .timeout(requestTimeout)
+              .header("Accept", "text/event-stream")
+              .header("Cache-Control", "no-store");
       if (resumeFrom != null && !resumeFrom.isEmpty()) {
         request.header("Last-Event-ID", resumeFrom);
       }
@@ -370,8 +384,10 @@ public final class HeraldSubscriber implements AutoCloseable {
   static URI withTopics(URI hubUrl, List<String> topics) {
     StringBuilder query = new StringBuilder();
     for (String topic : topics) {
-      query.append(query.length() == 0 ? "" : "&")
-          .append("topic=").append(URLEncoder.encode(topic, StandardCharsets.UTF_8));
+      query
+          .append(query.length() == 0 ? "" : "&")
+          .append("topic=")
+          .append(URLEncoder.encode(topic, StandardCharsets.UTF_8));
     }
     String base = hubUrl.toString();
     return URI.create(base + (hubUrl.getRawQuery() == null ? "?" : "&") + query);
@@ -397,11 +413,14 @@ public final class HeraldSubscriber implements AutoCloseable {
     private Builder(URI hubUrl) {
       this.hubUrl = Objects.requireNonNull(hubUrl, "hubUrl");
       if (!"http".equals(hubUrl.getScheme()) && !"https".equals(hubUrl.getScheme())) {
-        throw new IllegalArgumentException("hub URL: " + hubUrl + " (expected: http:// or https://)");
+        throw new IllegalArgumentException(
+            "hub URL: " + hubUrl + " (expected: http:// or https://)");
       }
     }
 
-    /** Adds topic selectors: exact IRIs, URI templates such as {@code /books/{id}}, or {@code *}. */
+    /**
+     * Adds topic selectors: exact IRIs, URI templates such as {@code /books/{id}}, or {@code *}.
+     */
     public Builder topics(String... selectors) {
       return topics(List.of(selectors));
     }
@@ -460,15 +479,18 @@ public final class HeraldSubscriber implements AutoCloseable {
       return this;
     }
 
-    /** The longest wait before a reconnection, whatever the stream or the backoff say (default: 30 s). */
+    /**
+     * The longest wait before a reconnection, whatever the stream or the backoff say (default: 30
+     * s).
+     */
     public Builder maxRetry(Duration delay) {
       this.maxRetry = HeraldPublisher.positive("maxRetry", delay);
       return this;
     }
 
     /**
-     * The longest line, and the most data one event may carry, in bytes (default: 4 MiB); a
-     * stream beyond it is malformed and the connection ends.
+     * The longest line, and the most data one event may carry, in bytes (default: 4 MiB); a stream
+     * beyond it is malformed and the connection ends.
      */
     public Builder maxEventSize(int bytes) {
       if (bytes < 64) {
@@ -479,9 +501,9 @@ public final class HeraldSubscriber implements AutoCloseable {
     }
 
     /**
-     * The longest silence on an open stream before the connection counts as lost and the
-     * subscriber reconnects (default: 2 min, three missed heartbeats of a hub that sends one
-     * every 40 s); {@link Duration#ZERO} waits forever.
+     * The longest silence on an open stream before the connection counts as lost and the subscriber
+     * reconnects (default: 2 min, three missed heartbeats of a hub that sends one every 40 s);
+     * {@link Duration#ZERO} waits forever.
      */
     public Builder readTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "readTimeout");

@@ -16,12 +16,12 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Mints HMAC-signed Mercure JWTs (HS256, HS384 or HS512) from the hub's shared secret, with the
  * JDK's own {@code javax.crypto} so the client needs no JWT library. A publisher or subscriber that
- * holds the hub's key can mint its own short-lived tokens instead of being handed one; pair
- * {@link #renewing} with {@link HeraldPublisher.Builder#token(Supplier)} or
- * {@link HeraldSubscriber.Builder#token(Supplier)} to renew them before they expire.
+ * holds the hub's key can mint its own short-lived tokens instead of being handed one; pair {@link
+ * #renewing} with {@link HeraldPublisher.Builder#token(Supplier)} or {@link
+ * HeraldSubscriber.Builder#token(Supplier)} to renew them before they expire.
  *
- * <p>Asymmetric keys (RS*, ES*) are not minted here: whoever holds such a private key usually has
- * a JWT library already; pass its tokens as strings. Immutable; safe from any thread.
+ * <p>Asymmetric keys (RS*, ES*) are not minted here: whoever holds such a private key usually has a
+ * JWT library already; pass its tokens as strings. Immutable; safe from any thread.
  */
 public final class HmacTokenMinter {
 
@@ -30,18 +30,26 @@ public final class HmacTokenMinter {
   private final Clock clock;
 
   private HmacTokenMinter(String algorithm, byte[] secret, Clock clock) {
-    String jcaName = switch (algorithm) {
-      case "HS256" -> "HmacSHA256";
-      case "HS384" -> "HmacSHA384";
-      case "HS512" -> "HmacSHA512";
-      default -> throw new IllegalArgumentException(
-          "algorithm: " + algorithm + " (expected one of: HS256, HS384, HS512)");
-    };
+    String jcaName =
+        switch (algorithm) {
+          case "HS256" -> "HmacSHA256";
+          case "HS384" -> "HmacSHA384";
+          case "HS512" -> "HmacSHA512";
+          default ->
+              throw new IllegalArgumentException(
+                  "algorithm: " + algorithm + " (expected one of: HS256, HS384, HS512)");
+        };
     int minBytes = Integer.parseInt(algorithm.substring(2)) / 8;
     if (secret.length < minBytes) {
       // RFC 7518, section 3.2: the key must be at least as long as the hash; hubs reject less.
-      throw new IllegalArgumentException("secret: " + secret.length + " bytes (expected: >= "
-          + minBytes + " bytes for " + algorithm + ")");
+      throw new IllegalArgumentException(
+          "secret: "
+              + secret.length
+              + " bytes (expected: >= "
+              + minBytes
+              + " bytes for "
+              + algorithm
+              + ")");
     }
     this.algorithm = algorithm;
     this.key = new SecretKeySpec(secret.clone(), jcaName);
@@ -50,8 +58,10 @@ public final class HmacTokenMinter {
 
   /** A minter for {@code algorithm} (HS256, HS384 or HS512) and the secret's UTF-8 bytes. */
   public static HmacTokenMinter of(String algorithm, String secret) {
-    return new HmacTokenMinter(algorithm.toUpperCase(Locale.ROOT),
-        secret.getBytes(StandardCharsets.UTF_8), Clock.systemUTC());
+    return new HmacTokenMinter(
+        algorithm.toUpperCase(Locale.ROOT),
+        secret.getBytes(StandardCharsets.UTF_8),
+        Clock.systemUTC());
   }
 
   /** A minter for HS256 and the secret's UTF-8 bytes (at least 32), the hub's default. */
@@ -103,8 +113,10 @@ public final class HmacTokenMinter {
     }
     claims.append("}}");
     String header = "{\"alg\":\"" + algorithm + "\",\"typ\":\"JWT\"}";
-    String signingInput = base64(header.getBytes(StandardCharsets.UTF_8)) + "."
-        + base64(claims.toString().getBytes(StandardCharsets.UTF_8));
+    String signingInput =
+        base64(header.getBytes(StandardCharsets.UTF_8))
+            + "."
+            + base64(claims.toString().getBytes(StandardCharsets.UTF_8));
     return signingInput + "." + base64(sign(signingInput));
   }
 

@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One update to publish: its topics (the first is canonical, the others alternates), its data,
- * and the optional id, SSE type, reconnection hint and private flag of the Mercure protocol.
+ * One update to publish: its topics (the first is canonical, the others alternates), its data, and
+ * the optional id, SSE type, reconnection hint and private flag of the Mercure protocol.
  *
- * <p>The client checks only what would corrupt the request (line breaks in {@code id} or
- * {@code type}, a negative {@code retry}); the hub validates the rest and its reason comes back
- * in a {@link HeraldClientException}. Giving an {@code id} makes retries safe: the hub keeps one
- * event per id. Immutable; safe from any thread.
+ * <p>The client checks only what would corrupt the request (line breaks in {@code id} or {@code
+ * type}, a negative {@code retry}); the hub validates the rest and its reason comes back in a
+ * {@link HeraldClientException}. Giving an {@code id} makes retries safe: the hub keeps one event
+ * per id. Immutable; safe from any thread.
  *
  * @param topics the topic IRIs, at least one
  * @param data the content; may contain line breaks
@@ -51,10 +51,13 @@ public record Publication(
   }
 
   private static void rejectLineBreaks(String field, String value) {
-    if (value != null && (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0
-        || value.indexOf('\0') >= 0)) {
-      throw new IllegalArgumentException(field + ": " + value.replace("\n", "\\n")
-          .replace("\r", "\\r").replace("\0", "\\0") + " (expected: no CR, LF or NUL)");
+    if (value != null
+        && (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0)) {
+      throw new IllegalArgumentException(
+          field
+              + ": "
+              + value.replace("\n", "\\n").replace("\r", "\\r").replace("\0", "\\0")
+              + " (expected: no CR, LF or NUL)");
     }
   }
 

@@ -7,7 +7,6 @@ package dev.herald.client;
  *     back as {@code Last-Event-ID}); empty if the stream never set one
  * @param type the event type, {@code message} unless the stream named one
  * @param data the data lines joined with LF
- *
- * <p>Immutable; safe from any thread.
+ *     <p>Immutable; safe from any thread.
  */
 public record ServerSentEvent(String id, String type, String data) {}

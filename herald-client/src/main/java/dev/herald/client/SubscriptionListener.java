@@ -8,11 +8,11 @@ import java.time.Duration;
  *
  * <p>Every callback runs on the subscriber's own thread, one at a time and in stream order; a slow
  * callback delays the next event (the hub cuts a subscriber off whose queue overflows, and the
- * subscriber then resumes with {@code Last-Event-ID}). A callback may call
- * {@link HeraldSubscriber#close()}. An exception thrown from {@link #onEvent}, {@link #onOpen} or
- * {@link #onEventsMayBeMissing} ends the connection and the subscriber reconnects, resuming
- * before the event whose callback threw, so it comes again; one from {@link #onDisconnect} stops
- * the subscriber.
+ * subscriber then resumes with {@code Last-Event-ID}). A callback may call {@link
+ * HeraldSubscriber#close()}. An exception thrown from {@link #onEvent}, {@link #onOpen} or {@link
+ * #onEventsMayBeMissing} ends the connection and the subscriber reconnects, resuming before the
+ * event whose callback threw, so it comes again; one from {@link #onDisconnect} stops the
+ * subscriber.
  */
 @FunctionalInterface
 public interface SubscriptionListener {
@@ -32,15 +32,15 @@ public interface SubscriptionListener {
   default void onEventsMayBeMissing(String requestedLastEventId) {}
 
   /**
-   * The connection ended or could not be made; the subscriber reconnects after {@code
-   * reconnectIn} with the last event id it saw.
+   * The connection ended or could not be made; the subscriber reconnects after {@code reconnectIn}
+   * with the last event id it saw.
    */
   default void onDisconnect(HeraldClientException reason, Duration reconnectIn) {}
 
   /**
    * The subscriber stopped for good: {@code reason} is null after {@link HeraldSubscriber#close()},
-   * or the error that retrying cannot fix (a {@code 401}, {@code 403}, {@code 400}, {@code 404},
-   * or an answer that is not an event stream). Called once, last.
+   * or the error that retrying cannot fix (a {@code 401}, {@code 403}, {@code 400}, {@code 404}, or
+   * an answer that is not an event stream). Called once, last.
    */
   default void onClosed(HeraldClientException reason) {}
 }

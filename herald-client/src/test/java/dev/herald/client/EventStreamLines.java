@@ -25,22 +25,26 @@ public final class EventStreamLines {
   private final EventStreamParser parser;
 
   public EventStreamLines(Listener listener) {
-    this.parser = new EventStreamParser(new EventStreamParser.Sink() {
-      @Override
-      public void event(ServerSentEvent event) {
-        listener.event(event.id(), event.type(), event.data());
-      }
+    this.parser =
+        new EventStreamParser(
+            new EventStreamParser.Sink() {
+              @Override
+              public void event(ServerSentEvent event) {
+                listener.event(event.id(), event.type(), event.data());
+              }
 
-      @Override
-      public void retry(long millis) {
-        listener.retry(millis);
-      }
+              @Override
+              public void retry(long millis) {
+                listener.retry(millis);
+              }
 
-      @Override
-      public void lastEventId(String id) {
-        listener.blankLine(id);
-      }
-    }, Integer.MAX_VALUE - 8, null);
+              @Override
+              public void lastEventId(String id) {
+                listener.blankLine(id);
+              }
+            },
+            Integer.MAX_VALUE - 8,
+            null);
   }
 
   /**

@@ -18,22 +18,26 @@ class EventStreamParserTest {
   private final List<ServerSentEvent> events = new ArrayList<>();
   private final List<Long> retries = new ArrayList<>();
   private final List<String> lastIds = new ArrayList<>();
-  private final EventStreamParser parser = new EventStreamParser(new EventStreamParser.Sink() {
-    @Override
-    public void event(ServerSentEvent event) {
-      events.add(event);
-    }
+  private final EventStreamParser parser =
+      new EventStreamParser(
+          new EventStreamParser.Sink() {
+            @Override
+            public void event(ServerSentEvent event) {
+              events.add(event);
+            }
 
-    @Override
-    public void retry(long millis) {
-      retries.add(millis);
-    }
+            @Override
+            public void retry(long millis) {
+              retries.add(millis);
+            }
 
-    @Override
-    public void lastEventId(String id) {
-      lastIds.add(id);
-    }
-  }, 1024, null);
+            @Override
+            public void lastEventId(String id) {
+              lastIds.add(id);
+            }
+          },
+          1024,
+          null);
 
   private void feed(String text) throws MalformedStreamException {
     feed(text.getBytes(StandardCharsets.UTF_8));
@@ -135,8 +139,7 @@ class EventStreamParserTest {
   @Test
   void eventTypeIsTakenAndResetAfterEachEvent() throws Exception {
     feed("event: created\ndata: a\n\ndata: b\n\n");
-    assertThat(events).containsExactly(
-        new ServerSentEvent("", "created", "a"), message("", "b"));
+    assertThat(events).containsExactly(new ServerSentEvent("", "created", "a"), message("", "b"));
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.time.Duration;
 final class Loopback {
 
   static final Duration WAIT = Duration.ofSeconds(20);
+
   /** Signs nothing a real hub checks: scripted hubs ignore tokens. */
   static final String ANY_TOKEN = "header.payload.signature";
 

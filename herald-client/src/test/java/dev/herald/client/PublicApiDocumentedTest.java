@@ -11,9 +11,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every public type and member of the client has a Javadoc comment: the client is all public
- * API. (The Javadoc build checks the comments' syntax and links; javadoc's own "missing" check
- * would also demand a tag per parameter, which says nothing a good sentence does not.)
+ * Every public type and member of the client has a Javadoc comment: the client is all public API.
+ * (The Javadoc build checks the comments' syntax and links; javadoc's own "missing" check would
+ * also demand a tag per parameter, which says nothing a good sentence does not.)
  */
 class PublicApiDocumentedTest {
 
@@ -28,8 +28,10 @@ class PublicApiDocumentedTest {
         List<String> lines = Files.readAllLines(file);
         for (int i = 0; i < lines.size(); i++) {
           String line = lines.get(i).strip();
-          boolean declaration = line.startsWith("public ")
-              || (line.startsWith("default ") && !line.contains("->")); // not a switch's default
+          boolean declaration =
+              line.startsWith("public ")
+                  || (line.startsWith("default ")
+                      && !line.contains("->")); // not a switch's default
           if (!declaration) {
             continue;
           }

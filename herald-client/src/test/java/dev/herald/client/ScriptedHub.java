@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A loopback HTTP/1.1 server that answers each connection's request with the next scripted bytes,
- * for what a real hub cannot be made to send: a 503 with Retry-After, a stream that breaks the
- * SSE rules, an answer that never comes. One accept thread; {@link #close} ends it and every
+ * for what a real hub cannot be made to send: a 503 with Retry-After, a stream that breaks the SSE
+ * rules, an answer that never comes. One accept thread; {@link #close} ends it and every
  * connection.
  */
 final class ScriptedHub implements AutoCloseable {
@@ -33,8 +33,9 @@ final class ScriptedHub implements AutoCloseable {
     }
 
     static Answer stream(byte[] body, boolean holdOpen) {
-      byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-          + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+      byte[] head =
+          ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n" + "Connection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII);
       byte[] all = new byte[head.length + body.length];
       System.arraycopy(head, 0, all, 0, head.length);
       System.arraycopy(body, 0, all, head.length, body.length);
@@ -47,9 +48,15 @@ final class ScriptedHub implements AutoCloseable {
 
     static Answer status(int status, String reason, String... headers) {
       String body = reason + "\n";
-      return of("HTTP/1.1 " + status + " X\r\nContent-Type: text/plain\r\nConnection: close\r\n"
-          + String.join("", List.of(headers).stream().map(h -> h + "\r\n").toList())
-          + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body);
+      return of(
+          "HTTP/1.1 "
+              + status
+              + " X\r\nContent-Type: text/plain\r\nConnection: close\r\n"
+              + String.join("", List.of(headers).stream().map(h -> h + "\r\n").toList())
+              + "Content-Length: "
+              + body.getBytes(StandardCharsets.UTF_8).length
+              + "\r\n\r\n"
+              + body);
     }
   }
 
@@ -57,8 +64,11 @@ final class ScriptedHub implements AutoCloseable {
   record Request(String head, String body) {
     String header(String name) {
       String prefix = name.toLowerCase(Locale.ROOT) + ":";
-      return head.lines().filter(l -> l.toLowerCase(Locale.ROOT).startsWith(prefix))
-          .map(l -> l.substring(prefix.length()).strip()).findFirst().orElse(null);
+      return head.lines()
+          .filter(l -> l.toLowerCase(Locale.ROOT).startsWith(prefix))
+          .map(l -> l.substring(prefix.length()).strip())
+          .findFirst()
+          .orElse(null);
     }
   }
 

@@ -18,8 +18,13 @@ final class Draft07PublishRules implements PublishRules {
   @Override
   public Update toUpdate(Map<String, List<String>> form) {
     PublishForm fields = PublishForm.of(form);
-    return new Update(fields.topics(), fields.data(), fields.isPrivate(), fields.id(),
-        fields.type(), parseRetry(fields.retry()));
+    return new Update(
+        fields.topics(),
+        fields.data(),
+        fields.isPrivate(),
+        fields.id(),
+        fields.type(),
+        parseRetry(fields.retry()));
   }
 
   private static Long parseRetry(String retry) {
@@ -33,8 +38,8 @@ final class Draft07PublishRules implements PublishRules {
         // refused below, like any other non-number
       }
     }
-    throw HubException.badRequest("retry: " + PublishForm.quotable(retry)
-        + " (expected: a number of milliseconds)");
+    throw HubException.badRequest(
+        "retry: " + PublishForm.quotable(retry) + " (expected: a number of milliseconds)");
   }
 
   /** An optional sign and ASCII digits: Long.parseLong alone also reads other digits (U+0663). */

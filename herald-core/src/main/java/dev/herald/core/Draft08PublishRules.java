@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Mercure draft-08 publish rules ("Publication"): the draft-07 ones, plus the character
- * constraints on topics, ids and types, the reserved topic {@code *}, the hub's reserved
- * namespace, the reserved event type {@code mercure} and a digits-only {@code retry}.
+ * Mercure draft-08 publish rules ("Publication"): the draft-07 ones, plus the character constraints
+ * on topics, ids and types, the reserved topic {@code *}, the hub's reserved namespace, the
+ * reserved event type {@code mercure} and a digits-only {@code retry}.
  *
  * <p>Immutable; safe from any thread.
  */
@@ -24,11 +24,16 @@ final class Draft08PublishRules implements PublishRules {
 
   Draft08PublishRules(String hubUrl) {
     this.hubUrl = hubUrl;
-    this.hub = WhatwgUrl.parse(hubUrl, (WhatwgUrl) null)
-        .filter(url -> !url.hostname().isEmpty())
-        .orElseThrow(() -> new IllegalArgumentException(
-            "hub URL: " + hubUrl + " (expected: an absolute URL such as "
-                + "https://example.com/.well-known/mercure)"));
+    this.hub =
+        WhatwgUrl.parse(hubUrl, (WhatwgUrl) null)
+            .filter(url -> !url.hostname().isEmpty())
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "hub URL: "
+                            + hubUrl
+                            + " (expected: an absolute URL such as "
+                            + "https://example.com/.well-known/mercure)"));
     this.reservedPath = normalizedPath(hub);
   }
 
@@ -49,8 +54,13 @@ final class Draft08PublishRules implements PublishRules {
                 + "events)");
       }
     }
-    return new Update(fields.topics(), fields.data(), fields.isPrivate(), fields.id(),
-        fields.type(), parseRetry(fields.retry()));
+    return new Update(
+        fields.topics(),
+        fields.data(),
+        fields.isPrivate(),
+        fields.id(),
+        fields.type(),
+        parseRetry(fields.retry()));
   }
 
   private void checkTopic(String topic) {
@@ -64,16 +74,20 @@ final class Draft08PublishRules implements PublishRules {
           "topic: * (expected: a topic other than *, which is reserved for the wildcard matcher)");
     }
     if (isInReservedNamespace(topic)) {
-      throw HubException.badRequest("topic: " + topic + " (expected: a topic outside "
-          + reservedPath + ", which is reserved for the hub's own resources)");
+      throw HubException.badRequest(
+          "topic: "
+              + topic
+              + " (expected: a topic outside "
+              + reservedPath
+              + ", which is reserved for the hub's own resources)");
     }
   }
 
   /**
-   * Whether {@code topic}, resolved against the hub URL, has a path equal to the hub's or below
-   * it, whatever its scheme and authority; a topic that does not parse as a URL cannot name a hub
-   * path. Dot segments are removed by the parser; percent-encoded unreserved characters are
-   * decoded here, so {@code /.well-known/%6Dercure} is caught too.
+   * Whether {@code topic}, resolved against the hub URL, has a path equal to the hub's or below it,
+   * whatever its scheme and authority; a topic that does not parse as a URL cannot name a hub path.
+   * Dot segments are removed by the parser; percent-encoded unreserved characters are decoded here,
+   * so {@code /.well-known/%6Dercure} is caught too.
    */
   boolean isInReservedNamespace(String topic) {
     Optional<WhatwgUrl> url = WhatwgUrl.parse(topic, hub);
@@ -116,8 +130,13 @@ final class Draft08PublishRules implements PublishRules {
   }
 
   private static boolean isUnreserved(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-        || c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '.'
+        || c == '_'
+        || c == '~';
   }
 
   private static void checkCharacters(String field, String value) {
@@ -138,7 +157,8 @@ final class Draft08PublishRules implements PublishRules {
     }
     if (!digits) {
       throw HubException.badRequest(
-          "retry: '" + PublishForm.quotable(retry)
+          "retry: '"
+              + PublishForm.quotable(retry)
               + "' (expected: ASCII digits, a number of milliseconds)");
     }
     try {

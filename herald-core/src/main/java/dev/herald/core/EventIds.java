@@ -1,7 +1,7 @@
 package dev.herald.core;
 
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Generates {@code urn:uuid:} event ids from UUIDv7 (RFC 9562): time-ordered, so ids sort roughly

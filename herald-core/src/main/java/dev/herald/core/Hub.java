@@ -29,8 +29,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Publishing hands the update to the dispatcher, which orders, stores and encodes it (once) on
  * the publisher's own thread when the history never blocks, then hands it to every {@link
  * DeliveryLoop}, each of which matches it against the subscribers it owns. Given a {@link
- * SharedLog} instead of a local history, the hub is one node of a cluster: it appends to the
- * shared log and hands out what its tail of the log delivers.
+ * SharedLog} instead of a local history, the hub is one node of a cluster: it appends to the shared
+ * log and hands out what its tail of the log delivers.
  *
  * <p>Safe from any thread; no method blocks but {@link #close}, which waits for queued publishes.
  */
@@ -51,8 +51,9 @@ public final class Hub implements AutoCloseable {
   /** As {@link #Hub(HubConfig, History)}, telling {@code tracer} of each publish's way. */
   public Hub(HubConfig config, History history, PublishTracer tracer) {
     this.config = config;
-    this.dispatcher = new Dispatcher(
-        history, config.dispatchQueueCapacity(), config.subscriptionEvents(), tracer);
+    this.dispatcher =
+        new Dispatcher(
+            history, config.dispatchQueueCapacity(), config.subscriptionEvents(), tracer);
   }
 
   /**
@@ -66,8 +67,8 @@ public final class Hub implements AutoCloseable {
   /** As {@link #Hub(HubConfig, SharedLog)}, telling {@code tracer} of each publish's way. */
   public Hub(HubConfig config, SharedLog log, PublishTracer tracer) {
     this.config = config;
-    this.dispatcher = new Dispatcher(
-        log, config.dispatchQueueCapacity(), config.subscriptionEvents(), tracer);
+    this.dispatcher =
+        new Dispatcher(log, config.dispatchQueueCapacity(), config.subscriptionEvents(), tracer);
   }
 
   public HubConfig config() {
@@ -77,9 +78,9 @@ public final class Hub implements AutoCloseable {
   /**
    * Publishes the update, generating a {@code urn:uuid:} id when it has none.
    *
-   * @return completes with the stored event once it is in history and queued for subscribers (in
-   *     a cluster: once the shared log has it; that event carries no SSE bytes, which each hub's
-   *     tail encodes), or fails with a {@link HubException}
+   * @return completes with the stored event once it is in history and queued for subscribers (in a
+   *     cluster: once the shared log has it; that event carries no SSE bytes, which each hub's tail
+   *     encodes), or fails with a {@link HubException}
    */
   public CompletableFuture<Event> publish(Update update) {
     return publish(update, null);
@@ -115,23 +116,32 @@ public final class Hub implements AutoCloseable {
    *
    * @param privateSelectors what the token allows reading private updates of
    */
-  public Subscriber newSubscriberOf(List<TopicSelector> selectors,
-      List<TopicSelector> privateSelectors, Object payload, Runnable wakeup) {
-    return newSubscriberOf(selectors, privateSelectors,
-        Collections.nCopies(selectors.size(), payload), SubscriptionFormat.DRAFT_07,
+  public Subscriber newSubscriberOf(
+      List<TopicSelector> selectors,
+      List<TopicSelector> privateSelectors,
+      Object payload,
+      Runnable wakeup) {
+    return newSubscriberOf(
+        selectors,
+        privateSelectors,
+        Collections.nCopies(selectors.size(), payload),
+        SubscriptionFormat.DRAFT_07,
         wakeup);
   }
 
   /**
-   * As {@link #newSubscriberOf(List, List, Object, Runnable)}, with one payload per selector
-   * (null for none), for a subscriber whose subscriptions are announced and listed in {@code
-   * format}, that of the protocol it spoke.
+   * As {@link #newSubscriberOf(List, List, Object, Runnable)}, with one payload per selector (null
+   * for none), for a subscriber whose subscriptions are announced and listed in {@code format},
+   * that of the protocol it spoke.
    */
-  public Subscriber newSubscriberOf(List<TopicSelector> selectors,
-      List<TopicSelector> privateSelectors, List<Object> payloads, SubscriptionFormat format,
+  public Subscriber newSubscriberOf(
+      List<TopicSelector> selectors,
+      List<TopicSelector> privateSelectors,
+      List<Object> payloads,
+      SubscriptionFormat format,
       Runnable wakeup) {
-    return newSubscriberOf(selectors, privateSelectors, payloads, format, DeliveryLoop.CALLER,
-        wakeup);
+    return newSubscriberOf(
+        selectors, privateSelectors, payloads, format, DeliveryLoop.CALLER, wakeup);
   }
 
   /**
@@ -139,9 +149,13 @@ public final class Hub implements AutoCloseable {
    * whose connection {@code loop} owns: its events are matched and queued on that loop, which
    * {@code wakeup} is then called on (and on the history's read executor during a replay).
    */
-  public Subscriber newSubscriberOf(List<TopicSelector> selectors,
-      List<TopicSelector> privateSelectors, List<Object> payloads, SubscriptionFormat format,
-      DeliveryLoop loop, Runnable wakeup) {
+  public Subscriber newSubscriberOf(
+      List<TopicSelector> selectors,
+      List<TopicSelector> privateSelectors,
+      List<Object> payloads,
+      SubscriptionFormat format,
+      DeliveryLoop loop,
+      Runnable wakeup) {
     checkSelectorCount(selectors.size());
     return new Subscriber(
         "urn:uuid:" + randomUuid(),
@@ -160,14 +174,17 @@ public final class Hub implements AutoCloseable {
     }
     if (count > config.maxTopicsPerSubscription()) {
       throw HubException.badRequest(
-          "topic: " + count + " selectors (expected: at most "
-              + config.maxTopicsPerSubscription() + ")");
+          "topic: "
+              + count
+              + " selectors (expected: at most "
+              + config.maxTopicsPerSubscription()
+              + ")");
     }
   }
 
   /**
-   * Registers the subscriber; its replay starts after {@code lastEventId} (null: no replay,
-   * {@code earliest}: everything retained).
+   * Registers the subscriber; its replay starts after {@code lastEventId} (null: no replay, {@code
+   * earliest}: everything retained).
    */
   public CompletableFuture<Subscription> subscribe(Subscriber subscriber, String lastEventId) {
     return dispatcher.register(subscriber, lastEventId);
@@ -178,8 +195,8 @@ public final class Hub implements AutoCloseable {
   }
 
   /**
-   * Checks that every topic of the update matches one of the publisher's selectors, as the
-   * protocol requires before anything is dispatched.
+   * Checks that every topic of the update matches one of the publisher's selectors, as the protocol
+   * requires before anything is dispatched.
    */
   public static void authorizePublish(List<String> publishSelectors, Update update) {
     if (publishSelectors.isEmpty()) {
@@ -192,14 +209,17 @@ public final class Hub implements AutoCloseable {
       if (!TopicSelector.anyMatches(allowed, List.of(topic))) {
         throw new HubException(
             HubException.Kind.FORBIDDEN,
-            "topic: " + topic + " is not matched by the token's mercure.publish " + publishSelectors);
+            "topic: "
+                + topic
+                + " is not matched by the token's mercure.publish "
+                + publishSelectors);
       }
     }
   }
 
   /**
-   * One page of the active subscriptions, for the subscriptions API: each delivery loop looks at
-   * a bounded number of its subscribers, so the work per request is bounded on every thread.
+   * One page of the active subscriptions, for the subscriptions API: each delivery loop looks at a
+   * bounded number of its subscribers, so the work per request is bounded on every thread.
    */
   public CompletableFuture<SubscriptionsPage> subscriptions(SubscriptionsQuery query) {
     return dispatcher.subscriptions(query);
@@ -207,8 +227,8 @@ public final class Hub implements AutoCloseable {
 
   /**
    * Every active subscription, gathered page by page ({@link SubscriptionsQuery#MAX_LIMIT} at a
-   * time, so each step is bounded on the loops), for in-process use: the whole list is copied,
-   * so mind its size. It is not one instant's list: its id is the first page's, and subscription
+   * time, so each step is bounded on the loops), for in-process use: the whole list is copied, so
+   * mind its size. It is not one instant's list: its id is the first page's, and subscription
    * events after that id tell every change made while the pages were gathered.
    */
   public CompletableFuture<SubscriptionsSnapshot> subscriptions() {
@@ -218,22 +238,26 @@ public final class Hub implements AutoCloseable {
     return done;
   }
 
-  private void gather(SubscriptionCursor after, String firstId, List<ActiveSubscription> all,
+  private void gather(
+      SubscriptionCursor after,
+      String firstId,
+      List<ActiveSubscription> all,
       CompletableFuture<SubscriptionsSnapshot> done) {
     subscriptions(SubscriptionsQuery.all(after, SubscriptionsQuery.MAX_LIMIT))
-        .whenComplete((page, failure) -> {
-          if (failure != null) {
-            done.completeExceptionally(failure);
-            return;
-          }
-          all.addAll(page.subscriptions());
-          String id = firstId != null ? firstId : page.lastEventId();
-          if (page.next() == null) {
-            done.complete(new SubscriptionsSnapshot(List.copyOf(all), id));
-          } else {
-            gather(page.next(), id, all, done);
-          }
-        });
+        .whenComplete(
+            (page, failure) -> {
+              if (failure != null) {
+                done.completeExceptionally(failure);
+                return;
+              }
+              all.addAll(page.subscriptions());
+              String id = firstId != null ? firstId : page.lastEventId();
+              if (page.next() == null) {
+                done.complete(new SubscriptionsSnapshot(List.copyOf(all), id));
+              } else {
+                gather(page.next(), id, all, done);
+              }
+            });
   }
 
   public int subscriberCount() {

@@ -29,18 +29,26 @@ public record HubConfig(
   }
 
   public HubConfig withHistorySize(int size) {
-    return new HubConfig(size, subscriberQueueCapacity, dispatchQueueCapacity,
-        maxTopicsPerSubscription, subscriptionEvents);
+    return new HubConfig(
+        size,
+        subscriberQueueCapacity,
+        dispatchQueueCapacity,
+        maxTopicsPerSubscription,
+        subscriptionEvents);
   }
 
   public HubConfig withSubscriberQueueCapacity(int capacity) {
-    return new HubConfig(historySize, capacity, dispatchQueueCapacity,
-        maxTopicsPerSubscription, subscriptionEvents);
+    return new HubConfig(
+        historySize, capacity, dispatchQueueCapacity, maxTopicsPerSubscription, subscriptionEvents);
   }
 
   public HubConfig withSubscriptionEvents(boolean enabled) {
-    return new HubConfig(historySize, subscriberQueueCapacity, dispatchQueueCapacity,
-        maxTopicsPerSubscription, enabled);
+    return new HubConfig(
+        historySize,
+        subscriberQueueCapacity,
+        dispatchQueueCapacity,
+        maxTopicsPerSubscription,
+        enabled);
   }
 
   private static void requireAtLeast(String name, int value, int min) {

@@ -1,8 +1,8 @@
 package dev.herald.core;
 
 /**
- * The few ways a hub operation can fail. The core knows no protocol: each server edge maps a
- * {@link Kind} to its own status code (the HTTP server does so in one place).
+ * The few ways a hub operation can fail. The core knows no protocol: each server edge maps a {@link
+ * Kind} to its own status code (the HTTP server does so in one place).
  *
  * <p>Messages are one line that names the bad value and the expected one, because they go back to
  * the client verbatim. Immutable; safe from any thread.

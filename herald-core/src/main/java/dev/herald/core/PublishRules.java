@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * How one version of the Mercure protocol turns a publish request's decoded form fields into an
- * {@link Update}, rejecting what that version forbids with a {@link HubException}
- * of kind {@code BAD_REQUEST} whose message names the field, the bad value and what was expected.
+ * {@link Update}, rejecting what that version forbids with a {@link HubException} of kind {@code
+ * BAD_REQUEST} whose message names the field, the bad value and what was expected.
  *
  * <p>Both versions read the same fields ({@code topic} repeated, the others at most once, unknown
  * fields ignored); they differ only in what they accept:

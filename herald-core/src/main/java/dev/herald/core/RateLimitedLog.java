@@ -7,9 +7,9 @@ import org.slf4j.Logger;
 
 /**
  * A warning that input can trigger (a bad request, a reset, a failed TLS handshake or accept, a
- * full disk), logged at most once per interval: every occurrence is counted, and the line that
- * does get out says how many were left out before it. A flood then costs a counter increment,
- * never a disk. Lines carry a message only, never a stack trace.
+ * full disk), logged at most once per interval: every occurrence is counted, and the line that does
+ * get out says how many were left out before it. A flood then costs a counter increment, never a
+ * disk. Lines carry a message only, never a stack trace.
  *
  * <p>Safe from any thread; {@link #warn} takes no lock.
  */
@@ -29,7 +29,9 @@ public final class RateLimitedLog {
     this(logger, DEFAULT_INTERVAL, System::nanoTime);
   }
 
-  /** @param nanoTime a monotonic clock in nanoseconds (tests pass a manual one) */
+  /**
+   * @param nanoTime a monotonic clock in nanoseconds (tests pass a manual one)
+   */
   public RateLimitedLog(Logger logger, Duration interval, LongSupplier nanoTime) {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("interval: " + interval + " (expected: > 0)");

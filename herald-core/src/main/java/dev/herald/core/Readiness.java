@@ -1,8 +1,8 @@
 package dev.herald.core;
 
 /**
- * Whether a hub should be sent new subscribers now, and why not: a load balancer's readiness
- * probe. Immutable; safe from any thread.
+ * Whether a hub should be sent new subscribers now, and why not: a load balancer's readiness probe.
+ * Immutable; safe from any thread.
  *
  * @param reason one line a person can act on; {@code ready} when ready
  */

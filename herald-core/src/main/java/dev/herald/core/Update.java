@@ -70,7 +70,8 @@ public record Update(
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c == '\r' || c == '\n' || c == '\0') {
-        // A line break would let the value inject its own SSE fields into every subscriber's stream.
+        // A line break would let the value inject its own SSE fields into every subscriber's
+        // stream.
         throw HubException.badRequest(field + ": contains CR, LF or NUL (expected: one line)");
       }
     }

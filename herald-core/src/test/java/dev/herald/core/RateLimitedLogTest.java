@@ -19,17 +19,25 @@ class RateLimitedLogTest {
 
   /** A logger that keeps what is logged at WARN, formatted. */
   private Logger capturing() {
-    return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(),
-        new Class<?>[] {Logger.class}, (proxy, method, args) -> {
-          if (method.getName().equals("warn") && args.length == 2 && args[1] instanceof Object[]) {
-            lines.add(MessageFormatter.arrayFormat((String) args[0], (Object[]) args[1])
-                .getMessage());
-          } else if (method.getName().equals("warn")) {
-            lines.add(MessageFormatter.arrayFormat((String) args[0],
-                Arrays.copyOfRange(args, 1, args.length)).getMessage());
-          }
-          return method.getReturnType() == boolean.class ? true : null;
-        });
+    return (Logger)
+        Proxy.newProxyInstance(
+            Logger.class.getClassLoader(),
+            new Class<?>[] {Logger.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("warn")
+                  && args.length == 2
+                  && args[1] instanceof Object[]) {
+                lines.add(
+                    MessageFormatter.arrayFormat((String) args[0], (Object[]) args[1])
+                        .getMessage());
+              } else if (method.getName().equals("warn")) {
+                lines.add(
+                    MessageFormatter.arrayFormat(
+                            (String) args[0], Arrays.copyOfRange(args, 1, args.length))
+                        .getMessage());
+              }
+              return method.getReturnType() == boolean.class ? true : null;
+            });
   }
 
   @org.junit.jupiter.api.Test
@@ -46,8 +54,10 @@ class RateLimitedLogTest {
 
     now.addAndGet(1);
     log.warn("accept failed: {}", "ENFILE");
-    assertThat(lines).containsExactly("accept failed: EMFILE",
-        "accept failed: ENFILE (1000 more like it since the last such line)");
+    assertThat(lines)
+        .containsExactly(
+            "accept failed: EMFILE",
+            "accept failed: ENFILE (1000 more like it since the last such line)");
     assertThat(log.occurrences()).isEqualTo(1_002);
   }
 }

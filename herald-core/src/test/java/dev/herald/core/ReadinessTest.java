@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.core.history.History;
 import dev.herald.core.history.MemoryHistory;
-import java.io.UncheckedIOException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 /**
- * A hub whose history cannot append (a full disk) is not ready: each publish fails with 503 and
- * the reason, {@code /readyz} says why, and both recover with the first append that succeeds.
+ * A hub whose history cannot append (a full disk) is not ready: each publish fails with 503 and the
+ * reason, {@code /readyz} says why, and both recover with the first append that succeeds.
  */
 class ReadinessTest {
 
@@ -61,10 +61,13 @@ class ReadinessTest {
       disk.full = true;
       assertThatThrownBy(() -> hub.publish(Update.of("t", "lost")).join())
           .isInstanceOf(CompletionException.class)
-          .cause().isInstanceOf(HubException.class)
+          .cause()
+          .isInstanceOf(HubException.class)
           .hasMessage("history write failed: java.io.IOException: No space left on device");
-      assertThat(hub.readiness()).isEqualTo(Readiness.notReady(
-          "history cannot append: java.io.IOException: No space left on device"));
+      assertThat(hub.readiness())
+          .isEqualTo(
+              Readiness.notReady(
+                  "history cannot append: java.io.IOException: No space left on device"));
 
       disk.full = false;
       hub.publish(Update.of("t", "after")).join();

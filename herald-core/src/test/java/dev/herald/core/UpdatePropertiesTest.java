@@ -18,18 +18,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Properties of {@link Update} validation over generated forms: under the draft-07 rules every
- * form either becomes an update that holds the protocol's invariants or is refused with a
- * one-line {@code BAD_REQUEST} naming a field, exactly when an independent reading of the rules
- * says it must be; the draft-08 rules accept only what draft-07 accepts, and refuse the same way.
+ * Properties of {@link Update} validation over generated forms: under the draft-07 rules every form
+ * either becomes an update that holds the protocol's invariants or is refused with a one-line
+ * {@code BAD_REQUEST} naming a field, exactly when an independent reading of the rules says it must
+ * be; the draft-08 rules accept only what draft-07 accepts, and refuse the same way.
  */
 class UpdatePropertiesTest {
 
   private static final PublishRules DRAFT_08 =
       PublishRules.draft08("https://example.com/.well-known/mercure");
-  private static final List<String> FIELDS = List.of("topic", "data", "id", "type", "retry", "private");
-  private static final List<String> TRICKY_VALUES = List.of(
-      "", "earliest", "#1", "0", "100", "-1", "+7", "99999999999999999999", "\u0663", "1\n2");
+  private static final List<String> FIELDS =
+      List.of("topic", "data", "id", "type", "retry", "private");
+  private static final List<String> TRICKY_VALUES =
+      List.of(
+          "", "earliest", "#1", "0", "100", "-1", "+7", "99999999999999999999", "\u0663", "1\n2");
 
   static Stream<Named<Map<String, List<String>>>> forms() {
     return PropertyCases.of("update-from-form", 1_000, UpdatePropertiesTest::form);
@@ -39,18 +41,21 @@ class UpdatePropertiesTest {
   @MethodSource("forms")
   void aFormIsAcceptedExactlyWhenTheRulesAllowIt(Map<String, List<String>> form) {
     List<String> problems = problems(form);
-    Throwable thrown = catchThrowable(() -> {
-      Update update = Update.fromForm(form);
-      assertThat(problems).as("accepted despite problems with").isEmpty();
-      assertThat(update.topics()).isEqualTo(form.get("topic"));
-      assertThat(update.data()).isEqualTo(single(form, "data") == null ? "" : single(form, "data"));
-      assertThat(update.isPrivate()).isEqualTo(form.containsKey("private"));
-      assertThat(update.id()).isEqualTo(single(form, "id"));
-      String type = single(form, "type");
-      assertThat(update.type()).isEqualTo(type == null || type.isEmpty() ? null : type);
-      String retry = single(form, "retry");
-      assertThat(update.retry()).isEqualTo(retry == null ? null : Long.valueOf(retry));
-    });
+    Throwable thrown =
+        catchThrowable(
+            () -> {
+              Update update = Update.fromForm(form);
+              assertThat(problems).as("accepted despite problems with").isEmpty();
+              assertThat(update.topics()).isEqualTo(form.get("topic"));
+              assertThat(update.data())
+                  .isEqualTo(single(form, "data") == null ? "" : single(form, "data"));
+              assertThat(update.isPrivate()).isEqualTo(form.containsKey("private"));
+              assertThat(update.id()).isEqualTo(single(form, "id"));
+              String type = single(form, "type");
+              assertThat(update.type()).isEqualTo(type == null || type.isEmpty() ? null : type);
+              String retry = single(form, "retry");
+              assertThat(update.retry()).isEqualTo(retry == null ? null : Long.valueOf(retry));
+            });
     if (thrown instanceof AssertionError failed) {
       throw failed;
     }
@@ -58,10 +63,13 @@ class UpdatePropertiesTest {
       assertThat(thrown).isInstanceOf(HubException.class);
       HubException error = (HubException) thrown;
       assertThat(error.kind()).isEqualTo(HubException.Kind.BAD_REQUEST);
-      assertThat(problems).as("refused (%s) though the rules allow it", error.getMessage()).isNotEmpty();
+      assertThat(problems)
+          .as("refused (%s) though the rules allow it", error.getMessage())
+          .isNotEmpty();
       assertThat(error.getMessage()).doesNotContain("\r", "\n");
       assertThat(problems.stream().anyMatch(field -> error.getMessage().startsWith(field + ":")))
-          .as("'%s' names one of %s", error.getMessage(), problems).isTrue();
+          .as("'%s' names one of %s", error.getMessage(), problems)
+          .isTrue();
     }
   }
 
@@ -73,7 +81,8 @@ class UpdatePropertiesTest {
       strict = DRAFT_08.toUpdate(form);
     } catch (HubException refused) {
       assertThat(refused.kind()).isEqualTo(HubException.Kind.BAD_REQUEST);
-      assertThat(refused.getMessage()).doesNotContain("\r", "\n")
+      assertThat(refused.getMessage())
+          .doesNotContain("\r", "\n")
           .matches("(?s)(topic|data|id|type|retry): .*");
       return;
     }
@@ -82,8 +91,7 @@ class UpdatePropertiesTest {
 
   @Test
   void theFormsExerciseBothOutcomes() {
-    List<Map<String, List<String>>> sample =
-        forms().map(Named::getPayload).limit(400).toList();
+    List<Map<String, List<String>>> sample = forms().map(Named::getPayload).limit(400).toList();
     long accepted = sample.stream().filter(form -> problems(form).isEmpty()).count();
     assertThat(accepted).as("accepted of %s", sample.size()).isBetween(40L, 360L);
   }
@@ -101,7 +109,8 @@ class UpdatePropertiesTest {
       problems.add("topic");
     }
     String id = single(form, "id");
-    if (id != null && (hasLineBreak(id) || id.isEmpty() || id.startsWith("#") || id.equals("earliest"))) {
+    if (id != null
+        && (hasLineBreak(id) || id.isEmpty() || id.startsWith("#") || id.equals("earliest"))) {
       problems.add("id");
     }
     String type = single(form, "type");
@@ -137,7 +146,9 @@ class UpdatePropertiesTest {
     Map<String, List<String>> form = new LinkedHashMap<>();
     for (String field : FIELDS) {
       if (random.nextInt(3) > 0) {
-        form.put(field, values(random, field, field.equals("topic") ? 4 : random.nextInt(8) == 0 ? 2 : 1));
+        form.put(
+            field,
+            values(random, field, field.equals("topic") ? 4 : random.nextInt(8) == 0 ? 2 : 1));
       }
     }
     if (random.nextInt(4) == 0) {
@@ -150,14 +161,16 @@ class UpdatePropertiesTest {
     int count = random.nextInt(8) == 0 ? 0 : 1 + random.nextInt(max);
     List<String> values = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      values.add(switch (random.nextInt(3)) {
-        case 0 -> TRICKY_VALUES.get(random.nextInt(TRICKY_VALUES.size()));
-        case 1 -> HostileText.string(random, 200);
-        // plausible: what a publisher means to send, so that half the forms pass
-        default -> field.equals("retry")
-            ? HostileText.from(random, "0123456789", 19)
-            : HostileText.string(random, 200).replaceAll("[\r\n\0]", "");
-      });
+      values.add(
+          switch (random.nextInt(3)) {
+            case 0 -> TRICKY_VALUES.get(random.nextInt(TRICKY_VALUES.size()));
+            case 1 -> HostileText.string(random, 200);
+            // plausible: what a publisher means to send, so that half the forms pass
+            default ->
+                field.equals("retry")
+                    ? HostileText.from(random, "0123456789", 19)
+                    : HostileText.string(random, 200).replaceAll("[\r\n\0]", "");
+          });
     }
     return values;
   }

@@ -13,21 +13,31 @@ class UpdateTest {
 
   @Test
   void readsEveryFormField() {
-    Update update = Update.fromForm(Map.of(
-        "topic", List.of("https://example.com/a", "https://example.com/alt"),
-        "data", List.of("d"),
-        "private", List.of(""),
-        "id", List.of("urn:x"),
-        "type", List.of("t"),
-        "retry", List.of("100")));
-    assertThat(update).isEqualTo(new Update(
-        List.of("https://example.com/a", "https://example.com/alt"), "d", true, "urn:x", "t", 100L));
+    Update update =
+        Update.fromForm(
+            Map.of(
+                "topic", List.of("https://example.com/a", "https://example.com/alt"),
+                "data", List.of("d"),
+                "private", List.of(""),
+                "id", List.of("urn:x"),
+                "type", List.of("t"),
+                "retry", List.of("100")));
+    assertThat(update)
+        .isEqualTo(
+            new Update(
+                List.of("https://example.com/a", "https://example.com/alt"),
+                "d",
+                true,
+                "urn:x",
+                "t",
+                100L));
     assertThat(update.canonicalTopic()).isEqualTo("https://example.com/a");
   }
 
   @Test
   void privateIsSetByPresenceWhateverItsValue() {
-    assertThat(Update.fromForm(Map.of("topic", List.of("t"), "private", List.of("off"))).isPrivate())
+    assertThat(
+            Update.fromForm(Map.of("topic", List.of("t"), "private", List.of("off"))).isPrivate())
         .isTrue();
     assertThat(Update.fromForm(Map.of("topic", List.of("t"))).isPrivate()).isFalse();
   }
@@ -35,8 +45,8 @@ class UpdateTest {
   @Test
   void missingTopicIsRejected() {
     assertThatThrownBy(() -> Update.fromForm(Map.of("data", List.of("x"))))
-        .isInstanceOfSatisfying(HubException.class,
-            e -> assertThat(e.kind()).isEqualTo(HubException.Kind.BAD_REQUEST))
+        .isInstanceOfSatisfying(
+            HubException.class, e -> assertThat(e.kind()).isEqualTo(HubException.Kind.BAD_REQUEST))
         .hasMessageContaining("topic: missing");
   }
 
@@ -71,7 +81,8 @@ class UpdateTest {
 
   @Test
   void nonNumericRetryIsRejected() {
-    assertThatThrownBy(() -> Update.fromForm(Map.of("topic", List.of("t"), "retry", List.of("soon"))))
+    assertThatThrownBy(
+            () -> Update.fromForm(Map.of("topic", List.of("t"), "retry", List.of("soon"))))
         .isInstanceOf(HubException.class)
         .hasMessage("retry: soon (expected: a number of milliseconds)");
   }
@@ -79,10 +90,12 @@ class UpdateTest {
   @Test
   void retryInOtherDigitsIsRejectedOnOneLine() {
     // Found by UpdatePropertiesTest: U+0663 was read as 3, and a CR/LF split the message.
-    assertThatThrownBy(() -> Update.fromForm(Map.of("topic", List.of("t"), "retry", List.of("\u0663"))))
+    assertThatThrownBy(
+            () -> Update.fromForm(Map.of("topic", List.of("t"), "retry", List.of("\u0663"))))
         .isInstanceOf(HubException.class)
         .hasMessage("retry: \u0663 (expected: a number of milliseconds)");
-    assertThatThrownBy(() -> Update.fromForm(Map.of("topic", List.of("t"), "retry", List.of("1\r\n2"))))
+    assertThatThrownBy(
+            () -> Update.fromForm(Map.of("topic", List.of("t"), "retry", List.of("1\r\n2"))))
         .isInstanceOf(HubException.class)
         .hasMessage("retry: 1\\r\\n2 (expected: a number of milliseconds)");
   }
@@ -90,7 +103,8 @@ class UpdateTest {
   @Test
   void draft08QuotesABadRetryOnOneLineToo() {
     PublishRules rules = PublishRules.draft08("https://example.com/.well-known/mercure");
-    assertThatThrownBy(() -> rules.toUpdate(Map.of("topic", List.of("t"), "retry", List.of("1\n2"))))
+    assertThatThrownBy(
+            () -> rules.toUpdate(Map.of("topic", List.of("t"), "retry", List.of("1\n2"))))
         .isInstanceOf(HubException.class)
         .hasMessage("retry: '1\\n2' (expected: ASCII digits, a number of milliseconds)");
   }
@@ -103,7 +117,8 @@ class UpdateTest {
 
   @Test
   void repeatedSingleFieldIsRejected() {
-    assertThatThrownBy(() -> Update.fromForm(Map.of("topic", List.of("t"), "data", List.of("a", "b"))))
+    assertThatThrownBy(
+            () -> Update.fromForm(Map.of("topic", List.of("t"), "data", List.of("a", "b"))))
         .isInstanceOf(HubException.class)
         .hasMessage("data: given 2 times (expected: once)");
   }
@@ -111,7 +126,8 @@ class UpdateTest {
   @Test
   void generatedIdsAreUuidV7Urns() {
     String id = EventIds.next();
-    assertThat(id).matches("urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    assertThat(id)
+        .matches("urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     assertThat(EventIds.next()).isNotEqualTo(id);
   }
 }

@@ -62,7 +62,8 @@ class HeraldSubscriberTest {
 
     publisher.publish(Publication.to(BOOK).data("b").id("e1").type("changed").build());
     publisher.publish(Publication.to("https://example.com/other").data("not for us").build());
-    publisher.publish(Publication.to("https://example.com/authors/9").data("a\nb").id("e2").build());
+    publisher.publish(
+        Publication.to("https://example.com/authors/9").data("a\nb").id("e2").build());
 
     assertThat(listener.next()).isEqualTo(new ServerSentEvent("e1", "changed", "b"));
     assertThat(listener.next()).isEqualTo(new ServerSentEvent("e2", "message", "a\nb"));
@@ -75,9 +76,11 @@ class HeraldSubscriberTest {
     RecordingListener anonymous = new RecordingListener();
     RecordingListener authorized = new RecordingListener();
     subscriber = HeraldSubscriber.builder(hub).topics(BOOK).start(anonymous);
-    try (HeraldSubscriber withToken = HeraldSubscriber.builder(hub).topics(BOOK)
-        .token(TestHub.MINTER.renewing(null, List.of(BOOK), Duration.ofMinutes(1)))
-        .start(authorized)) {
+    try (HeraldSubscriber withToken =
+        HeraldSubscriber.builder(hub)
+            .topics(BOOK)
+            .token(TestHub.MINTER.renewing(null, List.of(BOOK), Duration.ofMinutes(1)))
+            .start(authorized)) {
       awaitSubscribers(2);
       publisher.publish(Publication.to(BOOK).data("secret").id("p1").privately().build());
       publisher.publish(Publication.to(BOOK).data("public").id("p2").build());
@@ -105,8 +108,9 @@ class HeraldSubscriberTest {
     Hub restarted = new Hub(config.hub(), history);
     restarted.publish(new Update(List.of(BOOK), "three", false, "e3", null, null)).join();
     restarted.publish(new Update(List.of(BOOK), "four", false, "e4", null, null)).join();
-    server = HeraldServer.start(config.toBuilder().listen(List.of(port)).build(), restarted,
-        Clock.systemUTC());
+    server =
+        HeraldServer.start(
+            config.toBuilder().listen(List.of(port)).build(), restarted, Clock.systemUTC());
 
     assertThat(listener.next().data()).isEqualTo("three");
     assertThat(listener.next().data()).isEqualTo("four");
@@ -121,8 +125,11 @@ class HeraldSubscriberTest {
   void unknownLastEventIdIsReportedAsEventsMayBeMissing() throws Exception {
     publisher.publish(Publication.to(BOOK).data("kept").id("h1").build());
     RecordingListener listener = new RecordingListener();
-    subscriber = HeraldSubscriber.builder(hub).topics(BOOK).lastEventId("urn:pruned-long-ago")
-        .start(listener);
+    subscriber =
+        HeraldSubscriber.builder(hub)
+            .topics(BOOK)
+            .lastEventId("urn:pruned-long-ago")
+            .start(listener);
 
     assertThat(listener.next().id()).isEqualTo("h1"); // everything retained is replayed
     assertThat(listener.missing).containsExactly("urn:pruned-long-ago");
@@ -143,8 +150,7 @@ class HeraldSubscriberTest {
   void earliestAsksForTheWholeHistoryWithoutWarning() throws Exception {
     publisher.publish(Publication.to(BOOK).data("old").id("h1").build());
     RecordingListener listener = new RecordingListener();
-    subscriber = HeraldSubscriber.builder(hub).topics(BOOK).lastEventId("earliest")
-        .start(listener);
+    subscriber = HeraldSubscriber.builder(hub).topics(BOOK).lastEventId("earliest").start(listener);
     assertThat(listener.next().id()).isEqualTo("h1");
     assertThat(listener.missing).isEmpty();
   }
@@ -152,10 +158,13 @@ class HeraldSubscriberTest {
   @Test
   void rejectedTokenStopsTheSubscriberWithTheHubsReason() throws Exception {
     RecordingListener listener = new RecordingListener();
-    subscriber = HeraldSubscriber.builder(hub).topics(BOOK)
-        .token(HmacTokenMinter.hs256("another-secret-also-long-enough-for-hs256!")
-            .subscriber(List.of("*"), null))
-        .start(listener);
+    subscriber =
+        HeraldSubscriber.builder(hub)
+            .topics(BOOK)
+            .token(
+                HmacTokenMinter.hs256("another-secret-also-long-enough-for-hs256!")
+                    .subscriber(List.of("*"), null))
+            .start(listener);
     HeraldClientException reason = listener.awaitClosed();
     assertThat(reason.status()).isEqualTo(401);
     assertThat(reason.reason()).contains("signature");
@@ -179,13 +188,14 @@ class HeraldSubscriberTest {
 
   @Test
   void closeFromTheListenerStopsBeforeTheNextEvent() throws Exception {
-    RecordingListener listener = new RecordingListener() {
-      @Override
-      public void onEvent(ServerSentEvent event) {
-        super.onEvent(event);
-        subscriber.close();
-      }
-    };
+    RecordingListener listener =
+        new RecordingListener() {
+          @Override
+          public void onEvent(ServerSentEvent event) {
+            super.onEvent(event);
+            subscriber.close();
+          }
+        };
     subscriber = HeraldSubscriber.builder(hub).topics(BOOK).start(listener);
     awaitSubscribers(1);
     publisher.publish(Publication.to(BOOK).data("1").id("c1").build());
@@ -198,40 +208,46 @@ class HeraldSubscriberTest {
   @Test
   void listenerThatThrowsGetsTheEventAgainAfterTheReconnection() throws Exception {
     RecordingSleeper sleeper = new RecordingSleeper();
-    RecordingListener listener = new RecordingListener() {
-      private boolean thrown;
+    RecordingListener listener =
+        new RecordingListener() {
+          private boolean thrown;
 
-      @Override
-      public void onEvent(ServerSentEvent event) {
-        if (event.id().equals("t2") && !thrown) {
-          thrown = true;
-          throw new IllegalStateException("database down");
-        }
-        super.onEvent(event);
-      }
-    };
+          @Override
+          public void onEvent(ServerSentEvent event) {
+            if (event.id().equals("t2") && !thrown) {
+              thrown = true;
+              throw new IllegalStateException("database down");
+            }
+            super.onEvent(event);
+          }
+        };
     subscriber = HeraldSubscriber.builder(hub).topics(BOOK).sleeper(sleeper).start(listener);
     awaitSubscribers(1);
     publisher.publish(Publication.to(BOOK).data("1").id("t1").build());
     publisher.publish(Publication.to(BOOK).data("2").id("t2").build());
     assertThat(listener.next().id()).isEqualTo("t1");
     assertThat(listener.next().id()).isEqualTo("t2");
-    assertThat(listener.disconnects).singleElement().satisfies(e -> assertThat(e.getMessage())
-        .isEqualTo("listener failed: java.lang.IllegalStateException: database down"));
+    assertThat(listener.disconnects)
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .isEqualTo("listener failed: java.lang.IllegalStateException: database down"));
   }
 
   @Test
   void tokenSupplierIsAskedOnEveryConnection() throws Exception {
     List<String> handedOut = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.function.Supplier<String> tokens = () -> {
-      String token = TestHub.MINTER.subscriber(List.of(BOOK + "?n=" + handedOut.size()), null);
-      handedOut.add(token);
-      return token;
-    };
+    java.util.function.Supplier<String> tokens =
+        () -> {
+          String token = TestHub.MINTER.subscriber(List.of(BOOK + "?n=" + handedOut.size()), null);
+          handedOut.add(token);
+          return token;
+        };
     RecordingListener listener = new RecordingListener();
     RecordingSleeper sleeper = new RecordingSleeper();
-    subscriber = HeraldSubscriber.builder(hub).topics(BOOK).token(tokens).sleeper(sleeper)
-        .start(listener);
+    subscriber =
+        HeraldSubscriber.builder(hub).topics(BOOK).token(tokens).sleeper(sleeper).start(listener);
     awaitSubscribers(1);
     InetSocketAddress port = server.boundAddresses().get(0);
     server.close();

@@ -15,20 +15,24 @@ class HubEncodingRoundTripTest {
   void readsWhatTheHubsEncoderWrites() throws Exception {
     List<ServerSentEvent> events = new ArrayList<>();
     List<Long> retries = new ArrayList<>();
-    EventStreamParser parser = new EventStreamParser(new EventStreamParser.Sink() {
-      @Override
-      public void event(ServerSentEvent event) {
-        events.add(event);
-      }
+    EventStreamParser parser =
+        new EventStreamParser(
+            new EventStreamParser.Sink() {
+              @Override
+              public void event(ServerSentEvent event) {
+                events.add(event);
+              }
 
-      @Override
-      public void retry(long millis) {
-        retries.add(millis);
-      }
+              @Override
+              public void retry(long millis) {
+                retries.add(millis);
+              }
 
-      @Override
-      public void lastEventId(String id) {}
-    }, 1024, null);
+              @Override
+              public void lastEventId(String id) {}
+            },
+            1024,
+            null);
     Update update =
         new Update(List.of("urn:t"), "l1\r\nl2\rl3\n\nl5", false, "urn:id", "kind", 10L);
     byte[] frame = SseFrame.encode(update);

@@ -18,12 +18,13 @@ public final class EmbeddedHub {
   public static void main(String[] args) throws Exception {
     // 1. Build: every setting has a default; the key signs publisher and subscriber tokens.
     JwtKey key = JwtKey.parse("HS256", "replace-me-with-a-secret-of-32-bytes-or-more");
-    ServerConfig config = ServerConfig.builder()
-        .listen(List.of(new InetSocketAddress("127.0.0.1", 0))) // port 0: any free port
-        .publisherKey(key)
-        .subscriberKey(key)
-        .demo(false) // no /sse demo clock
-        .build();
+    ServerConfig config =
+        ServerConfig.builder()
+            .listen(List.of(new InetSocketAddress("127.0.0.1", 0))) // port 0: any free port
+            .publisherKey(key)
+            .subscriberKey(key)
+            .demo(false) // no /sse demo clock
+            .build();
 
     // 2. Start: binds, and serves /.well-known/mercure until closed.
     try (HeraldServer server = HeraldServer.start(config)) {
@@ -36,10 +37,11 @@ public final class EmbeddedHub {
 
       // Any Mercure client receives it over SSE; here herald-client, replaying the history.
       CompletableFuture<ServerSentEvent> received = new CompletableFuture<>();
-      try (HeraldSubscriber subscriber = HeraldSubscriber.builder(hubUrl)
-          .topics("https://example.com/books/{id}")
-          .lastEventId("earliest")
-          .start(received::complete)) {
+      try (HeraldSubscriber subscriber =
+          HeraldSubscriber.builder(hubUrl)
+              .topics("https://example.com/books/{id}")
+              .lastEventId("earliest")
+              .start(received::complete)) {
         ServerSentEvent event = received.get(10, TimeUnit.SECONDS);
         System.out.println("received " + event.id() + ": " + event.data());
       }

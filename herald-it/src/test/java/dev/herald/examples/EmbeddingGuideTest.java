@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 class EmbeddingGuideTest {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-  private static final Path SOURCE =
-      Path.of("src/test/java/dev/herald/examples/EmbeddedHub.java");
+  private static final Path SOURCE = Path.of("src/test/java/dev/herald/examples/EmbeddedHub.java");
 
   @Test
   void theGuideQuotesTheExampleVerbatim() throws Exception {
@@ -26,7 +25,9 @@ class EmbeddingGuideTest {
     assertThat(from).as("docs/embedding.md has the marker %s", start.strip()).isNotNegative();
     int to = guide.indexOf("```\n", from + start.length());
     assertThat(guide.substring(from + start.length(), to))
-        .as("the example in docs/embedding.md differs from %s: copy the file into the guide", SOURCE)
+        .as(
+            "the example in docs/embedding.md differs from %s: copy the file into the guide",
+            SOURCE)
         .isEqualTo(source);
   }
 
@@ -41,8 +42,12 @@ class EmbeddingGuideTest {
       System.setOut(original);
     }
     // Only the example's own lines: a logging library may also print to standard output.
-    List<String> lines = captured.toString(StandardCharsets.UTF_8).lines()
-        .filter(line -> line.startsWith("published ") || line.startsWith("received ")).toList();
+    List<String> lines =
+        captured
+            .toString(StandardCharsets.UTF_8)
+            .lines()
+            .filter(line -> line.startsWith("published ") || line.startsWith("received "))
+            .toList();
     assertThat(lines).hasSize(2);
     String id = lines.get(0).substring("published ".length());
     assertThat(id).startsWith("urn:uuid:");

@@ -1,8 +1,8 @@
 package dev.herald.node;
 
 import dev.herald.core.Hub;
-import dev.herald.server.HeraldServer;
 import dev.herald.core.trace.PublishTracer;
+import dev.herald.server.HeraldServer;
 import dev.herald.server.trace.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -14,10 +14,10 @@ import java.time.Clock;
  * Redis shared log), the hub on it, then the server's listeners. {@code herald serve}, the Spring
  * starter and embedders all build a node here, so a part added to a node is added once.
  *
- * <p>Two steps, because an embedding application may publish before it listens: {@link #open}
- * opens the history and the hub; {@link #listen} binds the listeners. {@link #start} does both.
- * Every failure closes what the node had opened (the history too), so a failed start leaves no
- * thread, file lock or connection behind.
+ * <p>Two steps, because an embedding application may publish before it listens: {@link #open} opens
+ * the history and the hub; {@link #listen} binds the listeners. {@link #start} does both. Every
+ * failure closes what the node had opened (the history too), so a failed start leaves no thread,
+ * file lock or connection behind.
  *
  * <p>Thread-safety: its methods may be called from any thread; {@link #listen} and {@link #close}
  * are serialized on the node.
@@ -44,8 +44,8 @@ public final class HeraldNode implements AutoCloseable {
   }
 
   /**
-   * As {@link #open(NodeConfig)}, the hub telling {@code tracer} of each publish's way through
-   * it (appended, fanned out); the listeners trace the requests with the same {@code Tracing}.
+   * As {@link #open(NodeConfig)}, the hub telling {@code tracer} of each publish's way through it
+   * (appended, fanned out); the listeners trace the requests with the same {@code Tracing}.
    */
   public static HeraldNode open(NodeConfig config, PublishTracer tracer) {
     return new HeraldNode(config, config.history().openHub(config.server().hub(), tracer));
@@ -64,9 +64,12 @@ public final class HeraldNode implements AutoCloseable {
     return start(config, clock, meters, Tracing.OFF);
   }
 
-  /** As {@link #start(NodeConfig, Clock, MeterRegistry)}, tracing publishes with {@code tracing}. */
-  public static HeraldNode start(NodeConfig config, Clock clock, MeterRegistry meters,
-      Tracing tracing) throws InterruptedException {
+  /**
+   * As {@link #start(NodeConfig, Clock, MeterRegistry)}, tracing publishes with {@code tracing}.
+   */
+  public static HeraldNode start(
+      NodeConfig config, Clock clock, MeterRegistry meters, Tracing tracing)
+      throws InterruptedException {
     HeraldNode node = open(config, tracing.publishTracer());
     node.listen(clock, meters, tracing);
     return node;

@@ -2,17 +2,17 @@ package dev.herald.node;
 
 import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
-import dev.herald.core.trace.PublishTracer;
 import dev.herald.core.history.MemoryHistory;
+import dev.herald.core.trace.PublishTracer;
 import dev.herald.store.SqliteHistory;
 import dev.herald.store.StoreConfig;
 import dev.herald.store.StoreException;
 import java.util.Objects;
 
 /**
- * Where a node keeps the events reconnecting subscribers replay: in memory, durably on disk
- * ({@link #durable}), or in a log shared by a cluster ({@link RedisBackend}). How many events is
- * never its own setting: {@link HubConfig#historySize()} is, and {@link NodeConfig} applies it.
+ * Where a node keeps the events reconnecting subscribers replay: in memory, durably on disk ({@link
+ * #durable}), or in a log shared by a cluster ({@link RedisBackend}). How many events is never its
+ * own setting: {@link HubConfig#historySize()} is, and {@link NodeConfig} applies it.
  *
  * <p>Implementations are immutable values; {@link #openHub} runs on the thread that opens the node.
  */
@@ -36,8 +36,8 @@ public interface HistoryBackend {
   HistoryBackend withHistorySize(int historySize);
 
   /**
-   * Opens the history and a hub on it, which tells {@code tracer} of each publish's way;
-   * whatever this opened is closed again if it fails.
+   * Opens the history and a hub on it, which tells {@code tracer} of each publish's way; whatever
+   * this opened is closed again if it fails.
    *
    * @throws HistoryUnavailableException if the history cannot be opened or reached
    */
@@ -99,8 +99,11 @@ public interface HistoryBackend {
 
     @Override
     public String describe() {
-      return "durable in " + store.dataDir().toAbsolutePath().normalize() + " (fsync "
-          + store.fsync() + ")";
+      return "durable in "
+          + store.dataDir().toAbsolutePath().normalize()
+          + " (fsync "
+          + store.fsync()
+          + ")";
     }
   }
 }

@@ -14,7 +14,10 @@ public final class HistoryUnavailableException extends RuntimeException {
     this.setting = setting;
   }
 
-  /** The setting behind the failure, in the CLI's spelling without dashes: {@code data-dir}, {@code redis}. */
+  /**
+   * The setting behind the failure, in the CLI's spelling without dashes: {@code data-dir}, {@code
+   * redis}.
+   */
   public String setting() {
     return setting;
   }

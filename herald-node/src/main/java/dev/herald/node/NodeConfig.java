@@ -4,11 +4,11 @@ import dev.herald.server.ServerConfig;
 import java.util.Objects;
 
 /**
- * Everything a hub node is built from, validated once: the network edge with the hub's own
- * settings ({@link ServerConfig#hub()}), and where the history lives. The history keeps exactly
- * {@code server.hub().historySize()} events, whichever backend holds them: the size is set in
- * one place. An option that adds a part to a node (an outbox, an authorization callback, a
- * webhook) becomes a component here and is opened by {@link HeraldNode}.
+ * Everything a hub node is built from, validated once: the network edge with the hub's own settings
+ * ({@link ServerConfig#hub()}), and where the history lives. The history keeps exactly {@code
+ * server.hub().historySize()} events, whichever backend holds them: the size is set in one place.
+ * An option that adds a part to a node (an outbox, an authorization callback, a webhook) becomes a
+ * component here and is opened by {@link HeraldNode}.
  *
  * <p>Immutable; safe from any thread.
  *

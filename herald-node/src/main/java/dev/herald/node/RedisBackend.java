@@ -21,7 +21,9 @@ public record RedisBackend(RedisConfig redis) implements HistoryBackend {
     Objects.requireNonNull(redis, "redis");
   }
 
-  /** @throws IllegalArgumentException for 0: the stream is also what the nodes' tails read */
+  /**
+   * @throws IllegalArgumentException for 0: the stream is also what the nodes' tails read
+   */
   @Override
   public HistoryBackend withHistorySize(int size) {
     return new RedisBackend(redis.withHistorySize(size));
@@ -45,8 +47,13 @@ public record RedisBackend(RedisConfig redis) implements HistoryBackend {
 
   @Override
   public String describe() {
-    return "shared by the cluster in Redis " + redis.describe() + ", stream " + redis.keyPrefix()
-        + "events, newest " + redis.historySize() + " events";
+    return "shared by the cluster in Redis "
+        + redis.describe()
+        + ", stream "
+        + redis.keyPrefix()
+        + "events, newest "
+        + redis.historySize()
+        + " events";
   }
 
   @Override

@@ -23,9 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node assembled from its configuration: one history size for every backend, a node that
- * serves, and a failed start that leaves its history closed. Real sockets; runs on the JUnit
- * thread.
+ * A node assembled from its configuration: one history size for every backend, a node that serves,
+ * and a failed start that leaves its history closed. Real sockets; runs on the JUnit thread.
  */
 class HeraldNodeTest {
 
@@ -41,8 +40,9 @@ class HeraldNodeTest {
 
   @Test
   void everyBackendKeepsTheHubsHistorySize() {
-    NodeConfig durable = new NodeConfig(server(0, 7),
-        HistoryBackend.durable(StoreConfig.DEFAULTS.withDataDir(dataDir)));
+    NodeConfig durable =
+        new NodeConfig(
+            server(0, 7), HistoryBackend.durable(StoreConfig.DEFAULTS.withDataDir(dataDir)));
     NodeConfig shared = new NodeConfig(server(0, 7), new RedisBackend(RedisConfig.DEFAULTS));
     NodeConfig memory = NodeConfig.inMemory(server(0, 7));
 
@@ -50,8 +50,11 @@ class HeraldNodeTest {
     assertThat(((RedisBackend) shared.history()).redis().historySize()).isEqualTo(7);
     assertThat(memory.history()).isEqualTo(new HistoryBackend.Memory(7));
     // A later server keeps them equal too.
-    assertThat(((HistoryBackend.Durable) durable.withServer(server(0, 9)).history()).store()
-        .maxEvents()).isEqualTo(9);
+    assertThat(
+            ((HistoryBackend.Durable) durable.withServer(server(0, 9)).history())
+                .store()
+                .maxEvents())
+        .isEqualTo(9);
   }
 
   @Test
@@ -69,13 +72,18 @@ class HeraldNodeTest {
 
   @Test
   void aStartedNodeServesItsHubAndClosesItsHistory() throws Exception {
-    NodeConfig config = new NodeConfig(server(0, 100),
-        HistoryBackend.durable(StoreConfig.DEFAULTS.withDataDir(dataDir)));
+    NodeConfig config =
+        new NodeConfig(
+            server(0, 100), HistoryBackend.durable(StoreConfig.DEFAULTS.withDataDir(dataDir)));
     try (HeraldNode node = HeraldNode.start(config, Clock.systemUTC(), null)) {
       assertThat(node.server().hub()).isSameAs(node.hub());
-      HttpResponse<String> health = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.server().port() + "/healthz"))
-              .build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> health =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + node.server().port() + "/healthz"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);
     }
     // The data directory is one hub's: it opens again only once the node released it.
@@ -85,8 +93,10 @@ class HeraldNodeTest {
   @Test
   void aFailedBindClosesTheHistoryItOpened() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      NodeConfig config = new NodeConfig(server(taken.getLocalPort(), 100),
-          HistoryBackend.durable(StoreConfig.DEFAULTS.withDataDir(dataDir)));
+      NodeConfig config =
+          new NodeConfig(
+              server(taken.getLocalPort(), 100),
+              HistoryBackend.durable(StoreConfig.DEFAULTS.withDataDir(dataDir)));
 
       assertThatThrownBy(() -> HeraldNode.start(config, Clock.systemUTC(), null))
           .isInstanceOf(UncheckedIOException.class)
@@ -97,12 +107,13 @@ class HeraldNodeTest {
 
   @Test
   void aDataDirectoryInUseIsNamedAsTheSettingToFix() {
-    NodeConfig config = new NodeConfig(server(0, 100),
-        HistoryBackend.durable(StoreConfig.DEFAULTS.withDataDir(dataDir)));
+    NodeConfig config =
+        new NodeConfig(
+            server(0, 100), HistoryBackend.durable(StoreConfig.DEFAULTS.withDataDir(dataDir)));
     try (HeraldNode first = HeraldNode.open(config)) {
       assertThatThrownBy(() -> HeraldNode.open(config))
-          .isInstanceOfSatisfying(HistoryUnavailableException.class,
-              e -> assertThat(e.setting()).isEqualTo("data-dir"))
+          .isInstanceOfSatisfying(
+              HistoryUnavailableException.class, e -> assertThat(e.setting()).isEqualTo("data-dir"))
           .hasMessageContaining("already open in this process");
       assertThat(first.server()).isNull();
     }

@@ -69,8 +69,15 @@ public record RedisConfig(
     }
     if (readerThreads < 1 || readerQueueCapacity < 1 || tailBatch < 1 || !positive(tailBlock)) {
       throw new IllegalArgumentException(
-          "redis readers, queue, tail batch and block: " + readerThreads + ", "
-              + readerQueueCapacity + ", " + tailBatch + ", " + tailBlock + " (expected: > 0)");
+          "redis readers, queue, tail batch and block: "
+              + readerThreads
+              + ", "
+              + readerQueueCapacity
+              + ", "
+              + tailBatch
+              + ", "
+              + tailBlock
+              + " (expected: > 0)");
     }
   }
 
@@ -102,8 +109,15 @@ public record RedisConfig(
   private RedisConfig with(Consumer<Copy> change) {
     Copy copy = new Copy(this);
     change.accept(copy);
-    return new RedisConfig(copy.uri, copy.keyPrefix, copy.historySize, copy.maxTailLag,
-        copy.commandTimeout, copy.readerThreads, copy.readerQueueCapacity, copy.tailBatch,
+    return new RedisConfig(
+        copy.uri,
+        copy.keyPrefix,
+        copy.historySize,
+        copy.maxTailLag,
+        copy.commandTimeout,
+        copy.readerThreads,
+        copy.readerQueueCapacity,
+        copy.tailBatch,
         copy.tailBlock);
   }
 
@@ -138,8 +152,8 @@ public record RedisConfig(
   }
 
   /**
-   * Where Redis is, for messages and logs: scheme, hosts, ports and database, never the
-   * credentials (Lettuce's own masking would still show the password's length).
+   * Where Redis is, for messages and logs: scheme, hosts, ports and database, never the credentials
+   * (Lettuce's own masking would still show the password's length).
    */
   public String describe() {
     RedisURI parsed = parse(uri);
@@ -147,15 +161,18 @@ public record RedisConfig(
     if (!parsed.getSentinels().isEmpty()) {
       StringBuilder hosts = new StringBuilder();
       for (RedisURI sentinel : parsed.getSentinels()) {
-        hosts.append(hosts.length() == 0 ? "" : ",").append(sentinel.getHost()).append(':')
+        hosts
+            .append(hosts.length() == 0 ? "" : ",")
+            .append(sentinel.getHost())
+            .append(':')
             .append(sentinel.getPort());
       }
       where = "redis-sentinel://" + hosts + "#" + parsed.getSentinelMasterId();
     } else if (parsed.getSocket() != null) {
       where = "redis-socket://" + parsed.getSocket();
     } else {
-      where = (parsed.isSsl() ? "rediss://" : "redis://") + parsed.getHost() + ":"
-          + parsed.getPort();
+      where =
+          (parsed.isSsl() ? "rediss://" : "redis://") + parsed.getHost() + ":" + parsed.getPort();
     }
     return parsed.getDatabase() == 0 ? where : where + " database " + parsed.getDatabase();
   }
@@ -168,9 +185,13 @@ public record RedisConfig(
     try {
       return RedisURI.create(uri);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("redis: '" + uri + "' is not a Redis URI: "
-          + e.getMessage() + " (expected: redis://HOST:PORT[/DB], rediss://..., or"
-          + " redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER)");
+      throw new IllegalArgumentException(
+          "redis: '"
+              + uri
+              + "' is not a Redis URI: "
+              + e.getMessage()
+              + " (expected: redis://HOST:PORT[/DB], rediss://..., or"
+              + " redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER)");
     }
   }
 }

@@ -44,27 +44,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The shared log of a Herald cluster, on one Redis stream: every node appends to it with one Lua
- * script per batch (sequence, entry, id index and trimming in one atomic step) and tails it to
- * fan out what any node appended. The stream id of an entry is {@code 0-<sequence>}, so sequences
- * are the stream's own ids: contiguous from 1, the same on every node.
+ * script per batch (sequence, entry, id index and trimming in one atomic step) and tails it to fan
+ * out what any node appended. The stream id of an entry is {@code 0-<sequence>}, so sequences are
+ * the stream's own ids: contiguous from 1, the same on every node.
  *
  * <p>Keys, under the configured prefix: {@code events} (the stream), {@code sequence} (the last
  * sequence), {@code ids} (event id → earliest retained sequence, trimmed with the stream), {@code
- * ids:later} (the later uses of reused ids, waiting to become the earliest), {@code batch:*}
- * (a minute-long marker per batch, so a batch the client sends again after a reconnect is not
- * appended twice).
+ * ids:later} (the later uses of reused ids, waiting to become the earliest), {@code batch:*} (a
+ * minute-long marker per batch, so a batch the client sends again after a reconnect is not appended
+ * twice).
  *
  * <p>Three connections: one for appends and lookups (asynchronous, never blocks the caller), one
  * for replay reads (synchronous, on the bounded reader pool), one for the tail's blocking reads.
  * While Redis is unreachable, commands fail at once instead of queueing, so a publish gets a 503
  * instead of waiting; Lettuce reconnects by itself with jittered backoff.
  *
- * <p>Threading: {@link #appendShared} and {@link #findSequence} from any thread, without
- * blocking; {@link #read} blocks for one round trip and belongs on {@link #readExecutor()};
- * {@link #append}, {@link #sequenceOf}, {@link #lastSequence} and {@link #lastId} block for one
- * round trip and are not part of {@link SharedLog}, so a hub never calls them (the history
- * contract tests and start-up do); the tail runs on its own thread; {@link #readiness} and {@link
- * #retained} are safe from any thread.
+ * <p>Threading: {@link #appendShared} and {@link #findSequence} from any thread, without blocking;
+ * {@link #read} blocks for one round trip and belongs on {@link #readExecutor()}; {@link #append},
+ * {@link #sequenceOf}, {@link #lastSequence} and {@link #lastId} block for one round trip and are
+ * not part of {@link SharedLog}, so a hub never calls them (the history contract tests and start-up
+ * do); the tail runs on its own thread; {@link #readiness} and {@link #retained} are safe from any
+ * thread.
  */
 public final class RedisLog implements SharedLog {
 
@@ -73,8 +73,12 @@ public final class RedisLog implements SharedLog {
   /** The stream, the last sequence, the id index and the prefix of batch markers. Immutable. */
   record Keys(String stream, String sequence, String ids, String laterIds, String batchPrefix) {
     static Keys of(String prefix) {
-      return new Keys(prefix + "events", prefix + "sequence", prefix + "ids",
-          prefix + "ids:later", prefix + "batch:");
+      return new Keys(
+          prefix + "events",
+          prefix + "sequence",
+          prefix + "ids",
+          prefix + "ids:later",
+          prefix + "batch:");
     }
 
     /** The keys of one append script call, in the order the script reads them. */
@@ -98,10 +102,14 @@ public final class RedisLog implements SharedLog {
   private volatile StreamTail tail;
   private Thread tailThread;
 
-  private RedisLog(RedisConfig config, ClientResources resources, RedisClient client,
+  private RedisLog(
+      RedisConfig config,
+      ClientResources resources,
+      RedisClient client,
       StatefulRedisConnection<String, String> commands,
       StatefulRedisConnection<String, String> reads,
-      StatefulRedisConnection<String, String> tailConnection, String scriptSha) {
+      StatefulRedisConnection<String, String> tailConnection,
+      String scriptSha) {
     this.config = config;
     this.keys = Keys.of(config.keyPrefix());
     this.resources = resources;
@@ -111,14 +119,20 @@ public final class RedisLog implements SharedLog {
     this.tailConnection = tailConnection;
     this.scriptSha = scriptSha;
     AtomicInteger threadNumber = new AtomicInteger();
-    this.readers = new ThreadPoolExecutor(config.readerThreads(), config.readerThreads(), 0,
-        TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(config.readerQueueCapacity()),
-        task -> {
-          Thread thread = new Thread(task, "herald-redis-reader-" + threadNumber.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        },
-        new ThreadPoolExecutor.AbortPolicy());
+    this.readers =
+        new ThreadPoolExecutor(
+            config.readerThreads(),
+            config.readerThreads(),
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(config.readerQueueCapacity()),
+            task -> {
+              Thread thread =
+                  new Thread(task, "herald-redis-reader-" + threadNumber.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
   }
 
   /**
@@ -128,22 +142,25 @@ public final class RedisLog implements SharedLog {
    */
   public static RedisLog connect(RedisConfig config) {
     Duration timeout = config.commandTimeout();
-    ClientResources resources = DefaultClientResources.builder()
-        .ioThreadPoolSize(2)
-        .computationThreadPoolSize(2)
-        // Jittered, and capped low: publishing resumes within seconds of Redis coming back.
-        .reconnectDelay(Delay.fullJitter(Duration.ofMillis(50), Duration.ofSeconds(2), 2,
-            TimeUnit.MILLISECONDS))
-        .build();
+    ClientResources resources =
+        DefaultClientResources.builder()
+            .ioThreadPoolSize(2)
+            .computationThreadPoolSize(2)
+            // Jittered, and capped low: publishing resumes within seconds of Redis coming back.
+            .reconnectDelay(
+                Delay.fullJitter(
+                    Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+            .build();
     RedisClient client = RedisClient.create(resources);
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        // Fail at once while disconnected: a publish is answered 503 instead of waiting.
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .requestQueueSize(65_536)
-        .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
-        .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .build());
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            // Fail at once while disconnected: a publish is answered 503 instead of waiting.
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .requestQueueSize(65_536)
+            .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
+            .timeoutOptions(TimeoutOptions.enabled(timeout))
+            .build());
     List<StatefulRedisConnection<String, String>> opened = new ArrayList<>();
     try {
       StatefulRedisConnection<String, String> commands = open(client, config, "herald-append");
@@ -155,20 +172,23 @@ public final class RedisLog implements SharedLog {
       // A blocking read waits up to its block time before Redis answers.
       tail.setTimeout(config.tailBlock().plus(timeout));
       String sha = commands.sync().scriptLoad(SCRIPT);
-      log.info("shared log: {} at {}, {} events retained", config.keyPrefix() + "events",
-          config.describe(), config.historySize());
+      log.info(
+          "shared log: {} at {}, {} events retained",
+          config.keyPrefix() + "events",
+          config.describe(),
+          config.historySize());
       return new RedisLog(config, resources, client, commands, reads, tail, sha);
     } catch (RuntimeException e) { // RedisException mostly; any other must not leak threads
       opened.forEach(StatefulRedisConnection::close);
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       resources.shutdown(0, 2, TimeUnit.SECONDS);
-      throw new RedisUnavailableException("redis " + config.describe() + ": cannot connect ("
-          + oneLine(e) + ")", e);
+      throw new RedisUnavailableException(
+          "redis " + config.describe() + ": cannot connect (" + oneLine(e) + ")", e);
     }
   }
 
-  private static StatefulRedisConnection<String, String> open(RedisClient client,
-      RedisConfig config, String name) {
+  private static StatefulRedisConnection<String, String> open(
+      RedisClient client, RedisConfig config, String name) {
     // Named, so that CLIENT LIST shows which connection of which role is whose. Set on a fresh
     // parse rather than through RedisURI.builder(uri), which drops a Sentinel URI's sentinels.
     RedisURI uri = config.redisUri();
@@ -186,17 +206,18 @@ public final class RedisLog implements SharedLog {
       return CompletableFuture.completedFuture(lastDeliveredOrZero() + 1);
     }
     return runScript(0, updates, System.currentTimeMillis())
-        .exceptionally(failure -> {
-          throw new CompletionException(unavailable("append failed", failure));
-        });
+        .exceptionally(
+            failure -> {
+              throw new CompletionException(unavailable("append failed", failure));
+            });
   }
 
   /**
    * One script call for the batch. EVALSHA, and EVAL when Redis forgot the script (a restart
    * empties its script cache).
    */
-  private CompletableFuture<Long> runScript(long expectedFirst, List<Update> updates,
-      long publishedAtMillis) {
+  private CompletableFuture<Long> runScript(
+      long expectedFirst, List<Update> updates, long publishedAtMillis) {
     String[] keyNames = keys.forBatch(UUID.randomUUID().toString());
     List<String> args = new ArrayList<>(2 + updates.size() * StreamEntries.FIELDS);
     args.add(Long.toString(expectedFirst));
@@ -208,13 +229,16 @@ public final class RedisLog implements SharedLog {
     RedisAsyncCommands<String, String> async = commands.async();
     CompletionStage<Long> sent =
         async.<Long>evalsha(scriptSha, ScriptOutputType.INTEGER, keyNames, values);
-    return sent.toCompletableFuture().exceptionallyCompose(failure -> {
-      if (cause(failure) instanceof RedisNoScriptException) {
-        return async.<Long>eval(SCRIPT, ScriptOutputType.INTEGER, keyNames, values)
-            .toCompletableFuture();
-      }
-      return CompletableFuture.failedFuture(cause(failure));
-    });
+    return sent.toCompletableFuture()
+        .exceptionallyCompose(
+            failure -> {
+              if (cause(failure) instanceof RedisNoScriptException) {
+                return async
+                    .<Long>eval(SCRIPT, ScriptOutputType.INTEGER, keyNames, values)
+                    .toCompletableFuture();
+              }
+              return CompletableFuture.failedFuture(cause(failure));
+            });
   }
 
   /**
@@ -239,7 +263,8 @@ public final class RedisLog implements SharedLog {
     } catch (CompletionException e) {
       Throwable cause = cause(e);
       if (cause instanceof RedisCommandExecutionException refused
-          && refused.getMessage() != null && refused.getMessage().contains("HERALD_SEQUENCE")) {
+          && refused.getMessage() != null
+          && refused.getMessage().contains("HERALD_SEQUENCE")) {
         throw new IllegalStateException(
             refused.getMessage().substring(refused.getMessage().indexOf("sequence")));
       }
@@ -253,21 +278,30 @@ public final class RedisLog implements SharedLog {
     if (max <= 0 || afterSequence >= upToSequence) {
       return List.of();
     }
-    List<StreamMessage<String, String>> entries = reads.sync().xrange(keys.stream(),
-        Range.create(StreamEntries.entryId(afterSequence + 1), StreamEntries.entryId(upToSequence)),
-        Limit.from(max));
+    List<StreamMessage<String, String>> entries =
+        reads
+            .sync()
+            .xrange(
+                keys.stream(),
+                Range.create(
+                    StreamEntries.entryId(afterSequence + 1), StreamEntries.entryId(upToSequence)),
+                Limit.from(max));
     return StreamEntries.toEvents(entries, false);
   }
 
   @Override
   public CompletableFuture<Long> findSequence(String id) {
-    return commands.async().zscore(keys.ids(), id).toCompletableFuture()
-        .handle((score, failure) -> {
-          if (failure != null) {
-            throw new CompletionException(unavailable("lookup failed", failure));
-          }
-          return score == null ? -1L : score.longValue();
-        });
+    return commands
+        .async()
+        .zscore(keys.ids(), id)
+        .toCompletableFuture()
+        .handle(
+            (score, failure) -> {
+              if (failure != null) {
+                throw new CompletionException(unavailable("lookup failed", failure));
+              }
+              return score == null ? -1L : score.longValue();
+            });
   }
 
   /** Blocks for one round trip. */
@@ -313,14 +347,30 @@ public final class RedisLog implements SharedLog {
     try {
       start = lastSequence();
     } catch (RedisException e) {
-      throw new RedisUnavailableException("redis " + config.describe() + ": cannot read "
-          + keys.sequence() + " (" + oneLine(e) + ")", e);
+      throw new RedisUnavailableException(
+          "redis "
+              + config.describe()
+              + ": cannot read "
+              + keys.sequence()
+              + " ("
+              + oneLine(e)
+              + ")",
+          e);
     }
     // A blocking read must end well within the command timeout, which applies to it too.
-    Duration block = config.tailBlock().compareTo(config.commandTimeout().dividedBy(2)) < 0
-        ? config.tailBlock() : config.commandTimeout().dividedBy(2);
-    StreamTail started = new StreamTail(tailConnection.sync(), keys, listener, start,
-        config.tailBatch(), block, config.maxTailLag());
+    Duration block =
+        config.tailBlock().compareTo(config.commandTimeout().dividedBy(2)) < 0
+            ? config.tailBlock()
+            : config.commandTimeout().dividedBy(2);
+    StreamTail started =
+        new StreamTail(
+            tailConnection.sync(),
+            keys,
+            listener,
+            start,
+            config.tailBatch(),
+            block,
+            config.maxTailLag());
     tailThread = new Thread(started, "herald-redis-tail");
     tailThread.setDaemon(true);
     tail = started;
@@ -379,8 +429,13 @@ public final class RedisLog implements SharedLog {
     if (cause instanceof HubException e) {
       return e;
     }
-    return new HubException(HubException.Kind.UNAVAILABLE,
-        "redis " + config.describe().replaceFirst("^redis://", "") + ": " + what + ": "
+    return new HubException(
+        HubException.Kind.UNAVAILABLE,
+        "redis "
+            + config.describe().replaceFirst("^redis://", "")
+            + ": "
+            + what
+            + ": "
             + oneLine(cause));
   }
 

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns updates into the fields of a stream entry (the append script's arguments) and entries
- * back into events. Stateless; safe from any thread.
+ * Turns updates into the fields of a stream entry (the append script's arguments) and entries back
+ * into events. Stateless; safe from any thread.
  *
- * <p>An entry holds the update's fields, not its SSE frame: each node encodes the frame once
- * when its tail reads the entry, so the stream stays readable with {@code redis-cli XRANGE}.
+ * <p>An entry holds the update's fields, not its SSE frame: each node encodes the frame once when
+ * its tail reads the entry, so the stream stays readable with {@code redis-cli XRANGE}.
  */
 final class StreamEntries {
 
@@ -67,9 +67,10 @@ final class StreamEntries {
               body.get("i"),
               type == null || type.isEmpty() ? null : type,
               retry == null || retry.isEmpty() ? null : Long.valueOf(retry));
-      long publishedNanos = live
-          ? publishedNanos(Long.parseLong(body.getOrDefault("w", "0")), nowMillis, nowNanos)
-          : 0;
+      long publishedNanos =
+          live
+              ? publishedNanos(Long.parseLong(body.getOrDefault("w", "0")), nowMillis, nowNanos)
+              : 0;
       events.add(
           new Event(sequence(entry.getId()), update, SseFrame.encode(update), publishedNanos));
     }

@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
  * Reads the shared stream from where this node left off and hands each batch to the hub, in the
  * stream's order: the only way events reach this node's subscribers, its own publishes included.
  *
- * <p>After a failure it reconnects by itself and continues from the last sequence it delivered;
- * if the stream no longer holds the events after it (trimmed while this node was away, or Redis
- * lost its data), it tells the hub there is a gap instead of skipping it silently.
+ * <p>After a failure it reconnects by itself and continues from the last sequence it delivered; if
+ * the stream no longer holds the events after it (trimmed while this node was away, or Redis lost
+ * its data), it tells the hub there is a gap instead of skipping it silently.
  *
- * <p>Threading: runs on its own thread, with a connection of its own for the blocking reads;
- * {@link #readiness}, {@link #delivered} and {@link #stop} are safe from any thread.
+ * <p>Threading: runs on its own thread, with a connection of its own for the blocking reads; {@link
+ * #readiness}, {@link #delivered} and {@link #stop} are safe from any thread.
  */
 final class StreamTail implements Runnable {
 
@@ -33,6 +33,7 @@ final class StreamTail implements Runnable {
 
   /** Waits between two attempts while Redis is unreachable: short first, jittered, bounded. */
   private static final long MIN_BACKOFF_MILLIS = 50;
+
   private static final long MAX_BACKOFF_MILLIS = 2_000;
 
   private final RedisCommands<String, String> redis;
@@ -80,9 +81,12 @@ final class StreamTail implements Runnable {
     if (!caughtUp) {
       long behind = System.nanoTime() - caughtUpNanos;
       if (behind > maxLagNanos) {
-        return Readiness.notReady("tail " + TimeUnit.NANOSECONDS.toMillis(behind)
-            + " ms behind the stream (expected: at most max-tail-lag "
-            + TimeUnit.NANOSECONDS.toMillis(maxLagNanos) + " ms)");
+        return Readiness.notReady(
+            "tail "
+                + TimeUnit.NANOSECONDS.toMillis(behind)
+                + " ms behind the stream (expected: at most max-tail-lag "
+                + TimeUnit.NANOSECONDS.toMillis(maxLagNanos)
+                + " ms)");
       }
     }
     return Readiness.READY;
@@ -126,7 +130,8 @@ final class StreamTail implements Runnable {
         mustCheck = true;
         try {
           // Full jitter: the nodes of a cluster that lost Redis together do not retry together.
-          if (stopped.await(ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1),
+          if (stopped.await(
+              ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1),
               TimeUnit.MILLISECONDS)) {
             break;
           }
@@ -140,8 +145,10 @@ final class StreamTail implements Runnable {
 
   private void poll() {
     List<StreamMessage<String, String>> entries =
-        redis.xread(readArgs, io.lettuce.core.XReadArgs.StreamOffset.from(
-            keys.stream(), StreamEntries.entryId(delivered)));
+        redis.xread(
+            readArgs,
+            io.lettuce.core.XReadArgs.StreamOffset.from(
+                keys.stream(), StreamEntries.entryId(delivered)));
     long polledNanos = System.nanoTime();
     if (entries == null || entries.isEmpty()) {
       caughtUpNanos = polledNanos;
@@ -151,8 +158,15 @@ final class StreamTail implements Runnable {
     List<Event> events = StreamEntries.toEvents(entries, true);
     long first = events.get(0).sequence();
     if (first != delivered + 1) {
-      gap(first - 1, "events " + (delivered + 1) + ".." + (first - 1) + " were trimmed from "
-          + keys.stream() + " before this node read them");
+      gap(
+          first - 1,
+          "events "
+              + (delivered + 1)
+              + ".."
+              + (first - 1)
+              + " were trimmed from "
+              + keys.stream()
+              + " before this node read them");
     }
     boolean full = entries.size() >= batch;
     // The hub may make the tail wait while it is busy: that time counts as lag.
@@ -168,25 +182,36 @@ final class StreamTail implements Runnable {
   }
 
   /**
-   * After a failure: Redis may have restarted with less than this node delivered (no
-   * persistence, or the last second of an append-only file lost). Sequences would then be
-   * reused, and reading on from the old position would skip new events, so it is a gap.
+   * After a failure: Redis may have restarted with less than this node delivered (no persistence,
+   * or the last second of an append-only file lost). Sequences would then be reused, and reading on
+   * from the old position would skip new events, so it is a gap.
    */
   private void checkPosition() {
     String stored = redis.get(keys.sequence());
     long last = stored == null ? 0 : Long.parseLong(stored);
     if (last < delivered) {
-      gap(last, "the stream ends at " + last + ", before the " + delivered
-          + " events this node delivered (Redis lost data)");
+      gap(
+          last,
+          "the stream ends at "
+              + last
+              + ", before the "
+              + delivered
+              + " events this node delivered (Redis lost data)");
       return;
     }
     String id = deliveredId;
     if (id != null && last >= delivered) {
-      List<StreamMessage<String, String>> at = redis.xrange(keys.stream(),
-          Range.create(StreamEntries.entryId(delivered), StreamEntries.entryId(delivered)));
+      List<StreamMessage<String, String>> at =
+          redis.xrange(
+              keys.stream(),
+              Range.create(StreamEntries.entryId(delivered), StreamEntries.entryId(delivered)));
       if (!at.isEmpty() && !id.equals(at.get(0).getBody().get("i"))) {
-        gap(last, "the entry at " + delivered + " is not the event this node delivered there"
-            + " (Redis lost data and was written again)");
+        gap(
+            last,
+            "the entry at "
+                + delivered
+                + " is not the event this node delivered there"
+                + " (Redis lost data and was written again)");
       }
     }
   }

@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -37,36 +36,40 @@ import org.HdrHistogram.Recorder;
 /**
  * What a Redis-backed cluster costs: 1,000 subscribers over real sockets, a publisher at a fixed
  * rate over HTTP to one node, and the deliveries per second and publish-to-receive latency the
- * subscribers see; then the acknowledgement time of sequential publishes with nobody
- * subscribed, the cost Redis adds per publish. Three setups: one node with the local (memory)
- * history, one node over Redis, and two nodes over Redis with the subscribers split between them
- * and the publisher on the first. Everything runs on this machine: redis-server, the nodes, the
- * subscribers' client (one Netty event loop) and the publisher (JDK HTTP client).
+ * subscribers see; then the acknowledgement time of sequential publishes with nobody subscribed,
+ * the cost Redis adds per publish. Three setups: one node with the local (memory) history, one node
+ * over Redis, and two nodes over Redis with the subscribers split between them and the publisher on
+ * the first. Everything runs on this machine: redis-server, the nodes, the subscribers' client (one
+ * Netty event loop) and the publisher (JDK HTTP client).
  *
  * <pre>
  * java -cp ... dev.herald.redis.ClusterBenchmark local|redis1|redis2|all [RATE [SECONDS]]
  * </pre>
  *
  * Each setup runs 3 s of warm-up and SECONDS (default 10) measured, plus about 3 s of
- * acknowledgement timing. Runs on its main thread, the client's event loop and the publisher's
- * HTTP client threads.
+ * acknowledgement timing. Runs on its main thread, the client's event loop and the publisher's HTTP
+ * client threads.
  */
 public final class ClusterBenchmark {
 
   private static final int SUBSCRIBERS = 1_000;
   private static final String TOPIC = "https://example.com/books/1";
+
   /** After the publish time stamp: about 150 bytes of data in all, a small JSON document. */
-  private static final String PADDING = " {\"@id\":\"/books/1\","
-      + "\"title\":\"The Left Hand of Darkness\","
-      + "\"author\":\"Ursula K. Le Guin\",\"isbn\":\"9780441478125\",\"price\":9.99}";
+  private static final String PADDING =
+      " {\"@id\":\"/books/1\","
+          + "\"title\":\"The Left Hand of Darkness\","
+          + "\"author\":\"Ursula K. Le Guin\",\"isbn\":\"9780441478125\",\"price\":9.99}";
+
   private static final int MAX_IN_FLIGHT = 256;
   private static final int ACK_PUBLISHES = 2_000;
 
   /**
-   * Only events published in [start, end) of the measured window are counted, so what the
-   * warm-up left queued does not inflate the figures. Written by main, read by the client loop.
+   * Only events published in [start, end) of the measured window are counted, so what the warm-up
+   * left queued does not inflate the figures. Written by main, read by the client loop.
    */
   private static volatile long windowStart = Long.MAX_VALUE;
+
   private static volatile long windowEnd = Long.MAX_VALUE;
   private static final java.util.concurrent.atomic.LongAdder inWindow =
       new java.util.concurrent.atomic.LongAdder();
@@ -81,10 +84,15 @@ public final class ClusterBenchmark {
     String part = args[0];
     int rate = args.length > 1 ? Integer.parseInt(args[1]) : 200;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
-    System.out.printf("# cluster benchmark: %d cores, %s %s, %d subscribers, %d publishes/s,"
-            + " %d s measured%n", Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.vm.name"), System.getProperty("java.version"), SUBSCRIBERS,
-        rate, seconds);
+    System.out.printf(
+        "# cluster benchmark: %d cores, %s %s, %d subscribers, %d publishes/s,"
+            + " %d s measured%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        SUBSCRIBERS,
+        rate,
+        seconds);
     Path dir = Files.createTempDirectory("herald-cluster-bench");
     try (RedisServer redis = part.equals("local") ? null : RedisServer.start(dir, false)) {
       if (part.equals("local") || part.equals("all")) {
@@ -94,7 +102,10 @@ public final class ClusterBenchmark {
         run("redis, 1 node ", List.of(redisNode(redis, "one:")), rate, seconds);
       }
       if (part.equals("redis2") || part.equals("all")) {
-        run("redis, 2 nodes", List.of(redisNode(redis, "two:"), redisNode(redis, "two:")), rate,
+        run(
+            "redis, 2 nodes",
+            List.of(redisNode(redis, "two:"), redisNode(redis, "two:")),
+            rate,
             seconds);
       }
     } finally {
@@ -106,8 +117,8 @@ public final class ClusterBenchmark {
 
   private static HeraldServer localNode() throws InterruptedException {
     Hub hub = new Hub(HubConfig.DEFAULTS);
-    return HeraldServer.start(Node.serverConfig(0).hub(hub.config()).build(), hub,
-        Clock.systemUTC());
+    return HeraldServer.start(
+        Node.serverConfig(0).hub(hub.config()).build(), hub, Clock.systemUTC());
   }
 
   private static HeraldServer redisNode(RedisServer redis, String prefix)
@@ -115,8 +126,8 @@ public final class ClusterBenchmark {
     RedisLog log =
         RedisLog.connect(RedisConfig.DEFAULTS.withUri(redis.uri()).withKeyPrefix(prefix));
     Hub hub = new Hub(HubConfig.DEFAULTS, log);
-    return HeraldServer.start(Node.serverConfig(0).hub(hub.config()).build(), hub,
-        Clock.systemUTC());
+    return HeraldServer.start(
+        Node.serverConfig(0).hub(hub.config()).build(), hub, Clock.systemUTC());
   }
 
   private static void run(String name, List<HeraldServer> nodes, int rate, int seconds)
@@ -157,14 +168,21 @@ public final class ClusterBenchmark {
       Histogram latency = received.getIntervalHistogram();
       Histogram acks = acknowledged.getIntervalHistogram();
       double window = result.elapsedNanos / 1e9;
-      System.out.printf("%s: %,d publishes at %,.0f/s (%d failed) -> %,.0f deliveries/s"
+      System.out.printf(
+          "%s: %,d publishes at %,.0f/s (%d failed) -> %,.0f deliveries/s"
               + " (%.1f%% of %d per publish); publish-to-receive p50 %.2f ms, p99 %.2f ms,"
               + " max %.1f ms; POST ack p50 %.2f ms, p99 %.2f ms%n",
-          name, result.sent, result.sent / window, result.failed,
+          name,
+          result.sent,
+          result.sent / window,
+          result.failed,
           latency.getTotalCount() / window,
           100.0 * latency.getTotalCount() / Math.max(1, result.sent * (long) SUBSCRIBERS),
-          SUBSCRIBERS, ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(99)),
-          ms(latency.getMaxValue()), ms(acks.getValueAtPercentile(50)),
+          SUBSCRIBERS,
+          ms(latency.getValueAtPercentile(50)),
+          ms(latency.getValueAtPercentile(99)),
+          ms(latency.getMaxValue()),
+          ms(acks.getValueAtPercentile(50)),
           ms(acks.getValueAtPercentile(99)));
     } finally {
       clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -180,9 +198,13 @@ public final class ClusterBenchmark {
         sequential.recordValue(System.nanoTime() - sent);
       }
     }
-    System.out.printf("%s: sequential publish, nobody subscribed: ack mean %.3f ms, p50 %.3f ms,"
-            + " p99 %.3f ms (%d publishes)%n", name, sequential.getMean() / 1e6,
-        ms(sequential.getValueAtPercentile(50)), ms(sequential.getValueAtPercentile(99)),
+    System.out.printf(
+        "%s: sequential publish, nobody subscribed: ack mean %.3f ms, p50 %.3f ms,"
+            + " p99 %.3f ms (%d publishes)%n",
+        name,
+        sequential.getMean() / 1e6,
+        ms(sequential.getValueAtPercentile(50)),
+        ms(sequential.getValueAtPercentile(99)),
         sequential.getTotalCount());
     nodes.forEach(HeraldServer::close);
   }
@@ -190,8 +212,9 @@ public final class ClusterBenchmark {
   private record PublishResult(long sent, long failed, long elapsedNanos) {}
 
   /** Publishes at a fixed rate for {@code duration}, each POST timed into {@code acks}. */
-  private static PublishResult publishAtRate(HttpClient http, String base, int rate,
-      Duration duration, Recorder acks) throws InterruptedException {
+  private static PublishResult publishAtRate(
+      HttpClient http, String base, int rate, Duration duration, Recorder acks)
+      throws InterruptedException {
     Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     AtomicLong failed = new AtomicLong();
     long interval = 1_000_000_000L / rate;
@@ -207,14 +230,15 @@ public final class ClusterBenchmark {
       long stamp = System.nanoTime();
       CompletableFuture<HttpResponse<Void>> response =
           http.sendAsync(request(base, stamp), HttpResponse.BodyHandlers.discarding());
-      response.whenComplete((r, e) -> {
-        if (e != null || r.statusCode() != 200) {
-          failed.incrementAndGet();
-        } else {
-          acks.recordValue(System.nanoTime() - stamp);
-        }
-        inFlight.release();
-      });
+      response.whenComplete(
+          (r, e) -> {
+            if (e != null || r.statusCode() != 200) {
+              failed.incrementAndGet();
+            } else {
+              acks.recordValue(System.nanoTime() - stamp);
+            }
+            inFlight.release();
+          });
       sent++;
     }
     inFlight.acquire(MAX_IN_FLIGHT);
@@ -237,29 +261,36 @@ public final class ClusterBenchmark {
 
   private static void subscribe(EventLoopGroup group, int port, Recorder received)
       throws InterruptedException {
-    byte[] get = ("GET /.well-known/mercure?topic=" + Node.enc(TOPIC) + " HTTP/1.1\r\n"
-        + "Host: 127.0.0.1:" + port + "\r\nAccept: text/event-stream\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
-    Channel channel = new Bootstrap()
-        .group(group)
-        .channel(NioSocketChannel.class)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new StampReader(received));
-          }
-        })
-        .connect("127.0.0.1", port)
-        .sync()
-        .channel();
+    byte[] get =
+        ("GET /.well-known/mercure?topic="
+                + Node.enc(TOPIC)
+                + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:"
+                + port
+                + "\r\nAccept: text/event-stream\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    Channel channel =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast(new StampReader(received));
+                  }
+                })
+            .connect("127.0.0.1", port)
+            .sync()
+            .channel();
     channel.writeAndFlush(Unpooled.wrappedBuffer(get));
   }
 
   /**
    * Finds each {@code data: <nanoTime>} line in the raw response bytes (headers and chunk sizes
-   * never contain it) and records its age: a parser this cheap keeps the client's cost out of
-   * the figures. Runs on the client's event loop.
+   * never contain it) and records its age: a parser this cheap keeps the client's cost out of the
+   * figures. Runs on the client's event loop.
    */
   private static final class StampReader extends ChannelInboundHandlerAdapter {
     private static final byte[] PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);

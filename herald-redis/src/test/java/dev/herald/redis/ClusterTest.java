@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two or three nodes in this JVM, each a HeraldServer over its own connection to one real
  * redis-server: cross-node delivery, resuming on another node, Redis going away and coming back,
- * the tail's connection killed, and events lost to a node (trimmed while it was cut off, or
- * Redis restarted empty). Runs on the JUnit thread; each subscriber reads on its own thread.
+ * the tail's connection killed, and events lost to a node (trimmed while it was cut off, or Redis
+ * restarted empty). Runs on the JUnit thread; each subscriber reads on its own thread.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ClusterTest {
@@ -64,10 +64,11 @@ class ClusterTest {
   private StatefulRedisConnection<String, String> admin() {
     RedisClient client = RedisClient.create(redis.uri());
     StatefulRedisConnection<String, String> connection = client.connect();
-    opened.add(() -> {
-      connection.close();
-      client.shutdown();
-    });
+    opened.add(
+        () -> {
+          connection.close();
+          client.shutdown();
+        });
     return connection;
   }
 
@@ -125,11 +126,14 @@ class ClusterTest {
     HttpResponse<String> refused = a.publish(TOPIC, "during");
     assertThat(refused.statusCode()).isEqualTo(503);
     assertThat(refused.body()).startsWith("redis 127.0.0.1:" + redis.port() + ": append failed: ");
-    await().atMost(WAIT).untilAsserted(() -> {
-      HttpResponse<String> ready = b.get("/readyz");
-      assertThat(ready.statusCode()).isEqualTo(503);
-      assertThat(ready.body()).startsWith("not ready: redis ");
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              HttpResponse<String> ready = b.get("/readyz");
+              assertThat(ready.statusCode()).isEqualTo(503);
+              assertThat(ready.body()).startsWith("not ready: redis ");
+            });
 
     redis.restart();
     for (Node node : List.of(a, b)) {
@@ -180,8 +184,13 @@ class ClusterTest {
     redis = RedisServer.start(redisDir, false);
     RedisCommands<String, String> admin = admin().sync();
     // Node b logs in as a user of its own, so that it alone can be cut off from Redis.
-    admin.aclSetuser("nodeb", io.lettuce.core.AclSetuserArgs.Builder.on().addPassword("pw")
-        .allKeys().allChannels().allCommands());
+    admin.aclSetuser(
+        "nodeb",
+        io.lettuce.core.AclSetuserArgs.Builder.on()
+            .addPassword("pw")
+            .allKeys()
+            .allChannels()
+            .allCommands());
     RedisConfig small = config().withHistorySize(20);
     Node a = node(small);
     Node b = node(small.withUri("redis://nodeb:pw@127.0.0.1:" + redis.port()));

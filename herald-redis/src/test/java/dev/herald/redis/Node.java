@@ -42,8 +42,8 @@ final class Node implements AutoCloseable {
   static Node start(RedisConfig redis) throws InterruptedException {
     RedisLog log = RedisLog.connect(redis);
     Hub hub = new Hub(HubConfig.DEFAULTS.withHistorySize((int) redis.historySize()), log);
-    return new Node(log, HeraldServer.start(serverConfig(0).hub(hub.config()).build(), hub,
-        Clock.systemUTC()));
+    return new Node(
+        log, HeraldServer.start(serverConfig(0).hub(hub.config()).build(), hub, Clock.systemUTC()));
   }
 
   static ServerConfig.Builder serverConfig(int port) {
@@ -68,7 +68,8 @@ final class Node implements AutoCloseable {
   /** POSTs an update; the response as it came (200 with the id, or an error with its reason). */
   static HttpResponse<String> publish(String base, String topic, String data) throws Exception {
     String form = "topic=" + enc(topic) + "&data=" + enc(data);
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/.well-known/mercure"))
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(base + "/.well-known/mercure"))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .header("Authorization", "Bearer " + PUBLISHER)
             .timeout(Duration.ofSeconds(20))
@@ -92,8 +93,9 @@ final class Node implements AutoCloseable {
   }
 
   static HttpResponse<String> get(String base, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
-        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> get(String path) throws Exception {

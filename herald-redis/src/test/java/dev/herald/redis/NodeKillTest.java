@@ -18,9 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kill -9} of a node: node A runs in a child JVM ({@link NodeMain}) and is killed with
- * SIGKILL ({@link Process#destroyForcibly()}) while a publisher keeps publishing to node B, in
- * this JVM. A's subscriber reconnects to B with its Last-Event-ID and must get every acknowledged
- * event after it, once each, in order. Runs on the JUnit thread plus one publisher thread.
+ * SIGKILL ({@link Process#destroyForcibly()}) while a publisher keeps publishing to node B, in this
+ * JVM. A's subscriber reconnects to B with its Last-Event-ID and must get every acknowledged event
+ * after it, once each, in order. Runs on the JUnit thread plus one publisher thread.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class NodeKillTest {
@@ -61,15 +61,18 @@ class NodeKillTest {
     SseSubscriber onA = SseSubscriber.open(Node.base(portOfA), TOPIC, null);
     subscribers.add(onA);
     List<String> acknowledged = new CopyOnWriteArrayList<>();
-    Thread publisher = new Thread(() -> {
-      try {
-        for (int i = 0; i < EVENTS; i++) {
-          acknowledged.add(b.publishOk(TOPIC, "update " + i));
-        }
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, "publisher");
+    Thread publisher =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; i < EVENTS; i++) {
+                  acknowledged.add(b.publishOk(TOPIC, "update " + i));
+                }
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            "publisher");
     publisher.start();
     await().atMost(WAIT).until(() -> onA.events.size() >= 20);
     child.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful end of the streams
@@ -94,11 +97,18 @@ class NodeKillTest {
   private int startChild(RedisConfig config) throws Exception {
     Path portFile = dir.resolve("port-of-a");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-            NodeMain.class.getName(), config.uri(), config.keyPrefix(), portFile.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("child-output.txt").toFile())
-        .start();
+    child =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                NodeMain.class.getName(),
+                config.uri(),
+                config.keyPrefix(),
+                portFile.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("child-output.txt").toFile())
+            .start();
     await().atMost(WAIT).until(() -> Files.exists(portFile) || !child.isAlive());
     assertThat(child.isAlive()).as(() -> output()).isTrue();
     return Integer.parseInt(Files.readString(portFile, StandardCharsets.US_ASCII).strip());

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * A node in a child JVM, for the {@code kill -9} test: {@code NodeMain REDIS_URI PREFIX
- * PORT_FILE} starts a node over Redis, writes its port to PORT_FILE, and runs until killed. Runs
- * on its main thread, which then only waits.
+ * A node in a child JVM, for the {@code kill -9} test: {@code NodeMain REDIS_URI PREFIX PORT_FILE}
+ * starts a node over Redis, writes its port to PORT_FILE, and runs until killed. Runs on its main
+ * thread, which then only waits.
  */
 public final class NodeMain {
 
@@ -21,8 +21,8 @@ public final class NodeMain {
     RedisConfig redis = RedisConfig.DEFAULTS.withUri(args[0]).withKeyPrefix(args[1]);
     RedisLog log = RedisLog.connect(redis);
     Hub hub = new Hub(HubConfig.DEFAULTS, log);
-    HeraldServer server = HeraldServer.start(Node.serverConfig(0).hub(hub.config()).build(), hub,
-        Clock.systemUTC());
+    HeraldServer server =
+        HeraldServer.start(Node.serverConfig(0).hub(hub.config()).build(), hub, Clock.systemUTC());
     Path portFile = Path.of(args[2]);
     // Written whole, then renamed: the parent never reads half a port number.
     Path partial = Path.of(args[2] + ".partial");

@@ -19,10 +19,12 @@ class RedisLogContractTest extends HistoryContract {
 
   @Override
   protected History newHistory() {
-    return asHistory(RedisLog.connect(RedisConfig.DEFAULTS
-        .withUri(redis.uri())
-        .withKeyPrefix("contract:" + UUID.randomUUID() + ":")
-        .withHistorySize(100_000)));
+    return asHistory(
+        RedisLog.connect(
+            RedisConfig.DEFAULTS
+                .withUri(redis.uri())
+                .withKeyPrefix("contract:" + UUID.randomUUID() + ":")
+                .withHistorySize(100_000)));
   }
 
   private static History asHistory(RedisLog log) {
@@ -74,9 +76,11 @@ class RedisLogContractTest extends HistoryContract {
   /** The append script trims exactly, so the store never holds more than asked. */
   @Override
   protected History newHistoryRetaining(int events) {
-    return asHistory(RedisLog.connect(RedisConfig.DEFAULTS
-        .withUri(redis.uri())
-        .withKeyPrefix("contract:" + UUID.randomUUID() + ":")
-        .withHistorySize(events)));
+    return asHistory(
+        RedisLog.connect(
+            RedisConfig.DEFAULTS
+                .withUri(redis.uri())
+                .withKeyPrefix("contract:" + UUID.randomUUID() + ":")
+                .withHistorySize(events)));
   }
 }

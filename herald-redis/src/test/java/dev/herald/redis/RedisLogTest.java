@@ -22,8 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The Redis log beyond the history contract: appends from several logs interleave into one
  * contiguous order that every tail delivers whole; a batch sent twice is appended once; readiness
- * follows the tail's lag; an unreachable Redis is one line at start-up. One redis-server for the class, a key prefix per
- * test. Runs on the JUnit thread; tails deliver on their own threads.
+ * follows the tail's lag; an unreachable Redis is one line at start-up. One redis-server for the
+ * class, a key prefix per test. Runs on the JUnit thread; tails deliver on their own threads.
  */
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
 class RedisLogTest {
@@ -83,21 +83,25 @@ class RedisLogTest {
     List<CompletableFuture<Long>> appended = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       RedisLog log = i % 2 == 0 ? a : b;
-      List<Update> batch = List.of(
-          Update.of("t", i + ".1").withId("id-" + i + ".1"),
-          Update.of("t", i + ".2").withId("id-" + i + ".2"));
+      List<Update> batch =
+          List.of(
+              Update.of("t", i + ".1").withId("id-" + i + ".1"),
+              Update.of("t", i + ".2").withId("id-" + i + ".2"));
       appended.add(log.appendShared(batch));
     }
     List<Long> firsts = appended.stream().map(CompletableFuture::join).sorted().toList();
     for (int i = 0; i < firsts.size(); i++) {
       assertThat(firsts.get(i)).isEqualTo(1 + 2L * i); // each batch whole, none interleaved
     }
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> tailA.events.size() == 200 && tailB.events.size() == 200);
-    assertThat(tailA.events).extracting(Event::sequence)
+    assertThat(tailA.events)
+        .extracting(Event::sequence)
         .containsExactlyElementsOf(
             java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList());
-    assertThat(tailA.events).extracting(Event::id)
+    assertThat(tailA.events)
+        .extracting(Event::id)
         .containsExactlyElementsOf(tailB.events.stream().map(Event::id).toList());
     assertThat(tailA.gaps).isEmpty();
     assertThat(a.findSequence("id-3.2").join()).isEqualTo(b.sequenceOf("id-3.2"));
@@ -139,8 +143,10 @@ class RedisLogTest {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    RedisConfig nowhere = config().withUri("redis://:secret@127.0.0.1:" + closedPort)
-        .withCommandTimeout(Duration.ofSeconds(1));
+    RedisConfig nowhere =
+        config()
+            .withUri("redis://:secret@127.0.0.1:" + closedPort)
+            .withCommandTimeout(Duration.ofSeconds(1));
     assertThatThrownBy(() -> RedisLog.connect(nowhere))
         .isInstanceOf(RedisUnavailableException.class)
         .hasMessageStartingWith("redis redis://127.0.0.1:" + closedPort + ": cannot connect (")

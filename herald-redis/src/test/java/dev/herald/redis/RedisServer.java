@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real {@code redis-server} on a random loopback port, started for a test and stopped by its
- * process handle. Without redis-server the test is skipped with a message, or fails when
- * {@code -Dherald.redis.required=true} (scripts/test.sh). Used from the test's thread only.
+ * process handle. Without redis-server the test is skipped with a message, or fails when {@code
+ * -Dherald.redis.required=true} (scripts/test.sh). Used from the test's thread only.
  */
 final class RedisServer implements AutoCloseable {
 
@@ -40,8 +40,8 @@ final class RedisServer implements AutoCloseable {
   private final Path sentinelConfig; // null: a data server
   private Process process;
 
-  private RedisServer(Path executable, Path dir, boolean persistent, int port,
-      Path sentinelConfig) {
+  private RedisServer(
+      Path executable, Path dir, boolean persistent, int port, Path sentinelConfig) {
     this.executable = executable;
     this.dir = dir;
     this.persistent = persistent;
@@ -62,14 +62,19 @@ final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * Starts a Sentinel (redis-server in sentinel mode) that watches {@code master} under the
-   * name {@code mymaster}; its configuration file lives in {@code dir}, which it rewrites.
+   * Starts a Sentinel (redis-server in sentinel mode) that watches {@code master} under the name
+   * {@code mymaster}; its configuration file lives in {@code dir}, which it rewrites.
    */
   static RedisServer startSentinel(Path dir, RedisServer master) throws IOException {
     int port = freePort();
     Path config = dir.resolve("sentinel-" + port + ".conf");
-    Files.writeString(config, "sentinel monitor mymaster 127.0.0.1 " + master.port() + " 1\n"
-        + "sentinel down-after-milliseconds mymaster 60000\n", StandardCharsets.US_ASCII);
+    Files.writeString(
+        config,
+        "sentinel monitor mymaster 127.0.0.1 "
+            + master.port()
+            + " 1\n"
+            + "sentinel down-after-milliseconds mymaster 60000\n",
+        StandardCharsets.US_ASCII);
     RedisServer sentinel = new RedisServer(executable(), dir, false, port, config);
     sentinel.startProcess();
     return sentinel;
@@ -81,8 +86,9 @@ final class RedisServer implements AutoCloseable {
     List<Path> candidates = chosen == null ? CANDIDATES : List.of(Path.of(chosen));
     Path executable = candidates.stream().filter(Files::isExecutable).findFirst().orElse(null);
     if (executable == null) {
-      String message = "redis-server is not installed (apt-get install -y redis-server);"
-          + " scripts/test.sh installs it";
+      String message =
+          "redis-server is not installed (apt-get install -y redis-server);"
+              + " scripts/test.sh installs it";
       if (Boolean.getBoolean("herald.redis.required")) {
         Assertions.fail(message);
       }
@@ -115,8 +121,16 @@ final class RedisServer implements AutoCloseable {
     if (sentinelConfig != null) {
       command.addAll(List.of(sentinelConfig.toString(), "--sentinel"));
     }
-    command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--dir", dir.toString(), "--save", ""));
+    command.addAll(
+        List.of(
+            "--port",
+            Integer.toString(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            dir.toString(),
+            "--save",
+            ""));
     if (sentinelConfig != null) {
       // a sentinel keeps no data
     } else if (persistent) {
@@ -126,18 +140,22 @@ final class RedisServer implements AutoCloseable {
     }
     // A file, not a pipe: nobody reads the output, and a full pipe would stall the server.
     Path logFile = dir.resolve("redis-" + port + ".log");
-    process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-        .start();
-    await("redis-server on port " + port).atMost(Duration.ofSeconds(10))
+    process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+            .start();
+    await("redis-server on port " + port)
+        .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(20))
-        .until(() -> {
-          if (!process.isAlive()) {
-            throw new IllegalStateException("redis-server exited: " + Files.readString(logFile));
-          }
-          return pingAnswers();
-        });
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new IllegalStateException(
+                    "redis-server exited: " + Files.readString(logFile));
+              }
+              return pingAnswers();
+            });
   }
 
   private boolean pingAnswers() {
@@ -175,10 +193,9 @@ final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * One non-persistent server for a test class, in a directory of its own, started before its
-   * first test and stopped after its last: {@code @RegisterExtension static final
-   * RedisServer.PerClass redis = new RedisServer.PerClass();}. Skips the class like {@link
-   * #start} without redis-server.
+   * One non-persistent server for a test class, in a directory of its own, started before its first
+   * test and stopped after its last: {@code @RegisterExtension static final RedisServer.PerClass
+   * redis = new RedisServer.PerClass();}. Skips the class like {@link #start} without redis-server.
    */
   static final class PerClass implements BeforeAllCallback, AfterAllCallback {
 

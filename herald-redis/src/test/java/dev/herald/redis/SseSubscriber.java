@@ -28,18 +28,21 @@ final class SseSubscriber implements AutoCloseable {
   private SseSubscriber(HttpResponse<Stream<String>> response) {
     this.response = response;
     SseParser parser = new SseParser(events::add);
-    Thread reader = new Thread(() -> {
-      try {
-        Iterator<String> lines = response.body().iterator();
-        while (lines.hasNext()) {
-          parser.line(lines.next());
-        }
-      } catch (RuntimeException closed) {
-        // the connection was closed under the reader: the stream ended too
-      } finally {
-        ended = true;
-      }
-    }, "sse-subscriber");
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                Iterator<String> lines = response.body().iterator();
+                while (lines.hasNext()) {
+                  parser.line(lines.next());
+                }
+              } catch (RuntimeException closed) {
+                // the connection was closed under the reader: the stream ended too
+              } finally {
+                ended = true;
+              }
+            },
+            "sse-subscriber");
     reader.setDaemon(true);
     reader.start();
   }
@@ -49,10 +52,10 @@ final class SseSubscriber implements AutoCloseable {
    * when it is not null.
    */
   static SseSubscriber open(String base, String topic, String lastEventId) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(
-            URI.create(base + "/.well-known/mercure?topic=" + Node.enc(topic)))
-        .header("Accept", "text/event-stream")
-        .timeout(Duration.ofSeconds(20));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + "/.well-known/mercure?topic=" + Node.enc(topic)))
+            .header("Accept", "text/event-stream")
+            .timeout(Duration.ofSeconds(20));
     if (lastEventId != null) {
       request.header("Last-Event-ID", lastEventId);
     }

@@ -1,16 +1,16 @@
 package dev.herald.server;
 
 import dev.herald.core.Hub;
+import dev.herald.core.RateLimitedLog;
 import dev.herald.core.Readiness;
 import dev.herald.server.demo.DemoClock;
-import dev.herald.core.RateLimitedLog;
 import dev.herald.server.http.HttpPipelines;
+import dev.herald.server.http.HubRoutes;
+import dev.herald.server.http.RouteGroup;
 import dev.herald.server.limits.AcceptBackoff;
 import dev.herald.server.limits.ConnectionLimiter;
 import dev.herald.server.limits.FrontDoor;
 import dev.herald.server.limits.LimitCounters;
-import dev.herald.server.http.HubRoutes;
-import dev.herald.server.http.RouteGroup;
 import dev.herald.server.metrics.HubMetrics;
 import dev.herald.server.metrics.MetricsPublisher;
 import dev.herald.server.sse.OpenStreams;
@@ -52,15 +52,15 @@ public final class HeraldServer implements AutoCloseable {
 
   /**
    * Per-connection outbound buffer bounds: past the high mark a stream stops draining its
-   * subscriber's queue until the client reads, so a slow client costs at most this much memory
-   * plus its bounded queue.
+   * subscriber's queue until the client reads, so a slow client costs at most this much memory plus
+   * its bounded queue.
    */
   private static final WriteBufferWaterMark WATER_MARK =
       new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
   /**
-   * Connections the operations listener admits, apart from the public limit, so that a flood of
-   * the public listeners cannot lock probes and scrapers out; they are few and short-lived.
+   * Connections the operations listener admits, apart from the public limit, so that a flood of the
+   * public listeners cannot lock probes and scrapers out; they are few and short-lived.
    */
   private static final int ADMIN_MAX_CONNECTIONS = 64;
 
@@ -74,8 +74,10 @@ public final class HeraldServer implements AutoCloseable {
   private final ChannelGroup connections;
   private final List<Channel> listeners;
   private final List<Channel> tlsListeners;
+
   /** The operations listener, when {@code --admin-listen} asked for one: zero or one channel. */
   private final List<Channel> adminListeners;
+
   private final Transport transport;
   private final DevelopmentCertificate developmentCertificate;
   private final HubMetrics metrics;
@@ -119,13 +121,14 @@ public final class HeraldServer implements AutoCloseable {
     ConnectionLimiter limiter;
     RateLimitedLog acceptFailures = AcceptBackoff.newLog();
     RateLimitedLog initFailures = new RateLimitedLog(log);
+
     /** Null until the listeners are bound and the warm-up (or none) has started. */
     volatile WarmUp warmUp;
   }
 
   /**
-   * Binds every listen address; fails if one cannot be bound, having released everything it
-   * started (event loops, the JWK Set refresher) and closed the hub.
+   * Binds every listen address; fails if one cannot be bound, having released everything it started
+   * (event loops, the JWK Set refresher) and closed the hub.
    */
   public static HeraldServer start(ServerConfig config) throws InterruptedException {
     return start(config, new Hub(config.hub()), Clock.systemUTC());
@@ -152,15 +155,17 @@ public final class HeraldServer implements AutoCloseable {
    * (append, fan-out) come from {@link Tracing#publishTracer()}, which the hub's dispatcher reports
    * to once it is given one.
    */
-  public static HeraldServer start(ServerConfig config, Hub hub, Clock clock, MeterRegistry meters,
-      Tracing tracing) throws InterruptedException {
+  public static HeraldServer start(
+      ServerConfig config, Hub hub, Clock clock, MeterRegistry meters, Tracing tracing)
+      throws InterruptedException {
     Builder parts = new Builder();
     parts.config = config;
     parts.hub = hub;
     parts.transport = Transport.choose(config.transport());
     // By default one event loop per CPU the process may use: more would time-slice the same cores.
-    parts.group = new MultiThreadIoEventLoopGroup(
-        config.resolvedEventLoops(), parts.transport.ioHandlerFactory());
+    parts.group =
+        new MultiThreadIoEventLoopGroup(
+            config.resolvedEventLoops(), parts.transport.ioHandlerFactory());
     parts.connections = new DefaultChannelGroup("herald-connections", GlobalEventExecutor.INSTANCE);
     HubRoutes allRoutes = null;
     try {
@@ -173,22 +178,39 @@ public final class HeraldServer implements AutoCloseable {
           sslContext = TlsContexts.forDevelopment(parts.developmentCertificate);
         }
       }
-      DemoClock demo = config.demo()
-          ? new DemoClock(hub, parts.group.next(), config.demoInterval(), clock) : null;
+      DemoClock demo =
+          config.demo()
+              ? new DemoClock(hub, parts.group.next(), config.demoInterval(), clock)
+              : null;
       OpenStreams streams = new OpenStreams();
       ChannelGroup connections = parts.connections;
       Limits limits = config.limits();
-      parts.limiter = new ConnectionLimiter(
-          limits.resolveMaxConnections(OpenFiles.limit(), OpenFiles.open()),
-          limits.maxConnectionsPerAddress(), Limits.RETRY_AFTER, parts.counters);
-      parts.metrics = config.metrics()
-          ? HubMetrics.create(hub, connections::size, streams::size, streams::opened,
-              parts.counters, meters)
-          : HubMetrics.disabled(hub);
-      MetricsPublisher metricsPublisher = config.metrics()
-          ? new MetricsPublisher(hub, parts.metrics, parts.group.next(), METRICS_INTERVAL) : null;
-      allRoutes = HubRoutes.create(hub, config, demo, parts.metrics, metricsPublisher,
-          streams, clock, tracing, () -> readiness(hub, parts.warmUp));
+      parts.limiter =
+          new ConnectionLimiter(
+              limits.resolveMaxConnections(OpenFiles.limit(), OpenFiles.open()),
+              limits.maxConnectionsPerAddress(),
+              Limits.RETRY_AFTER,
+              parts.counters);
+      parts.metrics =
+          config.metrics()
+              ? HubMetrics.create(
+                  hub, connections::size, streams::size, streams::opened, parts.counters, meters)
+              : HubMetrics.disabled(hub);
+      MetricsPublisher metricsPublisher =
+          config.metrics()
+              ? new MetricsPublisher(hub, parts.metrics, parts.group.next(), METRICS_INTERVAL)
+              : null;
+      allRoutes =
+          HubRoutes.create(
+              hub,
+              config,
+              demo,
+              parts.metrics,
+              metricsPublisher,
+              streams,
+              clock,
+              tracing,
+              () -> readiness(hub, parts.warmUp));
       parts.routes = allRoutes.serving(publicRouteGroups(config));
       FrontDoor frontDoor = new FrontDoor(limits, parts.counters);
       HttpPipelines pipelines = new HttpPipelines(parts.routes, frontDoor);
@@ -202,8 +224,8 @@ public final class HeraldServer implements AutoCloseable {
       if (config.adminListen() != null) {
         HttpPipelines admin =
             new HttpPipelines(allRoutes.serving(EnumSet.of(RouteGroup.ADMIN)), frontDoor);
-        ConnectionLimiter adminLimiter = new ConnectionLimiter(
-            ADMIN_MAX_CONNECTIONS, 0, Limits.RETRY_AFTER, parts.counters);
+        ConnectionLimiter adminLimiter =
+            new ConnectionLimiter(ADMIN_MAX_CONNECTIONS, 0, Limits.RETRY_AFTER, parts.counters);
         parts.adminListeners.add(
             bind(parts, config.adminListen(), admin.cleartext(), true, adminLimiter));
       }
@@ -227,19 +249,24 @@ public final class HeraldServer implements AutoCloseable {
     // Only now, so that warming up never delays listening: meanwhile /readyz answers 503.
     parts.warmUp = WarmUp.start(parts, clock);
     HeraldServer server = new HeraldServer(parts);
-    log.info("Herald listening on {} and TLS {} ({}, TLS by {}), at most {} connections{}{}",
-        server.boundAddresses(), server.boundTlsAddresses(), parts.transport.name(),
-        TlsContexts.provider(), parts.limiter.maxConnections(),
+    log.info(
+        "Herald listening on {} and TLS {} ({}, TLS by {}), at most {} connections{}{}",
+        server.boundAddresses(),
+        server.boundTlsAddresses(),
+        parts.transport.name(),
+        TlsContexts.provider(),
+        parts.limiter.maxConnections(),
         config.ui() ? "" : ", no web UI",
-        server.boundAdminAddress() == null ? ""
+        server.boundAdminAddress() == null
+            ? ""
             : ", /metrics /healthz /readyz on " + server.boundAdminAddress() + " only");
     return server;
   }
 
   /**
-   * What the public listeners serve: every group but the UI when it is off, and but the
-   * operations routes when they have a listener of their own (as Mercure keeps its metrics off
-   * the public address), so they are not reachable from wherever the hub is.
+   * What the public listeners serve: every group but the UI when it is off, and but the operations
+   * routes when they have a listener of their own (as Mercure keeps its metrics off the public
+   * address), so they are not reachable from wherever the hub is.
    */
   private static Set<RouteGroup> publicRouteGroups(ServerConfig config) {
     Set<RouteGroup> groups = EnumSet.copyOf(RouteGroup.all());
@@ -256,36 +283,45 @@ public final class HeraldServer implements AutoCloseable {
    * @param cleartext whether a connection turned away by a limit can be told why in plain HTTP
    * @param limiter counts the listener's connections in (the public listeners share one)
    */
-  static Channel bind(Builder parts, InetSocketAddress address,
-      ChannelInitializer<Channel> protocol, boolean cleartext, ConnectionLimiter limiter)
+  static Channel bind(
+      Builder parts,
+      InetSocketAddress address,
+      ChannelInitializer<Channel> protocol,
+      boolean cleartext,
+      ConnectionLimiter limiter)
       throws InterruptedException {
     ChannelGroup connections = parts.connections;
     RateLimitedLog initFailures = parts.initFailures;
-    ChannelHandler tracked = new ChannelInitializer<>() {
-      @Override
-      protected void initChannel(Channel channel) {
-        if (channel.attr(AcceptBackoff.VERDICT).get() == ConnectionLimiter.Verdict.ADMIT) {
-          connections.add(channel);
-          channel.pipeline().addLast(protocol);
-        } else {
-          limiter.setUp(channel);
-        }
-      }
+    ChannelHandler tracked =
+        new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel channel) {
+            if (channel.attr(AcceptBackoff.VERDICT).get() == ConnectionLimiter.Verdict.ADMIT) {
+              connections.add(channel);
+              channel.pipeline().addLast(protocol);
+            } else {
+              limiter.setUp(channel);
+            }
+          }
 
-      @Override
-      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // Out of file descriptors, even loading a class fails: one line, not a trace per accept.
-        initFailures.warn("setting up connection {} failed: {}", ctx.channel().remoteAddress(),
-            cause.toString());
-        ctx.close();
-      }
-    };
+          @Override
+          public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // Out of file descriptors, even loading a class fails: one line, not a trace per
+            // accept.
+            initFailures.warn(
+                "setting up connection {} failed: {}",
+                ctx.channel().remoteAddress(),
+                cause.toString());
+            ctx.close();
+          }
+        };
     return new ServerBootstrap()
         .group(parts.group)
         .channel(parts.transport.serverChannel())
         // Before Netty's acceptor: a failed accept pauses accepting instead of logging a trace.
-        .handler(new AcceptBackoff(limiter, cleartext, OpenFiles.limit(), parts.counters,
-            parts.acceptFailures))
+        .handler(
+            new AcceptBackoff(
+                limiter, cleartext, OpenFiles.limit(), parts.counters, parts.acceptFailures))
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -400,7 +436,8 @@ public final class HeraldServer implements AutoCloseable {
     routes.streams().endAll(Duration.ofSeconds(4));
     hub.close(remaining(deadline));
     connections.close().awaitUninterruptibly(remaining(deadline).toMillis());
-    group.shutdownGracefully(0, Math.max(1, remaining(deadline).toMillis()), TimeUnit.MILLISECONDS)
+    group
+        .shutdownGracefully(0, Math.max(1, remaining(deadline).toMillis()), TimeUnit.MILLISECONDS)
         .syncUninterruptibly();
     metrics.close();
     routes.close();

@@ -18,12 +18,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The client side of a warm-up: a few SSE subscribers and one publisher pipelining private
- * updates over HTTP/1.1 against a hub on a loopback address, until a deadline on the given clock,
- * a publish count, a stall or {@link #stop}. It uses plain JDK sockets under one selector, on the
- * thread that calls {@link #run} (the warm-up's own), so it never takes a turn of an event loop
- * beyond the server's own work. Memory is bounded: a fixed number of connections, a fixed
- * pipelining window, one read buffer per connection.
+ * The client side of a warm-up: a few SSE subscribers and one publisher pipelining private updates
+ * over HTTP/1.1 against a hub on a loopback address, until a deadline on the given clock, a publish
+ * count, a stall or {@link #stop}. It uses plain JDK sockets under one selector, on the thread that
+ * calls {@link #run} (the warm-up's own), so it never takes a turn of an event loop beyond the
+ * server's own work. Memory is bounded: a fixed number of connections, a fixed pipelining window,
+ * one read buffer per connection.
  *
  * <p>{@link #run} runs on one thread; {@link #stop} and the counters are safe from any thread.
  */
@@ -31,11 +31,15 @@ final class LoopbackLoad {
 
   /** Topics the publishes cycle through, so the selector index and several streams are used. */
   static final String TOPIC_PREFIX = "https://herald.invalid/warm-up/";
+
   private static final int TOPICS = 16;
+
   /** A payload the size of a small JSON document, as the benchmarks and most users publish. */
   private static final String PAYLOAD = "{\"warm-up\":true,\"text\":\"" + "x".repeat(80) + "\"}";
+
   /** A publish answered as nothing else for this long means the hub is stuck: give up. */
   private static final Duration STALL = Duration.ofSeconds(10);
+
   private static final int READ_BUFFER = 64 * 1024;
 
   /**
@@ -65,8 +69,13 @@ final class LoopbackLoad {
   private volatile long eventBytes;
   private volatile int resubscribed;
 
-  LoopbackLoad(InetSocketAddress hub, String subscriberToken, String publisherToken, Plan plan,
-      Clock clock, long deadlineMillis) {
+  LoopbackLoad(
+      InetSocketAddress hub,
+      String subscriberToken,
+      String publisherToken,
+      Plan plan,
+      Clock clock,
+      long deadlineMillis) {
     this.hub = hub;
     this.subscriberToken = subscriberToken;
     this.publisherToken = publisherToken;
@@ -163,8 +172,9 @@ final class LoopbackLoad {
     channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
     connection.channel = channel;
     boolean connected = channel.connect(hub);
-    connection.key = channel.register(select,
-        connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, connection);
+    connection.key =
+        channel.register(
+            select, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, connection);
     if (connected) {
       connection.connected();
     }
@@ -172,26 +182,47 @@ final class LoopbackLoad {
   }
 
   private byte[] subscribeRequest(int index, boolean resume) {
-    String selector = switch (index % 3) {
-      case 0 -> TOPIC_PREFIX + (index % TOPICS);
-      case 1 -> TOPIC_PREFIX + "{n}";
-      default -> "*";
-    };
+    String selector =
+        switch (index % 3) {
+          case 0 -> TOPIC_PREFIX + (index % TOPICS);
+          case 1 -> TOPIC_PREFIX + "{n}";
+          default -> "*";
+        };
     String query = "topic=" + encode(selector) + (resume ? "&lastEventID=earliest" : "");
-    return ("GET " + HubRoutes.HUB_PATH + "?" + query + " HTTP/1.1\r\n"
-        + "Host: " + host() + "\r\n"
-        + "Authorization: Bearer " + subscriberToken + "\r\n"
-        + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    return ("GET "
+            + HubRoutes.HUB_PATH
+            + "?"
+            + query
+            + " HTTP/1.1\r\n"
+            + "Host: "
+            + host()
+            + "\r\n"
+            + "Authorization: Bearer "
+            + subscriberToken
+            + "\r\n"
+            + "Accept: text/event-stream\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   private byte[] publishRequest(String topic) {
-    byte[] body = ("topic=" + encode(topic) + "&private=on&data=" + encode(PAYLOAD))
-        .getBytes(StandardCharsets.US_ASCII);
-    byte[] head = ("POST " + HubRoutes.HUB_PATH + " HTTP/1.1\r\n"
-        + "Host: " + host() + "\r\n"
-        + "Authorization: Bearer " + publisherToken + "\r\n"
-        + "Content-Type: application/x-www-form-urlencoded\r\n"
-        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] body =
+        ("topic=" + encode(topic) + "&private=on&data=" + encode(PAYLOAD))
+            .getBytes(StandardCharsets.US_ASCII);
+    byte[] head =
+        ("POST "
+                + HubRoutes.HUB_PATH
+                + " HTTP/1.1\r\n"
+                + "Host: "
+                + host()
+                + "\r\n"
+                + "Authorization: Bearer "
+                + publisherToken
+                + "\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: "
+                + body.length
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
     byte[] request = new byte[head.length + body.length];
     System.arraycopy(head, 0, request, 0, head.length);
     System.arraycopy(body, 0, request, head.length, body.length);
@@ -243,8 +274,8 @@ final class LoopbackLoad {
 
     void flush() throws IOException {
       channel.write(out);
-      key.interestOps(out.hasRemaining()
-          ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+      key.interestOps(
+          out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
     }
   }
 
@@ -272,8 +303,9 @@ final class LoopbackLoad {
         byte[] start = new byte[status.length()];
         in.get(in.position(), start);
         if (!status.equals(new String(start, StandardCharsets.US_ASCII))) {
-          throw new IOException("the hub refused a warm-up subscriber: "
-              + new String(start, StandardCharsets.US_ASCII));
+          throw new IOException(
+              "the hub refused a warm-up subscriber: "
+                  + new String(start, StandardCharsets.US_ASCII));
         }
         accepted = true;
       }
@@ -288,6 +320,7 @@ final class LoopbackLoad {
     private int inFlight;
     private int next;
     private boolean connected;
+
     /** Answers read since the loop last took them. */
     long answered;
 
@@ -331,8 +364,8 @@ final class LoopbackLoad {
         in.get(start, head);
         String text = new String(head, StandardCharsets.US_ASCII);
         if (!text.startsWith("HTTP/1.1 200")) {
-          throw new IOException("the hub refused a warm-up publish: " + text.lines().findFirst()
-              .orElse(""));
+          throw new IOException(
+              "the hub refused a warm-up publish: " + text.lines().findFirst().orElse(""));
         }
         int length = contentLength(text);
         if (in.limit() - headEnd < length) {
@@ -347,7 +380,9 @@ final class LoopbackLoad {
     /** The index just past the blank line ending the headers at the position, or -1. */
     private int headerEnd() {
       for (int i = in.position(); i + 3 < in.limit(); i++) {
-        if (in.get(i) == '\r' && in.get(i + 1) == '\n' && in.get(i + 2) == '\r'
+        if (in.get(i) == '\r'
+            && in.get(i + 1) == '\n'
+            && in.get(i + 2) == '\r'
             && in.get(i + 3) == '\n') {
           return i + 4;
         }

@@ -9,19 +9,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Which Mercure protocol versions the hub speaks, and how it trusts the tokens of each beyond
- * the {@code --jwt-key} options: the draft-08 resource identifier, trusted issuers and cookie,
- * and a JWK Set for draft-07 tokens. Validated once; the issuers' key sources are built live by
- * the server (their JWK Sets need its refresher).
+ * Which Mercure protocol versions the hub speaks, and how it trusts the tokens of each beyond the
+ * {@code --jwt-key} options: the draft-08 resource identifier, trusted issuers and cookie, and a
+ * JWK Set for draft-07 tokens. Validated once; the issuers' key sources are built live by the
+ * server (their JWK Sets need its refresher).
  *
  * @param versions {@code 07}, {@code 08} or both, chosen per request (see README)
- * @param resourceId the draft-08 resource identifier, the {@code aud} tokens must contain; null
- *     for the hub URL of the first listener, e.g. {@code http://localhost:3000/.well-known/mercure}
+ * @param resourceId the draft-08 resource identifier, the {@code aud} tokens must contain; null for
+ *     the hub URL of the first listener, e.g. {@code http://localhost:3000/.well-known/mercure}
  * @param issuers {@code ISSUER=KEYSOURCE} entries (secret, PEM file or JWK Set URL)
  * @param accessCookieName the cookie a draft-08 access token may come in
  * @param jwtJwks a JWK Set URL for draft-07 tokens of both roles, or null
- *
- * <p>Thread-safety: immutable.
+ *     <p>Thread-safety: immutable.
  */
 public record ProtocolConfig(
     Versions versions,
@@ -81,8 +80,12 @@ public record ProtocolConfig(
     // Parsed once to report a bad entry now; the live sources are built at start.
     TrustedIssuers.parse(issuers, task -> {});
     if (accessCookieName == null || !accessCookieName.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
-      throw new IllegalArgumentException("access-cookie-name: " + accessCookieName
-          + " (expected: a cookie name, e.g. " + ACCESS_COOKIE + ")");
+      throw new IllegalArgumentException(
+          "access-cookie-name: "
+              + accessCookieName
+              + " (expected: a cookie name, e.g. "
+              + ACCESS_COOKIE
+              + ")");
     }
     if (jwtJwks != null) {
       JwksKeySource.checkUrl(jwtJwks);
@@ -114,9 +117,10 @@ public record ProtocolConfig(
     if (resourceId != null) {
       return resourceId;
     }
-    String host = firstListener.getAddress() == null
-        || firstListener.getAddress().isAnyLocalAddress() ? "localhost"
-        : firstListener.getHostString();
+    String host =
+        firstListener.getAddress() == null || firstListener.getAddress().isAnyLocalAddress()
+            ? "localhost"
+            : firstListener.getHostString();
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
@@ -132,8 +136,10 @@ public record ProtocolConfig(
     } catch (URISyntaxException e) {
       // reported below
     }
-    throw new IllegalArgumentException("resource-id: " + id
-        + " (expected: an absolute URL without fragment, e.g."
-        + " https://hub.example.com/.well-known/mercure)");
+    throw new IllegalArgumentException(
+        "resource-id: "
+            + id
+            + " (expected: an absolute URL without fragment, e.g."
+            + " https://hub.example.com/.well-known/mercure)");
   }
 }

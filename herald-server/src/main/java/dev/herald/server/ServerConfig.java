@@ -1,7 +1,7 @@
 package dev.herald.server;
 
-import dev.herald.core.HubConfig;
 import com.nimbusds.jose.JWSAlgorithm;
+import dev.herald.core.HubConfig;
 import dev.herald.core.auth.JwtKey;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -32,8 +32,8 @@ import java.util.Objects;
  * @param eventLoops how many event loops serve connections and deliver events; 0 for one per
  *     processor the process may use
  * @param metrics whether {@code GET /metrics} and the dashboard's metrics topic are served
- * @param developmentTokens whether {@code GET /dev/token} hands out tokens signed with the
- *     hub's own HMAC keys: only for a hub running with a generated development key
+ * @param developmentTokens whether {@code GET /dev/token} hands out tokens signed with the hub's
+ *     own HMAC keys: only for a hub running with a generated development key
  * @param limits request sizes, timeouts, connection counts and stream lifetimes
  * @param protocols which protocol versions are spoken, and draft-08 issuers and resource id
  * @param ui whether the web UI is served: its page, static files, {@code /info} and {@code
@@ -41,8 +41,8 @@ import java.util.Objects;
  * @param adminListen the address of a listener of its own for {@code /metrics}, {@code /healthz}
  *     and {@code /readyz}, which the public listeners then no longer serve; null for none
  * @param warmUp how long the hub exercises its own hot paths over loopback after it starts
- *     listening, answering {@code /readyz} with 503 meanwhile, so the JIT has compiled them before a
- *     load balancer sends traffic ({@link Duration#ZERO}: ready at once, the builder's default;
+ *     listening, answering {@code /readyz} with 503 meanwhile, so the JIT has compiled them before
+ *     a load balancer sends traffic ({@link Duration#ZERO}: ready at once, the builder's default;
  *     the CLI and the Spring starter default to {@link #RECOMMENDED_WARM_UP})
  */
 public record ServerConfig(
@@ -97,11 +97,15 @@ public record ServerConfig(
     if (listen.isEmpty() && tlsListen.isEmpty()) {
       throw new IllegalArgumentException("listen: none (expected: at least one HOST:PORT)");
     }
-    if (adminListen != null && adminListen.getPort() != 0
+    if (adminListen != null
+        && adminListen.getPort() != 0
         && (listen.contains(adminListen) || tlsListen.contains(adminListen))) {
-      throw new IllegalArgumentException("admin-listen: " + adminListen.getHostString() + ":"
-          + adminListen.getPort()
-          + " (expected: an address that --listen and --tls-listen do not use)");
+      throw new IllegalArgumentException(
+          "admin-listen: "
+              + adminListen.getHostString()
+              + ":"
+              + adminListen.getPort()
+              + " (expected: an address that --listen and --tls-listen do not use)");
     }
     if ((tlsCertificate == null) != (tlsKey == null)) {
       throw new IllegalArgumentException(
@@ -112,16 +116,20 @@ public record ServerConfig(
           "max-concurrent-streams: " + maxConcurrentStreams + " (expected: >= 1)");
     }
     if (eventLoops < 0 || eventLoops > MAX_EVENT_LOOPS) {
-      throw new IllegalArgumentException("event-loops: " + eventLoops
-          + " (expected: 0 for one per processor, or 1.." + MAX_EVENT_LOOPS + ")");
+      throw new IllegalArgumentException(
+          "event-loops: "
+              + eventLoops
+              + " (expected: 0 for one per processor, or 1.."
+              + MAX_EVENT_LOOPS
+              + ")");
     }
     if (shutdownGrace.isNegative()) {
       throw new IllegalArgumentException("shutdown-grace: " + shutdownGrace + " (expected: >= 0)");
     }
     Objects.requireNonNull(warmUp, "warmUp");
     if (warmUp.isNegative() || warmUp.compareTo(MAX_WARM_UP) > 0) {
-      throw new IllegalArgumentException("warm-up: " + warmUp + " (expected: 0 for none, up to "
-          + MAX_WARM_UP + ")");
+      throw new IllegalArgumentException(
+          "warm-up: " + warmUp + " (expected: 0 for none, up to " + MAX_WARM_UP + ")");
     }
     if (heartbeat.isNegative()) {
       throw new IllegalArgumentException("heartbeat: " + heartbeat + " (expected: >= 0)");
@@ -149,20 +157,24 @@ public record ServerConfig(
   }
 
   /**
-   * The draft-08 resource identifier: {@code --resource-id}, else the hub URL on the first
-   * listener as configured (cleartext first), e.g. {@code http://localhost:3000/.well-known/mercure}.
+   * The draft-08 resource identifier: {@code --resource-id}, else the hub URL on the first listener
+   * as configured (cleartext first), e.g. {@code http://localhost:3000/.well-known/mercure}.
    */
   public String resourceId() {
-    return listen.isEmpty() ? protocols.resourceIdFor("https", tlsListen.get(0))
+    return listen.isEmpty()
+        ? protocols.resourceIdFor("https", tlsListen.get(0))
         : protocols.resourceIdFor("http", listen.get(0));
   }
 
   /** The hub can only sign tokens with a shared secret; a public key cannot sign. */
   private static void requireHmac(String role, JwtKey key) {
     if (key == null || !JWSAlgorithm.Family.HMAC_SHA.contains(key.algorithm())) {
-      throw new IllegalArgumentException("development-tokens: " + role + " key is "
-          + (key == null ? "missing" : key.algorithm().getName())
-          + " (expected: an HMAC key the hub can sign with, as in development mode)");
+      throw new IllegalArgumentException(
+          "development-tokens: "
+              + role
+              + " key is "
+              + (key == null ? "missing" : key.algorithm().getName())
+              + " (expected: an HMAC key the hub can sign with, as in development mode)");
     }
   }
 
@@ -351,7 +363,9 @@ public record ServerConfig(
       return this;
     }
 
-    /** Serves the operations routes on their own listener at {@code address}, off the public ones. */
+    /**
+     * Serves the operations routes on their own listener at {@code address}, off the public ones.
+     */
     public Builder adminListen(InetSocketAddress address) {
       this.adminListen = address;
       return this;

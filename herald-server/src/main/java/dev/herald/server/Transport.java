@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The socket layer: io_uring when the kernel allows it (it submits the many small writes of a
- * fan-out in batches, measured at about 1.5x the events per CPU-second of epoll here), else
- * native epoll, else NIO. Immutable.
+ * fan-out in batches, measured at about 1.5x the events per CPU-second of epoll here), else native
+ * epoll, else NIO. Immutable.
  */
-record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? extends ServerChannel> serverChannel) {
+record Transport(
+    String name, IoHandlerFactory ioHandlerFactory, Class<? extends ServerChannel> serverChannel) {
 
   private static final Logger log = LoggerFactory.getLogger(Transport.class);
 
@@ -46,18 +47,23 @@ record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? extends
 
     /** Netty's own checks, minus what {@link #UNAVAILABLE_PROPERTY} takes away. */
     static Natives probe() {
-      Set<String> disabled = Arrays.stream(System.getProperty(UNAVAILABLE_PROPERTY, "").split(","))
-          .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+      Set<String> disabled =
+          Arrays.stream(System.getProperty(UNAVAILABLE_PROPERTY, "").split(","))
+              .map(String::trim)
+              .filter(s -> !s.isEmpty())
+              .collect(Collectors.toSet());
       return new Natives() {
         @Override
         public String ioUringUnavailable() {
-          return disabled.contains("io_uring") ? "disabled by -D" + UNAVAILABLE_PROPERTY
+          return disabled.contains("io_uring")
+              ? "disabled by -D" + UNAVAILABLE_PROPERTY
               : IoUring.isAvailable() ? null : String.valueOf(IoUring.unavailabilityCause());
         }
 
         @Override
         public String epollUnavailable() {
-          return disabled.contains("epoll") ? "disabled by -D" + UNAVAILABLE_PROPERTY
+          return disabled.contains("epoll")
+              ? "disabled by -D" + UNAVAILABLE_PROPERTY
               : Epoll.isAvailable() ? null : String.valueOf(Epoll.unavailabilityCause());
         }
       };
@@ -76,7 +82,8 @@ record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? extends
    */
   static Transport choose(String name, Natives natives) {
     if (!NAMES.contains(name)) {
-      throw new IllegalArgumentException("transport: " + name + " (expected one of: " + NAMES + ")");
+      throw new IllegalArgumentException(
+          "transport: " + name + " (expected one of: " + NAMES + ")");
     }
     String ioUring = natives.ioUringUnavailable();
     String epoll = natives.epollUnavailable();
@@ -100,8 +107,10 @@ record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? extends
           log.info("transport auto: io_uring unavailable ({}), using epoll", ioUring);
           return epoll();
         }
-        log.info("transport auto: io_uring unavailable ({}), epoll unavailable ({}), using nio",
-            ioUring, epoll);
+        log.info(
+            "transport auto: io_uring unavailable ({}), epoll unavailable ({}), using nio",
+            ioUring,
+            epoll);
         return nio();
       }
     }
@@ -115,7 +124,8 @@ record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? extends
   }
 
   private static Transport ioUring() {
-    return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class);
+    return new Transport(
+        "io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class);
   }
 
   private static Transport epoll() {

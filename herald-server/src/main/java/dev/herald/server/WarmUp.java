@@ -47,8 +47,10 @@ final class WarmUp implements AutoCloseable {
 
   /** Events the warm-up hub keeps: enough to warm the replay path, little memory. */
   private static final int HISTORY = 1_000;
+
   /** The warm-up's own connections: its subscribers, its publisher and a margin. */
   private static final int MAX_CONNECTIONS = 64;
+
   /** How long stopping may wait for the load thread to close its sockets and the hub. */
   private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
@@ -80,8 +82,14 @@ final class WarmUp implements AutoCloseable {
     this.done = true;
   }
 
-  private WarmUp(Duration duration, Hub hub, HubRoutes routes, HubMetrics metrics,
-      Channel listener, ChannelGroup connections, LoopbackLoad load) {
+  private WarmUp(
+      Duration duration,
+      Hub hub,
+      HubRoutes routes,
+      HubMetrics metrics,
+      Channel listener,
+      ChannelGroup connections,
+      LoopbackLoad load) {
     this.duration = duration;
     this.hub = hub;
     this.routes = routes;
@@ -95,9 +103,9 @@ final class WarmUp implements AutoCloseable {
   }
 
   /**
-   * Starts warming the server assembled in {@code server} (its listeners already bound), or
-   * returns {@link #NONE} when its configuration asks for no warm-up or the warm-up cannot start;
-   * never throws, since a cold server is better than none.
+   * Starts warming the server assembled in {@code server} (its listeners already bound), or returns
+   * {@link #NONE} when its configuration asks for no warm-up or the warm-up cannot start; never
+   * throws, since a cold server is better than none.
    */
   static WarmUp start(HeraldServer.Builder server, Clock clock) {
     return start(server, clock, LoopbackLoad.Plan.DEFAULT);
@@ -122,25 +130,45 @@ final class WarmUp implements AutoCloseable {
       OpenStreams streams = new OpenStreams();
       // The same metrics as the server's, so their recording on the delivery path is warmed too,
       // in a registry of their own that nobody scrapes.
-      parts.metrics = config.metrics()
-          ? HubMetrics.create(hub, parts.connections::size, streams::size, streams::opened,
-              parts.counters, null)
-          : HubMetrics.disabled(hub);
-      routes = HubRoutes.create(hub, config, null, parts.metrics, null, streams, clock,
-          Tracing.OFF).serving(EnumSet.of(RouteGroup.HUB));
+      parts.metrics =
+          config.metrics()
+              ? HubMetrics.create(
+                  hub,
+                  parts.connections::size,
+                  streams::size,
+                  streams::opened,
+                  parts.counters,
+                  null)
+              : HubMetrics.disabled(hub);
+      routes =
+          HubRoutes.create(hub, config, null, parts.metrics, null, streams, clock, Tracing.OFF)
+              .serving(EnumSet.of(RouteGroup.HUB));
       HttpPipelines pipelines =
           new HttpPipelines(routes, new FrontDoor(config.limits(), parts.counters));
-      listener = HeraldServer.bind(parts, config.listen().get(0), pipelines.cleartext(), true,
-          new ConnectionLimiter(MAX_CONNECTIONS, 0, Limits.RETRY_AFTER, parts.counters));
+      listener =
+          HeraldServer.bind(
+              parts,
+              config.listen().get(0),
+              pipelines.cleartext(),
+              true,
+              new ConnectionLimiter(MAX_CONNECTIONS, 0, Limits.RETRY_AFTER, parts.counters));
       InetSocketAddress address = (InetSocketAddress) listener.localAddress();
-      LoopbackLoad load = new LoopbackLoad(address,
-          TokenMinter.mint(key, null, List.of("*"), null, null, clock),
-          TokenMinter.mint(key, List.of("*"), null, null, null, clock),
-          plan, clock, clock.millis() + duration.toMillis());
-      WarmUp warmUp = new WarmUp(duration, hub, routes, parts.metrics, listener,
-          parts.connections, load);
-      log.info("warming up for {} over {} ({} subscribers, publishes pipelined {} deep);"
-          + " /readyz answers 503 until done", text(duration), address, plan.subscribers(),
+      LoopbackLoad load =
+          new LoopbackLoad(
+              address,
+              TokenMinter.mint(key, null, List.of("*"), null, null, clock),
+              TokenMinter.mint(key, List.of("*"), null, null, null, clock),
+              plan,
+              clock,
+              clock.millis() + duration.toMillis());
+      WarmUp warmUp =
+          new WarmUp(duration, hub, routes, parts.metrics, listener, parts.connections, load);
+      log.info(
+          "warming up for {} over {} ({} subscribers, publishes pipelined {} deep);"
+              + " /readyz answers 503 until done",
+          text(duration),
+          address,
+          plan.subscribers(),
           plan.window());
       warmUp.thread.start();
       return warmUp;
@@ -181,9 +209,12 @@ final class WarmUp implements AutoCloseable {
 
   /** 503 with a one-line reason while the warm-up runs, ready once it is over. */
   Readiness readiness() {
-    return done ? Readiness.READY
-        : Readiness.notReady("warming up (" + text(duration)
-            + " of load on a private loopback hub so the JIT compiles the hot paths; --warm-up)");
+    return done
+        ? Readiness.READY
+        : Readiness.notReady(
+            "warming up ("
+                + text(duration)
+                + " of load on a private loopback hub so the JIT compiles the hot paths; --warm-up)");
   }
 
   /** As an operator writes it on the command line: 3s, 500ms. */
@@ -218,12 +249,17 @@ final class WarmUp implements AutoCloseable {
       closeQuietly(listener, connections, hub, routes, metrics);
     }
     if (outcome.equals("done")) {
-      log.info("warm-up done in {} ms: {} publishes answered, {} KiB of events read, {}"
+      log.info(
+          "warm-up done in {} ms: {} publishes answered, {} KiB of events read, {}"
               + " subscribers reconnected; ready",
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), load.acknowledged(),
-          load.eventBytes() / 1024, load.resubscribed());
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+          load.acknowledged(),
+          load.eventBytes() / 1024,
+          load.resubscribed());
     } else {
-      log.warn("warm-up {} after {} publishes; ready, possibly not yet at full speed", outcome,
+      log.warn(
+          "warm-up {} after {} publishes; ready, possibly not yet at full speed",
+          outcome,
           load.acknowledged());
     }
     done = true;
@@ -251,31 +287,39 @@ final class WarmUp implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(Channel listener, ChannelGroup connections, Hub hub,
-      HubRoutes routes, HubMetrics metrics) {
+  private static void closeQuietly(
+      Channel listener, ChannelGroup connections, Hub hub, HubRoutes routes, HubMetrics metrics) {
     // Each step on its own, so that one failing leaves none of the others open.
-    quietly("its listener", () -> {
-      if (listener != null) {
-        listener.close().awaitUninterruptibly(STOP_WAIT.toMillis());
-      }
-    });
-    quietly("its connections",
-        () -> connections.close().awaitUninterruptibly(STOP_WAIT.toMillis()));
-    quietly("its hub", () -> {
-      if (hub != null) {
-        hub.close(Duration.ofSeconds(1));
-      }
-    });
-    quietly("its routes", () -> {
-      if (routes != null) {
-        routes.close();
-      }
-    });
-    quietly("its metrics", () -> {
-      if (metrics != null) {
-        metrics.close();
-      }
-    });
+    quietly(
+        "its listener",
+        () -> {
+          if (listener != null) {
+            listener.close().awaitUninterruptibly(STOP_WAIT.toMillis());
+          }
+        });
+    quietly(
+        "its connections", () -> connections.close().awaitUninterruptibly(STOP_WAIT.toMillis()));
+    quietly(
+        "its hub",
+        () -> {
+          if (hub != null) {
+            hub.close(Duration.ofSeconds(1));
+          }
+        });
+    quietly(
+        "its routes",
+        () -> {
+          if (routes != null) {
+            routes.close();
+          }
+        });
+    quietly(
+        "its metrics",
+        () -> {
+          if (metrics != null) {
+            metrics.close();
+          }
+        });
   }
 
   private static void quietly(String what, Runnable close) {

@@ -27,12 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A flood of half-open connections larger than the hub's open-file limit, against a hub in a
- * process started with {@code ulimit -n 384}. With a connection limit above what the files
- * allow, the hub runs to the edge of its descriptors: it drops new sockets and pauses accepting
- * instead of spinning on EMFILE, logs a few lines without a stack trace, and once the header
- * timeout sheds the flood (still held open by the test) it answers again. With the connection
- * limit derived from the open-file limit, the flood gets 503s. Loopback only; the flood is
- * bounded in count.
+ * process started with {@code ulimit -n 384}. With a connection limit above what the files allow,
+ * the hub runs to the edge of its descriptors: it drops new sockets and pauses accepting instead of
+ * spinning on EMFILE, logs a few lines without a stack trace, and once the header timeout sheds the
+ * flood (still held open by the test) it answers again. With the connection limit derived from the
+ * open-file limit, the flood gets 503s. Loopback only; the flood is bounded in count.
  */
 class AcceptFloodTest {
 
@@ -42,8 +41,11 @@ class AcceptFloodTest {
   @TempDir Path dir;
   private Process hub;
   private final List<Socket> flood = new ArrayList<>();
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
 
   @AfterEach
   void stop() throws Exception {
@@ -61,13 +63,23 @@ class AcceptFloodTest {
   /** Starts the hub under the small open-file limit; returns its port. */
   private int startHub(int maxConnections) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String command = "ulimit -n " + OPEN_FILE_LIMIT + " && exec '" + java + "' -cp '"
-        + System.getProperty("java.class.path") + "' " + FloodTarget.class.getName()
-        + " 1000 " + maxConnections;
-    hub = new ProcessBuilder("sh", "-c", command)
-        .redirectError(dir.resolve("hub.log").toFile()).start();
-    BufferedReader out = new BufferedReader(
-        new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8));
+    String command =
+        "ulimit -n "
+            + OPEN_FILE_LIMIT
+            + " && exec '"
+            + java
+            + "' -cp '"
+            + System.getProperty("java.class.path")
+            + "' "
+            + FloodTarget.class.getName()
+            + " 1000 "
+            + maxConnections;
+    hub =
+        new ProcessBuilder("sh", "-c", command)
+            .redirectError(dir.resolve("hub.log").toFile())
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8));
     String line = out.readLine();
     assertThat(line).as("the hub's first line; its log: " + log()).isNotNull();
     Matcher port = Pattern.compile("port (\\d+) max-connections (\\d+)").matcher(line);
@@ -102,17 +114,23 @@ class AcceptFloodTest {
   /** The hub's metrics once it answers again, within a minute; else fails with its log. */
   private String metricsOnceAnswering(int port) {
     try {
-      return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-          .ignoreExceptions().until(() -> metrics(port), m -> true);
+      return await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptions()
+          .until(() -> metrics(port), m -> true);
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError("the hub did not answer again; its log:\n" + log(), e);
     }
   }
 
   private String metrics(int port) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     return response.body();
   }
@@ -124,8 +142,7 @@ class AcceptFloodTest {
   }
 
   @Test
-  void runningOutOfDescriptorsPausesAcceptingAndLogsAFewLinesWithoutStackTraces()
-      throws Exception {
+  void runningOutOfDescriptorsPausesAcceptingAndLogsAFewLinesWithoutStackTraces() throws Exception {
     int port = startHub(10_000); // more than the files it may open
     long start = System.nanoTime();
     flood(port);
@@ -155,8 +172,7 @@ class AcceptFloodTest {
     int port = startHub(0);
     flood(port);
     String metrics = metricsOnceAnswering(port);
-    assertThat(counter(metrics, "herald_rejected_total{reason=\"max_connections\"}"))
-        .isPositive();
+    assertThat(counter(metrics, "herald_rejected_total{reason=\"max_connections\"}")).isPositive();
     assertThat(log().lines().filter(l -> l.startsWith("\tat "))).isEmpty();
   }
 }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The authorizer over real sockets: every route that needs a token answers a missing, malformed,
- * invalid or expired one with 401 and a Bearer challenge saying which, and a valid token that
- * does not grant the operation with 403 and no challenge (draft-07).
+ * invalid or expired one with 401 and a Bearer challenge saying which, and a valid token that does
+ * not grant the operation with 403 and no challenge (draft-07).
  */
 class AuthorizerTest extends ServerTestBase {
 
@@ -39,8 +39,13 @@ class AuthorizerTest extends ServerTestBase {
   }
 
   private static String forged() {
-    return TokenMinter.mint(JwtKey.parse("HS256", "another-secret-that-is-long-enough-for-hs256"),
-        List.of("*"), List.of("*"), null, null, Clock.systemUTC());
+    return TokenMinter.mint(
+        JwtKey.parse("HS256", "another-secret-that-is-long-enough-for-hs256"),
+        List.of("*"),
+        List.of("*"),
+        null,
+        null,
+        Clock.systemUTC());
   }
 
   @Test
@@ -48,24 +53,30 @@ class AuthorizerTest extends ServerTestBase {
     HttpResponse<String> publish = publish("topic=t", Map.of());
     HttpResponse<String> subscribe = get("/.well-known/mercure?topic=t", Map.of());
     HttpResponse<String> subscriptions = get(SUBSCRIPTIONS, Map.of());
-    assertError(publish, 401, "publisher token missing (expected: Authorization: Bearer <JWT>,"
-        + " the authorization query parameter, or the mercureAuthorization cookie)");
+    assertError(
+        publish,
+        401,
+        "publisher token missing (expected: Authorization: Bearer <JWT>,"
+            + " the authorization query parameter, or the mercureAuthorization cookie)");
     assertError(subscribe, 401, "subscriber token missing");
     assertError(subscriptions, 401, "subscriber token missing");
     for (HttpResponse<String> response : List.of(publish, subscribe, subscriptions)) {
-      assertThat(challenge(response)).startsWith("Bearer realm=\"mercure\", error=\"invalid_request\"");
+      assertThat(challenge(response))
+          .startsWith("Bearer realm=\"mercure\", error=\"invalid_request\"");
     }
   }
 
   @Test
   void invalidTokenIs401WithAnInvalidTokenChallenge() throws Exception {
     String bearer = "Bearer " + forged();
-    for (HttpResponse<String> response : List.of(
-        publish("topic=t", Map.of("Authorization", bearer)),
-        get("/.well-known/mercure?topic=t", Map.of("Authorization", bearer)),
-        get(SUBSCRIPTIONS, Map.of("Authorization", bearer)))) {
+    for (HttpResponse<String> response :
+        List.of(
+            publish("topic=t", Map.of("Authorization", bearer)),
+            get("/.well-known/mercure?topic=t", Map.of("Authorization", bearer)),
+            get(SUBSCRIPTIONS, Map.of("Authorization", bearer)))) {
       assertError(response, 401, "signature does not verify");
-      assertThat(challenge(response)).contains("error=\"invalid_token\"")
+      assertThat(challenge(response))
+          .contains("error=\"invalid_token\"")
           .contains("error_description=\"signature does not verify");
     }
   }
@@ -80,8 +91,10 @@ class AuthorizerTest extends ServerTestBase {
 
   @Test
   void aBrokenHeaderIsNotReplacedByAValidCookie() throws Exception {
-    HttpResponse<String> response = get("/.well-known/mercure?topic=t",
-        Map.of("Authorization", "Basic abc", "Cookie", "mercureAuthorization=" + PUBLISHER));
+    HttpResponse<String> response =
+        get(
+            "/.well-known/mercure?topic=t",
+            Map.of("Authorization", "Basic abc", "Cookie", "mercureAuthorization=" + PUBLISHER));
     assertError(response, 401, "not a bearer token");
     assertThat(challenge(response)).contains("error=\"invalid_request\"");
   }
@@ -112,8 +125,10 @@ class AuthorizerTest extends ServerTestBase {
   @Test
   void aRoleWithoutAKeyRefusesItsTokens() throws Exception {
     restart(config().subscriberKey(null).anonymous(true).build());
-    HttpResponse<String> response = get("/.well-known/mercure?topic=t",
-        Map.of("Authorization", "Bearer " + token(null, List.of("*"), null)));
+    HttpResponse<String> response =
+        get(
+            "/.well-known/mercure?topic=t",
+            Map.of("Authorization", "Bearer " + token(null, List.of("*"), null)));
     assertError(response, 401, "subscriber tokens are not accepted: the hub has no subscriber key");
     assertThat(challenge(response)).contains("error=\"invalid_token\"");
   }

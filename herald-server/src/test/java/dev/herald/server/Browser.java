@@ -33,8 +33,8 @@ import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * One headless Debian Chromium driven by Selenium, with its own throw-away profile. Tests share
- * one per class (a launch costs about a second); {@link #close} quits it and deletes the profile.
+ * One headless Debian Chromium driven by Selenium, with its own throw-away profile. Tests share one
+ * per class (a launch costs about a second); {@link #close} quits it and deletes the profile.
  *
  * <p>Used from the test thread only.
  */
@@ -50,27 +50,39 @@ final class Browser implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(15);
 
   /** Flags that work on this kind of machine (see shared/deps-verified.md). */
-  private static final List<String> FLAGS = List.of(
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--window-size=1280,800",
-      // the hub's generated development certificate is self-signed
-      "--ignore-certificate-errors");
+  private static final List<String> FLAGS =
+      List.of(
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--window-size=1280,800",
+          // the hub's generated development certificate is self-signed
+          "--ignore-certificate-errors");
 
   /**
    * Console errors that are the network's doing, expected when a test stops the hub: a refused
    * reconnection is how EventSource retries.
    */
-  private static final List<String> EXPECTED_NETWORK_ERRORS = List.of(
-      "net::ERR_CONNECTION_REFUSED", "net::ERR_CONNECTION_RESET", "net::ERR_EMPTY_RESPONSE",
-      "net::ERR_INCOMPLETE_CHUNKED_ENCODING", "net::ERR_CONNECTION_CLOSED");
+  private static final List<String> EXPECTED_NETWORK_ERRORS =
+      List.of(
+          "net::ERR_CONNECTION_REFUSED",
+          "net::ERR_CONNECTION_RESET",
+          "net::ERR_EMPTY_RESPONSE",
+          "net::ERR_INCOMPLETE_CHUNKED_ENCODING",
+          "net::ERR_CONNECTION_CLOSED");
 
   /**
-   * Selenium warns on every launch that it has no DevTools bindings for this Chromium version;
-   * the tests use none (the screenshot command goes through chromedriver). Held so the setting
-   * is not lost with a collected logger.
+   * Selenium warns on every launch that it has no DevTools bindings for this Chromium version; the
+   * tests use none (the screenshot command goes through chromedriver). Held so the setting is not
+   * lost with a collected logger.
    */
-  private static final java.util.logging.Logger DEVTOOLS_LOG = quiet("org.openqa.selenium.devtools");
+  private static final java.util.logging.Logger DEVTOOLS_LOG =
+      quiet("org.openqa.selenium.devtools");
 
   final ChromeDriver driver;
   private final ChromeDriverService service;
@@ -86,8 +98,12 @@ final class Browser implements AutoCloseable {
   static Browser launch() throws IOException {
     boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     if (!present) {
-      String message = "browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
-          + " (apt-get install chromium chromium-driver; scripts/test.sh does it)";
+      String message =
+          "browser tests need "
+              + CHROMIUM
+              + " and "
+              + CHROMEDRIVER
+              + " (apt-get install chromium chromium-driver; scripts/test.sh does it)";
       if (Boolean.getBoolean(REQUIRED_PROPERTY)) {
         Assertions.fail(message + ", and -D" + REQUIRED_PROPERTY + "=true says they must run");
       }
@@ -101,10 +117,11 @@ final class Browser implements AutoCloseable {
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort()
-        .build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
     try {
       return new Browser(new ChromeDriver(service, options), service, profile);
     } catch (RuntimeException e) {
@@ -134,14 +151,18 @@ final class Browser implements AutoCloseable {
 
   /** Clicks once the element is enabled (Vue enables buttons as state arrives). */
   void click(String id) {
-    WebElement element = until(d -> {
-      WebElement e = byId(id);
-      return e.isDisplayed() && e.isEnabled() ? e : null;
-    });
+    WebElement element =
+        until(
+            d -> {
+              WebElement e = byId(id);
+              return e.isDisplayed() && e.isEnabled() ? e : null;
+            });
     element.click();
   }
 
-  /** Replaces the field's text by keystrokes, so the page sees input events (clear() sends none). */
+  /**
+   * Replaces the field's text by keystrokes, so the page sees input events (clear() sends none).
+   */
   void type(String id, String value) {
     WebElement field = byId(id);
     field.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
@@ -173,12 +194,16 @@ final class Browser implements AutoCloseable {
       if (id == null) {
         png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
       } else {
-        Map<String, Object> box = (Map<String, Object>) script(
-            "const r = document.getElementById(arguments[0]).getBoundingClientRect();"
-                + "return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height, scale: 1};",
-            id);
-        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot",
-            Map.of("format", "png", "captureBeyondViewport", true, "clip", box));
+        Map<String, Object> box =
+            (Map<String, Object>)
+                script(
+                    "const r = document.getElementById(arguments[0]).getBoundingClientRect();"
+                        + "return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height, scale: 1};",
+                    id);
+        Map<String, Object> shot =
+            driver.executeCdpCommand(
+                "Page.captureScreenshot",
+                Map.of("format", "png", "captureBeyondViewport", true, "clip", box));
         png = Base64.getDecoder().decode((String) shot.get("data"));
       }
       Path file = SCREENSHOTS.resolve(name + ".png");

@@ -21,14 +21,13 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Upstream's conformance expectations (dunglas/mercure {@code conformance-tests/mercure.spec.ts}:
- * draft-08 at 192faaa, 10 cases; draft-07 before 71f2929, 11 cases), all against ONE hub
- * process configured as the README says, from a page of that hub in Chromium: an EventSource
- * subscribes, the page publishes with upstream's token claims (HS256, the suites' secret), and
- * the update must arrive, with a {@code 200 text/plain} answer whose body is the custom id
- * ({@code CUSTOM_ID=1}), or must not. Where upstream waits 2 s for "not received", this test
- * publishes a public sentinel the subscription matches right after the update: updates arrive in
- * publish order, so the sentinel arriving first proves the update was not delivered, without a
- * wall-clock wait.
+ * draft-08 at 192faaa, 10 cases; draft-07 before 71f2929, 11 cases), all against ONE hub process
+ * configured as the README says, from a page of that hub in Chromium: an EventSource subscribes,
+ * the page publishes with upstream's token claims (HS256, the suites' secret), and the update must
+ * arrive, with a {@code 200 text/plain} answer whose body is the custom id ({@code CUSTOM_ID=1}),
+ * or must not. Where upstream waits 2 s for "not received", this test publishes a public sentinel
+ * the subscription matches right after the update: updates arrive in publish order, so the sentinel
+ * arriving first proves the update was not delivered, without a wall-clock wait.
  *
  * <p>Runs on the JUnit thread; the dynamic tests of the factory share one hub.
  */
@@ -39,15 +38,24 @@ class ConformanceBrowserTest extends BrowserTestBase {
   static final String ISSUER = "https://localhost";
 
   /** One case of a suite: what is subscribed, what is published, whether it must arrive. */
-  record Case(String name, List<String> updateTopics, List<String> selectors,
-      boolean mustBeReceived, boolean isPrivate) {}
+  record Case(
+      String name,
+      List<String> updateTopics,
+      List<String> selectors,
+      boolean mustBeReceived,
+      boolean isPrivate) {}
 
   @Override
   ServerConfig.Builder config() {
     JwtKey key = JwtKey.parse("HS256", UPSTREAM_SECRET);
-    return super.config().publisherKey(key).subscriberKey(key).corsOrigins(List.of("*"))
-        .protocols(ProtocolConfig.DEFAULTS.withResourceId(RESOURCE)
-            .withIssuers(List.of(ISSUER + "=" + UPSTREAM_SECRET)));
+    return super.config()
+        .publisherKey(key)
+        .subscriberKey(key)
+        .corsOrigins(List.of("*"))
+        .protocols(
+            ProtocolConfig.DEFAULTS
+                .withResourceId(RESOURCE)
+                .withIssuers(List.of(ISSUER + "=" + UPSTREAM_SECRET)));
   }
 
   static String random() {
@@ -61,21 +69,49 @@ class ConformanceBrowserTest extends BrowserTestBase {
     return List.of(
         new Case("raw string", List.of(r[0]), List.of(r[0]), true, false),
         new Case("multiple topic selectors", List.of(r[2]), List.of("foo", r[2]), true, false),
-        new Case("URI", List.of("https://example.net/foo/" + r[3]),
-            List.of("https://example.net/foo/" + r[3]), true, false),
-        new Case("URL pattern", List.of("https://example.net/foo/" + r[4]),
-            List.of("https://example.net/foo/:random"), true, false),
-        new Case("nonmatching raw string", List.of("will-not-match"), List.of("another-name"),
-            false, false),
-        new Case("nonmatching URI", List.of("https://example.net/foo/will-not-match"),
-            List.of("https://example.net/foo/another-name"), false, false),
-        new Case("nonmatching URL pattern", List.of("https://example.net/foo/will-not-match"),
-            List.of("https://example.net/bar/:var"), false, false),
+        new Case(
+            "URI",
+            List.of("https://example.net/foo/" + r[3]),
+            List.of("https://example.net/foo/" + r[3]),
+            true,
+            false),
+        new Case(
+            "URL pattern",
+            List.of("https://example.net/foo/" + r[4]),
+            List.of("https://example.net/foo/:random"),
+            true,
+            false),
+        new Case(
+            "nonmatching raw string",
+            List.of("will-not-match"),
+            List.of("another-name"),
+            false,
+            false),
+        new Case(
+            "nonmatching URI",
+            List.of("https://example.net/foo/will-not-match"),
+            List.of("https://example.net/foo/another-name"),
+            false,
+            false),
+        new Case(
+            "nonmatching URL pattern",
+            List.of("https://example.net/foo/will-not-match"),
+            List.of("https://example.net/bar/:var"),
+            false,
+            false),
         new Case("private raw string", List.of(r[0]), List.of(r[0]), false, true),
-        new Case("private URI", List.of("https://example.net/foo/" + r[3]),
-            List.of("https://example.net/foo/" + r[3]), false, true),
-        new Case("private URL pattern", List.of("https://example.net/foo/" + r[4]),
-            List.of("https://example.net/foo/:random"), false, true));
+        new Case(
+            "private URI",
+            List.of("https://example.net/foo/" + r[3]),
+            List.of("https://example.net/foo/" + r[3]),
+            false,
+            true),
+        new Case(
+            "private URL pattern",
+            List.of("https://example.net/foo/" + r[4]),
+            List.of("https://example.net/foo/:random"),
+            false,
+            true));
   }
 
   static List<Case> draft07() {
@@ -84,40 +120,88 @@ class ConformanceBrowserTest extends BrowserTestBase {
         new Case("raw string", List.of(r[0]), List.of(r[0]), true, false),
         new Case("multiple topics", List.of(random(), r[1]), List.of(r[1]), true, false),
         new Case("multiple topic selectors", List.of(r[2]), List.of("foo", r[2]), true, false),
-        new Case("URI", List.of("https://example.net/foo/" + r[3]),
-            List.of("https://example.net/foo/" + r[3]), true, false),
-        new Case("URI template", List.of("https://example.net/foo/" + r[4]),
-            List.of("https://example.net/foo/{random}"), true, false),
+        new Case(
+            "URI",
+            List.of("https://example.net/foo/" + r[3]),
+            List.of("https://example.net/foo/" + r[3]),
+            true,
+            false),
+        new Case(
+            "URI template",
+            List.of("https://example.net/foo/" + r[4]),
+            List.of("https://example.net/foo/{random}"),
+            true,
+            false),
         // Upstream's draft-07 topics carry a stray "}"; kept, they are its expectations.
-        new Case("nonmatching raw string", List.of("will-not-match}"), List.of("another-name"),
-            false, false),
-        new Case("nonmatching URI", List.of("https://example.net/foo/will-not-match}"),
-            List.of("https://example.net/foo/another-name"), false, false),
-        new Case("nonmatching URI template", List.of("https://example.net/foo/will-not-match}"),
-            List.of("https://example.net/bar/{var}"), false, false),
+        new Case(
+            "nonmatching raw string",
+            List.of("will-not-match}"),
+            List.of("another-name"),
+            false,
+            false),
+        new Case(
+            "nonmatching URI",
+            List.of("https://example.net/foo/will-not-match}"),
+            List.of("https://example.net/foo/another-name"),
+            false,
+            false),
+        new Case(
+            "nonmatching URI template",
+            List.of("https://example.net/foo/will-not-match}"),
+            List.of("https://example.net/bar/{var}"),
+            false,
+            false),
         new Case("private raw string", List.of(r[0]), List.of(r[0]), false, true),
-        new Case("private URI", List.of("https://example.net/foo/" + r[3]),
-            List.of("https://example.net/foo/" + r[3]), false, true),
-        new Case("private URI template", List.of("https://example.net/foo/" + r[4]),
-            List.of("https://example.net/foo/{random}"), false, true));
+        new Case(
+            "private URI",
+            List.of("https://example.net/foo/" + r[3]),
+            List.of("https://example.net/foo/" + r[3]),
+            false,
+            true),
+        new Case(
+            "private URI template",
+            List.of("https://example.net/foo/" + r[4]),
+            List.of("https://example.net/foo/{random}"),
+            false,
+            true));
   }
 
   /** Upstream's draft-08 token: only aud, iss, authorization_details and exp (no sub, no iat). */
   static String draft08Token() throws Exception {
     Map<String, Object> everything = Map.of("match", "*");
-    Map<String, Object> claims = Map.of("aud", RESOURCE, "iss", ISSUER, "exp", 4102444800L,
-        "authorization_details", List.of(
-            Map.of("type", "https://mercure.rocks/authorization-detail",
-                "actions", List.of("publish"), "topics", List.of(everything)),
-            Map.of("type", "https://mercure.rocks/authorization-detail",
-                "actions", List.of("subscribe"), "topics", List.of(everything))));
-    return sign(new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType("at+jwt"))
-        .build(), claims);
+    Map<String, Object> claims =
+        Map.of(
+            "aud",
+            RESOURCE,
+            "iss",
+            ISSUER,
+            "exp",
+            4102444800L,
+            "authorization_details",
+            List.of(
+                Map.of(
+                    "type",
+                    "https://mercure.rocks/authorization-detail",
+                    "actions",
+                    List.of("publish"),
+                    "topics",
+                    List.of(everything)),
+                Map.of(
+                    "type",
+                    "https://mercure.rocks/authorization-detail",
+                    "actions",
+                    List.of("subscribe"),
+                    "topics",
+                    List.of(everything))));
+    return sign(
+        new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType("at+jwt")).build(),
+        claims);
   }
 
   /** Upstream's draft-07 token: the mercure claim only, no typ header. */
   static String draft07Token() throws Exception {
-    return sign(new JWSHeader(JWSAlgorithm.HS256),
+    return sign(
+        new JWSHeader(JWSAlgorithm.HS256),
         Map.of("mercure", Map.of("publish", List.of("*"), "subscribe", List.of("*"))));
   }
 
@@ -138,10 +222,11 @@ class ConformanceBrowserTest extends BrowserTestBase {
   }
 
   /**
-   * In the page: subscribe, publish on open (then the sentinel), and say what arrived first. The
-   * 20 s guard only bounds a broken run; no outcome depends on it.
+   * In the page: subscribe, publish on open (then the sentinel), and say what arrived first. The 20
+   * s guard only bounds a broken run; no outcome depends on it.
    */
-  static final String RUN = """
+  static final String RUN =
+      """
       const [params, topics, isPrivate, id, data, token, sentinel] = arguments;
       const url = new URL('/.well-known/mercure', window.origin);
       params.forEach(([name, value]) => url.searchParams.append(name, value));
@@ -189,16 +274,23 @@ class ConformanceBrowserTest extends BrowserTestBase {
   void check(String protocol, Case c, String token) {
     List<List<String>> params = new ArrayList<>();
     for (String selector : c.selectors()) {
-      params.add(List.of(protocol.equals("draft-08") ? draft08Parameter(selector) : "topic",
-          selector));
+      params.add(
+          List.of(protocol.equals("draft-08") ? draft08Parameter(selector) : "topic", selector));
     }
-    String id = "id-" + c.updateTopics().stream().map(t -> "\"" + t + "\"")
-        .reduce((a, b) -> a + "," + b).map(s -> "[" + s + "]").orElseThrow();
+    String id =
+        "id-"
+            + c.updateTopics().stream()
+                .map(t -> "\"" + t + "\"")
+                .reduce((a, b) -> a + "," + b)
+                .map(s -> "[" + s + "]")
+                .orElseThrow();
     String data = "data for\n\n        " + c.name();
     String sentinel = c.mustBeReceived() ? null : sentinelTopic(c.selectors().get(0));
-    Map<String, Object> result = (Map<String, Object>) browser.script(RUN, params,
-        c.updateTopics(), c.isPrivate(), id, data, token, sentinel);
-    assertThat(result.get("outcome")).as(protocol + " " + c.name() + ": " + result)
+    Map<String, Object> result =
+        (Map<String, Object>)
+            browser.script(RUN, params, c.updateTopics(), c.isPrivate(), id, data, token, sentinel);
+    assertThat(result.get("outcome"))
+        .as(protocol + " " + c.name() + ": " + result)
         .isEqualTo(c.mustBeReceived() ? "received" : "not received");
     if (c.mustBeReceived()) {
       Map<String, Object> published = (Map<String, Object>) result.get("published");
@@ -213,10 +305,18 @@ class ConformanceBrowserTest extends BrowserTestBase {
     openPage();
     String token08 = draft08Token();
     String token07 = draft07Token();
-    Stream<DynamicTest> suite08 = draft08().stream().map(c -> DynamicTest.dynamicTest(
-        "draft-08: " + c.name(), () -> check("draft-08", c, token08)));
-    Stream<DynamicTest> suite07 = draft07().stream().map(c -> DynamicTest.dynamicTest(
-        "draft-07: " + c.name(), () -> check("draft-07", c, token07)));
+    Stream<DynamicTest> suite08 =
+        draft08().stream()
+            .map(
+                c ->
+                    DynamicTest.dynamicTest(
+                        "draft-08: " + c.name(), () -> check("draft-08", c, token08)));
+    Stream<DynamicTest> suite07 =
+        draft07().stream()
+            .map(
+                c ->
+                    DynamicTest.dynamicTest(
+                        "draft-07: " + c.name(), () -> check("draft-07", c, token07)));
     return Stream.concat(suite08, suite07);
   }
 }

@@ -9,8 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 4 in Chromium: the browser's six connections per origin over HTTP/1.1, and the two cures
- * a page can use by itself, HTTP/2 and one EventSource carrying many topics.
+ * Issue 4 in Chromium: the browser's six connections per origin over HTTP/1.1, and the two cures a
+ * page can use by itself, HTTP/2 and one EventSource carrying many topics.
  *
  * <p>Runs on the JUnit thread, which alone drives the class's browser.
  */
@@ -42,17 +42,25 @@ class ConnectionLimitBrowserTest extends BrowserTestBase {
     browser.click("limits-separate");
     browser.until(d -> number("limits-open") == 6);
     // Give the four others every chance to open: they must stay pending.
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
         .until(() -> number("limits-open") == 6 && number("limits-pending") == 4);
     assertThat(number("limits-total")).isEqualTo(10);
     assertThat(server.openStreams()).isEqualTo(6);
     browser.screenshot("panel-limits-http1", "limits");
 
     browser.click("limits-close");
-    await().atMost(RELEASE).untilAsserted(() -> assertThat(server.openStreams())
-        .as("streams still open; page says %s", browser.script(
-            "return [...document.querySelectorAll('#limits-streams li')].map(li => li.textContent).join(', ')"))
-        .isZero());
+    await()
+        .atMost(RELEASE)
+        .untilAsserted(
+            () ->
+                assertThat(server.openStreams())
+                    .as(
+                        "streams still open; page says %s",
+                        browser.script(
+                            "return [...document.querySelectorAll('#limits-streams li')].map(li => li.textContent).join(', ')"))
+                    .isZero());
   }
 
   @Test
@@ -101,14 +109,18 @@ class ConnectionLimitBrowserTest extends BrowserTestBase {
     assertThat(number("limits-total")).isEqualTo(10);
     await().atMost(Duration.ofSeconds(10)).until(() -> server.openStreams() == 1);
     browser.until(d -> browser.text("limits-hub-streams").equals("1"));
-    assertThat(browser.script(
-        "return document.querySelectorAll('#limits-streams li[data-leader=\"true\"]').length"))
+    assertThat(
+            browser.script(
+                "return document.querySelectorAll('#limits-streams li[data-leader=\"true\"]').length"))
         .isEqualTo(1L);
 
     browser.click("limits-send");
     browser.until(d -> number("limits-receiving") == 10);
-    assertThat(browser.script("return [...document.querySelectorAll('#limits-topics li')]"
-        + ".map(li => li.dataset.received).join(',')")).isEqualTo("1,1,1,1,1,1,1,1,1,1");
+    assertThat(
+            browser.script(
+                "return [...document.querySelectorAll('#limits-topics li')]"
+                    + ".map(li => li.dataset.received).join(',')"))
+        .isEqualTo("1,1,1,1,1,1,1,1,1,1");
     assertThat(server.openStreams()).isEqualTo(1);
     browser.screenshot("panel-limits-tabs", "limits");
 

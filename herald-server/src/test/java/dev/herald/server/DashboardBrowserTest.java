@@ -37,15 +37,22 @@ class DashboardBrowserTest extends BrowserTestBase {
       for (int i = 0; i < 3; i++) {
         load.add(SseClient.open(http, subscribeUri("urn:load"), Map.of()));
       }
-      browser.until(d -> figure("fig-subscriptions") == 4 && figure("fig-streams") == 4
-          && figure("fig-connections") >= 4);
+      browser.until(
+          d ->
+              figure("fig-subscriptions") == 4
+                  && figure("fig-streams") == 4
+                  && figure("fig-connections") >= 4);
       // Keep publishing until a snapshot shows the burst: each covers one second.
-      await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> {
-        for (int i = 0; i < 10; i++) {
-          publishOk("topic=urn:load&data=" + i);
-        }
-        return figure("fig-delivered-rate") >= 20 && figure("fig-published-rate") >= 10;
-      });
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () -> {
+                for (int i = 0; i < 10; i++) {
+                  publishOk("topic=urn:load&data=" + i);
+                }
+                return figure("fig-delivered-rate") >= 20 && figure("fig-published-rate") >= 10;
+              });
     } finally {
       load.forEach(SseClient::close);
     }

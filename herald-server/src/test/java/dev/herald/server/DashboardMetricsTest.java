@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every metric the Grafana dashboard ({@code packaging/grafana/herald.json}) queries is served by
- * a running hub's {@code GET /metrics}, so no panel shows "No data" for a name that was renamed.
+ * Every metric the Grafana dashboard ({@code packaging/grafana/herald.json}) queries is served by a
+ * running hub's {@code GET /metrics}, so no panel shows "No data" for a name that was renamed.
  */
 class DashboardMetricsTest extends ServerTestBase {
 
@@ -27,12 +27,13 @@ class DashboardMetricsTest extends ServerTestBase {
       Pattern.compile("\\b(?:herald|mercure|jvm|process|system|netty)_[a-zA-Z0-9_]+");
 
   /**
-   * Panels the dashboard already has for figures no hub exports yet, each with the reason. The
-   * test also checks they are still absent, so this list cannot outlive its reason.
+   * Panels the dashboard already has for figures no hub exports yet, each with the reason. The test
+   * also checks they are still absent, so this list cannot outlive its reason.
    */
-  private static final Map<String, String> NOT_EXPORTED_YET = Map.of(
-      "herald_redis_tail_lag_seconds",
-      "Redis only: the Redis tail measures its lag for /readyz but exports no metric yet");
+  private static final Map<String, String> NOT_EXPORTED_YET =
+      Map.of(
+          "herald_redis_tail_lag_seconds",
+          "Redis only: the Redis tail measures its lag for /readyz but exports no metric yet");
 
   @Test
   void everyQueriedMetricIsServed() throws Exception {
@@ -45,20 +46,24 @@ class DashboardMetricsTest extends ServerTestBase {
     missing.removeAll(served);
     missing.removeAll(NOT_EXPORTED_YET.keySet());
     assertThat(missing).as("queried by the dashboard, not served by /metrics").isEmpty();
-    assertThat(served).as("listed as not exported yet, but served: remove them from the list")
+    assertThat(served)
+        .as("listed as not exported yet, but served: remove them from the list")
         .doesNotContainAnyElementsOf(NOT_EXPORTED_YET.keySet());
     assertThat(queried).containsAll(NOT_EXPORTED_YET.keySet());
   }
 
   @Test
   void everyPanelQueriesSomething() throws Exception {
-    List<Object> panels = JSONObjectUtils.parse(Files.readString(DASHBOARD)).get("panels")
-        instanceof List<?> list ? List.copyOf(list) : List.of();
+    List<Object> panels =
+        JSONObjectUtils.parse(Files.readString(DASHBOARD)).get("panels") instanceof List<?> list
+            ? List.copyOf(list)
+            : List.of();
     assertThat(panels).isNotEmpty();
     for (Object panel : panels) {
       Map<?, ?> fields = (Map<?, ?>) panel;
       if (!"row".equals(fields.get("type"))) {
-        assertThat((List<?>) fields.get("targets")).as("targets of %s", fields.get("title"))
+        assertThat((List<?>) fields.get("targets"))
+            .as("targets of %s", fields.get("title"))
             .isNotEmpty();
       }
     }
@@ -66,7 +71,8 @@ class DashboardMetricsTest extends ServerTestBase {
 
   /** Sample names of the Prometheus text format: each line's name, before labels or value. */
   private static Set<String> servedMetricNames(String exposition) {
-    return exposition.lines()
+    return exposition
+        .lines()
         .filter(line -> !line.isEmpty() && !line.startsWith("#"))
         .map(line -> line.split("[{ ]", 2)[0])
         .collect(Collectors.toCollection(TreeSet::new));

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Mercure draft-08 over real sockets, beside draft-07 in the same hub process: one spec case per
- * test, configured as upstream's draft-08 conformance suite expects (resource identifier
- * {@code https://localhost/.well-known/mercure}, issuer {@code https://localhost}, HS256).
+ * test, configured as upstream's draft-08 conformance suite expects (resource identifier {@code
+ * https://localhost/.well-known/mercure}, issuer {@code https://localhost}, HS256).
  */
 class Draft08ServerTest extends ServerTestBase {
 
@@ -30,18 +30,30 @@ class Draft08ServerTest extends ServerTestBase {
 
   @Override
   ServerConfig.Builder config() {
-    return super.config().protocols(ProtocolConfig.DEFAULTS.withResourceId(RESOURCE)
-        .withIssuers(List.of(ISSUER + "=" + SECRET)));
+    return super.config()
+        .protocols(
+            ProtocolConfig.DEFAULTS
+                .withResourceId(RESOURCE)
+                .withIssuers(List.of(ISSUER + "=" + SECRET)));
   }
 
   static String accessToken(List<String> publish, List<String> subscribe, String audience) {
-    return TokenMinter.mintAccessToken(SigningKey.of(KEY), new TokenMinter.AccessTokenRequest(
-        ISSUER, audience, "test", grants(publish), grants(subscribe), null, Duration.ofHours(1)),
+    return TokenMinter.mintAccessToken(
+        SigningKey.of(KEY),
+        new TokenMinter.AccessTokenRequest(
+            ISSUER,
+            audience,
+            "test",
+            grants(publish),
+            grants(subscribe),
+            null,
+            Duration.ofHours(1)),
         Clock.systemUTC());
   }
 
   private static List<TopicGrant> grants(List<String> matches) {
-    return matches.stream().map(m -> new TopicGrant(m, m.contains(":id") ? "urlpattern" : null))
+    return matches.stream()
+        .map(m -> new TopicGrant(m, m.contains(":id") ? "urlpattern" : null))
         .toList();
   }
 
@@ -86,10 +98,14 @@ class Draft08ServerTest extends ServerTestBase {
 
   @Test
   void exactMatchingIsByteForByteAndUrlPatternsMatchTheirTopics() throws Exception {
-    try (SseClient exact = SseClient.open(http,
-            matchUri("match=" + enc("https://example.com/books/{id}")), Map.of());
-        SseClient pattern = SseClient.open(http,
-            matchUri("match_urlpattern=" + enc("https://example.com/books/:id")), Map.of())) {
+    try (SseClient exact =
+            SseClient.open(
+                http, matchUri("match=" + enc("https://example.com/books/{id}")), Map.of());
+        SseClient pattern =
+            SseClient.open(
+                http,
+                matchUri("match_urlpattern=" + enc("https://example.com/books/:id")),
+                Map.of())) {
       publishOk("topic=" + enc("https://example.com/films/1") + "&data=film");
       publishOk("topic=" + enc(BOOK) + "&data=book");
       publishOk("topic=" + enc("https://example.com/books/{id}") + "&data=literal");
@@ -103,8 +119,11 @@ class Draft08ServerTest extends ServerTestBase {
     String reader = accessToken(List.of(), List.of(BOOK), RESOURCE);
     try (SseClient anonymous = SseClient.open(http, matchUri("match=" + enc(BOOK)), Map.of());
         SseClient granted = SseClient.open(http, matchUri("match=" + enc(BOOK)), bearer(reader));
-        SseClient cookie = SseClient.open(http, matchUri("match=" + enc(BOOK)),
-            Map.of("Cookie", ProtocolConfig.ACCESS_COOKIE + "=" + reader))) {
+        SseClient cookie =
+            SseClient.open(
+                http,
+                matchUri("match=" + enc(BOOK)),
+                Map.of("Cookie", ProtocolConfig.ACCESS_COOKIE + "=" + reader))) {
       publishOk("topic=" + enc(BOOK) + "&data=secret&private=on");
       publishOk("topic=" + enc(BOOK) + "&data=public");
       assertThat(granted.next().data()).isEqualTo("secret");
@@ -116,8 +135,9 @@ class Draft08ServerTest extends ServerTestBase {
   @Test
   void aQueryParameterTokenIsNotAcceptedInDraft08() throws Exception {
     String reader = accessToken(List.of(), List.of("*"), RESOURCE);
-    try (SseClient viaQuery = SseClient.open(http,
-        matchUri("match=" + enc(BOOK) + "&authorization=" + reader), Map.of())) {
+    try (SseClient viaQuery =
+        SseClient.open(
+            http, matchUri("match=" + enc(BOOK) + "&authorization=" + reader), Map.of())) {
       publishOk("topic=" + enc(BOOK) + "&data=secret&private=on");
       publishOk("topic=" + enc(BOOK) + "&data=public");
       assertThat(viaQuery.next().data()).as("read as anonymous").isEqualTo("public");
@@ -125,8 +145,7 @@ class Draft08ServerTest extends ServerTestBase {
   }
 
   @Test
-  void aDraft08RequestWithoutTokenGetsABareBearerChallengeWithResourceMetadata()
-      throws Exception {
+  void aDraft08RequestWithoutTokenGetsABareBearerChallengeWithResourceMetadata() throws Exception {
     restart(config().anonymous(false).build());
     HttpResponse<String> response = subscribeStatus(matchUri("match=" + enc(BOOK)), Map.of());
     assertThat(response.statusCode()).isEqualTo(401);
@@ -142,8 +161,10 @@ class Draft08ServerTest extends ServerTestBase {
     assertThat(both.headers().firstValue("www-authenticate").orElse(""))
         .startsWith("Bearer realm=\"mercure\", error=\"invalid_request\"");
 
-    restart(config().protocols(config().build().protocols()
-        .withVersions(ProtocolConfig.Versions.DRAFT_08)).build());
+    restart(
+        config()
+            .protocols(config().build().protocols().withVersions(ProtocolConfig.Versions.DRAFT_08))
+            .build());
     HttpResponse<String> only08 = publish("topic=" + enc(BOOK) + "&data=x", Map.of());
     assertThat(only08.statusCode()).isEqualTo(401);
     assertThat(only08.headers().firstValue("www-authenticate"))
@@ -152,7 +173,8 @@ class Draft08ServerTest extends ServerTestBase {
 
   @Test
   void anAccessTokenForAnotherAudienceIsAnInvalidToken() throws Exception {
-    String elsewhere = accessToken(List.of("*"), List.of(), "https://other.example/.well-known/mercure");
+    String elsewhere =
+        accessToken(List.of("*"), List.of(), "https://other.example/.well-known/mercure");
     HttpResponse<String> response = publish("topic=" + enc(BOOK) + "&data=x", bearer(elsewhere));
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.headers().firstValue("www-authenticate").orElse(""))
@@ -164,8 +186,10 @@ class Draft08ServerTest extends ServerTestBase {
   @Test
   void publishingOutsideTheGrantsIsInsufficientScope() throws Exception {
     String narrow = accessToken(List.of(BOOK), List.of(), RESOURCE);
-    HttpResponse<String> response = publish("topic=" + enc(BOOK) + "&topic="
-        + enc("https://example.com/books/2") + "&data=x", bearer(narrow));
+    HttpResponse<String> response =
+        publish(
+            "topic=" + enc(BOOK) + "&topic=" + enc("https://example.com/books/2") + "&data=x",
+            bearer(narrow));
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(response.headers().firstValue("www-authenticate").orElse(""))
         .startsWith("Bearer error=\"insufficient_scope\"");
@@ -207,10 +231,10 @@ class Draft08ServerTest extends ServerTestBase {
   void lastEventIdReplaysAndTheResponseSaysMercureLastEventId() throws Exception {
     String first = publishOk("topic=t&data=1");
     publishOk("topic=t&data=2");
-    try (SseClient query = SseClient.open(http,
-            matchUri("match=t&last_event_id=" + enc(first)), Map.of());
-        SseClient unknown = SseClient.open(http, matchUri("match=t&last_event_id=urn:nope"),
-            Map.of())) {
+    try (SseClient query =
+            SseClient.open(http, matchUri("match=t&last_event_id=" + enc(first)), Map.of());
+        SseClient unknown =
+            SseClient.open(http, matchUri("match=t&last_event_id=urn:nope"), Map.of())) {
       assertThat(query.response.headers().firstValue("mercure-last-event-id")).hasValue(first);
       assertThat(query.response.headers().firstValue("last-event-id")).isEmpty();
       assertThat(query.next().data()).isEqualTo("2");
@@ -226,19 +250,25 @@ class Draft08ServerTest extends ServerTestBase {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("content-type").orElse(""))
         .startsWith("application/json");
-    assertThat(response.body()).contains("\"resource\":\"https://localhost/.well-known/mercure\"",
-        "\"bearer_methods_supported\":[\"header\"]",
-        "\"mercure_cookie\":\"__Secure-mercure_access_token\"",
-        "\"mercure_matcher_types_supported\":[\"exact\",\"urlpattern\"]")
+    assertThat(response.body())
+        .contains(
+            "\"resource\":\"https://localhost/.well-known/mercure\"",
+            "\"bearer_methods_supported\":[\"header\"]",
+            "\"mercure_cookie\":\"__Secure-mercure_access_token\"",
+            "\"mercure_matcher_types_supported\":[\"exact\",\"urlpattern\"]")
         .doesNotContain("authorization_servers", "mercure_subscriptions");
   }
 
   @Test
   void corsExposesMercureLastEventIdAndLink() throws Exception {
-    try (SseClient stream = SseClient.open(http, matchUri("match=t&last_event_id=earliest"),
-        Map.of("Origin", "http://localhost:5173"))) {
-      assertThat(String.join(",", stream.response.headers()
-          .allValues("access-control-expose-headers")).toLowerCase())
+    try (SseClient stream =
+        SseClient.open(
+            http,
+            matchUri("match=t&last_event_id=earliest"),
+            Map.of("Origin", "http://localhost:5173"))) {
+      assertThat(
+              String.join(",", stream.response.headers().allValues("access-control-expose-headers"))
+                  .toLowerCase())
           .contains("mercure-last-event-id", "link");
       assertThat(stream.response.headers().firstValue("mercure-last-event-id"))
           .hasValue("earliest");
@@ -247,12 +277,15 @@ class Draft08ServerTest extends ServerTestBase {
 
   @Test
   void protocol07OnlyReadsMatchAsAnUnknownParameter() throws Exception {
-    restart(config().protocols(ProtocolConfig.DEFAULTS.withVersions(
-        ProtocolConfig.Versions.DRAFT_07)).build());
+    restart(
+        config()
+            .protocols(ProtocolConfig.DEFAULTS.withVersions(ProtocolConfig.Versions.DRAFT_07))
+            .build());
     HttpResponse<String> response = subscribeStatus(matchUri("match=" + enc(BOOK)), Map.of());
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).startsWith("topic: missing");
-    assertThat(get("/.well-known/oauth-protected-resource/.well-known/mercure", Map.of())
-        .statusCode()).isEqualTo(404);
+    assertThat(
+            get("/.well-known/oauth-protected-resource/.well-known/mercure", Map.of()).statusCode())
+        .isEqualTo(404);
   }
 }

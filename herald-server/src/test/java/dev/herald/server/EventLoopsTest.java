@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A hub with three event loops (`--event-loops 3`): connections are spread over the loops, each
- * loop delivers to its own subscribers, and every subscriber still sees the hub's one order,
- * live and on resume, with publishers on several connections at once. Real sockets throughout.
+ * loop delivers to its own subscribers, and every subscriber still sees the hub's one order, live
+ * and on resume, with publishers on several connections at once. Real sockets throughout.
  */
 class EventLoopsTest extends ServerTestBase {
 
@@ -42,13 +42,15 @@ class EventLoopsTest extends ServerTestBase {
       List<Future<List<String>>> sent = new ArrayList<>();
       for (int p = 0; p < 2; p++) {
         int publisher = p;
-        sent.add(publishers.submit(() -> {
-          List<String> ids = new ArrayList<>();
-          for (int i = 0; i < each; i++) {
-            ids.add(publishOk("topic=t&data=" + publisher + "-" + i));
-          }
-          return ids;
-        }));
+        sent.add(
+            publishers.submit(
+                () -> {
+                  List<String> ids = new ArrayList<>();
+                  for (int i = 0; i < each; i++) {
+                    ids.add(publishOk("topic=t&data=" + publisher + "-" + i));
+                  }
+                  return ids;
+                }));
       }
       List<String> allIds = new ArrayList<>();
       for (Future<List<String>> ids : sent) {
@@ -86,10 +88,12 @@ class EventLoopsTest extends ServerTestBase {
         assertThat(first.next().id()).isEqualTo(ids.get(i));
       }
       // Each new connection goes to the next loop: resume on two others while publishing goes on.
-      try (SseClient second = SseClient.open(ownConnection(), subscribeUri("t"),
-              Map.of("Last-Event-ID", ids.get(3)));
-          SseClient third = SseClient.open(ownConnection(), subscribeUri("t"),
-              Map.of("Last-Event-ID", ids.get(3)))) {
+      try (SseClient second =
+              SseClient.open(
+                  ownConnection(), subscribeUri("t"), Map.of("Last-Event-ID", ids.get(3)));
+          SseClient third =
+              SseClient.open(
+                  ownConnection(), subscribeUri("t"), Map.of("Last-Event-ID", ids.get(3)))) {
         for (int i = 10; i < 20; i++) {
           ids.add(publishOk("topic=t&data=" + i));
         }

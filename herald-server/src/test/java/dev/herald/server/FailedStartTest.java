@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A start that cannot bind its address leaves nothing running: no event loop, no JWK Set
- * refresher, no dispatcher. A Spring context that retries would otherwise leak a set of threads
- * per attempt. Real sockets; runs on the JUnit thread.
+ * A start that cannot bind its address leaves nothing running: no event loop, no JWK Set refresher,
+ * no dispatcher. A Spring context that retries would otherwise leak a set of threads per attempt.
+ * Real sockets; runs on the JUnit thread.
  */
 class FailedStartTest {
 
@@ -32,30 +32,35 @@ class FailedStartTest {
   @Test
   void aFailedBindLeavesNoThreadBehind() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      ServerConfig config = ServerConfig.builder()
-          .listen(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-              taken.getLocalPort())))
-          .hub(HubConfig.DEFAULTS)
-          .publisherKey(null)
-          .subscriberKey(null)
-          // A JWK Set starts the herald-jwks refresher as the routes are built, before binding.
-          .protocols(ProtocolConfig.DEFAULTS.withJwtJwks(dir.resolve("jwks.json").toUri()
-              .toString()))
-          .build();
+      ServerConfig config =
+          ServerConfig.builder()
+              .listen(
+                  List.of(
+                      new InetSocketAddress(
+                          InetAddress.getLoopbackAddress(), taken.getLocalPort())))
+              .hub(HubConfig.DEFAULTS)
+              .publisherKey(null)
+              .subscriberKey(null)
+              // A JWK Set starts the herald-jwks refresher as the routes are built, before binding.
+              .protocols(
+                  ProtocolConfig.DEFAULTS.withJwtJwks(dir.resolve("jwks.json").toUri().toString()))
+              .build();
       Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
       Hub hub = new Hub(config.hub());
 
       assertThatThrownBy(() -> HeraldServer.start(config, hub, Clock.systemUTC()))
-          .isInstanceOf(IOException.class).hasMessageContaining("Address already in use");
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("Address already in use");
       // Netty's process-wide executor (closing a channel uses it) is no thread of the server's:
       // it stops by itself once idle for a second, which this waits for.
       assertThat(GlobalEventExecutor.INSTANCE.awaitInactivity(10, TimeUnit.SECONDS)).isTrue();
 
-      Set<String> left = Thread.getAllStackTraces().keySet().stream()
-          .filter(thread -> !before.contains(thread) && thread.isAlive())
-          .filter(thread -> !thread.isDaemon() || thread.getName().startsWith("herald-"))
-          .map(Thread::getName)
-          .collect(Collectors.toSet());
+      Set<String> left =
+          Thread.getAllStackTraces().keySet().stream()
+              .filter(thread -> !before.contains(thread) && thread.isAlive())
+              .filter(thread -> !thread.isDaemon() || thread.getName().startsWith("herald-"))
+              .map(Thread::getName)
+              .collect(Collectors.toSet());
       assertThat(left).isEmpty();
     }
   }

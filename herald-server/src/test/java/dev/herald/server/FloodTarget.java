@@ -1,8 +1,8 @@
 package dev.herald.server;
 
 import dev.herald.core.HubConfig;
-import java.net.InetSocketAddress;
 import java.io.File;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * A hub in a process of its own, so a test can start it under a small open-file limit: {@code
- * FloodTarget HEADER_TIMEOUT_MS MAX_CONNECTIONS [TRANSPORT]} (0: derived) prints {@code port N} once it
- * listens, and stops when its standard input closes.
+ * FloodTarget HEADER_TIMEOUT_MS MAX_CONNECTIONS [TRANSPORT]} (0: derived) prints {@code port N}
+ * once it listens, and stops when its standard input closes.
  */
 final class FloodTarget {
 
@@ -20,16 +20,19 @@ final class FloodTarget {
 
   public static void main(String[] args) throws Exception {
     loadHeraldClasses();
-    Limits limits = Limits.DEFAULTS
-        .withHeaderTimeout(Duration.ofMillis(Long.parseLong(args[0])))
-        .withMaxConnections(Integer.parseInt(args[1]));
-    HeraldServer server = HeraldServer.start(ServerConfig.builder()
-        .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-        .hub(HubConfig.DEFAULTS.withHistorySize(10))
-        .demo(false)
-        .limits(limits)
-        .transport(args.length > 2 ? args[2] : "auto")
-        .build());
+    Limits limits =
+        Limits.DEFAULTS
+            .withHeaderTimeout(Duration.ofMillis(Long.parseLong(args[0])))
+            .withMaxConnections(Integer.parseInt(args[1]));
+    HeraldServer server =
+        HeraldServer.start(
+            ServerConfig.builder()
+                .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
+                .hub(HubConfig.DEFAULTS.withHistorySize(10))
+                .demo(false)
+                .limits(limits)
+                .transport(args.length > 2 ? args[2] : "auto")
+                .build());
     System.out.println("port " + server.port() + " max-connections " + server.maxConnections());
     System.out.flush();
     while (System.in.read() >= 0) {
@@ -51,9 +54,13 @@ final class FloodTarget {
         continue; // jars stay open once read; test classes are not on the hub's path
       }
       try (Stream<Path> files = Files.walk(root)) {
-        for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
-          String name = root.relativize(file).toString().replace(File.separatorChar, '.')
-              .replaceAll("\\.class$", "");
+        for (Path file :
+            (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
+          String name =
+              root.relativize(file)
+                  .toString()
+                  .replace(File.separatorChar, '.')
+                  .replaceAll("\\.class$", "");
           Class.forName(name, false, FloodTarget.class.getClassLoader());
         }
       }

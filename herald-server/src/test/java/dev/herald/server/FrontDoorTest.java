@@ -68,10 +68,12 @@ class FrontDoorTest extends ServerTestBase {
   void aRequestLineOverTheLimitGets414WithItsReason() throws Exception {
     String target = "/.well-known/mercure?topic=" + "x".repeat(256 * 1024);
     String answer = exchange("GET " + target + " HTTP/1.1\r\nhost: hub\r\n\r\n");
-    assertThat(answer).startsWith("HTTP/1.1 414 Request-URI Too Long\r\n")
+    assertThat(answer)
+        .startsWith("HTTP/1.1 414 Request-URI Too Long\r\n")
         .contains("connection: close")
-        .endsWith("\r\n\r\nrequest line longer than 262144 bytes (expected: at most"
-            + " --max-request-line; put fewer or shorter topics in one subscription)\n");
+        .endsWith(
+            "\r\n\r\nrequest line longer than 262144 bytes (expected: at most"
+                + " --max-request-line; put fewer or shorter topics in one subscription)\n");
     assertThat(server.metrics().scrape())
         .contains("herald_rejected_total{reason=\"request_line\"} 1.0");
   }
@@ -83,9 +85,11 @@ class FrontDoorTest extends ServerTestBase {
       headers.append("x-filler-").append(i).append(": ").append("y".repeat(1_000)).append("\r\n");
     }
     String answer = exchange("GET /healthz HTTP/1.1\r\nhost: hub\r\n" + headers + "\r\n");
-    assertThat(answer).startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n")
-        .endsWith("\r\n\r\nheader block larger than 65536 bytes"
-            + " (expected: at most --max-header-block)\n");
+    assertThat(answer)
+        .startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n")
+        .endsWith(
+            "\r\n\r\nheader block larger than 65536 bytes"
+                + " (expected: at most --max-header-block)\n");
     assertThat(server.metrics().scrape())
         .contains("herald_rejected_total{reason=\"header_block\"} 1.0");
   }
@@ -94,21 +98,29 @@ class FrontDoorTest extends ServerTestBase {
   void aRequestHeadNotCompleteInTimeGets408() throws Exception {
     restart(config().limits(Limits.DEFAULTS.withHeaderTimeout(Duration.ofMillis(300))).build());
     String answer = exchange("GET /.well-known/mercure?topic=a HTT");
-    assertThat(answer).startsWith("HTTP/1.1 408 Request Timeout\r\n")
-        .endsWith("request head not complete within 300 ms of the connection"
-            + " (expected: within --header-timeout)\n");
+    assertThat(answer)
+        .startsWith("HTTP/1.1 408 Request Timeout\r\n")
+        .endsWith(
+            "request head not complete within 300 ms of the connection"
+                + " (expected: within --header-timeout)\n");
     assertThat(server.metrics().scrape()).contains("herald_timeouts_total{phase=\"header\"} 1.0");
   }
 
   @Test
   void aPublishBodyNotCompleteInTimeGets408() throws Exception {
     restart(config().limits(Limits.DEFAULTS.withBodyTimeout(Duration.ofMillis(300))).build());
-    String answer = exchange("POST /.well-known/mercure HTTP/1.1\r\nhost: hub\r\n"
-        + "authorization: Bearer " + PUBLISHER + "\r\n"
-        + "content-type: application/x-www-form-urlencoded\r\ncontent-length: 100\r\n\r\ntopic=");
-    assertThat(answer).startsWith("HTTP/1.1 408 Request Timeout\r\n")
-        .endsWith("request body not complete within 300 ms of its head"
-            + " (expected: within --body-timeout)\n");
+    String answer =
+        exchange(
+            "POST /.well-known/mercure HTTP/1.1\r\nhost: hub\r\n"
+                + "authorization: Bearer "
+                + PUBLISHER
+                + "\r\n"
+                + "content-type: application/x-www-form-urlencoded\r\ncontent-length: 100\r\n\r\ntopic=");
+    assertThat(answer)
+        .startsWith("HTTP/1.1 408 Request Timeout\r\n")
+        .endsWith(
+            "request body not complete within 300 ms of its head"
+                + " (expected: within --body-timeout)\n");
   }
 
   @Test
@@ -121,19 +133,24 @@ class FrontDoorTest extends ServerTestBase {
       }
       awaitOpen(2);
       String answer = exchange("GET /healthz HTTP/1.1\r\nhost: hub\r\n\r\n");
-      assertThat(answer).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
+      assertThat(answer)
+          .startsWith("HTTP/1.1 503 Service Unavailable\r\n")
           .contains("retry-after: 5\r\n", "connection: close\r\n")
-          .endsWith("\r\n\r\nconnection limit reached: 2 open (expected: at most"
-              + " --max-connections); retry later\n");
+          .endsWith(
+              "\r\n\r\nconnection limit reached: 2 open (expected: at most"
+                  + " --max-connections); retry later\n");
     } finally {
       for (Socket socket : held) {
         socket.close();
       }
     }
     // Once a connection closes, there is room again.
-    org.awaitility.Awaitility.await().untilAsserted(() ->
-        assertThat(exchange("GET /healthz HTTP/1.1\r\nhost: hub\r\nconnection: close\r\n\r\n"))
-            .startsWith("HTTP/1.1 200 OK"));
+    org.awaitility.Awaitility.await()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        exchange("GET /healthz HTTP/1.1\r\nhost: hub\r\nconnection: close\r\n\r\n"))
+                    .startsWith("HTTP/1.1 200 OK"));
     assertThat(server.metrics().scrape())
         .contains("herald_rejected_total{reason=\"max_connections\"} 1.0");
   }
@@ -144,10 +161,12 @@ class FrontDoorTest extends ServerTestBase {
     try (Socket held = new Socket("127.0.0.1", server.port())) {
       awaitOpen(1);
       String answer = exchange("GET /healthz HTTP/1.1\r\nhost: hub\r\n\r\n");
-      assertThat(answer).startsWith("HTTP/1.1 429 Too Many Requests\r\n")
+      assertThat(answer)
+          .startsWith("HTTP/1.1 429 Too Many Requests\r\n")
           .contains("retry-after: 5\r\n")
-          .endsWith("\r\n\r\ntoo many connections from 127.0.0.1: 1 open (expected: at most"
-              + " --max-connections-per-address); retry later\n");
+          .endsWith(
+              "\r\n\r\ntoo many connections from 127.0.0.1: 1 open (expected: at most"
+                  + " --max-connections-per-address); retry later\n");
     }
     assertThat(server.metrics().scrape())
         .contains("herald_rejected_total{reason=\"per_address\"} 1.0");
@@ -164,7 +183,7 @@ class FrontDoorTest extends ServerTestBase {
   }
 
   private void awaitOpen(int connections) {
-    org.awaitility.Awaitility.await().until(
-        () -> server.metrics().snapshot().connections() == connections);
+    org.awaitility.Awaitility.await()
+        .until(() -> server.metrics().snapshot().connections() == connections);
   }
 }

@@ -38,8 +38,9 @@ class GracefulShutdownTest extends ServerTestBase {
     server = HeraldServer.start(config, new Hub(config.hub(), shared), Clock.systemUTC());
     base = "http://127.0.0.1:" + server.port();
     publishOk("topic=t&data=3 (published while the subscriber was away)");
-    try (SseClient resumed = SseClient.open(http, URI.create(subscribeUri("t").toString()),
-        Map.of("Last-Event-ID", last.id()))) {
+    try (SseClient resumed =
+        SseClient.open(
+            http, URI.create(subscribeUri("t").toString()), Map.of("Last-Event-ID", last.id()))) {
       assertThat(resumed.response.headers().firstValue("last-event-id")).hasValue(last.id());
       assertThat(resumed.next().data()).isEqualTo("3 (published while the subscriber was away)");
       publishOk("topic=t&data=4");

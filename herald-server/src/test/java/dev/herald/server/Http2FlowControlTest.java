@@ -39,8 +39,8 @@ class Http2FlowControlTest extends ServerTestBase {
 
   /**
    * Counts the events ("data:" lines) a stream receives. A line may be split between two DATA
-   * frames (where the flow-control window ends), so the tail of the previous frame is kept: it
-   * is shorter than the marker, so no marker is counted twice.
+   * frames (where the flow-control window ends), so the tail of the previous frame is kept: it is
+   * shorter than the marker, so no marker is counted twice.
    */
   private static final class EventCounter extends SimpleChannelInboundHandler<Http2StreamFrame> {
     private static final String MARKER = "data: x";
@@ -66,21 +66,31 @@ class Http2FlowControlTest extends ServerTestBase {
   void aStalledStreamDoesNotStallItsNeighbour() throws Exception {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
-      Channel connection = new Bootstrap().group(group).channel(NioSocketChannel.class)
-          .handler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-              ch.pipeline().addLast(
-                  Http2FrameCodecBuilder.forClient()
-                      .initialSettings(Http2Settings.defaultSettings().initialWindowSize(16 * 1024))
-                      .build(),
-                  new Http2MultiplexHandler(new SimpleChannelInboundHandler<Object>() {
+      Channel connection =
+          new Bootstrap()
+              .group(group)
+              .channel(NioSocketChannel.class)
+              .handler(
+                  new ChannelInitializer<Channel>() {
                     @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, Object msg) {}
-                  }));
-            }
-          })
-          .connect("127.0.0.1", server.port()).sync().channel();
+                    protected void initChannel(Channel ch) {
+                      ch.pipeline()
+                          .addLast(
+                              Http2FrameCodecBuilder.forClient()
+                                  .initialSettings(
+                                      Http2Settings.defaultSettings().initialWindowSize(16 * 1024))
+                                  .build(),
+                              new Http2MultiplexHandler(
+                                  new SimpleChannelInboundHandler<Object>() {
+                                    @Override
+                                    protected void channelRead0(
+                                        ChannelHandlerContext ctx, Object msg) {}
+                                  }));
+                    }
+                  })
+              .connect("127.0.0.1", server.port())
+              .sync()
+              .channel();
 
       EventCounter stalled = new EventCounter();
       EventCounter reading = new EventCounter();
@@ -92,7 +102,9 @@ class Http2FlowControlTest extends ServerTestBase {
         publishOk("topic=slow&topic=fast&data=" + PAYLOAD);
       }
       await().atMost(Duration.ofSeconds(20)).until(() -> reading.events.get() == EVENTS);
-      assertThat(stalled.events.get()).as("the stalled stream got at most its window").isLessThan(EVENTS);
+      assertThat(stalled.events.get())
+          .as("the stalled stream got at most its window")
+          .isLessThan(EVENTS);
 
       slow.config().setAutoRead(true); // reading again drains what waited for it, nothing lost
       slow.read();
@@ -103,15 +115,26 @@ class Http2FlowControlTest extends ServerTestBase {
     }
   }
 
-  private static Http2StreamChannel open(Channel connection, String topic, EventCounter counter,
-      boolean autoRead) throws InterruptedException {
-    Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection)
-        .option(ChannelOption.AUTO_READ, autoRead)
-        .handler(counter)
-        .open().sync().getNow();
-    stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers()
-        .method("GET").scheme("http").authority("127.0.0.1")
-        .path("/.well-known/mercure?topic=" + topic), true)).sync();
+  private static Http2StreamChannel open(
+      Channel connection, String topic, EventCounter counter, boolean autoRead)
+      throws InterruptedException {
+    Http2StreamChannel stream =
+        new Http2StreamChannelBootstrap(connection)
+            .option(ChannelOption.AUTO_READ, autoRead)
+            .handler(counter)
+            .open()
+            .sync()
+            .getNow();
+    stream
+        .writeAndFlush(
+            new DefaultHttp2HeadersFrame(
+                new DefaultHttp2Headers()
+                    .method("GET")
+                    .scheme("http")
+                    .authority("127.0.0.1")
+                    .path("/.well-known/mercure?topic=" + topic),
+                true))
+        .sync();
     return stream;
   }
 }

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
@@ -19,9 +19,9 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 
 /**
- * The front door's limits on HTTP/2: over TLS, a path over --max-request-line gets 414 and a
- * header list over the line and header allowances together gets 431; over cleartext with prior
- * knowledge, a connection that opens no stream is closed with GOAWAY at the header timeout.
+ * The front door's limits on HTTP/2: over TLS, a path over --max-request-line gets 414 and a header
+ * list over the line and header allowances together gets 431; over cleartext with prior knowledge,
+ * a connection that opens no stream is closed with GOAWAY at the header timeout.
  */
 class Http2LimitsTest extends ServerTestBase {
 
@@ -40,10 +40,10 @@ class Http2LimitsTest extends ServerTestBase {
     trust.init(trusted);
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(null, trust.getTrustManagers(), null);
-    HttpClient h2 = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_2)
-        .build();
-    HttpRequest.Builder request = HttpRequest.newBuilder(
-        URI.create("https://127.0.0.1:" + server.tlsPort() + pathAndQuery));
+    HttpClient h2 =
+        HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_2).build();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.tlsPort() + pathAndQuery));
     if (headerValue != null) {
       request.header("x-filler", headerValue);
     }
@@ -89,7 +89,8 @@ class Http2LimitsTest extends ServerTestBase {
     java.io.ByteArrayOutputStream types = new java.io.ByteArrayOutputStream();
     int at = 0;
     while (at + 9 <= bytes.length) {
-      int length = ((bytes[at] & 0xff) << 16) | ((bytes[at + 1] & 0xff) << 8) | (bytes[at + 2] & 0xff);
+      int length =
+          ((bytes[at] & 0xff) << 16) | ((bytes[at + 1] & 0xff) << 8) | (bytes[at + 2] & 0xff);
       types.write(bytes[at + 3]);
       at += 9 + length;
     }

@@ -33,7 +33,8 @@ class Http2Test extends ServerTestBase {
     KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
     trusted.load(null, null);
     trusted.setCertificateEntry("herald-dev", server.developmentCertificate().certificate());
-    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory trust =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trust.init(trusted);
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(null, trust.getTrustManagers(), null);
@@ -42,18 +43,22 @@ class Http2Test extends ServerTestBase {
 
   @Test
   void tlsNegotiatesHttp2AndStreamsEvents() throws Exception {
-    assertThat(server.developmentCertificate().sha256Fingerprint()).matches("([0-9A-F]{2}:){31}[0-9A-F]{2}");
+    assertThat(server.developmentCertificate().sha256Fingerprint())
+        .matches("([0-9A-F]{2}:){31}[0-9A-F]{2}");
     HttpClient h2 = tlsClient(HttpClient.Version.HTTP_2);
     String tlsBase = "https://127.0.0.1:" + server.tlsPort();
     URI uri = URI.create(tlsBase + "/.well-known/mercure?topic=t1&topic=t2");
     try (SseClient sub = SseClient.open(h2, uri, Map.of())) {
       assertThat(sub.response.version()).isEqualTo(HttpClient.Version.HTTP_2);
       assertThat(sub.response.headers().firstValue("transfer-encoding")).isEmpty();
-      HttpResponse<String> published = h2.send(HttpRequest.newBuilder(URI.create(tlsBase + "/.well-known/mercure"))
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .header("Authorization", "Bearer " + PUBLISHER)
-          .POST(HttpRequest.BodyPublishers.ofString("topic=t2&data=over-h2")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> published =
+          h2.send(
+              HttpRequest.newBuilder(URI.create(tlsBase + "/.well-known/mercure"))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .header("Authorization", "Bearer " + PUBLISHER)
+                  .POST(HttpRequest.BodyPublishers.ofString("topic=t2&data=over-h2"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(published.version()).isEqualTo(HttpClient.Version.HTTP_2);
       assertThat(published.statusCode()).isEqualTo(200);
       SseEvent event = sub.next();
@@ -65,8 +70,11 @@ class Http2Test extends ServerTestBase {
   @Test
   void tlsFallsBackToHttp1ForClientsWithoutHttp2() throws Exception {
     HttpClient h1 = tlsClient(HttpClient.Version.HTTP_1_1);
-    HttpResponse<String> page = h1.send(HttpRequest.newBuilder(
-        URI.create("https://127.0.0.1:" + server.tlsPort() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> page =
+        h1.send(
+            HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.tlsPort() + "/healthz"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(page.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
     assertThat(page.body()).isEqualTo("ok\n");
   }
@@ -78,7 +86,8 @@ class Http2Test extends ServerTestBase {
     List<SseClient> streams = new ArrayList<>();
     try {
       for (int i = 0; i < 10; i++) {
-        streams.add(SseClient.open(h2, URI.create(tlsBase + "/.well-known/mercure?topic=t" + i), Map.of()));
+        streams.add(
+            SseClient.open(h2, URI.create(tlsBase + "/.well-known/mercure?topic=t" + i), Map.of()));
       }
       await().atMost(Duration.ofSeconds(10)).until(() -> server.openStreams() == 10);
       for (int i = 0; i < 10; i++) {
@@ -105,17 +114,33 @@ class Http2Test extends ServerTestBase {
   @Test
   void cleartextPriorKnowledgeServesEvents() throws Exception {
     // The JDK client cannot speak prior-knowledge h2c; curl can.
-    Process curl = new ProcessBuilder("curl", "-sS", "-N", "--http2-prior-knowledge", "--max-time", "10",
-        "-D", "-", base + "/.well-known/mercure?topic=t").redirectErrorStream(true).start();
+    Process curl =
+        new ProcessBuilder(
+                "curl",
+                "-sS",
+                "-N",
+                "--http2-prior-knowledge",
+                "--max-time",
+                "10",
+                "-D",
+                "-",
+                base + "/.well-known/mercure?topic=t")
+            .redirectErrorStream(true)
+            .start();
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> server.openStreams() == 1);
       publishOk("topic=t&data=prior-knowledge");
       StringBuilder seen = new StringBuilder();
-      await().atMost(Duration.ofSeconds(10)).until(() -> {
-        seen.append(readAvailable(curl));
-        return seen.toString().contains("data: prior-knowledge");
-      });
-      assertThat(seen.toString()).startsWith("HTTP/2 200").contains("content-type: text/event-stream");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                seen.append(readAvailable(curl));
+                return seen.toString().contains("data: prior-knowledge");
+              });
+      assertThat(seen.toString())
+          .startsWith("HTTP/2 200")
+          .contains("content-type: text/event-stream");
     } finally {
       curl.destroy();
       curl.waitFor(5, TimeUnit.SECONDS);
@@ -124,6 +149,8 @@ class Http2Test extends ServerTestBase {
 
   private static String readAvailable(Process process) throws IOException {
     int available = process.getInputStream().available();
-    return available == 0 ? "" : new String(process.getInputStream().readNBytes(available), StandardCharsets.UTF_8);
+    return available == 0
+        ? ""
+        : new String(process.getInputStream().readNBytes(available), StandardCharsets.UTF_8);
   }
 }

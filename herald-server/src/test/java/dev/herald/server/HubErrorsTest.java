@@ -2,6 +2,8 @@ package dev.herald.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.core.auth.JwtKey;
+import dev.herald.core.auth.TokenMinter;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,8 +13,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import dev.herald.core.auth.JwtKey;
-import dev.herald.core.auth.TokenMinter;
 import org.junit.jupiter.api.Test;
 
 /** Every bad input gets its status code and a one-line reason. */
@@ -33,11 +33,18 @@ class HubErrorsTest extends ServerTestBase {
 
   @Test
   void publishWithWrongKeyIs401SayingSo() throws Exception {
-    String forged = TokenMinter.mint(JwtKey.parse("HS256", "another-secret-that-is-long-enough-for-hs256"),
-        List.of("*"), null, null, null, Clock.systemUTC());
+    String forged =
+        TokenMinter.mint(
+            JwtKey.parse("HS256", "another-secret-that-is-long-enough-for-hs256"),
+            List.of("*"),
+            null,
+            null,
+            null,
+            Clock.systemUTC());
     HttpResponse<String> response = publish("topic=t", Map.of("Authorization", "Bearer " + forged));
     assertError(response, 401, "signature");
-    assertThat(response.headers().firstValue("www-authenticate").orElse("")).contains("invalid_token");
+    assertThat(response.headers().firstValue("www-authenticate").orElse(""))
+        .contains("invalid_token");
   }
 
   @Test
@@ -49,21 +56,27 @@ class HubErrorsTest extends ServerTestBase {
 
   @Test
   void malformedAuthorizationHeaderIs401() throws Exception {
-    assertError(publish("topic=t", Map.of("Authorization", "Basic abc")), 401, "not a bearer token");
+    assertError(
+        publish("topic=t", Map.of("Authorization", "Basic abc")), 401, "not a bearer token");
   }
 
   @Test
   void publishingOutsideTheClaimIs403() throws Exception {
     String narrow = token(List.of("https://example.com/books/{id}"), null, null);
-    HttpResponse<String> response = publish("topic=" + enc("https://example.com/books/1") + "&topic=other",
-        Map.of("Authorization", "Bearer " + narrow));
+    HttpResponse<String> response =
+        publish(
+            "topic=" + enc("https://example.com/books/1") + "&topic=other",
+            Map.of("Authorization", "Bearer " + narrow));
     assertError(response, 403, "other");
   }
 
   @Test
   void tokenWithoutPublishClaimIs403() throws Exception {
     String subscriberOnly = token(null, List.of("*"), null);
-    assertError(publish("topic=t", Map.of("Authorization", "Bearer " + subscriberOnly)), 403, "mercure.publish");
+    assertError(
+        publish("topic=t", Map.of("Authorization", "Bearer " + subscriberOnly)),
+        403,
+        "mercure.publish");
   }
 
   @Test
@@ -84,12 +97,16 @@ class HubErrorsTest extends ServerTestBase {
 
   @Test
   void wrongContentTypeIs415() throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/.well-known/mercure"))
-        .header("Content-Type", "application/json")
-        .header("Authorization", "Bearer " + PUBLISHER)
-        .POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"t\"}"))
-        .build();
-    assertError(http.send(request, HttpResponse.BodyHandlers.ofString()), 415, "application/x-www-form-urlencoded");
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + "/.well-known/mercure"))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + PUBLISHER)
+            .POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"t\"}"))
+            .build();
+    assertError(
+        http.send(request, HttpResponse.BodyHandlers.ofString()),
+        415,
+        "application/x-www-form-urlencoded");
   }
 
   @Test
@@ -105,40 +122,56 @@ class HubErrorsTest extends ServerTestBase {
 
   @Test
   void subscribeWithInvalidTokenIs401EvenWhenAnonymousIsOn() throws Exception {
-    assertError(get("/.well-known/mercure?topic=t", Map.of("Authorization", "Bearer not.a.jwt")), 401, "malformed");
+    assertError(
+        get("/.well-known/mercure?topic=t", Map.of("Authorization", "Bearer not.a.jwt")),
+        401,
+        "malformed");
   }
 
   @Test
   void cookiePublishNeedsAnAllowedOrigin() throws Exception {
     Map<String, String> cookie = Map.of("Cookie", "mercureAuthorization=" + PUBLISHER);
     assertError(publish("topic=t", cookie), 403, "without Origin or Referer");
-    assertError(publish("topic=t", Map.of("Cookie", "mercureAuthorization=" + PUBLISHER,
-        "Origin", "https://evil.example")), 403, "https://evil.example");
-    HttpResponse<String> allowed = publish("topic=t", Map.of("Cookie", "mercureAuthorization=" + PUBLISHER,
-        "Origin", "http://localhost:5173"));
+    assertError(
+        publish(
+            "topic=t",
+            Map.of(
+                "Cookie", "mercureAuthorization=" + PUBLISHER, "Origin", "https://evil.example")),
+        403,
+        "https://evil.example");
+    HttpResponse<String> allowed =
+        publish(
+            "topic=t",
+            Map.of(
+                "Cookie", "mercureAuthorization=" + PUBLISHER, "Origin", "http://localhost:5173"));
     assertThat(allowed.statusCode()).isEqualTo(200);
   }
 
   @Test
   void corsPreflightAllowsTheConfiguredOrigin() throws Exception {
-    HttpRequest preflight = HttpRequest.newBuilder(URI.create(base + "/.well-known/mercure"))
-        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-        .header("Origin", "http://localhost:5173")
-        .header("Access-Control-Request-Method", "POST")
-        .header("Access-Control-Request-Headers", "authorization, last-event-id")
-        .build();
+    HttpRequest preflight =
+        HttpRequest.newBuilder(URI.create(base + "/.well-known/mercure"))
+            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+            .header("Origin", "http://localhost:5173")
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "authorization, last-event-id")
+            .build();
     HttpResponse<String> response = http.send(preflight, HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("access-control-allow-origin")).hasValue("http://localhost:5173");
+    assertThat(response.headers().firstValue("access-control-allow-origin"))
+        .hasValue("http://localhost:5173");
     assertThat(response.headers().firstValue("access-control-allow-credentials")).hasValue("true");
-    assertThat(response.headers().firstValue("access-control-allow-headers").orElse("").toLowerCase())
-        .contains("authorization").contains("last-event-id");
+    assertThat(
+            response.headers().firstValue("access-control-allow-headers").orElse("").toLowerCase())
+        .contains("authorization")
+        .contains("last-event-id");
   }
 
   @Test
   void unknownPathIs404AndWrongMethodIs405() throws Exception {
     assertError(get("/nope", Map.of()), 404, "/nope");
-    HttpRequest delete = HttpRequest.newBuilder(URI.create(base + "/.well-known/mercure")).DELETE().build();
+    HttpRequest delete =
+        HttpRequest.newBuilder(URI.create(base + "/.well-known/mercure")).DELETE().build();
     HttpResponse<String> response = http.send(delete, HttpResponse.BodyHandlers.ofString());
     assertError(response, 405, "DELETE");
     assertThat(response.headers().firstValue("allow")).hasValue("GET, POST, OPTIONS");

@@ -40,19 +40,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HubInputPropertiesTest {
 
   private static final String SUBSCRIBER = ServerTestBase.token(null, List.of("*"), null);
-  private static final List<String> FIELDS = List.of("topic", "data", "id", "type", "retry", "private");
+  private static final List<String> FIELDS =
+      List.of("topic", "data", "id", "type", "retry", "private");
 
   private HeraldServer server;
 
   @BeforeAll
   void start() throws Exception {
-    server = HeraldServer.start(ServerConfig.builder()
-        .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-        .hub(HubConfig.DEFAULTS.withHistorySize(100))
-        .publisherKey(ServerTestBase.KEY)
-        .subscriberKey(ServerTestBase.KEY)
-        .heartbeat(Duration.ofSeconds(40))
-        .build());
+    server =
+        HeraldServer.start(
+            ServerConfig.builder()
+                .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
+                .hub(HubConfig.DEFAULTS.withHistorySize(100))
+                .publisherKey(ServerTestBase.KEY)
+                .subscriberKey(ServerTestBase.KEY)
+                .heartbeat(Duration.ofSeconds(40))
+                .build());
   }
 
   @AfterAll
@@ -61,9 +64,13 @@ class HubInputPropertiesTest {
   }
 
   static Stream<Named<byte[]>> publishBodies() {
-    return PropertyCases.of("publish-body", 200, random -> random.nextBoolean()
-        ? HostileText.bytes(random, 600)
-        : formLike(random).getBytes(StandardCharsets.UTF_8));
+    return PropertyCases.of(
+        "publish-body",
+        200,
+        random ->
+            random.nextBoolean()
+                ? HostileText.bytes(random, 600)
+                : formLike(random).getBytes(StandardCharsets.UTF_8));
   }
 
   static Stream<Named<Map<String, List<String>>>> wellFormedForms() {
@@ -71,21 +78,32 @@ class HubInputPropertiesTest {
   }
 
   static Stream<Named<byte[]>> subscribeRequests() {
-    return PropertyCases.of("subscribe-request", 200, random -> {
-      String query = random.nextBoolean()
-          ? formLike(random)
-          : new String(HostileText.bytes(random, 300), StandardCharsets.ISO_8859_1);
-      StringBuilder request = new StringBuilder("GET /.well-known/mercure?")
-          .append(query.replaceAll("[\r\n]", "%"))
-          .append(" HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n")
-          .append("Authorization: Bearer ").append(SUBSCRIBER).append("\r\n");
-      if (random.nextBoolean()) {
-        request.append("Last-Event-ID: ")
-            .append(HostileText.string(random, 60).replaceAll("[\r\n]", "")).append("\r\n");
-      }
-      return request.append("Connection: close\r\n\r\n").toString()
-          .getBytes(StandardCharsets.UTF_8);
-    });
+    return PropertyCases.of(
+        "subscribe-request",
+        200,
+        random -> {
+          String query =
+              random.nextBoolean()
+                  ? formLike(random)
+                  : new String(HostileText.bytes(random, 300), StandardCharsets.ISO_8859_1);
+          StringBuilder request =
+              new StringBuilder("GET /.well-known/mercure?")
+                  .append(query.replaceAll("[\r\n]", "%"))
+                  .append(" HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n")
+                  .append("Authorization: Bearer ")
+                  .append(SUBSCRIBER)
+                  .append("\r\n");
+          if (random.nextBoolean()) {
+            request
+                .append("Last-Event-ID: ")
+                .append(HostileText.string(random, 60).replaceAll("[\r\n]", ""))
+                .append("\r\n");
+          }
+          return request
+              .append("Connection: close\r\n\r\n")
+              .toString()
+              .getBytes(StandardCharsets.UTF_8);
+        });
   }
 
   @ParameterizedTest
@@ -102,9 +120,12 @@ class HubInputPropertiesTest {
   @ParameterizedTest
   @MethodSource("wellFormedForms")
   void aWellFormedFormIsAnsweredAsTheCoreDecides(Map<String, List<String>> form) throws Exception {
-    String encoded = form.entrySet().stream()
-        .flatMap(field -> field.getValue().stream().map(value -> enc(field.getKey()) + "=" + enc(value)))
-        .collect(Collectors.joining("&"));
+    String encoded =
+        form.entrySet().stream()
+            .flatMap(
+                field ->
+                    field.getValue().stream().map(value -> enc(field.getKey()) + "=" + enc(value)))
+            .collect(Collectors.joining("&"));
     RawHttp.Response response =
         RawHttp.exchange(server.port(), publishRequest(encoded.getBytes(StandardCharsets.UTF_8)));
     String refusal = null;
@@ -131,15 +152,20 @@ class HubInputPropertiesTest {
   @Test
   void theWellFormedFormsExerciseBothAnswers() {
     List<Map<String, List<String>>> sample = wellFormedForms().map(Named::getPayload).toList();
-    long accepted = sample.stream().filter(form -> {
-      try {
-        Update.fromForm(form);
-        return true;
-      } catch (HubException refused) {
-        return false;
-      }
-    }).count();
-    assertThat(accepted).as("accepted of %s", sample.size())
+    long accepted =
+        sample.stream()
+            .filter(
+                form -> {
+                  try {
+                    Update.fromForm(form);
+                    return true;
+                  } catch (HubException refused) {
+                    return false;
+                  }
+                })
+            .count();
+    assertThat(accepted)
+        .as("accepted of %s", sample.size())
         .isBetween(sample.size() / 10L, sample.size() * 9L / 10);
   }
 
@@ -154,11 +180,16 @@ class HubInputPropertiesTest {
 
   private static byte[] publishRequest(byte[] body) {
     ByteArrayOutputStream request = new ByteArrayOutputStream();
-    request.writeBytes(("POST /.well-known/mercure HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + "Authorization: Bearer " + ServerTestBase.PUBLISHER + "\r\n"
-        + "Content-Type: application/x-www-form-urlencoded\r\n"
-        + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    request.writeBytes(
+        ("POST /.well-known/mercure HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer "
+                + ServerTestBase.PUBLISHER
+                + "\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: "
+                + body.length
+                + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     request.writeBytes(body);
     return request.toByteArray();
   }
@@ -171,7 +202,10 @@ class HubInputPropertiesTest {
       if (i > 0) {
         out.append(random.nextInt(6) == 0 ? "&&" : "&");
       }
-      out.append(random.nextInt(3) > 0 ? FIELDS.get(random.nextInt(FIELDS.size())) : HostileText.string(random, 6));
+      out.append(
+          random.nextInt(3) > 0
+              ? FIELDS.get(random.nextInt(FIELDS.size()))
+              : HostileText.string(random, 6));
       out.append(random.nextInt(8) == 0 ? "" : "=");
       String value = HostileText.string(random, 80);
       out.append(random.nextBoolean() ? enc(value) : value);
@@ -190,13 +224,18 @@ class HubInputPropertiesTest {
         int count = field.equals("topic") ? 1 + random.nextInt(3) : random.nextInt(8) == 0 ? 2 : 1;
         List<String> values = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-          values.add(switch (random.nextInt(3)) {
-            case 0 -> HostileText.string(random, 120);
-            case 1 -> field.equals("retry") ? HostileText.from(random, "0123456789", 6)
-                : HostileText.string(random, 120).replaceAll("[\r\n\0]", "");
-            default -> field.equals("topic") ? "https://example.com/books/" + random.nextInt(100)
-                : HostileText.from(random, "abcdefgh0123", 10);
-          });
+          values.add(
+              switch (random.nextInt(3)) {
+                case 0 -> HostileText.string(random, 120);
+                case 1 ->
+                    field.equals("retry")
+                        ? HostileText.from(random, "0123456789", 6)
+                        : HostileText.string(random, 120).replaceAll("[\r\n\0]", "");
+                default ->
+                    field.equals("topic")
+                        ? "https://example.com/books/" + random.nextInt(100)
+                        : HostileText.from(random, "abcdefgh0123", 10);
+              });
         }
         form.put(field, values);
       }

@@ -48,19 +48,28 @@ class JwksServerTest extends ServerTestBase {
     try {
       if (jwks == null) {
         jwks = dir.resolve("jwks.json");
-        Files.writeString(jwks, new JWKSet(new ECKey.Builder(Curve.P_256,
-            (ECPublicKey) EC.getPublic()).keyID("k1").build()).toString(true));
+        Files.writeString(
+            jwks,
+            new JWKSet(
+                    new ECKey.Builder(Curve.P_256, (ECPublicKey) EC.getPublic())
+                        .keyID("k1")
+                        .build())
+                .toString(true));
       }
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-    return super.config().publisherKey(null).subscriberKey(null)
+    return super.config()
+        .publisherKey(null)
+        .subscriberKey(null)
         .protocols(ProtocolConfig.DEFAULTS.withJwtJwks(jwks.toUri().toString()));
   }
 
   private static String es256(String kid, Map<String, Object> mercure) throws Exception {
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(kid).build(),
-        new JWTClaimsSet.Builder().claim("mercure", mercure).build());
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(kid).build(),
+            new JWTClaimsSet.Builder().claim("mercure", mercure).build());
     jwt.sign(new ECDSASigner((ECPrivateKey) EC.getPrivate()));
     return jwt.serialize();
   }
@@ -69,16 +78,22 @@ class JwksServerTest extends ServerTestBase {
   void aTokenSignedWithAKeyOfTheSetPublishesAndAnUnknownKidIsRefused() throws Exception {
     String publisher = es256("k1", Map.of("publish", List.of("*")));
     // The set is read on the refresher thread after start: wait for it, never sleep.
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        publish("topic=t&data=x", Map.of("Authorization", "Bearer " + publisher))
-            .statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                publish("topic=t&data=x", Map.of("Authorization", "Bearer " + publisher))
+                        .statusCode()
+                    == 200);
 
-    HttpResponse<String> unknown = publish("topic=t&data=x",
-        Map.of("Authorization", "Bearer " + es256("k2", Map.of("publish", List.of("*")))));
+    HttpResponse<String> unknown =
+        publish(
+            "topic=t&data=x",
+            Map.of("Authorization", "Bearer " + es256("k2", Map.of("publish", List.of("*")))));
     assertThat(unknown.statusCode()).isEqualTo(401);
     assertThat(unknown.body()).contains("kid: k2 is not among the keys of JWK Set");
-    HttpResponse<String> hmac = publish("topic=t&data=x",
-        Map.of("Authorization", "Bearer " + PUBLISHER));
+    HttpResponse<String> hmac =
+        publish("topic=t&data=x", Map.of("Authorization", "Bearer " + PUBLISHER));
     assertThat(hmac.statusCode()).isEqualTo(401);
     assertThat(hmac.body()).contains("token algorithm HS256 not accepted (expected: ES256)");
   }

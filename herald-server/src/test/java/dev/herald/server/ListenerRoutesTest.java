@@ -3,24 +3,28 @@ package dev.herald.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which routes each listener serves, over real sockets: {@code --no-ui} drops the page, its
- * static files, {@code /info} and {@code /dev/token}; {@code --admin-listen} moves {@code
- * /metrics}, {@code /healthz} and {@code /readyz} to a listener of their own, off the public ones.
+ * Which routes each listener serves, over real sockets: {@code --no-ui} drops the page, its static
+ * files, {@code /info} and {@code /dev/token}; {@code --admin-listen} moves {@code /metrics},
+ * {@code /healthz} and {@code /readyz} to a listener of their own, off the public ones.
  *
  * <p>Runs on the JUnit thread.
  */
 class ListenerRoutesTest extends ServerTestBase {
 
   private static final List<String> UI_PATHS =
-      List.of("/", "/ui/app.js", "/webjars/vue/3.5.26/dist/vue.esm-browser.prod.js",
-          "/info", "/dev/token");
+      List.of(
+          "/",
+          "/ui/app.js",
+          "/webjars/vue/3.5.26/dist/vue.esm-browser.prod.js",
+          "/info",
+          "/dev/token");
   private static final List<String> ADMIN_PATHS = List.of("/metrics", "/healthz", "/readyz");
 
   @Test
@@ -44,13 +48,17 @@ class ListenerRoutesTest extends ServerTestBase {
       assertThat(response.body()).isEqualTo("no such resource: " + path + "\n");
     }
     assertThat(publishOk("topic=t&data=still")).startsWith("urn:uuid:");
-    assertThat(get("/herald.js", Map.of()).statusCode()).as("the hub's client is not the UI")
+    assertThat(get("/herald.js", Map.of()).statusCode())
+        .as("the hub's client is not the UI")
         .isEqualTo(200);
     for (String path : ADMIN_PATHS) {
       assertThat(get(path, Map.of()).statusCode()).as(path).isEqualTo(200);
     }
-    RawHttp.Response demo = RawHttp.exchange(server.port(), ("GET /sse HTTP/1.1\r\nHost: x\r\n"
-        + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    RawHttp.Response demo =
+        RawHttp.exchange(
+            server.port(),
+            ("GET /sse HTTP/1.1\r\nHost: x\r\n" + "Accept: text/event-stream\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
     assertThat(demo.status()).as("the demo stream is not part of the UI").isEqualTo(200);
   }
 
@@ -101,7 +109,8 @@ class ListenerRoutesTest extends ServerTestBase {
   }
 
   private HttpResponse<String> getFrom(String origin, String path) throws Exception {
-    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(origin + path)).build(),
+    return http.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(origin + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

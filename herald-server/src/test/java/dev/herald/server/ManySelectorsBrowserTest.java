@@ -19,7 +19,9 @@ class ManySelectorsBrowserTest extends BrowserTestBase {
   @Test
   void oneEventSourceWithAThousandTopicsReceivesAnUpdateOnItsLast() throws Exception {
     openPage();
-    Object queryLength = browser.script("""
+    Object queryLength =
+        browser.script(
+            """
         const url = new URL('/.well-known/mercure', location.href);
         for (let i = 0; i < 1000; i++) {
           url.searchParams.append('topic', 'https://example.com/books/' + i);

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.WindowType;
 
 /**
- * Issue 14 in Chromium over HTTP/1.1: real tabs of one browser profile, each a page that
- * subscribes through {@code /herald.js}, share one connection to the hub; each gets exactly its
- * events; closing the tab that holds the connection, subscribing to more while events flow and
- * restarting the hub lose nothing and repeat nothing.
+ * Issue 14 in Chromium over HTTP/1.1: real tabs of one browser profile, each a page that subscribes
+ * through {@code /herald.js}, share one connection to the hub; each gets exactly its events;
+ * closing the tab that holds the connection, subscribing to more while events flow and restarting
+ * the hub lose nothing and repeat nothing.
  *
  * <p>Runs on the JUnit thread, which alone drives the class's browser; publishers that must run
  * while the browser is driven run on a pool thread.
@@ -32,12 +32,16 @@ class ManyTabsBrowserTest extends BrowserTestBase {
 
   /** Bounds every wait; generous because the suite shares a 2-core machine with other builds. */
   private static final Duration SETTLE = Duration.ofSeconds(60);
+
   private static final String SHARED = "urn:tabs:shared";
 
   /** Window handles of the tabs this test opened, the first one being the browser's own. */
   private final List<String> tabs = new ArrayList<>();
 
-  /** Leaves one fresh tab, so the next test (and the evidence taken after this one) finds a live window. */
+  /**
+   * Leaves one fresh tab, so the next test (and the evidence taken after this one) finds a live
+   * window.
+   */
   @AfterEach
   void closeTheTabs() {
     List<String> old = new ArrayList<>(browser.driver.getWindowHandles());
@@ -67,7 +71,8 @@ class ManyTabsBrowserTest extends BrowserTestBase {
       url.append("&topic=").append(enc(topic));
     }
     browser.driver.get(url.toString());
-    browser.until(d -> Boolean.TRUE.equals(browser.script("return window.heraldTab !== undefined")));
+    browser.until(
+        d -> Boolean.TRUE.equals(browser.script("return window.heraldTab !== undefined")));
     String handle = browser.driver.getWindowHandle();
     tabs.add(handle);
     return handle;
@@ -97,11 +102,14 @@ class ManyTabsBrowserTest extends BrowserTestBase {
 
   /** Every tab's connection is open, one tab leads, and the hub holds one stream. */
   private void untilOneStreamForAll() {
-    await().atMost(SETTLE).untilAsserted(() -> {
-      assertThat(tabs).allSatisfy(tab -> assertThat(state(tab)).isEqualTo("open"));
-      assertThat(leaders()).hasSize(1);
-      assertThat(server.openStreams()).isEqualTo(1);
-    });
+    await()
+        .atMost(SETTLE)
+        .untilAsserted(
+            () -> {
+              assertThat(tabs).allSatisfy(tab -> assertThat(state(tab)).isEqualTo("open"));
+              assertThat(leaders()).hasSize(1);
+              assertThat(server.openStreams()).isEqualTo(1);
+            });
   }
 
   private void publish(String topic, String data) throws Exception {
@@ -114,15 +122,16 @@ class ManyTabsBrowserTest extends BrowserTestBase {
 
   /** Publishes to the shared topic on a pool thread, so it runs while the browser is driven. */
   private CompletableFuture<Void> publishInBackground(int from, int to) {
-    return CompletableFuture.runAsync(() -> {
-      for (int i = from; i <= to; i++) {
-        try {
-          publish(SHARED, Integer.toString(i));
-        } catch (Exception e) {
-          throw new IllegalStateException("publishing " + i, e);
-        }
-      }
-    });
+    return CompletableFuture.runAsync(
+        () -> {
+          for (int i = from; i <= to; i++) {
+            try {
+              publish(SHARED, Integer.toString(i));
+            } catch (Exception e) {
+              throw new IllegalStateException("publishing " + i, e);
+            }
+          }
+        });
   }
 
   @Test
@@ -130,7 +139,8 @@ class ManyTabsBrowserTest extends BrowserTestBase {
     for (int i = 0; i < 10; i++) {
       openTab("tab " + i, own(i), SHARED);
     }
-    assertThat(in(tabs.get(0), "return performance.getEntriesByType('navigation')[0].nextHopProtocol"))
+    assertThat(
+            in(tabs.get(0), "return performance.getEntriesByType('navigation')[0].nextHopProtocol"))
         .isEqualTo("http/1.1");
     untilOneStreamForAll();
 
@@ -231,10 +241,13 @@ class ManyTabsBrowserTest extends BrowserTestBase {
     List<String> others = tabs.stream().filter(tab -> !tab.equals(leader)).toList();
     publishInBackground(11, 60).get(30, TimeUnit.SECONDS);
 
-    await().atMost(SETTLE).untilAsserted(() -> {
-      assertThat(others.stream().filter(this::leads).count()).isEqualTo(1);
-      assertThat(server.openStreams()).isEqualTo(1);
-    });
+    await()
+        .atMost(SETTLE)
+        .untilAsserted(
+            () -> {
+              assertThat(others.stream().filter(this::leads).count()).isEqualTo(1);
+              assertThat(server.openStreams()).isEqualTo(1);
+            });
     for (String tab : others) {
       await().atMost(SETTLE).until(() -> received(tab).size() >= 60);
       assertThat(received(tab)).containsExactlyElementsOf(numbers(1, 60));
@@ -252,12 +265,16 @@ class ManyTabsBrowserTest extends BrowserTestBase {
     untilOneStreamForAll();
     String late = tabs.get(1);
     CompletableFuture<Void> publishing = publishInBackground(1, 150);
-    in(late, "window.lateEvents = []; window.heraldTab.hub.subscribe(['urn:tabs:late'],"
-        + " (e) => window.lateEvents.push(e.data))");
+    in(
+        late,
+        "window.lateEvents = []; window.heraldTab.hub.subscribe(['urn:tabs:late'],"
+            + " (e) => window.lateEvents.push(e.data))");
     publishing.get(30, TimeUnit.SECONDS);
     publish("urn:tabs:late", "late one");
 
-    await().atMost(SETTLE).until(() -> List.of("late one").equals(in(late, "return window.lateEvents")));
+    await()
+        .atMost(SETTLE)
+        .until(() -> List.of("late one").equals(in(late, "return window.lateEvents")));
     List<String> expected = numbers(1, 150);
     for (String tab : tabs) {
       await().atMost(SETTLE).until(() -> received(tab).size() >= 150);
@@ -269,23 +286,29 @@ class ManyTabsBrowserTest extends BrowserTestBase {
   @Test
   void aStandardEventSourceIgnoresTheExtraField() throws Exception {
     String tab = openTab("plain");
-    in(tab, "window.plain = []; const es = new EventSource('/.well-known/mercure?topic=a&topic=b"
-        + "&herald-match=1'); es.onmessage = (e) => window.plain.push([e.lastEventId, e.data]);"
-        + " window.plainSource = es;");
-    browser.until(d -> Long.valueOf(1).equals(browser.script("return window.plainSource.readyState")));
+    in(
+        tab,
+        "window.plain = []; const es = new EventSource('/.well-known/mercure?topic=a&topic=b"
+            + "&herald-match=1'); es.onmessage = (e) => window.plain.push([e.lastEventId, e.data]);"
+            + " window.plainSource = es;");
+    browser.until(
+        d -> Long.valueOf(1).equals(browser.script("return window.plainSource.readyState")));
     String id = publishOk("topic=b&data=" + enc("line 1\nline 2"));
 
     browser.until(d -> !((List<?>) browser.script("return window.plain")).isEmpty());
-    assertThat(browser.script("return window.plain")).isEqualTo(List.of(List.of(id, "line 1\nline 2")));
+    assertThat(browser.script("return window.plain"))
+        .isEqualTo(List.of(List.of(id, "line 1\nline 2")));
     browser.script("window.plainSource.close()");
   }
 
   @Test
   void aHubRestartUnderTheTabsResumesFromTheLastId() throws Exception {
     MemoryHistory history = new MemoryHistory(1_000);
-    ServerConfig config = config()
-        .listen(List.of(new InetSocketAddress("127.0.0.1", server.port())))
-        .shutdownGrace(Duration.ofSeconds(5)).build();
+    ServerConfig config =
+        config()
+            .listen(List.of(new InetSocketAddress("127.0.0.1", server.port())))
+            .shutdownGrace(Duration.ofSeconds(5))
+            .build();
     server.close();
     server = HeraldServer.start(config, new Hub(config.hub(), history), Clock.systemUTC());
     for (int i = 0; i < 3; i++) {

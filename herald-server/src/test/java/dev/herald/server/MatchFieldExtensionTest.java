@@ -35,12 +35,12 @@ class MatchFieldExtensionTest extends ServerTestBase {
 
   @Test
   void eachEventNamesTheSelectorsThatMatchedByPositionBeforeItsBlankLine() throws Exception {
-    try (SseClient client = SseClient.open(http,
-        withMatch("1", "https://example.com/news", BOOKS, "*"), Map.of())) {
+    try (SseClient client =
+        SseClient.open(http, withMatch("1", "https://example.com/news", BOOKS, "*"), Map.of())) {
       String id = publishOk("topic=" + enc("https://example.com/books/1") + "&data=" + enc("a\nb"));
       assertThat(client.next().data()).isEqualTo("a\nb");
-      assertThat(frame(client, id)).containsExactly(
-          "id: " + id, "data: a", "data: b", "herald-match: 1 2");
+      assertThat(frame(client, id))
+          .containsExactly("id: " + id, "data: a", "data: b", "herald-match: 1 2");
     }
   }
 
@@ -58,16 +58,18 @@ class MatchFieldExtensionTest extends ServerTestBase {
 
   @Test
   void aBadValueIsRefusedWithTheReason() throws Exception {
-    HttpResponse<String> response = get(
-        "/.well-known/mercure?topic=t&herald-match=yes", Map.of("Accept", "text/event-stream"));
+    HttpResponse<String> response =
+        get("/.well-known/mercure?topic=t&herald-match=yes", Map.of("Accept", "text/event-stream"));
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).contains("herald-match: 'yes' (expected: 1 or 0)");
   }
 
   @Test
   void aThirdPartyEventSourceClientIgnoresTheField() throws Exception {
-    EventSource client = new EventSource.Builder(
-        ConnectStrategy.http(withMatch("1", "a", "b")).readTimeout(30, TimeUnit.SECONDS)).build();
+    EventSource client =
+        new EventSource.Builder(
+                ConnectStrategy.http(withMatch("1", "a", "b")).readTimeout(30, TimeUnit.SECONDS))
+            .build();
     try {
       client.start();
       String id = publishOk("topic=b&data=hello&type=greeting");
@@ -84,7 +86,8 @@ class MatchFieldExtensionTest extends ServerTestBase {
   void theClientIsServedFromTheJarCacheableAndRevalidatedByEtag() throws Exception {
     HttpResponse<String> script = get("/herald.js", Map.of("Origin", "http://localhost:5173"));
     assertThat(script.statusCode()).isEqualTo(200);
-    assertThat(script.headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
+    assertThat(script.headers().firstValue("content-type"))
+        .hasValue("text/javascript; charset=utf-8");
     assertThat(script.headers().firstValue("cache-control")).hasValue("public, max-age=3600");
     // A page of another origin imports it as a module, which needs CORS.
     assertThat(script.headers().firstValue("access-control-allow-origin"))

@@ -14,21 +14,26 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Publishes pipelined on one HTTP/1.1 connection, written in one go as load generators and
- * batching publishers do: each is answered, in request order, an error in the middle included.
- * Both kinds of history: one that never blocks (a publish is stored and answered inside the read)
- * and one that may (stored on the hub's dispatcher thread, answered later). Runs on the JUnit
- * thread against a hub over a real socket.
+ * Publishes pipelined on one HTTP/1.1 connection, written in one go as load generators and batching
+ * publishers do: each is answered, in request order, an error in the middle included. Both kinds of
+ * history: one that never blocks (a publish is stored and answered inside the read) and one that
+ * may (stored on the hub's dispatcher thread, answered later). Runs on the JUnit thread against a
+ * hub over a real socket.
  */
 class PipelinedPublishTest extends ServerTestBase {
 
   private static String publishRequest(String form) {
     return "POST /.well-known/mercure HTTP/1.1\r\n"
         + "Host: 127.0.0.1\r\n"
-        + "Authorization: Bearer " + PUBLISHER + "\r\n"
+        + "Authorization: Bearer "
+        + PUBLISHER
+        + "\r\n"
         + "Content-Type: application/x-www-form-urlencoded\r\n"
-        + "Content-Length: " + form.getBytes(StandardCharsets.UTF_8).length + "\r\n"
-        + "\r\n" + form;
+        + "Content-Length: "
+        + form.getBytes(StandardCharsets.UTF_8).length
+        + "\r\n"
+        + "\r\n"
+        + form;
   }
 
   /** Memory, but without the never-blocks promise: the hub stores on its dispatcher thread. */
@@ -67,8 +72,11 @@ class PipelinedPublishTest extends ServerTestBase {
   private DispatcherThreadHistory storeOnTheDispatcherThread() throws InterruptedException {
     server.close();
     DispatcherThreadHistory history = new DispatcherThreadHistory();
-    server = HeraldServer.start(config().build(),
-        new Hub(HubConfig.DEFAULTS.withHistorySize(100), history), Clock.systemUTC());
+    server =
+        HeraldServer.start(
+            config().build(),
+            new Hub(HubConfig.DEFAULTS.withHistorySize(100), history),
+            Clock.systemUTC());
     return history;
   }
 
@@ -83,7 +91,8 @@ class PipelinedPublishTest extends ServerTestBase {
     }
 
     List<RawHttp.Response> answers =
-        RawHttp.pipelined(server.port(), requests.toString().getBytes(StandardCharsets.UTF_8), count);
+        RawHttp.pipelined(
+            server.port(), requests.toString().getBytes(StandardCharsets.UTF_8), count);
 
     assertThat(answers).extracting(RawHttp.Response::status).containsOnly(200);
     // One read, one commit: the store is woken once the loop has read them all, not per publish.
@@ -106,7 +115,8 @@ class PipelinedPublishTest extends ServerTestBase {
     }
 
     List<RawHttp.Response> answers =
-        RawHttp.pipelined(server.port(), requests.toString().getBytes(StandardCharsets.UTF_8), count);
+        RawHttp.pipelined(
+            server.port(), requests.toString().getBytes(StandardCharsets.UTF_8), count);
 
     for (int i = 0; i < count; i++) {
       assertThat(answers.get(i).status()).isEqualTo(200);
@@ -117,10 +127,14 @@ class PipelinedPublishTest extends ServerTestBase {
   @Test
   void nothingIsAnsweredAfterAnAnswerThatClosesTheConnection() throws Exception {
     storeOnTheDispatcherThread();
-    String closing = publishRequest("topic=t&data=2&id=urn:b")
-        .replace("Host: 127.0.0.1\r\n", "Host: 127.0.0.1\r\nConnection: close\r\n");
-    byte[] requests = (publishRequest("topic=t&data=1&id=urn:a") + closing
-        + publishRequest("topic=t&data=3&id=urn:c")).getBytes(StandardCharsets.UTF_8);
+    String closing =
+        publishRequest("topic=t&data=2&id=urn:b")
+            .replace("Host: 127.0.0.1\r\n", "Host: 127.0.0.1\r\nConnection: close\r\n");
+    byte[] requests =
+        (publishRequest("topic=t&data=1&id=urn:a")
+                + closing
+                + publishRequest("topic=t&data=3&id=urn:c"))
+            .getBytes(StandardCharsets.UTF_8);
 
     List<RawHttp.Response> answers = RawHttp.pipelined(server.port(), requests, 2);
     assertThat(answers).extracting(RawHttp.Response::body).containsExactly("urn:a", "urn:b");
@@ -131,10 +145,11 @@ class PipelinedPublishTest extends ServerTestBase {
 
   @Test
   void pipelinedPublishesAreAnsweredInRequestOrder() throws Exception {
-    String requests = publishRequest("topic=t&data=1&id=urn:a")
-        + publishRequest("topic=t&data=2&id=urn:b")
-        + publishRequest("data=no-topic")
-        + publishRequest("topic=t&data=3&id=urn:c");
+    String requests =
+        publishRequest("topic=t&data=1&id=urn:a")
+            + publishRequest("topic=t&data=2&id=urn:b")
+            + publishRequest("data=no-topic")
+            + publishRequest("topic=t&data=3&id=urn:c");
 
     List<RawHttp.Response> answers =
         RawHttp.pipelined(server.port(), requests.getBytes(StandardCharsets.UTF_8), 4);

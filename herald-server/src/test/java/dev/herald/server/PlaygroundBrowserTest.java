@@ -22,22 +22,36 @@ class PlaygroundBrowserTest extends BrowserTestBase {
   }
 
   /** One received update as the page shows it. */
-  record Shown(String id, String type, String data, List<String> selectors, List<String> topics, boolean unknownSelector) {}
+  record Shown(
+      String id,
+      String type,
+      String data,
+      List<String> selectors,
+      List<String> topics,
+      boolean unknownSelector) {}
 
   @SuppressWarnings("unchecked")
   List<Shown> shown() {
-    List<Map<String, Object>> raw = (List<Map<String, Object>>) browser.script(
-        "const all = (li, css) => [...li.querySelectorAll(css)].map(e => e.textContent);"
-            + "return [...document.querySelectorAll('#sub-messages li.update')].map(li => ({"
-            + " id: li.querySelector('.id').textContent,"
-            + " type: li.querySelector('.type')?.textContent ?? '',"
-            + " data: li.querySelector('.data').textContent,"
-            + " selectors: all(li, '.selector'), topics: all(li, '.topic'),"
-            + " unknown: li.querySelector('.selector-unknown') !== null }));");
+    List<Map<String, Object>> raw =
+        (List<Map<String, Object>>)
+            browser.script(
+                "const all = (li, css) => [...li.querySelectorAll(css)].map(e => e.textContent);"
+                    + "return [...document.querySelectorAll('#sub-messages li.update')].map(li => ({"
+                    + " id: li.querySelector('.id').textContent,"
+                    + " type: li.querySelector('.type')?.textContent ?? '',"
+                    + " data: li.querySelector('.data').textContent,"
+                    + " selectors: all(li, '.selector'), topics: all(li, '.topic'),"
+                    + " unknown: li.querySelector('.selector-unknown') !== null }));");
     List<Shown> out = new ArrayList<>();
     for (Map<String, Object> m : raw) {
-      out.add(new Shown((String) m.get("id"), (String) m.get("type"), (String) m.get("data"),
-          (List<String>) m.get("selectors"), (List<String>) m.get("topics"), (Boolean) m.get("unknown")));
+      out.add(
+          new Shown(
+              (String) m.get("id"),
+              (String) m.get("type"),
+              (String) m.get("data"),
+              (List<String>) m.get("selectors"),
+              (List<String>) m.get("topics"),
+              (Boolean) m.get("unknown")));
     }
     return out;
   }
@@ -71,7 +85,8 @@ class PlaygroundBrowserTest extends BrowserTestBase {
     }
     String previous = browser.text("pub-result");
     browser.click("publish");
-    browser.until(d -> !browser.text("pub-result").equals(previous) && !browser.text("pub-result").isEmpty());
+    browser.until(
+        d -> !browser.text("pub-result").equals(previous) && !browser.text("pub-result").isEmpty());
     assertThat(browser.text("pub-result")).startsWith("Published event urn:");
   }
 
@@ -98,7 +113,8 @@ class PlaygroundBrowserTest extends BrowserTestBase {
   }
 
   @Test
-  void aUriTemplateSubscriptionReceivesMatchingTopicsOnlyAndShowsTheMatchingSelector() throws Exception {
+  void aUriTemplateSubscriptionReceivesMatchingTopicsOnlyAndShowsTheMatchingSelector()
+      throws Exception {
     openPage();
     fillDevelopmentTokens();
     subscribe("https://example.com/books/{id}\nhttps://example.com/authors/{name}", "");
@@ -125,8 +141,10 @@ class PlaygroundBrowserTest extends BrowserTestBase {
   }
 
   void chooseFamily(String family) {
-    browser.script("const s = document.getElementById('sub-family'); s.value = arguments[0];"
-        + " s.dispatchEvent(new Event('change'));", family);
+    browser.script(
+        "const s = document.getElementById('sub-family'); s.value = arguments[0];"
+            + " s.dispatchEvent(new Event('change'));",
+        family);
   }
 
   @Test
@@ -143,7 +161,8 @@ class PlaygroundBrowserTest extends BrowserTestBase {
     browser.until(d -> shownData().contains("a book"));
     List<Shown> shown = shown();
     assertThat(shown).extracting(Shown::data).containsExactly("a book");
-    assertThat(shown.get(0).selectors()).as("labelled by the browser's URLPattern")
+    assertThat(shown.get(0).selectors())
+        .as("labelled by the browser's URLPattern")
         .containsExactly("https://example.com/books/:id");
   }
 
@@ -162,8 +181,12 @@ class PlaygroundBrowserTest extends BrowserTestBase {
   @Test
   void worksAgainstAHubOnAnotherOriginThatAllowsIt() throws Exception {
     // Another port is another origin: one server hands out the page, the other is the hub.
-    HeraldServer pages = HeraldServer.start(ServerConfig.builder()
-        .listen(List.of(new java.net.InetSocketAddress("127.0.0.1", 0))).demo(false).build());
+    HeraldServer pages =
+        HeraldServer.start(
+            ServerConfig.builder()
+                .listen(List.of(new java.net.InetSocketAddress("127.0.0.1", 0)))
+                .demo(false)
+                .build());
     try {
       String pageOrigin = "http://127.0.0.1:" + pages.port();
       restart(config().corsOrigins(List.of(pageOrigin)).build());

@@ -13,10 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Sends one request of arbitrary bytes over a fresh socket and reads one response: status,
- * headers and (by {@code Content-Length}) body; a response without a length (an event stream)
- * is read up to its headers only. Bounded by a socket timeout, so a hub that never answers fails
- * the test instead of hanging it. For the JUnit thread only.
+ * Sends one request of arbitrary bytes over a fresh socket and reads one response: status, headers
+ * and (by {@code Content-Length}) body; a response without a length (an event stream) is read up to
+ * its headers only. Bounded by a socket timeout, so a hub that never answers fails the test instead
+ * of hanging it. For the JUnit thread only.
  */
 final class RawHttp {
 
@@ -57,12 +57,15 @@ final class RawHttp {
     Map<String, String> headers = new LinkedHashMap<>();
     for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
       int colon = header.indexOf(':');
-      headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+      headers.put(
+          header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
           header.substring(colon + 1).trim());
     }
     String length = headers.get("content-length");
-    String body = length == null ? "" : new String(in.readNBytes(Integer.parseInt(length)),
-        StandardCharsets.UTF_8);
+    String body =
+        length == null
+            ? ""
+            : new String(in.readNBytes(Integer.parseInt(length)), StandardCharsets.UTF_8);
     return new Response(status, headers, body);
   }
 
@@ -72,7 +75,8 @@ final class RawHttp {
     for (int b = in.read(); b >= 0; b = in.read()) {
       if (b == '\n') {
         byte[] bytes = line.toByteArray();
-        int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        int end =
+            bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         return new String(bytes, 0, end, StandardCharsets.UTF_8);
       }
       if (line.size() >= MAX_HEAD) {

@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Test;
 class RoutesTest extends ServerTestBase {
 
   private HttpResponse<String> send(String method, String path) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
-        .method(method, HttpRequest.BodyPublishers.noBody()).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
@@ -57,8 +59,10 @@ class RoutesTest extends ServerTestBase {
       out.write("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
       String first = readResponse(in);
-      assertThat(first).startsWith("HTTP/1.1 404 Not Found\r\n")
-          .contains("content-length: 24\r\n").endsWith("\r\n\r\nno such resource: /nope\n");
+      assertThat(first)
+          .startsWith("HTTP/1.1 404 Not Found\r\n")
+          .contains("content-length: 24\r\n")
+          .endsWith("\r\n\r\nno such resource: /nope\n");
       out.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
       assertThat(readResponse(in)).startsWith("HTTP/1.1 200 OK\r\n").endsWith("ok\n");

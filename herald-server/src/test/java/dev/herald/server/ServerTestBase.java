@@ -1,12 +1,10 @@
 package dev.herald.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.herald.core.HubConfig;
 import dev.herald.core.auth.JwtKey;
 import dev.herald.core.auth.TokenMinter;
-import dev.herald.core.sse.SseEvent;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 /** Starts a hub on a random loopback port per test and talks to it over real sockets. */
 abstract class ServerTestBase {
@@ -82,9 +79,10 @@ abstract class ServerTestBase {
   }
 
   HttpResponse<String> publish(String form, Map<String, String> headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/.well-known/mercure"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(form));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + "/.well-known/mercure"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form));
     headers.forEach(request::header);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -104,5 +102,4 @@ abstract class ServerTestBase {
     headers.forEach(request::header);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
-
 }

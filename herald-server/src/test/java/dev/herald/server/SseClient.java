@@ -28,27 +28,31 @@ final class SseClient implements AutoCloseable {
   private final BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
   private final Thread reader;
   volatile boolean ended;
+
   /** Whether the hub ended the stream (its last chunk read), rather than a reset or the test. */
   volatile boolean endedByTheHub;
 
   private SseClient(HttpResponse<Stream<String>> response) {
     this.response = response;
     SseParser parser = new SseParser(events::add);
-    this.reader = new Thread(() -> {
-      try {
-        Iterator<String> lines = response.body().iterator();
-        while (lines.hasNext()) {
-          String line = lines.next();
-          rawLines.add(line);
-          parser.line(line);
-        }
-        endedByTheHub = true;
-      } catch (RuntimeException closed) {
-        // the test closed the stream
-      } finally {
-        ended = true;
-      }
-    }, "sse-client");
+    this.reader =
+        new Thread(
+            () -> {
+              try {
+                Iterator<String> lines = response.body().iterator();
+                while (lines.hasNext()) {
+                  String line = lines.next();
+                  rawLines.add(line);
+                  parser.line(line);
+                }
+                endedByTheHub = true;
+              } catch (RuntimeException closed) {
+                // the test closed the stream
+              } finally {
+                ended = true;
+              }
+            },
+            "sse-client");
     reader.setDaemon(true);
     reader.start();
   }
@@ -56,7 +60,8 @@ final class SseClient implements AutoCloseable {
   static SseClient open(HttpClient client, URI uri, Map<String, String> headers) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
     headers.forEach(request::header);
-    HttpResponse<Stream<String>> response = client.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+    HttpResponse<Stream<String>> response =
+        client.send(request.build(), HttpResponse.BodyHandlers.ofLines());
     assertThat(response.statusCode()).as("subscribe status").isEqualTo(200);
     return new SseClient(response);
   }

@@ -23,9 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The subscriptions API one page at a time, over real sockets, with hubs of one and three event
- * loops: following the {@code rel="next"} links lists every subscription exactly once, in the
- * order of subscriber ids, in both protocols' shapes; a page never holds more than its limit, nor
- * more than {@link SubscriptionsQuery#MAX_LIMIT}; a bad limit or cursor is a 400.
+ * loops: following the {@code rel="next"} links lists every subscription exactly once, in the order
+ * of subscriber ids, in both protocols' shapes; a page never holds more than its limit, nor more
+ * than {@link SubscriptionsQuery#MAX_LIMIT}; a bad limit or cursor is a 400.
  */
 class SubscriptionsPagingTest extends ServerTestBase {
 
@@ -52,7 +52,8 @@ class SubscriptionsPagingTest extends ServerTestBase {
   private void subscribe(String query, int expectedSubscribers) throws Exception {
     HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     streams.add(SseClient.open(own, URI.create(base + "/.well-known/mercure?" + query), Map.of()));
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> server.hub().subscriberCount() == expectedSubscribers);
   }
 
@@ -73,8 +74,8 @@ class SubscriptionsPagingTest extends ServerTestBase {
 
   /** Follows the next links from {@code first}; the subscription documents of every page. */
   @SuppressWarnings("unchecked")
-  private List<Map<String, Object>> walk(String first, Map<String, String> auth, int limit,
-      boolean fullPages) throws Exception {
+  private List<Map<String, Object>> walk(
+      String first, Map<String, String> auth, int limit, boolean fullPages) throws Exception {
     List<Map<String, Object>> listed = new ArrayList<>();
     String url = first;
     for (int pages = 0; url != null; pages++) {
@@ -98,10 +99,12 @@ class SubscriptionsPagingTest extends ServerTestBase {
    * Every expected subscription listed once, subscribers in id order, each one's subscriptions in
    * the order it gave them ({@code key} reads the topic, {@code c<connection>-<index>}).
    */
-  private static void assertEachOnceInOrder(List<Map<String, Object>> listed, String key,
-      Set<String> expected) {
-    assertThat(listed).extracting(d -> (String) d.get(key))
-        .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
+  private static void assertEachOnceInOrder(
+      List<Map<String, Object>> listed, String key, Set<String> expected) {
+    assertThat(listed)
+        .extracting(d -> (String) d.get(key))
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(expected);
     for (int i = 1; i < listed.size(); i++) {
       String before = (String) listed.get(i - 1).get("subscriber");
       String after = (String) listed.get(i).get("subscriber");
@@ -130,7 +133,9 @@ class SubscriptionsPagingTest extends ServerTestBase {
         String topic = "https://example.com/c" + c + "-" + t;
         boolean modern = c % 2 == 1;
         (modern ? draft08 : draft07).add(topic);
-        query.append(query.length() == 0 ? "" : "&").append(modern ? "match=" : "topic=")
+        query
+            .append(query.length() == 0 ? "" : "&")
+            .append(modern ? "match=" : "topic=")
             .append(enc(topic));
       }
       subscribe(query.toString(), ++subscribers);
@@ -178,7 +183,11 @@ class SubscriptionsPagingTest extends ServerTestBase {
     for (int c = 0; c < 2; c++) {
       StringBuilder query = new StringBuilder();
       for (int t = 0; t < perConnection; t++) {
-        query.append(query.length() == 0 ? "" : "&").append("topic=c").append(c).append('-')
+        query
+            .append(query.length() == 0 ? "" : "&")
+            .append("topic=c")
+            .append(c)
+            .append('-')
             .append(t);
       }
       subscribe(query.toString(), c + 1);
@@ -189,11 +198,13 @@ class SubscriptionsPagingTest extends ServerTestBase {
         .hasSize(SubscriptionsQuery.MAX_LIMIT);
     String next = nextOf(first);
     assertThat(next).startsWith(COLLECTION + "?cursor=");
-    assertThat(JSONObjectUtils.getJSONArray(JSONObjectUtils.parse(get(next, DRAFT07).body()),
-        "subscriptions")).hasSize(2 * perConnection - SubscriptionsQuery.MAX_LIMIT);
+    assertThat(
+            JSONObjectUtils.getJSONArray(
+                JSONObjectUtils.parse(get(next, DRAFT07).body()), "subscriptions"))
+        .hasSize(2 * perConnection - SubscriptionsQuery.MAX_LIMIT);
 
-    HttpResponse<String> tooMany = get(COLLECTION + "?limit=" + (SubscriptionsQuery.MAX_LIMIT + 1),
-        DRAFT07);
+    HttpResponse<String> tooMany =
+        get(COLLECTION + "?limit=" + (SubscriptionsQuery.MAX_LIMIT + 1), DRAFT07);
     assertThat(tooMany.statusCode()).isEqualTo(400);
     assertThat(tooMany.body()).contains("limit: 1001 (expected: an integer from 1 to 1000)");
   }
@@ -203,8 +214,15 @@ class SubscriptionsPagingTest extends ServerTestBase {
     subscribe("topic=a&topic=b", 1);
     String cursor = nextOf(get(COLLECTION + "?limit=1", DRAFT07));
     assertThat(get(cursor, DRAFT07).statusCode()).as("a good cursor").isEqualTo(200);
-    for (String query : List.of("limit=0", "limit=-1", "limit=abc", "limit=", "limit=%2B5",
-        "limit=99999999999", "limit=1&limit=2")) {
+    for (String query :
+        List.of(
+            "limit=0",
+            "limit=-1",
+            "limit=abc",
+            "limit=",
+            "limit=%2B5",
+            "limit=99999999999",
+            "limit=1&limit=2")) {
       HttpResponse<String> response = get(COLLECTION + "?" + query, DRAFT07);
       assertThat(response.statusCode()).as(query).isEqualTo(400);
       assertThat(response.body().strip()).as(query).startsWith("limit: ").doesNotContain("\n");

@@ -25,16 +25,24 @@ class SubscriptionsTest extends ServerTestBase {
 
   @Test
   void subscriptionsAreAnnouncedAsPrivateUpdates() throws Exception {
-    try (SseClient observer = SseClient.open(http, subscribeUri(SUBSCRIPTIONS),
-        Map.of("Authorization", "Bearer " + OBSERVER));
+    try (SseClient observer =
+            SseClient.open(
+                http, subscribeUri(SUBSCRIPTIONS), Map.of("Authorization", "Bearer " + OBSERVER));
         SseClient anonymous = SseClient.open(http, subscribeUri(SUBSCRIPTIONS), Map.of())) {
       SseClient books = SseClient.open(http, subscribeUri(BOOKS), Map.of());
       Map<String, Object> started = nextAbout(observer, BOOKS);
-      assertThat(started).containsEntry("type", "Subscription").containsEntry("topic", BOOKS)
-          .containsEntry("active", true).containsEntry("@context", "https://mercure.rocks/");
+      assertThat(started)
+          .containsEntry("type", "Subscription")
+          .containsEntry("topic", BOOKS)
+          .containsEntry("active", true)
+          .containsEntry("@context", "https://mercure.rocks/");
       String subscriber = (String) started.get("subscriber");
-      assertThat(started.get("id")).isEqualTo("/.well-known/mercure/subscriptions/"
-          + ActiveSubscription.encode(BOOKS) + "/" + ActiveSubscription.encode(subscriber));
+      assertThat(started.get("id"))
+          .isEqualTo(
+              "/.well-known/mercure/subscriptions/"
+                  + ActiveSubscription.encode(BOOKS)
+                  + "/"
+                  + ActiveSubscription.encode(subscriber));
       books.close();
       Map<String, Object> ended = nextAbout(observer, BOOKS);
       assertThat(ended).containsEntry("active", false).containsEntry("subscriber", subscriber);
@@ -56,31 +64,42 @@ class SubscriptionsTest extends ServerTestBase {
 
   @Test
   void theApiListsActiveSubscriptions() throws Exception {
-    try (SseClient books = SseClient.open(http, subscribeUri(BOOKS, "https://example.com/news"), Map.of())) {
+    try (SseClient books =
+        SseClient.open(http, subscribeUri(BOOKS, "https://example.com/news"), Map.of())) {
       await().atMost(Duration.ofSeconds(5)).until(() -> server.hub().subscriberCount() == 1);
       Map<String, String> auth = Map.of("Authorization", "Bearer " + OBSERVER);
       HttpResponse<String> all = get("/.well-known/mercure/subscriptions", auth);
       assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
       assertThat(all.headers().firstValue("content-type")).hasValue("application/ld+json");
       Map<String, Object> collection = JSONObjectUtils.parse(all.body());
-      assertThat(collection).containsEntry("type", "Subscriptions")
-          .containsEntry("id", "/.well-known/mercure/subscriptions").containsKey("lastEventID");
+      assertThat(collection)
+          .containsEntry("type", "Subscriptions")
+          .containsEntry("id", "/.well-known/mercure/subscriptions")
+          .containsKey("lastEventID");
       List<Object> subscriptions = JSONObjectUtils.getJSONArray(collection, "subscriptions");
       assertThat(subscriptions).hasSize(2);
       @SuppressWarnings("unchecked")
       Map<String, Object> first = (Map<String, Object>) subscriptions.get(0);
       String id = (String) first.get("id");
 
-      HttpResponse<String> byTopic = get("/.well-known/mercure/subscriptions/" + ActiveSubscription.encode(BOOKS), auth);
-      assertThat(JSONObjectUtils.getJSONArray(JSONObjectUtils.parse(byTopic.body()), "subscriptions")).hasSize(1);
+      HttpResponse<String> byTopic =
+          get("/.well-known/mercure/subscriptions/" + ActiveSubscription.encode(BOOKS), auth);
+      assertThat(
+              JSONObjectUtils.getJSONArray(JSONObjectUtils.parse(byTopic.body()), "subscriptions"))
+          .hasSize(1);
       HttpResponse<String> single = get(id, auth);
       assertThat(single.statusCode()).isEqualTo(200);
-      assertThat(JSONObjectUtils.parse(single.body())).containsEntry("id", id).containsEntry("active", true);
+      assertThat(JSONObjectUtils.parse(single.body()))
+          .containsEntry("id", id)
+          .containsEntry("active", true);
 
-      assertThat(get("/.well-known/mercure/subscriptions/x/urn%3Anobody", auth).statusCode()).isEqualTo(404);
+      assertThat(get("/.well-known/mercure/subscriptions/x/urn%3Anobody", auth).statusCode())
+          .isEqualTo(404);
       assertThat(get("/.well-known/mercure/subscriptions", Map.of()).statusCode()).isEqualTo(401);
       String other = token(null, List.of("https://example.com/{x}"), null);
-      assertThat(get("/.well-known/mercure/subscriptions", Map.of("Authorization", "Bearer " + other)).statusCode())
+      assertThat(
+              get("/.well-known/mercure/subscriptions", Map.of("Authorization", "Bearer " + other))
+                  .statusCode())
           .isEqualTo(403);
     }
   }
@@ -88,8 +107,8 @@ class SubscriptionsTest extends ServerTestBase {
   @Test
   void theApiIsOffUnlessEnabled() throws Exception {
     restart(super.config().build());
-    HttpResponse<String> response = get("/.well-known/mercure/subscriptions",
-        Map.of("Authorization", "Bearer " + OBSERVER));
+    HttpResponse<String> response =
+        get("/.well-known/mercure/subscriptions", Map.of("Authorization", "Bearer " + OBSERVER));
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(response.body()).contains("--subscriptions");
   }

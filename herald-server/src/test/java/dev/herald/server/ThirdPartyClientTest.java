@@ -41,14 +41,15 @@ class ThirdPartyClientTest extends ServerTestBase {
     server = HeraldServer.start(config, new Hub(config.hub(), shared), Clock.systemUTC());
     int port = server.port();
     base = "http://127.0.0.1:" + port;
-    ServerConfig samePort = config.toBuilder()
-        .listen(List.of(new InetSocketAddress("127.0.0.1", port))).build();
+    ServerConfig samePort =
+        config.toBuilder().listen(List.of(new InetSocketAddress("127.0.0.1", port))).build();
 
-    EventSource client = new EventSource.Builder(
-        ConnectStrategy.http(subscribeUri("https://example.com/books/{id}"))
-            .readTimeout(30, TimeUnit.SECONDS))
-        .retryDelay(100, TimeUnit.MILLISECONDS)
-        .build();
+    EventSource client =
+        new EventSource.Builder(
+                ConnectStrategy.http(subscribeUri("https://example.com/books/{id}"))
+                    .readTimeout(30, TimeUnit.SECONDS))
+            .retryDelay(100, TimeUnit.MILLISECONDS)
+            .build();
     try {
       client.start();
       publishOk("topic=" + enc("https://example.com/books/1") + "&data=first&type=book");

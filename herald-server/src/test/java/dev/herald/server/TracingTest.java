@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.herald.core.Event;
 import dev.herald.core.Hub;
-import dev.herald.core.HubConfig;
 import dev.herald.core.history.History;
 import dev.herald.core.history.MemoryHistory;
 import dev.herald.server.trace.Tracing;
@@ -52,12 +51,14 @@ class TracingTest extends ServerTestBase {
   @BeforeEach
   @Override
   void start() throws Exception {
-    sdk = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder()
-            .addSpanProcessor(SimpleSpanProcessor.create(spans))
-            .build())
-        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-        .build();
+    sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+            .build();
     startWith(new MemoryHistory(100));
   }
 
@@ -65,8 +66,13 @@ class TracingTest extends ServerTestBase {
     ServerConfig config = config().build();
     Tracing tracing = Tracing.of(sdk);
     // The hub tells the same tracer of each publish's append and fan-out.
-    server = HeraldServer.start(config, new Hub(config.hub(), history, tracing.publishTracer()),
-        Clock.systemUTC(), null, tracing);
+    server =
+        HeraldServer.start(
+            config,
+            new Hub(config.hub(), history, tracing.publishTracer()),
+            Clock.systemUTC(),
+            null,
+            tracing);
     base = "http://127.0.0.1:" + server.port();
   }
 
@@ -95,10 +101,12 @@ class TracingTest extends ServerTestBase {
   void theAppendAndEachLoopsFanOutAreSpansOfThePublish() throws Exception {
     restartWith(SqliteHistory.open(StoreConfig.DEFAULTS.withDataDir(dataDir)));
     String reader = token(List.of(), List.of(TOPIC), null);
-    try (SseClient subscriber = SseClient.open(http, subscribeUri(TOPIC),
-        Map.of("Authorization", "Bearer " + reader))) {
-      HttpResponse<String> response = publish("topic=" + enc(TOPIC) + "&data=hi&private=on",
-          Map.of("Authorization", "Bearer " + PUBLISHER, "traceparent", SAMPLED));
+    try (SseClient subscriber =
+        SseClient.open(http, subscribeUri(TOPIC), Map.of("Authorization", "Bearer " + reader))) {
+      HttpResponse<String> response =
+          publish(
+              "topic=" + enc(TOPIC) + "&data=hi&private=on",
+              Map.of("Authorization", "Bearer " + PUBLISHER, "traceparent", SAMPLED));
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       assertThat(subscriber.next().data()).isEqualTo("hi");
 
@@ -106,10 +114,12 @@ class TracingTest extends ServerTestBase {
       SpanData publish = span(trace, "publish");
       SpanData append = span(trace, "append");
       SpanData fanOut = span(trace, "process");
-      assertThat(List.of(append, fanOut)).allSatisfy(span -> {
-        assertThat(span.getTraceId()).isEqualTo(TRACE_ID);
-        assertThat(span.getParentSpanId()).isEqualTo(publish.getSpanId());
-      });
+      assertThat(List.of(append, fanOut))
+          .allSatisfy(
+              span -> {
+                assertThat(span.getTraceId()).isEqualTo(TRACE_ID);
+                assertThat(span.getParentSpanId()).isEqualTo(publish.getSpanId());
+              });
       assertThat(attribute(append, "herald.log")).isEqualTo("durable");
       assertThat(append.getAttributes().get(AttributeKey.longKey("herald.event.sequence")))
           .isEqualTo(1L);
@@ -122,8 +132,10 @@ class TracingTest extends ServerTestBase {
   }
 
   private void assertPublishTraced() throws Exception {
-    HttpResponse<String> response = publish("topic=" + enc(TOPIC) + "&data=hi&private=on",
-        Map.of("Authorization", "Bearer " + PUBLISHER, "traceparent", SAMPLED));
+    HttpResponse<String> response =
+        publish(
+            "topic=" + enc(TOPIC) + "&data=hi&private=on",
+            Map.of("Authorization", "Bearer " + PUBLISHER, "traceparent", SAMPLED));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     String eventId = response.body();
 
@@ -171,30 +183,42 @@ class TracingTest extends ServerTestBase {
     assertThat(request.getTraceId()).isNotEqualTo(TRACE_ID);
     // Its flags are the new trace's: sampled, and (W3C level 2) a random trace id.
     assertThat(request.getSpanContext().isSampled()).isTrue();
-    assertThat(response.headers().firstValue("traceresponse")).contains("00-"
-        + request.getTraceId() + "-" + request.getSpanId() + "-"
-        + request.getSpanContext().getTraceFlags().asHex());
+    assertThat(response.headers().firstValue("traceresponse"))
+        .contains(
+            "00-"
+                + request.getTraceId()
+                + "-"
+                + request.getSpanId()
+                + "-"
+                + request.getSpanContext().getTraceFlags().asHex());
   }
 
   @Test
   void unsampledPublishHasNoSpansAndNoTraceresponse() throws Exception {
-    HttpResponse<String> response = publish("topic=" + enc(TOPIC) + "&data=hi",
-        Map.of("Authorization", "Bearer " + PUBLISHER,
-            "traceparent", "00-" + TRACE_ID + "-" + PUBLISHER_SPAN + "-00"));
+    HttpResponse<String> response =
+        publish(
+            "topic=" + enc(TOPIC) + "&data=hi",
+            Map.of(
+                "Authorization",
+                "Bearer " + PUBLISHER,
+                "traceparent",
+                "00-" + TRACE_ID + "-" + PUBLISHER_SPAN + "-00"));
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("traceresponse")).isEmpty();
 
     // A sampled publish after it: once its spans are in, the unsampled one had its chance.
     publishOk("topic=" + enc(TOPIC) + "&data=after");
-    assertThat(awaitSpans(3)).allSatisfy(span ->
-        assertThat(span.getTraceId()).isNotEqualTo(TRACE_ID));
+    assertThat(awaitSpans(3))
+        .allSatisfy(span -> assertThat(span.getTraceId()).isNotEqualTo(TRACE_ID));
   }
 
   @Test
   void deniedPublishIsTracedAsDenied() throws Exception {
     String booksOnly = token(List.of("https://example.com/books/{id}"), null, null);
-    HttpResponse<String> response = publish("topic=" + enc("https://example.com/films/1")
-        + "&data=hi", Map.of("Authorization", "Bearer " + booksOnly, "traceparent", SAMPLED));
+    HttpResponse<String> response =
+        publish(
+            "topic=" + enc("https://example.com/films/1") + "&data=hi",
+            Map.of("Authorization", "Bearer " + booksOnly, "traceparent", SAMPLED));
     assertThat(response.statusCode()).isEqualTo(403);
 
     List<SpanData> trace = awaitSpans(2);
@@ -214,8 +238,10 @@ class TracingTest extends ServerTestBase {
   @Test
   void failedStoreMarksThePublishSpanAndTheRequest() throws Exception {
     restartWith(new FullDisk());
-    HttpResponse<String> response = publish("topic=" + enc(TOPIC) + "&data=hi",
-        Map.of("Authorization", "Bearer " + PUBLISHER, "traceparent", SAMPLED));
+    HttpResponse<String> response =
+        publish(
+            "topic=" + enc(TOPIC) + "&data=hi",
+            Map.of("Authorization", "Bearer " + PUBLISHER, "traceparent", SAMPLED));
     assertThat(response.statusCode()).isEqualTo(503);
 
     List<SpanData> trace = awaitSpans(3);
@@ -235,8 +261,10 @@ class TracingTest extends ServerTestBase {
     server.close();
     server = HeraldServer.start(config().build());
     base = "http://127.0.0.1:" + server.port();
-    HttpResponse<String> response = publish("topic=" + enc(TOPIC) + "&data=hi",
-        Map.of("Authorization", "Bearer " + PUBLISHER, "traceparent", SAMPLED));
+    HttpResponse<String> response =
+        publish(
+            "topic=" + enc(TOPIC) + "&data=hi",
+            Map.of("Authorization", "Bearer " + PUBLISHER, "traceparent", SAMPLED));
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("traceresponse")).isEmpty();
     assertThat(spans.getFinishedSpanItems()).isEmpty();
@@ -247,7 +275,8 @@ class TracingTest extends ServerTestBase {
    * client reads it, so the test waits for them; the bound only ends a failing run.
    */
   private List<SpanData> awaitSpans(int count) {
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> spans.getFinishedSpanItems().size() >= count);
     return spans.getFinishedSpanItems();
   }

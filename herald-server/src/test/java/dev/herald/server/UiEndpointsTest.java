@@ -39,7 +39,8 @@ class UiEndpointsTest extends ServerTestBase {
     publishOk("topic=t&data=1");
     HttpResponse<String> metrics = get("/metrics", Map.of());
     assertThat(metrics.statusCode()).isEqualTo(200);
-    assertThat(metrics.headers().firstValue("content-type").orElse("")).startsWith("text/plain; version=0.0.4");
+    assertThat(metrics.headers().firstValue("content-type").orElse(""))
+        .startsWith("text/plain; version=0.0.4");
     assertThat(metrics.body())
         .contains("# TYPE herald_events_published_total counter")
         .contains("herald_events_published_total 1.0")
@@ -54,8 +55,13 @@ class UiEndpointsTest extends ServerTestBase {
       publishOk("topic=t&data=1");
       assertThat(sub.next().data()).isEqualTo("1");
       // The stream records the latency after its write; the scrape may race it by a hair.
-      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(get("/metrics", Map.of()).body())
-          .contains("herald_delivery_latency_seconds_count 1").contains("mercure_updates_total 1.0"));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(get("/metrics", Map.of()).body())
+                      .contains("herald_delivery_latency_seconds_count 1")
+                      .contains("mercure_updates_total 1.0"));
       String body = get("/metrics", Map.of()).body();
       assertThat(body)
           .contains("mercure_subscribers_connected 1.0")
@@ -83,16 +89,23 @@ class UiEndpointsTest extends ServerTestBase {
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     app.counter("app.orders").increment();
     server.close();
-    server = HeraldServer.start(config().build(), new dev.herald.core.Hub(config().build().hub()),
-        java.time.Clock.systemUTC(), app);
+    server =
+        HeraldServer.start(
+            config().build(),
+            new dev.herald.core.Hub(config().build().hub()),
+            java.time.Clock.systemUTC(),
+            app);
     base = "http://127.0.0.1:" + server.port();
     publishOk("topic=t&data=1");
     // The hub counts an event just after answering its publish: wait for the count.
-    await().atMost(Duration.ofSeconds(5))
+    await()
+        .atMost(Duration.ofSeconds(5))
         .until(() -> app.get("mercure.updates").functionCounter().count() == 1.0);
     assertThat(app.get("herald.events.published").functionCounter().count()).isEqualTo(1.0);
     assertThat(app.find("herald.delivery.latency").functionTimer()).isNotNull();
-    assertThat(app.find("jvm.memory.used").meters()).as("JVM meters are the application's").isEmpty();
+    assertThat(app.find("jvm.memory.used").meters())
+        .as("JVM meters are the application's")
+        .isEmpty();
     server.close();
     assertThat(app.find("mercure.updates").meters()).isEmpty();
     assertThat(app.find("herald.events.published").meters()).isEmpty();
@@ -115,13 +128,19 @@ class UiEndpointsTest extends ServerTestBase {
       SseEvent first = dashboard.next();
       assertThat(first.data()).contains("\"subscriptions\":2", "\"streams\":2", "\"published\":1");
       // The snapshots are deliveries too, so the p99 soon has samples.
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(dashboard.next().data()).containsPattern("\"p99Millis\":\\d+\\.\\d{3}"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(dashboard.next().data())
+                      .containsPattern("\"p99Millis\":\\d+\\.\\d{3}"));
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> server.openStreams() == 0);
     long published = server.hub().publishedEvents();
     // No watcher, no ticks: the count stays put for longer than two intervals.
-    await().during(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(4))
+    await()
+        .during(Duration.ofMillis(2_500))
+        .atMost(Duration.ofSeconds(4))
         .until(() -> server.hub().publishedEvents() == published);
   }
 
@@ -139,13 +158,16 @@ class UiEndpointsTest extends ServerTestBase {
     Matcher token = PUBLISHER.matcher(answer.body());
     assertThat(token.find()).as(answer.body()).isTrue();
     try (SseClient sub = SseClient.open(http, subscribeUri("t"), Map.of())) {
-      HttpResponse<String> published = publish("topic=t&data=with-dev-token",
-          Map.of("Authorization", "Bearer " + token.group(1)));
+      HttpResponse<String> published =
+          publish(
+              "topic=t&data=with-dev-token", Map.of("Authorization", "Bearer " + token.group(1)));
       assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
       assertThat(sub.next().data()).isEqualTo("with-dev-token");
     }
-    assertThat(get("/dev/token", Map.of("Sec-Fetch-Site", "cross-site")).statusCode()).isEqualTo(403);
-    assertThat(get("/dev/token", Map.of("Origin", "https://evil.example")).statusCode()).isEqualTo(403);
+    assertThat(get("/dev/token", Map.of("Sec-Fetch-Site", "cross-site")).statusCode())
+        .isEqualTo(403);
+    assertThat(get("/dev/token", Map.of("Origin", "https://evil.example")).statusCode())
+        .isEqualTo(403);
   }
 
   @Test

@@ -34,14 +34,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The start-up warm-up: {@code /readyz} answers 503 while it runs and 200 after, its events never
- * reach or get replayed to a real subscriber, closing a server during it leaves nothing behind,
- * and {@code warmUp(0)} starts ready. Real sockets; the warm-up's end is driven by a clock the test
+ * reach or get replayed to a real subscriber, closing a server during it leaves nothing behind, and
+ * {@code warmUp(0)} starts ready. Real sockets; the warm-up's end is driven by a clock the test
  * moves, never by waiting for wall-clock time. Runs on the JUnit thread.
  */
 class WarmUpTest {
 
   private static final String SECRET = "a-test-secret-that-is-long-enough-for-hs256";
   private static final JwtKey KEY = JwtKey.parse("HS256", SECRET);
+
   /** Long enough that only the test's clock, never the load's own count, ends the warm-up. */
   private static final Duration WARM_UP = Duration.ofMinutes(1);
 
@@ -62,8 +63,7 @@ class WarmUpTest {
   void readinessAnswers503UntilTheWarmUpEndsThen200() throws Exception {
     start(config().warmUp(WARM_UP));
 
-    await().atMost(Duration.ofSeconds(20))
-        .until(() -> server.warmUp().publishes() > 200);
+    await().atMost(Duration.ofSeconds(20)).until(() -> server.warmUp().publishes() > 200);
     HttpResponse<String> warming = get("/readyz");
     assertThat(warming.statusCode()).isEqualTo(503);
     assertThat(warming.body()).contains("warming up").doesNotContain("\n\n");
@@ -84,8 +84,7 @@ class WarmUpTest {
     Map<String, String> bearer = Map.of("Authorization", "Bearer " + everything);
 
     try (SseClient during = SseClient.open(http, subscribeUri("*"), bearer)) {
-      await().atMost(Duration.ofSeconds(20))
-          .until(() -> server.warmUp().publishes() > 1_000);
+      await().atMost(Duration.ofSeconds(20)).until(() -> server.warmUp().publishes() > 1_000);
       clock.advance(WARM_UP);
       await().atMost(Duration.ofSeconds(20)).until(() -> server.warmUp().done());
 
@@ -95,8 +94,8 @@ class WarmUpTest {
         assertThat(during.next().id()).isEqualTo(id);
         assertThat(after.next().id()).isEqualTo(id);
       }
-      try (SseClient resumed = SseClient.open(http,
-          URI.create(subscribeUri("*") + "&lastEventID=earliest"), bearer)) {
+      try (SseClient resumed =
+          SseClient.open(http, URI.create(subscribeUri("*") + "&lastEventID=earliest"), bearer)) {
         SseEvent replayed = resumed.next();
         assertThat(replayed.id()).isNotEqualTo(null);
         assertThat(replayed.data()).isEqualTo("real");
@@ -105,7 +104,8 @@ class WarmUpTest {
         assertThat(resumed.next().id()).isEqualTo(later);
       }
     }
-    assertThat(server.hub().historySize()).as("the two real events, none of the warm-up")
+    assertThat(server.hub().historySize())
+        .as("the two real events, none of the warm-up")
         .isEqualTo(2);
   }
 
@@ -119,8 +119,10 @@ class WarmUpTest {
     server.close();
 
     assertThat(server.warmUp().done()).isTrue();
-    assertThatThrownBy(() -> new java.net.Socket(warmUpListener.getAddress(),
-        warmUpListener.getPort()).close()).isInstanceOf(IOException.class);
+    assertThatThrownBy(
+            () ->
+                new java.net.Socket(warmUpListener.getAddress(), warmUpListener.getPort()).close())
+        .isInstanceOf(IOException.class);
     assertNoThreadLeftSince(before);
   }
 
@@ -128,12 +130,15 @@ class WarmUpTest {
   void aStartThatFailsToBindStartsNoWarmUp() throws Exception {
     Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      ServerConfig config = config().warmUp(WARM_UP)
-          .adminListen(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-              taken.getLocalPort()))
-          .build();
+      ServerConfig config =
+          config()
+              .warmUp(WARM_UP)
+              .adminListen(
+                  new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort()))
+              .build();
       assertThatThrownBy(() -> HeraldServer.start(config, new Hub(config.hub()), clock))
-          .isInstanceOf(IOException.class).hasMessageContaining("Address already in use");
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("Address already in use");
     }
     assertNoThreadLeftSince(before);
   }
@@ -150,7 +155,8 @@ class WarmUpTest {
   @Test
   void aWarmUpBeyondTheLimitIsRefused() {
     assertThatThrownBy(() -> config().warmUp(Duration.ofHours(1)).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("warm-up: PT1H");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("warm-up: PT1H");
   }
 
   private ServerConfig.Builder config() {
@@ -170,18 +176,23 @@ class WarmUpTest {
 
   private String publish(String topic, String data) throws Exception {
     String publisher = TokenMinter.mint(KEY, List.of("*"), null, null, null, clock);
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-            URI.create(base + "/.well-known/mercure"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Authorization", "Bearer " + publisher)
-        .POST(HttpRequest.BodyPublishers.ofString("topic=" + enc(topic) + "&data=" + enc(data)))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/.well-known/mercure"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Bearer " + publisher)
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "topic=" + enc(topic) + "&data=" + enc(data)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return response.body();
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -203,15 +214,19 @@ class WarmUpTest {
   /** As {@link FailedStartTest}: no server thread (event loop, dispatcher, warm-up) remains. */
   private static void assertNoThreadLeftSince(Set<Thread> before) throws InterruptedException {
     assertThat(GlobalEventExecutor.INSTANCE.awaitInactivity(10, TimeUnit.SECONDS)).isTrue();
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      Set<String> left = Thread.getAllStackTraces().keySet().stream()
-          .filter(thread -> !before.contains(thread) && thread.isAlive())
-          .filter(thread -> !thread.isDaemon() || thread.getName().startsWith("herald-"))
-          .map(Thread::getName)
-          .filter(name -> !name.startsWith("awaitility")) // the thread checking this
-          .collect(Collectors.toSet());
-      assertThat(left).isEmpty();
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              Set<String> left =
+                  Thread.getAllStackTraces().keySet().stream()
+                      .filter(thread -> !before.contains(thread) && thread.isAlive())
+                      .filter(
+                          thread -> !thread.isDaemon() || thread.getName().startsWith("herald-"))
+                      .map(Thread::getName)
+                      .filter(name -> !name.startsWith("awaitility")) // the thread checking this
+                      .collect(Collectors.toSet());
+              assertThat(left).isEmpty();
+            });
   }
-
 }

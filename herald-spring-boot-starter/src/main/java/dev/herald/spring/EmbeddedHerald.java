@@ -15,15 +15,15 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * A hub running inside the application ({@code herald.embedded.enabled=true}), on its own
- * port: a {@link HeraldNode}, assembled as {@code herald serve} assembles it. The hub exists from
- * construction, so the application can publish before the listeners
- * are bound; {@link #start} binds them, {@link #stop} shuts down gracefully: every stream gets a
- * jittered {@code retry:} and is closed, then the hub and its history.
+ * A hub running inside the application ({@code herald.embedded.enabled=true}), on its own port: a
+ * {@link HeraldNode}, assembled as {@code herald serve} assembles it. The hub exists from
+ * construction, so the application can publish before the listeners are bound; {@link #start} binds
+ * them, {@link #stop} shuts down gracefully: every stream gets a jittered {@code retry:} and is
+ * closed, then the hub and its history.
  *
  * <p>Its {@linkplain #getPhase phase} stops it before the web server's graceful shutdown, so
- * subscribers reconnect elsewhere while the application still answers requests. Started and
- * stopped by Spring's lifecycle thread; the accessors are safe from any thread.
+ * subscribers reconnect elsewhere while the application still answers requests. Started and stopped
+ * by Spring's lifecycle thread; the accessors are safe from any thread.
  */
 public final class EmbeddedHerald implements SmartLifecycle, DisposableBean {
 
@@ -39,7 +39,9 @@ public final class EmbeddedHerald implements SmartLifecycle, DisposableBean {
   private volatile HeraldServer server;
   private volatile boolean closed;
 
-  /** @throws HeraldConfigurationException if the history cannot be opened or reached */
+  /**
+   * @throws HeraldConfigurationException if the history cannot be opened or reached
+   */
   EmbeddedHerald(NodeConfig config, MeterRegistry meters) {
     this(config, meters, Tracing.OFF);
   }
@@ -98,8 +100,13 @@ public final class EmbeddedHerald implements SmartLifecycle, DisposableBean {
       throw HeraldConfigurationException.of(EmbeddedHubConfig.PREFIX, e);
     } catch (RuntimeException e) { // an address in use, no permission
       closed = true;
-      throw new HeraldConfigurationException(EmbeddedHubConfig.PREFIX + ".listen: cannot listen on "
-          + node.config().server().listen() + ": " + e.getMessage(), e);
+      throw new HeraldConfigurationException(
+          EmbeddedHubConfig.PREFIX
+              + ".listen: cannot listen on "
+              + node.config().server().listen()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 

@@ -23,7 +23,9 @@ final class EmbeddedHubConfig {
 
   private EmbeddedHubConfig() {}
 
-  /** @throws HeraldConfigurationException naming the first wrong property */
+  /**
+   * @throws HeraldConfigurationException naming the first wrong property
+   */
   static NodeConfig from(HeraldProperties.Embedded p) {
     try {
       ServerConfig.Builder server = ServerConfig.builder().demo(p.demo());
@@ -51,10 +53,16 @@ final class EmbeddedHubConfig {
       server.warmUp(p.warmUp() != null ? p.warmUp() : ServerConfig.RECOMMENDED_WARM_UP);
       String publisherKey = p.publisherJwtKey() != null ? p.publisherJwtKey() : p.jwtKey();
       String subscriberKey = p.subscriberJwtKey() != null ? p.subscriberJwtKey() : p.jwtKey();
-      server.publisherKey(key(p.publisherJwtKey() != null ? "publisher-jwt-key" : "jwt-key",
-          p.jwtAlg(), publisherKey));
-      server.subscriberKey(key(p.subscriberJwtKey() != null ? "subscriber-jwt-key" : "jwt-key",
-          p.jwtAlg(), subscriberKey));
+      server.publisherKey(
+          key(
+              p.publisherJwtKey() != null ? "publisher-jwt-key" : "jwt-key",
+              p.jwtAlg(),
+              publisherKey));
+      server.subscriberKey(
+          key(
+              p.subscriberJwtKey() != null ? "subscriber-jwt-key" : "jwt-key",
+              p.jwtAlg(),
+              subscriberKey));
       if (p.anonymous() != null) {
         server.anonymous(p.anonymous());
       }
@@ -89,11 +97,13 @@ final class EmbeddedHubConfig {
       server.hub(hub);
       ServerConfig built = server.build();
       if (p.redis() != null) {
-        if (!p.history().equalsIgnoreCase("memory") || p.historyMaxAge() != null
+        if (!p.history().equalsIgnoreCase("memory")
+            || p.historyMaxAge() != null
             || p.historyMaxBytes() != null) {
-          throw new IllegalArgumentException("history, history-max-age, history-max-bytes: set"
-              + " with redis (expected: none of them; with redis the history is the shared Redis"
-              + " stream, history-size sets how many events it keeps)");
+          throw new IllegalArgumentException(
+              "history, history-max-age, history-max-bytes: set"
+                  + " with redis (expected: none of them; with redis the history is the shared Redis"
+                  + " stream, history-size sets how many events it keeps)");
         }
         return new NodeConfig(built, EmbeddedRedis.backend(p));
       }
@@ -113,14 +123,16 @@ final class EmbeddedHubConfig {
     String history = p.history().trim().toLowerCase(Locale.ROOT);
     if (history.equals("memory")) {
       if (p.historyMaxAge() != null || p.historyMaxBytes() != null) {
-        throw new IllegalArgumentException("history-max-age, history-max-bytes: set with history"
-            + " memory (expected: history durable; the memory history keeps the newest"
-            + " history-size events)");
+        throw new IllegalArgumentException(
+            "history-max-age, history-max-bytes: set with history"
+                + " memory (expected: history durable; the memory history keeps the newest"
+                + " history-size events)");
       }
       return HistoryBackend.memory();
     }
     if (!history.equals("durable")) {
-      throw new IllegalArgumentException("history: " + p.history() + " (expected: memory or durable)");
+      throw new IllegalArgumentException(
+          "history: " + p.history() + " (expected: memory or durable)");
     }
     if (p.dataDir() != null) {
       store = store.withDataDir(p.dataDir());
@@ -152,8 +164,11 @@ final class EmbeddedHubConfig {
     } catch (IllegalArgumentException e) {
       // JwtKey names every key "jwt-key"; say which property held it.
       String message = String.valueOf(e.getMessage());
-      throw new IllegalArgumentException(message.startsWith("jwt-key: ")
-          ? property + message.substring("jwt-key".length()) : message, e);
+      throw new IllegalArgumentException(
+          message.startsWith("jwt-key: ")
+              ? property + message.substring("jwt-key".length())
+              : message,
+          e);
     }
   }
 
@@ -171,14 +186,18 @@ final class EmbeddedHubConfig {
         }
       }
       if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException(property + ": " + value
-            + " (expected: HOST:PORT, :PORT or [IPv6]:PORT, port 0 to 65535)");
+        throw new IllegalArgumentException(
+            property
+                + ": "
+                + value
+                + " (expected: HOST:PORT, :PORT or [IPv6]:PORT, port 0 to 65535)");
       }
       String host = value.substring(0, colon);
       if (host.startsWith("[") && host.endsWith("]")) {
         host = host.substring(1, host.length() - 1);
       }
-      addresses.add(host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port));
+      addresses.add(
+          host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port));
     }
     return addresses;
   }

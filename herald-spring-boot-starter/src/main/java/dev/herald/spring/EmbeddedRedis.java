@@ -7,8 +7,8 @@ import org.springframework.util.ClassUtils;
 
 /**
  * The embedded hub as one node of a Redis cluster: the only class of the starter that touches
- * herald-redis, which is optional, so an application without it never loads these types.
- * Start-up thread only.
+ * herald-redis, which is optional, so an application without it never loads these types. Start-up
+ * thread only.
  */
 final class EmbeddedRedis {
 
@@ -22,8 +22,11 @@ final class EmbeddedRedis {
    */
   static HistoryBackend backend(HeraldProperties.Embedded p) {
     if (!ClassUtils.isPresent("dev.herald.redis.RedisLog", EmbeddedRedis.class.getClassLoader())) {
-      throw new HeraldConfigurationException(EmbeddedHubConfig.PREFIX + ".redis: " + p.redis()
-          + " (expected: dev.herald:herald-redis on the classpath)");
+      throw new HeraldConfigurationException(
+          EmbeddedHubConfig.PREFIX
+              + ".redis: "
+              + p.redis()
+              + " (expected: dev.herald:herald-redis on the classpath)");
     }
     return redis(p);
   }

@@ -24,9 +24,9 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Herald for a Spring Boot application: a {@link HeraldPublisher} for a remote hub ({@code
- * herald.hub-url}), or an {@link EmbeddedHerald} ({@code herald.embedded.enabled=true}); a
- * {@link HeraldTemplate} publishing to whichever is configured; Actuator health for either.
- * Runs on Spring's start-up thread.
+ * herald.hub-url}), or an {@link EmbeddedHerald} ({@code herald.embedded.enabled=true}); a {@link
+ * HeraldTemplate} publishing to whichever is configured; Actuator health for either. Runs on
+ * Spring's start-up thread.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(HeraldProperties.class)
@@ -40,14 +40,16 @@ public class HeraldAutoConfiguration {
   @ConditionalOnMissingBean
   HeraldPublisher heraldPublisher(HeraldProperties properties) {
     if (properties.embedded().enabled()) {
-      throw new HeraldConfigurationException("herald.hub-url: " + properties.hubUrl()
-          + " with herald.embedded.enabled=true (expected: one of them; the application"
-          + " publishes to its embedded hub in-process)");
+      throw new HeraldConfigurationException(
+          "herald.hub-url: "
+              + properties.hubUrl()
+              + " with herald.embedded.enabled=true (expected: one of them; the application"
+              + " publishes to its embedded hub in-process)");
     }
     HeraldPublisher.Builder publisher = HeraldPublisher.builder(properties.hubUrl());
     if (properties.publisherToken() != null && properties.publisherKey() != null) {
-      throw new HeraldConfigurationException("herald.publisher-token and herald.publisher-key:"
-          + " both set (expected: one of them)");
+      throw new HeraldConfigurationException(
+          "herald.publisher-token and herald.publisher-key:" + " both set (expected: one of them)");
     }
     if (properties.publisherToken() != null) {
       publisher.token(properties.publisherToken());
@@ -58,10 +60,12 @@ public class HeraldAutoConfiguration {
       } catch (IllegalArgumentException e) {
         throw HeraldConfigurationException.of("herald", e);
       }
-      publisher.token(minter.renewing(properties.publishTopics(), List.of(), properties.tokenTtl()));
+      publisher.token(
+          minter.renewing(properties.publishTopics(), List.of(), properties.tokenTtl()));
     } else {
-      throw new HeraldConfigurationException("herald.publisher-token: missing (expected: a"
-          + " publisher JWT, or herald.publisher-key to mint one from the hub's HMAC secret)");
+      throw new HeraldConfigurationException(
+          "herald.publisher-token: missing (expected: a"
+              + " publisher JWT, or herald.publisher-key to mint one from the hub's HMAC secret)");
     }
     return publisher.build();
   }
@@ -69,19 +73,23 @@ public class HeraldAutoConfiguration {
   @Bean(destroyMethod = "") // a lifecycle bean: stop() closes it, destroy() if never started
   @ConditionalOnProperty(prefix = "herald.embedded", name = "enabled", havingValue = "true")
   @ConditionalOnMissingBean
-  EmbeddedHerald embeddedHerald(HeraldProperties properties, ObjectProvider<MeterRegistry> meters,
+  EmbeddedHerald embeddedHerald(
+      HeraldProperties properties,
+      ObjectProvider<MeterRegistry> meters,
       ObjectProvider<OpenTelemetry> openTelemetry) {
     // The application's own OpenTelemetry, if it has one, traces the hub's publish requests too;
     // it stays the application's to configure and shut down.
     OpenTelemetry own = openTelemetry.getIfAvailable();
-    return new EmbeddedHerald(EmbeddedHubConfig.from(properties.embedded()), meters.getIfAvailable(),
+    return new EmbeddedHerald(
+        EmbeddedHubConfig.from(properties.embedded()),
+        meters.getIfAvailable(),
         own == null ? Tracing.OFF : Tracing.of(own));
   }
 
   @Bean
   @ConditionalOnMissingBean
-  HeraldTemplate heraldTemplate(ObjectProvider<EmbeddedHerald> embedded,
-      ObjectProvider<HeraldPublisher> remote) {
+  HeraldTemplate heraldTemplate(
+      ObjectProvider<EmbeddedHerald> embedded, ObjectProvider<HeraldPublisher> remote) {
     EmbeddedHerald hub = embedded.getIfAvailable();
     if (hub != null) {
       return new HeraldTemplate(publication -> publishInProcess(hub, publication));
@@ -90,24 +98,31 @@ public class HeraldAutoConfiguration {
     if (publisher != null) {
       return new HeraldTemplate(publisher::publish);
     }
-    return new HeraldTemplate(publication -> {
-      throw new IllegalStateException("herald: no hub configured (expected: herald.hub-url or"
-          + " herald.embedded.enabled=true)");
-    });
+    return new HeraldTemplate(
+        publication -> {
+          throw new IllegalStateException(
+              "herald: no hub configured (expected: herald.hub-url or"
+                  + " herald.embedded.enabled=true)");
+        });
   }
 
   private static String publishInProcess(EmbeddedHerald herald, Publication p) {
     Update update = new Update(p.topics(), p.data(), p.isPrivate(), p.id(), p.type(), p.retry());
     try {
-      Event event = herald.hub().publish(update).get(EMBEDDED_PUBLISH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      Event event =
+          herald.hub().publish(update).get(EMBEDDED_PUBLISH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       return event.id();
     } catch (ExecutionException e) {
       // HubException: the hub's typed error, with its one-line reason (a full history, ...)
-      throw e.getCause() instanceof RuntimeException r ? r
+      throw e.getCause() instanceof RuntimeException r
+          ? r
           : new IllegalStateException("herald: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      throw new IllegalStateException("herald: the embedded hub did not store the update within "
-          + EMBEDDED_PUBLISH_TIMEOUT_SECONDS + " s", e);
+      throw new IllegalStateException(
+          "herald: the embedded hub did not store the update within "
+              + EMBEDDED_PUBLISH_TIMEOUT_SECONDS
+              + " s",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("herald: interrupted while publishing", e);

@@ -1,9 +1,9 @@
 package dev.herald.spring;
 
 /**
- * A Herald property is wrong: the message is one line that names the property, shows the bad
- * value and what was expected, e.g. {@code "herald.embedded.heartbeat: PT-1S (expected: >= 0)"}.
- * Thrown during start-up; {@link HeraldFailureAnalyzer} prints it instead of a stack trace.
+ * A Herald property is wrong: the message is one line that names the property, shows the bad value
+ * and what was expected, e.g. {@code "herald.embedded.heartbeat: PT-1S (expected: >= 0)"}. Thrown
+ * during start-up; {@link HeraldFailureAnalyzer} prints it instead of a stack trace.
  */
 public final class HeraldConfigurationException extends RuntimeException {
 

@@ -11,7 +11,8 @@ final class HeraldFailureAnalyzer extends AbstractFailureAnalyzer<HeraldConfigur
 
   @Override
   protected FailureAnalysis analyze(Throwable rootFailure, HeraldConfigurationException cause) {
-    return new FailureAnalysis(cause.getMessage(),
+    return new FailureAnalysis(
+        cause.getMessage(),
         "Correct that property (application.properties, application.yaml or the environment);"
             + " the Herald properties are listed in the README's Spring Boot section.",
         cause);

@@ -9,8 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The {@code herald.*} properties, bound once at start-up and immutable afterwards. A remote hub
- * is reached with {@code herald.hub-url} and a publisher token (given, or minted from {@code
+ * The {@code herald.*} properties, bound once at start-up and immutable afterwards. A remote hub is
+ * reached with {@code herald.hub-url} and a publisher token (given, or minted from {@code
  * herald.publisher-key}); {@code herald.embedded.*} runs a hub inside the application instead.
  *
  * @param hubUrl the remote hub's {@code /.well-known/mercure} URL
@@ -36,8 +36,8 @@ public record HeraldProperties(
    * out takes the hub's own default (herald-server's {@code ServerConfig}), except where said.
    *
    * @param enabled whether the application runs a hub (default: false)
-   * @param listen {@code HOST:PORT} addresses to accept HTTP on; port 0 picks a free one
-   *     (default: localhost:3000)
+   * @param listen {@code HOST:PORT} addresses to accept HTTP on; port 0 picks a free one (default:
+   *     localhost:3000)
    * @param tlsListen {@code HOST:PORT} addresses to accept TLS on (HTTP/2 by ALPN)
    * @param tlsCert PEM certificate chain for tls-listen (default: a generated development one)
    * @param tlsKey PEM private key (PKCS#8, RSA or EC) of tls-cert
@@ -58,10 +58,9 @@ public record HeraldProperties(
    * @param publishOrigins origins allowed to publish with a cookie token (default: none)
    * @param cookieName the cookie that may carry the token (default: mercureAuthorization)
    * @param heartbeat idle time before a keep-alive comment; 0 disables (default: 40s)
-   * @param history {@code memory} (default here: an application should not create a data
-   *     directory unasked) or {@code durable}
-   * @param dataDir directory of the durable history, one hub per directory (default:
-   *     ./herald-data)
+   * @param history {@code memory} (default here: an application should not create a data directory
+   *     unasked) or {@code durable}
+   * @param dataDir directory of the durable history, one hub per directory (default: ./herald-data)
    * @param fsync when a publish is acknowledged with the durable history: always, batch or never
    *     (default: batch)
    * @param historySize newest events kept for reconnecting subscribers (default: 10000)

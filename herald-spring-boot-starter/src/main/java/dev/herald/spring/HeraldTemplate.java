@@ -9,8 +9,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * What application code publishes through, whichever hub the starter set up: the embedded one
- * (in-process) or a remote one ({@code herald.hub-url}). Thread-safe; {@link #publish} blocks
- * until the hub has accepted the update.
+ * (in-process) or a remote one ({@code herald.hub-url}). Thread-safe; {@link #publish} blocks until
+ * the hub has accepted the update.
  *
  * <pre>{@code
  * @Transactional
@@ -54,19 +54,20 @@ public final class HeraldTemplate {
       publishInto(id, publication);
       return id;
     }
-    TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-      @Override
-      public void afterCommit() {
-        publishInto(id, publication);
-      }
+    TransactionSynchronizationManager.registerSynchronization(
+        new TransactionSynchronization() {
+          @Override
+          public void afterCommit() {
+            publishInto(id, publication);
+          }
 
-      @Override
-      public void afterCompletion(int status) {
-        if (status != STATUS_COMMITTED) {
-          id.cancel(false);
-        }
-      }
-    });
+          @Override
+          public void afterCompletion(int status) {
+            if (status != STATUS_COMMITTED) {
+              id.cancel(false);
+            }
+          }
+        });
     return id;
   }
 
@@ -75,7 +76,8 @@ public final class HeraldTemplate {
       id.complete(target.publish(publication));
     } catch (RuntimeException e) {
       // The change is committed but nobody heard of it: say so even if no one reads the future.
-      log.warn("publish after commit to {} failed: {}", publication.topics().get(0), e.getMessage());
+      log.warn(
+          "publish after commit to {} failed: {}", publication.topics().get(0), e.getMessage());
       id.completeExceptionally(e);
     }
   }

@@ -34,8 +34,10 @@ final class HubHealthIndicator implements HealthIndicator {
       Health.Builder health = status == 200 ? Health.up() : Health.down();
       return health.withDetail("url", healthz.toString()).withDetail("status", status).build();
     } catch (IOException e) {
-      return Health.down().withDetail("url", healthz.toString())
-          .withDetail("error", e.getClass().getSimpleName() + ": " + e.getMessage()).build();
+      return Health.down()
+          .withDetail("url", healthz.toString())
+          .withDetail("error", e.getClass().getSimpleName() + ": " + e.getMessage())
+          .build();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Health.unknown().withDetail("url", healthz.toString()).build();

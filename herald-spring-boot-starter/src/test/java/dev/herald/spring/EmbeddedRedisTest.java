@@ -24,8 +24,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
  * {@code herald.embedded.redis}: two applications, each with an embedded hub, share one Redis
- * stream; an update published in one reaches a subscriber of the other. Starts a real
- * redis-server on a random loopback port and stops it by its process handle.
+ * stream; an update published in one reaches a subscriber of the other. Starts a real redis-server
+ * on a random loopback port and stops it by its process handle.
  */
 class EmbeddedRedisTest {
 
@@ -48,12 +48,27 @@ class EmbeddedRedisTest {
       free.bind(new InetSocketAddress("127.0.0.1", 0));
       port = free.getLocalPort();
     }
-    redis = new ProcessBuilder(REDIS.toString(), "--port", String.valueOf(port), "--bind",
-        "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+    redis =
+        new ProcessBuilder(
+                REDIS.toString(),
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .start();
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!answersPing()) {
-      assertThat(System.nanoTime()).as("redis-server answers PING within 10 s").isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("redis-server answers PING within 10 s")
+          .isLessThan(deadline);
       Thread.onSpinWait();
     }
   }
@@ -82,36 +97,58 @@ class EmbeddedRedisTest {
   private ApplicationContextRunner node() {
     return new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(HeraldAutoConfiguration.class))
-        .withPropertyValues("herald.embedded.enabled=true", "herald.embedded.listen=127.0.0.1:0",
+        .withPropertyValues(
+            "herald.embedded.enabled=true",
+            "herald.embedded.listen=127.0.0.1:0",
             "herald.embedded.redis=redis://127.0.0.1:" + port,
-            "herald.embedded.redis-prefix=starter-test:", "herald.embedded.warm-up=0");
+            "herald.embedded.redis-prefix=starter-test:",
+            "herald.embedded.warm-up=0");
   }
 
   @Test
   void anUpdatePublishedInOneApplicationReachesASubscriberOfTheOther() {
-    node().run(publisher -> node().run(subscriber -> {
-      EmbeddedHerald other = subscriber.getBean(EmbeddedHerald.class);
-      assertThat(other.readiness().ready()).isTrue();
-      URI stream = URI.create("http://127.0.0.1:" + other.port() + "/.well-known/mercure?topic=books");
-      try (SseLines sub = SseLines.open(stream)) {
-        publisher.getBean(HeraldTemplate.class)
-            .publish(Publication.to("books").data("across nodes").id("urn:across").build());
-        assertThat(sub.next("id:")).isEqualTo("id: urn:across");
-        assertThat(sub.next("data:")).isEqualTo("data: across nodes");
-      }
-    }));
+    node()
+        .run(
+            publisher ->
+                node()
+                    .run(
+                        subscriber -> {
+                          EmbeddedHerald other = subscriber.getBean(EmbeddedHerald.class);
+                          assertThat(other.readiness().ready()).isTrue();
+                          URI stream =
+                              URI.create(
+                                  "http://127.0.0.1:"
+                                      + other.port()
+                                      + "/.well-known/mercure?topic=books");
+                          try (SseLines sub = SseLines.open(stream)) {
+                            publisher
+                                .getBean(HeraldTemplate.class)
+                                .publish(
+                                    Publication.to("books")
+                                        .data("across nodes")
+                                        .id("urn:across")
+                                        .build());
+                            assertThat(sub.next("id:")).isEqualTo("id: urn:across");
+                            assertThat(sub.next("data:")).isEqualTo("data: across nodes");
+                          }
+                        }));
   }
 
   @Test
   void redisWithALocalHistoryOptionIsNamed() {
-    node().withPropertyValues("herald.embedded.history=durable").run(context -> {
-      assertThat(context).hasFailed();
-      Throwable failure = context.getStartupFailure();
-      while (!(failure instanceof HeraldConfigurationException)) {
-        failure = failure.getCause();
-      }
-      assertThat(failure.getMessage()).startsWith("herald.embedded.history,"
-          + " herald.embedded.history-max-age, herald.embedded.history-max-bytes: set with redis");
-    });
+    node()
+        .withPropertyValues("herald.embedded.history=durable")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              Throwable failure = context.getStartupFailure();
+              while (!(failure instanceof HeraldConfigurationException)) {
+                failure = failure.getCause();
+              }
+              assertThat(failure.getMessage())
+                  .startsWith(
+                      "herald.embedded.history,"
+                          + " herald.embedded.history-max-age, herald.embedded.history-max-bytes: set with redis");
+            });
   }
 }

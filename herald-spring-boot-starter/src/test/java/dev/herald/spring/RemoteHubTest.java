@@ -21,8 +21,8 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
- * The starter against a hub in another process's place: a real Herald on a loopback port,
- * reached over HTTP with a token the starter mints from the key. Runs on the JUnit thread.
+ * The starter against a hub in another process's place: a real Herald on a loopback port, reached
+ * over HTTP with a token the starter mints from the key. Runs on the JUnit thread.
  */
 class RemoteHubTest {
 
@@ -34,12 +34,18 @@ class RemoteHubTest {
   @BeforeEach
   void startHub() throws Exception {
     JwtKey key = JwtKey.parse("HS256", SECRET);
-    hub = HeraldServer.start(ServerConfig.builder()
-        .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-        .publisherKey(key).subscriberKey(key).demo(false).build());
-    runner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(HeraldAutoConfiguration.class))
-        .withPropertyValues("herald.hub-url=" + hubUrl(), "herald.publisher-key=" + SECRET);
+    hub =
+        HeraldServer.start(
+            ServerConfig.builder()
+                .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
+                .publisherKey(key)
+                .subscriberKey(key)
+                .demo(false)
+                .build());
+    runner =
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(HeraldAutoConfiguration.class))
+            .withPropertyValues("herald.hub-url=" + hubUrl(), "herald.publisher-key=" + SECRET);
   }
 
   @AfterEach
@@ -53,33 +59,43 @@ class RemoteHubTest {
 
   @Test
   void theTemplatePublishesOverHttpWithAMintedToken() {
-    runner.run(context -> {
-      assertThat(context).hasSingleBean(HeraldPublisher.class);
-      try (SseLines sub = SseLines.open(URI.create(hubUrl() + "?topic=books"))) {
-        String id = context.getBean(HeraldTemplate.class).publish(Publication.of("books", "remote"));
-        assertThat(id).isNotBlank();
-        assertThat(sub.next("id:")).isEqualTo("id: " + id);
-        assertThat(sub.next("data:")).isEqualTo("data: remote");
-      }
-    });
+    runner.run(
+        context -> {
+          assertThat(context).hasSingleBean(HeraldPublisher.class);
+          try (SseLines sub = SseLines.open(URI.create(hubUrl() + "?topic=books"))) {
+            String id =
+                context.getBean(HeraldTemplate.class).publish(Publication.of("books", "remote"));
+            assertThat(id).isNotBlank();
+            assertThat(sub.next("id:")).isEqualTo("id: " + id);
+            assertThat(sub.next("data:")).isEqualTo("data: remote");
+          }
+        });
   }
 
   @Test
   void theHubsReasonReachesTheCaller() {
-    runner.withPropertyValues("herald.publish-topics=other").run(context ->
-        assertThatThrownBy(() -> context.getBean(HeraldTemplate.class).publish(Publication.of("books", "x")))
-            .isInstanceOf(HeraldClientException.class)
-            .hasMessageContaining("403"));
+    runner
+        .withPropertyValues("herald.publish-topics=other")
+        .run(
+            context ->
+                assertThatThrownBy(
+                        () ->
+                            context
+                                .getBean(HeraldTemplate.class)
+                                .publish(Publication.of("books", "x")))
+                    .isInstanceOf(HeraldClientException.class)
+                    .hasMessageContaining("403"));
   }
 
   @Test
   void healthFollowsTheHub() {
-    runner.run(context -> {
-      HealthIndicator health = context.getBean("heraldHealthIndicator", HealthIndicator.class);
-      assertThat(health.health().getStatus()).isEqualTo(Status.UP);
-      hub.close();
-      assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
-      assertThat(health.health().getDetails()).containsKey("error");
-    });
+    runner.run(
+        context -> {
+          HealthIndicator health = context.getBean("heraldHealthIndicator", HealthIndicator.class);
+          assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+          hub.close();
+          assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+          assertThat(health.health().getDetails()).containsKey("error");
+        });
   }
 }

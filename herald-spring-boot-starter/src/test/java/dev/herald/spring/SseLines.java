@@ -14,8 +14,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A browser-style subscriber: a plain HTTP GET reading {@code text/event-stream} line by line.
- * Its reader runs on a thread of its own and hands lines over a queue; "<eof>" marks the end.
+ * A browser-style subscriber: a plain HTTP GET reading {@code text/event-stream} line by line. Its
+ * reader runs on a thread of its own and hands lines over a queue; "<eof>" marks the end.
  */
 final class SseLines implements AutoCloseable {
 
@@ -36,12 +36,14 @@ final class SseLines implements AutoCloseable {
 
   static SseLines open(URI uri) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET().build();
     return new SseLines(http.send(request, HttpResponse.BodyHandlers.ofInputStream()));
   }
 
   private void read() {
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
       for (String line; (line = reader.readLine()) != null; ) {
         lines.offer(line);
       }

@@ -68,8 +68,8 @@ final class EventRows {
   }
 
   /**
-   * Topics as one line each, readable with the sqlite3 shell; a backslash or a line break inside
-   * a topic is escaped so that any topic survives the round trip.
+   * Topics as one line each, readable with the sqlite3 shell; a backslash or a line break inside a
+   * topic is escaped so that any topic survives the round trip.
    */
   static String encodeTopics(List<String> topics) {
     if (topics.size() == 1 && !needsEscape(topics.get(0))) {
@@ -129,7 +129,8 @@ final class EventRows {
         bytes += 1;
       } else if (c < 0x800) {
         bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
           && Character.isLowSurrogate(text.charAt(i + 1))) {
         bytes += 4;
         i++;

@@ -18,8 +18,8 @@ public enum Fsync {
    */
   BATCH,
   /**
-   * One commit per group, no fsync: acknowledged events survive a crash of the process (they are
-   * in the OS page cache) but not a crash of the machine.
+   * One commit per group, no fsync: acknowledged events survive a crash of the process (they are in
+   * the OS page cache) but not a crash of the machine.
    */
   NEVER;
 

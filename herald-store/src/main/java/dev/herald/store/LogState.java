@@ -3,8 +3,8 @@ package dev.herald.store;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * What the log holds, as last committed: the oldest and newest sequence, the retained payload
- * bytes and the newest id.
+ * What the log holds, as last committed: the oldest and newest sequence, the retained payload bytes
+ * and the newest id.
  *
  * <p>Threading: changed only while holding {@link #writeLock}, which the appender (the dispatcher
  * thread) and the pruner take around each of their write transactions; so they never meet in

@@ -14,10 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies retention in the background: deletes the oldest events past the count, age or size
- * limit, at most {@value #STEP_EVENTS} per transaction, then gives freed pages back to the file
- * system {@value #STEP_PAGES} at a time and checkpoints the write-ahead log so the file shrinks.
- * Only the oldest events are ever deleted, so the retained sequences stay contiguous.
+ * Applies retention in the background: deletes the oldest events past the count, age or size limit,
+ * at most {@value #STEP_EVENTS} per transaction, then gives freed pages back to the file system
+ * {@value #STEP_PAGES} at a time and checkpoints the write-ahead log so the file shrinks. Only the
+ * oldest events are ever deleted, so the retained sequences stay contiguous.
  *
  * <p>Threading: runs on its own thread ({@code herald-store-pruner}) with its own connection. Each
  * of its write transactions holds the store's write lock, released between steps, so an append
@@ -122,8 +122,8 @@ final class Pruner implements AutoCloseable {
   }
 
   /**
-   * The newest sequence to delete in the next step: the largest any limit asks for, within
-   * {@value #STEP_EVENTS} events of the oldest; {@code first - 1} when nothing is due.
+   * The newest sequence to delete in the next step: the largest any limit asks for, within {@value
+   * #STEP_EVENTS} events of the oldest; {@code first - 1} when nothing is due.
    */
   private long nextCutoff() throws SQLException {
     long first = state.first;
@@ -224,9 +224,9 @@ final class Pruner implements AutoCloseable {
   }
 
   /**
-   * Copies the log into the database file without waiting for anyone; when the whole log is
-   * copied, the file is cut to its new size, and the log restarts (cut to its size limit) on the
-   * next commit.
+   * Copies the log into the database file without waiting for anyone; when the whole log is copied,
+   * the file is cut to its new size, and the log restarts (cut to its size limit) on the next
+   * commit.
    */
   private void checkpoint() throws SQLException {
     try (Statement statement = connection.createStatement();

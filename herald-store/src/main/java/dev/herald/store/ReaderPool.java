@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * The threads that serve replay reads, each with its own connection, behind a bounded queue, so no
  * event loop ever touches the disk and a burst of reconnecting subscribers costs a bounded amount
  * of memory. When the queue is full, {@link #execute} throws {@link RejectedExecutionException}:
- * the subscriber whose chunk could not be queued has its stream closed, and its client resumes
- * with Last-Event-ID, losing nothing.
+ * the subscriber whose chunk could not be queued has its stream closed, and its client resumes with
+ * Last-Event-ID, losing nothing.
  *
  * <p>Threading: {@link #execute} and {@link #read} from any thread; each connection belongs to its
  * reader thread, which opens it on first use and closes it when the pool shuts down.
@@ -61,8 +61,8 @@ final class ReaderPool implements Executor, AutoCloseable {
   }
 
   /**
-   * Reads on the calling reader thread's connection; a caller on any other thread hands the read
-   * to a reader thread and waits for it.
+   * Reads on the calling reader thread's connection; a caller on any other thread hands the read to
+   * a reader thread and waits for it.
    */
   List<Event> read(long afterSequence, long upToSequence, int max) {
     if (Thread.currentThread() instanceof ReaderThread reader && reader.pool == this) {

@@ -20,10 +20,10 @@ final class Schema {
 
   /**
    * The events, keyed by their sequence (the rowid: range reads and prefix deletes walk the table
-   * in order); the frame is not stored, it is encoded again from the update on read, which costs
-   * no measurable replay speed and keeps the file 40% smaller. {@code state} holds what must
-   * survive even when every event is pruned: the last sequence, so sequences continue after a
-   * restart, and the retained payload bytes, so opening never sums the table.
+   * in order); the frame is not stored, it is encoded again from the update on read, which costs no
+   * measurable replay speed and keeps the file 40% smaller. {@code state} holds what must survive
+   * even when every event is pruned: the last sequence, so sequences continue after a restart, and
+   * the retained payload bytes, so opening never sums the table.
    */
   private static final String[] CREATE = {
     """

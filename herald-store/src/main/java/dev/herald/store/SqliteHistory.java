@@ -87,8 +87,8 @@ public final class SqliteHistory implements History {
    * Opens (or creates) the store in {@code config.dataDir()} and starts its pruner.
    *
    * @param clock stamps publish times and decides what is too old for {@code maxAge}
-   * @throws StoreException if the directory cannot be created, is used by another process, or
-   *     holds a file that is not a Herald database
+   * @throws StoreException if the directory cannot be created, is used by another process, or holds
+   *     a file that is not a Herald database
    */
   public static SqliteHistory open(StoreConfig config, Clock clock) {
     long started = System.nanoTime();
@@ -221,8 +221,8 @@ public final class SqliteHistory implements History {
   }
 
   /**
-   * One transaction, one fsync per event (fsync always). A failure part-way deletes the events
-   * of the group already committed, so the group is still all or nothing: none of them was
+   * One transaction, one fsync per event (fsync always). A failure part-way deletes the events of
+   * the group already committed, so the group is still all or nothing: none of them was
    * acknowledged or seen by anyone, as the dispatcher is waiting for this call.
    */
   private void appendOneCommitPerEvent(List<Event> events, long publishedAtMillis)

@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * How the durable store behaves, validated once; every default is here and nowhere else.
- * Immutable; safe from any thread.
+ * How the durable store behaves, validated once; every default is here and nowhere else. Immutable;
+ * safe from any thread.
  *
  * @param dataDir the directory holding the database (created if missing)
  * @param fsync when a commit waits for the disk
@@ -103,18 +103,26 @@ public record StoreConfig(
   }
 
   public StoreConfig withReaders(int threads, int queueCapacity) {
-    return with(copy -> {
-      copy.readerThreads = threads;
-      copy.readerQueueCapacity = queueCapacity;
-    });
+    return with(
+        copy -> {
+          copy.readerThreads = threads;
+          copy.readerQueueCapacity = queueCapacity;
+        });
   }
 
   /** This configuration with what {@code change} sets, validated again. */
   private StoreConfig with(Consumer<Copy> change) {
     Copy copy = new Copy(this);
     change.accept(copy);
-    return new StoreConfig(copy.dataDir, copy.fsync, copy.maxEvents, copy.maxAge, copy.maxBytes,
-        copy.readerThreads, copy.readerQueueCapacity, copy.pruneInterval);
+    return new StoreConfig(
+        copy.dataDir,
+        copy.fsync,
+        copy.maxEvents,
+        copy.maxAge,
+        copy.maxBytes,
+        copy.readerThreads,
+        copy.readerQueueCapacity,
+        copy.pruneInterval);
   }
 
   /** The components as fields, so each wither names only the one it changes. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.core.Event;
 import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
+import dev.herald.core.dispatch.TestLoops;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
-import dev.herald.core.dispatch.TestLoops;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,9 +48,9 @@ class CrashTest {
   }
 
   /**
-   * The acknowledgements a child printed, in order. Its stdout goes to a file, not a pipe: the
-   * file keeps every line written before the kill, where {@link Process#destroyForcibly()} would
-   * close the pipe and lose what was still in it. A line cut by the kill is not counted.
+   * The acknowledgements a child printed, in order. Its stdout goes to a file, not a pipe: the file
+   * keeps every line written before the kill, where {@link Process#destroyForcibly()} would close
+   * the pipe and lose what was still in it. A line cut by the kill is not counted.
    */
   private record Acks(List<Long> sequences, List<String> ids) {
 
@@ -59,7 +59,9 @@ class CrashTest {
       List<String> ids = new ArrayList<>();
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
         String[] fields = line.split(" ");
-        if (fields.length == 3 && fields[0].equals("ack") && fields[2].equals("crash-" + fields[1])) {
+        if (fields.length == 3
+            && fields[0].equals("ack")
+            && fields[2].equals("crash-" + fields[1])) {
           sequences.add(Long.parseLong(fields[1]));
           ids.add(fields[2]);
         }
@@ -135,7 +137,9 @@ class CrashTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> probe.received.size() >= last - k);
     assertThat(probe.failures).isEmpty();
     assertThat(probe.resumes)
-        .containsExactly(new Probe.Resume(k == 0 ? "earliest" : "crash-" + k, k == 0 ? "earliest" : "crash-" + k));
+        .containsExactly(
+            new Probe.Resume(
+                k == 0 ? "earliest" : "crash-" + k, k == 0 ? "earliest" : "crash-" + k));
     assertThat(probe.received.stream().map(Event::sequence).toList())
         .as("replay after %d", k)
         .containsExactlyElementsOf(LongStream.rangeClosed(k + 1, last).boxed().toList());
@@ -175,7 +179,8 @@ class CrashTest {
     try (SqliteHistory history = SqliteHistory.open(config(dataDir))) {
       long last = history.lastSequence();
       assertThat(last)
-          .as("log had %d uncommitted frames after its last commit before the test tore one more",
+          .as(
+              "log had %d uncommitted frames after its last commit before the test tore one more",
               layout.framesAfterLastCommit())
           .isGreaterThanOrEqualTo(acks.last());
       assertEverythingReadableAndWhole(history);

@@ -14,10 +14,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A client of the hub as a connection's event loop would serve it: its subscriber is drained on
- * one owner thread, and it can drop its stream and come back with the id of the last event it
- * received, as an {@code EventSource} does; also when the hub cuts it off (queue overflow, failed
- * replay read).
+ * A client of the hub as a connection's event loop would serve it: its subscriber is drained on one
+ * owner thread, and it can drop its stream and come back with the id of the last event it received,
+ * as an {@code EventSource} does; also when the hub cuts it off (queue overflow, failed replay
+ * read).
  *
  * <p>Threading: everything but the constructor and {@link #subscribe} runs on {@code owner}, a
  * single thread; {@link #received} and {@link #failures} may be read from any thread.
@@ -45,7 +45,11 @@ final class Probe {
    * @param maxEventsBetweenReconnects 0 never drops the stream on purpose; otherwise it drops it
    *     after a random 1..max events
    */
-  Probe(Hub hub, List<String> topics, DeliveryLoop owner, Random random,
+  Probe(
+      Hub hub,
+      List<String> topics,
+      DeliveryLoop owner,
+      Random random,
       int maxEventsBetweenReconnects) {
     this.hub = hub;
     this.topics = List.copyOf(topics);
@@ -66,10 +70,14 @@ final class Probe {
   private void connect(String lastEventId) {
     Subscriber[] self = new Subscriber[1];
     // Owned by its loop, as a connection's subscriber is: the hub's lane for it runs there too.
-    Subscriber subscriber = hub.newSubscriberOf(
-        topics.stream().map(TopicSelector::of).toList(), List.of(),
-        Collections.nCopies(topics.size(), null), SubscriptionFormat.DRAFT_07, owner,
-        () -> owner.execute(() -> drain(self[0])));
+    Subscriber subscriber =
+        hub.newSubscriberOf(
+            topics.stream().map(TopicSelector::of).toList(),
+            List.of(),
+            Collections.nCopies(topics.size(), null),
+            SubscriptionFormat.DRAFT_07,
+            owner,
+            () -> owner.execute(() -> drain(self[0])));
     self[0] = subscriber;
     current = subscriber;
     connections++;

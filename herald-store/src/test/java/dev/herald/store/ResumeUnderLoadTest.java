@@ -7,6 +7,7 @@ import dev.herald.core.Event;
 import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
 import dev.herald.core.Update;
+import dev.herald.core.dispatch.TestLoops;
 import dev.herald.core.history.History;
 import dev.herald.core.history.MemoryHistory;
 import java.nio.file.Path;
@@ -23,25 +24,24 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import dev.herald.core.dispatch.TestLoops;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Many clients with random topic sets drop their streams at random points (and whenever the hub
- * cuts them off) and come back with the last id they saw, while publishers run. At the end each
- * has exactly the events matching its topics, in order, once each: no gap, no duplicate across
- * any replay/live hand-off. The seed is fixed (override with {@code -Dherald.seed=N}) and printed
- * with every failure; thread interleavings still vary from run to run.
+ * cuts them off) and come back with the last id they saw, while publishers run. At the end each has
+ * exactly the events matching its topics, in order, once each: no gap, no duplicate across any
+ * replay/live hand-off. The seed is fixed (override with {@code -Dherald.seed=N}) and printed with
+ * every failure; thread interleavings still vary from run to run.
  *
- * <p>Threading: the JUnit thread sets up and checks; publisher threads publish; each probe is
- * owned and drained by one of one or three single-thread executors standing in for event loops.
+ * <p>Threading: the JUnit thread sets up and checks; publisher threads publish; each probe is owned
+ * and drained by one of one or three single-thread executors standing in for event loops.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 @ParameterizedClass
@@ -121,7 +121,8 @@ class ResumeUnderLoadTest {
                 : List.of(topic(random.nextInt(TOPICS)));
         boolean isPrivate = random.nextInt(20) == 0; // no probe may read these
         pending.add(
-            hub.publish(new Update(topics, "p" + publisher + "-" + sent, isPrivate, null, null, null)));
+            hub.publish(
+                new Update(topics, "p" + publisher + "-" + sent, isPrivate, null, null, null)));
       }
       pending.forEach(future -> published.add(future.join()));
     }
@@ -136,11 +137,7 @@ class ResumeUnderLoadTest {
       for (int i = 0; i < PROBES; i++) {
         probes.add(
             new Probe(
-                hub,
-                randomSelectors(random, i),
-                eventLoops.get(i),
-                new Random(SEED + i),
-                150));
+                hub, randomSelectors(random, i), eventLoops.get(i), new Random(SEED + i), 150));
       }
       probes.forEach(probe -> probe.subscribe(null));
       await().atMost(Duration.ofSeconds(10)).until(() -> hub.subscriberCount() == PROBES);
@@ -154,11 +151,14 @@ class ResumeUnderLoadTest {
       }
       for (Thread thread : publishers) {
         thread.join(TimeUnit.SECONDS.toMillis(60));
-        assertThat(thread.isAlive()).as("seed %d: %s still publishing", SEED, thread.getName()).isFalse();
+        assertThat(thread.isAlive())
+            .as("seed %d: %s still publishing", SEED, thread.getName())
+            .isFalse();
       }
       assertThat(published).hasSize(PUBLISHERS * EVENTS_PER_PUBLISHER);
 
-      List<Event> inOrder = published.stream().sorted(Comparator.comparingLong(Event::sequence)).toList();
+      List<Event> inOrder =
+          published.stream().sorted(Comparator.comparingLong(Event::sequence)).toList();
       List<List<String>> expected = new ArrayList<>();
       for (Probe probe : probes) {
         Set<String> matched = matchedTopics(probe.topics);
@@ -200,7 +200,8 @@ class ResumeUnderLoadTest {
 
   @Test
   void everyClientEndsWithExactlyItsEventsOnTheDurableStore() throws Exception {
-    runScenario(SqliteHistory.open(StoreConfig.DEFAULTS.withDataDir(dataDir).withMaxEvents(1_000_000)));
+    runScenario(
+        SqliteHistory.open(StoreConfig.DEFAULTS.withDataDir(dataDir).withMaxEvents(1_000_000)));
   }
 
   @Test
@@ -247,7 +248,10 @@ class ResumeUnderLoadTest {
   void aPrunedIdResumesFromTheEarliestRetainedEventAndSaysSo() throws Exception {
     SqliteHistory history =
         SqliteHistory.open(
-            StoreConfig.DEFAULTS.withDataDir(dataDir).withMaxEvents(10).withPruneInterval(Duration.ofHours(1)));
+            StoreConfig.DEFAULTS
+                .withDataDir(dataDir)
+                .withMaxEvents(10)
+                .withPruneInterval(Duration.ofHours(1)));
     try (Hub hub = new Hub(HubConfig.DEFAULTS, history)) {
       List<Event> events = new ArrayList<>();
       for (int i = 1; i <= 30; i++) {
@@ -260,7 +264,8 @@ class ResumeUnderLoadTest {
       assertThat(probe.resumes).containsExactly(new Probe.Resume(events.get(4).id(), "earliest"));
       assertThat(probe.received.stream().map(Event::sequence).toList())
           .as("the retained events 21..30; the client learns of the gap from 'earliest'")
-          .containsExactlyElementsOf(IntStream.rangeClosed(21, 30).mapToObj(Long::valueOf).toList());
+          .containsExactlyElementsOf(
+              IntStream.rangeClosed(21, 30).mapToObj(Long::valueOf).toList());
       assertThat(probe.failures).isEmpty();
     }
   }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Pruning by count, age and size, in the background and on demand, and the disk it gives back.
- * Runs on the JUnit thread, which plays the dispatcher; pruning runs on the store's pruner thread.
+ * Pruning by count, age and size, in the background and on demand, and the disk it gives back. Runs
+ * on the JUnit thread, which plays the dispatcher; pruning runs on the store's pruner thread.
  */
 class RetentionTest {
 
@@ -40,7 +40,8 @@ class RetentionTest {
   }
 
   private static Event event(long sequence, String data) {
-    return HistoryContract.event(sequence, Update.of("https://example.com/t", data).withId(id(sequence)));
+    return HistoryContract.event(
+        sequence, Update.of("https://example.com/t", data).withId(id(sequence)));
   }
 
   private static void append(SqliteHistory history, long from, long to, String data) {
@@ -58,7 +59,9 @@ class RetentionTest {
   }
 
   private static List<Long> retained(SqliteHistory history) {
-    return history.read(0, history.lastSequence(), 1_000_000).stream().map(Event::sequence).toList();
+    return history.read(0, history.lastSequence(), 1_000_000).stream()
+        .map(Event::sequence)
+        .toList();
   }
 
   /** What one event of {@link #append} counts for the size limit: frame plus topic. */
@@ -131,7 +134,8 @@ class RetentionTest {
 
   @Test
   void theTightestLimitWins() {
-    StoreConfig all = config().withMaxEvents(50).withMaxAge(Duration.ofMinutes(1)).withMaxBytes(1_000_000);
+    StoreConfig all =
+        config().withMaxEvents(50).withMaxAge(Duration.ofMinutes(1)).withMaxBytes(1_000_000);
     try (SqliteHistory history = SqliteHistory.open(all, clock)) {
       append(history, 1, 80, "x");
       clock.advance(Duration.ofMinutes(2));
@@ -172,7 +176,9 @@ class RetentionTest {
       long after = Files.size(database);
       assertThat(retained(history)).hasSize(1_000);
       assertThat(after)
-          .as("database file: %d bytes with 30,000 events, %d after pruning to 1,000", before, after)
+          .as(
+              "database file: %d bytes with 30,000 events, %d after pruning to 1,000",
+              before, after)
           .isLessThan(before / 10);
     }
   }

@@ -8,8 +8,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The history contract, run against the durable store with fsync batch (one commit per group).
- * Runs on the JUnit thread; reads go through the store's reader threads.
+ * The history contract, run against the durable store with fsync batch (one commit per group). Runs
+ * on the JUnit thread; reads go through the store's reader threads.
  */
 class SqliteHistoryContractTest extends HistoryContract {
 
@@ -24,8 +24,11 @@ class SqliteHistoryContractTest extends HistoryContract {
   @Override
   protected History newHistoryRetaining(int events) throws Exception {
     Path dir = Files.createDirectories(dataDir.resolve("retaining-" + events));
-    return SqliteHistory.open(StoreConfig.DEFAULTS.withDataDir(dir).withMaxEvents(events)
-        .withPruneInterval(Duration.ofHours(1)));
+    return SqliteHistory.open(
+        StoreConfig.DEFAULTS
+            .withDataDir(dir)
+            .withMaxEvents(events)
+            .withPruneInterval(Duration.ofHours(1)));
   }
 
   @Override

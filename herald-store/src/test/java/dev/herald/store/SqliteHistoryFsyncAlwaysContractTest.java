@@ -25,8 +25,12 @@ class SqliteHistoryFsyncAlwaysContractTest extends HistoryContract {
   @Override
   protected History newHistoryRetaining(int events) throws Exception {
     Path dir = Files.createDirectories(dataDir.resolve("retaining-" + events));
-    return SqliteHistory.open(StoreConfig.DEFAULTS.withDataDir(dir).withMaxEvents(events)
-        .withFsync(Fsync.ALWAYS).withPruneInterval(Duration.ofHours(1)));
+    return SqliteHistory.open(
+        StoreConfig.DEFAULTS
+            .withDataDir(dir)
+            .withMaxEvents(events)
+            .withFsync(Fsync.ALWAYS)
+            .withPruneInterval(Duration.ofHours(1)));
   }
 
   @Override

@@ -62,7 +62,9 @@ class SqliteHistoryTest {
     try (var connection = Schema.openWriter(dataDir.resolve(Schema.DATABASE_FILE), Fsync.BATCH);
         var statement = connection.createStatement()) {
       statement.executeUpdate(
-          "CREATE TRIGGER poison BEFORE INSERT ON events WHEN NEW.id = '" + id + "'"
+          "CREATE TRIGGER poison BEFORE INSERT ON events WHEN NEW.id = '"
+              + id
+              + "'"
               + " BEGIN SELECT RAISE(ABORT, 'poisoned for the test'); END");
     }
   }
@@ -142,10 +144,12 @@ class SqliteHistoryTest {
 
   @Test
   void aFileThatIsNotADatabaseIsRefusedWithItsName() throws Exception {
-    Files.writeString(dataDir.resolve("herald.db"), "this is not an SQLite database, not at all ".repeat(20));
+    Files.writeString(
+        dataDir.resolve("herald.db"), "this is not an SQLite database, not at all ".repeat(20));
     assertThatThrownBy(() -> SqliteHistory.open(config()))
         .isInstanceOf(StoreException.class)
-        .hasMessageStartingWith("data-dir " + dataDir + ": cannot open " + dataDir.resolve("herald.db"))
+        .hasMessageStartingWith(
+            "data-dir " + dataDir + ": cannot open " + dataDir.resolve("herald.db"))
         .hasMessageContaining("not a database");
     // the lock was released on the way out
     Files.delete(dataDir.resolve("herald.db"));
@@ -217,7 +221,9 @@ class SqliteHistoryTest {
     }
     try (var connection = Schema.openReader(dataDir.resolve(Schema.DATABASE_FILE));
         var statement = connection.createStatement()) {
-      assertThat(Schema.queryInt(statement, "PRAGMA auto_vacuum")).as("2 = incremental").isEqualTo(2);
+      assertThat(Schema.queryInt(statement, "PRAGMA auto_vacuum"))
+          .as("2 = incremental")
+          .isEqualTo(2);
       assertThat(Schema.queryString(statement, "PRAGMA journal_mode")).isEqualTo("wal");
     }
   }

@@ -8,9 +8,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.Random;
 
 /**
- * Reads the frame headers of an SQLite write-ahead log (https://sqlite.org/fileformat.html#walformat)
- * to find where its last committed transaction ends, and writes a torn transaction there. Used by
- * the test thread only.
+ * Reads the frame headers of an SQLite write-ahead log
+ * (https://sqlite.org/fileformat.html#walformat) to find where its last committed transaction ends,
+ * and writes a torn transaction there. Used by the test thread only.
  */
 final class WalFile {
 
@@ -18,13 +18,14 @@ final class WalFile {
   private static final int FRAME_HEADER_BYTES = 24;
 
   /** Where the log stands: the current salts and the end of the last committed frame. */
-  record Layout(int pageSize, int salt1, int salt2, long endOfLastCommit, int framesAfterLastCommit) {}
+  record Layout(
+      int pageSize, int salt1, int salt2, long endOfLastCommit, int framesAfterLastCommit) {}
 
   private WalFile() {}
 
   /**
-   * Frames of the current generation carry the header's salts; the last one whose header records
-   * a database size (a commit frame) ends the last transaction that counts.
+   * Frames of the current generation carry the header's salts; the last one whose header records a
+   * database size (a commit frame) ends the last transaction that counts.
    */
   static Layout read(Path wal) throws IOException {
     try (FileChannel channel = FileChannel.open(wal, StandardOpenOption.READ)) {
@@ -86,7 +87,8 @@ final class WalFile {
     }
   }
 
-  private static void readFully(FileChannel channel, ByteBuffer buffer, long at) throws IOException {
+  private static void readFully(FileChannel channel, ByteBuffer buffer, long at)
+      throws IOException {
     while (buffer.hasRemaining()) {
       int read = channel.read(buffer, at + buffer.position());
       if (read < 0) {

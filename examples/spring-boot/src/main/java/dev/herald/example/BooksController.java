@@ -33,21 +33,26 @@ class BooksController {
   @GetMapping("/books/{id}")
   ResponseEntity<Map<String, Object>> book(@PathVariable long id) {
     String title = titles.get(id);
-    return title == null ? ResponseEntity.notFound().build()
+    return title == null
+        ? ResponseEntity.notFound().build()
         : ResponseEntity.ok(Map.of("id", id, "title", title));
   }
 
-  /** Renames a book; in a real service this runs in a transaction, and the update follows its commit. */
+  /**
+   * Renames a book; in a real service this runs in a transaction, and the update follows its
+   * commit.
+   */
   @PutMapping("/books/{id}/title")
   ResponseEntity<Map<String, Object>> rename(@PathVariable long id, @RequestBody String title) {
     if (title.isBlank() || title.length() > 200) {
       return ResponseEntity.badRequest().body(Map.of("error", "title: 1 to 200 characters"));
     }
     titles.put(id, title);
-    herald.publishAfterCommit(Publication.to(TOPIC + id)
-        .data("{\"id\":" + id + ",\"title\":" + json(title) + "}")
-        .type("book")
-        .build());
+    herald.publishAfterCommit(
+        Publication.to(TOPIC + id)
+            .data("{\"id\":" + id + ",\"title\":" + json(title) + "}")
+            .type("book")
+            .build());
     return ResponseEntity.ok(Map.of("id", id, "title", title));
   }
 

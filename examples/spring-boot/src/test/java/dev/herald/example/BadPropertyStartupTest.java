@@ -18,14 +18,21 @@ class BadPropertyStartupTest {
 
   @Test
   void aWrongPropertyStopsStartUpWithOneLineNamingIt(CapturedOutput output) {
-    assertThatThrownBy(() -> new SpringApplicationBuilder(BooksApplication.class)
-        .properties("server.port=0", "herald.embedded.listen=127.0.0.1:0",
-            "herald.embedded.heartbeat=-1s")
-        .run())
+    assertThatThrownBy(
+            () ->
+                new SpringApplicationBuilder(BooksApplication.class)
+                    .properties(
+                        "server.port=0",
+                        "herald.embedded.listen=127.0.0.1:0",
+                        "herald.embedded.heartbeat=-1s")
+                    .run())
         .hasStackTraceContaining("herald.embedded.heartbeat: PT-1S (expected: >= 0)");
     assertThat(output.toString())
         .contains("APPLICATION FAILED TO START")
-        .contains("Description:" + System.lineSeparator() + System.lineSeparator()
-            + "herald.embedded.heartbeat: PT-1S (expected: >= 0)");
+        .contains(
+            "Description:"
+                + System.lineSeparator()
+                + System.lineSeparator()
+                + "herald.embedded.heartbeat: PT-1S (expected: >= 0)");
   }
 }

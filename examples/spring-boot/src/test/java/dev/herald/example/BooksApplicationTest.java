@@ -26,7 +26,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * text/event-stream, as EventSource does) hears the rename the REST endpoint made. Runs on the
  * JUnit thread; the subscriber reads on a thread of its own.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = "herald.embedded.listen=127.0.0.1:0")
 class BooksApplicationTest {
 
@@ -35,7 +36,8 @@ class BooksApplicationTest {
   @LocalServerPort int port;
   @Autowired EmbeddedHerald hub;
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
     return http.send(request.timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
@@ -47,33 +49,47 @@ class BooksApplicationTest {
 
   @Test
   void aSubscriberHearsTheRenameTheEndpointMade() throws Exception {
-    URI stream = URI.create("http://127.0.0.1:" + hub.port()
-        + "/.well-known/mercure?topic=https%3A%2F%2Fexample.com%2Fbooks%2F1");
-    HttpResponse<InputStream> subscription = http.send(HttpRequest.newBuilder(stream)
-        .header("Accept", "text/event-stream").header("Origin", "http://localhost:" + port).build(),
-        HttpResponse.BodyHandlers.ofInputStream());
+    URI stream =
+        URI.create(
+            "http://127.0.0.1:"
+                + hub.port()
+                + "/.well-known/mercure?topic=https%3A%2F%2Fexample.com%2Fbooks%2F1");
+    HttpResponse<InputStream> subscription =
+        http.send(
+            HttpRequest.newBuilder(stream)
+                .header("Accept", "text/event-stream")
+                .header("Origin", "http://localhost:" + port)
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
     assertThat(subscription.statusCode()).isEqualTo(200);
     assertThat(subscription.headers().firstValue("content-type")).hasValue("text/event-stream");
     assertThat(subscription.headers().firstValue("access-control-allow-origin")).isPresent();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>(1_000);
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(subscription.body(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          lines.offer(line);
-        }
-      } catch (Exception e) {
-        // the test closed the stream
-      }
-    }, "browser-style-subscriber");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(subscription.body(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  lines.offer(line);
+                }
+              } catch (Exception e) {
+                // the test closed the stream
+              }
+            },
+            "browser-style-subscriber");
     reader.setDaemon(true);
     reader.start();
     try {
-      HttpResponse<String> renamed = send(HttpRequest.newBuilder(app("/books/1/title"))
-          .PUT(HttpRequest.BodyPublishers.ofString("Children of \"Dune\"")));
+      HttpResponse<String> renamed =
+          send(
+              HttpRequest.newBuilder(app("/books/1/title"))
+                  .PUT(HttpRequest.BodyPublishers.ofString("Children of \"Dune\"")));
       assertThat(renamed.statusCode()).isEqualTo(200);
       assertThat(next(lines, "event:")).isEqualTo("event: book");
-      assertThat(next(lines, "data:")).isEqualTo("data: {\"id\":1,\"title\":\"Children of \\\"Dune\\\"\"}");
+      assertThat(next(lines, "data:"))
+          .isEqualTo("data: {\"id\":1,\"title\":\"Children of \\\"Dune\\\"\"}");
       assertThat(send(HttpRequest.newBuilder(app("/books/1"))).body()).contains("Children of");
     } finally {
       subscription.body().close();
@@ -83,15 +99,18 @@ class BooksApplicationTest {
   @Test
   void thePageSubscribesToTheHubTheApplicationNames() throws Exception {
     assertThat(send(HttpRequest.newBuilder(app("/"))).body())
-        .contains("new EventSource(hub)").contains("fetch('/hub')");
+        .contains("new EventSource(hub)")
+        .contains("fetch('/hub')");
     assertThat(send(HttpRequest.newBuilder(app("/hub"))).body())
         .contains("\"url\":\"http://localhost:" + hub.port() + "/.well-known/mercure\"");
   }
 
   @Test
   void aBadTitleIsRefusedWithAReason() throws Exception {
-    HttpResponse<String> refused = send(HttpRequest.newBuilder(app("/books/1/title"))
-        .PUT(HttpRequest.BodyPublishers.ofString(" ")));
+    HttpResponse<String> refused =
+        send(
+            HttpRequest.newBuilder(app("/books/1/title"))
+                .PUT(HttpRequest.BodyPublishers.ofString(" ")));
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(refused.body()).contains("title: 1 to 200 characters");
   }
@@ -100,22 +119,30 @@ class BooksApplicationTest {
   void readinessIncludesTheEmbeddedHub() throws Exception {
     // The embedded hub warms up for its first seconds (herald.embedded.warm-up, 3s by default),
     // answering 503 meanwhile: a load balancer, like this loop, waits for it.
-    HttpResponse<String> readiness = await().atMost(Duration.ofSeconds(30))
-        .until(() -> send(HttpRequest.newBuilder(app("/actuator/health/readiness"))),
-            answer -> answer.statusCode() != 503);
+    HttpResponse<String> readiness =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> send(HttpRequest.newBuilder(app("/actuator/health/readiness"))),
+                answer -> answer.statusCode() != 503);
     assertThat(readiness.statusCode()).isEqualTo(200);
     assertThat(readiness.body()).contains("\"status\":\"UP\"");
   }
 
   @Test
   void theHubsMetersAreInTheApplicationsPrometheusEndpoint() throws Exception {
-    send(HttpRequest.newBuilder(app("/books/1/title")).PUT(HttpRequest.BodyPublishers.ofString("Dune")));
+    send(
+        HttpRequest.newBuilder(app("/books/1/title"))
+            .PUT(HttpRequest.BodyPublishers.ofString("Dune")));
     String scrape = send(HttpRequest.newBuilder(app("/actuator/prometheus"))).body();
-    assertThat(scrape).contains("mercure_updates_total").contains("mercure_subscribers_connected")
+    assertThat(scrape)
+        .contains("mercure_updates_total")
+        .contains("mercure_subscribers_connected")
         .contains("herald_delivery_latency_seconds_count");
   }
 
-  private static String next(BlockingQueue<String> lines, String prefix) throws InterruptedException {
+  private static String next(BlockingQueue<String> lines, String prefix)
+      throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (true) {
       String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -23,9 +23,9 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Closing the application stops the embedded hub first: its streams end with {@code retry:} while
- * the web server still serves, and only then does the web server's graceful shutdown begin. A
- * probe sits in the graceful shutdown's phase and records what it saw. Runs on the JUnit thread;
- * the stream is read on a thread of its own.
+ * the web server still serves, and only then does the web server's graceful shutdown begin. A probe
+ * sits in the graceful shutdown's phase and records what it saw. Runs on the JUnit thread; the
+ * stream is read on a thread of its own.
  */
 class ShutdownOrderTest {
 
@@ -63,9 +63,10 @@ class ShutdownOrderTest {
 
   @Test
   void theHubEndsItsStreamsBeforeTheWebServerShutsDown() throws Exception {
-    ConfigurableApplicationContext app = new SpringApplicationBuilder(BooksApplication.class)
-        .properties("server.port=0", "herald.embedded.listen=127.0.0.1:0")
-        .run();
+    ConfigurableApplicationContext app =
+        new SpringApplicationBuilder(BooksApplication.class)
+            .properties("server.port=0", "herald.embedded.listen=127.0.0.1:0")
+            .run();
     EmbeddedHerald hub = app.getBean(EmbeddedHerald.class);
     // Registered once started, as a running lifecycle bean: the context stops it in its phase.
     GracefulShutdownProbe probe = new GracefulShutdownProbe(hub);
@@ -73,26 +74,35 @@ class ShutdownOrderTest {
     probe.start();
 
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(
-        "http://127.0.0.1:" + hub.port() + "/.well-known/mercure?topic=books")).build(),
-        HttpResponse.BodyHandlers.ofInputStream());
-    CompletableFuture<List<String>> lines = CompletableFuture.supplyAsync(() -> {
-      List<String> read = new ArrayList<>();
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          read.add(line);
-        }
-      } catch (Exception e) {
-        read.add("<error " + e + ">");
-      }
-      return read;
-    });
+    HttpResponse<InputStream> stream =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:" + hub.port() + "/.well-known/mercure?topic=books"))
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    CompletableFuture<List<String>> lines =
+        CompletableFuture.supplyAsync(
+            () -> {
+              List<String> read = new ArrayList<>();
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  read.add(line);
+                }
+              } catch (Exception e) {
+                read.add("<error " + e + ">");
+              }
+              return read;
+            });
 
     app.close();
     assertThat(probe.hubRunningAtWebShutdown.get())
-        .as("the hub had stopped when the web server's graceful shutdown began").isFalse();
-    assertThat(lines.get(15, TimeUnit.SECONDS)).anyMatch(line -> line.matches("retry: \\d+"))
+        .as("the hub had stopped when the web server's graceful shutdown began")
+        .isFalse();
+    assertThat(lines.get(15, TimeUnit.SECONDS))
+        .anyMatch(line -> line.matches("retry: \\d+"))
         .noneMatch(line -> line.startsWith("<error"));
   }
 }

@@ -19,28 +19,28 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The hub's dispatch and fan-out over 1 or 2 delivery loops, without sockets (issue 17's goal
  * "dispatch-only JMH, 2 loops vs 1 ≥ 1.8×"): each operation is one event delivered, counted from
- * the publish until the subscriber's loop drained it, so the score is delivered events per
- * second in both scenarios.
+ * the publish until the subscriber's loop drained it, so the score is delivered events per second
+ * in both scenarios.
  *
  * <ul>
- *   <li>{@code s1OneTopic}: {@value #S1_SUBSCRIBERS} subscribers of one topic, bursts of
- *       {@value #S1_PUBLISHES} publishes (the harness's S1).
+ *   <li>{@code s1OneTopic}: {@value #S1_SUBSCRIBERS} subscribers of one topic, bursts of {@value
+ *       #S1_PUBLISHES} publishes (the harness's S1).
  *   <li>{@code s4TopicPerSubscriber}: {@value #S4_TOPICS} subscribers, each of its own topic,
- *       bursts of {@value #S4_PUBLISHES} publishes cycling over the topics, one delivery each
- *       (the harness's S4).
+ *       bursts of {@value #S4_PUBLISHES} publishes cycling over the topics, one delivery each (the
+ *       harness's S4).
  * </ul>
  *
  * <p>Subscribers are spread round robin over the loops, as Netty assigns connections. {@code
  * publishFrom=caller}: JMH's thread publishes (the hub's serial drain runs there: a third busy
  * thread next to the loops); {@code loop}: the first loop publishes, as the server does when the
  * publishing connection is that loop's, and JMH's thread only waits; {@code loops}: each loop
- * publishes an even share of the burst, as when publishing connections are spread over the
- * loops. {@code loop} and {@code loops} are the server's shape: N loops, N busy threads. Each burst is waited for
- * before the next, so at most one burst's events are queued anywhere.
+ * publishes an even share of the burst, as when publishing connections are spread over the loops.
+ * {@code loop} and {@code loops} are the server's shape: N loops, N busy threads. Each burst is
+ * waited for before the next, so at most one burst's events are queued anywhere.
  *
- * <p>After each iteration a {@code [cpu]} line gives the deliveries per CPU-second of the loops
- * and of the whole process, and the cores they used: on a shared machine two loops may not get
- * two cores, and these tell a busy host from a cost of the design.
+ * <p>After each iteration a {@code [cpu]} line gives the deliveries per CPU-second of the loops and
+ * of the whole process, and the cores they used: on a shared machine two loops may not get two
+ * cores, and these tell a busy host from a cost of the design.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

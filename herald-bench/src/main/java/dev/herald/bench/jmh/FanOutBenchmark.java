@@ -31,8 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Each subscriber's wake-up drains it inline, on the dispatcher thread (which is therefore the
  * subscriber's owner here), so the figure is the hub core alone, without sockets or event-loop
  * hand-offs. Selector kinds: {@code exact} (everyone subscribed to the published topic), {@code
- * any} ({@code *}), {@code template} (one URI template shared by all) and {@code templates}
- * (10,000 distinct templates, one per subscriber, each evaluated per publish; one matches).
+ * any} ({@code *}), {@code template} (one URI template shared by all) and {@code templates} (10,000
+ * distinct templates, one per subscriber, each evaluated per publish; one matches).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -105,8 +105,13 @@ public class FanOutBenchmark {
     hub.close();
     if (received != published * perPublish) {
       throw new IllegalStateException(
-          "received " + received + " events for " + published + " publishes (expected: "
-              + published * perPublish + ")");
+          "received "
+              + received
+              + " events for "
+              + published
+              + " publishes (expected: "
+              + published * perPublish
+              + ")");
     }
   }
 }

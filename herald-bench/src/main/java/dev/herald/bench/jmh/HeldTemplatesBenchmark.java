@@ -27,15 +27,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * What templates that cannot match cost a publish: {@link Hub#publish} to a topic one subscriber
  * holds exactly, while {@code templates} distinct URI templates (50 per subscriber, as issue 11's
  * anonymous clients) are held that match nothing published. Each publish goes to the next of 10,000
- * topics, more than the hub's per-topic match cache holds, so every lookup misses it: the figure
- * is the index alone. One more subscriber reads every topic through {@code
+ * topics, more than the hub's per-topic match cache holds, so every lookup misses it: the figure is
+ * the index alone. One more subscriber reads every topic through {@code
  * https://example.com/books/{id}}.
  *
  * <p>Layouts: {@code prefix} ({@code https://example.com/idle/<s>/<j>/{id}}: the literal prefix
- * already differs from the topics) and {@code suffix} ({@code https://example.com/books/{id}/idle-<s>-<j}:
- * the same prefix as every topic, only the literal suffix differs, the worst case short of a
- * template with no literal at either end). Single publisher; the figure is the whole publish,
- * hand-off to the dispatcher included.
+ * already differs from the topics) and {@code suffix} ({@code
+ * https://example.com/books/{id}/idle-<s>-<j}: the same prefix as every topic, only the literal
+ * suffix differs, the worst case short of a template with no literal at either end). Single
+ * publisher; the figure is the whole publish, hand-off to the dispatcher included.
  *
  * <p>{@code matcher}: {@code template} (draft-07 URI templates, as above) or {@code urlpattern}
  * (draft-08 URL patterns of the same shapes, {@code :id} for {@code {id}}, resolved against {@code
@@ -74,9 +74,11 @@ public class HeldTemplatesBenchmark {
     for (int s = 0; s < templates / PER_SUBSCRIBER; s++) {
       List<TopicSelector> held = new ArrayList<>(PER_SUBSCRIBER);
       for (int j = 0; j < PER_SUBSCRIBER; j++) {
-        held.add(selector(layout.equals("prefix")
-            ? "https://example.com/idle/" + s + "/" + j + "/{id}"
-            : "https://example.com/books/{id}/idle-" + s + "-" + j));
+        held.add(
+            selector(
+                layout.equals("prefix")
+                    ? "https://example.com/idle/" + s + "/" + j + "/{id}"
+                    : "https://example.com/books/{id}/idle-" + s + "-" + j));
       }
       Subscriber idle = hub.newSubscriberOf(held, List.of(), null, () -> {});
       all.add(idle);
@@ -87,14 +89,18 @@ public class HeldTemplatesBenchmark {
       updates[t] = Update.of("https://example.com/books/" + t, "lgts1234567890123");
     }
     Subscriber[] self = new Subscriber[1];
-    Subscriber reader = hub.newSubscriberOf(
-        List.of(selector("https://example.com/books/{id}")), List.of(), null, () -> {
-      Subscriber me = self[0];
-      while (me.drainTo(event -> received++, 64) > 0) {
-        // drain everything that is waiting
-      }
-      me.idle();
-    });
+    Subscriber reader =
+        hub.newSubscriberOf(
+            List.of(selector("https://example.com/books/{id}")),
+            List.of(),
+            null,
+            () -> {
+              Subscriber me = self[0];
+              while (me.drainTo(event -> received++, 64) > 0) {
+                // drain everything that is waiting
+              }
+              me.idle();
+            });
     self[0] = reader;
     all.add(reader);
     hub.subscribe(reader, null).join();

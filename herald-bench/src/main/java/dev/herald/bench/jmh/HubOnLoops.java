@@ -22,13 +22,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A memory-history hub whose subscribers are spread round robin over {@code loops} simulated
- * event loops, and a publisher that publishes a burst and waits until every subscriber drained
- * every event of it: publish, sequence, append, hand to each loop's lane, match, queue, wake,
- * drain — the hub's whole data path but the sockets.
+ * A memory-history hub whose subscribers are spread round robin over {@code loops} simulated event
+ * loops, and a publisher that publishes a burst and waits until every subscriber drained every
+ * event of it: publish, sequence, append, hand to each loop's lane, match, queue, wake, drain — the
+ * hub's whole data path but the sockets.
  *
- * <p>Each burst is bounded (at most one burst's events wait anywhere), so memory stays flat over
- * an iteration; a 503 from a full command queue is retried, as a publisher would.
+ * <p>Each burst is bounded (at most one burst's events wait anywhere), so memory stays flat over an
+ * iteration; a 503 from a full command queue is retried, as a publisher would.
  *
  * <p>Threading: one driving thread calls {@link #start}, {@link #publishAndAwait} and {@link
  * #stop}.
@@ -46,8 +46,10 @@ final class HubOnLoops {
   private int nextTopic;
   private PublishFrom publishFrom;
   private CompletableFuture<?>[] answers = new CompletableFuture<?>[0];
+
   /** Publishing threads of the current burst that have not published their share yet. */
   private final AtomicInteger sharesPending = new AtomicInteger();
+
   private final AtomicLong overloadedRetries = new AtomicLong(); // publishing threads: any
   private long expectedDeliveries;
   private long iterationWallNanos;
@@ -56,21 +58,22 @@ final class HubOnLoops {
   private long iterationDelivered;
 
   /**
-   * @param publishFrom {@code caller}: the driving thread publishes (so the hub's serial drain
-   *     runs there, a thread beside the loops); {@code loop}: the first loop publishes, as when
-   *     the one publishing connection is that loop's; {@code loops}: every loop publishes an even
-   *     share of each burst, as when publishing connections are spread over the loops
+   * @param publishFrom {@code caller}: the driving thread publishes (so the hub's serial drain runs
+   *     there, a thread beside the loops); {@code loop}: the first loop publishes, as when the one
+   *     publishing connection is that loop's; {@code loops}: every loop publishes an even share of
+   *     each burst, as when publishing connections are spread over the loops
    * @param topicCount subscriber {@code i} subscribes to topic {@code i % topicCount}
    */
-  void start(int loopCount, String publishFrom, int subscriberCount, int topicCount,
-      int maxBurst) {
-    this.publishFrom = switch (publishFrom) {
-      case "caller" -> PublishFrom.CALLER;
-      case "loop" -> PublishFrom.FIRST_LOOP;
-      case "loops" -> PublishFrom.EVERY_LOOP;
-      default -> throw new IllegalArgumentException("publishFrom: " + publishFrom
-          + " (expected: caller, loop or loops)");
-    };
+  void start(int loopCount, String publishFrom, int subscriberCount, int topicCount, int maxBurst) {
+    this.publishFrom =
+        switch (publishFrom) {
+          case "caller" -> PublishFrom.CALLER;
+          case "loop" -> PublishFrom.FIRST_LOOP;
+          case "loops" -> PublishFrom.EVERY_LOOP;
+          default ->
+              throw new IllegalArgumentException(
+                  "publishFrom: " + publishFrom + " (expected: caller, loop or loops)");
+        };
     HubConfig config = HubConfig.DEFAULTS;
     if (maxBurst > config.subscriberQueueCapacity()) {
       // A burst larger than a subscriber's queue would cut subscribers, not measure delivery.
@@ -92,9 +95,14 @@ final class HubOnLoops {
       int t = i % topicCount;
       matchesPerLoop[t][i % loopCount]++;
       Subscriber[] self = new Subscriber[1];
-      Subscriber subscriber = hub.newSubscriberOf(
-          List.of(TopicSelector.of(topic(t))), List.of(), Collections.singletonList(null),
-          SubscriptionFormat.DRAFT_07, loop, () -> loop.wake(self[0]));
+      Subscriber subscriber =
+          hub.newSubscriberOf(
+              List.of(TopicSelector.of(topic(t))),
+              List.of(),
+              Collections.singletonList(null),
+              SubscriptionFormat.DRAFT_07,
+              loop,
+              () -> loop.wake(self[0]));
       self[0] = subscriber;
       subscribers.add(subscriber);
       registrations.add(hub.subscribe(subscriber, null));
@@ -215,15 +223,19 @@ final class HubOnLoops {
   private String progress() {
     StringBuilder out = new StringBuilder();
     for (SimulatedEventLoop loop : loops) {
-      out.append(loop).append(' ').append(loop.delivered()).append('/').append(loop.target())
+      out.append(loop)
+          .append(' ')
+          .append(loop.delivered())
+          .append('/')
+          .append(loop.target())
           .append("; ");
     }
     return out.append("slow cuts ").append(hub.slowConsumerCuts()).toString();
   }
 
   /**
-   * Starts the CPU account of a measurement: on a shared machine the loops may not get a core
-   * each, so a ratio of wall-clock throughputs alone cannot tell a design limit from a busy host.
+   * Starts the CPU account of a measurement: on a shared machine the loops may not get a core each,
+   * so a ratio of wall-clock throughputs alone cannot tell a design limit from a busy host.
    */
   void beginIteration() {
     iterationWallNanos = System.nanoTime();
@@ -241,9 +253,10 @@ final class HubOnLoops {
     double loopCpu = (loopCpuNanos() - iterationLoopCpuNanos) / 1e9;
     double processCpu = (processCpuNanos() - iterationProcessCpuNanos) / 1e9;
     long events = delivered() - iterationDelivered;
-    System.out.printf("  [cpu] %d loop(s): %.0f events per loop CPU-s, %.0f per process CPU-s;"
-        + " cores used: loops %.2f, process %.2f%n", loops.length, events / loopCpu,
-        events / processCpu, loopCpu / wall, processCpu / wall);
+    System.out.printf(
+        "  [cpu] %d loop(s): %.0f events per loop CPU-s, %.0f per process CPU-s;"
+            + " cores used: loops %.2f, process %.2f%n",
+        loops.length, events / loopCpu, events / processCpu, loopCpu / wall, processCpu / wall);
   }
 
   private long delivered() {
@@ -263,8 +276,8 @@ final class HubOnLoops {
   }
 
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean)
-        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** Ends the run and fails it if any event was lost, duplicated or any subscriber cut. */
@@ -283,13 +296,23 @@ final class HubOnLoops {
       loop.close();
     }
     if (delivered != expectedDeliveries || cut != 0 || hub.slowConsumerCuts() != 0) {
-      throw new IllegalStateException("delivered " + delivered + " events (expected: "
-          + expectedDeliveries + "), " + cut + " subscribers cut");
+      throw new IllegalStateException(
+          "delivered "
+              + delivered
+              + " events (expected: "
+              + expectedDeliveries
+              + "), "
+              + cut
+              + " subscribers cut");
     }
     if (overloadedRetries.get() > 0) {
       System.out.println("publishes retried after a 503: " + overloadedRetries);
     }
   }
 
-  private enum PublishFrom { CALLER, FIRST_LOOP, EVERY_LOOP }
+  private enum PublishFrom {
+    CALLER,
+    FIRST_LOOP,
+    EVERY_LOOP
+  }
 }

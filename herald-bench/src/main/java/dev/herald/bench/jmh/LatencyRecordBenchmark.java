@@ -48,10 +48,11 @@ public class LatencyRecordBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     hub = new Hub(HubConfig.DEFAULTS);
-    metrics = registries.equals("own")
-        ? HubMetrics.create(hub, () -> 0, () -> 0, () -> 0, new LimitCounters(), null)
-        : HubMetrics.create(hub, () -> 0, () -> 0, () -> 0, new LimitCounters(),
-            new SimpleMeterRegistry());
+    metrics =
+        registries.equals("own")
+            ? HubMetrics.create(hub, () -> 0, () -> 0, () -> 0, new LimitCounters(), null)
+            : HubMetrics.create(
+                hub, () -> 0, () -> 0, () -> 0, new LimitCounters(), new SimpleMeterRegistry());
     latency = metrics.latency();
   }
 
@@ -77,9 +78,10 @@ public class LatencyRecordBenchmark {
     io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus =
         new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
             io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-    micrometerTimer = io.micrometer.core.instrument.Timer.builder("t")
-        .serviceLevelObjectives(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(10))
-        .register(prometheus);
+    micrometerTimer =
+        io.micrometer.core.instrument.Timer.builder("t")
+            .serviceLevelObjectives(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(10))
+            .register(prometheus);
   }
 
   @Benchmark

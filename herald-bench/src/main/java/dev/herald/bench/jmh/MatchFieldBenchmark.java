@@ -18,12 +18,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link MatchField#line}: what a {@code herald-match=1} stream costs per event on its event
- * loop, beyond the shared frame: its selectors evaluated against the event's topics once more.
+ * {@link MatchField#line}: what a {@code herald-match=1} stream costs per event on its event loop,
+ * beyond the shared frame: its selectors evaluated against the event's topics once more.
  *
  * <p>Shapes: the union of {@code tabs} tabs that each subscribe to a topic of their own and to one
- * shared topic, all exact ({@code exact}), or each a URI template ({@code template}); the event
- * is published to one tab's topic. Single-threaded; JMH owns the thread.
+ * shared topic, all exact ({@code exact}), or each a URI template ({@code template}); the event is
+ * published to one tab's topic. Single-threaded; JMH owns the thread.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,9 +47,11 @@ public class MatchFieldBenchmark {
     List<TopicSelector> union = new ArrayList<>();
     union.add(TopicSelector.of("https://example.com/shared"));
     for (int i = 0; i < tabs; i++) {
-      union.add(TopicSelector.of(kind.equals("exact")
-          ? "https://example.com/tabs/" + i
-          : "https://example.com/tabs/" + i + "/{id}"));
+      union.add(
+          TopicSelector.of(
+              kind.equals("exact")
+                  ? "https://example.com/tabs/" + i
+                  : "https://example.com/tabs/" + i + "/{id}"));
     }
     selectors = List.copyOf(union);
     String topic = "https://example.com/tabs/" + (tabs / 2) + (kind.equals("exact") ? "" : "/42");

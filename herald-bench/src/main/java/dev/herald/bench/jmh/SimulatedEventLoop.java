@@ -13,14 +13,14 @@ import java.util.function.Consumer;
 
 /**
  * A network event loop without sockets: one thread running tasks in order (a single-thread
- * executor, whose idle thread parks and is unparked by the next task, as an idle Netty loop
- * sleeps in {@code epoll_wait} and is woken through its {@code eventfd}), standing in for the
- * server's loops as the hub's {@link DeliveryLoop}.
+ * executor, whose idle thread parks and is unparked by the next task, as an idle Netty loop sleeps
+ * in {@code epoll_wait} and is woken through its {@code eventfd}), standing in for the server's
+ * loops as the hub's {@link DeliveryLoop}.
  *
- * <p>Subscribers woken on this loop are drained the way the server's {@code LoopWriter} writes
- * its streams: queued, then drained {@value #SLICE} at a time in one task behind the lane's
- * current run, so a busy loop drains several events per subscriber per pass instead of one task
- * per subscriber per event. Draining stands in for the SSE write: each event's frame is read and
+ * <p>Subscribers woken on this loop are drained the way the server's {@code LoopWriter} writes its
+ * streams: queued, then drained {@value #SLICE} at a time in one task behind the lane's current
+ * run, so a busy loop drains several events per subscriber per pass instead of one task per
+ * subscriber per event. Draining stands in for the SSE write: each event's frame is read and
  * counted, nothing is copied or sent.
  *
  * <p>Threading: {@link #execute}, {@link #expect} and {@link #delivered} from any thread; the rest
@@ -57,13 +57,19 @@ final class SimulatedEventLoop implements DeliveryLoop, AutoCloseable {
 
   SimulatedEventLoop(String name) {
     this.name = name;
-    this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        task -> {
-          Thread t = new Thread(task, name);
-          t.setDaemon(true);
-          thread = t;
-          return t;
-        });
+    this.executor =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            task -> {
+              Thread t = new Thread(task, name);
+              t.setDaemon(true);
+              thread = t;
+              return t;
+            });
     executor.prestartCoreThread(); // so inLoop() knows its thread before the first task
   }
 
@@ -86,10 +92,11 @@ final class SimulatedEventLoop implements DeliveryLoop, AutoCloseable {
         executor.execute(drainSlice);
       }
     } else {
-      executor.execute(() -> {
-        drain(subscriber);
-        publishProgress();
-      });
+      executor.execute(
+          () -> {
+            drain(subscriber);
+            publishProgress();
+          });
     }
   }
 

@@ -17,8 +17,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link SseFrame#encode}: the one encoding every published update goes through, on the
- * publisher's thread, before the bytes are shared by all subscribers.
+ * {@link SseFrame#encode}: the one encoding every published update goes through, on the publisher's
+ * thread, before the bytes are shared by all subscribers.
  *
  * <p>Shapes: {@code ts} is what the load generator publishes (a 20-byte timestamp), {@code json1k}
  * a typical 1 KiB JSON document on one line, {@code lines1k} the same split into 32 lines (one

@@ -22,12 +22,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * the hub's subscriber index exists to avoid for exact selectors and {@code *}, and still pays for
  * distinct URI templates (each distinct template is evaluated once per published topic).
  *
- * <p>Kinds: {@code exact} (a topic IRI), {@code any} ({@code *}), {@code template}
- * ({@code https://example.com/users/{user}/books/{id}}: every selector matches), {@code
- * urlpattern} (draft-08, {@code https://example.com/users/<i>/books/:id} against the hub URL; the
- * topic is parsed as a URL once per thread, then each pattern runs its regular expressions). In
- * {@code scan10k}, {@code exact}, {@code template} and {@code urlpattern} use 10,000 distinct
- * selectors of which one matches. Single-threaded.
+ * <p>Kinds: {@code exact} (a topic IRI), {@code any} ({@code *}), {@code template} ({@code
+ * https://example.com/users/{user}/books/{id}}: every selector matches), {@code urlpattern}
+ * (draft-08, {@code https://example.com/users/<i>/books/:id} against the hub URL; the topic is
+ * parsed as a URL once per thread, then each pattern runs its regular expressions). In {@code
+ * scan10k}, {@code exact}, {@code template} and {@code urlpattern} use 10,000 distinct selectors of
+ * which one matches. Single-threaded.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

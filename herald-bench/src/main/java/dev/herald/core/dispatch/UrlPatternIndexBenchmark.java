@@ -29,9 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * no topic uses. The topics are {@code https://example.com/users/<t>/books/<b>} and {@code
  * https://example.com/c<t>/feed}.
  *
- * <p>This class sits in {@code dev.herald.core.dispatch} (a split package on the benchmark's
- * class path) because {@link SelectorIndex} is package-private. Single-threaded, as the index's
- * owner is.
+ * <p>This class sits in {@code dev.herald.core.dispatch} (a split package on the benchmark's class
+ * path) because {@link SelectorIndex} is package-private. Single-threaded, as the index's owner is.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,8 +43,10 @@ public class UrlPatternIndexBenchmark {
   static final String HUB = "https://example.com/.well-known/mercure";
   static final int PER_CLIENT = 50;
   static final int TOPICS = 10_000;
+
   /** Idle patterns number from here, so that no topic's number is theirs. */
   static final int IDLE_NUMBERS = 1_000_000;
+
   static final int SPARE_PATTERNS = 1_000;
 
   @Param({"0", "100000"})
@@ -58,9 +59,11 @@ public class UrlPatternIndexBenchmark {
   private int nextSpare;
 
   static TopicSelector idlePattern(int n) {
-    return TopicSelector.urlPattern(n % 2 == 0
-        ? "https://example.com/users/" + (IDLE_NUMBERS + n) + "/books/:book"
-        : "https://example.com/c" + (IDLE_NUMBERS + n) + "/*", HUB);
+    return TopicSelector.urlPattern(
+        n % 2 == 0
+            ? "https://example.com/users/" + (IDLE_NUMBERS + n) + "/books/:book"
+            : "https://example.com/c" + (IDLE_NUMBERS + n) + "/*",
+        HUB);
   }
 
   @Setup
@@ -72,17 +75,22 @@ public class UrlPatternIndexBenchmark {
     index.put(TopicSelector.urlPattern("https://example.com/users/:user/books/:book", HUB), -1);
     topics = new String[TOPICS];
     for (int t = 0; t < TOPICS; t++) {
-      topics[t] = t % 2 == 0
-          ? "https://example.com/users/" + t + "/books/" + (t % 7)
-          : "https://example.com/c" + t + "/feed";
+      topics[t] =
+          t % 2 == 0
+              ? "https://example.com/users/" + t + "/books/" + (t % 7)
+              : "https://example.com/c" + t + "/feed";
     }
     spare = new TopicSelector[SPARE_PATTERNS];
     for (int s = 0; s < SPARE_PATTERNS; s++) {
       spare[s] = idlePattern(patterns + s);
     }
     if (index.matching(topics[0]).size() != 1 || !index.matching(topics[1]).isEmpty()) {
-      throw new IllegalStateException("the reader's pattern must match every second topic, "
-          + "the idle ones none: " + index.matching(topics[0]) + ", " + index.matching(topics[1]));
+      throw new IllegalStateException(
+          "the reader's pattern must match every second topic, "
+              + "the idle ones none: "
+              + index.matching(topics[0])
+              + ", "
+              + index.matching(topics[1]));
     }
   }
 

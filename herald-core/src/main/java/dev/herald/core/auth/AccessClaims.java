@@ -8,15 +8,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a verified draft-08 access token grants: the Mercure authorization details it carries,
- * and who issued it for whom until when.
+ * What a verified draft-08 access token grants: the Mercure authorization details it carries, and
+ * who issued it for whom until when.
  *
  * @param issuer the {@code iss} claim, one of the hub's trusted issuers
  * @param subject the {@code sub} claim, or null
  * @param expiresAt the {@code exp} claim (always present: access tokens must expire)
  * @param grants the Mercure authorization details, in token order (order picks the payload)
- *
- * <p>Thread-safety: immutable; share freely.
+ *     <p>Thread-safety: immutable; share freely.
  */
 public record AccessClaims(String issuer, String subject, Instant expiresAt, List<Grant> grants)
     implements Grants {
@@ -36,8 +35,11 @@ public record AccessClaims(String issuer, String subject, Instant expiresAt, Lis
   public void authorizePublish(List<String> topics) {
     for (String topic : topics) {
       if (!mayPublish(topic)) {
-        throw new HubException(HubException.Kind.FORBIDDEN, "topic: " + topic
-            + " is not covered by a publish grant of the token's authorization_details");
+        throw new HubException(
+            HubException.Kind.FORBIDDEN,
+            "topic: "
+                + topic
+                + " is not covered by a publish grant of the token's authorization_details");
       }
     }
   }
@@ -82,8 +84,8 @@ public record AccessClaims(String issuer, String subject, Instant expiresAt, Lis
   }
 
   /**
-   * The payload attached to a subscription: that of the first {@code subscribe} grant one of
-   * whose matchers matches the subscription's own matcher string, treated as a topic.
+   * The payload attached to a subscription: that of the first {@code subscribe} grant one of whose
+   * matchers matches the subscription's own matcher string, treated as a topic.
    *
    * @return the payload object, or null
    */

@@ -19,19 +19,20 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Validates draft-08 access tokens as RFC 9068 JWT access tokens, in the order the checks can
- * fail without trusting anything: a signed JWS (never {@code alg: none}, never JWE), header
- * {@code typ} {@code at+jwt}, {@code alg} on the allowlist, {@code iss} exactly one of the
- * trusted issuers, the signature verified with that issuer's keys only (chosen by {@code kid}
- * among them; {@code jwk}, {@code jku}, {@code x5u} and {@code x5c} headers are never read),
- * {@code exp} present and in the future, {@code nbf} not in the future, {@code aud} containing the
- * hub's resource identifier, then the {@code authorization_details}, all or nothing.
+ * Validates draft-08 access tokens as RFC 9068 JWT access tokens, in the order the checks can fail
+ * without trusting anything: a signed JWS (never {@code alg: none}, never JWE), header {@code typ}
+ * {@code at+jwt}, {@code alg} on the allowlist, {@code iss} exactly one of the trusted issuers, the
+ * signature verified with that issuer's keys only (chosen by {@code kid} among them; {@code jwk},
+ * {@code jku}, {@code x5u} and {@code x5c} headers are never read), {@code exp} present and in the
+ * future, {@code nbf} not in the future, {@code aud} containing the hub's resource identifier, then
+ * the {@code authorization_details}, all or nothing.
  *
  * <p>Draft-07 tokens keep their own, unchanged rules in {@link TokenVerifier}; neither verifier
  * relaxes the other.
  *
- * <p>Thread-safety: immutable configuration plus a concurrent cache of verified tokens
- * ({@link VerifiedTokens}); one instance serves every thread, and {@link #verify} never blocks (JWK Sets are refreshed on the {@link KeyRefresher}).
+ * <p>Thread-safety: immutable configuration plus a concurrent cache of verified tokens ({@link
+ * VerifiedTokens}); one instance serves every thread, and {@link #verify} never blocks (JWK Sets
+ * are refreshed on the {@link KeyRefresher}).
  */
 public final class AccessTokenVerifier {
 
@@ -40,8 +41,10 @@ public final class AccessTokenVerifier {
 
   /** Distinct token headers whose {@code typ} answer is remembered. */
   private static final int HEADER_CACHE_CAPACITY = 256;
+
   /** Longer headers are not looked at: no real token header is this long. */
   private static final int MAX_HEADER_LENGTH = 4_096;
+
   private static final Map<String, Boolean> HEADER_TYPES = new ConcurrentHashMap<>();
 
   private final String resourceId;
@@ -50,8 +53,9 @@ public final class AccessTokenVerifier {
   private final VerifiedTokens<Verified> verified;
 
   /** A verified token, and the key that verified it: dropped once its key set no longer has it. */
-  private record Verified(AccessClaims claims, Instant notBefore, TrustedKey key,
-      List<KeySource> sources) implements VerifiedTokens.Verified {
+  private record Verified(
+      AccessClaims claims, Instant notBefore, TrustedKey key, List<KeySource> sources)
+      implements VerifiedTokens.Verified {
 
     @Override
     public Instant expiresAt() {
@@ -80,8 +84,8 @@ public final class AccessTokenVerifier {
    * @param resourceId the hub's resource identifier, which {@code aud} must contain
    * @param matchers compiles the {@code topics} of grants; its types are the supported ones
    */
-  public AccessTokenVerifier(String resourceId, TrustedIssuers issuers, MatcherCompiler matchers,
-      Clock clock) {
+  public AccessTokenVerifier(
+      String resourceId, TrustedIssuers issuers, MatcherCompiler matchers, Clock clock) {
     this.resourceId = Objects.requireNonNull(resourceId, "resourceId");
     this.issuers = Objects.requireNonNull(issuers, "issuers");
     this.matchers = Objects.requireNonNull(matchers, "matchers");
@@ -144,13 +148,19 @@ public final class AccessTokenVerifier {
     JWSHeader header = jwt.getHeader();
     JOSEObjectType typ = header.getType();
     if (typ == null || !isAccessTokenType(typ.getType())) {
-      throw new AuthException("typ: " + (typ == null ? "missing" : typ.getType())
-          + " (expected: at+jwt, an RFC 9068 access token)");
+      throw new AuthException(
+          "typ: "
+              + (typ == null ? "missing" : typ.getType())
+              + " (expected: at+jwt, an RFC 9068 access token)");
     }
     JWSAlgorithm alg = header.getAlgorithm();
     if (!Algorithms.ACCESS_TOKENS.contains(alg)) {
-      throw new AuthException("token algorithm " + alg + " not accepted (expected one of: "
-          + Algorithms.names(Algorithms.ACCESS_TOKENS) + ")");
+      throw new AuthException(
+          "token algorithm "
+              + alg
+              + " not accepted (expected one of: "
+              + Algorithms.names(Algorithms.ACCESS_TOKENS)
+              + ")");
     }
     JWTClaimsSet claims;
     try {
@@ -161,13 +171,19 @@ public final class AccessTokenVerifier {
     // Read before the signature is checked, but only to pick among keys the hub already trusts.
     Object iss = claims.getClaim("iss");
     if (!(iss instanceof String issuer)) {
-      throw new AuthException("iss: " + (iss == null ? "missing" : "not a string")
-          + " (expected: the identifier of a trusted issuer)");
+      throw new AuthException(
+          "iss: "
+              + (iss == null ? "missing" : "not a string")
+              + " (expected: the identifier of a trusted issuer)");
     }
     List<KeySource> sources = issuers.keysOf(issuer);
     if (sources == null) {
-      throw new AuthException("iss: " + issuer + " is not a trusted issuer (expected one of: "
-          + issuers.issuers() + ")");
+      throw new AuthException(
+          "iss: "
+              + issuer
+              + " is not a trusted issuer (expected one of: "
+              + issuers.issuers()
+              + ")");
     }
     TrustedKey key = verifySignature(jwt, issuer, sources);
     Instant expiresAt = toInstant(claims.getExpirationTime());
@@ -222,10 +238,16 @@ public final class AccessTokenVerifier {
       }
     }
     if (candidates.isEmpty()) {
-      throw new AuthException(kid != null
-          ? "kid: " + kid + " is not among the keys of issuer " + issuer + " accepting " + alg
-              + " (a JWK Set is refreshed in the background, rate-limited)"
-          : "no key of issuer " + issuer + " accepts " + alg);
+      throw new AuthException(
+          kid != null
+              ? "kid: "
+                  + kid
+                  + " is not among the keys of issuer "
+                  + issuer
+                  + " accepting "
+                  + alg
+                  + " (a JWK Set is refreshed in the background, rate-limited)"
+              : "no key of issuer " + issuer + " accepts " + alg);
     }
     for (TrustedKey key : candidates.subList(0, Math.min(candidates.size(), MAX_CANDIDATES))) {
       try {
@@ -236,18 +258,25 @@ public final class AccessTokenVerifier {
         // A key of the wrong size for this alg: try the next, report below if none verifies.
       }
     }
-    throw new AuthException(jwt.getHeader().getCriticalParams() != null
-        ? "token has critical header parameters the hub does not understand: "
-            + jwt.getHeader().getCriticalParams()
-        : "signature does not verify with the keys of issuer " + issuer);
+    throw new AuthException(
+        jwt.getHeader().getCriticalParams() != null
+            ? "token has critical header parameters the hub does not understand: "
+                + jwt.getHeader().getCriticalParams()
+            : "signature does not verify with the keys of issuer " + issuer);
   }
 
   private void checkAudience(Object aud) throws AuthException {
-    boolean found = aud instanceof String single ? single.equals(resourceId)
-        : aud instanceof List<?> list && list.contains(resourceId);
+    boolean found =
+        aud instanceof String single
+            ? single.equals(resourceId)
+            : aud instanceof List<?> list && list.contains(resourceId);
     if (!found) {
-      throw new AuthException("aud: " + (aud == null ? "missing" : aud)
-          + " (expected: to contain the hub's resource identifier " + resourceId + ")");
+      throw new AuthException(
+          "aud: "
+              + (aud == null ? "missing" : aud)
+              + " (expected: to contain the hub's resource identifier "
+              + resourceId
+              + ")");
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.herald.core.auth;
 
 /**
- * A token was presented but cannot be trusted; the message says why (expired, bad signature,
- * wrong algorithm, malformed). The HTTP layer maps it to 401.
+ * A token was presented but cannot be trusted; the message says why (expired, bad signature, wrong
+ * algorithm, malformed). The HTTP layer maps it to 401.
  *
  * <p>Thread-safety: immutable.
  */

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the {@code authorization_details} claim (RFC 9396) of an access token into {@link
- * Grant}s. All or nothing: one malformed Mercure detail rejects the whole token, because acting
- * on the remaining ones would silently change what the token grants. Details of other types are
- * someone else's business and are skipped; unknown actions grant nothing.
+ * Reads the {@code authorization_details} claim (RFC 9396) of an access token into {@link Grant}s.
+ * All or nothing: one malformed Mercure detail rejects the whole token, because acting on the
+ * remaining ones would silently change what the token grants. Details of other types are someone
+ * else's business and are skipped; unknown actions grant nothing.
  *
  * <p>Thread-safety: stateless.
  */
@@ -19,8 +19,10 @@ final class AuthorizationDetails {
 
   /** Entries of {@code authorization_details}, of any type. */
   static final int MAX_DETAILS = 64;
+
   /** Entries of one detail's {@code topics}. */
   static final int MAX_TOPICS = 256;
+
   /** Characters of one {@code match}. */
   static final int MAX_MATCH_LENGTH = 2_048;
 
@@ -38,8 +40,12 @@ final class AuthorizationDetails {
       throw invalid("authorization_details is not an array");
     }
     if (details.size() > MAX_DETAILS) {
-      throw invalid("authorization_details has " + details.size() + " entries (expected: <= "
-          + MAX_DETAILS + ")");
+      throw invalid(
+          "authorization_details has "
+              + details.size()
+              + " entries (expected: <= "
+              + MAX_DETAILS
+              + ")");
     }
     List<Grant> grants = new ArrayList<>();
     for (int i = 0; i < details.size(); i++) {
@@ -75,8 +81,8 @@ final class AuthorizationDetails {
       throw invalid(at + ".topics is missing, empty or not an array");
     }
     if (topics.size() > MAX_TOPICS) {
-      throw invalid(at + ".topics has " + topics.size() + " entries (expected: <= " + MAX_TOPICS
-          + ")");
+      throw invalid(
+          at + ".topics has " + topics.size() + " entries (expected: <= " + MAX_TOPICS + ")");
     }
     List<TopicSelector> compiled = new ArrayList<>(topics.size());
     for (int j = 0; j < topics.size(); j++) {
@@ -107,13 +113,21 @@ final class AuthorizationDetails {
       throw invalid(at + ".match_type: " + type + " (expected one of: " + matchers.types() + ")");
     }
     if (match.isEmpty() || match.length() > MAX_MATCH_LENGTH) {
-      throw invalid(at + ".match has " + match.length() + " characters (expected: 1 to "
-          + MAX_MATCH_LENGTH + ")");
+      throw invalid(
+          at
+              + ".match has "
+              + match.length()
+              + " characters (expected: 1 to "
+              + MAX_MATCH_LENGTH
+              + ")");
     }
     int bad = forbiddenCharacter(match);
     if (bad >= 0) {
-      throw invalid(at + ".match contains U+" + String.format("%04X", bad)
-          + " (expected: no control or format characters)");
+      throw invalid(
+          at
+              + ".match contains U+"
+              + String.format("%04X", bad)
+              + " (expected: no control or format characters)");
     }
     try {
       return matchers.compile(type, match);
@@ -126,7 +140,9 @@ final class AuthorizationDetails {
   static int forbiddenCharacter(String value) {
     for (int i = 0; i < value.length(); ) {
       int c = value.codePointAt(i);
-      if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || Character.getType(c) == Character.FORMAT
+      if (c < 0x20
+          || (c >= 0x7F && c <= 0x9F)
+          || Character.getType(c) == Character.FORMAT
           || (c >= 0xD800 && c <= 0xDFFF)) { // a lone surrogate is not valid UTF-8
         return c;
       }

@@ -9,9 +9,9 @@ import java.util.List;
  * What a verified token grants, taken from its {@code mercure} and {@code exp} claims.
  *
  * <p>{@code publish} and {@code subscribe} hold the raw topic selectors of {@code mercure.publish}
- * and {@code mercure.subscribe} (empty when absent: the spec treats absent and empty alike).
- * {@code payload} is the {@code mercure.payload} JSON value as parsed (Map, List, String, Number,
- * Boolean) or null. {@code expiresAt} is null when the token has no {@code exp}.
+ * and {@code mercure.subscribe} (empty when absent: the spec treats absent and empty alike). {@code
+ * payload} is the {@code mercure.payload} JSON value as parsed (Map, List, String, Number, Boolean)
+ * or null. {@code expiresAt} is null when the token has no {@code exp}.
  *
  * <p>Thread-safety: immutable lists; safe to share once built (the payload is not copied and must
  * not be mutated).
@@ -42,13 +42,15 @@ public record Claims(
   @Override
   public void authorizePublish(List<String> topics) {
     if (publish.isEmpty()) {
-      throw new HubException(HubException.Kind.FORBIDDEN,
+      throw new HubException(
+          HubException.Kind.FORBIDDEN,
           "token has no mercure.publish claim (expected: a list of topic selectors)");
     }
     List<TopicSelector> allowed = publish.stream().map(TopicSelector::of).toList();
     for (String topic : topics) {
       if (!TopicSelector.anyMatches(allowed, List.of(topic))) {
-        throw new HubException(HubException.Kind.FORBIDDEN,
+        throw new HubException(
+            HubException.Kind.FORBIDDEN,
             "topic: " + topic + " is not matched by the token's mercure.publish " + publish);
       }
     }

@@ -12,8 +12,7 @@ import java.util.Map;
  * @param subscribe whether {@code actions} includes {@code subscribe}
  * @param topics the non-empty {@code topics} list, compiled
  * @param payload the {@code payload} object, or null
- *
- * <p>Thread-safety: immutable lists; the payload must not be mutated.
+ *     <p>Thread-safety: immutable lists; the payload must not be mutated.
  */
 public record Grant(
     boolean publish, boolean subscribe, List<TopicSelector> topics, Map<String, Object> payload) {

@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What a verified token allows, whichever protocol version it came in: the draft-07 {@code
- * mercure} claim ({@link Claims}) or draft-08 authorization details ({@link AccessClaims}). The
- * hub and the HTTP layer ask these questions and never which version answered them.
+ * What a verified token allows, whichever protocol version it came in: the draft-07 {@code mercure}
+ * claim ({@link Claims}) or draft-08 authorization details ({@link AccessClaims}). The hub and the
+ * HTTP layer ask these questions and never which version answered them.
  *
  * <p>Thread-safety: implementations are immutable.
  */
@@ -17,8 +17,8 @@ public sealed interface Grants permits Claims, AccessClaims {
   Instant expiresAt();
 
   /**
-   * Selectors of the topics whose private updates may be received: a private update is
-   * delivered when one of them matches one of its topics.
+   * Selectors of the topics whose private updates may be received: a private update is delivered
+   * when one of them matches one of its topics.
    *
    * @throws IllegalArgumentException if a draft-07 selector is empty (the token is invalid)
    */

@@ -14,8 +14,8 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Set;
 
 /**
- * Verifies EdDSA (Ed25519) signatures with the JDK's own provider: Nimbus's Ed25519 verifier
- * needs Google Tink, a dependency this one-algorithm job does not justify.
+ * Verifies EdDSA (Ed25519) signatures with the JDK's own provider: Nimbus's Ed25519 verifier needs
+ * Google Tink, a dependency this one-algorithm job does not justify.
  *
  * <p>Thread-safety: immutable; a {@link Signature} is created per call.
  */
@@ -26,15 +26,16 @@ final class JdkEd25519Verifier implements JWSVerifier {
     0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
   };
 
-  private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
+  private static final Set<JWSAlgorithm> ALGORITHMS =
+      Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
 
   private final PublicKey key;
   private final JCAContext jca = new JCAContext();
 
   JdkEd25519Verifier(byte[] rawPublicKey) throws JOSEException {
     if (rawPublicKey.length != 32) {
-      throw new JOSEException("Ed25519 public key of " + rawPublicKey.length
-          + " bytes (expected: 32)");
+      throw new JOSEException(
+          "Ed25519 public key of " + rawPublicKey.length + " bytes (expected: 32)");
     }
     byte[] der = new byte[SPKI_PREFIX.length + 32];
     System.arraycopy(SPKI_PREFIX, 0, der, 0, SPKI_PREFIX.length);

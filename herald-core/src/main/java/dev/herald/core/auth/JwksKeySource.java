@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@code minInterval}, so a flood of tokens with made-up key ids costs one fetch. A failed fetch
  * keeps the keys already known; with none known, {@link #unavailableReason()} says why.
  *
- * <p>Thread-safety: {@link #keys()} reads one volatile snapshot and may be called on an event
- * loop; fetches run on the injected executor (a {@link KeyRefresher}) and replace the snapshot.
+ * <p>Thread-safety: {@link #keys()} reads one volatile snapshot and may be called on an event loop;
+ * fetches run on the injected executor (a {@link KeyRefresher}) and replace the snapshot.
  */
 public final class JwksKeySource implements KeySource {
 
@@ -40,8 +40,10 @@ public final class JwksKeySource implements KeySource {
 
   /** Refreshes at most this often, whatever tokens ask for. */
   public static final Duration MIN_REFRESH_INTERVAL = Duration.ofSeconds(30);
+
   /** Refreshes a cache this old on the next request, so removed keys stop working. */
   public static final Duration MAX_AGE = Duration.ofMinutes(5);
+
   /** Keys read from one set; the rest are ignored (and logged). */
   static final int MAX_KEYS = 64;
 
@@ -81,8 +83,14 @@ public final class JwksKeySource implements KeySource {
    * @param url a JWK Set URL, checked with {@link #checkUrl}
    * @param allowed the algorithms its keys may verify
    */
-  public JwksKeySource(URI url, Set<JWSAlgorithm> allowed, Fetcher fetcher, Executor executor,
-      Clock clock, Duration minInterval, Duration maxAge) {
+  public JwksKeySource(
+      URI url,
+      Set<JWSAlgorithm> allowed,
+      Fetcher fetcher,
+      Executor executor,
+      Clock clock,
+      Duration minInterval,
+      Duration maxAge) {
     this.url = checkUrl(url.toString());
     this.allowed = Set.copyOf(allowed);
     this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
@@ -94,14 +102,20 @@ public final class JwksKeySource implements KeySource {
 
   /** With the standard fetcher, the default intervals and the system clock. */
   public JwksKeySource(URI url, Set<JWSAlgorithm> allowed, Executor executor) {
-    this(url, allowed, Fetcher.standard(), executor, Clock.systemUTC(), MIN_REFRESH_INTERVAL,
+    this(
+        url,
+        allowed,
+        Fetcher.standard(),
+        executor,
+        Clock.systemUTC(),
+        MIN_REFRESH_INTERVAL,
         MAX_AGE);
   }
 
   /**
    * Parses a JWK Set URL: {@code https://}, {@code file:}, or {@code http://} only to a loopback
-   * address (a sidecar or a test server), so tokens are never checked against keys that crossed
-   * a network in the clear.
+   * address (a sidecar or a test server), so tokens are never checked against keys that crossed a
+   * network in the clear.
    *
    * @throws IllegalArgumentException naming the URL and what is expected
    */
@@ -110,18 +124,22 @@ public final class JwksKeySource implements KeySource {
     try {
       uri = new URI(value);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("jwks: " + value + " is not a URL (" + e.getReason() + ")");
+      throw new IllegalArgumentException(
+          "jwks: " + value + " is not a URL (" + e.getReason() + ")");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    boolean ok = switch (scheme) {
-      case "https" -> uri.getHost() != null;
-      case "file" -> uri.getPath() != null;
-      case "http" -> isLoopback(uri.getHost());
-      default -> false;
-    };
+    boolean ok =
+        switch (scheme) {
+          case "https" -> uri.getHost() != null;
+          case "file" -> uri.getPath() != null;
+          case "http" -> isLoopback(uri.getHost());
+          default -> false;
+        };
     if (!ok) {
-      throw new IllegalArgumentException("jwks: " + value
-          + " (expected: an https:// or file: URL, or http:// to a loopback address)");
+      throw new IllegalArgumentException(
+          "jwks: "
+              + value
+              + " (expected: an https:// or file: URL, or http:// to a loopback address)");
     }
     return uri;
   }
@@ -134,8 +152,7 @@ public final class JwksKeySource implements KeySource {
   @Override
   public List<TrustedKey> keys() {
     Snapshot current = snapshot;
-    if (current.fetchedAt() == null
-        || clock.instant().isAfter(current.fetchedAt().plus(maxAge))) {
+    if (current.fetchedAt() == null || clock.instant().isAfter(current.fetchedAt().plus(maxAge))) {
       requestRefresh();
     }
     return current.keys();
@@ -166,11 +183,11 @@ public final class JwksKeySource implements KeySource {
   }
 
   /**
-   * Starts a fetch unless one is under way or the last one started less than {@code
-   * minInterval} ago. Never blocks.
+   * Starts a fetch unless one is under way or the last one started less than {@code minInterval}
+   * ago. Never blocks.
    *
-   * @return the fetch under way (completing, never exceptionally, once the snapshot is
-   *     replaced or the failure recorded), or null when the rate limit refused a new one
+   * @return the fetch under way (completing, never exceptionally, once the snapshot is replaced or
+   *     the failure recorded), or null when the rate limit refused a new one
    */
   public synchronized CompletableFuture<Void> requestRefresh() {
     if (inFlight != null) {
@@ -217,8 +234,11 @@ public final class JwksKeySource implements KeySource {
       if (!skipped.isEmpty()) {
         log.warn("JWK Set {}: ignored {}", url, skipped);
       }
-      snapshot = new Snapshot(List.copyOf(keys), clock.instant(),
-          keys.isEmpty() ? "the set has no usable signing key" : null);
+      snapshot =
+          new Snapshot(
+              List.copyOf(keys),
+              clock.instant(),
+              keys.isEmpty() ? "the set has no usable signing key" : null);
     } catch (IOException | ParseException | RuntimeException e) {
       // Keep the keys we have: an outage of the key server must not lock everybody out.
       Snapshot previous = snapshot;

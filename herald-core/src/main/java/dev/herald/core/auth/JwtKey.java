@@ -36,10 +36,18 @@ public final class JwtKey {
 
   private static final List<JWSAlgorithm> SUPPORTED =
       List.of(
-          JWSAlgorithm.HS256, JWSAlgorithm.HS384, JWSAlgorithm.HS512,
-          JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
-          JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
-          JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
+          JWSAlgorithm.HS256,
+          JWSAlgorithm.HS384,
+          JWSAlgorithm.HS512,
+          JWSAlgorithm.RS256,
+          JWSAlgorithm.RS384,
+          JWSAlgorithm.RS512,
+          JWSAlgorithm.PS256,
+          JWSAlgorithm.PS384,
+          JWSAlgorithm.PS512,
+          JWSAlgorithm.ES256,
+          JWSAlgorithm.ES384,
+          JWSAlgorithm.ES512);
 
   private static final Pattern PEM =
       Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
@@ -61,17 +69,25 @@ public final class JwtKey {
    *
    * @param alg one of HS256/384/512, RS256/384/512, PS256/384/512, ES256/384/512
    * @param keyValue for HS*, the shared secret (its UTF-8 bytes are the key, as in other Mercure
-   *     hubs); otherwise PEM text ({@code PUBLIC KEY} or {@code CERTIFICATE}) or a path to a
-   *     PEM file
+   *     hubs); otherwise PEM text ({@code PUBLIC KEY} or {@code CERTIFICATE}) or a path to a PEM
+   *     file
    * @throws IllegalArgumentException naming the bad value and what was expected
    */
   public static JwtKey parse(String alg, String keyValue) {
-    JWSAlgorithm algorithm = SUPPORTED.stream()
-        .filter(a -> a.getName().equals(alg))
-        .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("jwt-alg: " + alg + " (expected one of: "
-            + SUPPORTED.stream().map(JWSAlgorithm::getName).collect(Collectors.joining(", "))
-            + ")"));
+    JWSAlgorithm algorithm =
+        SUPPORTED.stream()
+            .filter(a -> a.getName().equals(alg))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "jwt-alg: "
+                            + alg
+                            + " (expected one of: "
+                            + SUPPORTED.stream()
+                                .map(JWSAlgorithm::getName)
+                                .collect(Collectors.joining(", "))
+                            + ")"));
     if (keyValue == null || keyValue.isEmpty()) {
       throw new IllegalArgumentException("jwt-key: missing (required for " + alg + ")");
     }
@@ -110,9 +126,16 @@ public final class JwtKey {
     int minBits = Integer.parseInt(algorithm.getName().substring(2));
     int bits = secret.length * 8;
     if (bits < minBits) {
-      throw new IllegalArgumentException("jwt-key: " + bits + " bits is too short for " + algorithm
-          + " (expected: >= " + minBits + " bits, i.e. at least " + minBits / 8
-          + " bytes of UTF-8)");
+      throw new IllegalArgumentException(
+          "jwt-key: "
+              + bits
+              + " bits is too short for "
+              + algorithm
+              + " (expected: >= "
+              + minBits
+              + " bits, i.e. at least "
+              + minBits / 8
+              + " bytes of UTF-8)");
     }
     return new JwtKey(algorithm, secret, bits + "-bit secret", new MACVerifier(secret));
   }
@@ -120,25 +143,38 @@ public final class JwtKey {
   private static JwtKey asymmetric(JWSAlgorithm algorithm, PublicKey key) throws JOSEException {
     if (JWSAlgorithm.Family.RSA.contains(algorithm)) {
       if (!(key instanceof RSAPublicKey rsa)) {
-        throw new IllegalArgumentException("jwt-key: " + key.getAlgorithm()
-            + " public key given for " + algorithm + " (expected: an RSA public key)");
+        throw new IllegalArgumentException(
+            "jwt-key: "
+                + key.getAlgorithm()
+                + " public key given for "
+                + algorithm
+                + " (expected: an RSA public key)");
       }
       String description = "RSA " + rsa.getModulus().bitLength() + "-bit public key";
       return new JwtKey(algorithm, null, description, new RSASSAVerifier(rsa));
     }
     if (!(key instanceof ECPublicKey ec)) {
-      throw new IllegalArgumentException("jwt-key: " + key.getAlgorithm()
-          + " public key given for " + algorithm + " (expected: an EC public key)");
+      throw new IllegalArgumentException(
+          "jwt-key: "
+              + key.getAlgorithm()
+              + " public key given for "
+              + algorithm
+              + " (expected: an EC public key)");
     }
     Curve curve = Curve.forECParameterSpec(ec.getParams());
     Curve expected = Curve.forJWSAlgorithm(algorithm).iterator().next();
     if (!expected.equals(curve)) {
-      throw new IllegalArgumentException("jwt-key: EC key on curve "
-          + (curve == null ? "unknown" : curve.getName()) + " given for " + algorithm
-          + " (expected: " + expected.getName() + ")");
+      throw new IllegalArgumentException(
+          "jwt-key: EC key on curve "
+              + (curve == null ? "unknown" : curve.getName())
+              + " given for "
+              + algorithm
+              + " (expected: "
+              + expected.getName()
+              + ")");
     }
-    return new JwtKey(algorithm, null, "EC " + curve.getName() + " public key",
-        new ECDSAVerifier(ec));
+    return new JwtKey(
+        algorithm, null, "EC " + curve.getName() + " public key", new ECDSAVerifier(ec));
   }
 
   private static PublicKey publicKey(String keyValue) {
@@ -158,13 +194,17 @@ public final class JwtKey {
   static PublicKey readPublicKey(String pem) {
     Matcher m = PEM.matcher(pem);
     if (!m.find()) {
-      throw new IllegalArgumentException("no PEM block found"
-          + " (expected: -----BEGIN PUBLIC KEY----- or -----BEGIN CERTIFICATE-----)");
+      throw new IllegalArgumentException(
+          "no PEM block found"
+              + " (expected: -----BEGIN PUBLIC KEY----- or -----BEGIN CERTIFICATE-----)");
     }
     String type = m.group(1);
     if (!type.equals("PUBLIC KEY") && !type.equals("CERTIFICATE")) {
-      throw new IllegalArgumentException("PEM type " + type + " not supported"
-          + " (expected: PUBLIC KEY or CERTIFICATE; the hub only needs the public half)");
+      throw new IllegalArgumentException(
+          "PEM type "
+              + type
+              + " not supported"
+              + " (expected: PUBLIC KEY or CERTIFICATE; the hub only needs the public half)");
     }
     try {
       return type.equals("PUBLIC KEY")
@@ -195,8 +235,13 @@ public final class JwtKey {
     try {
       return Files.readString(Path.of(path), StandardCharsets.US_ASCII);
     } catch (IOException | InvalidPathException e) {
-      throw new IllegalArgumentException("jwt-key: not PEM text and not a readable PEM file: "
-          + path + " (" + e.getClass().getSimpleName() + ")", e);
+      throw new IllegalArgumentException(
+          "jwt-key: not PEM text and not a readable PEM file: "
+              + path
+              + " ("
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
     }
   }
 }

@@ -14,11 +14,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KeyRefresher implements java.util.concurrent.Executor, AutoCloseable {
 
-  private final ExecutorService thread = Executors.newSingleThreadExecutor(task -> {
-    Thread t = new Thread(task, "herald-jwks");
-    t.setDaemon(true); // a fetch stuck in a read timeout must not hold the JVM open
-    return t;
-  });
+  private final ExecutorService thread =
+      Executors.newSingleThreadExecutor(
+          task -> {
+            Thread t = new Thread(task, "herald-jwks");
+            t.setDaemon(true); // a fetch stuck in a read timeout must not hold the JVM open
+            return t;
+          });
 
   @Override
   public void execute(Runnable fetch) {

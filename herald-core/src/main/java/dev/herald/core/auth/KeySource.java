@@ -3,11 +3,11 @@ package dev.herald.core.auth;
 import java.util.List;
 
 /**
- * Where the keys of one issuer (or of draft-07 tokens) come from: a configured secret or PEM
- * key ({@link #fixed}), or a JWK Set fetched in the background ({@link JwksKeySource}).
+ * Where the keys of one issuer (or of draft-07 tokens) come from: a configured secret or PEM key
+ * ({@link #fixed}), or a JWK Set fetched in the background ({@link JwksKeySource}).
  *
- * <p>Thread-safety: implementations are safe from any thread, and {@link #keys()} never
- * blocks, so it may be called on an event loop.
+ * <p>Thread-safety: implementations are safe from any thread, and {@link #keys()} never blocks, so
+ * it may be called on an event loop.
  */
 public interface KeySource {
 
@@ -15,8 +15,8 @@ public interface KeySource {
   List<TrustedKey> keys();
 
   /**
-   * A token named a {@code kid} that {@link #keys()} lacks: a source that can refresh may do so
-   * in the background (rate-limited). Never blocks.
+   * A token named a {@code kid} that {@link #keys()} lacks: a source that can refresh may do so in
+   * the background (rate-limited). Never blocks.
    */
   default void unknownKeyId(String kid) {}
 

@@ -17,8 +17,8 @@ import java.util.concurrent.Executor;
  * <ul>
  *   <li>{@code https://…}, {@code file:…} (or {@code http://} to a loopback address): a JWK Set,
  *       fetched on the refresher;
- *   <li>PEM text, {@code pem:PATH}, or a path ending in {@code .pem}, {@code .crt} or {@code
- *       .pub}, or naming an existing file: a PEM public key or certificate (RSA or EC);
+ *   <li>PEM text, {@code pem:PATH}, or a path ending in {@code .pem}, {@code .crt} or {@code .pub},
+ *       or naming an existing file: a PEM public key or certificate (RSA or EC);
  *   <li>{@code secret:VALUE}, or anything else: an HMAC secret, its UTF-8 bytes being the key.
  * </ul>
  *
@@ -37,8 +37,8 @@ public final class KeySources {
    */
   public static KeySource parse(String value, Set<JWSAlgorithm> allowed, Executor refresher) {
     if (value == null || value.isEmpty()) {
-      throw new IllegalArgumentException("key source: empty (expected: a secret, a PEM file or"
-          + " a JWK Set URL)");
+      throw new IllegalArgumentException(
+          "key source: empty (expected: a secret, a PEM file or" + " a JWK Set URL)");
     }
     String lower = value.toLowerCase(Locale.ROOT);
     if (lower.startsWith("https://") || lower.startsWith("http://") || lower.startsWith("file:")) {
@@ -52,7 +52,10 @@ public final class KeySources {
     }
     boolean explicit = lower.startsWith("pem:");
     String path = explicit ? value.substring("pem:".length()) : value;
-    if (explicit || lower.endsWith(".pem") || lower.endsWith(".crt") || lower.endsWith(".pub")
+    if (explicit
+        || lower.endsWith(".pem")
+        || lower.endsWith(".crt")
+        || lower.endsWith(".pub")
         || isFile(value)) {
       return pem(path, readFile(path), allowed);
     }
@@ -62,8 +65,11 @@ public final class KeySources {
   private static KeySource hmac(String secret, Set<JWSAlgorithm> allowed) {
     byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
     if (bytes.length < 32) {
-      throw new IllegalArgumentException("key source: a " + bytes.length * 8 + "-bit secret is"
-          + " too short (expected: >= 256 bits, i.e. at least 32 bytes of UTF-8)");
+      throw new IllegalArgumentException(
+          "key source: a "
+              + bytes.length * 8
+              + "-bit secret is"
+              + " too short (expected: >= 256 bits, i.e. at least 32 bytes of UTF-8)");
     }
     TrustedKey key;
     try {
@@ -76,8 +82,8 @@ public final class KeySources {
 
   private static KeySource pem(String where, String text, Set<JWSAlgorithm> allowed) {
     try {
-      return KeySource.fixed(where, List.of(
-          TrustedKey.fromPublicKey(JwtKey.readPublicKey(text), allowed)));
+      return KeySource.fixed(
+          where, List.of(TrustedKey.fromPublicKey(JwtKey.readPublicKey(text), allowed)));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("key source: " + where + ": " + e.getMessage(), e);
     }
@@ -95,8 +101,13 @@ public final class KeySources {
     try {
       return Files.readString(Path.of(path), StandardCharsets.US_ASCII);
     } catch (java.io.IOException | InvalidPathException e) {
-      throw new IllegalArgumentException("key source: " + path + " is not a readable PEM file ("
-          + e.getClass().getSimpleName() + ")", e);
+      throw new IllegalArgumentException(
+          "key source: "
+              + path
+              + " is not a readable PEM file ("
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
     }
   }
 }

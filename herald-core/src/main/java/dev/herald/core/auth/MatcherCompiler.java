@@ -16,8 +16,8 @@ public interface MatcherCompiler {
 
   /**
    * @param type a name from {@link #types()}
-   * @throws IllegalArgumentException if {@code match} is not a valid expression of that type;
-   *     the message shows the value and what was expected
+   * @throws IllegalArgumentException if {@code match} is not a valid expression of that type; the
+   *     message shows the value and what was expected
    */
   TopicSelector compile(String type, String match);
 

@@ -36,8 +36,8 @@ public final class TokenMinter {
    * @param key an HMAC key (HS256/384/512), e.g. {@code JwtKey.parse("HS256", secret)}
    * @param publish topic selectors for {@code mercure.publish}; null leaves the key out
    * @param subscribe topic selectors for {@code mercure.subscribe}; null leaves the key out
-   * @param payload {@code mercure.payload}: a JSON-like value (Map, List, String, Number,
-   *     Boolean) or null to leave it out
+   * @param payload {@code mercure.payload}: a JSON-like value (Map, List, String, Number, Boolean)
+   *     or null to leave it out
    * @param ttl lifetime from now, or null for a token without {@code exp}
    * @param clock gives {@code iat} and the base of {@code exp}
    * @throws IllegalArgumentException if the key is not an HMAC key or ttl is not positive
@@ -51,9 +51,11 @@ public final class TokenMinter {
       Clock clock) {
     JWSAlgorithm alg = key.algorithm();
     if (!JWSAlgorithm.Family.HMAC_SHA.contains(alg)) {
-      throw new IllegalArgumentException("jwt-alg: " + alg
-          + " (expected one of: HS256, HS384, HS512; only HMAC tokens are minted from a"
-          + " verification key; sign with a private key instead)");
+      throw new IllegalArgumentException(
+          "jwt-alg: "
+              + alg
+              + " (expected one of: HS256, HS384, HS512; only HMAC tokens are minted from a"
+              + " verification key; sign with a private key instead)");
     }
     return mint(SigningKey.of(key), publish, subscribe, payload, ttl, clock);
   }
@@ -129,23 +131,24 @@ public final class TokenMinter {
       details.add(detail("subscribe", request.subscribe(), request.payload()));
     }
     Instant now = clock.instant();
-    String subject = request.subject() != null ? request.subject()
-        : "urn:uuid:" + java.util.UUID.randomUUID();
-    JWTClaimsSet claims = new JWTClaimsSet.Builder()
-        .issuer(request.issuer())
-        .audience(request.audience())
-        .subject(subject)
-        .claim("client_id", request.issuer())
-        .issueTime(Date.from(now))
-        .expirationTime(Date.from(now.plus(ttl)))
-        .jwtID("urn:uuid:" + java.util.UUID.randomUUID())
-        .claim("authorization_details", details)
-        .build();
+    String subject =
+        request.subject() != null ? request.subject() : "urn:uuid:" + java.util.UUID.randomUUID();
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .issuer(request.issuer())
+            .audience(request.audience())
+            .subject(subject)
+            .claim("client_id", request.issuer())
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plus(ttl)))
+            .jwtID("urn:uuid:" + java.util.UUID.randomUUID())
+            .claim("authorization_details", details)
+            .build();
     return sign(key, new JOSEObjectType("at+jwt"), claims);
   }
 
-  private static Map<String, Object> detail(String action, List<TopicGrant> topics,
-      Object payload) {
+  private static Map<String, Object> detail(
+      String action, List<TopicGrant> topics, Object payload) {
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("type", "https://mercure.rocks/authorization-detail");
     detail.put("actions", List.of(action));
@@ -178,8 +181,8 @@ public final class TokenMinter {
   }
 
   /**
-   * A fresh secret for a development hub: 32 random bytes as URL-safe base64 without padding
-   * (43 characters, i.e. 344 bits as UTF-8 key material). Long enough for HS256 only.
+   * A fresh secret for a development hub: 32 random bytes as URL-safe base64 without padding (43
+   * characters, i.e. 344 bits as UTF-8 key material). Long enough for HS256 only.
    */
   public static String randomSecret() {
     byte[] bytes = new byte[32];

@@ -16,13 +16,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Checks a draft-07 compact JWS and returns the grants its {@link ClaimsReader} reads from it:
- * the header algorithm must be one the key accepts (exactly the configured one for {@code
- * --jwt-key}; for a JWK Set key, its own {@code alg}, else its key type's), the signature must
- * verify, and {@code exp}/{@code nbf} must hold at the injected clock's time (no skew allowance).
+ * Checks a draft-07 compact JWS and returns the grants its {@link ClaimsReader} reads from it: the
+ * header algorithm must be one the key accepts (exactly the configured one for {@code --jwt-key};
+ * for a JWK Set key, its own {@code alg}, else its key type's), the signature must verify, and
+ * {@code exp}/{@code nbf} must hold at the injected clock's time (no skew allowance).
  *
- * <p>Thread-safety: immutable configuration plus a concurrent cache of verified tokens
- * ({@link VerifiedTokens}); one instance serves all threads concurrently and never blocks.
+ * <p>Thread-safety: immutable configuration plus a concurrent cache of verified tokens ({@link
+ * VerifiedTokens}); one instance serves all threads concurrently and never blocks.
  */
 public final class TokenVerifier {
 
@@ -101,9 +101,15 @@ public final class TokenVerifier {
     JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
     List<TrustedKey> fitting = all.stream().filter(k -> k.accepts(alg)).toList();
     if (fitting.isEmpty()) {
-      throw new AuthException("token algorithm " + alg + " not accepted (expected: "
-          + all.stream().map(TrustedKey::algorithmNames).distinct()
-              .collect(java.util.stream.Collectors.joining(" or ")) + ")");
+      throw new AuthException(
+          "token algorithm "
+              + alg
+              + " not accepted (expected: "
+              + all.stream()
+                  .map(TrustedKey::algorithmNames)
+                  .distinct()
+                  .collect(java.util.stream.Collectors.joining(" or "))
+              + ")");
     }
     String kid = jwt.getHeader().getKeyID();
     List<TrustedKey> candidates = fitting;
@@ -113,8 +119,12 @@ public final class TokenVerifier {
         keys.unknownKeyId(kid); // a rotation may have added it: refresh in the background
         candidates = fitting.stream().filter(k -> k.kid() == null).toList();
         if (candidates.isEmpty()) {
-          throw new AuthException("kid: " + kid + " is not among the keys of " + keys.describe()
-              + " (it is refreshed in the background, rate-limited)");
+          throw new AuthException(
+              "kid: "
+                  + kid
+                  + " is not among the keys of "
+                  + keys.describe()
+                  + " (it is refreshed in the background, rate-limited)");
         }
       } else {
         candidates = named;
@@ -127,16 +137,17 @@ public final class TokenVerifier {
         }
       } catch (JOSEException e) {
         if (candidates.size() == 1) {
-          throw new AuthException("signature does not verify with the configured key: "
-              + e.getMessage(), e);
+          throw new AuthException(
+              "signature does not verify with the configured key: " + e.getMessage(), e);
         }
       }
     }
     // Nimbus also answers false for unknown "crit" headers; say so rather than blame the key.
-    throw new AuthException(jwt.getHeader().getCriticalParams() == null
-        ? "signature does not verify with the configured key"
-        : "token has critical header parameters the hub does not understand: "
-            + jwt.getHeader().getCriticalParams());
+    throw new AuthException(
+        jwt.getHeader().getCriticalParams() == null
+            ? "signature does not verify with the configured key"
+            : "token has critical header parameters the hub does not understand: "
+                + jwt.getHeader().getCriticalParams());
   }
 
   static SignedJWT parseSigned(String compactJws) throws AuthException {
@@ -153,8 +164,8 @@ public final class TokenVerifier {
       throw new AuthException("unsigned tokens (alg: none) are rejected");
     }
     if (jwt instanceof EncryptedJWT) {
-      throw new AuthException("malformed token: encrypted tokens (JWE) are not accepted"
-          + " (expected: a signed JWS)");
+      throw new AuthException(
+          "malformed token: encrypted tokens (JWE) are not accepted" + " (expected: a signed JWS)");
     }
     return (SignedJWT) jwt;
   }

@@ -9,8 +9,8 @@ import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
 /**
- * The issuers whose draft-08 access tokens the hub accepts, each bound to its own keys: a token
- * is verified only with the keys of the issuer its {@code iss} names, never with a pool spanning
+ * The issuers whose draft-08 access tokens the hub accepts, each bound to its own keys: a token is
+ * verified only with the keys of the issuer its {@code iss} names, never with a pool spanning
  * issuers, so one trusted issuer cannot mint tokens in another's name.
  *
  * <p>Thread-safety: immutable after construction; the key sources are thread-safe.
@@ -31,8 +31,8 @@ public final class TrustedIssuers {
   }
 
   /**
-   * Reads {@code ISSUER=KEYSOURCE} entries ({@code --issuer}); an issuer given twice keeps both
-   * key sources (e.g. during a key rotation). See {@link KeySources} for the key sources.
+   * Reads {@code ISSUER=KEYSOURCE} entries ({@code --issuer}); an issuer given twice keeps both key
+   * sources (e.g. during a key rotation). See {@link KeySources} for the key sources.
    *
    * @throws IllegalArgumentException naming the entry and what is wrong with it
    */
@@ -42,8 +42,11 @@ public final class TrustedIssuers {
       int eq = entry.indexOf('=');
       String issuer = eq < 0 ? "" : entry.substring(0, eq);
       if (eq < 0 || issuer.isBlank() || !issuer.equals(issuer.strip())) {
-        throw new IllegalArgumentException("issuer: " + redact(entry) + " (expected:"
-            + " ISSUER=KEYSOURCE, e.g. https://auth.example.com=https://auth.example.com/jwks.json)");
+        throw new IllegalArgumentException(
+            "issuer: "
+                + redact(entry)
+                + " (expected:"
+                + " ISSUER=KEYSOURCE, e.g. https://auth.example.com=https://auth.example.com/jwks.json)");
       }
       KeySource source;
       try {
@@ -85,32 +88,44 @@ public final class TrustedIssuers {
   }
 
   /**
-   * The issuers whose keys come from an {@code https://} JWK Set: authorization servers, as
-   * opposed to self-issuing publishers configured with a secret or a key file.
+   * The issuers whose keys come from an {@code https://} JWK Set: authorization servers, as opposed
+   * to self-issuing publishers configured with a secret or a key file.
    */
   public List<String> issuersWithKeySets() {
     return issuers.entrySet().stream()
-        .filter(e -> e.getValue().stream().anyMatch(source -> source instanceof JwksKeySource jwks
-            && "https".equalsIgnoreCase(jwks.url().getScheme())))
+        .filter(
+            e ->
+                e.getValue().stream()
+                    .anyMatch(
+                        source ->
+                            source instanceof JwksKeySource jwks
+                                && "https".equalsIgnoreCase(jwks.url().getScheme())))
         .map(Map.Entry::getKey)
         .toList();
   }
 
   /** Starts the first fetch of every JWK Set; each future completes once it ended. */
   public CompletableFuture<Void> start() {
-    return CompletableFuture.allOf(issuers.values().stream()
-        .flatMap(List::stream)
-        .filter(JwksKeySource.class::isInstance)
-        .map(source -> ((JwksKeySource) source).start())
-        .filter(java.util.Objects::nonNull)
-        .toArray(CompletableFuture[]::new));
+    return CompletableFuture.allOf(
+        issuers.values().stream()
+            .flatMap(List::stream)
+            .filter(JwksKeySource.class::isInstance)
+            .map(source -> ((JwksKeySource) source).start())
+            .filter(java.util.Objects::nonNull)
+            .toArray(CompletableFuture[]::new));
   }
 
   /** For the start-up banner: each issuer and where its keys come from, no key material. */
   public String describe() {
     return issuers.entrySet().stream()
-        .map(e -> e.getKey() + " (" + e.getValue().stream().map(KeySource::describe)
-            .collect(Collectors.joining(", ")) + ")")
+        .map(
+            e ->
+                e.getKey()
+                    + " ("
+                    + e.getValue().stream()
+                        .map(KeySource::describe)
+                        .collect(Collectors.joining(", "))
+                    + ")")
         .collect(Collectors.joining("; "));
   }
 

@@ -20,11 +20,11 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * One key the hub trusts, bound to the algorithms it may verify: those its key type allows
- * (RSA: RS/PS, EC: the ES algorithm of its curve, HMAC: HS with a hash no longer than the
- * secret, Ed25519: EdDSA), narrowed to its own {@code alg} when it names one, and to the hub's
- * allowlist. A token's {@code alg} outside that set never reaches the verifier, which is what
- * stops algorithm-confusion attacks (HS256 "signed" with an RSA public key).
+ * One key the hub trusts, bound to the algorithms it may verify: those its key type allows (RSA:
+ * RS/PS, EC: the ES algorithm of its curve, HMAC: HS with a hash no longer than the secret,
+ * Ed25519: EdDSA), narrowed to its own {@code alg} when it names one, and to the hub's allowlist. A
+ * token's {@code alg} outside that set never reaches the verifier, which is what stops
+ * algorithm-confusion attacks (HS256 "signed" with an RSA public key).
  *
  * <p>Thread-safety: immutable; Nimbus verifiers are thread-safe.
  */
@@ -35,8 +35,8 @@ public final class TrustedKey {
   private final JWSVerifier verifier;
   private final String description;
 
-  private TrustedKey(String kid, Set<JWSAlgorithm> algorithms, JWSVerifier verifier,
-      String description) {
+  private TrustedKey(
+      String kid, Set<JWSAlgorithm> algorithms, JWSVerifier verifier, String description) {
     this.kid = kid;
     this.algorithms = Set.copyOf(algorithms);
     this.verifier = verifier;
@@ -64,21 +64,27 @@ public final class TrustedKey {
       JWSAlgorithm named = JWSAlgorithm.parse(jwk.getAlgorithm().getName());
       algorithms.retainAll(Set.of(named));
       if (algorithms.isEmpty()) {
-        throw new IllegalArgumentException("alg " + named + " does not fit a "
-            + jwk.getKeyType() + " key");
+        throw new IllegalArgumentException(
+            "alg " + named + " does not fit a " + jwk.getKeyType() + " key");
       }
     }
     algorithms.retainAll(allowed);
     if (algorithms.isEmpty()) {
-      throw new IllegalArgumentException(jwk.getKeyType() + " key fits none of the allowed"
-          + " algorithms " + Algorithms.names(allowed));
+      throw new IllegalArgumentException(
+          jwk.getKeyType()
+              + " key fits none of the allowed"
+              + " algorithms "
+              + Algorithms.names(allowed));
     }
     try {
-      return new TrustedKey(jwk.getKeyID(), algorithms, verifier(jwk),
+      return new TrustedKey(
+          jwk.getKeyID(),
+          algorithms,
+          verifier(jwk),
           jwk.getKeyType() + " key" + (jwk.getKeyID() == null ? "" : " " + jwk.getKeyID()));
     } catch (JOSEException e) {
-      throw new IllegalArgumentException("unusable " + jwk.getKeyType() + " key: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "unusable " + jwk.getKeyType() + " key: " + e.getMessage(), e);
     }
   }
 
@@ -90,13 +96,14 @@ public final class TrustedKey {
     } else if (key instanceof ECPublicKey ec) {
       Curve curve = Curve.forECParameterSpec(ec.getParams());
       if (curve == null) {
-        throw new IllegalArgumentException("EC key on an unsupported curve (expected: P-256,"
-            + " P-384 or P-521)");
+        throw new IllegalArgumentException(
+            "EC key on an unsupported curve (expected: P-256," + " P-384 or P-521)");
       }
       jwk = new ECKey.Builder(curve, ec).build();
     } else {
-      throw new IllegalArgumentException(key.getAlgorithm()
-          + " public key (expected: RSA or EC; Ed25519 keys come from a JWK Set)");
+      throw new IllegalArgumentException(
+          key.getAlgorithm()
+              + " public key (expected: RSA or EC; Ed25519 keys come from a JWK Set)");
     }
     return fromJwk(jwk, allowed);
   }
@@ -113,7 +120,8 @@ public final class TrustedKey {
 
   /** The accepted algorithm names: {@code HS256}, or {@code [RS256, PS256, ...]}. */
   String algorithmNames() {
-    return algorithms.size() == 1 ? algorithms.iterator().next().getName()
+    return algorithms.size() == 1
+        ? algorithms.iterator().next().getName()
         : Algorithms.names(algorithms);
   }
 
@@ -132,16 +140,18 @@ public final class TrustedKey {
       return JWSAlgorithm.Family.RSA;
     }
     if (jwk instanceof ECKey ec) {
-      return Set.copyOf(JWSAlgorithm.Family.EC.stream()
-          .filter(alg -> Curve.forJWSAlgorithm(alg).contains(ec.getCurve()))
-          .toList());
+      return Set.copyOf(
+          JWSAlgorithm.Family.EC.stream()
+              .filter(alg -> Curve.forJWSAlgorithm(alg).contains(ec.getCurve()))
+              .toList());
     }
     if (jwk instanceof OctetSequenceKey oct) {
       int bits = oct.toByteArray().length * 8;
       // RFC 7518 3.2: the key must be at least as long as the hash output.
-      return Set.copyOf(JWSAlgorithm.Family.HMAC_SHA.stream()
-          .filter(alg -> bits >= Integer.parseInt(alg.getName().substring(2)))
-          .toList());
+      return Set.copyOf(
+          JWSAlgorithm.Family.HMAC_SHA.stream()
+              .filter(alg -> bits >= Integer.parseInt(alg.getName().substring(2)))
+              .toList());
     }
     if (jwk instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
       return Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);

@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Tokens whose signature and claims were already checked, so a publisher sending the same token
  * thousands of times a second pays for one verification: a remembered token only has its time
  * window checked again, and only while the key that verified it is still trusted. Bounded: when
- * full it is emptied, and the live tokens refill it at once. Both protocol versions' verifiers
- * keep one.
+ * full it is emptied, and the live tokens refill it at once. Both protocol versions' verifiers keep
+ * one.
  *
  * <p>Thread-safety: a concurrent map; one instance serves every thread, and nothing blocks.
  *

@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * One subscription as the protocol's active-subscriptions feature shows it: one per topic
- * selector of a subscriber, identified (and announced) in the {@link SubscriptionFormat} of the
- * protocol the subscriber spoke. Immutable; safe from any thread.
+ * One subscription as the protocol's active-subscriptions feature shows it: one per topic selector
+ * of a subscriber, identified (and announced) in the {@link SubscriptionFormat} of the protocol the
+ * subscriber spoke. Immutable; safe from any thread.
  *
  * @param selector the selector; its raw text is the subscription's topic (draft-07) or match
  * @param subscriber the subscriber's id (shared by all its subscriptions)
@@ -16,8 +16,12 @@ import java.util.Map;
  * @param active false in the event sent when the subscription ends
  * @param format the shape of the protocol the subscriber spoke
  */
-public record ActiveSubscription(TopicSelector selector, String subscriber, Object payload,
-    boolean active, SubscriptionFormat format) {
+public record ActiveSubscription(
+    TopicSelector selector,
+    String subscriber,
+    Object payload,
+    boolean active,
+    SubscriptionFormat format) {
 
   public static final String HUB_PATH = "/.well-known/mercure";
   public static final String COLLECTION_PATH = HUB_PATH + "/subscriptions";
@@ -50,11 +54,17 @@ public record ActiveSubscription(TopicSelector selector, String subscriber, Obje
     StringBuilder out = new StringBuilder(value.length() + 16);
     for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xFF);
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '.' || c == '_' || c == '~') {
+      if ((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
         out.append(c);
       } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
+        out.append('%')
+            .append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
             .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
       }
     }

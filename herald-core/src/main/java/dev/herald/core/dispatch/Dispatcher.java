@@ -8,14 +8,14 @@ import dev.herald.core.Readiness;
 import dev.herald.core.Update;
 import dev.herald.core.history.History;
 import dev.herald.core.history.SharedLog;
-import dev.herald.core.trace.PublishTracer;
 import dev.herald.core.topic.TopicSelector;
+import dev.herald.core.trace.PublishTracer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,21 +31,21 @@ import org.slf4j.LoggerFactory;
  * The single writer of the hub's order: it gives publishes their sequences through its {@link
  * Sequencer}, hands each committed batch to every delivery loop's {@link Lane} once, and routes
  * registrations and publish answers to the loop that owns them. Matching an event against the
- * subscribers and queueing it for them is the lanes' work, each on its own loop, so the serial
- * part of a publish is "next sequence + append + hand out".
+ * subscribers and queueing it for them is the lanes' work, each on its own loop, so the serial part
+ * of a publish is "next sequence + append + hand out".
  *
  * <p><b>A serial drain instead of a thread.</b> Callers enqueue a command, then whoever finds the
  * drain idle runs it: the caller itself when the sequencer {@linkplain Sequencer#neverBlocks()
- * never blocks} (a memory history, a shared log), otherwise the dispatcher thread. A publish on
- * an event loop is then ordered and stored on that loop, with no hand-off and no wake-up of
- * another thread, and answered inside the read that brought it. A caller drains at most {@value
- * #INLINE_BATCH} commands, then hands the rest to the dispatcher thread, so a burst never holds
- * an event loop for long. Only one drain runs at a time (an atomic flag, which also orders every
+ * never blocks} (a memory history, a shared log), otherwise the dispatcher thread. A publish on an
+ * event loop is then ordered and stored on that loop, with no hand-off and no wake-up of another
+ * thread, and answered inside the read that brought it. A caller drains at most {@value
+ * #INLINE_BATCH} commands, then hands the rest to the dispatcher thread, so a burst never holds an
+ * event loop for long. Only one drain runs at a time (an atomic flag, which also orders every
  * drain's writes before the next one's reads), so everything the drain owns is single-threaded.
  *
- * <p>Publishes that wait together are sequenced as one batch (one commit for a durable store:
- * group commit); while the dispatcher thread commits the next batch, the loops fan out the last
- * one. Subscription events, when enabled, are published like any update.
+ * <p>Publishes that wait together are sequenced as one batch (one commit for a durable store: group
+ * commit); while the dispatcher thread commits the next batch, the loops fan out the last one.
+ * Subscription events, when enabled, are published like any update.
  *
  * <p>Threading: {@code publish}, {@code register} and {@code unregister} may be called from any
  * thread and never block. The command queue is bounded: when it is full, callers get a 503 instead
@@ -59,7 +59,9 @@ public final class Dispatcher implements AutoCloseable {
   /** Commands taken from the queue at once on the dispatcher thread; also the largest batch. */
   private static final int MAX_BATCH = 1_024;
 
-  /** Commands a caller's thread drains at most before it hands the rest to the dispatcher thread. */
+  /**
+   * Commands a caller's thread drains at most before it hands the rest to the dispatcher thread.
+   */
   static final int INLINE_BATCH = 64;
 
   private sealed interface Command permits PublishCommand, Register, Snapshot, Deliver, Lost {}
@@ -71,10 +73,7 @@ public final class Dispatcher implements AutoCloseable {
    *     or null before it was looked up
    */
   private record Register(
-      Subscriber subscriber,
-      String lastEventId,
-      Long located,
-      CompletableFuture<Subscription> done)
+      Subscriber subscriber, String lastEventId, Long located, CompletableFuture<Subscription> done)
       implements Command {}
 
   /** Events a shared log's tail read, to fan out in the log's order. */
@@ -94,12 +93,16 @@ public final class Dispatcher implements AutoCloseable {
   private final Runnable drainOnThread = () -> drain(MAX_BATCH);
   private final Runnable scheduleTask = this::schedule;
   private final Runnable wakeLanes = this::wakeLanes;
+
   /** Whether a {@link #wakeLanes} task is on its way. */
   private final AtomicBoolean wakeQueued = new AtomicBoolean();
+
   private final Lane.Announcer announcer;
   private final PublishTracer tracer;
+
   /** How far one loop may fall behind before its streams are cut: as many as may wait here. */
   private final long laneBacklog;
+
   /** Every loop's lane; created on the drain only, looked up from any thread. */
   private final Map<DeliveryLoop, Lane> lanes = new ConcurrentHashMap<>();
 
@@ -107,8 +110,10 @@ public final class Dispatcher implements AutoCloseable {
   private final List<Command> batch = new ArrayList<>(MAX_BATCH);
   private final List<Publish> publishes = new ArrayList<>(MAX_BATCH);
   private Lane[] handOutTo = new Lane[0];
+
   /** The event loop this drain runs on, inline; null on the dispatcher thread or a log's. */
   private DeliveryLoop drainingOn;
+
   private long lastFannedOut; // the sequence of the last event handed out
 
   private volatile String lastEventId = "earliest";
@@ -116,14 +121,14 @@ public final class Dispatcher implements AutoCloseable {
   private volatile long dispatchedEvents;
 
   /** A hub on its own: its history orders and keeps the events. */
-  public Dispatcher(History history, int queueCapacity, boolean subscriptionEvents,
-      PublishTracer tracer) {
+  public Dispatcher(
+      History history, int queueCapacity, boolean subscriptionEvents, PublishTracer tracer) {
     this(new LocalLog(history, tracer), queueCapacity, subscriptionEvents, tracer);
   }
 
   /** One hub of a cluster: the shared log orders the events, its tail delivers them here. */
-  public Dispatcher(SharedLog log, int queueCapacity, boolean subscriptionEvents,
-      PublishTracer tracer) {
+  public Dispatcher(
+      SharedLog log, int queueCapacity, boolean subscriptionEvents, PublishTracer tracer) {
     this(new SharedLogTail(log, tracer), queueCapacity, subscriptionEvents, tracer);
   }
 
@@ -131,19 +136,21 @@ public final class Dispatcher implements AutoCloseable {
    * @param subscriptionEvents whether to publish the protocol's private subscription events when a
    *     subscription starts or ends
    */
-  private Dispatcher(Sequencer sequencer, int queueCapacity, boolean subscriptionEvents,
-      PublishTracer tracer) {
+  private Dispatcher(
+      Sequencer sequencer, int queueCapacity, boolean subscriptionEvents, PublishTracer tracer) {
     this.sequencer = sequencer;
     this.tracer = tracer;
     this.announcer = subscriptionEvents ? this::announce : null;
     this.laneBacklog = Math.max(2, queueCapacity);
     this.commands = new MpscArrayQueue<>(Math.max(2, queueCapacity));
     this.drainOnCaller = sequencer.neverBlocks();
-    this.thread = Executors.newSingleThreadExecutor(task -> {
-      Thread t = new Thread(task, "herald-dispatcher");
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread t = new Thread(task, "herald-dispatcher");
+              t.setDaemon(true);
+              return t;
+            });
     Sequencer.Start start = sequencer.start(new Fanout());
     lastFannedOut = start.sequence();
     if (start.id() != null) {
@@ -158,8 +165,8 @@ public final class Dispatcher implements AutoCloseable {
 
   /**
    * As {@link #publish(Update)}, answered on {@code replyOn}: the future completes on that loop
-   * (with the answers of the same batch for that loop in one task), or at once when the drain
-   * runs there; null completes it wherever the batch is committed.
+   * (with the answers of the same batch for that loop in one task), or at once when the drain runs
+   * there; null completes it wherever the batch is committed.
    */
   public CompletableFuture<Event> publish(Update update, DeliveryLoop replyOn) {
     CompletableFuture<Event> done = new CompletableFuture<>();
@@ -286,8 +293,10 @@ public final class Dispatcher implements AutoCloseable {
           new HubException(
               HubException.Kind.UNAVAILABLE,
               "hub overloaded: " + commands.size() + " commands waiting (try again later)"));
-    } else if (!drainOnCaller && command instanceof PublishCommand publish
-        && publish.publish().replyOn() != null && publish.publish().replyOn().inLoop()) {
+    } else if (!drainOnCaller
+        && command instanceof PublishCommand publish
+        && publish.publish().replyOn() != null
+        && publish.publish().replyOn().inLoop()) {
       // Published on an event loop, stored on the dispatcher thread: wake that thread once the
       // loop has read everything it has, so the publishes of one read (a publisher's pipelined
       // requests) are committed together: one commit, their answers in one task and one send.
@@ -311,8 +320,8 @@ public final class Dispatcher implements AutoCloseable {
 
   /**
    * As {@link #schedule()}, from a caller on {@code here}, an event loop (null: any other thread):
-   * a drain run there wakes the other loops once that loop is done with its current read, not
-   * once per publish of the read.
+   * a drain run there wakes the other loops once that loop is done with its current read, not once
+   * per publish of the read.
    */
   private void schedule(DeliveryLoop here) {
     if (draining.get() || !draining.compareAndSet(false, true)) {
@@ -371,8 +380,8 @@ public final class Dispatcher implements AutoCloseable {
       }
     } catch (RuntimeException | Error e) {
       log.error("dispatcher drain failed; carrying on", e);
-      HubException failure = new HubException(HubException.Kind.UNAVAILABLE,
-          "dispatch failed: " + e);
+      HubException failure =
+          new HubException(HubException.Kind.UNAVAILABLE, "dispatch failed: " + e);
       publishes.forEach(p -> p.done().completeExceptionally(failure));
       publishes.clear();
       batch.clear();
@@ -421,8 +430,8 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
-   * Hands events to every loop, in the log's order, each once. A loop that cannot take them (a
-   * bug, an out-of-memory) loses them: its streams end so their clients resume from history.
+   * Hands events to every loop, in the log's order, each once. A loop that cannot take them (a bug,
+   * an out-of-memory) loses them: its streams end so their clients resume from history.
    */
   private void handOut(List<Event> events, Object[] traces) {
     List<Event> fresh = events;
@@ -475,11 +484,13 @@ public final class Dispatcher implements AutoCloseable {
 
   /**
    * The log lost events this hub never handed out, so every stream that waited for them ends; each
-   * client reconnects with its Last-Event-ID, which the log no longer knows, and learns from
-   * {@code Last-Event-ID: earliest} that events may be missing.
+   * client reconnects with its Last-Event-ID, which the log no longer knows, and learns from {@code
+   * Last-Event-ID: earliest} that events may be missing.
    */
   private void lost(Lost lost) {
-    log.warn("shared log: {}; ending {} streams so their clients resume", lost.reason(),
+    log.warn(
+        "shared log: {}; ending {} streams so their clients resume",
+        lost.reason(),
         subscriberCount());
     for (Lane lane : handOutTo) {
       lane.lose(lost.resumeAfter());
@@ -488,40 +499,40 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
-   * Gathers every loop's part of a page; the id is the position they are all consistent with.
-   * The parts are merged on the thread that completes the last one: at most loops × limit entries.
+   * Gathers every loop's part of a page; the id is the position they are all consistent with. The
+   * parts are merged on the thread that completes the last one: at most loops × limit entries.
    */
   private void snapshot(SubscriptionsQuery query, CompletableFuture<SubscriptionsPage> done) {
     String at = lastEventId;
-    List<CompletableFuture<SubscriptionPager.LanePart>> parts =
-        new ArrayList<>(handOutTo.length);
+    List<CompletableFuture<SubscriptionPager.LanePart>> parts = new ArrayList<>(handOutTo.length);
     for (Lane lane : handOutTo) {
       CompletableFuture<SubscriptionPager.LanePart> part = new CompletableFuture<>();
       lane.snapshot(query, part);
       parts.add(part);
     }
-    CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).whenComplete(
-        (ignored, failure) -> {
-          if (failure != null) {
-            done.completeExceptionally(failure);
-            return;
-          }
-          List<SubscriptionPager.LanePart> answered = new ArrayList<>(parts.size());
-          parts.forEach(part -> answered.add(part.join()));
-          try {
-            done.complete(SubscriptionPager.merge(answered, query.limit(), at));
-          } catch (RuntimeException e) {
-            done.completeExceptionally(e); // else the request would wait forever
-          }
-        });
+    CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
+        .whenComplete(
+            (ignored, failure) -> {
+              if (failure != null) {
+                done.completeExceptionally(failure);
+                return;
+              }
+              List<SubscriptionPager.LanePart> answered = new ArrayList<>(parts.size());
+              parts.forEach(part -> answered.add(part.join()));
+              try {
+                done.complete(SubscriptionPager.merge(answered, query.limit(), at));
+              } catch (RuntimeException e) {
+                done.completeExceptionally(e); // else the request would wait forever
+              }
+            });
   }
 
   /** The lane of {@code loop}, created on first use at the position handed out so far. */
   private Lane laneFor(DeliveryLoop loop) {
     Lane lane = lanes.get(loop);
     if (lane == null) {
-      lane = new Lane(loop, lastFannedOut, sequencer.replaySource(), announcer, laneBacklog,
-          tracer);
+      lane =
+          new Lane(loop, lastFannedOut, sequencer.replaySource(), announcer, laneBacklog, tracer);
       lanes.put(loop, lane);
       Lane[] grown = Arrays.copyOf(handOutTo, handOutTo.length + 1);
       grown[handOutTo.length] = lane;
@@ -558,14 +569,16 @@ public final class Dispatcher implements AutoCloseable {
       register(withLocation(register, found.join()));
       return;
     }
-    found.whenComplete((sequence, failure) -> {
-      if (failure != null) {
-        register.done().completeExceptionally(
-            SharedLogTail.unavailable("history lookup failed", failure));
-      } else {
-        submit(withLocation(register, sequence), register.done());
-      }
-    });
+    found.whenComplete(
+        (sequence, failure) -> {
+          if (failure != null) {
+            register
+                .done()
+                .completeExceptionally(SharedLogTail.unavailable("history lookup failed", failure));
+          } else {
+            submit(withLocation(register, sequence), register.done());
+          }
+        });
   }
 
   private static Register withLocation(Register register, long sequence) {
@@ -581,23 +594,33 @@ public final class Dispatcher implements AutoCloseable {
     SubscriptionFormat format = subscriber.format();
     List<TopicSelector> selectors = subscriber.topics();
     for (int i = 0; i < selectors.size(); i++) {
-      ActiveSubscription subscription = new ActiveSubscription(
-          selectors.get(i), subscriber.id(), subscriber.payloadOf(i), active, format);
-      Update update = new Update(List.of(subscription.id()), subscription.toJson(), true,
-          EventIds.next(), format.eventType(), null);
-      publish(update).whenComplete((event, failure) -> {
-        if (failure != null && running) { // a closing hub drops them with its streams
-          announceFailures.warn("subscription event for {} not published: {}", subscriber.id(),
-              failure.getMessage());
-        }
-      });
+      ActiveSubscription subscription =
+          new ActiveSubscription(
+              selectors.get(i), subscriber.id(), subscriber.payloadOf(i), active, format);
+      Update update =
+          new Update(
+              List.of(subscription.id()),
+              subscription.toJson(),
+              true,
+              EventIds.next(),
+              format.eventType(),
+              null);
+      publish(update)
+          .whenComplete(
+              (event, failure) -> {
+                if (failure != null && running) { // a closing hub drops them with its streams
+                  announceFailures.warn(
+                      "subscription event for {} not published: {}",
+                      subscriber.id(),
+                      failure.getMessage());
+                }
+              });
     }
   }
 
   /**
-   * Completes each publish with its event: on its publisher's loop, one task per loop for the
-   * whole batch, queued behind the batch on that loop's lane; at once when already there. Any
-   * thread.
+   * Completes each publish with its event: on its publisher's loop, one task per loop for the whole
+   * batch, queued behind the batch on that loop's lane; at once when already there. Any thread.
    */
   void answer(List<Publish> batch, List<Event> events) {
     List<Answers> later = null; // the batch list is the drain's, reused: copy what waits
@@ -681,9 +704,9 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
-   * How the sequencer hands events over: at once on the drain (a local log), or from the log's
-   * own thread, which waits for room in the queue rather than drop an event, in bounded steps so
-   * that a closing hub lets it go.
+   * How the sequencer hands events over: at once on the drain (a local log), or from the log's own
+   * thread, which waits for room in the queue rather than drop an event, in bounded steps so that a
+   * closing hub lets it go.
    */
   private final class Fanout implements Sequencer.Fanout {
 

@@ -17,8 +17,11 @@ final class Draft07Subscriptions implements SubscriptionFormat {
 
   @Override
   public String id(ActiveSubscription subscription) {
-    return ActiveSubscription.COLLECTION_PATH + "/" + ActiveSubscription.encode(subscription.topic())
-        + "/" + ActiveSubscription.encode(subscription.subscriber());
+    return ActiveSubscription.COLLECTION_PATH
+        + "/"
+        + ActiveSubscription.encode(subscription.topic())
+        + "/"
+        + ActiveSubscription.encode(subscription.subscriber());
   }
 
   @Override
@@ -47,20 +50,28 @@ final class Draft07Subscriptions implements SubscriptionFormat {
   public Lookup lookup(String rawPath) {
     List<String> segments = SubscriptionPaths.segments(rawPath);
     if (segments.size() > 2) {
-      throw new NoSuchElementException("no such resource: " + rawPath + " (expected: "
-          + ActiveSubscription.COLLECTION_PATH + "[/{topic}[/{subscriber}]])");
+      throw new NoSuchElementException(
+          "no such resource: "
+              + rawPath
+              + " (expected: "
+              + ActiveSubscription.COLLECTION_PATH
+              + "[/{topic}[/{subscriber}]])");
     }
     String path = segments.isEmpty() ? ActiveSubscription.COLLECTION_PATH : rawPath;
     String topic = segments.isEmpty() ? null : SubscriptionPaths.decode(segments.get(0));
     String subscriber = segments.size() < 2 ? null : SubscriptionPaths.decode(segments.get(1));
-    return new Lookup(path, subscriber, s -> s.format() == this
-        && (topic == null || topic.equals(s.topic()))
-        && (subscriber == null || subscriber.equals(s.subscriber())));
+    return new Lookup(
+        path,
+        subscriber,
+        s ->
+            s.format() == this
+                && (topic == null || topic.equals(s.topic()))
+                && (subscriber == null || subscriber.equals(s.subscriber())));
   }
 
   @Override
-  public Map<String, Object> answer(Lookup lookup, List<ActiveSubscription> matching,
-      String lastEventId) {
+  public Map<String, Object> answer(
+      Lookup lookup, List<ActiveSubscription> matching, String lastEventId) {
     Map<String, Object> json;
     if (lookup.single()) {
       json = document(matching.get(0), false);

@@ -9,10 +9,10 @@ import java.util.NoSuchElementException;
 
 /**
  * Draft-08 active subscriptions: JSON {@code subscription} documents at {@code
- * /.well-known/mercure/subscriptions/{match_type}/{match}/{subscriber}}, events of the reserved
- * SSE type {@code mercure}, and the API's cursor as the {@code last-event-id} attribute of its
- * {@code rel="mercure"} Link header, so a single subscription's body is exactly its event's
- * document. Stateless; safe from any thread.
+ * /.well-known/mercure/subscriptions/{match_type}/{match}/{subscriber}}, events of the reserved SSE
+ * type {@code mercure}, and the API's cursor as the {@code last-event-id} attribute of its {@code
+ * rel="mercure"} Link header, so a single subscription's body is exactly its event's document.
+ * Stateless; safe from any thread.
  */
 final class Draft08Subscriptions implements SubscriptionFormat {
 
@@ -21,15 +21,19 @@ final class Draft08Subscriptions implements SubscriptionFormat {
 
   @Override
   public String id(ActiveSubscription subscription) {
-    return ActiveSubscription.COLLECTION_PATH + "/" + matchType(subscription.selector()) + "/"
-        + ActiveSubscription.encode(subscription.topic()) + "/"
+    return ActiveSubscription.COLLECTION_PATH
+        + "/"
+        + matchType(subscription.selector())
+        + "/"
+        + ActiveSubscription.encode(subscription.topic())
+        + "/"
         + ActiveSubscription.encode(subscription.subscriber());
   }
 
   /**
-   * The canonical matcher type name. {@code *} is the one selector whose type the hub does not
-   * keep (it matches everything under every type), so it shows as {@code exact}, the type of a
-   * bare {@code match}; draft-08 subscribers never carry URI templates.
+   * The canonical matcher type name. {@code *} is the one selector whose type the hub does not keep
+   * (it matches everything under every type), so it shows as {@code exact}, the type of a bare
+   * {@code match}; draft-08 subscribers never carry URI templates.
    */
   static String matchType(TopicSelector selector) {
     return selector.kind() == TopicSelector.Kind.URL_PATTERN ? "urlpattern" : "exact";
@@ -59,28 +63,43 @@ final class Draft08Subscriptions implements SubscriptionFormat {
   public Lookup lookup(String rawPath) {
     List<String> segments = SubscriptionPaths.segments(rawPath);
     if (segments.size() == 1 || segments.size() > 3) {
-      throw new NoSuchElementException("no such resource: " + rawPath + " (expected: "
-          + ActiveSubscription.COLLECTION_PATH + "[/{match_type}/{match}[/{subscriber}]])");
+      throw new NoSuchElementException(
+          "no such resource: "
+              + rawPath
+              + " (expected: "
+              + ActiveSubscription.COLLECTION_PATH
+              + "[/{match_type}/{match}[/{subscriber}]])");
     }
     if (segments.isEmpty()) {
       return new Lookup(ActiveSubscription.COLLECTION_PATH, null, s -> s.format() == this);
     }
     String matchType = segments.get(0);
     if (!TopicSelector.MATCHER_TYPES.contains(matchType)) {
-      throw new NoSuchElementException("no such resource: " + rawPath + " (expected: a matcher"
-          + " type of " + TopicSelector.MATCHER_TYPES + " after " + ActiveSubscription.COLLECTION_PATH
-          + "/)");
+      throw new NoSuchElementException(
+          "no such resource: "
+              + rawPath
+              + " (expected: a matcher"
+              + " type of "
+              + TopicSelector.MATCHER_TYPES
+              + " after "
+              + ActiveSubscription.COLLECTION_PATH
+              + "/)");
     }
     String match = SubscriptionPaths.decode(segments.get(1));
     String subscriber = segments.size() < 3 ? null : SubscriptionPaths.decode(segments.get(2));
-    return new Lookup(rawPath, subscriber, s -> s.format() == this
-        && matchType.equals(matchType(s.selector())) && match.equals(s.topic())
-        && (subscriber == null || subscriber.equals(s.subscriber())));
+    return new Lookup(
+        rawPath,
+        subscriber,
+        s ->
+            s.format() == this
+                && matchType.equals(matchType(s.selector()))
+                && match.equals(s.topic())
+                && (subscriber == null || subscriber.equals(s.subscriber())));
   }
 
   @Override
-  public Map<String, Object> answer(Lookup lookup, List<ActiveSubscription> matching,
-      String lastEventId) {
+  public Map<String, Object> answer(
+      Lookup lookup, List<ActiveSubscription> matching, String lastEventId) {
     if (lookup.single()) {
       return document(matching.get(0), false);
     }
@@ -102,7 +121,9 @@ final class Draft08Subscriptions implements SubscriptionFormat {
 
   @Override
   public String link(String lastEventId) {
-    return "<" + ActiveSubscription.HUB_PATH + ">; rel=\"mercure\"; last-event-id=\""
+    return "<"
+        + ActiveSubscription.HUB_PATH
+        + ">; rel=\"mercure\"; last-event-id=\""
         + lastEventId.replace("\\", "\\\\").replace("\"", "\\\"")
         + "\"; type=\"mercure\"; content-type=\"application/json\"";
   }

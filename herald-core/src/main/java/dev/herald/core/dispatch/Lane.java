@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One delivery loop's share of the hub: the index of the subscribers that loop owns, and the inbox
  * through which the hub's drain hands it, in the log's order, each committed batch, each
- * registration and each publish answer for that loop. A batch is handed once per loop, however
- * many of its subscribers it reaches, and costs at most one wake-up of the loop (none when the
- * lane is already scheduled); the loop then matches it and queues each subscriber's events itself.
+ * registration and each publish answer for that loop. A batch is handed once per loop, however many
+ * of its subscribers it reaches, and costs at most one wake-up of the loop (none when the lane is
+ * already scheduled); the loop then matches it and queues each subscriber's events itself.
  *
  * <p>A registration runs here between two batches: its snapshot is the lane's own position (the
  * last event it ran), so replay up to it and live events after it leave no gap and no duplicate.
@@ -35,8 +35,8 @@ final class Lane {
       new RateLimitedLog(LoggerFactory.getLogger(Lane.class));
 
   /**
-   * Matches and offers one run of the drain performs at most before it gives its loop back to
-   * the loop's sockets; counted per subscriber reached, not per command, so a batch for a hundred
+   * Matches and offers one run of the drain performs at most before it gives its loop back to the
+   * loop's sockets; counted per subscriber reached, not per command, so a batch for a hundred
    * thousand subscribers is spread over several runs.
    */
   static final int RUN_BUDGET = 16_384;
@@ -46,7 +46,9 @@ final class Lane {
     void announce(Subscriber subscriber, boolean active);
   }
 
-  /** @param traces each event's trace context (same index), or null when none is traced */
+  /**
+   * @param traces each event's trace context (same index), or null when none is traced
+   */
   private record Batch(List<Event> events, Object[] traces) {}
 
   /** A shared log lost events this hub never delivered. */
@@ -58,14 +60,14 @@ final class Lane {
       long located,
       CompletableFuture<Subscription> done) {}
 
-  private record Snapshot(SubscriptionsQuery query,
-      CompletableFuture<SubscriptionPager.LanePart> done) {}
+  private record Snapshot(
+      SubscriptionsQuery query, CompletableFuture<SubscriptionPager.LanePart> done) {}
 
   /**
-   * The lane fell too far behind: the batches after its inbox's last one are dropped until the
-   * lane reaches this marker, which then cuts every stream of the lane so each client resumes
-   * from history. {@code through} is the last sequence dropped; the lane claims it by setting
-   * {@link #CLAIMED}, after which the drain hands batches again.
+   * The lane fell too far behind: the batches after its inbox's last one are dropped until the lane
+   * reaches this marker, which then cuts every stream of the lane so each client resumes from
+   * history. {@code through} is the last sequence dropped; the lane claims it by setting {@link
+   * #CLAIMED}, after which the drain hands batches again.
    */
   private static final class Overflow {
     static final long CLAIMED = -1;
@@ -99,6 +101,7 @@ final class Lane {
   private final ConcurrentLinkedQueue<Subscriber> departures = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable drainTask = this::drain;
+
   /** Events handed and not yet run: what a stalled loop costs, bounded by {@code maxBacklog}. */
   private final AtomicLong backlog = new AtomicLong();
 
@@ -120,8 +123,13 @@ final class Lane {
    * @param maxBacklog events the lane may fall behind before its streams are cut
    * @param announcer null when subscription events are off
    */
-  Lane(DeliveryLoop loop, long position, ReplaySource replaySource, Announcer announcer,
-      long maxBacklog, PublishTracer tracer) {
+  Lane(
+      DeliveryLoop loop,
+      long position,
+      ReplaySource replaySource,
+      Announcer announcer,
+      long maxBacklog,
+      PublishTracer tracer) {
     this.loop = loop;
     this.tracer = tracer;
     this.cursor = position;
@@ -149,8 +157,8 @@ final class Lane {
 
   /**
    * The hub's drain: the next events of the log, in order, each after the last handed. Without
-   * {@code wake} the lane is only scheduled by the next {@link #wake} (or its next command), so
-   * the publishes of one read on another loop cost this loop one wake-up, not one each.
+   * {@code wake} the lane is only scheduled by the next {@link #wake} (or its next command), so the
+   * publishes of one read on another loop cost this loop one wake-up, not one each.
    *
    * @param traces each event's trace context (same index), or null when none is traced
    */
@@ -195,7 +203,10 @@ final class Lane {
    * @param located the sequence of {@code lastEventId} (-1: unknown, pruned or {@code earliest});
    *     ignored when {@code lastEventId} is null
    */
-  void join(Subscriber subscriber, String lastEventId, long located,
+  void join(
+      Subscriber subscriber,
+      String lastEventId,
+      long located,
       CompletableFuture<Subscription> done) {
     enqueue(new Join(subscriber, lastEventId, located, done));
   }
@@ -272,14 +283,19 @@ final class Lane {
       try {
         budget -= runCommand(command);
       } catch (RuntimeException e) {
-        failures.warn("delivery loop {}: {} failed: {}", loop, command.getClass().getSimpleName(),
+        failures.warn(
+            "delivery loop {}: {} failed: {}",
+            loop,
+            command.getClass().getSimpleName(),
             e.toString());
       }
     }
     return budget;
   }
 
-  /** @return its cost against the budget */
+  /**
+   * @return its cost against the budget
+   */
   private int runCommand(Object command) {
     if (command instanceof Batch batch) {
       running = batch;
@@ -293,8 +309,12 @@ final class Lane {
       return 1;
     } else if (command instanceof Overflow marker) {
       long through = marker.through.getAndSet(Overflow.CLAIMED);
-      failures.warn("delivery loop {} fell {} events behind; ending its {} streams so their"
-          + " clients resume from history", loop, maxBacklog, index.size());
+      failures.warn(
+          "delivery loop {} fell {} events behind; ending its {} streams so their"
+              + " clients resume from history",
+          loop,
+          maxBacklog,
+          index.size());
       return cutAll(through);
     } else if (command instanceof Gap gap) {
       int cost = cutAll(gap.resumeAfter());
@@ -315,9 +335,9 @@ final class Lane {
   }
 
   /**
-   * Offers the running batch's events to the matching subscribers until the budget is spent.
-   * A failure while matching one event (a bug, an out-of-memory) cannot tell who missed it, so
-   * every stream of the lane ends and its client resumes from history; the batch goes on.
+   * Offers the running batch's events to the matching subscribers until the budget is spent. A
+   * failure while matching one event (a bug, an out-of-memory) cannot tell who missed it, so every
+   * stream of the lane ends and its client resumes from history; the batch goes on.
    */
   private int runBatch(int budget) {
     List<Event> events = running.events();
@@ -343,8 +363,12 @@ final class Lane {
           tracer.fannedOut(trace, event, reached, cuts, start);
         }
       } catch (RuntimeException | Error e) { // an Error too: the loop must go on delivering
-        failures.warn("delivery loop {}: fan-out of event {} failed ({}); ending its {} streams"
-            + " so their clients resume from history", loop, event.sequence(), e.toString(),
+        failures.warn(
+            "delivery loop {}: fan-out of event {} failed ({}); ending its {} streams"
+                + " so their clients resume from history",
+            loop,
+            event.sequence(),
+            e.toString(),
             index.size());
         reached = cutAll(event.sequence());
       }

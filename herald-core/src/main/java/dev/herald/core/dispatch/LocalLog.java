@@ -28,6 +28,7 @@ final class LocalLog implements Sequencer {
   private final History history;
   private final PublishTracer tracer;
   private Fanout fanout;
+
   /** Why the last append failed; null once an append succeeds again. Read from any thread. */
   private volatile String appendFailure;
 
@@ -64,7 +65,8 @@ final class LocalLog implements Sequencer {
       appendFailure = String.valueOf(e.getMessage());
       appendFailures.warn("history append of {} events failed: {}", events.size(), e.toString());
       HubException failure =
-          new HubException(HubException.Kind.UNAVAILABLE, "history write failed: " + e.getMessage());
+          new HubException(
+              HubException.Kind.UNAVAILABLE, "history write failed: " + e.getMessage());
       traced(traces, null, batch.size(), start, failure);
       batch.forEach(p -> p.done().completeExceptionally(failure));
       return;
@@ -81,17 +83,17 @@ final class LocalLog implements Sequencer {
   }
 
   /** Tells the tracer of each traced publish's append; {@code events} null when it failed. */
-  private void traced(Object[] traces, List<Event> events, int batchSize, long start,
-      Throwable failure) {
+  private void traced(
+      Object[] traces, List<Event> events, int batchSize, long start, Throwable failure) {
     if (traces == null) {
       return;
     }
-    PublishTracer.Log kind = history.neverBlocks() ? PublishTracer.Log.MEMORY
-        : PublishTracer.Log.DURABLE;
+    PublishTracer.Log kind =
+        history.neverBlocks() ? PublishTracer.Log.MEMORY : PublishTracer.Log.DURABLE;
     for (int i = 0; i < traces.length; i++) {
       if (traces[i] != null) {
-        tracer.appended(traces[i], events == null ? null : events.get(i), batchSize, kind, start,
-            failure);
+        tracer.appended(
+            traces[i], events == null ? null : events.get(i), batchSize, kind, start, failure);
       }
     }
   }
@@ -120,7 +122,8 @@ final class LocalLog implements Sequencer {
   public Readiness readiness() {
     // A full disk makes the hub unready until an append succeeds again.
     String failure = appendFailure;
-    return failure == null ? Readiness.READY
+    return failure == null
+        ? Readiness.READY
         : Readiness.notReady("history cannot append: " + failure);
   }
 

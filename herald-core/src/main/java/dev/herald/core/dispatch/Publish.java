@@ -8,11 +8,15 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A publish waiting for its place in the hub's order: the update, when it was published, the
  * publisher's answer, the loop it is answered on (null: wherever the batch is committed) and its
- * trace context (null: not traced). Immutable; the future completes once, from the dispatcher,
- * the log or the publisher's loop.
+ * trace context (null: not traced). Immutable; the future completes once, from the dispatcher, the
+ * log or the publisher's loop.
  */
-record Publish(Update update, long publishedNanos, CompletableFuture<Event> done,
-    DeliveryLoop replyOn, Object trace) {
+record Publish(
+    Update update,
+    long publishedNanos,
+    CompletableFuture<Event> done,
+    DeliveryLoop replyOn,
+    Object trace) {
 
   private static final byte[] NOT_ENCODED = new byte[0];
 

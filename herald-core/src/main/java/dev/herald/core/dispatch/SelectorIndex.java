@@ -9,14 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The selectors that must be evaluated to be matched (URI templates, draft-08 URL patterns, and
- * any kind this index does not know), indexed so that a topic only evaluates those that can match
- * it.
+ * The selectors that must be evaluated to be matched (URI templates, draft-08 URL patterns, and any
+ * kind this index does not know), indexed so that a topic only evaluates those that can match it.
  *
  * <p>Each selector is filed under the literal {@linkplain TopicSelector#indexKeyPrefix() prefix}
- * and {@linkplain TopicSelector#indexKeySuffix() suffix} of its {@linkplain
- * TopicSelector#indexKey index key}: for a template, the topic itself; for a URL pattern, the topic
- * resolved against the hub URL as {@code scheme://host[:port]/path}, so {@code /books/1} and {@code
+ * and {@linkplain TopicSelector#indexKeySuffix() suffix} of its {@linkplain TopicSelector#indexKey
+ * index key}: for a template, the topic itself; for a URL pattern, the topic resolved against the
+ * hub URL as {@code scheme://host[:port]/path}, so {@code /books/1} and {@code
  * HTTPS://Example.com/books/1} find {@code https://example.com/books/:id}. Selectors whose keys are
  * computed alike (templates; URL patterns of one hub URL) share one {@link KeySpace}. A lookup
  * computes the topic's key once per space, hashes its prefixes (only the lengths some selector's
@@ -52,6 +51,7 @@ final class SelectorIndex<T> {
     final KeySpace<T> space;
     final String prefix;
     final String suffix;
+
     /** Where this entry sits in its bucket, so that removing it does not search the bucket. */
     int position;
 
@@ -91,6 +91,7 @@ final class SelectorIndex<T> {
   private static final class KeySpace<T> {
     /** Any selector of this space: computes a topic's key, as each of them would. */
     final TopicSelector keyOf;
+
     final LiteralTable<PrefixGroup<T>> byPrefix = new LiteralTable<>();
     int size;
 
@@ -103,9 +104,9 @@ final class SelectorIndex<T> {
    * Values filed by distinct strings, found by the length and {@code String.hashCode()} of a piece
    * of a text without cutting it out, with the lengths present so a lookup tries only those.
    *
-   * <p>Open addressing on one {@code long} per slot (length and hash): most probes of a lookup
-   * find nothing, and those touch a single array whatever the table holds, where a {@code HashMap}
-   * would follow a node and a boxed key per probe.
+   * <p>Open addressing on one {@code long} per slot (length and hash): most probes of a lookup find
+   * nothing, and those touch a single array whatever the table holds, where a {@code HashMap} would
+   * follow a node and a boxed key per probe.
    */
   private static final class LiteralTable<V> {
     private long[] keys = new long[8]; // 0: an empty slot
@@ -217,8 +218,8 @@ final class SelectorIndex<T> {
     }
 
     /**
-     * Empties a slot, moving back each later entry of its run that the hole would cut off from
-     * its home slot (deletion without tombstones, so lookups never wade through dead slots).
+     * Empties a slot, moving back each later entry of its run that the hole would cut off from its
+     * home slot (deletion without tombstones, so lookups never wade through dead slots).
      */
     private void vacate(int hole) {
       int mask = keys.length - 1;
@@ -272,14 +273,17 @@ final class SelectorIndex<T> {
   }
 
   /**
-   * Keyed by the selector, not its text: a URI template and a URL pattern may be written alike
-   * yet match differently (selector equality includes the kind, and a URL pattern's hub URL).
+   * Keyed by the selector, not its text: a URI template and a URL pattern may be written alike yet
+   * match differently (selector equality includes the kind, and a URL pattern's hub URL).
    */
   private final Map<TopicSelector, Entry<T>> bySelector = new HashMap<>();
+
   /** By {@link TopicSelector#indexKeyBase()}; the null key holds the selectors keyed by topic. */
   private final Map<String, KeySpace<T>> spaces = new HashMap<>();
+
   /** Selectors evaluated by lookups so far: what this index exists to keep small. */
   private long evaluations;
+
   private final Map<String, List<T>> cache =
       new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -392,8 +396,9 @@ final class SelectorIndex<T> {
         if (suffixLength > key.length() - length) {
           break;
         }
-        Bucket<T> bucket = group.bySuffix.find(
-            key, key.length() - suffixLength, suffixLength, suffixHashes[suffixLength]);
+        Bucket<T> bucket =
+            group.bySuffix.find(
+                key, key.length() - suffixLength, suffixLength, suffixHashes[suffixLength]);
         if (bucket == null) {
           continue;
         }
@@ -427,7 +432,12 @@ final class SelectorIndex<T> {
     for (KeySpace<T> space : spaces.values()) {
       prefixes += space.byPrefix.size();
     }
-    return "SelectorIndex[" + bySelector.size() + " selectors, " + spaces.size() + " key spaces, "
-        + prefixes + " prefix hashes]";
+    return "SelectorIndex["
+        + bySelector.size()
+        + " selectors, "
+        + spaces.size()
+        + " key spaces, "
+        + prefixes
+        + " prefix hashes]";
   }
 }

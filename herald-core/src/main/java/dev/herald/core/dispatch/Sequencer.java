@@ -13,9 +13,9 @@ import java.util.concurrent.CompletableFuture;
  * what its tail of that log delivers, so every hub sees the same order. The dispatcher neither
  * knows nor asks which one it has.
  *
- * <p>Threading: {@link #start} once, from the dispatcher's constructor; {@link #append} and
- * {@link #find} on the dispatcher's serial drain, which runs on an event loop when {@link
- * #neverBlocks()}; {@link #readiness} and {@link #retained} from any thread.
+ * <p>Threading: {@link #start} once, from the dispatcher's constructor; {@link #append} and {@link
+ * #find} on the dispatcher's serial drain, which runs on an event loop when {@link #neverBlocks()};
+ * {@link #readiness} and {@link #retained} from any thread.
  */
 interface Sequencer extends AutoCloseable {
 
@@ -32,14 +32,12 @@ interface Sequencer extends AutoCloseable {
      */
     void fanOutNow(List<Event> events, Object[] traces);
 
-    /**
-     * Any thread: completes each publish with its event (same index), on the publisher's loop.
-     */
+    /** Any thread: completes each publish with its event (same index), on the publisher's loop. */
     void answer(List<Publish> batch, List<Event> events);
 
     /**
-     * From the log's own thread: queues the events for the drain, waiting for room rather than
-     * drop one.
+     * From the log's own thread: queues the events for the drain, waiting for room rather than drop
+     * one.
      */
     void fanOutLater(List<Event> events);
 
@@ -55,10 +53,10 @@ interface Sequencer extends AutoCloseable {
 
   /**
    * Gives the publishes their sequences, in this order. Each publish's future completes once the
-   * log has it and it was handed out (a local log) or once the log has it (a shared log, whose
-   * tail hands it out later); a failed append fails the futures with a {@link
-   * dev.herald.core.HubException}. Once appended, a publish is answered as stored whatever
-   * happens after.
+   * log has it and it was handed out (a local log) or once the log has it (a shared log, whose tail
+   * hands it out later); a failed append fails the futures with a {@link
+   * dev.herald.core.HubException}. Once appended, a publish is answered as stored whatever happens
+   * after.
    */
   void append(List<Publish> batch);
 

@@ -42,17 +42,19 @@ final class SharedLogTail implements Sequencer {
   @Override
   public Start start(Fanout fanout) {
     this.fanout = fanout;
-    long last = log.startTail(new SharedLog.Listener() {
-      @Override
-      public void deliver(List<Event> events) {
-        fanout.fanOutLater(events);
-      }
+    long last =
+        log.startTail(
+            new SharedLog.Listener() {
+              @Override
+              public void deliver(List<Event> events) {
+                fanout.fanOutLater(events);
+              }
 
-      @Override
-      public void gap(long resumeAfter, String reason) {
-        fanout.lostLater(resumeAfter, reason);
-      }
-    });
+              @Override
+              public void gap(long resumeAfter, String reason) {
+                fanout.lostLater(resumeAfter, reason);
+              }
+            });
     // Until the tail delivers, the id of the event at the start is unknown: "earliest" makes a
     // client that resumes from a subscriptions snapshot replay more, never less.
     return new Start(last, null);
@@ -75,38 +77,46 @@ final class SharedLogTail implements Sequencer {
     }
     CompletableFuture<Long> inFlight = appended;
     appending.add(inFlight); // before the callback, which may run at once and remove it
-    inFlight.whenComplete((first, failure) -> {
-      appending.remove(inFlight);
-      if (failure != null) {
-        HubException error = unavailable("shared log append failed", failure);
-        if (traced) {
-          for (Publish publish : sent) {
-            if (publish.trace() != null) {
-              tracer.appended(publish.trace(), null, sent.size(), PublishTracer.Log.SHARED, start,
-                  error);
+    inFlight.whenComplete(
+        (first, failure) -> {
+          appending.remove(inFlight);
+          if (failure != null) {
+            HubException error = unavailable("shared log append failed", failure);
+            if (traced) {
+              for (Publish publish : sent) {
+                if (publish.trace() != null) {
+                  tracer.appended(
+                      publish.trace(), null, sent.size(), PublishTracer.Log.SHARED, start, error);
+                }
+              }
+            }
+            sent.forEach(publish -> publish.done().completeExceptionally(error));
+            return;
+          }
+          List<Event> stored = new ArrayList<>(sent.size());
+          for (int i = 0; i < sent.size(); i++) {
+            stored.add(sent.get(i).stored(first + i));
+            if (sent.get(i).trace() != null) {
+              tracer.appended(
+                  sent.get(i).trace(),
+                  stored.get(i),
+                  sent.size(),
+                  PublishTracer.Log.SHARED,
+                  start,
+                  null);
             }
           }
-        }
-        sent.forEach(publish -> publish.done().completeExceptionally(error));
-        return;
-      }
-      List<Event> stored = new ArrayList<>(sent.size());
-      for (int i = 0; i < sent.size(); i++) {
-        stored.add(sent.get(i).stored(first + i));
-        if (sent.get(i).trace() != null) {
-          tracer.appended(sent.get(i).trace(), stored.get(i), sent.size(),
-              PublishTracer.Log.SHARED, start, null);
-        }
-      }
-      fanout.answer(sent, stored);
-    });
+          fanout.answer(sent, stored);
+        });
   }
 
   @Override
   public CompletableFuture<Long> find(String id) {
     try {
-      return log.findSequence(id).exceptionallyCompose(
-          failure -> CompletableFuture.failedFuture(unavailable("history lookup failed", failure)));
+      return log.findSequence(id)
+          .exceptionallyCompose(
+              failure ->
+                  CompletableFuture.failedFuture(unavailable("history lookup failed", failure)));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(unavailable("history lookup failed", e));
     }
@@ -151,8 +161,10 @@ final class SharedLogTail implements Sequencer {
   }
 
   static HubException unavailable(String what, Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     if (cause instanceof HubException e) {
       return e;
     }

@@ -40,6 +40,7 @@ public final class Subscriber {
    * subscriptions API's pages; unique in the process.
    */
   final long serial = SERIALS.getAndIncrement();
+
   private final List<TopicSelector> topics;
   private final List<TopicSelector> privateTopics;
   private final List<Object> payloads; // one per selector, each possibly null
@@ -57,8 +58,8 @@ public final class Subscriber {
   private volatile boolean closed;
 
   /**
-   * The lane's drain only: the sequence last offered; only later ones are offered, so one update
-   * is offered once, and none the subscriber already has.
+   * The lane's drain only: the sequence last offered; only later ones are offered, so one update is
+   * offered once, and none the subscriber already has.
    */
   long lastOfferedSequence;
 
@@ -104,13 +105,20 @@ public final class Subscriber {
       Object payload,
       int queueCapacity,
       Runnable wakeup) {
-    this(id, topics, privateTopics, Collections.nCopies(topics.size(), payload),
-        SubscriptionFormat.DRAFT_07, queueCapacity, DeliveryLoop.CALLER, wakeup);
+    this(
+        id,
+        topics,
+        privateTopics,
+        Collections.nCopies(topics.size(), payload),
+        SubscriptionFormat.DRAFT_07,
+        queueCapacity,
+        DeliveryLoop.CALLER,
+        wakeup);
   }
 
   /**
-   * @param payloads the payload of each subscription (one per selector, in order; null for
-   *     none): draft-08 grants attach one per matcher
+   * @param payloads the payload of each subscription (one per selector, in order; null for none):
+   *     draft-08 grants attach one per matcher
    * @param format the shape of the protocol the subscriber spoke, in which its subscriptions are
    *     announced and listed
    * @param loop the loop that owns the subscriber's connection, where its events are matched and
@@ -132,8 +140,13 @@ public final class Subscriber {
     this.topics = List.copyOf(topics);
     this.privateTopics = List.copyOf(privateTopics);
     if (payloads.size() != topics.size()) {
-      throw new IllegalArgumentException("payloads: " + payloads.size() + " (expected: one per"
-          + " selector, " + topics.size() + ")");
+      throw new IllegalArgumentException(
+          "payloads: "
+              + payloads.size()
+              + " (expected: one per"
+              + " selector, "
+              + topics.size()
+              + ")");
     }
     this.payloads = Collections.unmodifiableList(new ArrayList<>(payloads)); // nulls allowed
     this.format = format;
@@ -199,8 +212,8 @@ public final class Subscriber {
 
   /**
    * The lane's drain: sets where replay starts and ends. Events pruned from history while the
-   * replay reads them end the stream instead of being skipped: the client then resumes from an
-   * id history no longer knows, and learns of the gap from {@code earliest}. Only a replay from
+   * replay reads them end the stream instead of being skipped: the client then resumes from an id
+   * history no longer knows, and learns of the gap from {@code earliest}. Only a replay from
    * sequence 0 (after {@code earliest}) may start past its first wanted event.
    */
   void startReplay(ReplaySource source, long afterSequence, long upToSequence) {
@@ -242,8 +255,8 @@ public final class Subscriber {
 
   /**
    * Owner thread: hands at most {@code max} pending events to {@code out}, replayed history first.
-   * History is read a chunk at a time on the store's read executor, one chunk in flight, so a
-   * large backlog streams with bounded memory and never blocks the owner.
+   * History is read a chunk at a time on the store's read executor, one chunk in flight, so a large
+   * backlog streams with bounded memory and never blocks the owner.
    *
    * @return how many events were handed out; 0 when nothing is ready right now (the owner is woken
    *     when more is)
@@ -341,8 +354,13 @@ public final class Subscriber {
   }
 
   private HubException trimmedDuringReplay(long lastLost) {
-    return new HubException(HubException.Kind.UNAVAILABLE, "events " + (replayAfter + 1) + ".."
-        + lastLost + " were pruned from history before they could be replayed");
+    return new HubException(
+        HubException.Kind.UNAVAILABLE,
+        "events "
+            + (replayAfter + 1)
+            + ".."
+            + lastLost
+            + " were pruned from history before they could be replayed");
   }
 
   /** The error that stopped the replay, or null; the owner must close the stream when set. */

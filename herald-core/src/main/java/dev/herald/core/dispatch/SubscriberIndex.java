@@ -24,8 +24,10 @@ final class SubscriberIndex {
   private final Set<Subscriber> wildcard = new LinkedHashSet<>();
   private final SelectorIndex<Set<Subscriber>> evaluated = new SelectorIndex<>();
   private final Set<Subscriber> all = new LinkedHashSet<>();
+
   /** The subscriptions API's order, so a page is a seek rather than a scan and a sort. */
   private final NavigableMap<SubscriptionCursor, Subscriber> bySubscriber = new TreeMap<>();
+
   /** Subscribers the last {@link #dispatch} cut off because their queue was full. */
   private int cuts;
 

@@ -5,19 +5,19 @@ import java.util.Base64;
 import java.util.Objects;
 
 /**
- * A position in the order the subscriptions API lists subscriptions in: by subscriber id, then
- * by the subscriber's {@linkplain Subscriber#serial serial} (ids set by an embedding application
- * may repeat), then by the selector's place in the subscriber's list. A page's next cursor is the
- * last position it covered; the next page starts right after it, so a subscription that stays
- * active while a client walks the pages is listed exactly once.
+ * A position in the order the subscriptions API lists subscriptions in: by subscriber id, then by
+ * the subscriber's {@linkplain Subscriber#serial serial} (ids set by an embedding application may
+ * repeat), then by the selector's place in the subscriber's list. A page's next cursor is the last
+ * position it covered; the next page starts right after it, so a subscription that stays active
+ * while a client walks the pages is listed exactly once.
  *
  * <p>Clients see it {@linkplain #encode() encoded} as an opaque URL-safe token. A forged one only
  * moves the start of a page, so it is not signed. Immutable; safe from any thread.
  *
  * @param subscriber the subscriber's id
  * @param serial the subscriber's serial, which orders subscribers sharing an id
- * @param selector the index of the subscription's selector; {@code -1} stands before the first
- *     one (the lanes' key for the whole subscriber)
+ * @param selector the index of the subscription's selector; {@code -1} stands before the first one
+ *     (the lanes' key for the whole subscriber)
  */
 public record SubscriptionCursor(String subscriber, long serial, int selector)
     implements Comparable<SubscriptionCursor> {
@@ -47,7 +47,8 @@ public record SubscriptionCursor(String subscriber, long serial, int selector)
   /** The opaque token a client passes back: base64url, no padding. */
   public String encode() {
     String text = VERSION + ":" + serial + ":" + selector + ":" + subscriber;
-    return Base64.getUrlEncoder().withoutPadding()
+    return Base64.getUrlEncoder()
+        .withoutPadding()
         .encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -86,7 +87,10 @@ public record SubscriptionCursor(String subscriber, long serial, int selector)
 
   private static IllegalArgumentException notACursor(String token) {
     String shown = token.length() > 64 ? token.substring(0, 64) + "..." : token;
-    return new IllegalArgumentException("cursor: " + shown + " is not a cursor of this hub"
-        + " (expected: the cursor of a rel=\"next\" link, unchanged)");
+    return new IllegalArgumentException(
+        "cursor: "
+            + shown
+            + " is not a cursor of this hub"
+            + " (expected: the cursor of a rel=\"next\" link, unchanged)");
   }
 }

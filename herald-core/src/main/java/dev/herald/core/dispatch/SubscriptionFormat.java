@@ -6,10 +6,10 @@ import java.util.function.Predicate;
 
 /**
  * How one version of the protocol shows active subscriptions: the topic (and id) of a
- * subscription's events, its document, the SSE {@code event} type they carry, what a
- * subscriptions API path asks for and where that API's reconciliation cursor goes. Each
- * subscriber keeps the format of the protocol it subscribed with, so its subscription events and
- * its entries in the API are in that protocol's shape; nothing else asks which version it serves.
+ * subscription's events, its document, the SSE {@code event} type they carry, what a subscriptions
+ * API path asks for and where that API's reconciliation cursor goes. Each subscriber keeps the
+ * format of the protocol it subscribed with, so its subscription events and its entries in the API
+ * are in that protocol's shape; nothing else asks which version it serves.
  *
  * <p>Implementations are stateless; safe from any thread.
  */
@@ -25,8 +25,8 @@ public interface SubscriptionFormat {
    * What a subscriptions API path asks for.
    *
    * @param path the path as requested, which is the id of the document answered
-   * @param subscriber the subscriber's id when one subscription is asked for (a 404 when none
-   *     is active), else null
+   * @param subscriber the subscriber's id when one subscription is asked for (a 404 when none is
+   *     active), else null
    * @param selects which of this format's active subscriptions the answer lists
    */
   record Lookup(String path, String subscriber, Predicate<ActiveSubscription> selects) {

@@ -42,17 +42,19 @@ final class SubscriptionPager {
   private static final Comparator<Entry> ORDER = Comparator.comparing(Entry::position);
 
   /** A lane's part of the page, from its subscribers keyed by {@link SubscriptionCursor#before}. */
-  static LanePart page(NavigableMap<SubscriptionCursor, Subscriber> bySubscriber,
-      SubscriptionsQuery query) {
+  static LanePart page(
+      NavigableMap<SubscriptionCursor, Subscriber> bySubscriber, SubscriptionsQuery query) {
     return page(bySubscriber, query, SCAN_BUDGET);
   }
 
-  static LanePart page(NavigableMap<SubscriptionCursor, Subscriber> bySubscriber,
-      SubscriptionsQuery query, int scanBudget) {
+  static LanePart page(
+      NavigableMap<SubscriptionCursor, Subscriber> bySubscriber,
+      SubscriptionsQuery query,
+      int scanBudget) {
     SubscriptionCursor after = query.after();
     // The cursor's own subscriber is included: its selectors after the cursor's come next.
-    SubscriptionCursor from = after == null ? null
-        : new SubscriptionCursor(after.subscriber(), after.serial(), -1);
+    SubscriptionCursor from =
+        after == null ? null : new SubscriptionCursor(after.subscriber(), after.serial(), -1);
     NavigableMap<SubscriptionCursor, Subscriber> range;
     if (query.subscriber() != null) {
       SubscriptionCursor first = new SubscriptionCursor(query.subscriber(), Long.MIN_VALUE, -1);
@@ -60,8 +62,10 @@ final class SubscriptionPager {
       if (from == null || from.compareTo(first) < 0) {
         from = first;
       }
-      range = from.compareTo(last) > 0 ? Collections.emptyNavigableMap()
-          : bySubscriber.subMap(from, true, last, true);
+      range =
+          from.compareTo(last) > 0
+              ? Collections.emptyNavigableMap()
+              : bySubscriber.subMap(from, true, last, true);
     } else {
       range = from == null ? bySubscriber : bySubscriber.tailMap(from, true);
     }
@@ -71,7 +75,8 @@ final class SubscriptionPager {
     for (Subscriber subscriber : range.values()) {
       List<TopicSelector> selectors = subscriber.topics();
       int first = 0;
-      if (after != null && subscriber.serial == after.serial()
+      if (after != null
+          && subscriber.serial == after.serial()
           && subscriber.id().equals(after.subscriber())) {
         first = after.selector() + 1;
       }
@@ -81,8 +86,13 @@ final class SubscriptionPager {
         }
         examined++;
         through = new SubscriptionCursor(subscriber.id(), subscriber.serial, i);
-        ActiveSubscription subscription = new ActiveSubscription(selectors.get(i),
-            subscriber.id(), subscriber.payloadOf(i), true, subscriber.format());
+        ActiveSubscription subscription =
+            new ActiveSubscription(
+                selectors.get(i),
+                subscriber.id(),
+                subscriber.payloadOf(i),
+                true,
+                subscriber.format());
         if (query.selects().test(subscription)) {
           entries.add(new Entry(through, subscription));
           if (entries.size() == query.limit()) {
@@ -95,8 +105,8 @@ final class SubscriptionPager {
   }
 
   /**
-   * The page the lanes' parts make together. Only positions up to the lowest {@code through} of
-   * the parts were looked at by every lane, so the page ends there at the latest; within that, the
+   * The page the lanes' parts make together. Only positions up to the lowest {@code through} of the
+   * parts were looked at by every lane, so the page ends there at the latest; within that, the
    * {@code limit} first. Work: at most lanes × limit entries.
    */
   static SubscriptionsPage merge(List<LanePart> parts, int limit, String lastEventId) {

@@ -53,25 +53,35 @@ final class SubscriptionPaths {
         int high = i + 2 < segment.length() ? Character.digit(segment.charAt(i + 1), 16) : -1;
         int low = high < 0 ? -1 : Character.digit(segment.charAt(i + 2), 16);
         if (low < 0) {
-          throw new IllegalArgumentException("path segment " + segment + ": bad escape at "
-              + i + " (expected: % and two hex digits)");
+          throw new IllegalArgumentException(
+              "path segment "
+                  + segment
+                  + ": bad escape at "
+                  + i
+                  + " (expected: % and two hex digits)");
         }
         bytes.put((byte) (high << 4 | low));
         i += 2;
       } else if (c < 0x80) {
         bytes.put((byte) c);
       } else {
-        throw new IllegalArgumentException("path segment " + segment
-            + ": raw non-ASCII character (expected: percent-encoded UTF-8)");
+        throw new IllegalArgumentException(
+            "path segment "
+                + segment
+                + ": raw non-ASCII character (expected: percent-encoded UTF-8)");
       }
     }
     bytes.flip();
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(bytes)
+          .toString();
     } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException("path segment " + segment
-          + ": not UTF-8 once decoded (expected: percent-encoded UTF-8)");
+      throw new IllegalArgumentException(
+          "path segment " + segment + ": not UTF-8 once decoded (expected: percent-encoded UTF-8)");
     }
   }
 }

@@ -20,10 +20,13 @@ public final class MemoryHistory implements History {
 
   private final int capacity;
   private final AtomicReferenceArray<Event> ring;
+
   /** The earliest retained sequence of each id; the drain's holder only. */
   private final Map<String, Long> sequenceById;
+
   /** For an id publishers reused, its later retained sequences, oldest first; the drain's only. */
   private final Map<String, ArrayDeque<Long>> laterSequencesById;
+
   private volatile long lastSequence;
 
   public MemoryHistory(int capacity) {
@@ -66,7 +69,8 @@ public final class MemoryHistory implements History {
   /** A reused id resolves to its earliest retained event, so later uses only queue up behind it. */
   private void rememberId(Event event) {
     if (sequenceById.putIfAbsent(event.id(), event.sequence()) != null) {
-      laterSequencesById.computeIfAbsent(event.id(), id -> new ArrayDeque<>(2))
+      laterSequencesById
+          .computeIfAbsent(event.id(), id -> new ArrayDeque<>(2))
           .addLast(event.sequence());
     }
   }

@@ -7,30 +7,30 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A history several hubs share, so a cluster has one order of events: every hub appends to it,
- * and every hub, the publisher's included, fans out only what its own tail of the log delivers.
- * Appending therefore stores an event without delivering it; a subscriber's replay reads the log
- * up to the last event its hub's tail delivered, and its live events are the ones delivered
- * after, so it sees no gap and no duplicate whichever hub it is connected to.
+ * A history several hubs share, so a cluster has one order of events: every hub appends to it, and
+ * every hub, the publisher's included, fans out only what its own tail of the log delivers.
+ * Appending therefore stores an event without delivering it; a subscriber's replay reads the log up
+ * to the last event its hub's tail delivered, and its live events are the ones delivered after, so
+ * it sees no gap and no duplicate whichever hub it is connected to.
  *
  * <p>Only what a shared log can do without blocking is here: there is no synchronous append or
  * lookup a hub could call by mistake on an event loop.
  *
- * <p>Threading: {@link #appendShared} and {@link #findSequence} are called by the hub's
- * dispatcher, possibly on an event loop, and must not block; {@link #startTail} is called once at
- * start-up and may block until the log answers; the tail calls its {@link Listener} from the log's
- * own thread, one call at a time; {@link #read} runs on {@link #readExecutor()}; {@link
- * #readiness} and {@link #retained} are safe from any thread.
+ * <p>Threading: {@link #appendShared} and {@link #findSequence} are called by the hub's dispatcher,
+ * possibly on an event loop, and must not block; {@link #startTail} is called once at start-up and
+ * may block until the log answers; the tail calls its {@link Listener} from the log's own thread,
+ * one call at a time; {@link #read} runs on {@link #readExecutor()}; {@link #readiness} and {@link
+ * #retained} are safe from any thread.
  */
 public interface SharedLog extends ReplaySource, AutoCloseable {
 
   /**
-   * Appends the updates, ids already assigned, as one batch that is stored whole or not at all,
-   * and assigns their sequences there, contiguous and in this order.
+   * Appends the updates, ids already assigned, as one batch that is stored whole or not at all, and
+   * assigns their sequences there, contiguous and in this order.
    *
-   * @return completes with the sequence of the first update once the batch is as durable as the
-   *     log promises, or fails (with a {@link dev.herald.core.HubException} of kind UNAVAILABLE
-   *     when the log cannot be reached); the updates are delivered by the tail, not here
+   * @return completes with the sequence of the first update once the batch is as durable as the log
+   *     promises, or fails (with a {@link dev.herald.core.HubException} of kind UNAVAILABLE when
+   *     the log cannot be reached); the updates are delivered by the tail, not here
    */
   CompletableFuture<Long> appendShared(List<Update> updates);
 
@@ -38,9 +38,9 @@ public interface SharedLog extends ReplaySource, AutoCloseable {
   CompletableFuture<Long> findSequence(String id);
 
   /**
-   * Starts tailing the log after its newest event and returns that event's sequence (0 for an
-   * empty log); from then on {@code listener} receives every later event, in the log's order.
-   * Called once, at start-up; may block until the log answers.
+   * Starts tailing the log after its newest event and returns that event's sequence (0 for an empty
+   * log); from then on {@code listener} receives every later event, in the log's order. Called
+   * once, at start-up; may block until the log answers.
    */
   long startTail(Listener listener);
 
@@ -60,14 +60,14 @@ public interface SharedLog extends ReplaySource, AutoCloseable {
   interface Listener {
 
     /**
-     * The next events of the log, oldest first, following the last delivered (or the position
-     * after a {@link #gap}) without a hole. May wait while the hub is busy.
+     * The next events of the log, oldest first, following the last delivered (or the position after
+     * a {@link #gap}) without a hole. May wait while the hub is busy.
      */
     void deliver(List<Event> events);
 
     /**
-     * Events after the last delivered one can no longer be delivered (trimmed before this tail
-     * read them, or the log was reset); the next {@link #deliver} follows {@code resumeAfter}.
+     * Events after the last delivered one can no longer be delivered (trimmed before this tail read
+     * them, or the log was reset); the next {@link #deliver} follows {@code resumeAfter}.
      * Subscribers that were waiting for them must reconnect, so they learn from {@code
      * Last-Event-ID: earliest} that events may be missing.
      */

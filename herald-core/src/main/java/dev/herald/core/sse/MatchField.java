@@ -12,11 +12,11 @@ import java.util.List;
  * of its own selectors matched the event, by their 0-based positions in its {@code topic}
  * parameters: {@code herald-match: 0 2}.
  *
- * <p>Positions, not the selectors' text: they are short, cannot carry a line break into the
- * stream whatever the selector holds, and reveal nothing the subscriber did not send. Naming the
- * selectors rather than the event's topics spares the client from re-implementing the hub's
- * URI-template matching, and never shows it an alternate topic it could not select. Standard
- * clients ignore the unknown field, as the SSE standard requires.
+ * <p>Positions, not the selectors' text: they are short, cannot carry a line break into the stream
+ * whatever the selector holds, and reveal nothing the subscriber did not send. Naming the selectors
+ * rather than the event's topics spares the client from re-implementing the hub's URI-template
+ * matching, and never shows it an alternate topic it could not select. Standard clients ignore the
+ * unknown field, as the SSE standard requires.
  *
  * <p>The event's frame is still encoded once and shared; the field is a few bytes per event and
  * subscriber, inserted before the frame's closing blank line. Stateless; safe from any thread.
@@ -49,14 +49,15 @@ public final class MatchField {
     return switch (values.get(0)) {
       case "1" -> true;
       case "0" -> false;
-      default -> throw new IllegalArgumentException(
-          QUERY_PARAMETER + ": '" + values.get(0) + "' (expected: 1 or 0)");
+      default ->
+          throw new IllegalArgumentException(
+              QUERY_PARAMETER + ": '" + values.get(0) + "' (expected: 1 or 0)");
     };
   }
 
   /**
-   * The field's line, {@code herald-match: 0 2\n}, for the selectors that match one of the
-   * topics, or null when none does.
+   * The field's line, {@code herald-match: 0 2\n}, for the selectors that match one of the topics,
+   * or null when none does.
    */
   public static byte[] line(List<TopicSelector> selectors, List<String> topics) {
     byte[] out = null;

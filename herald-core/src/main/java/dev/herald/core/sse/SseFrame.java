@@ -48,8 +48,8 @@ public final class SseFrame {
   }
 
   /**
-   * One {@code data:} line per input line. CR, LF and CRLF all end a line, as the SSE parser in
-   * the browser will split on any of them; empty lines are kept.
+   * One {@code data:} line per input line. CR, LF and CRLF all end a line, as the SSE parser in the
+   * browser will split on any of them; empty lines are kept.
    */
   private static void appendData(StringBuilder out, String data) {
     int lineStart = 0;

@@ -11,22 +11,22 @@ import java.util.Objects;
  *       selector matches the identical string (so a URI template also matches its own text, which
  *       lets templates be compared in authorization claims), and a valid RFC 6570 URI template
  *       matches every string it can expand to. A selector with no <code>{</code>, or with braces
- *       that do not form a valid template, is an exact selector: subscribers may use any string,
- *       so a malformed template is not an error.
- *   <li>{@link #exact}: the draft-08 {@code exact} matcher type, a byte-for-byte comparison with
- *       no template reading, no normalization and no resolution against the hub URL.
+ *       that do not form a valid template, is an exact selector: subscribers may use any string, so
+ *       a malformed template is not an error.
+ *   <li>{@link #exact}: the draft-08 {@code exact} matcher type, a byte-for-byte comparison with no
+ *       template reading, no normalization and no resolution against the hub URL.
  *   <li>{@link #urlPattern}: the draft-08 {@code urlpattern} matcher type, a WHATWG URL pattern
  *       resolved against the hub URL; one that does not compile is an error.
  * </ul>
  *
  * <p>{@code *} is the wildcard under every matcher type. {@link #matcher} picks the draft-08
- * constructor by matcher type name, as {@code match_<type>} parameters and {@code match_type}
- * token members name it.
+ * constructor by matcher type name, as {@code match_<type>} parameters and {@code match_type} token
+ * members name it.
  *
  * <p>For an index: {@link #kind()} says how to look a selector up; every topic a selector matches
- * starts with its {@link #literalPrefix()} (when known) and ends with its {@link
- * #literalSuffix()}, and has an {@link #indexKey} starting with its {@link #indexKeyPrefix()} and
- * ending, after it, with its {@link #indexKeySuffix()}.
+ * starts with its {@link #literalPrefix()} (when known) and ends with its {@link #literalSuffix()},
+ * and has an {@link #indexKey} starting with its {@link #indexKeyPrefix()} and ending, after it,
+ * with its {@link #indexKeySuffix()}.
  *
  * <p>Immutable; safe from any thread.
  */
@@ -76,9 +76,9 @@ public sealed interface TopicSelector permits Any, Exact, Template, UrlPatternSe
   }
 
   /**
-   * Text that every topic this selector matches starts with, so an index can skip the selector
-   * for topics that do not; null when the selector cannot tell, and must be evaluated against
-   * every topic. For a URI template: the text before its first expression.
+   * Text that every topic this selector matches starts with, so an index can skip the selector for
+   * topics that do not; null when the selector cannot tell, and must be evaluated against every
+   * topic. For a URI template: the text before its first expression.
    */
   default String literalPrefix() {
     return null;
@@ -182,8 +182,9 @@ public sealed interface TopicSelector permits Any, Exact, Template, UrlPatternSe
     return switch (matcherType) {
       case "exact" -> exact(raw);
       case "urlpattern" -> urlPattern(raw, hubUrl);
-      default -> throw new IllegalArgumentException(
-          "matcher type: " + matcherType + " (expected: one of " + MATCHER_TYPES + ")");
+      default ->
+          throw new IllegalArgumentException(
+              "matcher type: " + matcherType + " (expected: one of " + MATCHER_TYPES + ")");
     };
   }
 
@@ -203,13 +204,15 @@ public sealed interface TopicSelector permits Any, Exact, Template, UrlPatternSe
     Objects.requireNonNull(raw, "raw");
     if (raw.isEmpty()) {
       throw new IllegalArgumentException(
-          matcherType + " matcher: empty (expected: a topic, " + (matcherType.equals("exact")
-              ? "" : "a URL pattern, ") + "or *)");
+          matcherType
+              + " matcher: empty (expected: a topic, "
+              + (matcherType.equals("exact") ? "" : "a URL pattern, ")
+              + "or *)");
     }
     String forbidden = TopicText.forbiddenCharacter(raw);
     if (forbidden != null) {
-      throw new IllegalArgumentException(matcherType + " matcher: " + forbidden
-          + " (expected: no control or format characters)");
+      throw new IllegalArgumentException(
+          matcherType + " matcher: " + forbidden + " (expected: no control or format characters)");
     }
   }
 

@@ -3,8 +3,8 @@ package dev.herald.core.topic;
 import java.util.Locale;
 
 /**
- * The characters Mercure draft-08 forbids in topics, topic matchers, update ids and event types:
- * C0 and C1 controls, DEL, Unicode format characters (category Cf: bidirectional and zero-width
+ * The characters Mercure draft-08 forbids in topics, topic matchers, update ids and event types: C0
+ * and C1 controls, DEL, Unicode format characters (category Cf: bidirectional and zero-width
  * controls, invisible and good for spoofing) and unpaired surrogates (text that was not UTF-8).
  *
  * <p>Stateless; safe from any thread.

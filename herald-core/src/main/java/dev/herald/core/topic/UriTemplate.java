@@ -26,14 +26,15 @@ final class UriTemplate {
 
   /** The pattern for one expression grows with the square of its variables. */
   static final int MAX_VARIABLES_PER_EXPRESSION = 32;
+
   static final int BASE_STEPS = 10_000;
   static final int STEPS_PER_CHAR = 1_000;
 
   private static final String UNRESERVED_CHARS = "A-Za-z0-9\\-._~";
   private static final String RESERVED_CHARS = ":/?#\\[\\]@!$\\&'()*+,;=";
+
   /** One character of a value: a percent-encoded UTF-8 lead byte and its continuation bytes. */
-  private static final String PCT_ENCODED_CHAR =
-      "%[0-9A-Fa-f]{2}(?:%[89ABab][0-9A-Fa-f]){0,3}";
+  private static final String PCT_ENCODED_CHAR = "%[0-9A-Fa-f]{2}(?:%[89ABab][0-9A-Fa-f]){0,3}";
 
   private enum Operator {
     SIMPLE("", ",", false, UNRESERVED_CHARS),
@@ -48,6 +49,7 @@ final class UriTemplate {
     final String first;
     final String separator;
     final boolean named;
+
     /** Body of a regex character class: the characters a value may contain unencoded. */
     final String chars;
 
@@ -205,7 +207,8 @@ final class UriTemplate {
     }
     int nested = body.indexOf('{');
     if (nested >= 0) {
-      throw invalid(template, start + nested, "'{' inside an expression", "'}' before the next '{'");
+      throw invalid(
+          template, start + nested, "'{' inside an expression", "'}' before the next '{'");
     }
     char first = body.charAt(0);
     if ("=,!@|".indexOf(first) >= 0) {
@@ -239,9 +242,9 @@ final class UriTemplate {
     int colon = spec.indexOf(':');
     boolean explode = colon < 0 && spec.endsWith("*");
     String name =
-        colon >= 0 ? spec.substring(0, colon)
-        : explode ? spec.substring(0, spec.length() - 1)
-        : spec;
+        colon >= 0
+            ? spec.substring(0, colon)
+            : explode ? spec.substring(0, spec.length() - 1) : spec;
     int maxLength = colon >= 0 ? maxLength(template, at + colon + 1, spec.substring(colon + 1)) : 0;
     if (!isVarname(name)) {
       throw invalid(
@@ -289,7 +292,9 @@ final class UriTemplate {
     }
     // Without a prefix every variable can already match the empty string; another '?' would only
     // double the ways to backtrack.
-    return op.first.isEmpty() ? subsets.toString() : "(?:" + Pattern.quote(op.first) + subsets + ")?";
+    return op.first.isEmpty()
+        ? subsets.toString()
+        : "(?:" + Pattern.quote(op.first) + subsets + ")?";
   }
 
   private static int maxLength(String template, int at, String digits) {

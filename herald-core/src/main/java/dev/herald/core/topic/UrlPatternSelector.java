@@ -9,8 +9,8 @@ import java.util.Optional;
  * URL like the topics it is matched with. A topic that does not parse as a URL never matches.
  *
  * <p>The pattern's regular expressions run in linear time (RE2/J), whatever the subscriber wrote.
- * Matching one topic against many patterns parses the topic once per thread: the last parse is
- * kept in a one-entry thread-local slot.
+ * Matching one topic against many patterns parses the topic once per thread: the last parse is kept
+ * in a one-entry thread-local slot.
  *
  * <p>Immutable; safe from any thread.
  */

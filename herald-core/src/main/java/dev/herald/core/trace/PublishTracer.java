@@ -5,8 +5,8 @@ import dev.herald.core.Update;
 
 /**
  * What the dispatcher tells a tracer about one publish on its way through the hub: accepted,
- * appended to the log, fanned out by each delivery loop. The one seam between the dispatch core
- * and a tracing library, which core does not depend on.
+ * appended to the log, fanned out by each delivery loop. The one seam between the dispatch core and
+ * a tracing library, which core does not depend on.
  *
  * <p>{@link #accepted} hands out an opaque trace context; the dispatcher carries it with the
  * publish (and its event) and passes it back to {@link #appended} and {@link #fannedOut}. A null
@@ -14,9 +14,9 @@ import dev.herald.core.Update;
  * with {@link #OFF} a publish costs one call that returns null and allocates nothing.
  *
  * <p>Threading: {@link #accepted} runs on the publisher's thread, inside {@code Hub.publish};
- * {@link #appended} on the dispatcher's drain; {@link #fannedOut} on the delivery loop that
- * offered the event to its subscribers. Implementations must be safe from all of them at once
- * and must not block.
+ * {@link #appended} on the dispatcher's drain; {@link #fannedOut} on the delivery loop that offered
+ * the event to its subscribers. Implementations must be safe from all of them at once and must not
+ * block.
  */
 public interface PublishTracer {
 
@@ -59,8 +59,8 @@ public interface PublishTracer {
       Object trace, Event event, int batchSize, Log log, long startNanos, Throwable failure) {}
 
   /**
-   * A delivery loop offered a traced event to its matching subscribers. Called once per loop
-   * that fanned the event out (one aggregate call, never one per subscriber).
+   * A delivery loop offered a traced event to its matching subscribers. Called once per loop that
+   * fanned the event out (one aggregate call, never one per subscriber).
    *
    * @param trace what {@link #accepted} returned for the event's publish, never null
    * @param offered how many subscribers of this loop were offered the event

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Key rotation against a JWK Set served on loopback: fetched on the refresher thread, refreshed
- * on an unknown kid at most once per interval (simulated time), cached through outages.
+ * Key rotation against a JWK Set served on loopback: fetched on the refresher thread, refreshed on
+ * an unknown kid at most once per interval (simulated time), cached through outages.
  */
 class JwksKeySourceTest {
 
@@ -46,10 +46,21 @@ class JwksKeySourceTest {
 
   JwksKeySourceTest() throws Exception {
     server = new JwksServer();
-    source = new JwksKeySource(server.url(), Algorithms.ACCESS_TOKENS,
-        JwksKeySource.Fetcher.standard(), refresher, clock, MIN_INTERVAL, MAX_AGE);
-    verifier = new AccessTokenVerifier(AccessTokenVerifierTest.RESOURCE,
-        TrustedIssuers.of(ISSUER, source), MatcherCompiler.exactOnly(), clock);
+    source =
+        new JwksKeySource(
+            server.url(),
+            Algorithms.ACCESS_TOKENS,
+            JwksKeySource.Fetcher.standard(),
+            refresher,
+            clock,
+            MIN_INTERVAL,
+            MAX_AGE);
+    verifier =
+        new AccessTokenVerifier(
+            AccessTokenVerifierTest.RESOURCE,
+            TrustedIssuers.of(ISSUER, source),
+            MatcherCompiler.exactOnly(),
+            clock);
   }
 
   @AfterEach
@@ -59,18 +70,24 @@ class JwksKeySourceTest {
   }
 
   private static JWK jwk(KeyPair pair, String kid) {
-    return new ECKey.Builder(Curve.P_256, (ECPublicKey) pair.getPublic()).keyID(kid)
-        .keyUse(KeyUse.SIGNATURE).build();
+    return new ECKey.Builder(Curve.P_256, (ECPublicKey) pair.getPublic())
+        .keyID(kid)
+        .keyUse(KeyUse.SIGNATURE)
+        .build();
   }
 
   private String token(KeyPair pair, String kid) throws Exception {
     // A new jti each time, so the verifier's cache of verified tokens plays no part.
-    JWTClaimsSet claims = AccessTokenVerifierTest.claims().issuer(ISSUER)
-        .expirationTime(java.util.Date.from(clock.instant().plus(Duration.ofHours(1))))
-        .jwtID(java.util.UUID.randomUUID().toString()).build();
+    JWTClaimsSet claims =
+        AccessTokenVerifierTest.claims()
+            .issuer(ISSUER)
+            .expirationTime(java.util.Date.from(clock.instant().plus(Duration.ofHours(1))))
+            .jwtID(java.util.UUID.randomUUID().toString())
+            .build();
     return AccessTokenVerifierTest.sign(
         AccessTokenVerifierTest.at(JWSAlgorithm.ES256).keyID(kid).build(),
-        new ECDSASigner((ECPrivateKey) pair.getPrivate()), claims);
+        new ECDSASigner((ECPrivateKey) pair.getPrivate()),
+        claims);
   }
 
   private static void await(CompletableFuture<Void> fetch) throws Exception {
@@ -81,10 +98,18 @@ class JwksKeySourceTest {
   @Test
   void fetchRunsOnTheRefresherThreadNotTheCaller() throws Exception {
     Thread[] fetchedOn = new Thread[1];
-    JwksKeySource watched = new JwksKeySource(server.url(), Algorithms.ACCESS_TOKENS, url -> {
-      fetchedOn[0] = Thread.currentThread();
-      return JwksKeySource.Fetcher.standard().fetch(url);
-    }, refresher, clock, MIN_INTERVAL, MAX_AGE);
+    JwksKeySource watched =
+        new JwksKeySource(
+            server.url(),
+            Algorithms.ACCESS_TOKENS,
+            url -> {
+              fetchedOn[0] = Thread.currentThread();
+              return JwksKeySource.Fetcher.standard().fetch(url);
+            },
+            refresher,
+            clock,
+            MIN_INTERVAL,
+            MAX_AGE);
     server.serve(List.of(jwk(KEY_A, "a")));
 
     await(watched.start());
@@ -98,23 +123,39 @@ class JwksKeySourceTest {
     // The fetch the verification asks for is held until the rejection is checked: "before the
     // first fetch" is then a fact, not a race with the refresher thread.
     CountDownLatch release = new CountDownLatch(1);
-    JwksKeySource held = new JwksKeySource(server.url(), Algorithms.ACCESS_TOKENS, url -> {
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.IOException("interrupted", e);
-      }
-      return JwksKeySource.Fetcher.standard().fetch(url);
-    }, refresher, clock, MIN_INTERVAL, MAX_AGE);
-    AccessTokenVerifier heldVerifier = new AccessTokenVerifier(AccessTokenVerifierTest.RESOURCE,
-        TrustedIssuers.of(ISSUER, held), MatcherCompiler.exactOnly(), clock);
+    JwksKeySource held =
+        new JwksKeySource(
+            server.url(),
+            Algorithms.ACCESS_TOKENS,
+            url -> {
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.IOException("interrupted", e);
+              }
+              return JwksKeySource.Fetcher.standard().fetch(url);
+            },
+            refresher,
+            clock,
+            MIN_INTERVAL,
+            MAX_AGE);
+    AccessTokenVerifier heldVerifier =
+        new AccessTokenVerifier(
+            AccessTokenVerifierTest.RESOURCE,
+            TrustedIssuers.of(ISSUER, held),
+            MatcherCompiler.exactOnly(),
+            clock);
     String token = token(KEY_A, "a");
     try {
       assertThatThrownBy(() -> heldVerifier.verify(token))
           .isInstanceOf(AuthException.class)
-          .hasMessageContaining("no keys for issuer " + ISSUER + " yet: [no keys from the JWK Set "
-              + server.url() + ": not loaded yet]");
+          .hasMessageContaining(
+              "no keys for issuer "
+                  + ISSUER
+                  + " yet: [no keys from the JWK Set "
+                  + server.url()
+                  + ": not loaded yet]");
     } finally {
       release.countDown();
     }
@@ -207,10 +248,16 @@ class JwksKeySourceTest {
 
   @Test
   void encryptionKeysAndKeysOutsideTheAllowlistAreSkipped() throws Exception {
-    JWK encryption = new ECKey.Builder(Curve.P_256, (ECPublicKey) KEY_B.getPublic())
-        .keyID("enc").keyUse(KeyUse.ENCRYPTION).build();
-    JWK wrongAlg = new ECKey.Builder(Curve.P_256, (ECPublicKey) KEY_B.getPublic())
-        .keyID("rs").algorithm(JWSAlgorithm.RS256).build();
+    JWK encryption =
+        new ECKey.Builder(Curve.P_256, (ECPublicKey) KEY_B.getPublic())
+            .keyID("enc")
+            .keyUse(KeyUse.ENCRYPTION)
+            .build();
+    JWK wrongAlg =
+        new ECKey.Builder(Curve.P_256, (ECPublicKey) KEY_B.getPublic())
+            .keyID("rs")
+            .algorithm(JWSAlgorithm.RS256)
+            .build();
     server.serve(List.of(encryption, wrongAlg, jwk(KEY_A, "a")));
     await(source.start());
 
@@ -223,24 +270,44 @@ class JwksKeySourceTest {
   void aFileUrlIsReadToo(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("jwks.json");
     Files.writeString(file, new com.nimbusds.jose.jwk.JWKSet(jwk(KEY_A, "a")).toString(true));
-    JwksKeySource fromFile = new JwksKeySource(file.toUri(), Algorithms.ACCESS_TOKENS,
-        JwksKeySource.Fetcher.standard(), refresher, clock, MIN_INTERVAL, MAX_AGE);
+    JwksKeySource fromFile =
+        new JwksKeySource(
+            file.toUri(),
+            Algorithms.ACCESS_TOKENS,
+            JwksKeySource.Fetcher.standard(),
+            refresher,
+            clock,
+            MIN_INTERVAL,
+            MAX_AGE);
     await(fromFile.start());
     assertThat(fromFile.keys()).extracting(TrustedKey::kid).containsExactly("a");
   }
 
   @Test
   void onlyHttpsFileAndLoopbackHttpUrlsAreAccepted() {
-    for (String ok : List.of("https://auth.example.com/jwks.json", "file:/etc/jwks.json",
-        "http://127.0.0.1:8080/jwks", "http://[::1]/jwks", "http://localhost/jwks")) {
+    for (String ok :
+        List.of(
+            "https://auth.example.com/jwks.json",
+            "file:/etc/jwks.json",
+            "http://127.0.0.1:8080/jwks",
+            "http://[::1]/jwks",
+            "http://localhost/jwks")) {
       assertThat(JwksKeySource.checkUrl(ok)).isEqualTo(URI.create(ok));
     }
-    for (String bad : List.of("http://auth.example.com/jwks.json", "http://10.0.0.1/jwks",
-        "ftp://example.com/jwks", "jwks.json", "https:///nohost")) {
-      assertThatThrownBy(() -> JwksKeySource.checkUrl(bad)).as(bad)
+    for (String bad :
+        List.of(
+            "http://auth.example.com/jwks.json",
+            "http://10.0.0.1/jwks",
+            "ftp://example.com/jwks",
+            "jwks.json",
+            "https:///nohost")) {
+      assertThatThrownBy(() -> JwksKeySource.checkUrl(bad))
+          .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("jwks: " + bad
-              + " (expected: an https:// or file: URL, or http:// to a loopback address)");
+          .hasMessage(
+              "jwks: "
+                  + bad
+                  + " (expected: an https:// or file: URL, or http:// to a loopback address)");
     }
   }
 }

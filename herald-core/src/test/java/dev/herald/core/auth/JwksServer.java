@@ -25,15 +25,17 @@ final class JwksServer implements AutoCloseable {
 
   JwksServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/jwks.json", exchange -> {
-      requests.incrementAndGet();
-      byte[] bytes = (status == 200 ? body : "down").getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/jwk-set+json");
-      exchange.sendResponseHeaders(status, bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
-    });
+    server.createContext(
+        "/jwks.json",
+        exchange -> {
+          requests.incrementAndGet();
+          byte[] bytes = (status == 200 ? body : "down").getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "application/jwk-set+json");
+          exchange.sendResponseHeaders(status, bytes.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+          }
+        });
     server.start();
   }
 

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 class JwtKeyTest {
 
   /** Self-signed EC P-256 certificate (CN=herald-test); only its public key matters here. */
-  private static final String EC_CERTIFICATE = """
+  private static final String EC_CERTIFICATE =
+      """
       -----BEGIN CERTIFICATE-----
       MIIBgzCCASmgAwIBAgIUXEP5hZpCf7Y+hCrKMkoafHGFKgwwCgYIKoZIzj0EAwIw
       FjEUMBIGA1UEAwwLaGVyYWxkLXRlc3QwIBcNMjYxMTI1MDcyNjA5WhgPMjEyNjEx
@@ -29,8 +30,9 @@ class JwtKeyTest {
   void unknownAlgorithmListsTheSupportedOnes() {
     assertThatThrownBy(() -> JwtKey.parse("XX", "whatever"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("jwt-alg: XX (expected one of: HS256, HS384, HS512, RS256, RS384, RS512,"
-            + " PS256, PS384, PS512, ES256, ES384, ES512)");
+        .hasMessage(
+            "jwt-alg: XX (expected one of: HS256, HS384, HS512, RS256, RS384, RS512,"
+                + " PS256, PS384, PS512, ES256, ES384, ES512)");
   }
 
   @Test

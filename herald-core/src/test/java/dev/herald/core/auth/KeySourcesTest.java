@@ -30,14 +30,19 @@ class KeySourcesTest {
   @Test
   void aShortSecretIsRefused() {
     assertThatThrownBy(() -> parse("short"))
-        .hasMessage("key source: a 40-bit secret is too short (expected: >= 256 bits, i.e. at"
-            + " least 32 bytes of UTF-8)");
+        .hasMessage(
+            "key source: a 40-bit secret is too short (expected: >= 256 bits, i.e. at"
+                + " least 32 bytes of UTF-8)");
   }
 
   @Test
   void secretPrefixForcesASecretThatLooksLikeAPath() {
-    assertThat(parse("secret:/this/is/a/long/secret/not/a/key.pem").keys().get(0)
-        .accepts(JWSAlgorithm.HS256)).isTrue();
+    assertThat(
+            parse("secret:/this/is/a/long/secret/not/a/key.pem")
+                .keys()
+                .get(0)
+                .accepts(JWSAlgorithm.HS256))
+        .isTrue();
   }
 
   @Test
@@ -58,8 +63,9 @@ class KeySourcesTest {
   @Test
   void aMistypedPemPathFailsInsteadOfBecomingASecret() {
     assertThatThrownBy(() -> parse("/etc/herald/issuer-key-that-does-not-exist.pem"))
-        .hasMessageStartingWith("key source: /etc/herald/issuer-key-that-does-not-exist.pem is"
-            + " not a readable PEM file (NoSuchFileException)");
+        .hasMessageStartingWith(
+            "key source: /etc/herald/issuer-key-that-does-not-exist.pem is"
+                + " not a readable PEM file (NoSuchFileException)");
   }
 
   @Test
@@ -72,23 +78,29 @@ class KeySourcesTest {
 
   @Test
   void issuersAreParsedFromIssuerEqualsKeySourceAndRepeatsAddKeys() {
-    TrustedIssuers issuers = TrustedIssuers.parse(List.of(
-        "https://localhost=" + SECRET,
-        "https://localhost=secret:" + SECRET + "-rotated",
-        "https://auth.example.com=https://auth.example.com/jwks.json"), Runnable::run);
+    TrustedIssuers issuers =
+        TrustedIssuers.parse(
+            List.of(
+                "https://localhost=" + SECRET,
+                "https://localhost=secret:" + SECRET + "-rotated",
+                "https://auth.example.com=https://auth.example.com/jwks.json"),
+            Runnable::run);
     assertThat(issuers.issuers()).containsExactly("https://localhost", "https://auth.example.com");
     assertThat(issuers.keysOf("https://localhost")).hasSize(2);
     assertThat(issuers.describe()).doesNotContain(SECRET);
-    assertThat(issuers.issuersWithKeySets()).as("authorization servers: keys from https")
+    assertThat(issuers.issuersWithKeySets())
+        .as("authorization servers: keys from https")
         .containsExactly("https://auth.example.com");
   }
 
   @Test
   void anIssuerEntryWithoutKeySourceIsRefusedWithoutEchoingASecret() {
     assertThatThrownBy(() -> TrustedIssuers.parse(List.of(SECRET), Runnable::run))
-        .hasMessage("issuer: an entry without '=' (expected: ISSUER=KEYSOURCE, e.g."
-            + " https://auth.example.com=https://auth.example.com/jwks.json)");
-    assertThatThrownBy(() -> TrustedIssuers.parse(List.of("https://localhost=short"),
-        Runnable::run)).hasMessageStartingWith("issuer https://localhost: key source: a 40-bit");
+        .hasMessage(
+            "issuer: an entry without '=' (expected: ISSUER=KEYSOURCE, e.g."
+                + " https://auth.example.com=https://auth.example.com/jwks.json)");
+    assertThatThrownBy(
+            () -> TrustedIssuers.parse(List.of("https://localhost=short"), Runnable::run))
+        .hasMessageStartingWith("issuer https://localhost: key source: a 40-bit");
   }
 }

@@ -18,21 +18,25 @@ class SigningKeyTest {
   private static final MutableClock CLOCK = new MutableClock(AccessTokenVerifierTest.NOW);
 
   static String pkcs8(PrivateKey key) {
-    return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(
-        key.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+    return "-----BEGIN PRIVATE KEY-----\n"
+        + Base64.getMimeEncoder().encodeToString(key.getEncoded())
+        + "\n-----END PRIVATE KEY-----\n";
   }
 
   @Test
   void rsaAndEcPrivateKeysSignDraft07TokensTheirPublicKeysVerify() throws Exception {
     KeyPair ec = TestKeys.ec("secp384r1");
-    for (Object[] c : new Object[][] {
-        {TestKeys.RSA, null, "RS256"}, {TestKeys.RSA, "PS512", "PS512"}, {ec, null, "ES384"}}) {
+    for (Object[] c :
+        new Object[][] {
+          {TestKeys.RSA, null, "RS256"}, {TestKeys.RSA, "PS512", "PS512"}, {ec, null, "ES384"}
+        }) {
       KeyPair pair = (KeyPair) c[0];
       SigningKey key = SigningKey.fromPem(pkcs8(pair.getPrivate()), (String) c[1]);
       assertThat(key.algorithm().getName()).isEqualTo(c[2]);
       String token = TokenMinter.mint(key, List.of("*"), null, null, Duration.ofMinutes(5), CLOCK);
-      Claims claims = new TokenVerifier(JwtKey.parse((String) c[2],
-          TestKeys.pem(pair.getPublic())), CLOCK).verify(token);
+      Claims claims =
+          new TokenVerifier(JwtKey.parse((String) c[2], TestKeys.pem(pair.getPublic())), CLOCK)
+              .verify(token);
       assertThat(claims.publish()).containsExactly("*");
     }
   }
@@ -44,8 +48,10 @@ class SigningKeyTest {
         .hasMessage("alg: ES384 does not fit a EC P-256 private key");
     assertThatThrownBy(() -> SigningKey.fromPem(pkcs8(TestKeys.RSA.getPrivate()), "ES256"))
         .hasMessage("alg: ES256 does not fit a RSA private key");
-    assertThatThrownBy(() -> SigningKey.fromPem(
-        "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----", null))
+    assertThatThrownBy(
+            () ->
+                SigningKey.fromPem(
+                    "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----", null))
         .hasMessageStartingWith("private-key: PEM type RSA PRIVATE KEY (expected: PRIVATE KEY");
     assertThatThrownBy(() -> SigningKey.fromPem(TestKeys.pem(TestKeys.RSA.getPublic()), null))
         .hasMessageStartingWith("private-key: PEM type PUBLIC KEY");
@@ -55,15 +61,26 @@ class SigningKeyTest {
   void accessTokensCarryEveryRfc9068ClaimAndVerifyWithTheHub() throws Exception {
     KeyPair ec = TestKeys.ec("secp256r1");
     SigningKey key = SigningKey.fromPem(pkcs8(ec.getPrivate()), null);
-    String token = TokenMinter.mintAccessToken(key, new TokenMinter.AccessTokenRequest(
-        "https://auth.example.com", AccessTokenVerifierTest.RESOURCE, "alice",
-        List.of(new TokenMinter.TopicGrant("https://example.com/books/1", null)),
-        List.of(new TokenMinter.TopicGrant("*", "exact")), Map.of("user", "alice"),
-        Duration.ofMinutes(10)), CLOCK);
+    String token =
+        TokenMinter.mintAccessToken(
+            key,
+            new TokenMinter.AccessTokenRequest(
+                "https://auth.example.com",
+                AccessTokenVerifierTest.RESOURCE,
+                "alice",
+                List.of(new TokenMinter.TopicGrant("https://example.com/books/1", null)),
+                List.of(new TokenMinter.TopicGrant("*", "exact")),
+                Map.of("user", "alice"),
+                Duration.ofMinutes(10)),
+            CLOCK);
 
-    AccessTokenVerifier verifier = new AccessTokenVerifier(AccessTokenVerifierTest.RESOURCE,
-        TrustedIssuers.parse(List.of("https://auth.example.com=" + TestKeys.pem(ec.getPublic())),
-            Runnable::run), MatcherCompiler.exactOnly(), CLOCK);
+    AccessTokenVerifier verifier =
+        new AccessTokenVerifier(
+            AccessTokenVerifierTest.RESOURCE,
+            TrustedIssuers.parse(
+                List.of("https://auth.example.com=" + TestKeys.pem(ec.getPublic())), Runnable::run),
+            MatcherCompiler.exactOnly(),
+            CLOCK);
     AccessClaims claims = verifier.verify(token);
 
     assertThat(claims.subject()).isEqualTo("alice");
@@ -82,11 +99,33 @@ class SigningKeyTest {
   @Test
   void accessTokensMustExpireAndNameIssuerAndAudience() {
     SigningKey key = SigningKey.of(JwtKey.parse("HS256", AccessTokenVerifierTest.SECRET));
-    assertThatThrownBy(() -> TokenMinter.mintAccessToken(key, new TokenMinter.AccessTokenRequest(
-        "https://localhost", AccessTokenVerifierTest.RESOURCE, null, List.of(), List.of(), null,
-        null), CLOCK)).hasMessage("ttl: null (expected: > 0; access tokens expire)");
-    assertThatThrownBy(() -> TokenMinter.mintAccessToken(key, new TokenMinter.AccessTokenRequest(
-        "https://localhost", null, null, List.of(), List.of(), null, Duration.ofMinutes(1)),
-        CLOCK)).hasMessage("audience: missing (expected: the hub's resource identifier)");
+    assertThatThrownBy(
+            () ->
+                TokenMinter.mintAccessToken(
+                    key,
+                    new TokenMinter.AccessTokenRequest(
+                        "https://localhost",
+                        AccessTokenVerifierTest.RESOURCE,
+                        null,
+                        List.of(),
+                        List.of(),
+                        null,
+                        null),
+                    CLOCK))
+        .hasMessage("ttl: null (expected: > 0; access tokens expire)");
+    assertThatThrownBy(
+            () ->
+                TokenMinter.mintAccessToken(
+                    key,
+                    new TokenMinter.AccessTokenRequest(
+                        "https://localhost",
+                        null,
+                        null,
+                        List.of(),
+                        List.of(),
+                        null,
+                        Duration.ofMinutes(1)),
+                    CLOCK))
+        .hasMessage("audience: missing (expected: the hub's resource identifier)");
   }
 }

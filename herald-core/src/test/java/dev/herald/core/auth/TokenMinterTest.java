@@ -25,12 +25,15 @@ class TokenMinterTest {
     JwtKey key = JwtKey.parse(alg, SECRET);
     Map<String, Object> payload = Map.of("user", "alice", "admin", true);
 
-    String token = TokenMinter.mint(key, List.of("urn:books/{id}"), List.of("*"), payload,
-        Duration.ofHours(1), CLOCK);
+    String token =
+        TokenMinter.mint(
+            key, List.of("urn:books/{id}"), List.of("*"), payload, Duration.ofHours(1), CLOCK);
     Claims claims = new TokenVerifier(key, CLOCK).verify(token);
 
-    assertThat(claims).isEqualTo(new Claims(List.of("urn:books/{id}"), List.of("*"), payload,
-        NOW.plus(Duration.ofHours(1))));
+    assertThat(claims)
+        .isEqualTo(
+            new Claims(
+                List.of("urn:books/{id}"), List.of("*"), payload, NOW.plus(Duration.ofHours(1))));
   }
 
   @Test

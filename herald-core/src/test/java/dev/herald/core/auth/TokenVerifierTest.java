@@ -44,19 +44,22 @@ class TokenVerifierTest {
   @Test
   void validHs256TokenYieldsPublishSubscribeAndPayload() throws Exception {
     Instant exp = Instant.parse("2026-11-25T07:00:00Z");
-    JWTClaimsSet claims = new JWTClaimsSet.Builder()
-        .expirationTime(Date.from(exp))
-        .claim("mercure", Map.of(
-            "publish", List.of("https://example.com/books/{id}"),
-            "subscribe", List.of("https://example.com/users/foo/{?topic}", "*"),
-            "payload", Map.of("user", "https://example.com/users/foo", "groups", List.of("a"))))
-        .build();
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .expirationTime(Date.from(exp))
+            .claim(
+                "mercure",
+                Map.of(
+                    "publish", List.of("https://example.com/books/{id}"),
+                    "subscribe", List.of("https://example.com/users/foo/{?topic}", "*"),
+                    "payload",
+                        Map.of("user", "https://example.com/users/foo", "groups", List.of("a"))))
+            .build();
 
     Claims verified = hs256.verify(hs256Token(SECRET, claims));
 
     assertThat(verified.publish()).containsExactly("https://example.com/books/{id}");
-    assertThat(verified.subscribe())
-        .containsExactly("https://example.com/users/foo/{?topic}", "*");
+    assertThat(verified.subscribe()).containsExactly("https://example.com/users/foo/{?topic}", "*");
     assertThat(verified.payload())
         .isEqualTo(Map.of("user", "https://example.com/users/foo", "groups", List.of("a")));
     assertThat(verified.expiresAt()).isEqualTo(exp);
@@ -73,10 +76,16 @@ class TokenVerifierTest {
 
   @Test
   void expiredTokenIsRejectedWithTheExpiryInstant() {
-    String token = hs256Token(SECRET, new JWTClaimsSet.Builder()
-        .expirationTime(Date.from(Instant.parse("2026-11-25T07:00:00Z"))).build());
-    TokenVerifier later = new TokenVerifier(JwtKey.parse("HS256", SECRET),
-        Clock.fixed(Instant.parse("2026-11-25T07:00:01Z"), ZoneOffset.UTC));
+    String token =
+        hs256Token(
+            SECRET,
+            new JWTClaimsSet.Builder()
+                .expirationTime(Date.from(Instant.parse("2026-11-25T07:00:00Z")))
+                .build());
+    TokenVerifier later =
+        new TokenVerifier(
+            JwtKey.parse("HS256", SECRET),
+            Clock.fixed(Instant.parse("2026-11-25T07:00:01Z"), ZoneOffset.UTC));
 
     assertThatThrownBy(() -> later.verify(token))
         .isInstanceOf(AuthException.class)
@@ -85,8 +94,8 @@ class TokenVerifierTest {
 
   @Test
   void tokenIsAlreadyExpiredAtItsExpiryInstant() {
-    String token = hs256Token(SECRET,
-        new JWTClaimsSet.Builder().expirationTime(Date.from(NOW)).build());
+    String token =
+        hs256Token(SECRET, new JWTClaimsSet.Builder().expirationTime(Date.from(NOW)).build());
 
     assertThatThrownBy(() -> hs256.verify(token))
         .isInstanceOf(AuthException.class)
@@ -96,8 +105,8 @@ class TokenVerifierTest {
   @Test
   void tokenNotYetValidIsRejected() {
     Instant nbf = NOW.plusSeconds(60);
-    String token = hs256Token(SECRET,
-        new JWTClaimsSet.Builder().notBeforeTime(Date.from(nbf)).build());
+    String token =
+        hs256Token(SECRET, new JWTClaimsSet.Builder().notBeforeTime(Date.from(nbf)).build());
 
     assertThatThrownBy(() -> hs256.verify(token))
         .isInstanceOf(AuthException.class)
@@ -107,8 +116,11 @@ class TokenVerifierTest {
   @Test
   void unsignedTokenIsRejected() {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    String token = b64.encodeToString("{\"alg\":\"none\"}".getBytes(UTF_8)) + "."
-        + b64.encodeToString("{\"mercure\":{\"publish\":[\"*\"]}}".getBytes(UTF_8)) + ".";
+    String token =
+        b64.encodeToString("{\"alg\":\"none\"}".getBytes(UTF_8))
+            + "."
+            + b64.encodeToString("{\"mercure\":{\"publish\":[\"*\"]}}".getBytes(UTF_8))
+            + ".";
 
     assertThatThrownBy(() -> hs256.verify(token))
         .isInstanceOf(AuthException.class)
@@ -119,8 +131,11 @@ class TokenVerifierTest {
   void hmacTokenSignedWithTheRsaPublicKeyIsRejectedByAnRs256Verifier() throws Exception {
     TokenVerifier rs256 =
         new TokenVerifier(JwtKey.parse("RS256", TestKeys.pem(TestKeys.RSA.getPublic())), CLOCK);
-    String forged = TestKeys.sign(JWSAlgorithm.HS256,
-        new MACSigner(TestKeys.RSA.getPublic().getEncoded()), mercure(List.of("*")));
+    String forged =
+        TestKeys.sign(
+            JWSAlgorithm.HS256,
+            new MACSigner(TestKeys.RSA.getPublic().getEncoded()),
+            mercure(List.of("*")));
 
     assertThatThrownBy(() -> rs256.verify(forged))
         .isInstanceOf(AuthException.class)
@@ -129,8 +144,9 @@ class TokenVerifierTest {
 
   @Test
   void rs256TokenIsRejectedByAnHmacVerifier() {
-    String token = TestKeys.sign(JWSAlgorithm.RS256,
-        new RSASSASigner(TestKeys.RSA.getPrivate()), mercure(List.of("*")));
+    String token =
+        TestKeys.sign(
+            JWSAlgorithm.RS256, new RSASSASigner(TestKeys.RSA.getPrivate()), mercure(List.of("*")));
 
     assertThatThrownBy(() -> hs256.verify(token))
         .isInstanceOf(AuthException.class)
@@ -153,8 +169,11 @@ class TokenVerifierTest {
   void rsaTokenVerifiesWithPemPublicKey(String alg) throws Exception {
     TokenVerifier verifier =
         new TokenVerifier(JwtKey.parse(alg, TestKeys.pem(TestKeys.RSA.getPublic())), CLOCK);
-    String token = TestKeys.sign(JWSAlgorithm.parse(alg),
-        new RSASSASigner(TestKeys.RSA.getPrivate()), mercure(List.of("urn:a")));
+    String token =
+        TestKeys.sign(
+            JWSAlgorithm.parse(alg),
+            new RSASSASigner(TestKeys.RSA.getPrivate()),
+            mercure(List.of("urn:a")));
 
     assertThat(verifier.verify(token).publish()).containsExactly("urn:a");
   }
@@ -165,8 +184,11 @@ class TokenVerifierTest {
     KeyPair pair = TestKeys.ec(curve);
     TokenVerifier verifier =
         new TokenVerifier(JwtKey.parse(alg, TestKeys.pem(pair.getPublic())), CLOCK);
-    String token = TestKeys.sign(JWSAlgorithm.parse(alg),
-        new ECDSASigner((ECPrivateKey) pair.getPrivate()), mercure(List.of("urn:a")));
+    String token =
+        TestKeys.sign(
+            JWSAlgorithm.parse(alg),
+            new ECDSASigner((ECPrivateKey) pair.getPrivate()),
+            mercure(List.of("urn:a")));
 
     assertThat(verifier.verify(token).publish()).containsExactly("urn:a");
   }
@@ -176,8 +198,11 @@ class TokenVerifierTest {
     Path file =
         Files.writeString(dir.resolve("jwt.pub.pem"), TestKeys.pem(TestKeys.RSA.getPublic()));
     TokenVerifier verifier = new TokenVerifier(JwtKey.parse("RS256", file.toString()), CLOCK);
-    String token = TestKeys.sign(JWSAlgorithm.RS256,
-        new RSASSASigner(TestKeys.RSA.getPrivate()), mercure(List.of("urn:a")));
+    String token =
+        TestKeys.sign(
+            JWSAlgorithm.RS256,
+            new RSASSASigner(TestKeys.RSA.getPrivate()),
+            mercure(List.of("urn:a")));
 
     assertThat(verifier.verify(token).publish()).containsExactly("urn:a");
   }
@@ -191,8 +216,8 @@ class TokenVerifierTest {
 
   @Test
   void encryptedTokenIsRejected() throws JOSEException {
-    JWEObject jwe = new JWEObject(
-        new JWEHeader(JWEAlgorithm.DIR, EncryptionMethod.A256GCM), new Payload("{}"));
+    JWEObject jwe =
+        new JWEObject(new JWEHeader(JWEAlgorithm.DIR, EncryptionMethod.A256GCM), new Payload("{}"));
     jwe.encrypt(new DirectEncrypter(new byte[32]));
 
     assertThatThrownBy(() -> hs256.verify(jwe.serialize()))
@@ -202,8 +227,8 @@ class TokenVerifierTest {
 
   @Test
   void tokenWithoutMercureClaimGrantsNothing() throws Exception {
-    Claims claims = hs256.verify(
-        hs256Token(SECRET, new JWTClaimsSet.Builder().subject("someone").build()));
+    Claims claims =
+        hs256.verify(hs256Token(SECRET, new JWTClaimsSet.Builder().subject("someone").build()));
 
     assertThat(claims).isEqualTo(Claims.anonymous());
   }
@@ -219,8 +244,9 @@ class TokenVerifierTest {
 
   @Test
   void publishThatIsNotAnArrayIsRejected() {
-    String token = hs256Token(SECRET,
-        new JWTClaimsSet.Builder().claim("mercure", Map.of("publish", "*")).build());
+    String token =
+        hs256Token(
+            SECRET, new JWTClaimsSet.Builder().claim("mercure", Map.of("publish", "*")).build());
 
     assertThatThrownBy(() -> hs256.verify(token))
         .isInstanceOf(AuthException.class)
@@ -263,8 +289,14 @@ class TokenVerifierTest {
   void aRememberedTokenStillExpires() throws Exception {
     MovableClock clock = new MovableClock();
     TokenVerifier verifier = new TokenVerifier(JwtKey.parse("HS256", SECRET), clock);
-    String token = TokenMinter.mint(JwtKey.parse("HS256", SECRET), List.of("*"), null, null,
-        java.time.Duration.ofMinutes(1), clock);
+    String token =
+        TokenMinter.mint(
+            JwtKey.parse("HS256", SECRET),
+            List.of("*"),
+            null,
+            null,
+            java.time.Duration.ofMinutes(1),
+            clock);
     assertThat(verifier.verify(token).publish()).containsExactly("*");
     assertThat(verifier.verify(token).publish()).as("answered from memory").containsExactly("*");
     clock.now = NOW.plusSeconds(61);
@@ -276,9 +308,13 @@ class TokenVerifierTest {
   @Test
   void aForgedTokenIsNotAcceptedBecauseAnotherWasRemembered() throws Exception {
     TokenVerifier verifier = new TokenVerifier(JwtKey.parse("HS256", SECRET), CLOCK);
-    String token = TokenMinter.mint(JwtKey.parse("HS256", SECRET), List.of("*"), null, null, null, CLOCK);
+    String token =
+        TokenMinter.mint(JwtKey.parse("HS256", SECRET), List.of("*"), null, null, null, CLOCK);
     verifier.verify(token);
-    String forged = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA" + token.substring(token.lastIndexOf('.') + 5);
+    String forged =
+        token.substring(0, token.lastIndexOf('.') + 1)
+            + "AAAA"
+            + token.substring(token.lastIndexOf('.') + 5);
     assertThatThrownBy(() -> verifier.verify(forged)).isInstanceOf(AuthException.class);
   }
 }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The verified-token cache both verifiers share: a remembered token skips the full check but not
- * the time window, and a token whose key is no longer trusted is checked in full again. Runs on
- * the JUnit thread with a simulated clock.
+ * the time window, and a token whose key is no longer trusted is checked in full again. Runs on the
+ * JUnit thread with a simulated clock.
  */
 class VerifiedTokensTest {
 

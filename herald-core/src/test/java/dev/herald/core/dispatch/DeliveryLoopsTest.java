@@ -78,11 +78,17 @@ class DeliveryLoopsTest {
 
     Client(Hub hub, DeliveryLoop loop, String topic, Runnable onWake) {
       Subscriber[] self = new Subscriber[1];
-      subscriber = hub.newSubscriberOf(List.of(TopicSelector.of(topic)), List.of(),
-          Collections.singletonList(null), SubscriptionFormat.DRAFT_07, loop, () -> {
-            onWake.run();
-            loop.execute(() -> drain(self[0]));
-          });
+      subscriber =
+          hub.newSubscriberOf(
+              List.of(TopicSelector.of(topic)),
+              List.of(),
+              Collections.singletonList(null),
+              SubscriptionFormat.DRAFT_07,
+              loop,
+              () -> {
+                onWake.run();
+                loop.execute(() -> drain(self[0]));
+              });
       self[0] = subscriber;
     }
 
@@ -131,7 +137,8 @@ class DeliveryLoopsTest {
     for (int i = 0; i < publishes; i++) {
       hub.publish(Update.of("t", Integer.toString(i))).get(5, TimeUnit.SECONDS);
       int sent = i + 1;
-      await().atMost(Duration.ofSeconds(5))
+      await()
+          .atMost(Duration.ofSeconds(5))
           .until(() -> clients.stream().allMatch(c -> c.received.size() == sent));
     }
 
@@ -148,18 +155,21 @@ class DeliveryLoopsTest {
   void aPublishIsAnsweredOnItsPublishersLoop() throws Exception {
     CountDownLatch appendMayGo = new CountDownLatch(1);
     // A history that may block: batches are committed on the dispatcher thread, then answered.
-    Hub hub = closing(new Hub(HubConfig.DEFAULTS,
-        new MemoryHistoryView(new MemoryHistory(100), Runnable::run) {
-          @Override
-          public void append(List<Event> events) {
-            try {
-              appendMayGo.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            super.append(events);
-          }
-        }));
+    Hub hub =
+        closing(
+            new Hub(
+                HubConfig.DEFAULTS,
+                new MemoryHistoryView(new MemoryHistory(100), Runnable::run) {
+                  @Override
+                  public void append(List<Event> events) {
+                    try {
+                      appendMayGo.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                    super.append(events);
+                  }
+                }));
     TestLoops loops = closing(new TestLoops(2));
     DeliveryLoop publisherLoop = loops.get(1);
     List<Boolean> answeredOnLoop = new CopyOnWriteArrayList<>();
@@ -186,20 +196,25 @@ class DeliveryLoopsTest {
     Client stalledClient = new Client(hub, loops.get(0), "t").subscribe(hub, null);
     Client healthyClient = new Client(hub, loops.get(1), "t").subscribe(hub, null);
     CountDownLatch release = new CountDownLatch(1);
-    loops.get(0).execute(() -> {
-      try {
-        release.await(10, TimeUnit.SECONDS); // a loop stuck in someone's blocking call
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    loops
+        .get(0)
+        .execute(
+            () -> {
+              try {
+                release.await(10, TimeUnit.SECONDS); // a loop stuck in someone's blocking call
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
 
     int published = maxBehind * 3;
     for (int i = 0; i < published; i++) {
       hub.publish(Update.of("t", Integer.toString(i))).get(5, TimeUnit.SECONDS);
       int sent = i + 1;
       // In step with the healthy loop, so only the stuck one falls behind.
-      await().pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(5))
+      await()
+          .pollInterval(Duration.ofMillis(1))
+          .atMost(Duration.ofSeconds(5))
           .until(() -> healthyClient.received.size() == sent);
     }
     assertThat(healthyClient.subscriber.mustReconnect()).isFalse();
@@ -227,11 +242,18 @@ class DeliveryLoopsTest {
     TestLoops loops = closing(new TestLoops(1));
     DeliveryLoop loop = loops.get(0);
     AtomicInteger wakes = new AtomicInteger();
-    Client faulty = new Client(hub, loop, "t", () -> {
-      if (wakes.incrementAndGet() == 1) {
-        throw new IllegalStateException("injected: a stream callback fails during fan-out");
-      }
-    }).subscribe(hub, null);
+    Client faulty =
+        new Client(
+                hub,
+                loop,
+                "t",
+                () -> {
+                  if (wakes.incrementAndGet() == 1) {
+                    throw new IllegalStateException(
+                        "injected: a stream callback fails during fan-out");
+                  }
+                })
+            .subscribe(hub, null);
     Client healthy = new Client(hub, loop, "t").subscribe(hub, null);
 
     List<Event> stored = new ArrayList<>();
@@ -262,7 +284,8 @@ class DeliveryLoopsTest {
 
     SubscriptionsSnapshot snapshot = hub.subscriptions().get(5, TimeUnit.SECONDS);
 
-    assertThat(snapshot.subscriptions()).extracting(ActiveSubscription::subscriber)
+    assertThat(snapshot.subscriptions())
+        .extracting(ActiveSubscription::subscriber)
         .containsExactlyInAnyOrderElementsOf(ids);
     assertThat(snapshot.lastEventId()).isEqualTo(last.id());
     assertThat(hub.subscriberCount()).isEqualTo(6);

@@ -9,15 +9,15 @@ import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
 import dev.herald.core.HubException;
 import dev.herald.core.Update;
+import dev.herald.core.topic.TopicSelector;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import dev.herald.core.topic.TopicSelector;
-import java.util.Collections;
-import java.util.concurrent.Executor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,9 +68,14 @@ class HubDispatchTest {
       Subscriber[] self = new Subscriber[1];
       DeliveryLoop loop = loops.get(probes++);
       drainOn = loop == DeliveryLoop.CALLER ? owner : loop;
-      subscriber = hub.newSubscriberOf(selectors(topics), selectors(privateTopics),
-          Collections.nCopies(topics.size(), null), SubscriptionFormat.DRAFT_07, loop,
-          () -> drainOn.execute(() -> drain(self[0])));
+      subscriber =
+          hub.newSubscriberOf(
+              selectors(topics),
+              selectors(privateTopics),
+              Collections.nCopies(topics.size(), null),
+              SubscriptionFormat.DRAFT_07,
+              loop,
+              () -> drainOn.execute(() -> drain(self[0])));
       self[0] = subscriber;
     }
 
@@ -85,7 +90,8 @@ class HubDispatchTest {
     }
 
     String subscribe(String lastEventId) throws Exception {
-      String header = hub.subscribe(subscriber, lastEventId).get(5, TimeUnit.SECONDS).responseLastEventId();
+      String header =
+          hub.subscribe(subscriber, lastEventId).get(5, TimeUnit.SECONDS).responseLastEventId();
       drainOn.execute(() -> drain(subscriber));
       return header;
     }
@@ -101,7 +107,10 @@ class HubDispatchTest {
 
   @Test
   void deliversMatchingUpdatesOnlyOnceEachAcrossSelectors() throws Exception {
-    Probe probe = new Probe(List.of("https://example.com/books/{id}", "https://example.com/books/1", "*"), List.of());
+    Probe probe =
+        new Probe(
+            List.of("https://example.com/books/{id}", "https://example.com/books/1", "*"),
+            List.of());
     probe.subscribe(null);
     publish("https://example.com/books/1", "one");
     publish("https://example.com/movies/1", "movie");
@@ -121,7 +130,14 @@ class HubDispatchTest {
   void alternateTopicsMatchToo() throws Exception {
     Probe probe = new Probe(List.of("https://example.com/alt"), List.of());
     probe.subscribe(null);
-    hub.publish(new Update(List.of("https://example.com/canonical", "https://example.com/alt"), "x", false, null, null, null))
+    hub.publish(
+            new Update(
+                List.of("https://example.com/canonical", "https://example.com/alt"),
+                "x",
+                false,
+                null,
+                null,
+                null))
         .get(5, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(5)).until(() -> probe.received.size() == 1);
   }
@@ -132,11 +148,21 @@ class HubDispatchTest {
     Probe authorized = new Probe(List.of("*"), List.of("https://example.com/users/foo/{?topic}"));
     anonymous.subscribe(null);
     authorized.subscribe(null);
-    hub.publish(new Update(List.of("https://example.com/books/1",
-        "https://example.com/users/foo/?topic=https%3A%2F%2Fexample.com%2Fbooks%2F1"), "secret", true, null, null, null))
+    hub.publish(
+            new Update(
+                List.of(
+                    "https://example.com/books/1",
+                    "https://example.com/users/foo/?topic=https%3A%2F%2Fexample.com%2Fbooks%2F1"),
+                "secret",
+                true,
+                null,
+                null,
+                null))
         .get(5, TimeUnit.SECONDS);
     publish("https://example.com/books/2", "public");
-    await().atMost(Duration.ofSeconds(5)).until(() -> anonymous.received.size() == 1 && authorized.received.size() == 2);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> anonymous.received.size() == 1 && authorized.received.size() == 2);
     assertThat(anonymous.received).containsExactly("public");
     assertThat(authorized.received).containsExactly("secret", "public");
   }
@@ -176,18 +202,21 @@ class HubDispatchTest {
   @Test
   void replayThenLiveHasNoGapAndNoDuplicateUnderConcurrentPublishing() throws Exception {
     int total = 2_000;
-    Thread publisher = new Thread(() -> {
-      for (int i = 0; i < total; i++) {
-        hub.publish(Update.of("t", Integer.toString(i))).join();
-      }
-    });
+    Thread publisher =
+        new Thread(
+            () -> {
+              for (int i = 0; i < total; i++) {
+                hub.publish(Update.of("t", Integer.toString(i))).join();
+              }
+            });
     publisher.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> hub.publishedEvents() >= 50);
     Probe probe = new Probe(List.of("t"), List.of());
     probe.subscribe("earliest");
     publisher.join();
     await().atMost(Duration.ofSeconds(10)).until(() -> probe.received.size() >= total);
-    List<String> expected = java.util.stream.IntStream.range(0, total).mapToObj(Integer::toString).toList();
+    List<String> expected =
+        java.util.stream.IntStream.range(0, total).mapToObj(Integer::toString).toList();
     assertThat(probe.received).containsExactlyElementsOf(expected);
   }
 
@@ -209,14 +238,19 @@ class HubDispatchTest {
       asyncHub.publish(Update.of("t", "last-before")).get(5, TimeUnit.SECONDS);
       List<String> received = new CopyOnWriteArrayList<>();
       Subscriber[] self = new Subscriber[1];
-      Runnable drain = () -> {
-        while (self[0].drainTo(e -> received.add(e.update().data()), 16) > 0) {
-          // keep draining
-        }
-        self[0].idle();
-      };
+      Runnable drain =
+          () -> {
+            while (self[0].drainTo(e -> received.add(e.update().data()), 16) > 0) {
+              // keep draining
+            }
+            self[0].idle();
+          };
       self[0] = asyncHub.newSubscriber(List.of("t"), List.of(), null, () -> owner.execute(drain));
-      assertThat(asyncHub.subscribe(self[0], "earliest").get(5, TimeUnit.SECONDS).responseLastEventId())
+      assertThat(
+              asyncHub
+                  .subscribe(self[0], "earliest")
+                  .get(5, TimeUnit.SECONDS)
+                  .responseLastEventId())
           .isEqualTo("earliest");
       owner.execute(drain);
       asyncHub.publish(Update.of("t", "live")).get(5, TimeUnit.SECONDS);
@@ -239,9 +273,11 @@ class HubDispatchTest {
   @Test
   void eventsPrunedBeforeTheirReplayStopTheStreamInsteadOfBeingSkipped() throws Exception {
     List<Runnable> pendingReads = new java.util.ArrayList<>();
-    Hub small = new Hub(HubConfig.DEFAULTS,
-        new dev.herald.core.history.MemoryHistoryView(
-            new dev.herald.core.history.MemoryHistory(10), pendingReads::add));
+    Hub small =
+        new Hub(
+            HubConfig.DEFAULTS,
+            new dev.herald.core.history.MemoryHistoryView(
+                new dev.herald.core.history.MemoryHistory(10), pendingReads::add));
     try {
       small.publish(Update.of("t", "1")).get(5, TimeUnit.SECONDS);
       String second = small.publish(Update.of("t", "2")).get(5, TimeUnit.SECONDS).id();
@@ -291,7 +327,8 @@ class HubDispatchTest {
 
   @Test
   void tooManyTopicsAreRejected() {
-    List<String> topics = java.util.stream.IntStream.range(0, 1_001).mapToObj(i -> "t" + i).toList();
+    List<String> topics =
+        java.util.stream.IntStream.range(0, 1_001).mapToObj(i -> "t" + i).toList();
     assertThatThrownBy(() -> hub.newSubscriber(topics, List.of(), null, () -> {}))
         .isInstanceOf(HubException.class)
         .hasMessage("topic: 1001 selectors (expected: at most 1000)");
@@ -299,11 +336,13 @@ class HubDispatchTest {
 
   @Test
   void publishingNeedsEveryTopicAllowed() {
-    Update update = new Update(List.of("https://example.com/a", "https://example.com/b"), "", false, null, null, null);
+    Update update =
+        new Update(
+            List.of("https://example.com/a", "https://example.com/b"), "", false, null, null, null);
     Hub.authorizePublish(List.of("https://example.com/{x}"), update);
     assertThatThrownBy(() -> Hub.authorizePublish(List.of("https://example.com/a"), update))
-        .isInstanceOfSatisfying(HubException.class,
-            e -> assertThat(e.kind()).isEqualTo(HubException.Kind.FORBIDDEN))
+        .isInstanceOfSatisfying(
+            HubException.class, e -> assertThat(e.kind()).isEqualTo(HubException.Kind.FORBIDDEN))
         .hasMessageContaining("https://example.com/b");
     assertThatThrownBy(() -> Hub.authorizePublish(List.of(), update))
         .isInstanceOf(HubException.class)
@@ -313,15 +352,18 @@ class HubDispatchTest {
   @Test
   void aPublishOnAMemoryHubIsStoredAndFannedOutOnThePublishersOwnThread() throws Exception {
     List<String> wokenOn = new CopyOnWriteArrayList<>();
-    Subscriber subscriber = hub.newSubscriber(List.of("t"), List.of(), null,
-        () -> wokenOn.add(Thread.currentThread().getName()));
+    Subscriber subscriber =
+        hub.newSubscriber(
+            List.of("t"), List.of(), null, () -> wokenOn.add(Thread.currentThread().getName()));
     hub.subscribe(subscriber, null).get(5, TimeUnit.SECONDS);
     ExecutorService publisher = Executors.newSingleThreadExecutor(r -> new Thread(r, "publisher"));
     try {
       // Nothing else is queued, so the publisher's thread runs the drain itself: the future is
       // already complete when publish returns, and the subscriber was woken from that thread.
-      boolean doneOnReturn = publisher.submit(() -> hub.publish(Update.of("t", "x")).isDone())
-          .get(5, TimeUnit.SECONDS);
+      boolean doneOnReturn =
+          publisher
+              .submit(() -> hub.publish(Update.of("t", "x")).isDone())
+              .get(5, TimeUnit.SECONDS);
       assertThat(doneOnReturn).isTrue();
       assertThat(wokenOn).containsExactly("publisher");
     } finally {
@@ -333,14 +375,16 @@ class HubDispatchTest {
   void aHistoryThatMayBlockIsOnlyWrittenOnTheDispatcherThread() throws Exception {
     List<String> appendedOn = new CopyOnWriteArrayList<>();
     dev.herald.core.history.MemoryHistory memory = new dev.herald.core.history.MemoryHistory(100);
-    Hub durableLike = new Hub(HubConfig.DEFAULTS,
-        new dev.herald.core.history.MemoryHistoryView(memory, Runnable::run) {
-          @Override
-          public void append(List<Event> events) {
-            appendedOn.add(Thread.currentThread().getName());
-            super.append(events);
-          }
-        });
+    Hub durableLike =
+        new Hub(
+            HubConfig.DEFAULTS,
+            new dev.herald.core.history.MemoryHistoryView(memory, Runnable::run) {
+              @Override
+              public void append(List<Event> events) {
+                appendedOn.add(Thread.currentThread().getName());
+                super.append(events);
+              }
+            });
     try {
       for (int i = 0; i < 5; i++) {
         durableLike.publish(Update.of("t", Integer.toString(i))).get(5, TimeUnit.SECONDS);
@@ -362,20 +406,24 @@ class HubDispatchTest {
     try {
       for (int t = 0; t < threads; t++) {
         int thread = t;
-        sequences.add(publishers.submit(() -> {
-          List<java.util.concurrent.CompletableFuture<Event>> sent = new java.util.ArrayList<>();
-          for (int i = 0; i < each; i++) {
-            sent.add(hub.publish(Update.of("t", thread + ":" + i)));
-            if (sent.size() % 256 == 0) {
-              sent.get(sent.size() - 1).get(5, TimeUnit.SECONDS); // stay below the queue bound
-            }
-          }
-          List<Long> out = new java.util.ArrayList<>();
-          for (java.util.concurrent.CompletableFuture<Event> f : sent) {
-            out.add(f.get(5, TimeUnit.SECONDS).sequence());
-          }
-          return out;
-        }));
+        sequences.add(
+            publishers.submit(
+                () -> {
+                  List<java.util.concurrent.CompletableFuture<Event>> sent =
+                      new java.util.ArrayList<>();
+                  for (int i = 0; i < each; i++) {
+                    sent.add(hub.publish(Update.of("t", thread + ":" + i)));
+                    if (sent.size() % 256 == 0) {
+                      sent.get(sent.size() - 1)
+                          .get(5, TimeUnit.SECONDS); // stay below the queue bound
+                    }
+                  }
+                  List<Long> out = new java.util.ArrayList<>();
+                  for (java.util.concurrent.CompletableFuture<Event> f : sent) {
+                    out.add(f.get(5, TimeUnit.SECONDS).sequence());
+                  }
+                  return out;
+                }));
       }
       java.util.Set<Long> all = new java.util.TreeSet<>();
       for (java.util.concurrent.Future<List<Long>> f : sequences) {
@@ -390,8 +438,8 @@ class HubDispatchTest {
       for (int t = 0; t < threads; t++) {
         String prefix = t + ":";
         assertThat(probe.received.stream().filter(d -> d.startsWith(prefix)).toList())
-            .containsExactlyElementsOf(java.util.stream.IntStream.range(0, each)
-                .mapToObj(i -> prefix + i).toList());
+            .containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, each).mapToObj(i -> prefix + i).toList());
       }
     } finally {
       publishers.shutdownNow();

@@ -13,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Test double: a shared log in memory whose tail moves only when the test says so, so a test
- * decides exactly what each hub has delivered. Several hubs may share one instance's store
- * through {@link #node()}. Thread-safe: every method synchronizes on the store.
+ * decides exactly what each hub has delivered. Several hubs may share one instance's store through
+ * {@link #node()}. Thread-safe: every method synchronizes on the store.
  */
 final class ManualSharedLog {
 

@@ -2,9 +2,9 @@ package dev.herald.core.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.util.JSONArrayUtils;
 import dev.herald.core.Event;
 import dev.herald.core.Update;
-import com.nimbusds.jose.util.JSONArrayUtils;
 import dev.herald.core.topic.TopicSelector;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,11 +19,11 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The index answers what a scan of every selector answers: on random templates, exact selectors
- * and topics drawn from a small alphabet (so that prefixes collide and many topics match), and on
+ * The index answers what a scan of every selector answers: on random templates, exact selectors and
+ * topics drawn from a small alphabet (so that prefixes collide and many topics match), and on
  * draft-08 URL patterns and URLs from the web-platform-tests URL Pattern corpus and a generator,
- * against several hub URLs, with selectors added and removed between lookups so the per-topic
- * cache must follow. Then: what a lookup evaluates when many selectors are held.
+ * against several hub URLs, with selectors added and removed between lookups so the per-topic cache
+ * must follow. Then: what a lookup evaluates when many selectors are held.
  */
 class SelectorIndexTest {
 
@@ -104,8 +104,10 @@ class SelectorIndexTest {
           filed.remove(victim);
         } else {
           // Topics repeat, so some lookups are answered by the cache.
-          String topic = random.nextBoolean() ? topics.get(random.nextInt(topics.size()))
-              : randomTopic(random);
+          String topic =
+              random.nextBoolean()
+                  ? topics.get(random.nextInt(topics.size()))
+                  : randomTopic(random);
           Set<String> expected = scan(filed, topic);
           assertThat(new HashSet<>(index.matching(topic)))
               .as("seed %d, topic %s, selectors %s", seed, topic, filed.keySet())
@@ -118,24 +120,76 @@ class SelectorIndexTest {
     }
   }
 
-  private static final List<String> HUBS = List.of("https://example.com/.well-known/mercure",
-      "https://hub.example.com/.well-known/mercure", "http://example.com:8080/hub/");
+  private static final List<String> HUBS =
+      List.of(
+          "https://example.com/.well-known/mercure",
+          "https://hub.example.com/.well-known/mercure",
+          "http://example.com:8080/hub/");
 
-  private static final String[] PATTERN_SCHEMES = {"https://", "http://", "http{s}?://", "*://",
-      "HTTPS://", "(https?)://", ""};
-  private static final String[] PATTERN_HOSTS = {"example.com", "EXAMPLE.com", "*.example.com",
-      "{sub.}?example.com", ":host.com", "hub.example.com", "example.com:8080", "example.com:*",
-      "[::1]", "example.com:443"};
-  private static final String[] PATTERN_PATHS = {"/foo", "/:id", "/*", "{/bar}?", "/(\\d+)",
-      ".json", "/:id?", "/:id+", "/*?", "{:x}", "/books", "/B%41R", "/caf\u00e9", "/(foo|bar)",
-      "{/:id.json}?", "{/:id/}?", "{/:a.:b}*", "{/:id}", "/foo.:ext"};
+  private static final String[] PATTERN_SCHEMES = {
+    "https://", "http://", "http{s}?://", "*://", "HTTPS://", "(https?)://", ""
+  };
+  private static final String[] PATTERN_HOSTS = {
+    "example.com",
+    "EXAMPLE.com",
+    "*.example.com",
+    "{sub.}?example.com",
+    ":host.com",
+    "hub.example.com",
+    "example.com:8080",
+    "example.com:*",
+    "[::1]",
+    "example.com:443"
+  };
+  private static final String[] PATTERN_PATHS = {
+    "/foo",
+    "/:id",
+    "/*",
+    "{/bar}?",
+    "/(\\d+)",
+    ".json",
+    "/:id?",
+    "/:id+",
+    "/*?",
+    "{:x}",
+    "/books",
+    "/B%41R",
+    "/caf\u00e9",
+    "/(foo|bar)",
+    "{/:id.json}?",
+    "{/:id/}?",
+    "{/:a.:b}*",
+    "{/:id}",
+    "/foo.:ext"
+  };
   private static final String[] PATTERN_TAILS = {"", "", "", "?*", "\\?q", "#*", "?q=:v"};
   private static final String[] URL_SCHEMES = {"https://", "http://", "HTTPS://", "Http://", ""};
-  private static final String[] URL_HOSTS = {"example.com", "EXAMPLE.COM", "sub.example.com",
-      "hub.example.com", "example.com:8080", "example.com:443", "u:p@example.com", "[::1]",
-      "host.com"};
-  private static final String[] URL_PATHS = {"/foo", "/bar", "/1", "/12", ".json", "/books",
-      "/%41", "/BAR", "/caf\u00e9", "/..", "/.", "/", "/foo.json"};
+  private static final String[] URL_HOSTS = {
+    "example.com",
+    "EXAMPLE.COM",
+    "sub.example.com",
+    "hub.example.com",
+    "example.com:8080",
+    "example.com:443",
+    "u:p@example.com",
+    "[::1]",
+    "host.com"
+  };
+  private static final String[] URL_PATHS = {
+    "/foo",
+    "/bar",
+    "/1",
+    "/12",
+    ".json",
+    "/books",
+    "/%41",
+    "/BAR",
+    "/caf\u00e9",
+    "/..",
+    "/.",
+    "/",
+    "/foo.json"
+  };
   private static final String[] URL_TAILS = {"", "", "?q", "?q=1", "#h"};
 
   /** A pattern from the generator's pieces (some do not compile, and are then skipped). */
@@ -164,8 +218,8 @@ class SelectorIndexTest {
 
   @SuppressWarnings("unchecked")
   private static List<Object> corpus() throws Exception {
-    try (InputStream in = SelectorIndexTest.class.getResourceAsStream(
-        "/urlpattern/urlpatterntestdata.json")) {
+    try (InputStream in =
+        SelectorIndexTest.class.getResourceAsStream("/urlpattern/urlpatterntestdata.json")) {
       return JSONArrayUtils.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
   }
@@ -183,11 +237,13 @@ class SelectorIndexTest {
         String base = pattern.size() > 1 && pattern.get(1) instanceof String b ? b : null;
         patterns.add(base == null ? List.of(string) : List.of(string, base));
       } else if (pattern.get(0) instanceof Map<?, ?> init) {
-        patterns.add(List.of(
-            (init.containsKey("protocol") ? init.get("protocol") : "https") + "://"
-            + (init.containsKey("hostname") ? init.get("hostname") : "example.com")
-            + (init.containsKey("port") ? ":" + init.get("port") : "")
-            + (init.containsKey("pathname") ? init.get("pathname") : "/*")));
+        patterns.add(
+            List.of(
+                (init.containsKey("protocol") ? init.get("protocol") : "https")
+                    + "://"
+                    + (init.containsKey("hostname") ? init.get("hostname") : "example.com")
+                    + (init.containsKey("port") ? ":" + init.get("port") : "")
+                    + (init.containsKey("pathname") ? init.get("pathname") : "/*")));
       }
     }
     return patterns;
@@ -205,10 +261,12 @@ class SelectorIndexTest {
       if (inputs.get(0) instanceof String url) {
         urls.add(url);
       } else if (inputs.get(0) instanceof Map<?, ?> init) {
-        urls.add((init.containsKey("protocol") ? init.get("protocol") : "https") + "://"
-            + (init.containsKey("hostname") ? init.get("hostname") : "example.com")
-            + (init.containsKey("port") ? ":" + init.get("port") : "")
-            + (init.containsKey("pathname") ? init.get("pathname") : "/"));
+        urls.add(
+            (init.containsKey("protocol") ? init.get("protocol") : "https")
+                + "://"
+                + (init.containsKey("hostname") ? init.get("hostname") : "example.com")
+                + (init.containsKey("port") ? ":" + init.get("port") : "")
+                + (init.containsKey("pathname") ? init.get("pathname") : "/"));
       }
     }
     return urls;
@@ -245,8 +303,12 @@ class SelectorIndexTest {
       }
     }
     // Templates and exact selectors share the index: their keys are the topics themselves.
-    for (String raw : List.of("https://example.com/{path}", "https://example.com/foo",
-        "{scheme}://example.com/foo", "https://example.com/foo{.ext}")) {
+    for (String raw :
+        List.of(
+            "https://example.com/{path}",
+            "https://example.com/foo",
+            "{scheme}://example.com/foo",
+            "https://example.com/foo{.ext}")) {
       candidates.add(TopicSelector.of(raw));
     }
     List<String> topics = new ArrayList<>(corpusUrls());
@@ -301,9 +363,13 @@ class SelectorIndexTest {
     String hub = HUBS.get(0);
     int held = 1_000;
     for (int n = 0; n < held; n++) {
-      index.put(TopicSelector.urlPattern(n % 2 == 0
-          ? "https://example.com/users/" + n + "/books/:book"
-          : "https://example.com/c" + n + "/*", hub), n);
+      index.put(
+          TopicSelector.urlPattern(
+              n % 2 == 0
+                  ? "https://example.com/users/" + n + "/books/:book"
+                  : "https://example.com/c" + n + "/*",
+              hub),
+          n);
     }
     // Relative, and the host in upper case: the key is the resolved, lower-case URL.
     assertThat(index.matching("/users/42/books/7")).containsExactly(42);
@@ -314,9 +380,14 @@ class SelectorIndexTest {
     // of the second (it holds c43/, and c4 is filed as c4/).
     assertThat(index.evaluations()).isLessThanOrEqualTo(3);
     for (int n = 0; n < held; n++) {
-      assertThat(index.remove(TopicSelector.urlPattern(n % 2 == 0
-          ? "https://example.com/users/" + n + "/books/:book"
-          : "https://example.com/c" + n + "/*", hub))).isTrue();
+      assertThat(
+              index.remove(
+                  TopicSelector.urlPattern(
+                      n % 2 == 0
+                          ? "https://example.com/users/" + n + "/books/:book"
+                          : "https://example.com/c" + n + "/*",
+                      hub)))
+          .isTrue();
     }
     assertThat(index.size()).isZero();
     assertThat(index.matching("/users/42/books/7")).isEmpty();
@@ -380,7 +451,8 @@ class SelectorIndexTest {
   void aTemplateWhosePrefixDiffersIsNeverEvaluated() {
     SelectorIndex<String> index = new SelectorIndex<>();
     // A template that would take its whole step budget on the topic below, were it evaluated.
-    TopicSelector hostile = TopicSelector.of("https://other/" + "{a}{b}{c}{d}{e}{f}".repeat(20) + "!");
+    TopicSelector hostile =
+        TopicSelector.of("https://other/" + "{a}{b}{c}{d}{e}{f}".repeat(20) + "!");
     index.put(hostile, "hostile");
     TopicSelector books = TopicSelector.of("https://example.com/books/{id}");
     index.put(books, "books");
@@ -394,12 +466,20 @@ class SelectorIndexTest {
   @Test
   void aSubscriberMatchedTwiceIsOfferedTheEventOnce() {
     SubscriberIndex index = new SubscriberIndex();
-    Subscriber subscriber = new Subscriber("s",
-        List.of(TopicSelector.of("https://h/{a}"), TopicSelector.of("https://h/{b}"),
-            TopicSelector.of("https://h/x")),
-        List.of(), null, 64, () -> {});
-    Subscriber other = new Subscriber("o", List.of(TopicSelector.of("https://g/{a}")),
-        List.of(), null, 64, () -> {});
+    Subscriber subscriber =
+        new Subscriber(
+            "s",
+            List.of(
+                TopicSelector.of("https://h/{a}"),
+                TopicSelector.of("https://h/{b}"),
+                TopicSelector.of("https://h/x")),
+            List.of(),
+            null,
+            64,
+            () -> {});
+    Subscriber other =
+        new Subscriber(
+            "o", List.of(TopicSelector.of("https://g/{a}")), List.of(), null, 64, () -> {});
     index.add(subscriber);
     index.add(other);
     Update update = new Update(List.of("https://h/x", "https://h/y"), "d", false, "id", null, null);

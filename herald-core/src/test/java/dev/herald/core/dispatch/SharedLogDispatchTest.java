@@ -9,16 +9,16 @@ import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
 import dev.herald.core.HubException;
 import dev.herald.core.Update;
+import dev.herald.core.topic.TopicSelector;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import dev.herald.core.topic.TopicSelector;
-import java.util.Collections;
-import java.util.concurrent.Executor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,9 +74,14 @@ class SharedLogDispatchTest {
       Subscriber[] self = new Subscriber[1];
       DeliveryLoop loop = loops.get(probes++);
       drainOn = loop == DeliveryLoop.CALLER ? owner : loop;
-      subscriber = hub.newSubscriberOf(List.of(TopicSelector.of("t")), List.of(),
-          Collections.singletonList(null), SubscriptionFormat.DRAFT_07, loop,
-          () -> drainOn.execute(() -> drain(self[0])));
+      subscriber =
+          hub.newSubscriberOf(
+              List.of(TopicSelector.of("t")),
+              List.of(),
+              Collections.singletonList(null),
+              SubscriptionFormat.DRAFT_07,
+              loop,
+              () -> drainOn.execute(() -> drain(self[0])));
       self[0] = subscriber;
     }
 
@@ -189,8 +194,8 @@ class SharedLogDispatchTest {
     assertThatThrownBy(() -> publish(hubA, "refused"))
         .isInstanceOf(ExecutionException.class)
         .cause()
-        .isInstanceOfSatisfying(HubException.class,
-            e -> assertThat(e.kind()).isEqualTo(HubException.Kind.UNAVAILABLE))
+        .isInstanceOfSatisfying(
+            HubException.class, e -> assertThat(e.kind()).isEqualTo(HubException.Kind.UNAVAILABLE))
         .hasMessageContaining("log unreachable");
     log.down(false);
     assertThat(hubA.readiness().ready()).isTrue();
@@ -220,8 +225,8 @@ class SharedLogDispatchTest {
       assertThat(read).as("the replay's first read").isNotNull();
       read.run();
       await().atMost(WAIT).until(() -> probe.subscriber.replayFailure() != null);
-      assertThat(probe.subscriber.replayFailure()).hasMessage(
-          "events 2..5 were pruned from history before they could be replayed");
+      assertThat(probe.subscriber.replayFailure())
+          .hasMessage("events 2..5 were pruned from history before they could be replayed");
       assertThat(probe.received).isEmpty();
     } finally {
       hub.close();
@@ -238,10 +243,13 @@ class SharedLogDispatchTest {
     Subscriber raw = hubA.newSubscriber(List.of("t"), List.of(), null, () -> {});
     hubA.subscribe(raw, "earliest").get(5, TimeUnit.SECONDS);
     nodeA.tailAll();
-    await().atMost(WAIT).until(() -> {
-      raw.drainTo(e -> frames.add(e.frame()), 16);
-      return !frames.isEmpty();
-    });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              raw.drainTo(e -> frames.add(e.frame()), 16);
+              return !frames.isEmpty();
+            });
     assertThat(new String(frames.get(0), java.nio.charset.StandardCharsets.UTF_8))
         .contains("data: once");
     await().atMost(WAIT).until(() -> onA.received.equals(List.of("once")));

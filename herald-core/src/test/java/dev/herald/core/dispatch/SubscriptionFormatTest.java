@@ -21,10 +21,14 @@ class SubscriptionFormatTest {
   void theDraft08IdIsTheSpecsExample() {
     ActiveSubscription subscription =
         draft08(TopicSelector.matcher("urlpattern", "https://example.com/:selector", HUB));
-    assertThat(subscription.id()).isEqualTo("/.well-known/mercure/subscriptions/urlpattern/"
-        + "https%3A%2F%2Fexample.com%2F%3Aselector/urn%3Auuid%3Abb3de268-05b0-4c65-b44e-8f9acefc29d6");
-    assertThat(subscription.document(false)).containsEntry("type", "subscription")
-        .containsEntry("match_type", "urlpattern").containsEntry("id", subscription.id());
+    assertThat(subscription.id())
+        .isEqualTo(
+            "/.well-known/mercure/subscriptions/urlpattern/"
+                + "https%3A%2F%2Fexample.com%2F%3Aselector/urn%3Auuid%3Abb3de268-05b0-4c65-b44e-8f9acefc29d6");
+    assertThat(subscription.document(false))
+        .containsEntry("type", "subscription")
+        .containsEntry("match_type", "urlpattern")
+        .containsEntry("id", subscription.id());
   }
 
   @Test
@@ -57,21 +61,25 @@ class SubscriptionFormatTest {
     assertThatThrownBy(() -> SubscriptionFormat.DRAFT_08.lookup(collection + "/exact"))
         .isInstanceOf(NoSuchElementException.class);
     assertThatThrownBy(() -> SubscriptionFormat.DRAFT_08.lookup(collection + "/regexp/x"))
-        .isInstanceOf(NoSuchElementException.class).hasMessageContaining("[exact, urlpattern]");
+        .isInstanceOf(NoSuchElementException.class)
+        .hasMessageContaining("[exact, urlpattern]");
     assertThatThrownBy(() -> SubscriptionFormat.DRAFT_07.lookup(collection + "/a/b/c"))
         .isInstanceOf(NoSuchElementException.class);
     assertThatThrownBy(() -> SubscriptionFormat.DRAFT_08.lookup(collection + "/exact//x"))
         .isInstanceOf(NoSuchElementException.class);
     assertThatThrownBy(() -> SubscriptionFormat.DRAFT_08.lookup(collection + "/exact/%zz"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("%zz");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("%zz");
     assertThatThrownBy(() -> SubscriptionFormat.DRAFT_08.lookup(collection + "/exact/%C3"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("UTF-8");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("UTF-8");
   }
 
   @Test
   void theDraft08CursorIsAQuotedLinkAttribute() {
     assertThat(SubscriptionFormat.DRAFT_08.link("urn:a\"b"))
-        .isEqualTo("</.well-known/mercure>; rel=\"mercure\"; last-event-id=\"urn:a\\\"b\";"
-            + " type=\"mercure\"; content-type=\"application/json\"");
+        .isEqualTo(
+            "</.well-known/mercure>; rel=\"mercure\"; last-event-id=\"urn:a\\\"b\";"
+                + " type=\"mercure\"; content-type=\"application/json\"");
   }
 }

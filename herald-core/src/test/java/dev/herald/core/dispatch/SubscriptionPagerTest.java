@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Pages of a lane's subscriptions (a seek in the index's id order, a bounded look) and their merge
- * across lanes: walking the pages lists every subscription once, in order, whatever the limit,
- * the scan budget and the spread over lanes.
+ * across lanes: walking the pages lists every subscription once, in order, whatever the limit, the
+ * scan budget and the spread over lanes.
  */
 class SubscriptionPagerTest {
 
@@ -32,8 +32,11 @@ class SubscriptionPagerTest {
   }
 
   /** Walks every page as the hub does, each lane answering its part, and gathers the listing. */
-  private static List<String> walk(List<SubscriberIndex> lanes, Predicate<ActiveSubscription> selects,
-      int limit, int scanBudget) {
+  private static List<String> walk(
+      List<SubscriberIndex> lanes,
+      Predicate<ActiveSubscription> selects,
+      int limit,
+      int scanBudget) {
     List<String> listed = new ArrayList<>();
     SubscriptionCursor after = null;
     for (int pages = 0; pages < 10_000; pages++) {
@@ -97,7 +100,8 @@ class SubscriptionPagerTest {
         List<SubscriberIndex> lanes = lanes(laneCount);
         List<String> expected = populate(lanes, limit * 31L + laneCount);
         assertThat(walk(lanes, s -> true, limit, SubscriptionPager.SCAN_BUDGET))
-            .as("%d lanes, limit %d", laneCount, limit).isEqualTo(expected);
+            .as("%d lanes, limit %d", laneCount, limit)
+            .isEqualTo(expected);
       }
     }
   }
@@ -121,18 +125,23 @@ class SubscriptionPagerTest {
 
     SubscriptionPager.LanePart part = SubscriptionPager.page(index.bySubscriber(), firstThree);
 
-    assertThat(part.entries()).extracting(e -> e.subscription().subscriber() + " "
-        + e.subscription().topic()).containsExactly("a t1", "b t1", "b t2");
+    assertThat(part.entries())
+        .extracting(e -> e.subscription().subscriber() + " " + e.subscription().topic())
+        .containsExactly("a t1", "b t1", "b t2");
     assertThat(part.through()).isEqualTo(part.entries().get(2).position());
     assertThat(part.examined()).isEqualTo(3);
 
-    SubscriptionPager.LanePart rest = SubscriptionPager.page(index.bySubscriber(),
-        SubscriptionsQuery.all(part.through(), 3));
-    assertThat(rest.entries()).extracting(e -> e.subscription().subscriber() + " "
-        + e.subscription().topic()).containsExactly("b t3", "c t1", "c t2");
+    SubscriptionPager.LanePart rest =
+        SubscriptionPager.page(index.bySubscriber(), SubscriptionsQuery.all(part.through(), 3));
+    assertThat(rest.entries())
+        .extracting(e -> e.subscription().subscriber() + " " + e.subscription().topic())
+        .containsExactly("b t3", "c t1", "c t2");
     assertThat(rest.through()).as("the limit was reached on the last one").isNotNull();
-    assertThat(SubscriptionPager.page(index.bySubscriber(),
-        SubscriptionsQuery.all(rest.through(), 3)).through()).as("nothing left").isNull();
+    assertThat(
+            SubscriptionPager.page(index.bySubscriber(), SubscriptionsQuery.all(rest.through(), 3))
+                .through())
+        .as("nothing left")
+        .isNull();
   }
 
   @Test
@@ -148,8 +157,8 @@ class SubscriptionPagerTest {
 
     index.remove(b);
 
-    SubscriptionPager.LanePart next = SubscriptionPager.page(index.bySubscriber(),
-        SubscriptionsQuery.all(first.through(), 2));
+    SubscriptionPager.LanePart next =
+        SubscriptionPager.page(index.bySubscriber(), SubscriptionsQuery.all(first.through(), 2));
     assertThat(next.entries()).extracting(e -> e.subscription().subscriber()).containsExactly("c");
   }
 
@@ -169,9 +178,11 @@ class SubscriptionPagerTest {
     for (int i = 0; i < 100; i++) {
       index.add(subscriber(String.format("s%03d", i), "t"));
     }
-    SubscriptionPager.LanePart part = SubscriptionPager.page(index.bySubscriber(),
-        new SubscriptionsQuery(s -> true, "s042", null, 1));
-    assertThat(part.entries()).extracting(e -> e.subscription().subscriber())
+    SubscriptionPager.LanePart part =
+        SubscriptionPager.page(
+            index.bySubscriber(), new SubscriptionsQuery(s -> true, "s042", null, 1));
+    assertThat(part.entries())
+        .extracting(e -> e.subscription().subscriber())
         .containsExactly("s042");
     assertThat(part.examined()).as("a seek, not a scan").isEqualTo(1);
   }
@@ -187,17 +198,25 @@ class SubscriptionPagerTest {
       right.add(subscriber(id, "t"));
     }
     SubscriptionsQuery query = SubscriptionsQuery.all(null, 3);
-    SubscriptionsPage page = SubscriptionPager.merge(List.of(
-        SubscriptionPager.page(left.bySubscriber(), query),
-        SubscriptionPager.page(right.bySubscriber(), query)), 3, "at");
+    SubscriptionsPage page =
+        SubscriptionPager.merge(
+            List.of(
+                SubscriptionPager.page(left.bySubscriber(), query),
+                SubscriptionPager.page(right.bySubscriber(), query)),
+            3,
+            "at");
     assertThat(keys(page.subscriptions())).containsExactly("a t", "b t", "c t");
     assertThat(page.next().subscriber()).as("the last one listed").isEqualTo("c");
     assertThat(page.lastEventId()).isEqualTo("at");
 
     // The right lane may look at one subscription only: nothing after "b" is known to be complete.
-    SubscriptionsPage bounded = SubscriptionPager.merge(List.of(
-        SubscriptionPager.page(left.bySubscriber(), query, 10),
-        SubscriptionPager.page(right.bySubscriber(), query, 1)), 3, "at");
+    SubscriptionsPage bounded =
+        SubscriptionPager.merge(
+            List.of(
+                SubscriptionPager.page(left.bySubscriber(), query, 10),
+                SubscriptionPager.page(right.bySubscriber(), query, 1)),
+            3,
+            "at");
     assertThat(keys(bounded.subscriptions())).containsExactly("a t", "b t");
     assertThat(bounded.next().subscriber()).isEqualTo("b");
   }
@@ -207,10 +226,17 @@ class SubscriptionPagerTest {
     SubscriptionCursor cursor = new SubscriptionCursor("urn:uuid:a:b", 42, 3);
     assertThat(SubscriptionCursor.decode(cursor.encode())).isEqualTo(cursor);
     assertThat(cursor.encode()).matches("[A-Za-z0-9_-]+");
-    for (String bad : List.of("", "!!!", "bm90IGEgY3Vyc29y", cursor.encode() + "*",
-        new SubscriptionCursor("x", 1, 1).encode().substring(1))) {
-      assertThatThrownBy(() -> SubscriptionCursor.decode(bad)).as(bad)
-          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("cursor: ");
+    for (String bad :
+        List.of(
+            "",
+            "!!!",
+            "bm90IGEgY3Vyc29y",
+            cursor.encode() + "*",
+            new SubscriptionCursor("x", 1, 1).encode().substring(1))) {
+      assertThatThrownBy(() -> SubscriptionCursor.decode(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("cursor: ");
     }
   }
 

@@ -49,12 +49,14 @@ public final class TestLoops implements AutoCloseable {
 
     Loop(String name) {
       this.name = name;
-      this.executor = Executors.newSingleThreadExecutor(task -> {
-        Thread t = new Thread(task, name);
-        t.setDaemon(true);
-        thread = t;
-        return t;
-      });
+      this.executor =
+          Executors.newSingleThreadExecutor(
+              task -> {
+                Thread t = new Thread(task, name);
+                t.setDaemon(true);
+                thread = t;
+                return t;
+              });
     }
 
     @Override

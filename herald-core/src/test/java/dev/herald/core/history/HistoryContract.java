@@ -55,7 +55,8 @@ public abstract class HistoryContract {
   }
 
   public static Event event(long sequence) {
-    return event(sequence, Update.of("https://example.com/t/" + (sequence % 3), "data " + sequence));
+    return event(
+        sequence, Update.of("https://example.com/t/" + (sequence % 3), "data " + sequence));
   }
 
   /** Appends events {@code from..to} one call per {@code group}, as the dispatcher's groups do. */
@@ -164,7 +165,8 @@ public abstract class HistoryContract {
   void keepsEveryFieldOfTheUpdateAndItsFrame() {
     Update rich =
         new Update(
-            List.of("https://example.com/a", "line\nbreak \\ and\\nescape", "https://example.com/ü"),
+            List.of(
+                "https://example.com/a", "line\nbreak \\ and\\nescape", "https://example.com/ü"),
             "first\r\nsecond\rthird\nfourth \u0000 nul \uD83D\uDE00",
             true,
             "urn:uuid:0190d7a0-0000-7000-8000-000000000001",

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class MemoryHistoryTest {
 
   private static Event event(long sequence) {
-    return new Event(sequence, Update.of("t", "d" + sequence).withId("id-" + sequence), new byte[0]);
+    return new Event(
+        sequence, Update.of("t", "d" + sequence).withId("id-" + sequence), new byte[0]);
   }
 
   private static List<Long> sequences(List<Event> events) {

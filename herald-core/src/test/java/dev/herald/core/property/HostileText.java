@@ -3,9 +3,9 @@ package dev.herald.core.property;
 import java.util.Random;
 
 /**
- * Generators of strings and bytes biased toward what breaks parsers: line breaks and NUL,
- * percent signs and hex digits, the syntax characters of forms, URI templates and SSE, non-ASCII
- * text (two-, three- and four-byte UTF-8), and mostly short lengths with the odd long one.
+ * Generators of strings and bytes biased toward what breaks parsers: line breaks and NUL, percent
+ * signs and hex digits, the syntax characters of forms, URI templates and SSE, non-ASCII text
+ * (two-, three- and four-byte UTF-8), and mostly short lengths with the odd long one.
  *
  * <p>Stateless; the {@link Random} passed in is the caller's (one per try).
  */
@@ -13,12 +13,13 @@ public final class HostileText {
 
   /** The characters each alphabet draws from; one alphabet is chosen per character. */
   private static final String[] ALPHABETS = {
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
-      "\r\n\0\t \u000b\u000c",
-      "%%%0123456789abcdefABCDEF",
-      "{}{}+#./;?&=,*:!@|$'()[]~-_ \"<>\\^`",
-      "é€中ß\u00a0\u2028\ufeff\ufffd\u0663\uff11",
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+    "\r\n\0\t \u000b\u000c",
+    "%%%0123456789abcdefABCDEF",
+    "{}{}+#./;?&=,*:!@|$'()[]~-_ \"<>\\^`",
+    "é€中ß\u00a0\u2028\ufeff\ufffd\u0663\uff11",
   };
+
   /** Four-byte UTF-8: one character, two Java chars. */
   private static final String ASTRAL = "\ud83d\ude00";
 
@@ -48,11 +49,12 @@ public final class HostileText {
   public static byte[] bytes(Random random, int maxLength) {
     byte[] out = new byte[length(random, maxLength)];
     for (int i = 0; i < out.length; i++) {
-      out[i] = switch (random.nextInt(4)) {
-        case 0 -> (byte) random.nextInt(256);
-        case 1 -> (byte) (0x80 + random.nextInt(0x80));
-        default -> (byte) "%&=+;ab0F\r\n".charAt(random.nextInt(11));
-      };
+      out[i] =
+          switch (random.nextInt(4)) {
+            case 0 -> (byte) random.nextInt(256);
+            case 1 -> (byte) (0x80 + random.nextInt(0x80));
+            default -> (byte) "%&=+;ab0F\r\n".charAt(random.nextInt(11));
+          };
     }
     return out;
   }

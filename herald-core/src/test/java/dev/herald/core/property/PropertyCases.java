@@ -7,8 +7,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 
 /**
- * The generated cases of one property, for a {@code @ParameterizedTest @MethodSource}: each try
- * is its own test invocation, so Surefire counts every one, and each is named by its input so a
+ * The generated cases of one property, for a {@code @ParameterizedTest @MethodSource}: each try is
+ * its own test invocation, so Surefire counts every one, and each is named by its input so a
  * failure shows what broke.
  *
  * <p>Reproducible: try {@code i} of a property draws from {@code new Random(seed + i)}, where the
@@ -26,10 +26,12 @@ public final class PropertyCases {
   public static <T> Stream<Named<T>> of(String property, int tries, Function<Random, T> generator) {
     long seed = Long.getLong("herald.property.seed", property.hashCode());
     int count = Integer.getInteger("herald.property.tries", tries);
-    return IntStream.range(0, count).mapToObj(i -> {
-      T value = generator.apply(new Random(seed + i));
-      return Named.of("try " + i + " (seed " + (seed + i) + "): " + describe(value), value);
-    });
+    return IntStream.range(0, count)
+        .mapToObj(
+            i -> {
+              T value = generator.apply(new Random(seed + i));
+              return Named.of("try " + i + " (seed " + (seed + i) + "): " + describe(value), value);
+            });
   }
 
   /** The value with control and non-ASCII characters escaped, cut to a readable length. */

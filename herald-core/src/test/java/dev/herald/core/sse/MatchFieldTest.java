@@ -25,8 +25,7 @@ class MatchFieldTest {
   void namesTheMatchingSelectorsByPositionInRequestOrder() {
     List<TopicSelector> selectors =
         selectors("https://example.com/news", "https://example.com/books/{id}", "*");
-    assertThat(line(selectors, "https://example.com/books/1"))
-        .isEqualTo("herald-match: 1 2\n");
+    assertThat(line(selectors, "https://example.com/books/1")).isEqualTo("herald-match: 1 2\n");
   }
 
   @Test
@@ -60,8 +59,10 @@ class MatchFieldTest {
   void theLineGoesBeforeTheClosingBlankLineOfTheSharedFrame() {
     byte[] frame = SseFrame.encode(Update.of("t", "a\nb").withId("1"));
     byte[] line = MatchField.line(selectors("t"), List.of("t"));
-    String withField = new String(frame, 0, MatchField.bodyLength(frame), StandardCharsets.UTF_8)
-        + new String(line, StandardCharsets.US_ASCII) + "\n";
+    String withField =
+        new String(frame, 0, MatchField.bodyLength(frame), StandardCharsets.UTF_8)
+            + new String(line, StandardCharsets.US_ASCII)
+            + "\n";
     assertThat(withField).isEqualTo("id: 1\ndata: a\ndata: b\nherald-match: 0\n\n");
   }
 

@@ -57,7 +57,8 @@ class SseFrameTest {
 
   @Test
   void parserReadsBackWhatTheEncoderWrote() {
-    Update update = new Update(List.of("t"), "line1\r\nline2\n\nline4", false, "urn:x", "kind", 10L);
+    Update update =
+        new Update(List.of("t"), "line1\r\nline2\n\nline4", false, "urn:x", "kind", 10L);
     List<SseEvent> events = new ArrayList<>();
     SseParser parser = new SseParser(events::add);
     String wire = encode(update);

@@ -19,29 +19,31 @@ public final class SseParser {
   private Long blockRetry; // a retry: in the block being read, for the event it ends
 
   public SseParser(Consumer<SseEvent> listener) {
-    this.lines = new EventStreamLines(new EventStreamLines.Listener() {
-      @Override
-      public void event(String id, String type, String data) {
-        listener.accept(new SseEvent(id, type, data, blockRetry));
-      }
+    this.lines =
+        new EventStreamLines(
+            new EventStreamLines.Listener() {
+              @Override
+              public void event(String id, String type, String data) {
+                listener.accept(new SseEvent(id, type, data, blockRetry));
+              }
 
-      @Override
-      public void retry(long millis) {
-        blockRetry = millis;
-        reconnectionMillis = millis;
-      }
+              @Override
+              public void retry(long millis) {
+                blockRetry = millis;
+                reconnectionMillis = millis;
+              }
 
-      @Override
-      public void blankLine(String id) {
-        lastEventId = id;
-        blockRetry = null;
-      }
-    });
+              @Override
+              public void blankLine(String id) {
+                lastEventId = id;
+                blockRetry = null;
+              }
+            });
   }
 
   /**
-   * The id the client would send back as {@code Last-Event-ID}: set at each blank line, so not
-   * that of an event still being read; empty before the first.
+   * The id the client would send back as {@code Last-Event-ID}: set at each blank line, so not that
+   * of an event still being read; empty before the first.
    */
   public String lastEventId() {
     return lastEventId;

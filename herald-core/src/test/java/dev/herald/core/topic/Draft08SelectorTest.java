@@ -30,19 +30,21 @@ class Draft08SelectorTest {
   }
 
   @ParameterizedTest(name = "exact {0} vs {1} -> {2}")
-  @CsvSource(delimiter = '|', value = {
-      "https://example.com/books/1     | https://example.com/books/1     | true",
-      // No URI template reading: braces are plain characters.
-      "https://example.com/books/{id}  | https://example.com/books/1     | false",
-      "https://example.com/books/{id}  | https://example.com/books/{id}  | true",
-      // No normalization of case, percent-encoding or Unicode.
-      "https://example.com/a           | https://EXAMPLE.com/a           | false",
-      "https://example.com/%41         | https://example.com/A           | false",
-      "caf\u00e9                        | cafe\u0301                       | false",
-      // No resolution against the hub URL.
-      "/books/1                        | https://hub.example.com/books/1 | false",
-      "/books/1                        | /books/1                        | true",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "https://example.com/books/1     | https://example.com/books/1     | true",
+        // No URI template reading: braces are plain characters.
+        "https://example.com/books/{id}  | https://example.com/books/1     | false",
+        "https://example.com/books/{id}  | https://example.com/books/{id}  | true",
+        // No normalization of case, percent-encoding or Unicode.
+        "https://example.com/a           | https://EXAMPLE.com/a           | false",
+        "https://example.com/%41         | https://example.com/A           | false",
+        "caf\u00e9                        | cafe\u0301                       | false",
+        // No resolution against the hub URL.
+        "/books/1                        | https://hub.example.com/books/1 | false",
+        "/books/1                        | /books/1                        | true",
+      })
   void exactComparesTheStringsAsTheyAre(String selector, String topic, boolean matches) {
     TopicSelector exact = TopicSelector.exact(selector);
     assertThat(exact.kind()).isEqualTo(TopicSelector.Kind.EXACT);
@@ -51,35 +53,37 @@ class Draft08SelectorTest {
   }
 
   @ParameterizedTest(name = "urlpattern {0} vs {1} -> {2}")
-  @CsvSource(delimiter = '|', value = {
-      "https://example.com/books/:id   | https://example.com/books/1        | true",
-      "https://example.com/books/:id   | https://example.com/books/1/2      | false",
-      "https://example.com/books/:id   | https://example.com/books/         | false",
-      "https://example.com/books/:id   | http://example.com/books/1         | false",
-      "https://example.com/books/:id   | https://example.com:8443/books/1   | false",
-      "https://example.com/books/:id   | https://example.com:443/books/1    | true",
-      // Hosts are case-insensitive (canonicalized), paths are not.
-      "https://example.com/books/:id   | https://EXAMPLE.com/books/1        | true",
-      "https://example.com/books/:id   | https://example.com/BOOKS/1        | false",
-      // The topic is parsed as a URL: dot segments go, the query is its own component.
-      "https://example.com/books/:id   | https://example.com/x/../books/1   | true",
-      "https://example.com/books/:id   | https://example.com/books/1?x=1    | true",
-      "https://example.com/books/:id   | https://example.com/books/1#top    | true",
-      "https://example.com/books/(\\d+) | https://example.com/books/12       | true",
-      "https://example.com/books/(\\d+) | https://example.com/books/1a       | false",
-      "https://example.com/*           | https://example.com/a/b/c          | true",
-      "https://*.example.com/*         | https://a.b.example.com/x          | true",
-      "https://*.example.com/*         | https://example.com/x              | false",
-      // Relative patterns and relative topics both resolve against the hub URL.
-      "/.well-known/mercure/subscriptions/exact/:topic/:sub | /.well-known/mercure/subscriptions/exact/t/s | true",
-      "/.well-known/mercure/subscriptions/exact/:topic/:sub | https://hub.example.com/.well-known/mercure/subscriptions/exact/t/s | true",
-      "/.well-known/mercure/subscriptions/exact/:topic/:sub | https://other.example/.well-known/mercure/subscriptions/exact/t/s | false",
-      "/books/:id                      | books/1                            | false",
-      "/books/:id                      | /books/1                           | true",
-      // A topic that is not a URL never matches.
-      "https://example.com/*           | https://exa mple.com/x             | false",
-      "https://example.com/*           | http://[::1                        | false",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "https://example.com/books/:id   | https://example.com/books/1        | true",
+        "https://example.com/books/:id   | https://example.com/books/1/2      | false",
+        "https://example.com/books/:id   | https://example.com/books/         | false",
+        "https://example.com/books/:id   | http://example.com/books/1         | false",
+        "https://example.com/books/:id   | https://example.com:8443/books/1   | false",
+        "https://example.com/books/:id   | https://example.com:443/books/1    | true",
+        // Hosts are case-insensitive (canonicalized), paths are not.
+        "https://example.com/books/:id   | https://EXAMPLE.com/books/1        | true",
+        "https://example.com/books/:id   | https://example.com/BOOKS/1        | false",
+        // The topic is parsed as a URL: dot segments go, the query is its own component.
+        "https://example.com/books/:id   | https://example.com/x/../books/1   | true",
+        "https://example.com/books/:id   | https://example.com/books/1?x=1    | true",
+        "https://example.com/books/:id   | https://example.com/books/1#top    | true",
+        "https://example.com/books/(\\d+) | https://example.com/books/12       | true",
+        "https://example.com/books/(\\d+) | https://example.com/books/1a       | false",
+        "https://example.com/*           | https://example.com/a/b/c          | true",
+        "https://*.example.com/*         | https://a.b.example.com/x          | true",
+        "https://*.example.com/*         | https://example.com/x              | false",
+        // Relative patterns and relative topics both resolve against the hub URL.
+        "/.well-known/mercure/subscriptions/exact/:topic/:sub | /.well-known/mercure/subscriptions/exact/t/s | true",
+        "/.well-known/mercure/subscriptions/exact/:topic/:sub | https://hub.example.com/.well-known/mercure/subscriptions/exact/t/s | true",
+        "/.well-known/mercure/subscriptions/exact/:topic/:sub | https://other.example/.well-known/mercure/subscriptions/exact/t/s | false",
+        "/books/:id                      | books/1                            | false",
+        "/books/:id                      | /books/1                           | true",
+        // A topic that is not a URL never matches.
+        "https://example.com/*           | https://exa mple.com/x             | false",
+        "https://example.com/*           | http://[::1                        | false",
+      })
   void urlPatternMatchesTheTopicAsAUrl(String selector, String topic, boolean matches) {
     TopicSelector pattern = TopicSelector.urlPattern(selector, HUB);
     assertThat(pattern.kind()).isEqualTo(TopicSelector.Kind.URL_PATTERN);
@@ -93,17 +97,18 @@ class Draft08SelectorTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "https://example.com/(",          // unclosed regexp group
-      "https://example.com/:",          // a name-less group
-      "https://example.com/((?=a)a)",   // lookahead: RE2 refuses it
-      "https://example.com/(\\1)",      // a backreference: RE2 refuses it
-      "https://example.com/(?x)",       // a group opening with ?
-      "https://example.com/((?:a{1000}){1000})", // expands to a million: too costly to compile
-      "https://example.com/:id/:id",    // a duplicate name
-      "https://example.com/(a(b))",     // a capturing group inside a group
-      "https://exa mple.com/*",         // a host the URL parser refuses
-  })
+  @ValueSource(
+      strings = {
+        "https://example.com/(", // unclosed regexp group
+        "https://example.com/:", // a name-less group
+        "https://example.com/((?=a)a)", // lookahead: RE2 refuses it
+        "https://example.com/(\\1)", // a backreference: RE2 refuses it
+        "https://example.com/(?x)", // a group opening with ?
+        "https://example.com/((?:a{1000}){1000})", // expands to a million: too costly to compile
+        "https://example.com/:id/:id", // a duplicate name
+        "https://example.com/(a(b))", // a capturing group inside a group
+        "https://exa mple.com/*", // a host the URL parser refuses
+      })
   void aPatternThatDoesNotCompileIsATypedError(String selector) {
     assertThatThrownBy(() -> TopicSelector.urlPattern(selector, HUB))
         .isInstanceOf(UrlPatternException.class)
@@ -112,11 +117,21 @@ class Draft08SelectorTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "a\u0000b", "a\nb", "a\u007fb", "a\u0085b", "a\u200bb", "a\u202eb",
-      "a\ud800b"})
+  @ValueSource(
+      strings = {
+        "",
+        "a\u0000b",
+        "a\nb",
+        "a\u007fb",
+        "a\u0085b",
+        "a\u200bb",
+        "a\u202eb",
+        "a\ud800b"
+      })
   void emptyMatchersAndForbiddenCharactersAreRejectedUnderEveryType(String raw) {
     for (String type : TopicSelector.MATCHER_TYPES) {
-      assertThatIllegalArgumentException().isThrownBy(() -> TopicSelector.matcher(type, raw, HUB))
+      assertThatIllegalArgumentException()
+          .isThrownBy(() -> TopicSelector.matcher(type, raw, HUB))
           .withMessageStartingWith(type + " matcher: ");
     }
   }
@@ -136,8 +151,10 @@ class Draft08SelectorTest {
     assertThat(elsewhere).isNotEqualTo(TopicSelector.urlPattern(raw, HUB));
     TopicSelector relative = TopicSelector.urlPattern("/cached/:id", HUB);
     assertThat(relative.matches("https://hub.example.com/cached/1")).isTrue();
-    assertThat(TopicSelector.urlPattern("/cached/:id", "https://other.example/hub")
-        .matches("https://hub.example.com/cached/1")).isFalse();
+    assertThat(
+            TopicSelector.urlPattern("/cached/:id", "https://other.example/hub")
+                .matches("https://hub.example.com/cached/1"))
+        .isFalse();
   }
 
   @Test
@@ -187,10 +204,12 @@ class Draft08SelectorTest {
         .isEqualTo("https://example.com");
     assertThat(TopicSelector.urlPattern("http{s}?://example.com/a", HUB).indexKeyPrefix())
         .isEmpty();
-    assertThat(TopicSelector.urlPattern("https://example.com/books/:id/:page?", HUB)
-        .indexKeyPrefix()).isEqualTo("https://example.com/books/");
+    assertThat(
+            TopicSelector.urlPattern("https://example.com/books/:id/:page?", HUB).indexKeyPrefix())
+        .isEqualTo("https://example.com/books/");
     TopicSelector template = TopicSelector.of("https://example.com/books/{id}");
-    assertThat(template.indexKeyPrefix()).isEqualTo(template.literalPrefix())
+    assertThat(template.indexKeyPrefix())
+        .isEqualTo(template.literalPrefix())
         .isEqualTo("https://example.com/books/");
     assertThat(template.indexKey("https://example.com/books/1"))
         .isEqualTo("https://example.com/books/1");
@@ -199,20 +218,22 @@ class Draft08SelectorTest {
   }
 
   @ParameterizedTest(name = "urlpattern {0} -> suffix \"{1}\"")
-  @CsvSource(delimiter = '|', value = {
-      // After the last group, with that group's own suffix when the group is required.
-      "https://example.com/books/:id/reviews    | /reviews",
-      "https://example.com/books/{:id}.json      | .json",
-      "https://example.com/books/:id?/reviews   | /reviews",
-      // A path ending in a group, or an optional fixed part, ends in nothing known.
-      "https://example.com/books/:id            | ''",
-      "https://example.com/books{/reviews}?     | ''",
-      // A path of fixed text only is the prefix's already, unless the prefix stops before it.
-      "https://example.com/books                | ''",
-      "http{s}?://example.com/books/1           | /books/1",
-      "https://*.example.com/books/1            | /books/1",
-      "/books/:id/reviews                       | /reviews",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // After the last group, with that group's own suffix when the group is required.
+        "https://example.com/books/:id/reviews    | /reviews",
+        "https://example.com/books/{:id}.json      | .json",
+        "https://example.com/books/:id?/reviews   | /reviews",
+        // A path ending in a group, or an optional fixed part, ends in nothing known.
+        "https://example.com/books/:id            | ''",
+        "https://example.com/books{/reviews}?     | ''",
+        // A path of fixed text only is the prefix's already, unless the prefix stops before it.
+        "https://example.com/books                | ''",
+        "http{s}?://example.com/books/1           | /books/1",
+        "https://*.example.com/books/1            | /books/1",
+        "/books/:id/reviews                       | /reviews",
+      })
   void indexKeySuffixes(String pattern, String suffix) {
     assertThat(TopicSelector.urlPattern(pattern, HUB).indexKeySuffix()).isEqualTo(suffix);
   }
@@ -225,33 +246,70 @@ class Draft08SelectorTest {
   }
 
   /**
-   * The index properties, over every pair of a fixed set of selectors and generated topics: a
-   * topic a selector matches starts with its literal prefix (when known), ends with its literal
-   * suffix, and has an index key starting with its index key prefix.
+   * The index properties, over every pair of a fixed set of selectors and generated topics: a topic
+   * a selector matches starts with its literal prefix (when known), ends with its literal suffix,
+   * and has an index key starting with its index key prefix.
    */
   @Test
   void everyMatchedTopicFitsTheSelectorsPrefixesAndSuffix() {
     List<TopicSelector> selectors = new ArrayList<>();
-    for (String raw : List.of("https://example.com/books/:id", "https://example.com/books/*",
-        "https://example.com/:kind/:id", "/books/:id", "/.well-known/mercure/*",
-        "https://example.com/books/:id?*", "https://example.com/books{/:id}?",
-        "https://example.com:8080/*", "http{s}?://example.com/books/:id", "https://*/books/*",
-        "https://example.com/books/(\\d+)", "https://example.com/books/:id/reviews",
-        "http{s}?://example.com/books/1", "https://*/books/{:id}.json")) {
+    for (String raw :
+        List.of(
+            "https://example.com/books/:id",
+            "https://example.com/books/*",
+            "https://example.com/:kind/:id",
+            "/books/:id",
+            "/.well-known/mercure/*",
+            "https://example.com/books/:id?*",
+            "https://example.com/books{/:id}?",
+            "https://example.com:8080/*",
+            "http{s}?://example.com/books/:id",
+            "https://*/books/*",
+            "https://example.com/books/(\\d+)",
+            "https://example.com/books/:id/reviews",
+            "http{s}?://example.com/books/1",
+            "https://*/books/{:id}.json")) {
       selectors.add(TopicSelector.urlPattern(raw, HUB));
     }
-    for (String raw : List.of("https://example.com/books/{id}", "https://example.com/{+path}",
-        "{scheme}://example.com/books/1", "https://example.com/books/1", "*",
-        "https://example.com/{kind}/1")) {
+    for (String raw :
+        List.of(
+            "https://example.com/books/{id}",
+            "https://example.com/{+path}",
+            "{scheme}://example.com/books/1",
+            "https://example.com/books/1",
+            "*",
+            "https://example.com/{kind}/1")) {
       selectors.add(TopicSelector.of(raw));
     }
     selectors.add(TopicSelector.exact("https://example.com/books/1"));
     Random random = new Random(8);
     String[] schemes = {"https://", "http://", "HTTPS://", ""};
-    String[] hosts = {"example.com", "EXAMPLE.com", "hub.example.com", "user:pw@example.com",
-        "example.com:443", "example.com:8080", "other.org", ""};
-    String[] segments = {"books", "1", "42", "a b", "%41", ".", "..", "{id}", "BOOKS", "\u00e9",
-        ".well-known", "mercure", "reviews", "1.json"};
+    String[] hosts = {
+      "example.com",
+      "EXAMPLE.com",
+      "hub.example.com",
+      "user:pw@example.com",
+      "example.com:443",
+      "example.com:8080",
+      "other.org",
+      ""
+    };
+    String[] segments = {
+      "books",
+      "1",
+      "42",
+      "a b",
+      "%41",
+      ".",
+      "..",
+      "{id}",
+      "BOOKS",
+      "\u00e9",
+      ".well-known",
+      "mercure",
+      "reviews",
+      "1.json"
+    };
     String[] tails = {"", "", "?q=1", "#top", "/"};
     int matches = 0;
     for (int i = 0; i < 2_000; i++) {
@@ -266,7 +324,8 @@ class Draft08SelectorTest {
         if (selector.matches(candidate)) {
           matches++;
           String key = selector.indexKey(candidate);
-          assertThat(key).as("%s matching %s", selector, candidate)
+          assertThat(key)
+              .as("%s matching %s", selector, candidate)
               .startsWith(selector.indexKeyPrefix())
               .endsWith(selector.indexKeySuffix())
               .hasSizeGreaterThanOrEqualTo(

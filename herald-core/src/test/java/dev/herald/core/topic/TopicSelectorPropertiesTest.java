@@ -18,27 +18,34 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Properties of topic selectors and URI templates: any text is a selector that matches itself;
- * any text either compiles as a template or is refused with the typed error; and every expansion
- * of a generated RFC 6570 template, computed here by the RFC's own algorithm, is matched by it.
+ * Properties of topic selectors and URI templates: any text is a selector that matches itself; any
+ * text either compiles as a template or is refused with the typed error; and every expansion of a
+ * generated RFC 6570 template, computed here by the RFC's own algorithm, is matched by it.
  */
 class TopicSelectorPropertiesTest {
 
   private static final String[] OPERATORS = {"", "+", "#", ".", "/", ";", "?", "&"};
-  private static final String UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+  private static final String UNRESERVED =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
   private static final String RESERVED = ":/?#[]@!$&'()*+,;=";
+
   /** Characters of generated values: the RFC's two sets plus ones only an encoding can carry. */
   private static final String VALUE_CHARS = UNRESERVED + RESERVED + " %\"<>é€中\u00a0";
+
   private static final String LITERAL_CHARS = "abcxyz019/:.-_~";
 
   /** A generated template and one of its expansions. */
   record Expansion(String template, String expanded) {}
 
   static Stream<Named<String>> selectorTexts() {
-    return PropertyCases.of("selector-text", 1_000, random -> {
-      String text = random.nextBoolean() ? HostileText.anyString(random, 80) : templateLike(random);
-      return text.isEmpty() ? "x" : text;
-    });
+    return PropertyCases.of(
+        "selector-text",
+        1_000,
+        random -> {
+          String text =
+              random.nextBoolean() ? HostileText.anyString(random, 80) : templateLike(random);
+          return text.isEmpty() ? "x" : text;
+        });
   }
 
   static Stream<Named<String>> templateTexts() {
@@ -75,7 +82,8 @@ class TopicSelectorPropertiesTest {
   void everyExpansionMatchesItsTemplate(Expansion expansion) {
     UriTemplate template = UriTemplate.parse(expansion.template());
     assertThat(template.matches(expansion.expanded()))
-        .as("%s expanded to %s", expansion.template(), expansion.expanded()).isTrue();
+        .as("%s expanded to %s", expansion.template(), expansion.expanded())
+        .isTrue();
   }
 
   @ParameterizedTest
@@ -91,14 +99,18 @@ class TopicSelectorPropertiesTest {
   @Test
   void theTemplateTextsExerciseBothOutcomes() {
     List<String> sample = templateTexts().map(Named::getPayload).limit(400).toList();
-    long compiled = sample.stream().filter(text -> {
-      try {
-        UriTemplate.parse(text);
-        return true;
-      } catch (IllegalArgumentException refused) {
-        return false;
-      }
-    }).count();
+    long compiled =
+        sample.stream()
+            .filter(
+                text -> {
+                  try {
+                    UriTemplate.parse(text);
+                    return true;
+                  } catch (IllegalArgumentException refused) {
+                    return false;
+                  }
+                })
+            .count();
     assertThat(compiled).as("compiled of %s", sample.size()).isBetween(40L, 360L);
   }
 
@@ -140,13 +152,15 @@ class TopicSelectorPropertiesTest {
       for (int v = 0; v < variables; v++) {
         String name = HostileText.from(random, "abxy", 2) + "v";
         if (!values.containsKey(name)) {
-          values.put(name, random.nextInt(4) == 0 ? null : HostileText.from(random, VALUE_CHARS, 12));
+          values.put(
+              name, random.nextInt(4) == 0 ? null : HostileText.from(random, VALUE_CHARS, 12));
         }
-        specs.add(switch (random.nextInt(4)) {
-          case 0 -> name + "*";
-          case 1 -> name + ":" + (1 + random.nextInt(12));
-          default -> name;
-        });
+        specs.add(
+            switch (random.nextInt(4)) {
+              case 0 -> name + "*";
+              case 1 -> name + ":" + (1 + random.nextInt(12));
+              default -> name;
+            });
       }
       template.append('{').append(operator).append(String.join(",", specs)).append('}');
       expanded.append(expand(operator, specs, values));
@@ -156,15 +170,17 @@ class TopicSelectorPropertiesTest {
 
   /** RFC 6570 section 3.2.1 for string values (explode changes nothing for strings). */
   private static String expand(String operator, List<String> specs, Map<String, String> values) {
-    String first = switch (operator) {
-      case "", "+" -> "";
-      default -> operator;
-    };
-    String separator = switch (operator) {
-      case "", "+", "#" -> ",";
-      case "?", "&" -> "&";
-      default -> operator;
-    };
+    String first =
+        switch (operator) {
+          case "", "+" -> "";
+          default -> operator;
+        };
+    String separator =
+        switch (operator) {
+          case "", "+", "#" -> ",";
+          case "?", "&" -> "&";
+          default -> operator;
+        };
     boolean named = operator.equals(";") || operator.equals("?") || operator.equals("&");
     boolean allowReserved = operator.equals("+") || operator.equals("#");
     StringBuilder out = new StringBuilder();
@@ -199,9 +215,13 @@ class TopicSelectorPropertiesTest {
       int codePoint = value.codePointAt(i);
       int width = Character.charCount(codePoint);
       char c = value.charAt(i);
-      boolean triplet = c == '%' && i + 2 < value.length()
-          && Character.digit(value.charAt(i + 1), 16) >= 0 && Character.digit(value.charAt(i + 2), 16) >= 0
-          && value.charAt(i + 1) < 0x80 && value.charAt(i + 2) < 0x80;
+      boolean triplet =
+          c == '%'
+              && i + 2 < value.length()
+              && Character.digit(value.charAt(i + 1), 16) >= 0
+              && Character.digit(value.charAt(i + 2), 16) >= 0
+              && value.charAt(i + 1) < 0x80
+              && value.charAt(i + 2) < 0x80;
       if (width == 1 && (UNRESERVED.indexOf(c) >= 0 || allowReserved && RESERVED.indexOf(c) >= 0)) {
         out.append(c);
       } else if (allowReserved && triplet) {

@@ -104,7 +104,8 @@ class TopicSelectorTest {
   @Test
   void anyMatchesNeedsSomeSelectorAndSomeTopic() {
     List<TopicSelector> selectors =
-        List.of(TopicSelector.of("https://example.com/a"), TopicSelector.of("https://example.com/b"));
+        List.of(
+            TopicSelector.of("https://example.com/a"), TopicSelector.of("https://example.com/b"));
     assertThat(TopicSelector.anyMatches(selectors, List.of("https://example.com/b"))).isTrue();
     assertThat(TopicSelector.anyMatches(selectors, List.of("https://example.com/c"))).isFalse();
     assertThat(TopicSelector.anyMatches(selectors, List.of())).isFalse();

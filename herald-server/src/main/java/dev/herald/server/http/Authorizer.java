@@ -15,10 +15,9 @@ import java.util.List;
 
 /**
  * The one place requests are authorized: finds the token where the request's dialect allows
- * (header, query, cookie), has the dialect verify it for the role, and answers its grants or
- * throws one {@link HttpError} carrying its status and challenge (401 missing, malformed or
- * invalid; 403 insufficient). Cookie-authenticated publishes must also come from an allowed
- * origin (CSRF).
+ * (header, query, cookie), has the dialect verify it for the role, and answers its grants or throws
+ * one {@link HttpError} carrying its status and challenge (401 missing, malformed or invalid; 403
+ * insufficient). Cookie-authenticated publishes must also come from an allowed origin (CSRF).
  *
  * <p>Immutable; shared by every connection, safe from any thread (the dialects are).
  */
@@ -91,10 +90,16 @@ final class Authorizer {
     Grants claims = verify(exchange.dialect(), Role.SUBSCRIBER, found.token());
     String uri = exchange.request().uri();
     List<TopicSelector> granted = selectors(exchange, claims);
-    if (!TopicSelector.anyMatches(granted,
-        exchange.dialect().subscriptionsApiTopics(uri, exchange.rawPath()))) {
-      throw exchange.dialect().rejection(AuthFailure.INSUFFICIENT, uri + " is not matched by"
-          + " the token's subscribe grants " + granted.stream().map(TopicSelector::raw).toList());
+    if (!TopicSelector.anyMatches(
+        granted, exchange.dialect().subscriptionsApiTopics(uri, exchange.rawPath()))) {
+      throw exchange
+          .dialect()
+          .rejection(
+              AuthFailure.INSUFFICIENT,
+              uri
+                  + " is not matched by"
+                  + " the token's subscribe grants "
+                  + granted.stream().map(TopicSelector::raw).toList());
     }
     return claims;
   }
@@ -110,8 +115,8 @@ final class Authorizer {
   private TokenLookup.Found findToken(Exchange exchange) {
     ProtocolDialect dialect = exchange.dialect();
     try {
-      return TokenLookup.find(dialect.tokenSources(), exchange.headers(), exchange.query(),
-          dialect.cookieName());
+      return TokenLookup.find(
+          dialect.tokenSources(), exchange.headers(), exchange.query(), dialect.cookieName());
     } catch (TokenLookup.MalformedHeader e) {
       throw dialect.rejection(AuthFailure.MALFORMED, e.getMessage());
     }
@@ -119,8 +124,12 @@ final class Authorizer {
 
   private HttpError missing(Exchange exchange, Role role) {
     ProtocolDialect dialect = exchange.dialect();
-    return dialect.rejection(AuthFailure.MISSING, role.label + " token missing (expected: "
-        + TokenLookup.describe(dialect.tokenSources(), dialect.cookieName()) + ")");
+    return dialect.rejection(
+        AuthFailure.MISSING,
+        role.label
+            + " token missing (expected: "
+            + TokenLookup.describe(dialect.tokenSources(), dialect.cookieName())
+            + ")");
   }
 
   private static Grants verify(ProtocolDialect dialect, Role role, String token) {
@@ -167,7 +176,10 @@ final class Authorizer {
       if (uri.getScheme() == null || uri.getHost() == null) {
         return null;
       }
-      return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+      return uri.getScheme()
+          + "://"
+          + uri.getHost()
+          + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     } catch (IllegalArgumentException e) {
       return null;
     }

@@ -3,8 +3,8 @@ package dev.herald.server.http;
 import dev.herald.core.PublishRules;
 import dev.herald.core.auth.AuthException;
 import dev.herald.core.auth.Grants;
-import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.auth.TokenVerifier;
+import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.topic.TopicSelector;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Mercure draft-07: {@code topic} query parameters, the {@code Last-Event-ID} header or the
- * {@code lastEventID} query parameter, tokens from the {@code Authorization: Bearer} header, the
- * {@code authorization} query parameter or the cookie, grants in the {@code mercure} claim, and
- * {@code Last-Event-ID} on the stream's response. Immutable; safe from any thread.
+ * Mercure draft-07: {@code topic} query parameters, the {@code Last-Event-ID} header or the {@code
+ * lastEventID} query parameter, tokens from the {@code Authorization: Bearer} header, the {@code
+ * authorization} query parameter or the cookie, grants in the {@code mercure} claim, and {@code
+ * Last-Event-ID} on the stream's response. Immutable; safe from any thread.
  */
 final class Draft07 implements ProtocolDialect {
 
@@ -25,6 +25,7 @@ final class Draft07 implements ProtocolDialect {
 
   /** Null when the hub has no key for the role. */
   private final TokenVerifier publisherVerifier;
+
   private final TokenVerifier subscriberVerifier;
   private final String cookieName;
 
@@ -80,8 +81,13 @@ final class Draft07 implements ProtocolDialect {
     TokenVerifier verifier =
         role == Authorizer.Role.PUBLISHER ? publisherVerifier : subscriberVerifier;
     if (verifier == null) {
-      throw new AuthException(role.label() + " tokens are not accepted: the hub has no "
-          + role.label() + " key (start it with --" + role.label() + "-jwt-key or --jwt-key)");
+      throw new AuthException(
+          role.label()
+              + " tokens are not accepted: the hub has no "
+              + role.label()
+              + " key (start it with --"
+              + role.label()
+              + "-jwt-key or --jwt-key)");
     }
     return verifier.verify(token);
   }
@@ -119,8 +125,12 @@ final class Draft07 implements ProtocolDialect {
 
   private static HttpError unauthorized(String reason, String error) {
     HttpError unauthorized = new HttpError(HttpResponseStatus.UNAUTHORIZED, reason);
-    return unauthorized.withHeader(HttpHeaderNames.WWW_AUTHENTICATE,
-        "Bearer realm=\"mercure\", error=\"" + error + "\", error_description=\""
-            + unauthorized.reason().replace("\"", "'") + "\"");
+    return unauthorized.withHeader(
+        HttpHeaderNames.WWW_AUTHENTICATE,
+        "Bearer realm=\"mercure\", error=\""
+            + error
+            + "\", error_description=\""
+            + unauthorized.reason().replace("\"", "'")
+            + "\"");
   }
 }

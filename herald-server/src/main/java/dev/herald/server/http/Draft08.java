@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Mercure draft-08: {@code match} / {@code match_<type>} matchers (the whole {@code match}
- * prefix reserved), the {@code Last-Event-ID} header or the {@code last_event_id} query
- * parameter, RFC 9068 access tokens from the {@code Authorization: Bearer} header or the access
- * cookie (never the query), grants in {@code authorization_details}, RFC 6750 challenges pointing
- * at the RFC 9728 metadata document, the draft-08 publish rules, and {@code
- * Mercure-Last-Event-ID} on the stream's response.
+ * Mercure draft-08: {@code match} / {@code match_<type>} matchers (the whole {@code match} prefix
+ * reserved), the {@code Last-Event-ID} header or the {@code last_event_id} query parameter, RFC
+ * 9068 access tokens from the {@code Authorization: Bearer} header or the access cookie (never the
+ * query), grants in {@code authorization_details}, RFC 6750 challenges pointing at the RFC 9728
+ * metadata document, the draft-08 publish rules, and {@code Mercure-Last-Event-ID} on the stream's
+ * response.
  *
  * <p>The hub URL that URL patterns and the reserved namespace resolve against is the resource
  * identifier. Immutable; safe from any thread.
@@ -44,8 +44,8 @@ final class Draft08 implements ProtocolDialect {
   private final int maxMatchers;
   private final PublishRules publishRules;
 
-  Draft08(AccessTokenVerifier verifier, ResourceMetadata metadata, String cookieName,
-      int maxMatchers) {
+  Draft08(
+      AccessTokenVerifier verifier, ResourceMetadata metadata, String cookieName, int maxMatchers) {
     this.verifier = verifier;
     this.metadata = metadata;
     this.cookieName = cookieName;
@@ -66,10 +66,11 @@ final class Draft08 implements ProtocolDialect {
   public SubscribeRequest subscribeRequest(HttpHeaders headers, Map<String, List<String>> query) {
     List<TopicSelector> selectors = new ArrayList<>();
     try {
-      for (Draft08Query.Matcher matcher : Draft08Query.matchers(query,
-          TopicSelector.MATCHER_TYPES, maxMatchers, MAX_MATCHER_LENGTH)) {
-        selectors.add(TopicSelector.matcher(matcher.type(), matcher.value(),
-            verifier.resourceId()));
+      for (Draft08Query.Matcher matcher :
+          Draft08Query.matchers(
+              query, TopicSelector.MATCHER_TYPES, maxMatchers, MAX_MATCHER_LENGTH)) {
+        selectors.add(
+            TopicSelector.matcher(matcher.type(), matcher.value(), verifier.resourceId()));
       }
     } catch (IllegalArgumentException e) { // includes a URL pattern that does not compile
       throw HttpError.badRequest(e.getMessage());
@@ -102,9 +103,11 @@ final class Draft08 implements ProtocolDialect {
   public HttpError rejection(AuthFailure failure, String reason) {
     return switch (failure) {
       // RFC 6750 3.1: a request without any token gets no error code, just the way to one.
-      case MISSING -> new HttpError(HttpResponseStatus.UNAUTHORIZED, reason)
-          .withHeader(HttpHeaderNames.WWW_AUTHENTICATE,
-              "Bearer resource_metadata=\"" + metadata.url() + "\"");
+      case MISSING ->
+          new HttpError(HttpResponseStatus.UNAUTHORIZED, reason)
+              .withHeader(
+                  HttpHeaderNames.WWW_AUTHENTICATE,
+                  "Bearer resource_metadata=\"" + metadata.url() + "\"");
       case MALFORMED -> challenge(HttpResponseStatus.BAD_REQUEST, "invalid_request", reason);
       case INVALID -> challenge(HttpResponseStatus.UNAUTHORIZED, "invalid_token", reason);
       case INSUFFICIENT -> challenge(HttpResponseStatus.FORBIDDEN, "insufficient_scope", reason);
@@ -132,10 +135,21 @@ final class Draft08 implements ProtocolDialect {
     // error_description is a quoted-string of printable ASCII: the reason is made to fit, and
     // cut short, since it may quote a token's claims (the body keeps the whole reason).
     String oneLine = rejected.reason();
-    String description = (oneLine.length() > MAX_DESCRIPTION
-        ? oneLine.substring(0, MAX_DESCRIPTION) + "..." : oneLine).replace("\\", "/").replace('"', '\'').replaceAll("[^\\x20-\\x7E]", "?");
-    return rejected.withHeader(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer error=\"" + error
-        + "\", error_description=\"" + description + "\", resource_metadata=\""
-        + metadata.url() + "\"");
+    String description =
+        (oneLine.length() > MAX_DESCRIPTION
+                ? oneLine.substring(0, MAX_DESCRIPTION) + "..."
+                : oneLine)
+            .replace("\\", "/")
+            .replace('"', '\'')
+            .replaceAll("[^\\x20-\\x7E]", "?");
+    return rejected.withHeader(
+        HttpHeaderNames.WWW_AUTHENTICATE,
+        "Bearer error=\""
+            + error
+            + "\", error_description=\""
+            + description
+            + "\", resource_metadata=\""
+            + metadata.url()
+            + "\"");
   }
 }

@@ -38,40 +38,50 @@ final class Draft08Query {
    * @param types the supported matcher type names
    * @throws IllegalArgumentException naming the bad parameter and what was expected (a 400)
    */
-  static List<Matcher> matchers(Map<String, List<String>> query, List<String> types,
-      int maxMatchers, int maxLength) {
+  static List<Matcher> matchers(
+      Map<String, List<String>> query, List<String> types, int maxMatchers, int maxLength) {
     List<Matcher> matchers = new ArrayList<>();
     for (Map.Entry<String, List<String>> parameter : query.entrySet()) {
       String name = parameter.getKey();
       if (!inMatchNamespace(name)) {
         continue;
       }
-      String type = name.equals("match") ? "exact"
-          : name.startsWith("match_") ? name.substring("match_".length()) : null;
+      String type =
+          name.equals("match")
+              ? "exact"
+              : name.startsWith("match_") ? name.substring("match_".length()) : null;
       if (type == null || !types.contains(type)) {
-        throw new IllegalArgumentException("query parameter " + name + ": not a supported"
-            + " matcher (expected: match, or match_<type> with a type of " + types + ")");
+        throw new IllegalArgumentException(
+            "query parameter "
+                + name
+                + ": not a supported"
+                + " matcher (expected: match, or match_<type> with a type of "
+                + types
+                + ")");
       }
       for (String value : parameter.getValue()) {
         if (value.isEmpty() || value.length() > maxLength) {
-          throw new IllegalArgumentException(name + ": " + value.length() + " characters"
-              + " (expected: 1 to " + maxLength + ")");
+          throw new IllegalArgumentException(
+              name + ": " + value.length() + " characters" + " (expected: 1 to " + maxLength + ")");
         }
         int bad = forbiddenCharacter(value);
         if (bad >= 0) {
-          throw new IllegalArgumentException(name + ": contains U+" + String.format("%04X", bad)
-              + " (expected: no control or format characters)");
+          throw new IllegalArgumentException(
+              name
+                  + ": contains U+"
+                  + String.format("%04X", bad)
+                  + " (expected: no control or format characters)");
         }
         matchers.add(new Matcher(type, value));
       }
     }
     if (matchers.isEmpty()) {
-      throw new IllegalArgumentException("match: missing (expected: at least one match or"
-          + " match_<type> query parameter)");
+      throw new IllegalArgumentException(
+          "match: missing (expected: at least one match or" + " match_<type> query parameter)");
     }
     if (matchers.size() > maxMatchers) {
-      throw new IllegalArgumentException("match: " + matchers.size() + " matchers (expected: <= "
-          + maxMatchers + ")");
+      throw new IllegalArgumentException(
+          "match: " + matchers.size() + " matchers (expected: <= " + maxMatchers + ")");
     }
     return matchers;
   }
@@ -94,7 +104,9 @@ final class Draft08Query {
   static int forbiddenCharacter(String value) {
     for (int i = 0; i < value.length(); ) {
       int c = value.codePointAt(i);
-      if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || Character.getType(c) == Character.FORMAT
+      if (c < 0x20
+          || (c >= 0x7F && c <= 0x9F)
+          || Character.getType(c) == Character.FORMAT
           || (c >= 0xD800 && c <= 0xDFFF)) {
         return c;
       }

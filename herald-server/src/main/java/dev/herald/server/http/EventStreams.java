@@ -15,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Opens the event streams of the subscribe and demo handlers: the stream takes the connection
- * over, and a failure before its headers are sent becomes an error response. Immutable; called
- * on the channel's event loop.
+ * Opens the event streams of the subscribe and demo handlers: the stream takes the connection over,
+ * and a failure before its headers are sent becomes an error response. Immutable; called on the
+ * channel's event loop.
  */
 final class EventStreams {
 
@@ -27,8 +27,8 @@ final class EventStreams {
   private final OpenStreams registry;
   private final LatencyRecorder latency;
 
-  EventStreams(Hub hub, StreamTimers timers, Clock clock, OpenStreams registry,
-      LatencyRecorder latency) {
+  EventStreams(
+      Hub hub, StreamTimers timers, Clock clock, OpenStreams registry, LatencyRecorder latency) {
     this.hub = hub;
     this.timers = timers;
     this.clock = clock;
@@ -41,16 +41,23 @@ final class EventStreams {
    *
    * @param matchField whether each event carries the {@code herald-match} field (herald.js)
    */
-  record Request(List<TopicSelector> topics, Grants claims, String lastEventId, String lastEventIdHeader,
-      byte[] greeting, Runnable onClose, boolean matchField) {}
+  record Request(
+      List<TopicSelector> topics,
+      Grants claims,
+      String lastEventId,
+      String lastEventIdHeader,
+      byte[] greeting,
+      Runnable onClose,
+      boolean matchField) {}
 
   /** An empty draft-07 selector in the token's claim makes it invalid, as before. */
   private static List<TopicSelector> privateSelectors(Exchange exchange, Grants claims) {
     try {
       return claims.privateSelectors();
     } catch (IllegalArgumentException e) {
-      throw exchange.dialect().rejection(ProtocolDialect.AuthFailure.INVALID,
-          "token grants " + e.getMessage());
+      throw exchange
+          .dialect()
+          .rejection(ProtocolDialect.AuthFailure.INVALID, "token grants " + e.getMessage());
     }
   }
 
@@ -69,15 +76,30 @@ final class EventStreams {
   /** Opens the stream; {@code onClose} runs once, whether it opens or fails. */
   void open(Exchange exchange, Request request) {
     HttpHeaders extra = new DefaultHttpHeaders().set("link", Responses.DISCOVERY_LINK);
-    SseStream.Options options = new SseStream.Options(
-        exchange.dialect().subscriptionFormat(), request.lastEventId(),
-        request.lastEventIdHeader(), request.claims().expiresAt(), timers, request.greeting(),
-        extra, clock, registry, latency, request.onClose(), request.matchField());
+    SseStream.Options options =
+        new SseStream.Options(
+            exchange.dialect().subscriptionFormat(),
+            request.lastEventId(),
+            request.lastEventIdHeader(),
+            request.claims().expiresAt(),
+            timers,
+            request.greeting(),
+            extra,
+            clock,
+            registry,
+            latency,
+            request.onClose(),
+            request.matchField());
     try {
-      exchange.streamOpened(SseStream.open(exchange.ctx(), hub, request.topics(),
-          privateSelectors(exchange, request.claims()),
-          payloads(request), options,
-          (HubException failure) -> exchange.streamFailed(HttpError.from(failure))));
+      exchange.streamOpened(
+          SseStream.open(
+              exchange.ctx(),
+              hub,
+              request.topics(),
+              privateSelectors(exchange, request.claims()),
+              payloads(request),
+              options,
+              (HubException failure) -> exchange.streamFailed(HttpError.from(failure))));
     } catch (HubException e) {
       request.onClose().run();
       throw e;

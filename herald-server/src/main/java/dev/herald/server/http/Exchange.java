@@ -17,9 +17,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * One request and the way back to its client: the decoded path and query, the protocol dialect
- * it speaks, and the means to answer it now, later (after an asynchronous hub call) or with an
- * event stream that takes the connection over.
+ * One request and the way back to its client: the decoded path and query, the protocol dialect it
+ * speaks, and the means to answer it now, later (after an asynchronous hub call) or with an event
+ * stream that takes the connection over.
  *
  * <p>Created per request by {@link HubHandler}. Runs on the channel's event loop; only {@link
  * #respondWhenDone} may be completed from another thread (it hops back to the loop).
@@ -35,8 +35,8 @@ final class Exchange {
 
     /**
      * The complete answer of the connection's request number {@code order}: written once the
-     * answers of the requests before it are, then the connection takes its next request, or
-     * closes after it when it is not kept alive.
+     * answers of the requests before it are, then the connection takes its next request, or closes
+     * after it when it is not kept alive.
      */
     void respond(long order, FullHttpResponse response, boolean keepAlive);
   }
@@ -59,7 +59,11 @@ final class Exchange {
    * @param order the request's place on its connection, which its answer keeps
    * @throws HttpError 400 when the path cannot be decoded
    */
-  Exchange(ChannelHandlerContext ctx, FullHttpRequest request, StreamSlot slot, long order,
+  Exchange(
+      ChannelHandlerContext ctx,
+      FullHttpRequest request,
+      StreamSlot slot,
+      long order,
       ProtocolDialects dialects) {
     this.ctx = ctx;
     this.request = request;
@@ -128,8 +132,7 @@ final class Exchange {
   }
 
   /**
-   * Sends a complete response, in request order; keeps the connection open if the client asked
-   * to.
+   * Sends a complete response, in request order; keeps the connection open if the client asked to.
    */
   void respond(FullHttpResponse response) {
     slot.respond(order, response, keepAlive);
@@ -141,23 +144,29 @@ final class Exchange {
 
   /**
    * Answers once {@code stage} completes: on the event loop, with {@code answer} of its value or
-   * the error {@code onFailure} maps its failure to. {@code answer} may throw {@link HttpError}
-   * or {@link HubException}.
+   * the error {@code onFailure} maps its failure to. {@code answer} may throw {@link HttpError} or
+   * {@link HubException}.
    */
-  <T> void respondWhenDone(CompletionStage<T> stage, Function<T, FullHttpResponse> answer,
+  <T> void respondWhenDone(
+      CompletionStage<T> stage,
+      Function<T, FullHttpResponse> answer,
       Function<Throwable, HttpError> onFailure) {
-    stage.whenComplete((value, failure) -> {
-      // Completed on this loop (a publish sequenced where it was read): answer now, inside the
-      // read, so that the answers to pipelined requests leave together.
-      if (ctx.executor().inEventLoop()) {
-        answer(value, failure, answer, onFailure);
-      } else {
-        ctx.executor().execute(() -> answer(value, failure, answer, onFailure));
-      }
-    });
+    stage.whenComplete(
+        (value, failure) -> {
+          // Completed on this loop (a publish sequenced where it was read): answer now, inside the
+          // read, so that the answers to pipelined requests leave together.
+          if (ctx.executor().inEventLoop()) {
+            answer(value, failure, answer, onFailure);
+          } else {
+            ctx.executor().execute(() -> answer(value, failure, answer, onFailure));
+          }
+        });
   }
 
-  private <T> void answer(T value, Throwable failure, Function<T, FullHttpResponse> answer,
+  private <T> void answer(
+      T value,
+      Throwable failure,
+      Function<T, FullHttpResponse> answer,
       Function<Throwable, HttpError> onFailure) {
     try {
       if (failure != null) {

@@ -10,8 +10,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.CompletionException;
 
 /**
- * The one error type of the HTTP layer: a status, a one-line reason a developer can act on, and
- * the headers that go with it ({@code WWW-Authenticate}, {@code Allow}). Handlers throw it; the
+ * The one error type of the HTTP layer: a status, a one-line reason a developer can act on, and the
+ * headers that go with it ({@code WWW-Authenticate}, {@code Allow}). Handlers throw it; the
  * connection handler turns it into a response through {@link #response()}, the only place where
  * errors become responses. {@link #from(HubException)} is the only place where the core's error
  * kinds become HTTP status codes.
@@ -70,8 +70,9 @@ public final class HttpError extends RuntimeException {
 
   /** 405 naming the method, with the {@code Allow} header listing what the path accepts. */
   public static HttpError methodNotAllowed(HttpMethod method, String allow) {
-    return new HttpError(HttpResponseStatus.METHOD_NOT_ALLOWED,
-        "method " + method + " not allowed here (expected: " + allow + ")")
+    return new HttpError(
+            HttpResponseStatus.METHOD_NOT_ALLOWED,
+            "method " + method + " not allowed here (expected: " + allow + ")")
         .withHeader(HttpHeaderNames.ALLOW, allow);
   }
 
@@ -82,31 +83,35 @@ public final class HttpError extends RuntimeException {
 
   /** The core's error kinds mapped to HTTP: the only such mapping. */
   public static HttpError from(HubException error) {
-    HttpResponseStatus status = switch (error.kind()) {
-      case BAD_REQUEST -> HttpResponseStatus.BAD_REQUEST;
-      case UNAUTHORIZED -> HttpResponseStatus.UNAUTHORIZED;
-      case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
-      case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
-      case PAYLOAD_TOO_LARGE -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
-      case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
-    };
+    HttpResponseStatus status =
+        switch (error.kind()) {
+          case BAD_REQUEST -> HttpResponseStatus.BAD_REQUEST;
+          case UNAUTHORIZED -> HttpResponseStatus.UNAUTHORIZED;
+          case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
+          case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
+          case PAYLOAD_TOO_LARGE -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+          case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+        };
     return new HttpError(status, error.getMessage());
   }
 
   /**
-   * The error for an asynchronous failure: typed errors keep their status; anything else is the
-   * hub failing, a 503 prefixed with what was being done ({@code what} may be empty).
+   * The error for an asynchronous failure: typed errors keep their status; anything else is the hub
+   * failing, a 503 prefixed with what was being done ({@code what} may be empty).
    */
   public static HttpError from(Throwable failure, String what) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     if (cause instanceof HttpError e) {
       return e;
     }
     if (cause instanceof HubException e) {
       return from(e);
     }
-    return new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE,
+    return new HttpError(
+        HttpResponseStatus.SERVICE_UNAVAILABLE,
         what.isEmpty() ? String.valueOf(cause) : what + ": " + cause);
   }
 
@@ -114,6 +119,7 @@ public final class HttpError extends RuntimeException {
   private static String oneLine(String reason) {
     String text = reason == null ? "" : reason;
     return text.indexOf('\r') < 0 && text.indexOf('\n') < 0
-        ? text : text.replace("\r\n", " ").replace('\r', ' ').replace('\n', ' ');
+        ? text
+        : text.replace("\r\n", " ").replace('\r', ' ').replace('\n', ' ');
   }
 }

@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.handler.codec.http.cors.CorsHandler;
@@ -30,6 +29,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
@@ -64,18 +64,20 @@ public final class HttpPipelines {
       protected void initChannel(Channel channel) {
         HttpServerCodec http1 = http1Codec();
         int maxBody = routes.config().maxBody();
-        // Clients such as the JDK's try the h2c upgrade on a POST too, with its body aggregated here.
+        // Clients such as the JDK's try the h2c upgrade on a POST too, with its body aggregated
+        // here.
         HttpServerUpgradeHandler upgrade =
             new HttpServerUpgradeHandler(
                 http1,
                 protocol ->
                     AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                        ? new Http2ServerUpgradeCodec(frameCodec(), frontDoor.http2Deadlines(),
-                            multiplex())
+                        ? new Http2ServerUpgradeCodec(
+                            frameCodec(), frontDoor.http2Deadlines(), multiplex())
                         : null,
                 maxBody) {
               @Override
-              protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+              protected void handleOversizedMessage(
+                  ChannelHandlerContext ctx, HttpMessage oversized) {
                 rejectOversized(ctx, maxBody);
               }
             };
@@ -84,9 +86,12 @@ public final class HttpPipelines {
               @Override
               protected void initChannel(Channel ch) {
                 ChannelPipeline pipeline = ch.pipeline();
-                for (String http1Only : List.of(PipelineNames.DEADLINES,
-                    PipelineNames.REQUEST_LIMITS, PipelineNames.HTTP1_FALLBACK,
-                    PipelineNames.LAST_RESORT)) {
+                for (String http1Only :
+                    List.of(
+                        PipelineNames.DEADLINES,
+                        PipelineNames.REQUEST_LIMITS,
+                        PipelineNames.HTTP1_FALLBACK,
+                        PipelineNames.LAST_RESORT)) {
                   if (pipeline.get(http1Only) != null) {
                     pipeline.remove(http1Only);
                   }
@@ -94,9 +99,11 @@ public final class HttpPipelines {
                 addHttp2(pipeline);
               }
             };
-        channel.pipeline()
+        channel
+            .pipeline()
             .addLast(PipelineNames.FLUSH_CONSOLIDATION, flushConsolidation())
-            .addLast(PipelineNames.CLEARTEXT_UPGRADE,
+            .addLast(
+                PipelineNames.CLEARTEXT_UPGRADE,
                 new CleartextHttp2ServerUpgradeHandler(http1, upgrade, priorKnowledge))
             .addLast(PipelineNames.DEADLINES, frontDoor.connectionDeadlines())
             .addLast(PipelineNames.REQUEST_LIMITS, frontDoor.requestLimits())
@@ -114,10 +121,12 @@ public final class HttpPipelines {
         SslHandler tls = sslContext.newHandler(channel.alloc());
         // The handshake is part of the time a client has to send its request head.
         tls.setHandshakeTimeoutMillis(frontDoor.limits().headerTimeout().toMillis());
-        channel.pipeline()
+        channel
+            .pipeline()
             .addLast(PipelineNames.TLS, tls)
             .addLast(PipelineNames.FLUSH_CONSOLIDATION, flushConsolidation())
-            .addLast(PipelineNames.ALPN,
+            .addLast(
+                PipelineNames.ALPN,
                 new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
                   @Override
                   protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
@@ -171,11 +180,11 @@ public final class HttpPipelines {
   }
 
   /**
-   * Holds the flushes of responses written while a read is in progress until the read is
-   * complete: a publisher's pipelined requests, read together, are answered in one send instead
-   * of one per response (on loopback a send costs more than the rest of a publish). Flushes
-   * outside a read go out at once: an HTTP/2 connection keeps the handler while its streams
-   * write events, which must never wait for a read.
+   * Holds the flushes of responses written while a read is in progress until the read is complete:
+   * a publisher's pipelined requests, read together, are answered in one send instead of one per
+   * response (on loopback a send costs more than the rest of a publish). Flushes outside a read go
+   * out at once: an HTTP/2 connection keeps the handler while its streams write events, which must
+   * never wait for a read.
    */
   static FlushConsolidationHandler flushConsolidation() {
     return new FlushConsolidationHandler(
@@ -184,9 +193,10 @@ public final class HttpPipelines {
 
   private HttpServerCodec http1Codec() {
     Limits limits = frontDoor.limits();
-    return new HttpServerCodec(new HttpDecoderConfig()
-        .setMaxInitialLineLength(limits.maxRequestLine())
-        .setMaxHeaderSize(limits.maxHeaderBlock()));
+    return new HttpServerCodec(
+        new HttpDecoderConfig()
+            .setMaxInitialLineLength(limits.maxRequestLine())
+            .setMaxHeaderSize(limits.maxHeaderBlock()));
   }
 
   private Http2FrameCodec frameCodec() {
@@ -207,11 +217,14 @@ public final class HttpPipelines {
         new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel stream) {
-            stream.pipeline()
-                .addLast(PipelineNames.HTTP2_STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
+            stream
+                .pipeline()
+                .addLast(
+                    PipelineNames.HTTP2_STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
                 .addLast(PipelineNames.DEADLINES, frontDoor.streamDeadlines())
                 .addLast(PipelineNames.REQUEST_LIMITS, frontDoor.requestLimits())
-                .addLast(PipelineNames.AGGREGATOR, new ReasonedAggregator(routes.config().maxBody()))
+                .addLast(
+                    PipelineNames.AGGREGATOR, new ReasonedAggregator(routes.config().maxBody()))
                 .addLast(PipelineNames.CORS, new CorsHandler(cors))
                 .addLast(PipelineNames.ROUTER, new HubHandler(routes));
           }
@@ -270,8 +283,10 @@ public final class HttpPipelines {
   }
 
   private static void rejectOversized(ChannelHandlerContext ctx, int maxBody) {
-    FullHttpResponse response = Responses.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-        "body larger than " + maxBody + " bytes (expected: at most --max-body)");
+    FullHttpResponse response =
+        Responses.error(
+            HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+            "body larger than " + maxBody + " bytes (expected: at most --max-body)");
     // The rest of the body is still on its way, so the connection cannot be reused.
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }

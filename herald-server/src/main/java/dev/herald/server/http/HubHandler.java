@@ -16,19 +16,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The per-connection end of the pipeline: refuses requests the decoder could not read or that
  * arrive behind an open stream, dispatches the others through the listener's {@link RouteTable},
- * and turns every typed error into its response. Once a stream is open, the connection belongs
- * to it: writability and closing are handed to the stream.
+ * and turns every typed error into its response. Once a stream is open, the connection belongs to
+ * it: writability and closing are handed to the stream.
  *
- * <p>HTTP/1.1 answers pipelined requests in request order. Publishes ({@code POST}, always
- * answered by one complete response) are dispatched as they are read, up to {@value #MAX_HELD}
- * unanswered, and their answers wait for those of the requests before them: a publisher's
- * pipelined requests then reach the hub together, and a history that stores on another thread
- * commits them as one group. Any other request read while an earlier one waits for its answer
- * (it may open an event stream, whose headers must follow every earlier answer) is held until
- * that answer is written; past {@value #MAX_HELD} held requests the connection stops reading.
+ * <p>HTTP/1.1 answers pipelined requests in request order. Publishes ({@code POST}, always answered
+ * by one complete response) are dispatched as they are read, up to {@value #MAX_HELD} unanswered,
+ * and their answers wait for those of the requests before them: a publisher's pipelined requests
+ * then reach the hub together, and a history that stores on another thread commits them as one
+ * group. Any other request read while an earlier one waits for its answer (it may open an event
+ * stream, whose headers must follow every earlier answer) is held until that answer is written;
+ * past {@value #MAX_HELD} held requests the connection stops reading.
  *
- * <p>One instance per connection (or per HTTP/2 stream). Runs on the channel's event loop; must
- * not block.
+ * <p>One instance per connection (or per HTTP/2 stream). Runs on the channel's event loop; must not
+ * block.
  */
 final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     implements Exchange.StreamSlot {
@@ -42,21 +42,31 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   private final ProtocolDialects dialects;
   private SseStream stream;
   private ChannelHandlerContext ctx;
+
   /** Dispatched requests whose answer is not written yet: at most {@value #MAX_HELD}. */
   private int unanswered;
+
   /** The order of the next request dispatched, and of the next answer to write. */
   private long nextOrder;
+
   private long nextToWrite;
+
   /** Answers that came before those of earlier requests, by order modulo the ring's size. */
   private FullHttpResponse[] early;
+
   private boolean[] earlyKeepAlive;
+
   /** The order of the unanswered request that is not a publish (it may open a stream), or -1. */
   private long unansweredOther = -1;
+
   /** Requests pipelined behind the unanswered one, retained; created on first use. */
   private ArrayDeque<FullHttpRequest> held;
+
   private boolean releasingHeld;
+
   /** Whether this handler stopped the connection's reads (and so must restart them). */
   private boolean pausedReads;
+
   /** An answer said {@code Connection: close}: the connection ends, nothing more is answered. */
   private boolean closing;
 
@@ -81,8 +91,12 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
     if (stream != null) {
       // HTTP/1.1 cannot answer a pipelined request behind an endless response.
-      Responses.send(ctx, Responses.error(HttpResponseStatus.BAD_REQUEST,
-          "request pipelined behind an open event stream (expected: a new connection)"), false);
+      Responses.send(
+          ctx,
+          Responses.error(
+              HttpResponseStatus.BAD_REQUEST,
+              "request pipelined behind an open event stream (expected: a new connection)"),
+          false);
       return;
     }
     if (!mayDispatchNow(request)) {
@@ -102,8 +116,7 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
    * unanswered ones: another request may open a stream, whose headers no answer may pass.
    */
   private boolean mayDispatch(FullHttpRequest request) {
-    return unanswered == 0
-        || (unanswered < MAX_HELD && unansweredOther < 0 && isPublish(request));
+    return unanswered == 0 || (unanswered < MAX_HELD && unansweredOther < 0 && isPublish(request));
   }
 
   private static boolean isPublish(FullHttpRequest request) {
@@ -117,7 +130,9 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       unansweredOther = order;
     }
     if (request.decoderResult().isFailure()) {
-      respond(order, HttpError.malformed(request.decoderResult().cause().getMessage()).response(),
+      respond(
+          order,
+          HttpError.malformed(request.decoderResult().cause().getMessage()).response(),
           false);
       return;
     }
@@ -202,7 +217,10 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
     releasingHeld = true;
     try {
-      while (stream == null && held != null && !held.isEmpty() && ctx.channel().isActive()
+      while (stream == null
+          && held != null
+          && !held.isEmpty()
+          && ctx.channel().isActive()
           && mayDispatch(held.peek())) {
         FullHttpRequest next = held.poll();
         try {

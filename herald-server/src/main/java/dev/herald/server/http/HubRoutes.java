@@ -23,10 +23,10 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The routes a listener serves, and what its connections share: every handler is built once
- * here, each route group lists its routes, and {@link #serving} picks the groups of one listener.
- * Routes of switched-off features (demo, metrics, development tokens) are simply absent, so they
- * answer 404 like any unknown path.
+ * The routes a listener serves, and what its connections share: every handler is built once here,
+ * each route group lists its routes, and {@link #serving} picks the groups of one listener. Routes
+ * of switched-off features (demo, metrics, development tokens) are simply absent, so they answer
+ * 404 like any unknown path.
  *
  * <p>Immutable after construction; safe from any thread.
  */
@@ -41,8 +41,13 @@ public final class HubRoutes {
   private final Map<RouteGroup, List<Route>> groups;
   private final RouteTable table;
 
-  private HubRoutes(ServerConfig config, OpenStreams streams, ServerInfo info,
-      ProtocolDialects dialects, Map<RouteGroup, List<Route>> groups, Set<RouteGroup> served) {
+  private HubRoutes(
+      ServerConfig config,
+      OpenStreams streams,
+      ServerInfo info,
+      ProtocolDialects dialects,
+      Map<RouteGroup, List<Route>> groups,
+      Set<RouteGroup> served) {
     this.config = config;
     this.streams = streams;
     this.info = info;
@@ -61,11 +66,17 @@ public final class HubRoutes {
    * Every route group; {@code demoClock} and {@code metricsPublisher} are null when off, {@code
    * tracing} is {@link Tracing#OFF}.
    */
-  public static HubRoutes create(Hub hub, ServerConfig config, DemoClock demoClock,
-      HubMetrics metrics, MetricsPublisher metricsPublisher, OpenStreams streams, Clock clock,
+  public static HubRoutes create(
+      Hub hub,
+      ServerConfig config,
+      DemoClock demoClock,
+      HubMetrics metrics,
+      MetricsPublisher metricsPublisher,
+      OpenStreams streams,
+      Clock clock,
       Tracing tracing) {
-    return create(hub, config, demoClock, metrics, metricsPublisher, streams, clock, tracing,
-        hub::readiness);
+    return create(
+        hub, config, demoClock, metrics, metricsPublisher, streams, clock, tracing, hub::readiness);
   }
 
   /**
@@ -73,9 +84,16 @@ public final class HubRoutes {
    * Clock, Tracing)}, {@code /readyz} answering {@code readiness}: the hub's own and what the
    * server adds to it (a warm-up still running).
    */
-  public static HubRoutes create(Hub hub, ServerConfig config, DemoClock demoClock,
-      HubMetrics metrics, MetricsPublisher metricsPublisher, OpenStreams streams, Clock clock,
-      Tracing tracing, Supplier<Readiness> readiness) {
+  public static HubRoutes create(
+      Hub hub,
+      ServerConfig config,
+      DemoClock demoClock,
+      HubMetrics metrics,
+      MetricsPublisher metricsPublisher,
+      OpenStreams streams,
+      Clock clock,
+      Tracing tracing,
+      Supplier<Readiness> readiness) {
     ProtocolDialects dialects = new ProtocolDialects(config, clock);
     Authorizer authorizer = new Authorizer(config);
     EventStreams eventStreams =
@@ -85,32 +103,52 @@ public final class HubRoutes {
     StaticFilesHandler files = new StaticFilesHandler(new StaticFiles());
 
     Map<RouteGroup, List<Route>> groups = new EnumMap<>(RouteGroup.class);
-    List<Route> hubRoutes = new ArrayList<>(List.of(
-        Route.exact(HUB_PATH, new SubscribeHandler(authorizer, eventStreams, metricsPublisher), GET),
-        Route.exact(HUB_PATH, new PublishHandler(hub, authorizer, tracing), POST),
-        Route.prefix(ActiveSubscription.COLLECTION_PATH,
-            new SubscriptionsHandler(hub, authorizer), GET),
-        // The hub's own JavaScript client goes wherever the hub does, with or without the UI.
-        Route.exact(StaticFiles.CLIENT_PATH, files, GET, HEAD)));
+    List<Route> hubRoutes =
+        new ArrayList<>(
+            List.of(
+                Route.exact(
+                    HUB_PATH,
+                    new SubscribeHandler(authorizer, eventStreams, metricsPublisher),
+                    GET),
+                Route.exact(HUB_PATH, new PublishHandler(hub, authorizer, tracing), POST),
+                Route.prefix(
+                    ActiveSubscription.COLLECTION_PATH,
+                    new SubscriptionsHandler(hub, authorizer),
+                    GET),
+                // The hub's own JavaScript client goes wherever the hub does, with or without the
+                // UI.
+                Route.exact(StaticFiles.CLIENT_PATH, files, GET, HEAD)));
     if (dialects.draft08() != null) {
-      hubRoutes.add(Route.exact(ResourceMetadata.PATH,
-          new MetadataHandler(dialects.draft08().metadata()), GET, HEAD));
+      hubRoutes.add(
+          Route.exact(
+              ResourceMetadata.PATH,
+              new MetadataHandler(dialects.draft08().metadata()),
+              GET,
+              HEAD));
     }
     groups.put(RouteGroup.HUB, List.copyOf(hubRoutes));
-    groups.put(RouteGroup.DEMO, demoClock == null ? List.of()
-        : List.of(Route.exact(DemoHandler.PATH, new DemoHandler(demoClock, eventStreams), GET)));
-    List<Route> adminRoutes = new ArrayList<>(List.of(
-        Route.exact(AdminHandler.HEALTHZ, admin::healthz, GET, HEAD),
-        Route.exact(AdminHandler.READYZ, admin::readyz, GET)));
+    groups.put(
+        RouteGroup.DEMO,
+        demoClock == null
+            ? List.of()
+            : List.of(
+                Route.exact(DemoHandler.PATH, new DemoHandler(demoClock, eventStreams), GET)));
+    List<Route> adminRoutes =
+        new ArrayList<>(
+            List.of(
+                Route.exact(AdminHandler.HEALTHZ, admin::healthz, GET, HEAD),
+                Route.exact(AdminHandler.READYZ, admin::readyz, GET)));
     if (metrics.enabled()) {
       adminRoutes.add(Route.exact(AdminHandler.METRICS, admin::metrics, GET));
     }
     groups.put(RouteGroup.ADMIN, List.copyOf(adminRoutes));
-    List<Route> uiRoutes = new ArrayList<>(List.of(
-        Route.exact(AdminHandler.INFO, admin::info, GET),
-        Route.exact(StaticFilesHandler.INDEX, files, GET, HEAD),
-        Route.prefix(StaticFilesHandler.UI, files, GET, HEAD),
-        Route.prefix(StaticFilesHandler.WEBJARS, files, GET, HEAD)));
+    List<Route> uiRoutes =
+        new ArrayList<>(
+            List.of(
+                Route.exact(AdminHandler.INFO, admin::info, GET),
+                Route.exact(StaticFilesHandler.INDEX, files, GET, HEAD),
+                Route.prefix(StaticFilesHandler.UI, files, GET, HEAD),
+                Route.prefix(StaticFilesHandler.WEBJARS, files, GET, HEAD)));
     if (config.developmentTokens()) {
       uiRoutes.add(Route.exact(AdminHandler.DEV_TOKEN, admin::developmentTokens, GET));
     }

@@ -21,8 +21,8 @@ final class MetadataHandler implements RouteHandler {
 
   @Override
   public void handle(Exchange exchange) {
-    FullHttpResponse response = Responses.full(HttpResponseStatus.OK, "application/json",
-        Unpooled.wrappedBuffer(document));
+    FullHttpResponse response =
+        Responses.full(HttpResponseStatus.OK, "application/json", Unpooled.wrappedBuffer(document));
     // Static for the life of the process; a client may keep it a little.
     response.headers().set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=300");
     exchange.respond(response);

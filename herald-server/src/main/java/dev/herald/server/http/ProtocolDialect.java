@@ -11,11 +11,11 @@ import java.util.Map;
 
 /**
  * Everything that differs between versions of the Mercure protocol at the HTTP edge: how a
- * subscribe request names its selectors and its last event id, where tokens may come from and
- * how they are verified, which claims grant publishing and subscribing, which publish rules
- * apply, how authorization failures are answered and which response header carries the stream's
- * last event id. Handlers ask the dialect of the request
- * ({@link Exchange#dialect()}); none of them asks which version it serves.
+ * subscribe request names its selectors and its last event id, where tokens may come from and how
+ * they are verified, which claims grant publishing and subscribing, which publish rules apply, how
+ * authorization failures are answered and which response header carries the stream's last event id.
+ * Handlers ask the dialect of the request ({@link Exchange#dialect()}); none of them asks which
+ * version it serves.
  *
  * <p>A new version is a new implementation plus one line in {@link ProtocolDialects}.
  * Implementations are immutable (their verifiers cache, thread-safely) and safe from any thread.
@@ -77,8 +77,8 @@ interface ProtocolDialect {
   SubscriptionFormat subscriptionFormat();
 
   /**
-   * The topics a subscriptions API request is authorized as: a token must grant subscribing to
-   * one of them.
+   * The topics a subscriptions API request is authorized as: a token must grant subscribing to one
+   * of them.
    *
    * @param requestUri the request target as sent, query included
    * @param rawPath its path alone

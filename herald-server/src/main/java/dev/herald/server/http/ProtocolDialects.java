@@ -22,23 +22,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The dialects a hub speaks, built once from its configuration, and the choice of one per
- * request, made before any handler runs. With both versions on, the request decides, in this
- * order (README, "Which protocol a request speaks"):
+ * The dialects a hub speaks, built once from its configuration, and the choice of one per request,
+ * made before any handler runs. With both versions on, the request decides, in this order (README,
+ * "Which protocol a request speaks"):
  *
  * <ol>
  *   <li>its query: a name in the {@code match} namespace or {@code last_event_id} is draft-08,
  *       {@code topic} or {@code lastEventID} draft-07, both families at once a 400;
- *   <li>its token: an {@code Authorization: Bearer} token whose header says {@code at+jwt}, or
- *       the draft-08 cookie, is draft-08; another bearer token, the {@code authorization} query
+ *   <li>its token: an {@code Authorization: Bearer} token whose header says {@code at+jwt}, or the
+ *       draft-08 cookie, is draft-08; another bearer token, the {@code authorization} query
  *       parameter or the draft-07 cookie is draft-07;
  *   <li>otherwise draft-07, as before draft-08 existed: a request that names nothing of either
- *       version (a publish or a subscribe without selectors and without a token) gets exactly
- *       the answers it always got.
+ *       version (a publish or a subscribe without selectors and without a token) gets exactly the
+ *       answers it always got.
  * </ol>
  *
- * <p>Owns the JWK Set refresher thread (closed with {@link #close}). Immutable otherwise; safe
- * from any thread.
+ * <p>Owns the JWK Set refresher thread (closed with {@link #close}). Immutable otherwise; safe from
+ * any thread.
  */
 final class ProtocolDialects implements AutoCloseable {
 
@@ -73,8 +73,10 @@ final class ProtocolDialects implements AutoCloseable {
       TokenVerifier both = new TokenVerifier(keys, clock);
       return new Draft07(both, both, config.cookieName());
     }
-    return new Draft07(verifier(config.publisherKey(), clock),
-        verifier(config.subscriberKey(), clock), config.cookieName());
+    return new Draft07(
+        verifier(config.publisherKey(), clock),
+        verifier(config.subscriberKey(), clock),
+        config.cookieName());
   }
 
   private static TokenVerifier verifier(JwtKey key, Clock clock) {
@@ -86,13 +88,17 @@ final class ProtocolDialects implements AutoCloseable {
     TrustedIssuers issuers = TrustedIssuers.parse(protocols.issuers(), refresher);
     issuers.start();
     String resourceId = config.resourceId();
-    AccessTokenVerifier verifier = new AccessTokenVerifier(resourceId, issuers,
-        MatcherCompiler.forHub(resourceId), clock);
-    ResourceMetadata metadata = new ResourceMetadata(resourceId,
-        issuers.issuersWithKeySets(), protocols.accessCookieName(), TopicSelector.MATCHER_TYPES,
-        config.hub().subscriptionEvents());
-    return new Draft08(verifier, metadata, protocols.accessCookieName(),
-        config.hub().maxTopicsPerSubscription());
+    AccessTokenVerifier verifier =
+        new AccessTokenVerifier(resourceId, issuers, MatcherCompiler.forHub(resourceId), clock);
+    ResourceMetadata metadata =
+        new ResourceMetadata(
+            resourceId,
+            issuers.issuersWithKeySets(),
+            protocols.accessCookieName(),
+            TopicSelector.MATCHER_TYPES,
+            config.hub().subscriptionEvents());
+    return new Draft08(
+        verifier, metadata, protocols.accessCookieName(), config.hub().maxTopicsPerSubscription());
   }
 
   /** Every dialect spoken. */
@@ -121,8 +127,9 @@ final class ProtocolDialects implements AutoCloseable {
     boolean speaks08 = Draft08Query.speaksDraft08(query);
     boolean speaks07 = query.containsKey("topic") || query.containsKey("lastEventID");
     if (speaks08 && speaks07) {
-      throw HttpError.badRequest("query mixes draft-07 parameters (topic, lastEventID) with"
-          + " draft-08 ones (match, match_<type>, last_event_id) (expected: one protocol's)");
+      throw HttpError.badRequest(
+          "query mixes draft-07 parameters (topic, lastEventID) with"
+              + " draft-08 ones (match, match_<type>, last_event_id) (expected: one protocol's)");
     }
     if (speaks08) {
       return draft08;
@@ -133,7 +140,8 @@ final class ProtocolDialects implements AutoCloseable {
     String authorization = exchange.headers().get(HttpHeaderNames.AUTHORIZATION);
     if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return AccessTokenVerifier.looksLikeAccessToken(authorization.substring(7).strip())
-          ? draft08 : draft07;
+          ? draft08
+          : draft07;
     }
     if (query.containsKey("authorization")) {
       return draft07;

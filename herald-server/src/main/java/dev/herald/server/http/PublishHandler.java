@@ -3,11 +3,11 @@ package dev.herald.server.http;
 import dev.herald.core.Event;
 import dev.herald.core.Hub;
 import dev.herald.core.HubException;
-import dev.herald.core.dispatch.DeliveryLoop;
-import dev.herald.server.sse.NettyDeliveryLoop;
 import dev.herald.core.RateLimitedLog;
 import dev.herald.core.Update;
 import dev.herald.core.auth.Grants;
+import dev.herald.core.dispatch.DeliveryLoop;
+import dev.herald.server.sse.NettyDeliveryLoop;
 import dev.herald.server.trace.PublishRequestTrace;
 import dev.herald.server.trace.Tracing;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -18,15 +18,16 @@ import java.net.SocketAddress;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /.well-known/mercure}: a form-encoded update, authorized by the publisher's
- * claims, answered with the event's id once the hub has stored it. With tracing on, the request,
- * its authorization and the publish are spans ({@link PublishRequestTrace}); with it off, the
- * handler takes the same path as before tracing existed. Immutable; runs on the channel's event
- * loop and answers there.
+ * {@code POST /.well-known/mercure}: a form-encoded update, authorized by the publisher's claims,
+ * answered with the event's id once the hub has stored it. With tracing on, the request, its
+ * authorization and the publish are spans ({@link PublishRequestTrace}); with it off, the handler
+ * takes the same path as before tracing existed. Immutable; runs on the channel's event loop and
+ * answers there.
  */
 final class PublishHandler implements RouteHandler {
 
   private static final String FORM = "application/x-www-form-urlencoded";
+
   /** An unexpected failure can repeat on every publish (a broken disk): one line per interval. */
   private static final RateLimitedLog unexpected =
       new RateLimitedLog(LoggerFactory.getLogger(PublishHandler.class));
@@ -49,17 +50,25 @@ final class PublishHandler implements RouteHandler {
     }
     Update update = authorized(exchange);
     // Answered on this loop, with the batch's other answers for it: no hop per publish.
-    exchange.respondWhenDone(hub.publish(update, loopOf(exchange)), PublishHandler::stored,
+    exchange.respondWhenDone(
+        hub.publish(update, loopOf(exchange)),
+        PublishHandler::stored,
         failure -> failed(failure, null));
   }
 
   private void handleTraced(Exchange exchange) {
-    PublishRequestTrace trace = PublishRequestTrace.start(tracing, exchange.headers(),
-        HubRoutes.HUB_PATH, exchange.path(), clientAddress(exchange));
+    PublishRequestTrace trace =
+        PublishRequestTrace.start(
+            tracing,
+            exchange.headers(),
+            HubRoutes.HUB_PATH,
+            exchange.path(),
+            clientAddress(exchange));
     try {
       Update update = trace.authorize(() -> authorized(exchange), PublishHandler::statusOf);
       DeliveryLoop loop = loopOf(exchange);
-      exchange.respondWhenDone(trace.publish(update, u -> hub.publish(u, loop)),
+      exchange.respondWhenDone(
+          trace.publish(update, u -> hub.publish(u, loop)),
           event -> trace.answered(stored(event)),
           failure -> traced(trace, failed(failure, trace.traceId())));
     } catch (HttpError e) {
@@ -80,7 +89,8 @@ final class PublishHandler implements RouteHandler {
   private Update authorized(Exchange exchange) {
     String contentType = exchange.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
     if (!contentType.toLowerCase().startsWith(FORM)) {
-      throw new HttpError(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+      throw new HttpError(
+          HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
           "content-type: '" + contentType + "' (expected: " + FORM + ")");
     }
     Grants claims = authorizer.publisher(exchange);
@@ -93,7 +103,9 @@ final class PublishHandler implements RouteHandler {
     return Responses.text(HttpResponseStatus.OK, event.id());
   }
 
-  /** @param traceId the publish's trace, for the log line; null when not traced */
+  /**
+   * @param traceId the publish's trace, for the log line; null when not traced
+   */
   private static HttpError failed(Throwable failure, String traceId) {
     if (!(failure instanceof HubException)) {
       if (traceId == null) {
@@ -127,7 +139,8 @@ final class PublishHandler implements RouteHandler {
 
   private static String clientAddress(Exchange exchange) {
     SocketAddress remote = exchange.ctx().channel().remoteAddress();
-    return remote instanceof InetSocketAddress inet ? inet.getAddress() == null
-        ? inet.getHostString() : inet.getAddress().getHostAddress() : null;
+    return remote instanceof InetSocketAddress inet
+        ? inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress()
+        : null;
   }
 }

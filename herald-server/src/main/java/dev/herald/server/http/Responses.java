@@ -22,7 +22,8 @@ final class Responses {
   private Responses() {}
 
   static FullHttpResponse text(HttpResponseStatus status, String body) {
-    return full(status, "text/plain; charset=utf-8", Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    return full(
+        status, "text/plain; charset=utf-8", Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
   }
 
   static FullHttpResponse json(HttpResponseStatus status, String body) {
@@ -36,7 +37,8 @@ final class Responses {
 
   static FullHttpResponse full(HttpResponseStatus status, String contentType, ByteBuf body) {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-    response.headers()
+    response
+        .headers()
         .set(HttpHeaderNames.CONTENT_TYPE, contentType)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
         .set("link", DISCOVERY_LINK);

@@ -52,7 +52,10 @@ final class RouteTable {
     if (method.equals(HttpMethod.OPTIONS)) {
       FullHttpResponse response = Responses.text(HttpResponseStatus.NO_CONTENT, "");
       // A 204 carries no body, so no Content-Length or Content-Type either (RFC 9110).
-      response.headers().remove(HttpHeaderNames.CONTENT_LENGTH).remove(HttpHeaderNames.CONTENT_TYPE)
+      response
+          .headers()
+          .remove(HttpHeaderNames.CONTENT_LENGTH)
+          .remove(HttpHeaderNames.CONTENT_TYPE)
           .set(HttpHeaderNames.ALLOW, allow);
       exchange.respond(response);
       return;

@@ -1,18 +1,18 @@
 package dev.herald.server.http;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.herald.server.ServerConfig;
 import dev.herald.server.demo.DemoClock;
 import dev.herald.server.metrics.HubMetrics;
 import dev.herald.server.metrics.MetricsPublisher;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What the web UI needs to know about the hub that serves it ({@code GET /info}): which panels
- * can work and the ports of the listeners, so the connection-limit panel can link to the TLS
- * (HTTP/2) port. The ports are known only once the listeners are bound, hence {@link #bound}.
+ * What the web UI needs to know about the hub that serves it ({@code GET /info}): which panels can
+ * work and the ports of the listeners, so the connection-limit panel can link to the TLS (HTTP/2)
+ * port. The ports are known only once the listeners are bound, hence {@link #bound}.
  *
  * <p>Written once at start-up, then read from any thread (volatile).
  */

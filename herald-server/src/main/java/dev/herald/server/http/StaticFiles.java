@@ -8,17 +8,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 
 /**
- * The web UI and the webjars it imports, served from the jar. Files found are kept in memory
- * (the set is bounded by what the jar holds); misses are not remembered, so random paths cannot
- * grow the cache. Safe from any thread.
+ * The web UI and the webjars it imports, served from the jar. Files found are kept in memory (the
+ * set is bounded by what the jar holds); misses are not remembered, so random paths cannot grow the
+ * cache. Safe from any thread.
  */
 final class StaticFiles {
 
   /**
    * A file ready to send.
    *
-   * @param cacheControl how long caches may keep it: a year for versioned webjar paths, an hour
-   *     for {@code /herald.js} (other origins import it on every page), revalidation for the UI
+   * @param cacheControl how long caches may keep it: a year for versioned webjar paths, an hour for
+   *     {@code /herald.js} (other origins import it on every page), revalidation for the UI
    * @param etag a strong validator, so a revalidation costs a 304 instead of the file
    */
   record File(byte[] bytes, String contentType, String cacheControl, String etag) {}

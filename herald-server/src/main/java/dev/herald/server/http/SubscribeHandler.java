@@ -7,15 +7,15 @@ import dev.herald.server.metrics.HubMetrics;
 import dev.herald.server.metrics.MetricsPublisher;
 
 /**
- * {@code GET /.well-known/mercure}: the selectors and resume point the request's dialect names,
- * the subscriber's claims from the authorizer, whether it asked for the {@code herald-match}
- * field, then an event stream. Immutable; runs on the
- * channel's event loop.
+ * {@code GET /.well-known/mercure}: the selectors and resume point the request's dialect names, the
+ * subscriber's claims from the authorizer, whether it asked for the {@code herald-match} field,
+ * then an event stream. Immutable; runs on the channel's event loop.
  */
 final class SubscribeHandler implements RouteHandler {
 
   private final Authorizer authorizer;
   private final EventStreams streams;
+
   /** Null when metrics are off. */
   private final MetricsPublisher metricsPublisher;
 
@@ -33,15 +33,23 @@ final class SubscribeHandler implements RouteHandler {
     Grants claims = authorizer.subscriber(exchange);
     boolean matchField = matchFieldRequested(exchange);
     Runnable onClose = () -> {};
-    if (metricsPublisher != null && asked.selectors().stream()
-        .anyMatch(selector -> selector.raw().equals(HubMetrics.TOPIC))) {
+    if (metricsPublisher != null
+        && asked.selectors().stream()
+            .anyMatch(selector -> selector.raw().equals(HubMetrics.TOPIC))) {
       // The figures are published only while someone watches them.
       metricsPublisher.streamOpened();
       onClose = metricsPublisher::streamClosed;
     }
-    streams.open(exchange, new EventStreams.Request(asked.selectors(), claims,
-        asked.lastEventId(), dialect.lastEventIdHeader(), SseFrame.OPEN_COMMENT, onClose,
-        matchField));
+    streams.open(
+        exchange,
+        new EventStreams.Request(
+            asked.selectors(),
+            claims,
+            asked.lastEventId(),
+            dialect.lastEventIdHeader(),
+            SseFrame.OPEN_COMMENT,
+            onClose,
+            matchField));
   }
 
   /** Herald's own extension, the same under every protocol draft: see {@link MatchField}. */

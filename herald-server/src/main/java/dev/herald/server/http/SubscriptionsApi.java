@@ -39,7 +39,10 @@ final class SubscriptionsApi {
         query.append(LIMIT).append('=').append(limit);
       }
       if (after != null) {
-        query.append(query.length() == 0 ? "" : "&").append(CURSOR).append('=')
+        query
+            .append(query.length() == 0 ? "" : "&")
+            .append(CURSOR)
+            .append('=')
             .append(after.encode());
       }
       return query.toString();
@@ -74,13 +77,19 @@ final class SubscriptionsApi {
     if (limitText != null) {
       limit = -1;
       // Digits only, so "+5" and " 5" are refused like any other malformed number.
-      if (!limitText.isEmpty() && limitText.length() <= 7 && limitText.chars()
-          .allMatch(c -> c >= '0' && c <= '9')) {
+      if (!limitText.isEmpty()
+          && limitText.length() <= 7
+          && limitText.chars().allMatch(c -> c >= '0' && c <= '9')) {
         limit = Integer.parseInt(limitText);
       }
       if (limit < 1 || limit > SubscriptionsQuery.MAX_LIMIT) {
-        throw HttpError.badRequest("limit: " + shorten(limitText) + " (expected: an integer from 1"
-            + " to " + SubscriptionsQuery.MAX_LIMIT + ")");
+        throw HttpError.badRequest(
+            "limit: "
+                + shorten(limitText)
+                + " (expected: an integer from 1"
+                + " to "
+                + SubscriptionsQuery.MAX_LIMIT
+                + ")");
       }
     }
     SubscriptionCursor after = null;
@@ -100,8 +109,8 @@ final class SubscriptionsApi {
       return null;
     }
     if (values.size() > 1) {
-      throw HttpError.badRequest(name + ": given " + values.size() + " times (expected: at most"
-          + " once)");
+      throw HttpError.badRequest(
+          name + ": given " + values.size() + " times (expected: at most" + " once)");
     }
     return values.get(0);
   }
@@ -114,31 +123,39 @@ final class SubscriptionsApi {
    * The JSON body of the page, or throws a 404 for a single subscription that is not active. A
    * collection's {@code id} is the URL it was retrieved with: its path and its paging parameters.
    */
-  static String render(SubscriptionFormat format, SubscriptionFormat.Lookup lookup,
-      Paging paging, SubscriptionsPage page) {
+  static String render(
+      SubscriptionFormat format,
+      SubscriptionFormat.Lookup lookup,
+      Paging paging,
+      SubscriptionsPage page) {
     if (lookup.single() && page.subscriptions().isEmpty()) {
       throw new HttpError(HttpResponseStatus.NOT_FOUND, "no active subscription " + lookup.path());
     }
     SubscriptionFormat.Lookup retrieved = lookup;
     String query = paging.query();
     if (!lookup.single() && !query.isEmpty()) {
-      retrieved = new SubscriptionFormat.Lookup(lookup.path() + "?" + query, lookup.subscriber(),
-          lookup.selects());
+      retrieved =
+          new SubscriptionFormat.Lookup(
+              lookup.path() + "?" + query, lookup.subscriber(), lookup.selects());
     }
     return JSONObjectUtils.toJSONString(
         format.answer(retrieved, page.subscriptions(), page.lastEventId()));
   }
 
   /** The {@code Link} value naming the next page, or null on the last page. */
-  static String nextLink(SubscriptionFormat.Lookup lookup, Paging paging,
-      SubscriptionsPage page) {
+  static String nextLink(SubscriptionFormat.Lookup lookup, Paging paging, SubscriptionsPage page) {
     if (lookup.single() || page.next() == null) {
       return null;
     }
     Paging next = new Paging(page.next(), paging.limit(), paging.limitGiven());
     // A raw path may hold characters a Link target cannot (a client sent them unencoded).
-    String target = lookup.path().replace("<", "%3C").replace(">", "%3E").replace("\"", "%22")
-        .replace(" ", "%20");
+    String target =
+        lookup
+            .path()
+            .replace("<", "%3C")
+            .replace(">", "%3E")
+            .replace("\"", "%22")
+            .replace(" ", "%20");
     return "<" + target + "?" + next.query() + ">; rel=\"next\"";
   }
 }

@@ -11,9 +11,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@code GET /.well-known/mercure/subscriptions[/...]}: the active subscriptions in the shape of
- * the request's dialect ({@link SubscriptionsApi}), for a subscriber whose token grants
- * subscribing to the requested path, one page at a time ({@code limit}, {@code cursor}, a
- * {@code rel="next"} link). Immutable; runs on the channel's event loop and answers there.
+ * the request's dialect ({@link SubscriptionsApi}), for a subscriber whose token grants subscribing
+ * to the requested path, one page at a time ({@code limit}, {@code cursor}, a {@code rel="next"}
+ * link). Immutable; runs on the channel's event loop and answers there.
  */
 final class SubscriptionsHandler implements RouteHandler {
 
@@ -28,7 +28,8 @@ final class SubscriptionsHandler implements RouteHandler {
   @Override
   public void handle(Exchange exchange) {
     if (!hub.config().subscriptionEvents()) {
-      throw new HttpError(HttpResponseStatus.NOT_FOUND,
+      throw new HttpError(
+          HttpResponseStatus.NOT_FOUND,
           "the subscriptions API is off (start the hub with --subscriptions)");
     }
     authorizer.subscriptionsReader(exchange);
@@ -36,22 +37,32 @@ final class SubscriptionsHandler implements RouteHandler {
     SubscriptionFormat.Lookup lookup = SubscriptionsApi.parse(format, exchange.rawPath());
     SubscriptionsApi.Paging paging = SubscriptionsApi.paging(exchange.query());
     // One subscription is a seek to its subscriber: the cursor and limit only page collections.
-    SubscriptionsQuery query = lookup.single()
-        ? SubscriptionsQuery.of(lookup, null, 1)
-        : SubscriptionsQuery.of(lookup, paging.after(), paging.limit());
-    exchange.respondWhenDone(hub.subscriptions(query), page -> {
-      // Rendered here on the loop, which is why a page is bounded.
-      FullHttpResponse response = Responses.full(HttpResponseStatus.OK, format.contentType(),
-          Unpooled.copiedBuffer(SubscriptionsApi.render(format, lookup, paging, page),
-              StandardCharsets.UTF_8));
-      response.headers().set(HttpHeaderNames.ETAG, "\"" + page.lastEventId() + "\"")
-          .set(HttpHeaderNames.CACHE_CONTROL, "must-revalidate")
-          .set("link", format.link(page.lastEventId()));
-      String next = SubscriptionsApi.nextLink(lookup, paging, page);
-      if (next != null) {
-        response.headers().add("link", next); // after rel="mercure", which stays the first
-      }
-      return response;
-    }, failure -> HttpError.from(failure, ""));
+    SubscriptionsQuery query =
+        lookup.single()
+            ? SubscriptionsQuery.of(lookup, null, 1)
+            : SubscriptionsQuery.of(lookup, paging.after(), paging.limit());
+    exchange.respondWhenDone(
+        hub.subscriptions(query),
+        page -> {
+          // Rendered here on the loop, which is why a page is bounded.
+          FullHttpResponse response =
+              Responses.full(
+                  HttpResponseStatus.OK,
+                  format.contentType(),
+                  Unpooled.copiedBuffer(
+                      SubscriptionsApi.render(format, lookup, paging, page),
+                      StandardCharsets.UTF_8));
+          response
+              .headers()
+              .set(HttpHeaderNames.ETAG, "\"" + page.lastEventId() + "\"")
+              .set(HttpHeaderNames.CACHE_CONTROL, "must-revalidate")
+              .set("link", format.link(page.lastEventId()));
+          String next = SubscriptionsApi.nextLink(lookup, paging, page);
+          if (next != null) {
+            response.headers().add("link", next); // after rel="mercure", which stays the first
+          }
+          return response;
+        },
+        failure -> HttpError.from(failure, ""));
   }
 }

@@ -42,14 +42,18 @@ final class TokenLookup {
   private TokenLookup() {}
 
   /** The token, or null when the request carries none in any of {@code sources}. */
-  static Found find(List<Source> sources, HttpHeaders headers, Map<String, List<String>> query,
+  static Found find(
+      List<Source> sources,
+      HttpHeaders headers,
+      Map<String, List<String>> query,
       String cookieName) {
     for (Source source : sources) {
-      Found found = switch (source) {
-        case HEADER -> fromHeader(headers);
-        case QUERY -> fromQuery(query);
-        case COOKIE -> fromCookie(headers, cookieName);
-      };
+      Found found =
+          switch (source) {
+            case HEADER -> fromHeader(headers);
+            case QUERY -> fromQuery(query);
+            case COOKIE -> fromCookie(headers, cookieName);
+          };
       if (found != null) {
         return found;
       }
@@ -66,7 +70,9 @@ final class TokenLookup {
     if (parts.size() <= 1) {
       return String.join("", parts);
     }
-    return String.join(", ", parts.subList(0, parts.size() - 1)) + ", or " + parts.get(parts.size() - 1);
+    return String.join(", ", parts.subList(0, parts.size() - 1))
+        + ", or "
+        + parts.get(parts.size() - 1);
   }
 
   private static Found fromHeader(HttpHeaders headers) {

@@ -13,11 +13,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sits on a listening channel, before Netty's acceptor: asks the {@link ConnectionLimiter} about
- * each accepted socket before it is registered (a dropped one never is), and turns a failed
- * accept (EMFILE, ENFILE: out of file descriptors) into a pause: accepting stops, then resumes
- * after a back-off that doubles while accepts keep failing (up to {@link #MAX_BACKOFF_MILLIS})
- * and starts over after one succeeds. A failure is counted and logged at most once per interval,
- * without a stack trace.
+ * each accepted socket before it is registered (a dropped one never is), and turns a failed accept
+ * (EMFILE, ENFILE: out of file descriptors) into a pause: accepting stops, then resumes after a
+ * back-off that doubles while accepts keep failing (up to {@link #MAX_BACKOFF_MILLIS}) and starts
+ * over after one succeeds. A failure is counted and logged at most once per interval, without a
+ * stack trace.
  *
  * <p>Without it, Netty's acceptor pauses a fixed second but passes every failure on to the end of
  * the pipeline, which logs a stack trace each time; and on io_uring the read completion that
@@ -35,9 +35,9 @@ public final class AcceptBackoff extends ChannelInboundHandlerAdapter {
 
   /**
    * Descriptors kept free below the open-file limit. The kernel gives each new socket the lowest
-   * free number, so an accepted socket numbered this close to the limit means the process is
-   * about to run out: it is dropped and accepting pauses, before an accept, a history file or a
-   * class file fails with EMFILE (on io_uring, closes complete asynchronously, so a flood can hold
+   * free number, so an accepted socket numbered this close to the limit means the process is about
+   * to run out: it is dropped and accepting pauses, before an accept, a history file or a class
+   * file fails with EMFILE (on io_uring, closes complete asynchronously, so a flood can hold
    * descriptors for a while after Netty let them go).
    */
   static final int HEADROOM = 64;
@@ -58,8 +58,12 @@ public final class AcceptBackoff extends ChannelInboundHandlerAdapter {
    * @param canAnswer whether the listener speaks cleartext HTTP, so a refusal can be said
    * @param openFileLimit the process's open-file limit, or -1 when unknown
    */
-  public AcceptBackoff(ConnectionLimiter limiter, boolean canAnswer, long openFileLimit,
-      LimitCounters counters, RateLimitedLog failures) {
+  public AcceptBackoff(
+      ConnectionLimiter limiter,
+      boolean canAnswer,
+      long openFileLimit,
+      LimitCounters counters,
+      RateLimitedLog failures) {
     this.limiter = limiter;
     this.canAnswer = canAnswer;
     this.openFileLimit = openFileLimit;
@@ -74,13 +78,18 @@ public final class AcceptBackoff extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object child) {
-    if (child instanceof UnixChannel unix && openFileLimit > 0
+    if (child instanceof UnixChannel unix
+        && openFileLimit > 0
         && unix.fd().intValue() >= openFileLimit - HEADROOM) {
       ((Channel) child).unsafe().closeForcibly(); // never registered: released at once
       counters.rejected(LimitCounters.Rejection.FILE_DESCRIPTORS);
-      failures.warn("accepted socket {} of an open-file limit of {} on {}: dropping new"
-          + " connections for {} ms", unix.fd().intValue(), openFileLimit,
-          ctx.channel().localAddress(), backoffMillis);
+      failures.warn(
+          "accepted socket {} of an open-file limit of {} on {}: dropping new"
+              + " connections for {} ms",
+          unix.fd().intValue(),
+          openFileLimit,
+          ctx.channel().localAddress(),
+          backoffMillis);
       pause(ctx, backoffMillis);
       backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
       return;
@@ -93,8 +102,10 @@ public final class AcceptBackoff extends ChannelInboundHandlerAdapter {
       } catch (RuntimeException | LinkageError e) {
         // Never registered, so nothing else would ever close it.
         socket.unsafe().closeForcibly();
-        failures.warn("accepted socket on {} could not be set up ({}); closed",
-            ctx.channel().localAddress(), e.toString());
+        failures.warn(
+            "accepted socket on {} could not be set up ({}); closed",
+            ctx.channel().localAddress(),
+            e.toString());
         return;
       }
       if (verdict == ConnectionLimiter.Verdict.DROPPED) {
@@ -113,8 +124,11 @@ public final class AcceptBackoff extends ChannelInboundHandlerAdapter {
     }
     long pause = backoffMillis;
     backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
-    failures.warn("accept on {} failed ({}); pausing accepts for {} ms",
-        ctx.channel().localAddress(), cause.getMessage(), pause);
+    failures.warn(
+        "accept on {} failed ({}); pausing accepts for {} ms",
+        ctx.channel().localAddress(),
+        cause.getMessage(),
+        pause);
     pause(ctx, pause);
   }
 
@@ -126,11 +140,15 @@ public final class AcceptBackoff extends ChannelInboundHandlerAdapter {
     counters.acceptBackedOff();
     ChannelConfig config = ctx.channel().config();
     config.setAutoRead(false);
-    ctx.executor().schedule(() -> {
-      paused = false;
-      if (ctx.channel().isOpen()) {
-        config.setAutoRead(true);
-      }
-    }, pause, TimeUnit.MILLISECONDS);
+    ctx.executor()
+        .schedule(
+            () -> {
+              paused = false;
+              if (ctx.channel().isOpen()) {
+                config.setAutoRead(true);
+              }
+            },
+            pause,
+            TimeUnit.MILLISECONDS);
   }
 }

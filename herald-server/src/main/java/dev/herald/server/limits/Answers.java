@@ -29,7 +29,8 @@ final class Answers {
   static FullHttpResponse error(HttpResponseStatus status, String reason) {
     ByteBuf body = Unpooled.copiedBuffer(reason + "\n", StandardCharsets.UTF_8);
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-    response.headers()
+    response
+        .headers()
         .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -37,10 +38,9 @@ final class Answers {
   }
 
   /**
-   * Writes the answer from {@code ctx} towards the socket, then closes: an HTTP/2 stream at once,
-   * a connection after its output is shut down and a short linger. The close is due after the
-   * linger whether or not the write completes, so a client that reads nothing cannot keep the
-   * connection.
+   * Writes the answer from {@code ctx} towards the socket, then closes: an HTTP/2 stream at once, a
+   * connection after its output is shut down and a short linger. The close is due after the linger
+   * whether or not the write completes, so a client that reads nothing cannot keep the connection.
    */
   static void sendAndClose(ChannelHandlerContext ctx, FullHttpResponse response) {
     Channel channel = ctx.channel();
@@ -49,12 +49,15 @@ final class Answers {
       return;
     }
     channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
-    ctx.writeAndFlush(response).addListener((ChannelFutureListener) written -> {
-      if (written.isSuccess()) {
-        duplex.shutdownOutput();
-      } else {
-        channel.close();
-      }
-    });
+    ctx.writeAndFlush(response)
+        .addListener(
+            (ChannelFutureListener)
+                written -> {
+                  if (written.isSuccess()) {
+                    duplex.shutdownOutput();
+                  } else {
+                    channel.close();
+                  }
+                });
   }
 }

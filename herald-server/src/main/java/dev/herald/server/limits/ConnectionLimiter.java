@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
  * limit {@code 429}, both followed by a close. The answer is written before the client has asked
  * anything, so it costs no parsing, and a short linger lets a client whose request is still in
  * flight read it instead of a reset. On a TLS listener, where nothing can be said before a
- * handshake, and when {@link #MAX_TURNING_AWAY} connections are being answered already, the
- * socket is closed at once, before it is even registered with an event loop: a flood then costs
- * one accept and one close per connection and holds no descriptor, so it cannot use up the room
- * kept back for the history, Redis and the answers themselves.
+ * handshake, and when {@link #MAX_TURNING_AWAY} connections are being answered already, the socket
+ * is closed at once, before it is even registered with an event loop: a flood then costs one accept
+ * and one close per connection and holds no descriptor, so it cannot use up the room kept back for
+ * the history, Redis and the answers themselves.
  *
  * <p>{@link #verdict} runs on the listeners' event loops, {@link #setUp} on the connections'; all
  * state is atomic.
@@ -69,6 +69,7 @@ public final class ConnectionLimiter {
   private final AtomicInteger turningAway = new AtomicInteger();
   private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress =
       new ConcurrentHashMap<>();
+
   /**
    * Made at start-up: once the descriptors run out, not even a class file can be opened, so what
    * turning a connection away needs must be loaded before.
@@ -79,8 +80,8 @@ public final class ConnectionLimiter {
    * @param maxConnections open connections allowed over every listener
    * @param maxPerAddress open connections allowed from one address; 0 for no limit
    */
-  public ConnectionLimiter(int maxConnections, int maxPerAddress, Duration retryAfter,
-      LimitCounters counters) {
+  public ConnectionLimiter(
+      int maxConnections, int maxPerAddress, Duration retryAfter, LimitCounters counters) {
     this.maxConnections = maxConnections;
     this.maxPerAddress = maxPerAddress;
     this.retryAfterSeconds = Math.max(1, retryAfter.toSeconds());
@@ -98,20 +99,25 @@ public final class ConnectionLimiter {
   }
 
   /**
-   * Counts the socket in, or decides how to turn it away. Listener's event loop, before the
-   * socket is registered.
+   * Counts the socket in, or decides how to turn it away. Listener's event loop, before the socket
+   * is registered.
    *
-   * @param canAnswer whether an HTTP/1.1 answer can be written before anything was read (not on
-   *     a TLS listener)
+   * @param canAnswer whether an HTTP/1.1 answer can be written before anything was read (not on a
+   *     TLS listener)
    */
   public Verdict verdict(Channel socket, boolean canAnswer) {
     if (open.incrementAndGet() > maxConnections) {
       open.decrementAndGet();
       counters.rejected(LimitCounters.Rejection.MAX_CONNECTIONS);
-      rejections.warn("turning connections away: {} open (the limit, --max-connections)",
-          maxConnections);
-      return turnAway(socket, canAnswer, "503 Service Unavailable", "connection limit reached: "
-          + maxConnections + " open (expected: at most --max-connections); retry later");
+      rejections.warn(
+          "turning connections away: {} open (the limit, --max-connections)", maxConnections);
+      return turnAway(
+          socket,
+          canAnswer,
+          "503 Service Unavailable",
+          "connection limit reached: "
+              + maxConnections
+              + " open (expected: at most --max-connections); retry later");
     }
     InetAddress address = maxPerAddress > 0 ? addressOf(socket) : null;
     if (address != null) {
@@ -120,11 +126,19 @@ public final class ConnectionLimiter {
         release(address, count);
         open.decrementAndGet();
         counters.rejected(LimitCounters.Rejection.PER_ADDRESS);
-        rejections.warn("turning connections from {} away: {} open (--max-connections-per-address)",
-            address.getHostAddress(), maxPerAddress);
-        return turnAway(socket, canAnswer, "429 Too Many Requests", "too many connections from "
-            + address.getHostAddress() + ": " + maxPerAddress
-            + " open (expected: at most --max-connections-per-address); retry later");
+        rejections.warn(
+            "turning connections from {} away: {} open (--max-connections-per-address)",
+            address.getHostAddress(),
+            maxPerAddress);
+        return turnAway(
+            socket,
+            canAnswer,
+            "429 Too Many Requests",
+            "too many connections from "
+                + address.getHostAddress()
+                + ": "
+                + maxPerAddress
+                + " open (expected: at most --max-connections-per-address); retry later");
       }
       socket.closeFuture().addListener(closed -> release(address, count));
     }
@@ -146,8 +160,8 @@ public final class ConnectionLimiter {
   }
 
   /**
-   * Connection's event loop, once registered: writes a turned-away connection's answer, shuts
-   * its output and closes it after a short linger.
+   * Connection's event loop, once registered: writes a turned-away connection's answer, shuts its
+   * output and closes it after a short linger.
    */
   public void setUp(Channel channel) {
     ByteBuf answer = channel.attr(ANSWER).getAndSet(null);
@@ -159,13 +173,17 @@ public final class ConnectionLimiter {
     channel.pipeline().addLast(discard);
     // Closed after the linger whether or not the answer could be written.
     channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
-    channel.writeAndFlush(answer).addListener((ChannelFutureListener) written -> {
-      if (written.isSuccess() && channel instanceof DuplexChannel duplex) {
-        duplex.shutdownOutput();
-      } else {
-        channel.close();
-      }
-    });
+    channel
+        .writeAndFlush(answer)
+        .addListener(
+            (ChannelFutureListener)
+                written -> {
+                  if (written.isSuccess() && channel instanceof DuplexChannel duplex) {
+                    duplex.shutdownOutput();
+                  } else {
+                    channel.close();
+                  }
+                });
   }
 
   private void release(InetAddress address, AtomicInteger count) {
@@ -180,11 +198,18 @@ public final class ConnectionLimiter {
 
   private ByteBuf answer(String status, String reason) {
     byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
-    String head = "HTTP/1.1 " + status + "\r\n"
-        + "content-type: text/plain; charset=utf-8\r\n"
-        + "content-length: " + body.length + "\r\n"
-        + "retry-after: " + retryAfterSeconds + "\r\n"
-        + "connection: close\r\n\r\n";
+    String head =
+        "HTTP/1.1 "
+            + status
+            + "\r\n"
+            + "content-type: text/plain; charset=utf-8\r\n"
+            + "content-length: "
+            + body.length
+            + "\r\n"
+            + "retry-after: "
+            + retryAfterSeconds
+            + "\r\n"
+            + "connection: close\r\n\r\n";
     ByteBuf out = Unpooled.buffer(head.length() + body.length);
     out.writeCharSequence(head, StandardCharsets.US_ASCII);
     out.writeBytes(body);

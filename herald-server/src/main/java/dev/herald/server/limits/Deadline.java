@@ -8,8 +8,8 @@ import io.netty.channel.ChannelHandlerContext;
  * one before, and it is cancelled when the handler is removed or the channel closes. When it
  * passes, the timeout is counted and {@link #expire} decides what the connection gets.
  *
- * <p>One instance per connection or stream; runs on its event loop, with the loop's own timers,
- * so tests drive it with simulated time.
+ * <p>One instance per connection or stream; runs on its event loop, with the loop's own timers, so
+ * tests drive it with simulated time.
  */
 abstract class Deadline extends ChannelDuplexHandler {
 

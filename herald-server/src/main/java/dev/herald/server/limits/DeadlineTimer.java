@@ -28,11 +28,16 @@ final class DeadlineTimer {
 
   void arm(ChannelHandlerContext ctx, LimitCounters.Timeout phase, long nanos, Expiry expiry) {
     cancel();
-    timer = ctx.executor().schedule(() -> {
-      timer = null;
-      counters.timedOut(phase);
-      expiry.expire(ctx, phase);
-    }, nanos, TimeUnit.NANOSECONDS);
+    timer =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  timer = null;
+                  counters.timedOut(phase);
+                  expiry.expire(ctx, phase);
+                },
+                nanos,
+                TimeUnit.NANOSECONDS);
   }
 
   boolean armed() {

@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The limits every connection's pipeline enforces, the counters they bump and the rate-limited
- * logs they share; hands out the per-connection handlers. Immutable; safe from any thread.
+ * The limits every connection's pipeline enforces, the counters they bump and the rate-limited logs
+ * they share; hands out the per-connection handlers. Immutable; safe from any thread.
  */
 public final class FrontDoor {
 
@@ -58,22 +58,23 @@ public final class FrontDoor {
   }
 
   /**
-   * The end of a connection pipeline: whatever failure reaches it closes the connection, a reset
-   * at debug level, anything else in a rate-limited line, never a stack trace per connection.
+   * The end of a connection pipeline: whatever failure reaches it closes the connection, a reset at
+   * debug level, anything else in a rate-limited line, never a stack trace per connection.
    */
   public ChannelHandler lastResort() {
     return lastResort;
   }
 
   /**
-   * A failed TLS handshake: counted in one rate-limited line (and as a header timeout when it
-   * took longer than --header-timeout), then closed.
+   * A failed TLS handshake: counted in one rate-limited line (and as a header timeout when it took
+   * longer than --header-timeout), then closed.
    */
   public void tlsFailed(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof SslHandshakeTimeoutException) {
       counters.timedOut(LimitCounters.Timeout.HEADER);
     }
-    connectionErrors.warn("TLS with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    connectionErrors.warn(
+        "TLS with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
   }
 
@@ -84,8 +85,8 @@ public final class FrontDoor {
       if (cause instanceof IOException) {
         log.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
       } else {
-        connectionErrors.warn("connection {} failed: {}", ctx.channel().remoteAddress(),
-            cause.toString());
+        connectionErrors.warn(
+            "connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
       }
       ctx.close();
     }

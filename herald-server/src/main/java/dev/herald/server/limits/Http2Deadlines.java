@@ -7,16 +7,16 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameStreamEvent;
 
 /**
- * The clock of an HTTP/2 connection: it must open its first stream within --header-timeout, and
- * is closed (GOAWAY) once it has had no open stream for --idle-timeout. Open event streams keep
- * it open for good. Each stream's own body timeout is a {@link RequestDeadlines}.
+ * The clock of an HTTP/2 connection: it must open its first stream within --header-timeout, and is
+ * closed (GOAWAY) once it has had no open stream for --idle-timeout. Open event streams keep it
+ * open for good. Each stream's own body timeout is a {@link RequestDeadlines}.
  *
  * <p>Sits between the frame codec, whose stream state events it reads, and the multiplexer. One
  * instance per connection; runs on its event loop.
  *
- * <p>Inbound only: every stream's writes pass this spot, and it has nothing to do with them
- * (unlike {@link RequestDeadlines}, which watches the answer go out); it shares the timer with
- * it ({@link DeadlineTimer}).
+ * <p>Inbound only: every stream's writes pass this spot, and it has nothing to do with them (unlike
+ * {@link RequestDeadlines}, which watches the answer go out); it shares the timer with it ({@link
+ * DeadlineTimer}).
  */
 public final class Http2Deadlines extends ChannelInboundHandlerAdapter {
 
@@ -52,7 +52,9 @@ public final class Http2Deadlines extends ChannelInboundHandlerAdapter {
       hadStream = true;
       timer.cancel();
     } else if (!timer.armed()) {
-      timer.arm(ctx, hadStream ? LimitCounters.Timeout.IDLE : LimitCounters.Timeout.HEADER,
+      timer.arm(
+          ctx,
+          hadStream ? LimitCounters.Timeout.IDLE : LimitCounters.Timeout.HEADER,
           hadStream ? idleNanos : headerNanos,
           (expired, phase) -> expired.close()); // the frame codec says GOAWAY first
     }

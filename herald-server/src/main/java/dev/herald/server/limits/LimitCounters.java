@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * How often the front door said no: requests and connections rejected, by reason; connections
- * timed out, by phase; accept back-offs. Read by {@code /metrics}. Safe from any thread; counting
- * is one uncontended add.
+ * How often the front door said no: requests and connections rejected, by reason; connections timed
+ * out, by phase; accept back-offs. Read by {@code /metrics}. Safe from any thread; counting is one
+ * uncontended add.
  */
 public final class LimitCounters {
 

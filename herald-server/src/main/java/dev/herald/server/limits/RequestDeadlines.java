@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  * out here (its own heartbeats and lifetime are the stream's business). After an h2c upgrade or
  * prior-knowledge HTTP/2, it removes itself: {@link Http2Deadlines} takes over the connection.
  *
- * <p>One instance per connection or stream; runs on its event loop, with the loop's own timers,
- * so tests drive it with simulated time.
+ * <p>One instance per connection or stream; runs on its event loop, with the loop's own timers, so
+ * tests drive it with simulated time.
  */
 public final class RequestDeadlines extends Deadline {
 
@@ -36,8 +36,8 @@ public final class RequestDeadlines extends Deadline {
   private boolean started;
   private int answering; // requests read and not answered yet (HTTP/1.1 may pipeline)
 
-  private RequestDeadlines(long headerNanos, long bodyNanos, long idleNanos,
-      LimitCounters counters) {
+  private RequestDeadlines(
+      long headerNanos, long bodyNanos, long idleNanos, LimitCounters counters) {
     super(counters);
     this.headerNanos = headerNanos;
     this.bodyNanos = bodyNanos;
@@ -46,8 +46,11 @@ public final class RequestDeadlines extends Deadline {
 
   /** For an HTTP/1.1 connection: header, body and idle timeouts. */
   public static RequestDeadlines forConnection(Limits limits, LimitCounters counters) {
-    return new RequestDeadlines(limits.headerTimeout().toNanos(), limits.bodyTimeout().toNanos(),
-        limits.idleTimeout().toNanos(), counters);
+    return new RequestDeadlines(
+        limits.headerTimeout().toNanos(),
+        limits.bodyTimeout().toNanos(),
+        limits.idleTimeout().toNanos(),
+        counters);
   }
 
   /** For an HTTP/2 stream, whose head arrives whole: the body timeout only. */
@@ -113,12 +116,22 @@ public final class RequestDeadlines extends Deadline {
   @Override
   void expire(ChannelHandlerContext ctx, LimitCounters.Timeout phase) {
     switch (phase) {
-      case HEADER -> Answers.sendAndClose(ctx, Answers.error(HttpResponseStatus.REQUEST_TIMEOUT,
-          "request head not complete within " + millis(headerNanos)
-              + " ms of the connection (expected: within --header-timeout)"));
-      case BODY -> Answers.sendAndClose(ctx, Answers.error(HttpResponseStatus.REQUEST_TIMEOUT,
-          "request body not complete within " + millis(bodyNanos)
-              + " ms of its head (expected: within --body-timeout)"));
+      case HEADER ->
+          Answers.sendAndClose(
+              ctx,
+              Answers.error(
+                  HttpResponseStatus.REQUEST_TIMEOUT,
+                  "request head not complete within "
+                      + millis(headerNanos)
+                      + " ms of the connection (expected: within --header-timeout)"));
+      case BODY ->
+          Answers.sendAndClose(
+              ctx,
+              Answers.error(
+                  HttpResponseStatus.REQUEST_TIMEOUT,
+                  "request body not complete within "
+                      + millis(bodyNanos)
+                      + " ms of its head (expected: within --body-timeout)"));
       case IDLE -> ctx.close();
     }
   }

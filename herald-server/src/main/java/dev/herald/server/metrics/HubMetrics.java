@@ -3,10 +3,10 @@ package dev.herald.server.metrics;
 import dev.herald.core.Hub;
 import dev.herald.server.limits.LimitCounters;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -15,16 +15,16 @@ import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Set;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -32,17 +32,17 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * The hub's own figures: connections, subscriptions, events published and delivered, history
- * size and the p99 publish-to-deliver latency, read by {@code GET /metrics} (Prometheus text) and
- * by the dashboard's {@link MetricsPublisher}. A disabled instance is a null object: it records
- * and reports nothing.
+ * The hub's own figures: connections, subscriptions, events published and delivered, history size
+ * and the p99 publish-to-deliver latency, read by {@code GET /metrics} (Prometheus text) and by the
+ * dashboard's {@link MetricsPublisher}. A disabled instance is a null object: it records and
+ * reports nothing.
  *
  * <p>{@code /metrics} also serves the JVM, process and Netty allocator meters, the latency as a
- * histogram with fixed buckets, and Mercure's names ({@code mercure_subscribers_connected},
- * {@code mercure_subscribers_total}, {@code mercure_updates_total}) beside Herald's, so Mercure
- * dashboards work unchanged. An embedding application may pass its own {@link MeterRegistry}:
- * the hub's meters (not the JVM's, which the application owns) are registered there too, and
- * removed again on {@link #close}.
+ * histogram with fixed buckets, and Mercure's names ({@code mercure_subscribers_connected}, {@code
+ * mercure_subscribers_total}, {@code mercure_updates_total}) beside Herald's, so Mercure dashboards
+ * work unchanged. An embedding application may pass its own {@link MeterRegistry}: the hub's meters
+ * (not the JVM's, which the application owns) are registered there too, and removed again on {@link
+ * #close}.
  *
  * <p>Counters are read from the hub when asked, so the hot path pays only for latency: one
  * wait-free histogram increment per delivery, into the delivering loop's own histogram ({@link
@@ -58,28 +58,36 @@ public final class HubMetrics implements AutoCloseable {
   private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   /**
-   * The shortest latency window: a scrape and a dashboard tick close together read the same
-   * window instead of splitting it into two thin ones.
+   * The shortest latency window: a scrape and a dashboard tick close together read the same window
+   * instead of splitting it into two thin ones.
    */
   private static final long MIN_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(900);
 
   private final Hub hub;
   private final IntSupplier connections;
   private final IntSupplier streams;
+
   /** Held here: a FunctionCounter references its object weakly, and nothing else holds this. */
   private final LongSupplier streamsOpened;
+
   /** One recorder per thread that delivers (the event loops), merged when read. */
   private final List<ThreadRecorder> recorders = new CopyOnWriteArrayList<>();
+
   private final LatencyRecorder latency;
   private final PrometheusMeterRegistry registry;
+
   /** The embedding application's registry, or null; it outlives this hub. */
   private final MeterRegistry external;
+
   /** What this instance registered in {@link #external}, removed on close. */
   private final List<Meter> externalMeters = new ArrayList<>();
+
   private final List<AutoCloseable> binders = new ArrayList<>();
+
   // guarded by this
   /** Every latency since start, for the histogram with buckets; fixed size (about 30 KB). */
   private final Histogram cumulative = new Histogram(1, HIGHEST_NANOS, 2);
+
   private Histogram window;
   private long windowEndNanos;
   private double p99Millis = Double.NaN;
@@ -102,15 +110,32 @@ public final class HubMetrics implements AutoCloseable {
    * mean a saturated one; 16 buckets keep a scrape small.
    */
   static final Duration[] LATENCY_BUCKETS = {
-    Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
-    Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10),
-    Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-    Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2_500), Duration.ofSeconds(5),
+    Duration.ofNanos(100_000),
+    Duration.ofNanos(250_000),
+    Duration.ofNanos(500_000),
+    Duration.ofMillis(1),
+    Duration.ofNanos(2_500_000),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2_500),
+    Duration.ofSeconds(5),
     Duration.ofSeconds(10)
   };
 
-  private HubMetrics(Hub hub, IntSupplier connections, IntSupplier streams,
-      LongSupplier streamsOpened, LimitCounters limits, MeterRegistry external, boolean enabled) {
+  private HubMetrics(
+      Hub hub,
+      IntSupplier connections,
+      IntSupplier streams,
+      LongSupplier streamsOpened,
+      LimitCounters limits,
+      MeterRegistry external,
+      boolean enabled) {
     this.hub = hub;
     this.connections = connections;
     this.streams = streams;
@@ -134,8 +159,12 @@ public final class HubMetrics implements AutoCloseable {
       bindMercure(external, streamsOpened);
       // No buckets here (a Micrometer Timer would cost every delivery about a microsecond):
       // the count and total of the same cumulative histogram /metrics serves with buckets.
-      FunctionTimer.builder("herald.delivery.latency", this, HubMetrics::latencyCount,
-              HubMetrics::latencyTotalNanos, TimeUnit.NANOSECONDS)
+      FunctionTimer.builder(
+              "herald.delivery.latency",
+              this,
+              HubMetrics::latencyCount,
+              HubMetrics::latencyTotalNanos,
+              TimeUnit.NANOSECONDS)
           .description("Time from publish to the write on a stream, every live delivery")
           .register(external);
       // Only the meters this hub added: the application's registry is shared with its own.
@@ -161,8 +190,13 @@ public final class HubMetrics implements AutoCloseable {
    * @param limits what the front door turned away or timed out
    * @param external the embedding application's registry, or null
    */
-  public static HubMetrics create(Hub hub, IntSupplier connections, IntSupplier streams,
-      LongSupplier streamsOpened, LimitCounters limits, MeterRegistry external) {
+  public static HubMetrics create(
+      Hub hub,
+      IntSupplier connections,
+      IntSupplier streams,
+      LongSupplier streamsOpened,
+      LimitCounters limits,
+      MeterRegistry external) {
     return new HubMetrics(hub, connections, streams, streamsOpened, limits, external, true);
   }
 
@@ -204,8 +238,9 @@ public final class HubMetrics implements AutoCloseable {
         .description("Events queued for a subscriber, summed over subscribers")
         .register(meters);
     FunctionCounter.builder("herald.subscribers.cut.slow", hub, Hub::slowConsumerCuts)
-        .description("Streams ended because their subscriber read slower than events arrived"
-            + " (its queue was full); each client resumes with Last-Event-ID")
+        .description(
+            "Streams ended because their subscriber read slower than events arrived"
+                + " (its queue was full); each client resumes with Last-Event-ID")
         .register(meters);
     Gauge.builder("herald.delivery.latency.p99", this, m -> m.rollWindow() / 1_000.0)
         .description("p99 time from publish to the write on a stream, over the last window")
@@ -228,8 +263,9 @@ public final class HubMetrics implements AutoCloseable {
           .register(meters);
     }
     FunctionCounter.builder("herald.accept.backoffs", limits, LimitCounters::acceptBackoffs)
-        .description("Pauses of accepting: an accept failed (EMFILE...) or the sockets held reached"
-            + " the connection limit plus the room for turning connections away")
+        .description(
+            "Pauses of accepting: an accept failed (EMFILE...) or the sockets held reached"
+                + " the connection limit plus the room for turning connections away")
         .register(meters);
     FunctionCounter.builder("herald.accept.failures", limits, LimitCounters::acceptFailures)
         .description("Accepts the socket layer failed (EMFILE, ENFILE...)")
@@ -287,44 +323,54 @@ public final class HubMetrics implements AutoCloseable {
   }
 
   /**
-   * Prometheus text exposition, with the latency as a histogram with buckets; empty when
-   * disabled.
+   * Prometheus text exposition, with the latency as a histogram with buckets; empty when disabled.
    */
   public String scrape() {
     return registry == null ? "" : registry.scrape() + latencyHistogram();
   }
 
   /**
-   * {@code herald_delivery_latency_seconds} in the text format, from the cumulative histogram:
-   * the hot path records once, into the HdrHistogram the p99 window also reads, and the buckets
-   * are counted here. Bucket bounds are exact to HdrHistogram's two significant digits; values
-   * recorded in the current window (under a second old) are counted once it closes.
+   * {@code herald_delivery_latency_seconds} in the text format, from the cumulative histogram: the
+   * hot path records once, into the HdrHistogram the p99 window also reads, and the buckets are
+   * counted here. Bucket bounds are exact to HdrHistogram's two significant digits; values recorded
+   * in the current window (under a second old) are counted once it closes.
    */
   private synchronized String latencyHistogram() {
     rollWindow();
-    StringBuilder text = new StringBuilder(1024)
-        .append("# HELP herald_delivery_latency_seconds Time from publish to the write on a")
-        .append(" stream, every live delivery\n")
-        .append("# TYPE herald_delivery_latency_seconds histogram\n");
+    StringBuilder text =
+        new StringBuilder(1024)
+            .append("# HELP herald_delivery_latency_seconds Time from publish to the write on a")
+            .append(" stream, every live delivery\n")
+            .append("# TYPE herald_delivery_latency_seconds histogram\n");
     for (Duration bound : LATENCY_BUCKETS) {
-      long count = cumulative.getTotalCount() == 0 ? 0
-          : cumulative.getCountBetweenValues(0, bound.toNanos());
-      text.append("herald_delivery_latency_seconds_bucket{le=\"").append(seconds(bound))
-          .append("\"} ").append(count).append('\n');
+      long count =
+          cumulative.getTotalCount() == 0
+              ? 0
+              : cumulative.getCountBetweenValues(0, bound.toNanos());
+      text.append("herald_delivery_latency_seconds_bucket{le=\"")
+          .append(seconds(bound))
+          .append("\"} ")
+          .append(count)
+          .append('\n');
     }
     text.append("herald_delivery_latency_seconds_bucket{le=\"+Inf\"} ")
-        .append(cumulative.getTotalCount()).append('\n')
-        .append("herald_delivery_latency_seconds_count ").append(cumulative.getTotalCount())
+        .append(cumulative.getTotalCount())
         .append('\n')
-        .append("herald_delivery_latency_seconds_sum ").append(latencyTotalNanos() / 1e9)
+        .append("herald_delivery_latency_seconds_count ")
+        .append(cumulative.getTotalCount())
+        .append('\n')
+        .append("herald_delivery_latency_seconds_sum ")
+        .append(latencyTotalNanos() / 1e9)
         .append('\n');
     return text.toString();
   }
 
-  /** {@code 0.0001}, {@code 2.5}, {@code 10.0}: plain decimals, as Prometheus clients write them. */
+  /**
+   * {@code 0.0001}, {@code 2.5}, {@code 10.0}: plain decimals, as Prometheus clients write them.
+   */
   private static String seconds(Duration bound) {
-    String plain = java.math.BigDecimal.valueOf(bound.toNanos(), 9).stripTrailingZeros()
-        .toPlainString();
+    String plain =
+        java.math.BigDecimal.valueOf(bound.toNanos(), 9).stripTrailingZeros().toPlainString();
     return plain.contains(".") ? plain : plain + ".0";
   }
 
@@ -383,11 +429,13 @@ public final class HubMetrics implements AutoCloseable {
 
   /** Hands each delivering thread a histogram of its own, created on its first delivery. */
   private final class PerThreadLatency implements LatencyRecorder {
-    private final ThreadLocal<ThreadRecorder> own = ThreadLocal.withInitial(() -> {
-      ThreadRecorder recorder = new ThreadRecorder();
-      recorders.add(recorder);
-      return recorder;
-    });
+    private final ThreadLocal<ThreadRecorder> own =
+        ThreadLocal.withInitial(
+            () -> {
+              ThreadRecorder recorder = new ThreadRecorder();
+              recorders.add(recorder);
+              return recorder;
+            });
 
     @Override
     public void record(long nanos) {

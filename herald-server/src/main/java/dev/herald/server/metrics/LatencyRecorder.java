@@ -13,8 +13,8 @@ public interface LatencyRecorder {
   void record(long nanos);
 
   /**
-   * The recorder for the calling thread's own use, so the event loops do not share one histogram
-   * (a cache line every delivery of every loop would write); call once per stream, on its loop.
+   * The recorder for the calling thread's own use, so the event loops do not share one histogram (a
+   * cache line every delivery of every loop would write); call once per stream, on its loop.
    */
   default LatencyRecorder forCurrentThread() {
     return this;

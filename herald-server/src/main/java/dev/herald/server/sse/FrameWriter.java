@@ -16,10 +16,10 @@ import java.util.List;
 /**
  * How an open stream's bytes reach the connection once its response headers are out.
  *
- * <p>On HTTP/1.1 the stream owns the connection for good, so each batch is framed as one HTTP
- * chunk in the same buffer and written below the HTTP codec: no per-write message objects and no
- * trip through handlers that have nothing left to do. On an HTTP/2 stream, batches go through
- * the stream's HTTP codec as content, which turns them into DATA frames under flow control.
+ * <p>On HTTP/1.1 the stream owns the connection for good, so each batch is framed as one HTTP chunk
+ * in the same buffer and written below the HTTP codec: no per-write message objects and no trip
+ * through handlers that have nothing left to do. On an HTTP/2 stream, batches go through the
+ * stream's HTTP codec as content, which turns them into DATA frames under flow control.
  *
  * <p>Runs on the channel's event loop only.
  */
@@ -42,11 +42,10 @@ abstract class FrameWriter {
   }
 
   /**
-   * The writer for the channel the handler runs on, once the response head is written. The
-   * stream owns the connection (or HTTP/2 stream) from then on, so the request-side handlers
-   * between the codec and the handler (aggregator, CORS, keep-alive, h2c upgrade) are removed:
-   * they have nothing left to do, and an idle stream should not keep them, nor the request CORS
-   * holds on to.
+   * The writer for the channel the handler runs on, once the response head is written. The stream
+   * owns the connection (or HTTP/2 stream) from then on, so the request-side handlers between the
+   * codec and the handler (aggregator, CORS, keep-alive, h2c upgrade) are removed: they have
+   * nothing left to do, and an idle stream should not keep them, nor the request CORS holds on to.
    */
   static FrameWriter takeOver(ChannelHandlerContext handler) {
     ChannelPipeline pipeline = handler.pipeline();
@@ -73,6 +72,7 @@ abstract class FrameWriter {
   private static final class ChunkWriter extends FrameWriter {
     /** A fixed-width size field: chunk sizes may have leading zeros, so it is filled in last. */
     private static final int SIZE_DIGITS = 8;
+
     private static final int HEADER = SIZE_DIGITS + 2;
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -110,7 +110,9 @@ abstract class FrameWriter {
 
     @Override
     void endAndClose() {
-      codec.writeAndFlush(Unpooled.wrappedBuffer(LAST_CHUNK)).addListener(ChannelFutureListener.CLOSE);
+      codec
+          .writeAndFlush(Unpooled.wrappedBuffer(LAST_CHUNK))
+          .addListener(ChannelFutureListener.CLOSE);
     }
   }
 
@@ -139,7 +141,8 @@ abstract class FrameWriter {
 
     @Override
     void endAndClose() {
-      ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+      ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+          .addListener(ChannelFutureListener.CLOSE);
     }
   }
 }

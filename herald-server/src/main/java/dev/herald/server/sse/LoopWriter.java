@@ -22,8 +22,10 @@ final class LoopWriter {
   private static final FastThreadLocal<LoopWriter> OWN = new FastThreadLocal<>();
 
   private final EventExecutor loop;
+
   /** Streams to write, and tasks to run once the streams queued before them are written. */
   private final ArrayDeque<Object> ready = new ArrayDeque<>();
+
   private final Runnable writeSlice = this::writeSlice;
   private boolean scheduled;
 

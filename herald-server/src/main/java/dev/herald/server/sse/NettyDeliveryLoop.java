@@ -4,9 +4,9 @@ import dev.herald.core.dispatch.DeliveryLoop;
 import io.netty.util.concurrent.EventExecutor;
 
 /**
- * A Netty event loop as the hub sees it: where the subscribers of its connections get their
- * events matched and queued, and where its publishers' answers complete. Two instances for the
- * same loop are equal, so every connection of a loop shares one lane of the hub.
+ * A Netty event loop as the hub sees it: where the subscribers of its connections get their events
+ * matched and queued, and where its publishers' answers complete. Two instances for the same loop
+ * are equal, so every connection of a loop shares one lane of the hub.
  *
  * <p>Immutable; safe from any thread.
  */

@@ -2,13 +2,13 @@ package dev.herald.server.sse;
 
 import dev.herald.core.Event;
 import dev.herald.core.Hub;
-import dev.herald.core.topic.TopicSelector;
 import dev.herald.core.HubException;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.dispatch.Subscription;
 import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.sse.MatchField;
 import dev.herald.core.sse.SseFrame;
+import dev.herald.core.topic.TopicSelector;
 import dev.herald.server.metrics.LatencyRecorder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -53,15 +53,19 @@ public final class SseStream {
   private final Runnable drainTask = this::drain;
   private final Consumer<Event> appender = this::append;
   private final LatencyRecorder latency;
+
   /** Whether each event carries the {@link MatchField} (herald.js asks for it). */
   private final boolean matchField;
+
   /**
-   * Events published before the stream opened are replays (or were waiting for it): their age
-   * is not delivery latency, so only later ones are measured.
+   * Events published before the stream opened are replays (or were waiting for it): their age is
+   * not delivery latency, so only later ones are measured.
    */
   private final long openedNanos = System.nanoTime();
+
   /** When the batch being built will be written; one clock read per batch, not per event. */
   private long batchNanos;
+
   private ByteBuf batch;
   private FrameWriter writer;
   private long lastWriteNanos;
@@ -86,14 +90,25 @@ public final class SseStream {
       Runnable onClose,
       boolean matchField) {}
 
-  private SseStream(ChannelHandlerContext ctx, Hub hub, List<TopicSelector> topics,
-      List<TopicSelector> privateTopics, List<Object> payloads, Options options) {
+  private SseStream(
+      ChannelHandlerContext ctx,
+      Hub hub,
+      List<TopicSelector> topics,
+      List<TopicSelector> privateTopics,
+      List<Object> payloads,
+      Options options) {
     this.ctx = ctx;
     this.hub = hub;
     // The hub wakes the stream only after registration, when construction is long over. Its
     // events are matched and queued on this connection's loop, by the loop's lane of the hub.
-    this.subscriber = hub.newSubscriberOf(topics, privateTopics, payloads,
-        options.subscriptionFormat(), new NettyDeliveryLoop(ctx.executor()), this::wake);
+    this.subscriber =
+        hub.newSubscriberOf(
+            topics,
+            privateTopics,
+            payloads,
+            options.subscriptionFormat(),
+            new NettyDeliveryLoop(ctx.executor()),
+            this::wake);
     // One interval per stream, drawn once: streams opened together then beat at different times.
     this.heartbeatNanos = options.timers().heartbeatNanos();
     this.onClose = options.onClose();
@@ -103,9 +118,9 @@ public final class SseStream {
   }
 
   /**
-   * Registers a subscriber with the hub and, once it is registered, sends the response headers,
-   * the greeting and any replayed events. Errors before the headers are sent go to {@code
-   * onError} (on the event loop), which answers them in the protocol's terms.
+   * Registers a subscriber with the hub and, once it is registered, sends the response headers, the
+   * greeting and any replayed events. Errors before the headers are sent go to {@code onError} (on
+   * the event loop), which answers them in the protocol's terms.
    */
   public static SseStream open(
       ChannelHandlerContext ctx,
@@ -151,7 +166,9 @@ public final class SseStream {
     HttpHeaders headers = response.headers();
     headers
         .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
-        .set(HttpHeaderNames.CACHE_CONTROL, "private, no-cache, no-store, must-revalidate, max-age=0")
+        .set(
+            HttpHeaderNames.CACHE_CONTROL,
+            "private, no-cache, no-store, must-revalidate, max-age=0")
         .set("X-Accel-Buffering", "no")
         .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
@@ -172,8 +189,10 @@ public final class SseStream {
       long remaining = Duration.between(options.clock().instant(), options.expiresAt()).toNanos();
       // The protocol says the hub MUST close the connection when the token expires; tokens
       // minted together are closed over a short window before, not all at the same instant.
-      expiryTask = ctx.executor().schedule(this::end,
-          options.timers().expiryDelayNanos(remaining), TimeUnit.NANOSECONDS);
+      expiryTask =
+          ctx.executor()
+              .schedule(
+                  this::end, options.timers().expiryDelayNanos(remaining), TimeUnit.NANOSECONDS);
     }
     long lifetime = options.timers().lifetimeNanos();
     if (lifetime > 0) {
@@ -230,7 +249,8 @@ public final class SseStream {
     if (batch == null) {
       batch = writer.newBatch(frame.length);
     }
-    byte[] match = matchField ? MatchField.line(subscriber.topics(), event.update().topics()) : null;
+    byte[] match =
+        matchField ? MatchField.line(subscriber.topics(), event.update().topics()) : null;
     if (match == null) {
       batch.writeBytes(frame);
     } else {
@@ -257,12 +277,14 @@ public final class SseStream {
    * event loop.
    */
   public void endWithRetry(long retryMillis) {
-    ctx.executor().execute(() -> {
-      if (!closed && writer != null && ctx.channel().isActive()) {
-        writer.writeBytes(SseFrame.retry(retryMillis));
-      }
-      end();
-    });
+    ctx.executor()
+        .execute(
+            () -> {
+              if (!closed && writer != null && ctx.channel().isActive()) {
+                writer.writeBytes(SseFrame.retry(retryMillis));
+              }
+              end();
+            });
   }
 
   /** The connection is gone: release the subscriber and the timers. Idempotent. */

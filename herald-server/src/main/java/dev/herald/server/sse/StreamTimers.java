@@ -6,8 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongUnaryOperator;
 
 /**
- * The timers of an event stream, each drawn once per stream so that streams opened together do
- * not act together: the heartbeat interval (the configured one less up to a tenth), the lifetime
+ * The timers of an event stream, each drawn once per stream so that streams opened together do not
+ * act together: the heartbeat interval (the configured one less up to a tenth), the lifetime
  * (likewise) and the instant a token expiry closes it (within a short window before {@code exp}).
  * Immutable; safe from any thread.
  *
@@ -20,8 +20,11 @@ public record StreamTimers(
     Duration heartbeat, Duration maxLifetime, Duration expirySpread, LongUnaryOperator random) {
 
   public static StreamTimers of(ServerConfig config) {
-    return new StreamTimers(config.heartbeat(), config.limits().maxStreamLifetime(),
-        config.limits().expirySpread(), bound -> ThreadLocalRandom.current().nextLong(bound));
+    return new StreamTimers(
+        config.heartbeat(),
+        config.limits().maxStreamLifetime(),
+        config.limits().expirySpread(),
+        bound -> ThreadLocalRandom.current().nextLong(bound));
   }
 
   /** This stream's heartbeat interval in nanoseconds, in (0.9 h, h]; 0 for none. */

@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a task at a fixed rate only while at least one stream watches it, so a publisher nobody
- * listens to (the demo clock, the dashboard's figures) costs nothing and its timer is released
- * with the last watcher.
+ * listens to (the demo clock, the dashboard's figures) costs nothing and its timer is released with
+ * the last watcher.
  *
  * <p>State is confined to one executor; {@link #watcherAdded} and {@link #watcherRemoved} may be
  * called from any thread.
@@ -26,8 +26,8 @@ public final class WatchedTicker {
    * @param onFirstWatcher runs on the executor just before ticking starts (e.g. to take a base)
    * @param tick runs on the executor every {@code interval} while watched
    */
-  public WatchedTicker(EventExecutor executor, Duration interval, Runnable onFirstWatcher,
-      Runnable tick) {
+  public WatchedTicker(
+      EventExecutor executor, Duration interval, Runnable onFirstWatcher, Runnable tick) {
     this.executor = executor;
     this.interval = interval;
     this.onFirstWatcher = onFirstWatcher;
@@ -39,22 +39,24 @@ public final class WatchedTicker {
   }
 
   public void watcherAdded() {
-    executor.execute(() -> {
-      if (watchers++ == 0) {
-        onFirstWatcher.run();
-        long millis = interval.toMillis();
-        ticking = executor.scheduleAtFixedRate(tick, millis, millis, TimeUnit.MILLISECONDS);
-      }
-    });
+    executor.execute(
+        () -> {
+          if (watchers++ == 0) {
+            onFirstWatcher.run();
+            long millis = interval.toMillis();
+            ticking = executor.scheduleAtFixedRate(tick, millis, millis, TimeUnit.MILLISECONDS);
+          }
+        });
   }
 
   public void watcherRemoved() {
-    executor.execute(() -> {
-      if (--watchers == 0 && ticking != null) {
-        ticking.cancel(false);
-        ticking = null;
-      }
-    });
+    executor.execute(
+        () -> {
+          if (--watchers == 0 && ticking != null) {
+            ticking.cancel(false);
+            ticking = null;
+          }
+        });
   }
 
   /** Current watchers; read on the executor for an exact value. */

@@ -27,8 +27,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A self-signed certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, made at
- * start-up when no certificate is configured, so TLS and HTTP/2 work for local development
- * without any set-up. Browsers will warn about it; that is the point of a development certificate.
+ * start-up when no certificate is configured, so TLS and HTTP/2 work for local development without
+ * any set-up. Browsers will warn about it; that is the point of a development certificate.
  *
  * <p>Immutable; safe from any thread.
  */
@@ -61,8 +61,10 @@ public record DevelopmentCertificate(PrivateKey key, X509Certificate certificate
                 new GeneralName(GeneralName.iPAddress, "::1")
               }));
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate());
-      X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+      ContentSigner signer =
+          new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate());
+      X509Certificate certificate =
+          new JcaX509CertificateConverter().getCertificate(builder.build(signer));
       return new DevelopmentCertificate(pair.getPrivate(), certificate);
     } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
       throw new IllegalStateException("cannot generate a development certificate: " + e, e);

@@ -24,8 +24,8 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
- * Builds the server's TLS context: HTTP/2 via ALPN ({@code h2}, falling back to {@code
- * http/1.1}), BoringSSL when its native library loads, the JDK's provider otherwise.
+ * Builds the server's TLS context: HTTP/2 via ALPN ({@code h2}, falling back to {@code http/1.1}),
+ * BoringSSL when its native library loads, the JDK's provider otherwise.
  */
 public final class TlsContexts {
 
@@ -63,7 +63,8 @@ public final class TlsContexts {
                   ApplicationProtocolNames.HTTP_1_1))
           .build();
     } catch (IOException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("tls: the key does not fit the certificate: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "tls: the key does not fit the certificate: " + e.getMessage(), e);
     }
   }
 
@@ -72,11 +73,13 @@ public final class TlsContexts {
       Collection<? extends java.security.cert.Certificate> certificates =
           CertificateFactory.getInstance("X.509").generateCertificates(in);
       if (certificates.isEmpty()) {
-        throw new IllegalArgumentException("tls-cert: " + file + " holds no certificate (expected: PEM)");
+        throw new IllegalArgumentException(
+            "tls-cert: " + file + " holds no certificate (expected: PEM)");
       }
       return certificates.toArray(X509Certificate[]::new);
     } catch (IOException e) {
-      throw new IllegalArgumentException("tls-cert: cannot read " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "tls-cert: cannot read " + file + ": " + e.getMessage(), e);
     } catch (CertificateException e) {
       throw new IllegalArgumentException(
           "tls-cert: " + file + " is not a PEM certificate chain: " + e.getMessage(), e);
@@ -94,8 +97,10 @@ public final class TlsContexts {
       if (pem instanceof PrivateKeyInfo info) {
         return converter.getPrivateKey(info);
       }
-      throw new IllegalArgumentException("tls-key: " + file
-          + " holds no unencrypted private key (expected: PEM 'PRIVATE KEY', 'RSA PRIVATE KEY' or 'EC PRIVATE KEY')");
+      throw new IllegalArgumentException(
+          "tls-key: "
+              + file
+              + " holds no unencrypted private key (expected: PEM 'PRIVATE KEY', 'RSA PRIVATE KEY' or 'EC PRIVATE KEY')");
     } catch (IOException e) {
       throw new IllegalArgumentException("tls-key: cannot read " + file + ": " + e.getMessage(), e);
     }

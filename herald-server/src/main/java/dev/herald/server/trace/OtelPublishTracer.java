@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The dispatcher's reports as spans: an {@code append} span per traced publish of a batch, and one
  * aggregate {@code process} span per delivery loop that fanned a traced event out (never one per
- * subscriber), both children of the span that was current when the update was published (the
- * edge's {@code publish} span, or an embedding application's own).
+ * subscriber), both children of the span that was current when the update was published (the edge's
+ * {@code publish} span, or an embedding application's own).
  *
  * <p>Stateless; safe from any thread (see {@link PublishTracer} for which calls which).
  */
@@ -53,13 +53,15 @@ final class OtelPublishTracer implements PublishTracer {
   @Override
   public void appended(
       Object trace, Event event, int batchSize, Log log, long startNanos, Throwable failure) {
-    Span span = tracer.spanBuilder("append")
-        .setParent((Context) trace)
-        .setSpanKind(SpanKind.INTERNAL)
-        .setStartTimestamp(epochNanos(startNanos), TimeUnit.NANOSECONDS)
-        .setAttribute(LOG, log.name().toLowerCase(Locale.ROOT))
-        .setAttribute(MESSAGING_BATCH_MESSAGE_COUNT, (long) batchSize)
-        .startSpan();
+    Span span =
+        tracer
+            .spanBuilder("append")
+            .setParent((Context) trace)
+            .setSpanKind(SpanKind.INTERNAL)
+            .setStartTimestamp(epochNanos(startNanos), TimeUnit.NANOSECONDS)
+            .setAttribute(LOG, log.name().toLowerCase(Locale.ROOT))
+            .setAttribute(MESSAGING_BATCH_MESSAGE_COUNT, (long) batchSize)
+            .startSpan();
     if (event != null) {
       span.setAttribute(MESSAGING_MESSAGE_ID, event.id());
       span.setAttribute(SEQUENCE, event.sequence());
@@ -73,7 +75,8 @@ final class OtelPublishTracer implements PublishTracer {
 
   @Override
   public void fannedOut(Object trace, Event event, int offered, int cutAsSlow, long startNanos) {
-    tracer.spanBuilder("process")
+    tracer
+        .spanBuilder("process")
         .setParent((Context) trace)
         .setSpanKind(SpanKind.CONSUMER)
         .setStartTimestamp(epochNanos(startNanos), TimeUnit.NANOSECONDS)
@@ -100,6 +103,7 @@ final class OtelPublishTracer implements PublishTracer {
   /** The low-cardinality kind of a failure, as {@code error.type} wants it. */
   static String errorType(Throwable failure) {
     return failure instanceof HubException hub
-        ? hub.kind().name().toLowerCase(Locale.ROOT) : failure.getClass().getName();
+        ? hub.kind().name().toLowerCase(Locale.ROOT)
+        : failure.getClass().getName();
   }
 }

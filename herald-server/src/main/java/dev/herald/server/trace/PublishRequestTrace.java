@@ -36,10 +36,10 @@ import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
- * The spans of one {@code POST} to the hub: the request ({@code SERVER}, continuing the
- * publisher's {@code traceparent} or starting a trace), its authorization, and {@code publish}
- * ({@code PRODUCER}), which lasts from {@code Hub.publish} until the hub stored the event. Only
- * built when tracing is on; the untraced publish path never sees this class.
+ * The spans of one {@code POST} to the hub: the request ({@code SERVER}, continuing the publisher's
+ * {@code traceparent} or starting a trace), its authorization, and {@code publish} ({@code
+ * PRODUCER}), which lasts from {@code Hub.publish} until the hub stored the event. Only built when
+ * tracing is on; the untraced publish path never sees this class.
  *
  * <p>Created and answered on the channel's event loop; the publish span ends on whichever thread
  * completes the hub's future (the loop for a memory history, the dispatcher for a durable one).
@@ -49,17 +49,18 @@ public final class PublishRequestTrace {
   /** W3C Trace Context Level 2: the server's span of a sampled request, on its response. */
   public static final String TRACERESPONSE = "traceresponse";
 
-  private static final TextMapGetter<HttpHeaders> HEADERS = new TextMapGetter<>() {
-    @Override
-    public Iterable<String> keys(HttpHeaders carrier) {
-      return carrier.names();
-    }
+  private static final TextMapGetter<HttpHeaders> HEADERS =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(HttpHeaders carrier) {
+          return carrier.names();
+        }
 
-    @Override
-    public String get(HttpHeaders carrier, String key) {
-      return carrier == null ? null : carrier.get(key);
-    }
-  };
+        @Override
+        public String get(HttpHeaders carrier, String key) {
+          return carrier == null ? null : carrier.get(key);
+        }
+      };
 
   private final Tracing tracing;
   private final Span request;
@@ -80,13 +81,16 @@ public final class PublishRequestTrace {
   public static PublishRequestTrace start(
       Tracing tracing, HttpHeaders headers, String route, String path, String client) {
     Context publisher = tracing.propagator().extract(Context.root(), headers, HEADERS);
-    Span request = tracing.tracer().spanBuilder("POST " + route)
-        .setParent(publisher)
-        .setSpanKind(SpanKind.SERVER)
-        .setAttribute(HTTP_REQUEST_METHOD, "POST")
-        .setAttribute(HTTP_ROUTE, route)
-        .setAttribute(URL_PATH, path)
-        .startSpan();
+    Span request =
+        tracing
+            .tracer()
+            .spanBuilder("POST " + route)
+            .setParent(publisher)
+            .setSpanKind(SpanKind.SERVER)
+            .setAttribute(HTTP_REQUEST_METHOD, "POST")
+            .setAttribute(HTTP_ROUTE, route)
+            .setAttribute(URL_PATH, path)
+            .startSpan();
     if (client != null) {
       request.setAttribute(CLIENT_ADDRESS, client);
     }
@@ -94,8 +98,8 @@ public final class PublishRequestTrace {
   }
 
   /**
-   * Runs {@code step} (verifying the token, reading the update, checking the topics it may
-   * publish to) in an {@code authorize publish} span; a 401 or 403 marks it denied.
+   * Runs {@code step} (verifying the token, reading the update, checking the topics it may publish
+   * to) in an {@code authorize publish} span; a 401 or 403 marks it denied.
    *
    * @param statusOf the HTTP status the edge answers a failure of {@code step} with
    */
@@ -125,16 +129,19 @@ public final class PublishRequestTrace {
    */
   public CompletableFuture<Event> publish(
       Update update, Function<Update, CompletableFuture<Event>> publish) {
-    Span span = tracing.tracer().spanBuilder("publish")
-        .setParent(context)
-        .setSpanKind(SpanKind.PRODUCER)
-        .setAttribute(MESSAGING_SYSTEM, MERCURE)
-        .setAttribute(MESSAGING_OPERATION_TYPE, "send")
-        .setAttribute(MESSAGING_OPERATION_NAME, "publish")
-        .setAttribute(MESSAGING_DESTINATION_NAME, update.topics().get(0))
-        .setAttribute(TOPIC_COUNT, (long) update.topics().size())
-        .setAttribute(PRIVATE, update.isPrivate())
-        .startSpan();
+    Span span =
+        tracing
+            .tracer()
+            .spanBuilder("publish")
+            .setParent(context)
+            .setSpanKind(SpanKind.PRODUCER)
+            .setAttribute(MESSAGING_SYSTEM, MERCURE)
+            .setAttribute(MESSAGING_OPERATION_TYPE, "send")
+            .setAttribute(MESSAGING_OPERATION_NAME, "publish")
+            .setAttribute(MESSAGING_DESTINATION_NAME, update.topics().get(0))
+            .setAttribute(TOPIC_COUNT, (long) update.topics().size())
+            .setAttribute(PRIVATE, update.isPrivate())
+            .startSpan();
     CompletableFuture<Event> stored;
     try (Scope ignored = context.with(span).makeCurrent()) {
       stored = publish.apply(update);
@@ -143,21 +150,24 @@ public final class PublishRequestTrace {
       span.end();
       throw e;
     }
-    stored.whenComplete((event, failure) -> {
-      if (failure != null) {
-        failed(span, failure);
-      } else {
-        span.setAttribute(MESSAGING_MESSAGE_ID, event.id());
-        span.setAttribute(SEQUENCE, event.sequence());
-      }
-      span.end();
-    });
+    stored.whenComplete(
+        (event, failure) -> {
+          if (failure != null) {
+            failed(span, failure);
+          } else {
+            span.setAttribute(MESSAGING_MESSAGE_ID, event.id());
+            span.setAttribute(SEQUENCE, event.sequence());
+          }
+          span.end();
+        });
     return stored;
   }
 
   private static void failed(Span span, Throwable failure) {
-    Throwable cause = failure instanceof CompletionException
-        && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     span.setStatus(StatusCode.ERROR, String.valueOf(cause.getMessage()));
     span.setAttribute(ERROR_TYPE, OtelPublishTracer.errorType(cause));
   }

@@ -8,7 +8,8 @@ import io.opentelemetry.api.common.AttributeKey;
  */
 final class SpanAttributes {
 
-  static final AttributeKey<String> HTTP_REQUEST_METHOD = AttributeKey.stringKey("http.request.method");
+  static final AttributeKey<String> HTTP_REQUEST_METHOD =
+      AttributeKey.stringKey("http.request.method");
   static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
   static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
   static final AttributeKey<Long> HTTP_RESPONSE_STATUS_CODE =

@@ -30,8 +30,10 @@ public final class Tracing implements AutoCloseable {
   static final String SCOPE = "dev.herald";
 
   private final OpenTelemetry openTelemetry;
+
   /** The SDK {@link #fromEnvironment} built, which {@link #close} flushes; null if not ours. */
   private final OpenTelemetrySdk owned;
+
   private final Tracer tracer;
   private final TextMapPropagator propagator;
   private final PublishTracer publishTracer;
@@ -41,26 +43,27 @@ public final class Tracing implements AutoCloseable {
     this.openTelemetry = openTelemetry;
     this.owned = owned;
     this.tracer = openTelemetry == null ? null : openTelemetry.getTracer(SCOPE);
-    this.propagator = openTelemetry == null ? null
-        : openTelemetry.getPropagators().getTextMapPropagator();
+    this.propagator =
+        openTelemetry == null ? null : openTelemetry.getPropagators().getTextMapPropagator();
     this.publishTracer = openTelemetry == null ? PublishTracer.OFF : new OtelPublishTracer(tracer);
   }
 
   /**
-   * Traces with an application's own OpenTelemetry (the Spring bean, the agent's global one),
-   * which stays the application's to configure and shut down.
+   * Traces with an application's own OpenTelemetry (the Spring bean, the agent's global one), which
+   * stays the application's to configure and shut down.
    */
   public static Tracing of(OpenTelemetry openTelemetry) {
     return new Tracing(openTelemetry, null);
   }
 
   /**
-   * Tracing as the environment asks: on when {@code requested} ({@code --otel},
-   * {@code HERALD_OTEL=true}) or when {@code OTEL_TRACES_EXPORTER} names an exporter other than
-   * {@code none}; off when {@code OTEL_SDK_DISABLED=true}. When on, the SDK's autoconfigure module
-   * reads every other OTEL_* variable (endpoint, protocol, sampler, resource); Herald only changes
-   * three of its defaults: the service name is {@code herald}, OTLP goes over HTTP/protobuf, and
-   * no metrics or logs are exported (Prometheus serves the metrics). The returned tracing owns that SDK: {@link #close} flushes it.
+   * Tracing as the environment asks: on when {@code requested} ({@code --otel}, {@code
+   * HERALD_OTEL=true}) or when {@code OTEL_TRACES_EXPORTER} names an exporter other than {@code
+   * none}; off when {@code OTEL_SDK_DISABLED=true}. When on, the SDK's autoconfigure module reads
+   * every other OTEL_* variable (endpoint, protocol, sampler, resource); Herald only changes three
+   * of its defaults: the service name is {@code herald}, OTLP goes over HTTP/protobuf, and no
+   * metrics or logs are exported (Prometheus serves the metrics). The returned tracing owns that
+   * SDK: {@link #close} flushes it.
    */
   public static Tracing fromEnvironment(Map<String, String> environment, boolean requested) {
     if ("true".equalsIgnoreCase(environment.getOrDefault("OTEL_SDK_DISABLED", ""))) {
@@ -73,11 +76,12 @@ public final class Tracing implements AutoCloseable {
     }
     // The SDK reads the process's variables itself; these also carry a map that is not them.
     Map<String, String> properties = new HashMap<>();
-    environment.forEach((name, value) -> {
-      if (name.startsWith("OTEL_")) {
-        properties.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);
-      }
-    });
+    environment.forEach(
+        (name, value) -> {
+          if (name.startsWith("OTEL_")) {
+            properties.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);
+          }
+        });
     return autoconfigured(properties);
   }
 
@@ -88,18 +92,20 @@ public final class Tracing implements AutoCloseable {
   static Tracing autoconfigured(Map<String, String> defaults) {
     // The SDK's own default protocol is gRPC, whose sender Herald does not ship (it would bring
     // OkHttp and Kotlin, or gRPC): OTLP over HTTP/protobuf is the default here, as documented.
-    Map<String, String> herald = Map.of(
-        "otel.service.name", "herald",
-        "otel.traces.exporter", "otlp",
-        "otel.exporter.otlp.protocol", "http/protobuf",
-        "otel.metrics.exporter", "none",
-        "otel.logs.exporter", "none");
-    OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-        .addPropertiesSupplier(() -> herald)
-        .addPropertiesSupplier(() -> defaults)
-        .disableShutdownHook() // the owner closes it after the server, so the last spans go out
-        .build()
-        .getOpenTelemetrySdk();
+    Map<String, String> herald =
+        Map.of(
+            "otel.service.name", "herald",
+            "otel.traces.exporter", "otlp",
+            "otel.exporter.otlp.protocol", "http/protobuf",
+            "otel.metrics.exporter", "none",
+            "otel.logs.exporter", "none");
+    OpenTelemetrySdk sdk =
+        AutoConfiguredOpenTelemetrySdk.builder()
+            .addPropertiesSupplier(() -> herald)
+            .addPropertiesSupplier(() -> defaults)
+            .disableShutdownHook() // the owner closes it after the server, so the last spans go out
+            .build()
+            .getOpenTelemetrySdk();
     return new Tracing(sdk, sdk);
   }
 
@@ -121,8 +127,8 @@ public final class Tracing implements AutoCloseable {
   }
 
   /**
-   * Exports the spans still buffered and stops an SDK this tracing built; else nothing. Once:
-   * the CLI calls it from its shutdown hook and again when its main thread ends.
+   * Exports the spans still buffered and stops an SDK this tracing built; else nothing. Once: the
+   * CLI calls it from its shutdown hook and again when its main thread ends.
    */
   @Override
   public void close() {

@@ -20,8 +20,9 @@ class Draft07Test {
 
   @Test
   void selectorsAreTheTopicParameters() {
-    ProtocolDialect.SubscribeRequest request = draft07.subscribeRequest(new DefaultHttpHeaders(),
-        Map.of("topic", List.of("a", "b"), "match", List.of("c")));
+    ProtocolDialect.SubscribeRequest request =
+        draft07.subscribeRequest(
+            new DefaultHttpHeaders(), Map.of("topic", List.of("a", "b"), "match", List.of("c")));
     assertThat(request.selectors()).extracting(TopicSelector::raw).containsExactly("a", "b");
     assertThat(request.lastEventId()).isNull();
   }
@@ -29,10 +30,12 @@ class Draft07Test {
   @Test
   void noTopicIs400() {
     assertThatThrownBy(() -> draft07.subscribeRequest(new DefaultHttpHeaders(), Map.of()))
-        .isInstanceOfSatisfying(HttpError.class, e -> {
-          assertThat(e.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
-          assertThat(e.reason()).startsWith("topic: missing");
-        });
+        .isInstanceOfSatisfying(
+            HttpError.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
+              assertThat(e.reason()).startsWith("topic: missing");
+            });
   }
 
   @Test
@@ -47,28 +50,42 @@ class Draft07Test {
 
   @Test
   void tokensComeFromTheHeaderThenTheQueryThenTheCookie() {
-    assertThat(draft07.tokenSources()).containsExactly(
-        TokenLookup.Source.HEADER, TokenLookup.Source.QUERY, TokenLookup.Source.COOKIE);
+    assertThat(draft07.tokenSources())
+        .containsExactly(
+            TokenLookup.Source.HEADER, TokenLookup.Source.QUERY, TokenLookup.Source.COOKIE);
     HttpHeaders cookieOnly = new DefaultHttpHeaders().set(HttpHeaderNames.COOKIE, "c=fromCookie");
-    assertThat(TokenLookup.find(draft07.tokenSources(), cookieOnly,
-        Map.of("authorization", List.of("fromQuery")), "c").token()).isEqualTo("fromQuery");
+    assertThat(
+            TokenLookup.find(
+                    draft07.tokenSources(),
+                    cookieOnly,
+                    Map.of("authorization", List.of("fromQuery")),
+                    "c")
+                .token())
+        .isEqualTo("fromQuery");
     assertThat(TokenLookup.find(draft07.tokenSources(), cookieOnly, Map.of(), "c").source())
         .isEqualTo(TokenLookup.Source.COOKIE);
-    assertThat(TokenLookup.describe(draft07.tokenSources(), "c")).isEqualTo(
-        "Authorization: Bearer <JWT>, the authorization query parameter, or the c cookie");
+    assertThat(TokenLookup.describe(draft07.tokenSources(), "c"))
+        .isEqualTo(
+            "Authorization: Bearer <JWT>, the authorization query parameter, or the c cookie");
   }
 
   @Test
   void failuresAre401WithABearerChallengeExceptInsufficientWhichIs403() {
     HttpError missing = draft07.rejection(AuthFailure.MISSING, "token missing");
     assertThat(missing.status()).isEqualTo(HttpResponseStatus.UNAUTHORIZED);
-    assertThat(missing.headers().get(HttpHeaderNames.WWW_AUTHENTICATE)).isEqualTo(
-        "Bearer realm=\"mercure\", error=\"invalid_request\", error_description=\"token missing\"");
+    assertThat(missing.headers().get(HttpHeaderNames.WWW_AUTHENTICATE))
+        .isEqualTo(
+            "Bearer realm=\"mercure\", error=\"invalid_request\", error_description=\"token missing\"");
     HttpError invalid = draft07.rejection(AuthFailure.INVALID, "bad \"sig\"");
     assertThat(invalid.headers().get(HttpHeaderNames.WWW_AUTHENTICATE))
-        .contains("error=\"invalid_token\"").contains("error_description=\"bad 'sig'\"");
-    assertThat(draft07.rejection(AuthFailure.MALFORMED, "x").headers()
-        .get(HttpHeaderNames.WWW_AUTHENTICATE)).contains("invalid_request");
+        .contains("error=\"invalid_token\"")
+        .contains("error_description=\"bad 'sig'\"");
+    assertThat(
+            draft07
+                .rejection(AuthFailure.MALFORMED, "x")
+                .headers()
+                .get(HttpHeaderNames.WWW_AUTHENTICATE))
+        .contains("invalid_request");
     HttpError insufficient = draft07.rejection(AuthFailure.INSUFFICIENT, "not granted");
     assertThat(insufficient.status()).isEqualTo(HttpResponseStatus.FORBIDDEN);
     assertThat(insufficient.headers().contains(HttpHeaderNames.WWW_AUTHENTICATE)).isFalse();

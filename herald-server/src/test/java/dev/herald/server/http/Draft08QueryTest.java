@@ -26,22 +26,37 @@ class Draft08QueryTest {
 
   @Test
   void matchAndMatchExactAreExactAndMatchUrlpatternIsAUrlPattern() {
-    assertThat(matchers("/.well-known/mercure?match=https%3A%2F%2Fexample.com%2Ffoo&match=bar"
-        + "&match_exact=baz&match_urlpattern=https%3A%2F%2Fexample.com%2Fbar%2F%3Aid"))
-        .containsExactly(new Draft08Query.Matcher("exact", "https://example.com/foo"),
+    assertThat(
+            matchers(
+                "/.well-known/mercure?match=https%3A%2F%2Fexample.com%2Ffoo&match=bar"
+                    + "&match_exact=baz&match_urlpattern=https%3A%2F%2Fexample.com%2Fbar%2F%3Aid"))
+        .containsExactly(
+            new Draft08Query.Matcher("exact", "https://example.com/foo"),
             new Draft08Query.Matcher("exact", "bar"),
             new Draft08Query.Matcher("exact", "baz"),
             new Draft08Query.Matcher("urlpattern", "https://example.com/bar/:id"));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"match_regex", "MATCH", "Match_exact", "matches", "match_", "matchX",
-      "match_Exact", "match_URLPATTERN"})
+  @ValueSource(
+      strings = {
+        "match_regex",
+        "MATCH",
+        "Match_exact",
+        "matches",
+        "match_",
+        "matchX",
+        "match_Exact",
+        "match_URLPATTERN"
+      })
   void theWholeMatchNamespaceIsReserved(String name) {
     assertThatThrownBy(() -> matchers("/?match=a&" + name + "=b"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("query parameter " + name + ": not a supported matcher (expected: match, or"
-            + " match_<type> with a type of [exact, urlpattern])");
+        .hasMessage(
+            "query parameter "
+                + name
+                + ": not a supported matcher (expected: match, or"
+                + " match_<type> with a type of [exact, urlpattern])");
   }
 
   @ParameterizedTest
@@ -58,8 +73,9 @@ class Draft08QueryTest {
         .hasMessageStartingWith("match: missing");
     assertThatThrownBy(() -> matchers("/?match"))
         .hasMessage("match: 0 characters (expected: 1 to 2048)");
-    assertThatThrownBy(() -> Draft08Query.matchers(query("/?match=a&match=b&match=c"), TYPES, 2,
-        2_048)).hasMessage("match: 3 matchers (expected: <= 2)");
+    assertThatThrownBy(
+            () -> Draft08Query.matchers(query("/?match=a&match=b&match=c"), TYPES, 2, 2_048))
+        .hasMessage("match: 3 matchers (expected: <= 2)");
   }
 
   @Test
@@ -70,9 +86,11 @@ class Draft08QueryTest {
   @Test
   void theHeaderWinsOverTheQueryCursor() {
     DefaultHttpHeaders headers = new DefaultHttpHeaders();
-    assertThat(Draft08Query.lastEventId(headers, query("/?match=a&last_event_id=q"))).isEqualTo("q");
+    assertThat(Draft08Query.lastEventId(headers, query("/?match=a&last_event_id=q")))
+        .isEqualTo("q");
     headers.set("Last-Event-ID", "h");
-    assertThat(Draft08Query.lastEventId(headers, query("/?match=a&last_event_id=q"))).isEqualTo("h");
+    assertThat(Draft08Query.lastEventId(headers, query("/?match=a&last_event_id=q")))
+        .isEqualTo("h");
     assertThat(Draft08Query.lastEventId(new DefaultHttpHeaders(), query("/?match=a"))).isNull();
   }
 
@@ -88,19 +106,27 @@ class Draft08QueryTest {
   void metadataUrlPutsTheWellKnownSegmentBeforeTheResourcePath() {
     assertThat(ResourceMetadata.urlFor("https://localhost/.well-known/mercure"))
         .isEqualTo("https://localhost/.well-known/oauth-protected-resource/.well-known/mercure");
-    assertThat(ResourceMetadata.urlFor("http://127.0.0.1:3000/.well-known/mercure")).isEqualTo(
-        "http://127.0.0.1:3000/.well-known/oauth-protected-resource/.well-known/mercure");
+    assertThat(ResourceMetadata.urlFor("http://127.0.0.1:3000/.well-known/mercure"))
+        .isEqualTo(
+            "http://127.0.0.1:3000/.well-known/oauth-protected-resource/.well-known/mercure");
   }
 
   @Test
   void metadataDocumentListsWhatDraft08Names() {
-    ResourceMetadata metadata = new ResourceMetadata("https://localhost/.well-known/mercure",
-        List.of("https://auth.example.com"), "__Secure-mercure_access_token", TYPES, true);
-    assertThat(metadata.json()).isEqualTo("{\"resource\":\"https://localhost/.well-known/"
-        + "mercure\",\"authorization_servers\":[\"https://auth.example.com\"],"
-        + "\"bearer_methods_supported\":[\"header\"],\"authorization_details_types_supported\":"
-        + "[\"https://mercure.rocks/authorization-detail\"],\"mercure_cookie\":"
-        + "\"__Secure-mercure_access_token\",\"mercure_matcher_types_supported\":[\"exact\","
-        + "\"urlpattern\"],\"mercure_subscriptions\":true}");
+    ResourceMetadata metadata =
+        new ResourceMetadata(
+            "https://localhost/.well-known/mercure",
+            List.of("https://auth.example.com"),
+            "__Secure-mercure_access_token",
+            TYPES,
+            true);
+    assertThat(metadata.json())
+        .isEqualTo(
+            "{\"resource\":\"https://localhost/.well-known/"
+                + "mercure\",\"authorization_servers\":[\"https://auth.example.com\"],"
+                + "\"bearer_methods_supported\":[\"header\"],\"authorization_details_types_supported\":"
+                + "[\"https://mercure.rocks/authorization-detail\"],\"mercure_cookie\":"
+                + "\"__Secure-mercure_access_token\",\"mercure_matcher_types_supported\":[\"exact\","
+                + "\"urlpattern\"],\"mercure_subscriptions\":true}");
   }
 }

@@ -23,12 +23,18 @@ class Draft08Test {
   private static final String METADATA =
       "https://localhost/.well-known/oauth-protected-resource/.well-known/mercure";
 
-  private final Draft08 draft08 = new Draft08(
-      new AccessTokenVerifier(RESOURCE, TrustedIssuers.none(), MatcherCompiler.forHub(RESOURCE),
-          Clock.systemUTC()),
-      new ResourceMetadata(RESOURCE, List.of(), "__Secure-mercure_access_token",
-          TopicSelector.MATCHER_TYPES, false),
-      "__Secure-mercure_access_token", 3);
+  private final Draft08 draft08 =
+      new Draft08(
+          new AccessTokenVerifier(
+              RESOURCE, TrustedIssuers.none(), MatcherCompiler.forHub(RESOURCE), Clock.systemUTC()),
+          new ResourceMetadata(
+              RESOURCE,
+              List.of(),
+              "__Secure-mercure_access_token",
+              TopicSelector.MATCHER_TYPES,
+              false),
+          "__Secure-mercure_access_token",
+          3);
 
   private static String challenge(HttpError error) {
     return error.headers().get(HttpHeaderNames.WWW_AUTHENTICATE);
@@ -42,8 +48,11 @@ class Draft08Test {
     assertThat(draft08.rejection(AuthFailure.MALFORMED, "x").status())
         .isEqualTo(HttpResponseStatus.BAD_REQUEST);
     assertThat(challenge(draft08.rejection(AuthFailure.INVALID, "aud: wrong")))
-        .isEqualTo("Bearer error=\"invalid_token\", error_description=\"aud: wrong\","
-            + " resource_metadata=\"" + METADATA + "\"");
+        .isEqualTo(
+            "Bearer error=\"invalid_token\", error_description=\"aud: wrong\","
+                + " resource_metadata=\""
+                + METADATA
+                + "\"");
     HttpError insufficient = draft08.rejection(AuthFailure.INSUFFICIENT, "topic: t");
     assertThat(insufficient.status()).isEqualTo(HttpResponseStatus.FORBIDDEN);
     assertThat(challenge(insufficient)).startsWith("Bearer error=\"insufficient_scope\"");
@@ -51,8 +60,8 @@ class Draft08Test {
 
   @Test
   void aReasonQuotingATokenIsMadeSafeAndShortInTheChallenge() {
-    HttpError error = draft08.rejection(AuthFailure.INVALID,
-        "aud: [\"x\\\"y\", \"é\"]" + "z".repeat(500));
+    HttpError error =
+        draft08.rejection(AuthFailure.INVALID, "aud: [\"x\\\"y\", \"é\"]" + "z".repeat(500));
     String challenge = challenge(error);
     assertThat(challenge).matches("[\\x20-\\x7E]+").hasSizeLessThan(400);
     assertThat(challenge).contains("error_description=\"aud: ['x/'y', '?']zzz");
@@ -69,9 +78,12 @@ class Draft08Test {
     assertThat(request.selectors()).hasSize(2);
     assertThat(request.selectors().get(0).matches("https://example.com/{id}")).isTrue();
     assertThat(request.selectors().get(1).matches("https://localhost/books/1")).isTrue();
-    assertThatThrownBy(() -> draft08.subscribeRequest(new DefaultHttpHeaders(),
-        Map.of("match", List.of("a", "b", "c", "d"))))
-        .isInstanceOfSatisfying(HttpError.class,
+    assertThatThrownBy(
+            () ->
+                draft08.subscribeRequest(
+                    new DefaultHttpHeaders(), Map.of("match", List.of("a", "b", "c", "d"))))
+        .isInstanceOfSatisfying(
+            HttpError.class,
             e -> assertThat(e.reason()).isEqualTo("match: 4 matchers (expected: <= 3)"));
   }
 
@@ -79,8 +91,13 @@ class Draft08Test {
   void tokensComeFromTheHeaderThenTheCookieNeverTheQuery() {
     assertThat(draft08.tokenSources())
         .containsExactly(TokenLookup.Source.HEADER, TokenLookup.Source.COOKIE);
-    assertThat(TokenLookup.find(draft08.tokenSources(), new DefaultHttpHeaders(),
-        Map.of("authorization", List.of("fromQuery")), draft08.cookieName())).isNull();
+    assertThat(
+            TokenLookup.find(
+                draft08.tokenSources(),
+                new DefaultHttpHeaders(),
+                Map.of("authorization", List.of("fromQuery")),
+                draft08.cookieName()))
+        .isNull();
     assertThat(draft08.lastEventIdHeader()).isEqualTo("Mercure-Last-Event-ID");
   }
 }

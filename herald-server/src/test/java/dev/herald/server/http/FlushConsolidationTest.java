@@ -9,9 +9,9 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
 /**
- * The flush policy of every connection: answers written while a read is in progress leave in
- * one flush when the read completes (a publisher's pipelined requests, one send); a write outside
- * a read (an event for a subscriber) is flushed at once. Runs on the JUnit thread.
+ * The flush policy of every connection: answers written while a read is in progress leave in one
+ * flush when the read completes (a publisher's pipelined requests, one send); a write outside a
+ * read (an event for a subscriber) is flushed at once. Runs on the JUnit thread.
  */
 class FlushConsolidationTest {
 
@@ -44,8 +44,8 @@ class FlushConsolidationTest {
     channel.writeInbound("p1", "p2", "p3", "p4"); // one read: four reads, then one read complete
 
     assertThat(counter.flushes - before).isEqualTo(1);
-    assertThat(channel.outboundMessages()).containsExactly(
-        "answer to p1", "answer to p2", "answer to p3", "answer to p4");
+    assertThat(channel.outboundMessages())
+        .containsExactly("answer to p1", "answer to p2", "answer to p3", "answer to p4");
     channel.finishAndReleaseAll();
   }
 

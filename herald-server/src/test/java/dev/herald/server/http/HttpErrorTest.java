@@ -10,9 +10,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** The one mapping from typed errors to responses: status, one-line reason, headers. */
 class HttpErrorTest {
@@ -34,8 +34,8 @@ class HttpErrorTest {
 
   @Test
   void theResponseIsTheReasonOnOneLineWithTheHeaders() {
-    FullHttpResponse response = HttpError.methodNotAllowed(HttpMethod.PUT, "GET, OPTIONS")
-        .response();
+    FullHttpResponse response =
+        HttpError.methodNotAllowed(HttpMethod.PUT, "GET, OPTIONS").response();
     try {
       assertThat(response.status()).isEqualTo(HttpResponseStatus.METHOD_NOT_ALLOWED);
       assertThat(response.headers().get(HttpHeaderNames.ALLOW)).isEqualTo("GET, OPTIONS");

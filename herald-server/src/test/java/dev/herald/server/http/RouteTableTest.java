@@ -39,13 +39,15 @@ class RouteTableTest {
     return exchange -> exchange.respond(Responses.text(HttpResponseStatus.OK, name));
   }
 
-  private static final RouteTable TABLE = new RouteTable(List.of(
-      Route.exact("/hub", named("subscribe"), GET),
-      Route.exact("/hub", named("publish"), POST),
-      Route.prefix("/hub/subscriptions", named("subscriptions"), GET),
-      Route.prefix("/files/", named("files"), GET, HEAD),
-      Route.prefix("/files/deep/", named("deep"), GET),
-      Route.exact("/files/exact", named("exact"), GET)));
+  private static final RouteTable TABLE =
+      new RouteTable(
+          List.of(
+              Route.exact("/hub", named("subscribe"), GET),
+              Route.exact("/hub", named("publish"), POST),
+              Route.prefix("/hub/subscriptions", named("subscriptions"), GET),
+              Route.prefix("/files/", named("files"), GET, HEAD),
+              Route.prefix("/files/deep/", named("deep"), GET),
+              Route.exact("/files/exact", named("exact"), GET)));
 
   private static final ProtocolDialects DIALECTS =
       new ProtocolDialects(ServerConfig.builder().build());
@@ -58,7 +60,9 @@ class RouteTableTest {
       channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri));
       FullHttpResponse response = channel.readOutbound();
       try {
-        return new Answer(response.status(), response.content().toString(StandardCharsets.UTF_8),
+        return new Answer(
+            response.status(),
+            response.content().toString(StandardCharsets.UTF_8),
             response.headers().get(HttpHeaderNames.ALLOW));
       } finally {
         response.release();
@@ -130,15 +134,22 @@ class RouteTableTest {
 
   @Test
   void aHandlersTypedErrorBecomesItsResponse() {
-    RouteTable table = new RouteTable(List.of(Route.exact("/x", exchange -> {
-      throw HttpError.forbidden("no (expected: yes)").withHeader("X-Why", "test");
-    }, GET)));
+    RouteTable table =
+        new RouteTable(
+            List.of(
+                Route.exact(
+                    "/x",
+                    exchange -> {
+                      throw HttpError.forbidden("no (expected: yes)").withHeader("X-Why", "test");
+                    },
+                    GET)));
     EmbeddedChannel channel = new EmbeddedChannel(new HubHandler(table, DIALECTS));
     channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, GET, "/x"));
     FullHttpResponse response = channel.readOutbound();
     assertThat(response.status()).isEqualTo(HttpResponseStatus.FORBIDDEN);
     assertThat(response.headers().get("X-Why")).isEqualTo("test");
-    assertThat(response.content().toString(StandardCharsets.UTF_8)).isEqualTo("no (expected: yes)\n");
+    assertThat(response.content().toString(StandardCharsets.UTF_8))
+        .isEqualTo("no (expected: yes)\n");
     assertThat(channel.isOpen()).as("kept alive after an error").isTrue();
     response.release();
     channel.finishAndReleaseAll();
@@ -148,11 +159,20 @@ class RouteTableTest {
   void aListenerServesOnlyTheGroupsItIsGiven() {
     Hub hub = new Hub(HubConfig.DEFAULTS);
     try {
-      ServerConfig config = ServerConfig.builder()
-          .publisherKey(JwtKey.parse("HS256", "a-test-secret-that-is-long-enough-for-hs256"))
-          .build();
-      HubRoutes all = HubRoutes.create(hub, config, null, HubMetrics.disabled(hub), null,
-          new OpenStreams(), Clock.systemUTC(), Tracing.OFF);
+      ServerConfig config =
+          ServerConfig.builder()
+              .publisherKey(JwtKey.parse("HS256", "a-test-secret-that-is-long-enough-for-hs256"))
+              .build();
+      HubRoutes all =
+          HubRoutes.create(
+              hub,
+              config,
+              null,
+              HubMetrics.disabled(hub),
+              null,
+              new OpenStreams(),
+              Clock.systemUTC(),
+              Tracing.OFF);
       RouteTable adminOnly = all.serving(EnumSet.of(RouteGroup.ADMIN)).table();
       assertThat(send(adminOnly, GET, "/readyz").body()).isEqualTo("ready\n");
       assertThat(send(adminOnly, GET, "/healthz").body()).isEqualTo("ok\n");
@@ -169,7 +189,8 @@ class RouteTableTest {
       assertThat(send(all.table(), GET, "/info").status()).isEqualTo(HttpResponseStatus.OK);
       // switched-off features have no route at all: no demo clock, metrics off
       assertThat(send(all.table(), GET, "/sse").status()).isEqualTo(HttpResponseStatus.NOT_FOUND);
-      assertThat(send(all.table(), GET, "/metrics").status()).isEqualTo(HttpResponseStatus.NOT_FOUND);
+      assertThat(send(all.table(), GET, "/metrics").status())
+          .isEqualTo(HttpResponseStatus.NOT_FOUND);
     } finally {
       hub.close();
     }

@@ -30,10 +30,11 @@ import org.junit.jupiter.api.Test;
  */
 class RequestDeadlinesTest {
 
-  private static final Limits LIMITS = Limits.DEFAULTS
-      .withHeaderTimeout(Duration.ofSeconds(10))
-      .withBodyTimeout(Duration.ofSeconds(30))
-      .withIdleTimeout(Duration.ofSeconds(60));
+  private static final Limits LIMITS =
+      Limits.DEFAULTS
+          .withHeaderTimeout(Duration.ofSeconds(10))
+          .withBodyTimeout(Duration.ofSeconds(30))
+          .withIdleTimeout(Duration.ofSeconds(60));
 
   private final LimitCounters counters = new LimitCounters();
   private final List<FullHttpRequest> answerLater = new ArrayList<>();
@@ -51,28 +52,33 @@ class RequestDeadlinesTest {
   private EmbeddedChannel connect() {
     channel = new EmbeddedChannel();
     channel.freezeTime();
-    channel.pipeline()
+    channel
+        .pipeline()
         .addLast(new HttpServerCodec())
         .addLast(RequestDeadlines.forConnection(LIMITS, counters))
         .addLast(new HttpObjectAggregator(1024))
-        .addLast(new SimpleChannelInboundHandler<FullHttpRequest>() {
-          @Override
-          protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            if (!answerAtOnce) {
-              answerLater.add(request.retain());
-              return;
-            }
-            FullHttpResponse ok = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.OK, Unpooled.copiedBuffer("ok", StandardCharsets.US_ASCII));
-            ok.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 2);
-            ctx.writeAndFlush(ok);
-          }
+        .addLast(
+            new SimpleChannelInboundHandler<FullHttpRequest>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+                if (!answerAtOnce) {
+                  answerLater.add(request.retain());
+                  return;
+                }
+                FullHttpResponse ok =
+                    new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.OK,
+                        Unpooled.copiedBuffer("ok", StandardCharsets.US_ASCII));
+                ok.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 2);
+                ctx.writeAndFlush(ok);
+              }
 
-          @Override
-          public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close(); // as the router does: a body cut off by the close is no news
-          }
-        });
+              @Override
+              public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close(); // as the router does: a body cut off by the close is no news
+              }
+            });
     return channel;
   }
 
@@ -105,12 +111,18 @@ class RequestDeadlinesTest {
     assertThat(channel.isOpen()).isTrue();
 
     advance(Duration.ofNanos(1));
-    String reason = "request head not complete within 10000 ms of the connection"
-        + " (expected: within --header-timeout)\n";
-    assertThat(written()).isEqualTo("HTTP/1.1 408 Request Timeout\r\n"
-        + "content-type: text/plain; charset=utf-8\r\n"
-        + "content-length: " + reason.length() + "\r\n"
-        + "connection: close\r\n\r\n" + reason);
+    String reason =
+        "request head not complete within 10000 ms of the connection"
+            + " (expected: within --header-timeout)\n";
+    assertThat(written())
+        .isEqualTo(
+            "HTTP/1.1 408 Request Timeout\r\n"
+                + "content-type: text/plain; charset=utf-8\r\n"
+                + "content-length: "
+                + reason.length()
+                + "\r\n"
+                + "connection: close\r\n\r\n"
+                + reason);
     assertThat(channel.isOpen()).isFalse();
     assertThat(counters.timeouts(LimitCounters.Timeout.HEADER)).isEqualTo(1);
   }
@@ -133,9 +145,11 @@ class RequestDeadlinesTest {
     assertThat(channel.isOpen()).isTrue();
 
     advance(Duration.ofNanos(1));
-    assertThat(written()).startsWith("HTTP/1.1 408 Request Timeout\r\n")
-        .endsWith("\r\n\r\nrequest body not complete within 30000 ms of its head"
-            + " (expected: within --body-timeout)\n");
+    assertThat(written())
+        .startsWith("HTTP/1.1 408 Request Timeout\r\n")
+        .endsWith(
+            "\r\n\r\nrequest body not complete within 30000 ms of its head"
+                + " (expected: within --body-timeout)\n");
     assertThat(channel.isOpen()).isFalse();
     assertThat(counters.timeouts(LimitCounters.Timeout.BODY)).isEqualTo(1);
     assertThat(counters.timeouts(LimitCounters.Timeout.HEADER)).isZero();

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.core.Hub;
+import dev.herald.core.HubConfig;
 import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.topic.TopicSelector;
-import java.util.Collections;
-import dev.herald.core.HubConfig;
 import dev.herald.server.Limits;
 import dev.herald.server.ServerConfig;
 import dev.herald.server.metrics.LatencyRecorder;
@@ -22,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Heartbeats, lifetimes and token-expiry closes of one event stream on simulated time, with the
- * per-stream draw fixed by the test: each happens at its exact instant, and an interval drawn
- * once per stream keeps streams opened together apart for good.
+ * per-stream draw fixed by the test: each happens at its exact instant, and an interval drawn once
+ * per stream keeps streams opened together apart for good.
  */
 class StreamTimersTest {
 
@@ -56,18 +56,37 @@ class StreamTimersTest {
     channel = new EmbeddedChannel();
     channel.freezeTime();
     AtomicReference<ChannelHandlerContext> handler = new AtomicReference<>();
-    channel.pipeline().addLast(new HttpServerCodec()).addLast(new ChannelHandlerAdapter() {
-      @Override
-      public void handlerAdded(ChannelHandlerContext ctx) {
-        handler.set(ctx);
-      }
-    });
-    SseStream.Options options = new SseStream.Options(SubscriptionFormat.DRAFT_07, null,
-        "Last-Event-ID", expiresAt, timers,
-        ":\n\n".getBytes(), new DefaultHttpHeaders(), Clock.fixed(NOW, ZoneOffset.UTC),
-        new OpenStreams(), LatencyRecorder.NONE, () -> {}, false);
-    SseStream.open(handler.get(), hub, List.of(TopicSelector.of("https://example.com/a")), List.of(),
-        Collections.singletonList(null), options,
+    channel
+        .pipeline()
+        .addLast(new HttpServerCodec())
+        .addLast(
+            new ChannelHandlerAdapter() {
+              @Override
+              public void handlerAdded(ChannelHandlerContext ctx) {
+                handler.set(ctx);
+              }
+            });
+    SseStream.Options options =
+        new SseStream.Options(
+            SubscriptionFormat.DRAFT_07,
+            null,
+            "Last-Event-ID",
+            expiresAt,
+            timers,
+            ":\n\n".getBytes(),
+            new DefaultHttpHeaders(),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            new OpenStreams(),
+            LatencyRecorder.NONE,
+            () -> {},
+            false);
+    SseStream.open(
+        handler.get(),
+        hub,
+        List.of(TopicSelector.of("https://example.com/a")),
+        List.of(),
+        Collections.singletonList(null),
+        options,
         failure -> {
           throw new AssertionError(failure);
         });
@@ -78,7 +97,8 @@ class StreamTimersTest {
     return channel;
   }
 
-  private static StreamTimers timers(Duration heartbeat, Duration lifetime, LongUnaryOperator draw) {
+  private static StreamTimers timers(
+      Duration heartbeat, Duration lifetime, LongUnaryOperator draw) {
     return new StreamTimers(heartbeat, lifetime, Duration.ofSeconds(30), draw);
   }
 
@@ -103,7 +123,8 @@ class StreamTimersTest {
   void anIdleStreamBeatsEveryIntervalDrawnForItNotAtTheConfiguredOne() {
     // Drawn 2 s short of 40 s: the old timer fired at 38 s, found 38 s idle and waited 2 s more,
     // so every stream beat at 40 s, 80 s... together.
-    open(timers(Duration.ofSeconds(40), Duration.ZERO, bound -> Duration.ofSeconds(2).toNanos()),
+    open(
+        timers(Duration.ofSeconds(40), Duration.ZERO, bound -> Duration.ofSeconds(2).toNanos()),
         null);
     advance(Duration.ofSeconds(38).minusNanos(1));
     assertThat(written()).isEmpty();
@@ -119,10 +140,15 @@ class StreamTimersTest {
   @Test
   void theDrawIsATenthOfTheIntervalAtMost() {
     AtomicReference<Long> bound = new AtomicReference<>();
-    open(timers(Duration.ofSeconds(40), Duration.ZERO, b -> {
-      bound.set(b);
-      return b - 1;
-    }), null);
+    open(
+        timers(
+            Duration.ofSeconds(40),
+            Duration.ZERO,
+            b -> {
+              bound.set(b);
+              return b - 1;
+            }),
+        null);
     assertThat(bound.get()).isEqualTo(Duration.ofSeconds(4).toNanos());
     advance(Duration.ofSeconds(36));
     assertThat(written()).isEmpty();
@@ -132,7 +158,8 @@ class StreamTimersTest {
 
   @Test
   void aStreamEndsAtItsDrawnLifetime() {
-    open(timers(Duration.ZERO, Duration.ofMinutes(10), bound -> Duration.ofSeconds(25).toNanos()),
+    open(
+        timers(Duration.ZERO, Duration.ofMinutes(10), bound -> Duration.ofSeconds(25).toNanos()),
         null);
     advance(Duration.ofSeconds(575).minusNanos(1));
     assertThat(channel.isOpen()).isTrue();
@@ -144,10 +171,15 @@ class StreamTimersTest {
   @Test
   void anExpiringTokenClosesItsStreamWithinAWindowBeforeExp() {
     // 100 s left: the window is a tenth of that, 10 s (under the 30 s spread); 4 s drawn.
-    open(timers(Duration.ZERO, Duration.ZERO, bound -> {
-      assertThat(bound).isEqualTo(Duration.ofSeconds(10).toNanos());
-      return Duration.ofSeconds(4).toNanos();
-    }), NOW.plusSeconds(100));
+    open(
+        timers(
+            Duration.ZERO,
+            Duration.ZERO,
+            bound -> {
+              assertThat(bound).isEqualTo(Duration.ofSeconds(10).toNanos());
+              return Duration.ofSeconds(4).toNanos();
+            }),
+        NOW.plusSeconds(100));
     advance(Duration.ofSeconds(96).minusNanos(1));
     assertThat(channel.isOpen()).isTrue();
     advance(Duration.ofNanos(1));
@@ -157,10 +189,11 @@ class StreamTimersTest {
 
   @Test
   void aServersStreamsGetItsConfiguredHeartbeatLifetimeAndSpread() {
-    ServerConfig config = ServerConfig.builder()
-        .heartbeat(Duration.ofMillis(200))
-        .limits(Limits.DEFAULTS.withMaxStreamLifetime(Duration.ofMinutes(7)))
-        .build();
+    ServerConfig config =
+        ServerConfig.builder()
+            .heartbeat(Duration.ofMillis(200))
+            .limits(Limits.DEFAULTS.withMaxStreamLifetime(Duration.ofMinutes(7)))
+            .build();
     StreamTimers timers = StreamTimers.of(config);
     assertThat(timers.heartbeat()).isEqualTo(Duration.ofMillis(200));
     assertThat(timers.maxLifetime()).isEqualTo(Duration.ofMinutes(7));
@@ -171,7 +204,8 @@ class StreamTimersTest {
   void theExpiryWindowIsCappedBySpread() {
     StreamTimers timers = timers(Duration.ZERO, Duration.ZERO, bound -> bound - 1);
     long hour = Duration.ofHours(1).toNanos();
-    assertThat(timers.expiryDelayNanos(hour)).isEqualTo(hour - Duration.ofSeconds(30).toNanos() + 1);
+    assertThat(timers.expiryDelayNanos(hour))
+        .isEqualTo(hour - Duration.ofSeconds(30).toNanos() + 1);
     assertThat(timers.expiryDelayNanos(0)).isZero();
     assertThat(timers.expiryDelayNanos(-5)).isZero();
     assertThat(timers.expiryDelayNanos(9)).isEqualTo(9); // too close to spread

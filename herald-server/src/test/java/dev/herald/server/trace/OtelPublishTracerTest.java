@@ -35,10 +35,13 @@ class OtelPublishTracerTest {
   private static final Event EVENT = new Event(7, UPDATE, new byte[0], System.nanoTime());
 
   private final InMemorySpanExporter spans = InMemorySpanExporter.create();
-  private final OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-      .setTracerProvider(SdkTracerProvider.builder()
-          .addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-      .build();
+  private final OpenTelemetrySdk sdk =
+      OpenTelemetrySdk.builder()
+          .setTracerProvider(
+              SdkTracerProvider.builder()
+                  .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                  .build())
+          .build();
   private final PublishTracer tracer = Tracing.of(sdk).publishTracer();
 
   @AfterEach
@@ -53,8 +56,12 @@ class OtelPublishTracerTest {
 
   @Test
   void publishUnderAnUnsampledSpanIsNotTraced() {
-    SpanContext unsampled = SpanContext.create("4bf92f3577b34da6a3ce929d0e0e4736",
-        "00f067aa0ba902b7", TraceFlags.getDefault(), TraceState.getDefault());
+    SpanContext unsampled =
+        SpanContext.create(
+            "4bf92f3577b34da6a3ce929d0e0e4736",
+            "00f067aa0ba902b7",
+            TraceFlags.getDefault(),
+            TraceState.getDefault());
     try (Scope ignored = Context.root().with(Span.wrap(unsampled)).makeCurrent()) {
       assertThat(tracer.accepted(UPDATE)).isNull();
     }
@@ -88,7 +95,12 @@ class OtelPublishTracerTest {
   @Test
   void failedAppendIsAnError() {
     Object trace = acceptedUnder(sdk.getTracer("test").spanBuilder("publish").startSpan());
-    tracer.appended(trace, null, 1, PublishTracer.Log.SHARED, System.nanoTime(),
+    tracer.appended(
+        trace,
+        null,
+        1,
+        PublishTracer.Log.SHARED,
+        System.nanoTime(),
         new HubException(HubException.Kind.UNAVAILABLE, "redis: connection refused"));
 
     SpanData append = named("append");
@@ -98,16 +110,16 @@ class OtelPublishTracerTest {
     assertThat(append.getStatus().getDescription()).isEqualTo("redis: connection refused");
     assertThat(append.getAttributes().get(AttributeKey.stringKey("error.type")))
         .isEqualTo("unavailable");
-    assertThat(append.getAttributes().get(AttributeKey.stringKey("messaging.message.id")))
-        .isNull();
+    assertThat(append.getAttributes().get(AttributeKey.stringKey("messaging.message.id"))).isNull();
   }
 
   @Test
   void fanOutIsOneAggregateSpanPerLoop() throws Exception {
     Span publish = sdk.getTracer("test").spanBuilder("publish").startSpan();
     Object trace = acceptedUnder(publish);
-    Thread loop = new Thread(
-        () -> tracer.fannedOut(trace, EVENT, 1_000, 2, System.nanoTime()), "herald-loop-3");
+    Thread loop =
+        new Thread(
+            () -> tracer.fannedOut(trace, EVENT, 1_000, 2, System.nanoTime()), "herald-loop-3");
     loop.start();
     loop.join();
 
@@ -153,7 +165,9 @@ class OtelPublishTracerTest {
 
   private SpanData named(String name) {
     List<SpanData> finished = spans.getFinishedSpanItems();
-    return finished.stream().filter(s -> s.getName().equals(name)).findFirst()
+    return finished.stream()
+        .filter(s -> s.getName().equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no span " + name + " in " + finished));
   }
 }

@@ -9,7 +9,6 @@ import dev.herald.core.auth.JwtKey;
 import dev.herald.core.auth.TokenMinter;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.ServerConfig;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -22,8 +21,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,8 +32,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tracing as an operator turns it on (the SDK's autoconfigure module, OTLP over HTTP), exporting
- * to a small OTLP receiver on loopback that decodes the protobuf it is sent.
+ * Tracing as an operator turns it on (the SDK's autoconfigure module, OTLP over HTTP), exporting to
+ * a small OTLP receiver on loopback that decodes the protobuf it is sent.
  */
 class OtlpExportTest {
 
@@ -52,16 +51,19 @@ class OtlpExportTest {
   @BeforeEach
   void startReceiver() throws IOException {
     receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    receiver.createContext("/v1/traces", exchange -> {
-      contentTypes.add(exchange.getRequestHeaders().getFirst("Content-Type"));
-      InputStream body = exchange.getRequestBody();
-      if ("gzip".equals(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
-        body = new GZIPInputStream(body);
-      }
-      received.addAll(ExportedSpan.decodeRequest(body.readAllBytes()));
-      exchange.sendResponseHeaders(200, -1); // an empty ExportTraceServiceResponse: all accepted
-      exchange.close();
-    });
+    receiver.createContext(
+        "/v1/traces",
+        exchange -> {
+          contentTypes.add(exchange.getRequestHeaders().getFirst("Content-Type"));
+          InputStream body = exchange.getRequestBody();
+          if ("gzip".equals(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+            body = new GZIPInputStream(body);
+          }
+          received.addAll(ExportedSpan.decodeRequest(body.readAllBytes()));
+          exchange.sendResponseHeaders(
+              200, -1); // an empty ExportTraceServiceResponse: all accepted
+          exchange.close();
+        });
     receiver.start();
   }
 
@@ -80,25 +82,35 @@ class OtlpExportTest {
   void publishSpansReachAnOtlpReceiver() throws Exception {
     // No protocol given: Herald's default (HTTP/protobuf) must work with the senders it ships,
     // where the SDK's own default (gRPC) has none.
-    tracing = Tracing.autoconfigured(Map.of(
-        "otel.exporter.otlp.traces.endpoint",
-        "http://127.0.0.1:" + receiver.getAddress().getPort() + "/v1/traces"));
-    ServerConfig config = ServerConfig.builder()
-        .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-        .hub(HubConfig.DEFAULTS.withHistorySize(10))
-        .publisherKey(KEY)
-        .build();
+    tracing =
+        Tracing.autoconfigured(
+            Map.of(
+                "otel.exporter.otlp.traces.endpoint",
+                "http://127.0.0.1:" + receiver.getAddress().getPort() + "/v1/traces"));
+    ServerConfig config =
+        ServerConfig.builder()
+            .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
+            .hub(HubConfig.DEFAULTS.withHistorySize(10))
+            .publisherKey(KEY)
+            .build();
     herald = HeraldServer.start(config, new Hub(config.hub()), Clock.systemUTC(), null, tracing);
 
     String token = TokenMinter.mint(KEY, List.of("*"), null, null, null, Clock.systemUTC());
-    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + herald.port() + "/.well-known/mercure"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Authorization", "Bearer " + token)
-        .header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01")
-        .POST(HttpRequest.BodyPublishers.ofString(
-            "topic=" + URLEncoder.encode(TOPIC, StandardCharsets.UTF_8) + "&data=hi"))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + herald.port() + "/.well-known/mercure"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Authorization", "Bearer " + token)
+                    .header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "topic="
+                                + URLEncoder.encode(TOPIC, StandardCharsets.UTF_8)
+                                + "&data=hi"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 
     herald.close();
@@ -106,18 +118,22 @@ class OtlpExportTest {
     tracing.close(); // flushes the batch processor: the export is done when this returns
     tracing = null;
 
-    assertThat(contentTypes).isNotEmpty().allSatisfy(type ->
-        assertThat(type).isEqualTo("application/x-protobuf"));
-    assertThat(received).extracting(ExportedSpan::name)
+    assertThat(contentTypes)
+        .isNotEmpty()
+        .allSatisfy(type -> assertThat(type).isEqualTo("application/x-protobuf"));
+    assertThat(received)
+        .extracting(ExportedSpan::name)
         .containsExactlyInAnyOrder("POST /.well-known/mercure", "authorize publish", "publish");
-    assertThat(received).allSatisfy(span -> {
-      assertThat(span.traceId()).isEqualTo(TRACE_ID);
-      assertThat(span.resource()).containsEntry("service.name", "herald");
-    });
-    ExportedSpan request = received.stream()
-        .filter(span -> span.name().startsWith("POST")).findFirst().orElseThrow();
-    ExportedSpan publish = received.stream()
-        .filter(span -> span.name().equals("publish")).findFirst().orElseThrow();
+    assertThat(received)
+        .allSatisfy(
+            span -> {
+              assertThat(span.traceId()).isEqualTo(TRACE_ID);
+              assertThat(span.resource()).containsEntry("service.name", "herald");
+            });
+    ExportedSpan request =
+        received.stream().filter(span -> span.name().startsWith("POST")).findFirst().orElseThrow();
+    ExportedSpan publish =
+        received.stream().filter(span -> span.name().equals("publish")).findFirst().orElseThrow();
     assertThat(request.parentSpanId()).isEqualTo("00f067aa0ba902b7");
     assertThat(publish.parentSpanId()).isEqualTo(request.spanId());
     assertThat(publish.attributes())
@@ -129,8 +145,13 @@ class OtlpExportTest {
    * One span of an OTLP {@code ExportTraceServiceRequest}, decoded by hand: just the fields the
    * test reads, so the test needs no protobuf runtime.
    */
-  record ExportedSpan(String traceId, String spanId, String parentSpanId, String name,
-      Map<String, String> attributes, Map<String, String> resource) {
+  record ExportedSpan(
+      String traceId,
+      String spanId,
+      String parentSpanId,
+      String name,
+      Map<String, String> attributes,
+      Map<String, String> resource) {
 
     static List<ExportedSpan> decodeRequest(byte[] request) {
       List<ExportedSpan> spans = new ArrayList<>();
@@ -175,7 +196,7 @@ class OtlpExportTest {
           case 4 -> parent = HexFormat.of().formatHex(field.bytes());
           case 5 -> name = new String(field.bytes(), StandardCharsets.UTF_8);
           case 9 -> putKeyValue(attributes, field.bytes());
-          default -> { }
+          default -> {}
         }
       }
       return new ExportedSpan(traceId, spanId, parent, name, attributes, resource);
@@ -190,13 +211,14 @@ class OtlpExportTest {
           key = new String(field.bytes(), StandardCharsets.UTF_8);
         } else if (field.number() == 2) {
           for (Field any : fields(field.bytes())) {
-            value = switch (any.number()) {
-              case 1 -> new String(any.bytes(), StandardCharsets.UTF_8);
-              case 2 -> Boolean.toString(any.varint() != 0);
-              case 3 -> Long.toString(any.varint());
-              case 4 -> Double.toString(Double.longBitsToDouble(any.varint()));
-              default -> value;
-            };
+            value =
+                switch (any.number()) {
+                  case 1 -> new String(any.bytes(), StandardCharsets.UTF_8);
+                  case 2 -> Boolean.toString(any.varint() != 0);
+                  case 3 -> Long.toString(any.varint());
+                  case 4 -> Double.toString(Double.longBitsToDouble(any.varint()));
+                  default -> value;
+                };
           }
         }
       }
@@ -221,8 +243,9 @@ class OtlpExportTest {
             fields.add(new Field(number, 0, bytes));
           }
           case 5 -> fields.add(new Field(number, in.getInt(), null));
-          default -> throw new IllegalArgumentException("wire type " + (tag & 7) + " of field "
-              + number + " (expected: 0, 1, 2 or 5)");
+          default ->
+              throw new IllegalArgumentException(
+                  "wire type " + (tag & 7) + " of field " + number + " (expected: 0, 1, 2 or 5)");
         }
       }
       return fields;

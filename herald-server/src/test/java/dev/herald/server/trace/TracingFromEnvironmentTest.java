@@ -24,8 +24,9 @@ class TracingFromEnvironmentTest {
 
   @Test
   void offWhenTheSdkIsDisabledEvenIfAsked() {
-    assertThat(Tracing.fromEnvironment(
-        Map.of("OTEL_SDK_DISABLED", "true", "OTEL_TRACES_EXPORTER", "otlp"), true))
+    assertThat(
+            Tracing.fromEnvironment(
+                Map.of("OTEL_SDK_DISABLED", "true", "OTEL_TRACES_EXPORTER", "otlp"), true))
         .isSameAs(Tracing.OFF);
   }
 
@@ -41,8 +42,9 @@ class TracingFromEnvironmentTest {
 
   @Test
   void onWhenRequested() {
-    try (Tracing tracing = Tracing.fromEnvironment(
-        Map.of("OTEL_TRACES_EXPORTER", "logging", "OTEL_SERVICE_NAME", "herald-eu-1"), true)) {
+    try (Tracing tracing =
+        Tracing.fromEnvironment(
+            Map.of("OTEL_TRACES_EXPORTER", "logging", "OTEL_SERVICE_NAME", "herald-eu-1"), true)) {
       assertThat(tracing.enabled()).isTrue();
     }
   }

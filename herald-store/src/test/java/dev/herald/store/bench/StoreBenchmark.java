@@ -28,8 +28,8 @@ import java.util.stream.Stream;
 /**
  * Measures the durable store through the hub: acknowledged publish throughput and latency with
  * fsync batch, replay speed of a 100,000-event backlog, and open time with 1,000,000 retained
- * events. Each part stays well under two minutes on a 2-core machine. Runs on its main thread
- * plus the publisher threads and the subscriber's owner thread it starts.
+ * events. Each part stays well under two minutes on a 2-core machine. Runs on its main thread plus
+ * the publisher threads and the subscriber's owner thread it starts.
  *
  * <pre>
  * java -cp ... dev.herald.store.bench.StoreBenchmark all|publish|replay|open WORK_DIR
@@ -40,12 +40,15 @@ import java.util.stream.Stream;
 public final class StoreBenchmark {
 
   private static final int PUBLISHERS = 4;
+
   /** Publishes each publisher thread keeps in flight, like as many HTTP clients waiting. */
   private static final int WINDOW = 256;
+
   private static final int WARM_UP_EVENTS = 50_000;
   private static final int MEASURED_EVENTS = 400_000;
   private static final int REPLAY_EVENTS = 100_000;
   private static final int OPEN_EVENTS = 1_000_000;
+
   /** 150 bytes of data: a small JSON document, the common Mercure payload. */
   private static final String DATA =
       "{\"@id\":\"/books/1\",\"title\":\"The Left Hand of Darkness\",\"author\":\"Ursula K. Le Guin\","
@@ -237,7 +240,12 @@ public final class StoreBenchmark {
         System.out.printf(
             "open run %d (in this JVM%s): %.0f ms, last sequence %,d; sequenceOf(event 500,000) = %,d"
                 + " in %.0f us%n",
-            run, run == 1 ? ", after the fill" : "", millis, history.lastSequence(), sequence, lookupMicros);
+            run,
+            run == 1 ? ", after the fill" : "",
+            millis,
+            history.lastSequence(),
+            sequence,
+            lookupMicros);
       }
     }
     coldOpen(dir, "fresh JVM, clean shutdown before");
@@ -248,7 +256,12 @@ public final class StoreBenchmark {
   /** Starts a JVM that opens the store and reports; the time a restarted hub needs. */
   private static void coldOpen(Path dir, String label) throws Exception {
     Process child =
-        new ProcessBuilder(java(), "-cp", System.getProperty("java.class.path"), OpenOnce.class.getName(), dir.toString())
+        new ProcessBuilder(
+                java(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                OpenOnce.class.getName(),
+                dir.toString())
             .redirectErrorStream(true)
             .start();
     String output = new String(child.getInputStream().readAllBytes()).strip();
@@ -279,7 +292,9 @@ public final class StoreBenchmark {
     }
     writer.destroyForcibly();
     writer.waitFor(30, TimeUnit.SECONDS);
-    System.out.printf("kill -9: the writer acknowledged %,d more events; files %s%n", countLines(acks) - 1, sizes(dir));
+    System.out.printf(
+        "kill -9: the writer acknowledged %,d more events; files %s%n",
+        countLines(acks) - 1, sizes(dir));
   }
 
   private static long countLines(Path file) throws IOException {
@@ -297,7 +312,10 @@ public final class StoreBenchmark {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : files.sorted(Comparator.naturalOrder()).toList()) {
         if (file.getFileName().toString().startsWith("herald.db")) {
-          out.append(file.getFileName()).append(' ').append(Files.size(file) >> 20).append(" MiB, ");
+          out.append(file.getFileName())
+              .append(' ')
+              .append(Files.size(file) >> 20)
+              .append(" MiB, ");
         }
       }
     }

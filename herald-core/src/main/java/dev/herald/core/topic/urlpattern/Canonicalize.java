@@ -116,7 +116,10 @@ final class Canonicalize {
 
   private static UrlPatternException invalid(String component, String value) {
     return new UrlPatternException(
-        String.format(Locale.ROOT, "invalid %s \"%s\" (expected: one the URL parser accepts)",
-            component, value));
+        String.format(
+            Locale.ROOT,
+            "invalid %s \"%s\" (expected: one the URL parser accepts)",
+            component,
+            value));
   }
 }

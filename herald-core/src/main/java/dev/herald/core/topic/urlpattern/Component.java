@@ -41,8 +41,12 @@ final class Component {
   private final boolean hasRegexpGroups;
   private final boolean ignoreCase;
 
-  private Component(String patternString, Pattern regexp, List<String> groupNames,
-      List<Part> parts, boolean ignoreCase) {
+  private Component(
+      String patternString,
+      Pattern regexp,
+      List<String> groupNames,
+      List<Part> parts,
+      boolean ignoreCase) {
     this.patternString = patternString;
     this.regexp = regexp;
     this.groupNames = groupNames;
@@ -66,8 +70,10 @@ final class Component {
   }
 
   private static boolean isLoneWildcard(Part part) {
-    return part.type() == Part.Type.FULL_WILDCARD && part.modifier() == Modifier.NONE
-        && part.prefix().isEmpty() && part.suffix().isEmpty();
+    return part.type() == Part.Type.FULL_WILDCARD
+        && part.modifier() == Modifier.NONE
+        && part.prefix().isEmpty()
+        && part.suffix().isEmpty();
   }
 
   /** "compile a component". */
@@ -96,14 +102,24 @@ final class Component {
       }
     }
     if (groups > MAX_GROUPS) {
-      throw new UrlPatternException("invalid pattern \"" + input + "\": " + groups
-          + " groups (expected: at most " + MAX_GROUPS + ")");
+      throw new UrlPatternException(
+          "invalid pattern \""
+              + input
+              + "\": "
+              + groups
+              + " groups (expected: at most "
+              + MAX_GROUPS
+              + ")");
     }
     if (regexpSize > MAX_REGEXP_SIZE) {
-      throw new UrlPatternException("invalid pattern \"" + input + "\": its regexp groups expand to "
-          + (regexpSize >= Long.MAX_VALUE / 4 ? "too many" : Long.toString(regexpSize))
-          + " characters (expected: at most " + MAX_REGEXP_SIZE
-          + "; counted repetitions such as {1000} multiply)");
+      throw new UrlPatternException(
+          "invalid pattern \""
+              + input
+              + "\": its regexp groups expand to "
+              + (regexpSize >= Long.MAX_VALUE / 4 ? "too many" : Long.toString(regexpSize))
+              + " characters (expected: at most "
+              + MAX_REGEXP_SIZE
+              + "; counted repetitions such as {1000} multiply)");
     }
     List<String> names = new ArrayList<>();
     String regexpString = generateRegexp(parts, options, names);
@@ -111,12 +127,21 @@ final class Component {
     try {
       regexp = Pattern.compile((options.ignoreCase() ? "(?i)" : "") + regexpString);
     } catch (PatternSyntaxException e) {
-      throw new UrlPatternException("invalid pattern \"" + input + "\": regular expression "
-          + regexpString + " does not compile (" + e.getDescription()
-          + "; expected: RE2 syntax, without lookaround or backreferences)");
+      throw new UrlPatternException(
+          "invalid pattern \""
+              + input
+              + "\": regular expression "
+              + regexpString
+              + " does not compile ("
+              + e.getDescription()
+              + "; expected: RE2 syntax, without lookaround or backreferences)");
     }
-    return new Component(generatePatternString(parts, options), regexp,
-        Collections.unmodifiableList(names), parts, options.ignoreCase());
+    return new Component(
+        generatePatternString(parts, options),
+        regexp,
+        Collections.unmodifiableList(names),
+        parts,
+        options.ignoreCase());
   }
 
   String patternString() {
@@ -175,19 +200,23 @@ final class Component {
         if (part.modifier() == Modifier.NONE) {
           result.append(escapeRegexp(part.value()));
         } else {
-          result.append("(?:").append(escapeRegexp(part.value())).append(')')
+          result
+              .append("(?:")
+              .append(escapeRegexp(part.value()))
+              .append(')')
               .append(part.modifier().text);
         }
         continue;
       }
       names.add(part.name());
-      String value = switch (part.type()) {
-        // RE2 has no "[^]"; with no delimiter the wildcard takes any code point.
-        case SEGMENT_WILDCARD ->
-            options.delimiter().isEmpty() ? "(?s:.)+?" : options.segmentWildcardRegexp();
-        case FULL_WILDCARD -> PatternParser.FULL_WILDCARD_REGEXP;
-        default -> part.value();
-      };
+      String value =
+          switch (part.type()) {
+            // RE2 has no "[^]"; with no delimiter the wildcard takes any code point.
+            case SEGMENT_WILDCARD ->
+                options.delimiter().isEmpty() ? "(?s:.)+?" : options.segmentWildcardRegexp();
+            case FULL_WILDCARD -> PatternParser.FULL_WILDCARD_REGEXP;
+            default -> part.value();
+          };
       String modifier = part.modifier().text;
       boolean repeats =
           part.modifier() == Modifier.ZERO_OR_MORE || part.modifier() == Modifier.ONE_OR_MORE;
@@ -202,13 +231,30 @@ final class Component {
       String prefix = escapeRegexp(part.prefix());
       String suffix = escapeRegexp(part.suffix());
       if (!repeats) {
-        result.append("(?:").append(prefix).append('(').append(value).append(')').append(suffix)
-            .append(')').append(modifier);
+        result
+            .append("(?:")
+            .append(prefix)
+            .append('(')
+            .append(value)
+            .append(')')
+            .append(suffix)
+            .append(')')
+            .append(modifier);
         continue;
       }
-      result.append("(?:").append(prefix).append("((?:").append(value).append(")(?:")
-          .append(suffix).append(prefix).append("(?:").append(value).append("))*)")
-          .append(suffix).append(')');
+      result
+          .append("(?:")
+          .append(prefix)
+          .append("((?:")
+          .append(value)
+          .append(")(?:")
+          .append(suffix)
+          .append(prefix)
+          .append("(?:")
+          .append(value)
+          .append("))*)")
+          .append(suffix)
+          .append(')');
       if (part.modifier() == Modifier.ZERO_OR_MORE) {
         result.append('?');
       }
@@ -227,26 +273,38 @@ final class Component {
         if (part.modifier() == Modifier.NONE) {
           result.append(escapePatternString(part.value()));
         } else {
-          result.append('{').append(escapePatternString(part.value())).append('}')
+          result
+              .append('{')
+              .append(escapePatternString(part.value()))
+              .append('}')
               .append(part.modifier().text);
         }
         continue;
       }
       boolean customName = !isAsciiDigit(part.name().charAt(0));
-      boolean needsGrouping = !part.suffix().isEmpty()
-          || (!part.prefix().isEmpty() && !part.prefix().equals(options.prefix()));
-      if (!needsGrouping && customName && part.type() == Part.Type.SEGMENT_WILDCARD
-          && part.modifier() == Modifier.NONE && next != null && next.prefix().isEmpty()
+      boolean needsGrouping =
+          !part.suffix().isEmpty()
+              || (!part.prefix().isEmpty() && !part.prefix().equals(options.prefix()));
+      if (!needsGrouping
+          && customName
+          && part.type() == Part.Type.SEGMENT_WILDCARD
+          && part.modifier() == Modifier.NONE
+          && next != null
+          && next.prefix().isEmpty()
           && next.suffix().isEmpty()) {
         if (next.type() == Part.Type.FIXED_TEXT) {
-          needsGrouping = !next.value().isEmpty()
-              && Tokenizer.isValidNameCodePoint(next.value().codePointAt(0), false);
+          needsGrouping =
+              !next.value().isEmpty()
+                  && Tokenizer.isValidNameCodePoint(next.value().codePointAt(0), false);
         } else {
           needsGrouping = isAsciiDigit(next.name().charAt(0));
         }
       }
-      if (!needsGrouping && part.prefix().isEmpty() && previous != null
-          && previous.type() == Part.Type.FIXED_TEXT && !previous.value().isEmpty()
+      if (!needsGrouping
+          && part.prefix().isEmpty()
+          && previous != null
+          && previous.type() == Part.Type.FIXED_TEXT
+          && !previous.value().isEmpty()
           && !options.prefix().isEmpty()
           && previous.value().endsWith(options.prefix())) {
         needsGrouping = true;
@@ -266,9 +324,12 @@ final class Component {
           }
         }
         case FULL_WILDCARD -> {
-          if (!customName && (previous == null || previous.type() == Part.Type.FIXED_TEXT
-              || previous.modifier() != Modifier.NONE || needsGrouping
-              || !part.prefix().isEmpty())) {
+          if (!customName
+              && (previous == null
+                  || previous.type() == Part.Type.FIXED_TEXT
+                  || previous.modifier() != Modifier.NONE
+                  || needsGrouping
+                  || !part.prefix().isEmpty())) {
             result.append('*');
           } else {
             result.append('(').append(PatternParser.FULL_WILDCARD_REGEXP).append(')');
@@ -276,7 +337,9 @@ final class Component {
         }
         default -> throw new AssertionError(part.type());
       }
-      if (part.type() == Part.Type.SEGMENT_WILDCARD && customName && !part.suffix().isEmpty()
+      if (part.type() == Part.Type.SEGMENT_WILDCARD
+          && customName
+          && !part.suffix().isEmpty()
           && Tokenizer.isValidNameCodePoint(part.suffix().codePointAt(0), false)) {
         result.append('\\');
       }

@@ -23,8 +23,8 @@ final class ComponentCache {
 
   private ComponentCache() {}
 
-  static Component get(String component, String input, Options options,
-      Supplier<Component> compile) {
+  static Component get(
+      String component, String input, Options options, Supplier<Component> compile) {
     Key key = new Key(component, input, options);
     Component cached = COMPONENTS.get(key);
     if (cached != null) {

@@ -111,7 +111,8 @@ final class ConstructorStringParser {
         case AUTHORITY -> {
           if (isNonSpecialPatternChar(tokenIndex, "@")) {
             rewindAndSetState(State.USERNAME);
-          } else if (isNonSpecialPatternChar(tokenIndex, "/") || isSearchPrefix()
+          } else if (isNonSpecialPatternChar(tokenIndex, "/")
+              || isSearchPrefix()
               || isHashPrefix()) {
             rewindAndSetState(State.HOSTNAME);
           }
@@ -180,18 +181,27 @@ final class ConstructorStringParser {
       result = result.with(state.component(), makeComponentString());
     }
     if (state != State.INIT && newState != State.DONE) {
-      boolean beforeHost = state == State.PROTOCOL || state == State.AUTHORITY
-          || state == State.USERNAME || state == State.PASSWORD;
+      boolean beforeHost =
+          state == State.PROTOCOL
+              || state == State.AUTHORITY
+              || state == State.USERNAME
+              || state == State.PASSWORD;
       boolean beforePath = beforeHost || state == State.HOSTNAME || state == State.PORT;
-      if (beforeHost && (newState == State.PORT || newState == State.PATHNAME
-          || newState == State.SEARCH || newState == State.HASH) && result.hostname() == null) {
+      if (beforeHost
+          && (newState == State.PORT
+              || newState == State.PATHNAME
+              || newState == State.SEARCH
+              || newState == State.HASH)
+          && result.hostname() == null) {
         result = result.with("hostname", "");
       }
-      if (beforePath && (newState == State.SEARCH || newState == State.HASH)
+      if (beforePath
+          && (newState == State.SEARCH || newState == State.HASH)
           && result.pathname() == null) {
         result = result.with("pathname", protocolMatchesSpecialScheme ? "/" : "");
       }
-      if ((beforePath || state == State.PATHNAME) && newState == State.HASH
+      if ((beforePath || state == State.PATHNAME)
+          && newState == State.HASH
           && result.search() == null) {
         result = result.with("search", "");
       }
@@ -221,7 +231,8 @@ final class ConstructorStringParser {
     if (!token.value().equals(value)) {
       return false;
     }
-    return token.type() == Type.CHAR || token.type() == Type.ESCAPED_CHAR
+    return token.type() == Type.CHAR
+        || token.type() == Type.ESCAPED_CHAR
         || token.type() == Type.INVALID_CHAR;
   }
 
@@ -236,7 +247,9 @@ final class ConstructorStringParser {
       return true;
     }
     Type previous = safeToken(tokenIndex - 1).type();
-    return previous != Type.NAME && previous != Type.REGEXP && previous != Type.CLOSE
+    return previous != Type.NAME
+        && previous != Type.REGEXP
+        && previous != Type.CLOSE
         && previous != Type.ASTERISK;
   }
 

@@ -100,8 +100,15 @@ final class PatternParser {
     if (tryConsume(type) == null) {
       Token found = tokens.get(index);
       throw new UrlPatternException(
-          "invalid pattern \"" + input + "\": unexpected '" + found.value() + "' at index "
-              + found.index() + " (expected: " + (type == Type.END ? "the end" : "'}'") + ")");
+          "invalid pattern \""
+              + input
+              + "\": unexpected '"
+              + found.value()
+              + "' at index "
+              + found.index()
+              + " (expected: "
+              + (type == Type.END ? "the end" : "'}'")
+              + ")");
     }
   }
 
@@ -132,11 +139,12 @@ final class PatternParser {
       String prefix, Token nameToken, Token regexpOrWildcard, String suffix, Token modifierToken) {
     Modifier modifier = Modifier.NONE;
     if (modifierToken != null) {
-      modifier = switch (modifierToken.value()) {
-        case "?" -> Modifier.OPTIONAL;
-        case "*" -> Modifier.ZERO_OR_MORE;
-        default -> Modifier.ONE_OR_MORE;
-      };
+      modifier =
+          switch (modifierToken.value()) {
+            case "?" -> Modifier.OPTIONAL;
+            case "*" -> Modifier.ZERO_OR_MORE;
+            default -> Modifier.ONE_OR_MORE;
+          };
     }
     if (nameToken == null && regexpOrWildcard == null && modifier == Modifier.NONE) {
       pendingFixedValue.append(prefix);
@@ -174,11 +182,12 @@ final class PatternParser {
     }
     for (Part part : parts) {
       if (part.name().equals(name)) {
-        throw new UrlPatternException("invalid pattern: group name \"" + name
-            + "\" used twice (expected: distinct names)");
+        throw new UrlPatternException(
+            "invalid pattern: group name \"" + name + "\" used twice (expected: distinct names)");
       }
     }
-    parts.add(new Part(type, regexpValue, modifier, name, encoding.apply(prefix),
-        encoding.apply(suffix)));
+    parts.add(
+        new Part(
+            type, regexpValue, modifier, name, encoding.apply(prefix), encoding.apply(suffix)));
   }
 }

@@ -80,7 +80,9 @@ final class RegexpSize {
       case '\\' -> {
         pos += 2;
         // \p{Greek}, \x{10FFFF}
-        if (pos < regexp.length() && regexp.charAt(pos) == '{' && pos >= 2
+        if (pos < regexp.length()
+            && regexp.charAt(pos) == '{'
+            && pos >= 2
             && "pPx".indexOf(regexp.charAt(pos - 1)) >= 0) {
           int close = regexp.indexOf('}', pos);
           pos = close < 0 ? regexp.length() : close + 1;

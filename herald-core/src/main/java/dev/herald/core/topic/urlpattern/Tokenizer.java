@@ -160,8 +160,13 @@ final class Tokenizer {
   private void error(int nextPosition, int valuePosition, String expected) {
     if (policy == Policy.STRICT) {
       throw new UrlPatternException(
-          "invalid pattern \"" + new String(input, 0, input.length) + "\" at index " + index
-              + " (expected: " + expected + ")");
+          "invalid pattern \""
+              + new String(input, 0, input.length)
+              + "\" at index "
+              + index
+              + " (expected: "
+              + expected
+              + ")");
     }
     add(Type.INVALID_CHAR, nextPosition, valuePosition, nextPosition - valuePosition);
   }
@@ -174,7 +179,8 @@ final class Tokenizer {
     if (first) {
       return Character.isUnicodeIdentifierStart(c) && c != 0x2E2F;
     }
-    return c == 0x200C || c == 0x200D || (Character.isUnicodeIdentifierPart(c)
-        && !Character.isIdentifierIgnorable(c));
+    return c == 0x200C
+        || c == 0x200D
+        || (Character.isUnicodeIdentifierPart(c) && !Character.isIdentifierIgnorable(c));
   }
 }

@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * A compiled URL pattern per the WHATWG URL Pattern standard: eight components (protocol,
- * username, password, hostname, port, pathname, search, hash), each a pattern string compiled to a
+ * A compiled URL pattern per the WHATWG URL Pattern standard: eight components (protocol, username,
+ * password, hostname, port, pathname, search, hash), each a pattern string compiled to a
  * linear-time regular expression.
  *
  * <p>{@link #compile(String, String)} takes the one-string form a Mercure subscriber sends, with
@@ -20,8 +20,8 @@ import java.util.function.UnaryOperator;
  */
 public final class UrlPattern {
 
-  static final List<String> COMPONENTS = List.of(
-      "protocol", "username", "password", "hostname", "port", "pathname", "search", "hash");
+  static final List<String> COMPONENTS =
+      List.of("protocol", "username", "password", "hostname", "port", "pathname", "search", "hash");
 
   private final Map<String, Component> components;
 
@@ -43,8 +43,10 @@ public final class UrlPattern {
     pattern = WhatwgUrl.scalarValues(pattern);
     UrlPatternInit init = ConstructorStringParser.parse(pattern);
     if (baseUrl == null && init.protocol() == null) {
-      throw new UrlPatternException("invalid pattern \"" + pattern
-          + "\": relative (expected: an absolute pattern, or a base URL)");
+      throw new UrlPatternException(
+          "invalid pattern \""
+              + pattern
+              + "\": relative (expected: an absolute pattern, or a base URL)");
     }
     if (baseUrl != null) {
       init = init.with("baseURL", baseUrl);
@@ -65,25 +67,40 @@ public final class UrlPattern {
       processed = processed.with("port", "");
     }
     Map<String, Component> out = new LinkedHashMap<>();
-    Component protocol = component("protocol", processed.protocol(), Canonicalize::protocol,
-        Options.DEFAULT);
+    Component protocol =
+        component("protocol", processed.protocol(), Canonicalize::protocol, Options.DEFAULT);
     out.put("protocol", protocol);
-    out.put("username", component("username", processed.username(), Canonicalize::username,
-        Options.DEFAULT));
-    out.put("password", component("password", processed.password(), Canonicalize::password,
-        Options.DEFAULT));
+    out.put(
+        "username",
+        component("username", processed.username(), Canonicalize::username, Options.DEFAULT));
+    out.put(
+        "password",
+        component("password", processed.password(), Canonicalize::password, Options.DEFAULT));
     boolean ipv6 = isIpv6Pattern(processed.hostname());
-    out.put("hostname", component(ipv6 ? "ipv6-hostname" : "hostname", processed.hostname(),
-        ipv6 ? Canonicalize::ipv6Hostname : Canonicalize::hostname, Options.HOSTNAME));
-    out.put("port", component("port", processed.port(), v -> Canonicalize.port(v, null),
-        Options.DEFAULT));
+    out.put(
+        "hostname",
+        component(
+            ipv6 ? "ipv6-hostname" : "hostname",
+            processed.hostname(),
+            ipv6 ? Canonicalize::ipv6Hostname : Canonicalize::hostname,
+            Options.HOSTNAME));
+    out.put(
+        "port",
+        component("port", processed.port(), v -> Canonicalize.port(v, null), Options.DEFAULT));
     Options options = Options.DEFAULT.withIgnoreCase(ignoreCase);
     if (protocol.matchesASpecialScheme()) {
-      out.put("pathname", component("pathname", processed.pathname(), Canonicalize::pathname,
-          Options.PATHNAME.withIgnoreCase(ignoreCase)));
+      out.put(
+          "pathname",
+          component(
+              "pathname",
+              processed.pathname(),
+              Canonicalize::pathname,
+              Options.PATHNAME.withIgnoreCase(ignoreCase)));
     } else {
-      out.put("pathname", component("opaque-pathname", processed.pathname(),
-          Canonicalize::opaquePathname, options));
+      out.put(
+          "pathname",
+          component(
+              "opaque-pathname", processed.pathname(), Canonicalize::opaquePathname, options));
     }
     out.put("search", component("search", processed.search(), Canonicalize::search, options));
     out.put("hash", component("hash", processed.hash(), Canonicalize::hash, options));
@@ -91,10 +108,10 @@ public final class UrlPattern {
   }
 
   /** "compile a component", or the same component another pattern compiled before. */
-  private static Component component(String cacheName, String input,
-      UnaryOperator<String> encoding, Options options) {
-    return ComponentCache.get(cacheName, input, options,
-        () -> Component.compile(input, encoding, options));
+  private static Component component(
+      String cacheName, String input, UnaryOperator<String> encoding, Options options) {
+    return ComponentCache.get(
+        cacheName, input, options, () -> Component.compile(input, encoding, options));
   }
 
   /** Whether {@code input}, resolved against {@code baseUrl} (may be null), matches. */
@@ -119,8 +136,8 @@ public final class UrlPattern {
   public String component(String name) {
     Component component = components.get(name);
     if (component == null) {
-      throw new IllegalArgumentException("component: " + name + " (expected: one of " + COMPONENTS
-          + ")");
+      throw new IllegalArgumentException(
+          "component: " + name + " (expected: one of " + COMPONENTS + ")");
     }
     return component.patternString();
   }
@@ -140,11 +157,11 @@ public final class UrlPattern {
    * port while they are, then the pathname's fixed text up to its first group (with that group's
    * prefix when the group is required). Empty when the protocol is not fixed text.
    *
-   * <p>Sound because each component's regular expression is its parts in order, fixed text
-   * escaped, and a group with no modifier written {@code prefix(...)suffix}: a matching value
-   * starts with the fixed parts before the first group. A component that ignores case says nothing
-   * of the input's characters, so it ends the prefix (only the pathname can: protocol, host and
-   * port never ignore case).
+   * <p>Sound because each component's regular expression is its parts in order, fixed text escaped,
+   * and a group with no modifier written {@code prefix(...)suffix}: a matching value starts with
+   * the fixed parts before the first group. A component that ignores case says nothing of the
+   * input's characters, so it ends the prefix (only the pathname can: protocol, host and port never
+   * ignore case).
    */
   public String literalPrefix() {
     String protocol = fixedText("protocol");
@@ -185,8 +202,8 @@ public final class UrlPattern {
   /**
    * The longest string known to end {@link #indexKey} of every URL this pattern matches without
    * overlapping {@link #literalPrefix()} in it: the pathname's fixed text after its last group
-   * (with that group's suffix when the group is required); the whole pathname when it is fixed
-   * text and the prefix stops before it; otherwise empty. Sound for the reason the prefix is.
+   * (with that group's suffix when the group is required); the whole pathname when it is fixed text
+   * and the prefix stops before it; otherwise empty. Sound for the reason the prefix is.
    */
   public String literalSuffix() {
     Component pathname = components.get("pathname");
@@ -208,8 +225,8 @@ public final class UrlPattern {
       return reversed.reverse().toString();
     }
     // All fixed text: the prefix holds it whenever it reaches the pathname.
-    boolean prefixReachesPathname = fixedText("protocol") != null
-        && fixedText("hostname") != null && fixedText("port") != null;
+    boolean prefixReachesPathname =
+        fixedText("protocol") != null && fixedText("hostname") != null && fixedText("port") != null;
     return prefixReachesPathname ? "" : reversed.reverse().toString();
   }
 
@@ -258,16 +275,18 @@ public final class UrlPattern {
       return Optional.empty();
     }
     WhatwgUrl u = url.get();
-    return exec(name -> switch (name) {
-      case "protocol" -> u.scheme();
-      case "username" -> u.username();
-      case "password" -> u.password();
-      case "hostname" -> u.hostname();
-      case "port" -> u.port();
-      case "pathname" -> u.pathname();
-      case "search" -> u.search();
-      default -> u.hash();
-    });
+    return exec(
+        name ->
+            switch (name) {
+              case "protocol" -> u.scheme();
+              case "username" -> u.username();
+              case "password" -> u.password();
+              case "hostname" -> u.hostname();
+              case "port" -> u.port();
+              case "pathname" -> u.pathname();
+              case "search" -> u.search();
+              default -> u.hash();
+            });
   }
 
   private Optional<Map<String, ComponentResult>> exec(UnaryOperator<String> values) {
@@ -292,13 +311,18 @@ public final class UrlPattern {
    * (null for a pattern, the empty string for a URL).
    */
   static UrlPatternInit process(UrlPatternInit init, boolean pattern, String empty) {
-    UrlPatternInit result = new UrlPatternInit(empty, empty, empty, empty, empty, empty, empty,
-        empty, null);
+    UrlPatternInit result =
+        new UrlPatternInit(empty, empty, empty, empty, empty, empty, empty, empty, null);
     WhatwgUrl base = null;
     if (init.baseUrl() != null) {
-      base = WhatwgUrl.parse(init.baseUrl(), (WhatwgUrl) null).orElseThrow(
-          () -> new UrlPatternException("invalid base URL \"" + init.baseUrl()
-              + "\" (expected: an absolute URL)"));
+      base =
+          WhatwgUrl.parse(init.baseUrl(), (WhatwgUrl) null)
+              .orElseThrow(
+                  () ->
+                      new UrlPatternException(
+                          "invalid base URL \""
+                              + init.baseUrl()
+                              + "\" (expected: an absolute URL)"));
       if (!init.has("protocol")) {
         result = result.with("protocol", baseString(base.scheme(), pattern));
       }
@@ -325,26 +349,31 @@ public final class UrlPattern {
       }
     }
     if (init.has("protocol")) {
-      String stripped = init.protocol().endsWith(":")
-          ? init.protocol().substring(0, init.protocol().length() - 1) : init.protocol();
+      String stripped =
+          init.protocol().endsWith(":")
+              ? init.protocol().substring(0, init.protocol().length() - 1)
+              : init.protocol();
       result = result.with("protocol", pattern ? stripped : Canonicalize.protocol(stripped));
     }
     if (init.has("username")) {
-      result = result.with("username",
-          pattern ? init.username() : Canonicalize.username(init.username()));
+      result =
+          result.with(
+              "username", pattern ? init.username() : Canonicalize.username(init.username()));
     }
     if (init.has("password")) {
-      result = result.with("password",
-          pattern ? init.password() : Canonicalize.password(init.password()));
+      result =
+          result.with(
+              "password", pattern ? init.password() : Canonicalize.password(init.password()));
     }
     if (init.has("hostname")) {
-      result = result.with("hostname",
-          pattern ? init.hostname() : Canonicalize.hostname(init.hostname()));
+      result =
+          result.with(
+              "hostname", pattern ? init.hostname() : Canonicalize.hostname(init.hostname()));
     }
     String protocol = result.protocol() == null ? "" : result.protocol();
     if (init.has("port")) {
-      result = result.with("port", pattern ? init.port() : Canonicalize.port(init.port(),
-          protocol));
+      result =
+          result.with("port", pattern ? init.port() : Canonicalize.port(init.port(), protocol));
     }
     if (init.has("pathname")) {
       String pathname = init.pathname();
@@ -356,14 +385,15 @@ public final class UrlPattern {
         }
       }
       if (!pattern) {
-        pathname = WhatwgUrl.SPECIAL_SCHEMES.contains(protocol) || protocol.isEmpty()
-            ? Canonicalize.pathname(pathname) : Canonicalize.opaquePathname(pathname);
+        pathname =
+            WhatwgUrl.SPECIAL_SCHEMES.contains(protocol) || protocol.isEmpty()
+                ? Canonicalize.pathname(pathname)
+                : Canonicalize.opaquePathname(pathname);
       }
       result = result.with("pathname", pathname);
     }
     if (init.has("search")) {
-      String stripped = init.search().startsWith("?") ? init.search().substring(1)
-          : init.search();
+      String stripped = init.search().startsWith("?") ? init.search().substring(1) : init.search();
       result = result.with("search", pattern ? stripped : Canonicalize.search(stripped));
     }
     if (init.has("hash")) {
@@ -410,8 +440,8 @@ public final class UrlPattern {
   @Override
   public String toString() {
     StringBuilder out = new StringBuilder("UrlPattern{");
-    components.forEach((name, c) -> out.append(name).append('=').append(c.patternString())
-        .append(' '));
+    components.forEach(
+        (name, c) -> out.append(name).append('=').append(c.patternString()).append(' '));
     return out.append('}').toString();
   }
 }

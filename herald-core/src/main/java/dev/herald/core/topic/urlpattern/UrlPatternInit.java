@@ -1,8 +1,8 @@
 package dev.herald.core.topic.urlpattern;
 
 /**
- * The components of a pattern or of a URL to match, each null when not given
- * ({@code URLPatternInit} in the standard).
+ * The components of a pattern or of a URL to match, each null when not given ({@code
+ * URLPatternInit} in the standard).
  *
  * <p>Immutable; safe from any thread.
  */

@@ -11,9 +11,9 @@ import java.util.Optional;
  * A URL record parsed by the WHATWG URL Standard's basic URL parser, the parser URL Pattern
  * canonicalizes with, including the state overrides its encoding callbacks need.
  *
- * <p>Deliberate gaps: hosts go through {@link IDN} (IDNA 2003) rather than UTS #46, so a few
- * exotic Unicode hosts map differently from a browser; only UTF-8 is supported; validation errors
- * that do not cause failure are not reported.
+ * <p>Deliberate gaps: hosts go through {@link IDN} (IDNA 2003) rather than UTS #46, so a few exotic
+ * Unicode hosts map differently from a browser; only UTF-8 is supported; validation errors that do
+ * not cause failure are not reported.
  *
  * <p>Built by one thread; never modified once a public method returns it, so safe from any thread.
  */
@@ -138,8 +138,10 @@ public final class WhatwgUrl {
     StringBuilder out = null;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
-          && Character.isLowSurrogate(text.charAt(i + 1));
+      boolean paired =
+          Character.isHighSurrogate(c)
+              && i + 1 < text.length()
+              && Character.isLowSurrogate(text.charAt(i + 1));
       if (paired) {
         if (out != null) {
           out.append(c).append(text.charAt(i + 1));
@@ -269,7 +271,8 @@ public final class WhatwgUrl {
     for (int i = 0; i < bytes.length; i++) {
       byte b = bytes[i];
       if (b == '%' && i + 2 < bytes.length && isHex(bytes[i + 1]) && isHex(bytes[i + 2])) {
-        out[n++] = (byte) Integer.parseInt(new String(bytes, i + 1, 2, StandardCharsets.US_ASCII), 16);
+        out[n++] =
+            (byte) Integer.parseInt(new String(bytes, i + 1, 2, StandardCharsets.US_ASCII), 16);
         i += 2;
       } else {
         out[n++] = b;
@@ -763,7 +766,8 @@ public final class WhatwgUrl {
             atSignSeen = true;
             StringBuilder user = new StringBuilder(url.username);
             StringBuilder pass = new StringBuilder(url.password);
-            buffer.codePoints()
+            buffer
+                .codePoints()
                 .forEach(
                     cp -> {
                       if (cp == ':' && !passwordTokenSeen) {
@@ -775,7 +779,11 @@ public final class WhatwgUrl {
             url.username = user.toString();
             url.password = pass.toString();
             buffer.setLength(0);
-          } else if (c == EOF || c == '/' || c == '?' || c == '#' || (url.isSpecial() && c == '\\')) {
+          } else if (c == EOF
+              || c == '/'
+              || c == '?'
+              || c == '#'
+              || (url.isSpecial() && c == '\\')) {
             if (atSignSeen && buffer.length() == 0) {
               return false;
             }
@@ -801,7 +809,11 @@ public final class WhatwgUrl {
             url.host = host;
             buffer.setLength(0);
             state = State.PORT;
-          } else if (c == EOF || c == '/' || c == '?' || c == '#' || (url.isSpecial() && c == '\\')) {
+          } else if (c == EOF
+              || c == '/'
+              || c == '?'
+              || c == '#'
+              || (url.isSpecial() && c == '\\')) {
             pointer--;
             if (url.isSpecial() && buffer.length() == 0) {
               return false;
@@ -965,7 +977,9 @@ public final class WhatwgUrl {
             } else if (isSingleDot(segment) && !slash) {
               url.path.add("");
             } else if (!isSingleDot(segment)) {
-              if (url.scheme.equals("file") && url.path.isEmpty() && isWindowsDriveLetter(segment)) {
+              if (url.scheme.equals("file")
+                  && url.path.isEmpty()
+                  && isWindowsDriveLetter(segment)) {
                 segment = segment.charAt(0) + ":";
               }
               url.path.add(segment);
@@ -1035,7 +1049,9 @@ public final class WhatwgUrl {
 
     private boolean startsWithWindowsDriveLetter(int from) {
       int remaining = input.length - from;
-      if (remaining < 2 || !isAsciiAlpha(at(from)) || (at(from + 1) != ':' && at(from + 1) != '|')) {
+      if (remaining < 2
+          || !isAsciiAlpha(at(from))
+          || (at(from + 1) != ':' && at(from + 1) != '|')) {
         return false;
       }
       int next = at(from + 2);
@@ -1048,7 +1064,9 @@ public final class WhatwgUrl {
   }
 
   private static boolean isWindowsDriveLetter(String s) {
-    return s.length() == 2 && isAsciiAlpha(s.charAt(0)) && (s.charAt(1) == ':' || s.charAt(1) == '|');
+    return s.length() == 2
+        && isAsciiAlpha(s.charAt(0))
+        && (s.charAt(1) == ':' || s.charAt(1) == '|');
   }
 
   private static boolean isNormalizedWindowsDriveLetter(String s) {

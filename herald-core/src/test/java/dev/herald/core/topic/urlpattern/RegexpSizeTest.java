@@ -11,20 +11,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RegexpSizeTest {
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = ';', value = {
-      "\\d+ ; 2",
-      "[a-z0-9-]{1,63} ; 63",
-      "a{1000} ; 1000",
-      "(?:a{1000}){1000} ; 1000000",
-      "(?:(?:ab){10}){10} ; 200",
-      "a|b|c ; 3",
-      "a{2,} ; 3",
-      "[{]{5} ; 5",
-      "a{x} ; 4",
-      "\\p{Greek}{3} ; 3",
-      "(?i:abc){2} ; 6",
-      "a{99999999999} ; 2305843009213693951",
-  })
+  @CsvSource(
+      delimiter = ';',
+      value = {
+        "\\d+ ; 2",
+        "[a-z0-9-]{1,63} ; 63",
+        "a{1000} ; 1000",
+        "(?:a{1000}){1000} ; 1000000",
+        "(?:(?:ab){10}){10} ; 200",
+        "a|b|c ; 3",
+        "a{2,} ; 3",
+        "[{]{5} ; 5",
+        "a{x} ; 4",
+        "\\p{Greek}{3} ; 3",
+        "(?i:abc){2} ; 6",
+        "a{99999999999} ; 2305843009213693951",
+      })
   void countsWhatCountedRepetitionsExpandTo(String regexp, long size) {
     assertThat(RegexpSize.of(regexp)).isEqualTo(size);
   }

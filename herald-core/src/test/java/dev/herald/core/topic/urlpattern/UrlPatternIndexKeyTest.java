@@ -21,12 +21,38 @@ import org.junit.jupiter.api.Test;
 class UrlPatternIndexKeyTest {
 
   private static final String[] SCHEMES = {"https://", "http://", "HTTPS://", "data:", "foo://"};
-  private static final String[] HOSTS = {"example.com", "EXAMPLE.com", "sub.example.com",
-      "www.example.com", "user:pw@example.com", "example.com:8080", "example.com:443", "[::1]",
-      "other.com"};
-  private static final String[] SEGMENTS = {"/foo", "/bar", "/FOO", "/1", "/foo.html", "/%41",
-      "/1.html", "/1.HTML", "/BAR", "/Foo", "/x",
-      "/caf\u00e9", "/..", "/.", "/", "/foo/bar", "/baz.json", "/:id", "/a b"};
+  private static final String[] HOSTS = {
+    "example.com",
+    "EXAMPLE.com",
+    "sub.example.com",
+    "www.example.com",
+    "user:pw@example.com",
+    "example.com:8080",
+    "example.com:443",
+    "[::1]",
+    "other.com"
+  };
+  private static final String[] SEGMENTS = {
+    "/foo",
+    "/bar",
+    "/FOO",
+    "/1",
+    "/foo.html",
+    "/%41",
+    "/1.html",
+    "/1.HTML",
+    "/BAR",
+    "/Foo",
+    "/x",
+    "/caf\u00e9",
+    "/..",
+    "/.",
+    "/",
+    "/foo/bar",
+    "/baz.json",
+    "/:id",
+    "/a b"
+  };
   private static final String[] TAILS = {"", "", "?q=1", "#h", "?foo"};
 
   @SuppressWarnings("unchecked")
@@ -44,9 +70,15 @@ class UrlPatternIndexKeyTest {
       }
     }
     // The corpus fixes no scheme where it ignores case: these do, so the path is reached.
-    for (String raw : List.of("https://example.com/FOO/:id", "https://example.com/foo/:id/BAR",
-        "https://example.com/x{/:id.HTML}?", "http{s}?://example.com/Foo/*", "/FOO/*",
-        "https://example.com/foo{/:id.html}?", "https://example.com/foo/:id.html")) {
+    for (String raw :
+        List.of(
+            "https://example.com/FOO/:id",
+            "https://example.com/foo/:id/BAR",
+            "https://example.com/x{/:id.HTML}?",
+            "http{s}?://example.com/Foo/*",
+            "/FOO/*",
+            "https://example.com/foo{/:id.html}?",
+            "https://example.com/foo/:id.html")) {
       patterns.add(UrlPattern.compile(raw, "https://example.com/", true));
       patterns.add(UrlPattern.compile(raw, "https://example.com/", false));
     }
@@ -67,11 +99,13 @@ class UrlPatternIndexKeyTest {
         String base = inputs.size() > 1 && inputs.get(1) instanceof String b ? b : null;
         WhatwgUrl.parse(url, base).ifPresent(urls::add);
       } else if (inputs.get(0) instanceof Map<?, ?> init) {
-        written.add(orDefault(init, "protocol", "https") + "://"
-            + orDefault(init, "hostname", "example.com")
-            + (init.containsKey("port") ? ":" + init.get("port") : "")
-            + orDefault(init, "pathname", "/")
-            + (init.containsKey("search") ? "?" + init.get("search") : ""));
+        written.add(
+            orDefault(init, "protocol", "https")
+                + "://"
+                + orDefault(init, "hostname", "example.com")
+                + (init.containsKey("port") ? ":" + init.get("port") : "")
+                + orDefault(init, "pathname", "/")
+                + (init.containsKey("search") ? "?" + init.get("search") : ""));
       }
     }
     Random random = new Random(17);
@@ -110,7 +144,8 @@ class UrlPatternIndexKeyTest {
         }
         matches++;
         String key = UrlPattern.indexKey(url);
-        assertThat(key).as("%s matching %s", pattern, key)
+        assertThat(key)
+            .as("%s matching %s", pattern, key)
             .startsWith(prefix)
             .endsWith(suffix)
             .hasSizeGreaterThanOrEqualTo(prefix.length() + suffix.length());

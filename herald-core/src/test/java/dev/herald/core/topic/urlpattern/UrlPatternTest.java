@@ -14,8 +14,9 @@ class UrlPatternTest {
   void aRelativePatternNeedsABaseUrl() {
     assertThatThrownBy(() -> UrlPattern.compile("/books/:id", null))
         .isInstanceOf(UrlPatternException.class)
-        .hasMessage("invalid pattern \"/books/:id\": relative (expected: an absolute pattern, or a "
-            + "base URL)");
+        .hasMessage(
+            "invalid pattern \"/books/:id\": relative (expected: an absolute pattern, or a "
+                + "base URL)");
     assertThat(UrlPattern.compile("/books/:id", HUB).component("hostname"))
         .isEqualTo("hub.example.com");
   }
@@ -30,7 +31,8 @@ class UrlPatternTest {
   @Test
   void errorsNameThePatternAndWhatWasExpected() {
     assertThatThrownBy(() -> UrlPattern.compile("https://example.com/(a", null))
-        .hasMessage("invalid pattern \"/(a\" at index 1 (expected: a ')' closing the regexp group)");
+        .hasMessage(
+            "invalid pattern \"/(a\" at index 1 (expected: a ')' closing the regexp group)");
     assertThatThrownBy(() -> UrlPattern.compile("https://example.com/((?=b)b)", null))
         .hasMessageContaining("does not compile")
         .hasMessageContaining("expected: RE2 syntax");
@@ -41,8 +43,10 @@ class UrlPatternTest {
     UrlPattern origin = UrlPattern.compile("https://example.com", null);
     assertThat(origin.test("https://example.com/a/b?c#d", null)).isTrue();
     assertThat(origin.test("https://example.com:8443/", null)).isFalse();
-    assertThat(UrlPattern.compile("https://example.com:*", null)
-        .test("https://example.com:8443/", null)).isTrue();
+    assertThat(
+            UrlPattern.compile("https://example.com:*", null)
+                .test("https://example.com:8443/", null))
+        .isTrue();
   }
 
   @Test
@@ -57,8 +61,9 @@ class UrlPatternTest {
 
   @Test
   void theIndexKeyOfAUrlLeavesOutCredentialsQueryAndFragment() {
-    WhatwgUrl url = WhatwgUrl.parse("HTTPS://u:p@EXAMPLE.com:443/a/./b/../c?q#f", (WhatwgUrl) null)
-        .orElseThrow();
+    WhatwgUrl url =
+        WhatwgUrl.parse("HTTPS://u:p@EXAMPLE.com:443/a/./b/../c?q#f", (WhatwgUrl) null)
+            .orElseThrow();
     assertThat(UrlPattern.indexKey(url)).isEqualTo("https://example.com/a/c");
     assertThat(url.toString()).isEqualTo("https://u:p@example.com/a/c?q#f");
   }

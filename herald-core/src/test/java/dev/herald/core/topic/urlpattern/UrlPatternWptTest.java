@@ -33,8 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class UrlPatternWptTest {
 
   static List<Object> corpus() throws IOException, java.text.ParseException {
-    try (InputStream in = UrlPatternWptTest.class.getResourceAsStream(
-        "/urlpattern/urlpatterntestdata.json")) {
+    try (InputStream in =
+        UrlPatternWptTest.class.getResourceAsStream("/urlpattern/urlpatterntestdata.json")) {
       return JSONArrayUtils.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
   }
@@ -60,9 +60,11 @@ class UrlPatternWptTest {
     }
     UrlPattern compiled = construct(pattern);
     if (expectedObj instanceof Map<?, ?> components) {
-      components.forEach((name, value) ->
-          assertThat(compiled.component((String) name)).as("pattern's %s", name)
-              .isEqualTo(value));
+      components.forEach(
+          (name, value) ->
+              assertThat(compiled.component((String) name))
+                  .as("pattern's %s", name)
+                  .isEqualTo(value));
     }
     List<Object> inputs = (List<Object>) entry.get("inputs");
     if (inputs == null) {
@@ -87,15 +89,15 @@ class UrlPatternWptTest {
     for (String name : UrlPattern.COMPONENTS) {
       Map<String, Object> component = (Map<String, Object>) expected.get(name);
       String expectedInput = "";
-      Map<String, Object> expectedGroups = exactlyEmpty.contains(name)
-          ? Map.of() : Map.of("0", "");
+      Map<String, Object> expectedGroups = exactlyEmpty.contains(name) ? Map.of() : Map.of("0", "");
       if (component != null) {
         expectedInput = (String) component.get("input");
         expectedGroups = (Map<String, Object>) component.get("groups");
       }
       ComponentResult actual = result.get().get(name);
       assertThat(actual.input()).as("%s input", name).isEqualTo(expectedInput);
-      assertThat(actual.groups()).as("%s groups", name)
+      assertThat(actual.groups())
+          .as("%s groups", name)
           .isEqualTo(new LinkedHashMap<>(expectedGroups));
     }
   }
@@ -103,13 +105,18 @@ class UrlPatternWptTest {
   private static final String SET_OPERATIONS =
       "regexp class set operations (-- and &&) of the JavaScript v flag; RE2 reads them as literals";
 
-  /** Entries, by their pattern argument, whose expectation depends on JavaScript's regexp engine. */
-  private static final Map<String, String> SKIPPED_PATTERNS = Map.of(
-      "[{pathname=/([[a-z]--a])}]", SET_OPERATIONS,
-      "[{pathname=/([\\d&&[0-1]])}]", SET_OPERATIONS,
-      // "^(.*)(.*)?$": JavaScript rejects an optional iteration that matches the empty string, so
-      // the second group stays undefined; RE2 captures "". Whether the URL matches is the same.
-      "[{pathname=*{}**?}]", "group 1 is undefined in JavaScript, \"\" in RE2 (empty iteration)");
+  /**
+   * Entries, by their pattern argument, whose expectation depends on JavaScript's regexp engine.
+   */
+  private static final Map<String, String> SKIPPED_PATTERNS =
+      Map.of(
+          "[{pathname=/([[a-z]--a])}]", SET_OPERATIONS,
+          "[{pathname=/([\\d&&[0-1]])}]", SET_OPERATIONS,
+          // "^(.*)(.*)?$": JavaScript rejects an optional iteration that matches the empty string,
+          // so
+          // the second group stays undefined; RE2 captures "". Whether the URL matches is the same.
+          "[{pathname=*{}**?}]",
+              "group 1 is undefined in JavaScript, \"\" in RE2 (empty iteration)");
 
   /** Why an entry cannot apply to Herald, or null when it runs. */
   @SuppressWarnings("unchecked")
@@ -154,8 +161,8 @@ class UrlPatternWptTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static Optional<Map<String, ComponentResult>> exec(UrlPattern pattern,
-      List<Object> inputs) {
+  private static Optional<Map<String, ComponentResult>> exec(
+      UrlPattern pattern, List<Object> inputs) {
     if (inputs.isEmpty()) {
       return pattern.exec(UrlPatternInit.EMPTY);
     }
