@@ -35,6 +35,7 @@ import java.util.Objects;
  * @param developmentTokens whether {@code GET /dev/token} hands out tokens signed with the hub's
  *     own HMAC keys: only for a hub running with a generated development key
  * @param limits request sizes, timeouts, connection counts and stream lifetimes
+ * @param authCallback the application's authorization callback, or null for none
  * @param protocols which protocol versions are spoken, and draft-08 issuers and resource id
  * @param ui whether the web UI is served: its page, static files, {@code /info} and {@code
  *     /dev/token}
@@ -71,7 +72,8 @@ public record ServerConfig(
     ProtocolConfig protocols,
     boolean ui,
     InetSocketAddress adminListen,
-    Duration warmUp) {
+    Duration warmUp,
+    AuthCallbackConfig authCallback) {
 
   /**
    * The warm-up {@code serve} and the Spring starter use: on the benchmark host the hot paths are
@@ -207,6 +209,7 @@ public record ServerConfig(
     b.developmentTokens = developmentTokens;
     b.limits = limits;
     b.protocols = protocols;
+    b.authCallback = authCallback;
     b.ui = ui;
     b.adminListen = adminListen;
     b.warmUp = warmUp;
@@ -238,6 +241,7 @@ public record ServerConfig(
     private boolean developmentTokens = false;
     private Limits limits = Limits.DEFAULTS;
     private ProtocolConfig protocols = ProtocolConfig.DEFAULTS;
+    private AuthCallbackConfig authCallback; // null: no callback
     private boolean ui = true;
     private InetSocketAddress adminListen;
     private Duration warmUp = Duration.ZERO;
@@ -352,6 +356,12 @@ public record ServerConfig(
       return this;
     }
 
+    /** The application asked when a request carries no valid token; null for none. */
+    public Builder authCallback(AuthCallbackConfig config) {
+      this.authCallback = config;
+      return this;
+    }
+
     public Builder protocols(ProtocolConfig config) {
       this.protocols = config;
       return this;
@@ -407,7 +417,8 @@ public record ServerConfig(
           protocols,
           ui,
           adminListen,
-          warmUp);
+          warmUp,
+          authCallback);
     }
   }
 }

@@ -58,11 +58,9 @@ class HubServerTest extends ServerTestBase {
 
   @Test
   void privateUpdatesNeedAMatchingSubscribeClaim() throws Exception {
-    String allowed = token(null, List.of("https://example.com/books/{id}"), null);
+    Map<String, String> allowed = subscriberCredentials(List.of("https://example.com/books/{id}"));
     try (SseClient anonymous = SseClient.open(http, subscribeUri(BOOKS), Map.of());
-        SseClient authorized =
-            SseClient.open(
-                http, subscribeUri(BOOKS), Map.of("Authorization", "Bearer " + allowed))) {
+        SseClient authorized = SseClient.open(http, subscribeUri(BOOKS), allowed)) {
       publishOk("topic=" + enc("https://example.com/books/1") + "&data=secret&private=on");
       publishOk("topic=" + enc("https://example.com/books/2") + "&data=public");
       assertThat(authorized.next().data()).isEqualTo("secret");

@@ -66,6 +66,14 @@ abstract class ServerTestBase {
 
   static final String PUBLISHER = token(List.of("*"), null, null);
 
+  /**
+   * What a subscriber presents to read the private updates of {@code subscribe}: a token here;
+   * tests run against the authorization callback present a session cookie instead.
+   */
+  Map<String, String> subscriberCredentials(List<String> subscribe) {
+    return Map.of("Authorization", "Bearer " + token(null, subscribe, null));
+  }
+
   URI subscribeUri(String... topics) {
     StringBuilder query = new StringBuilder();
     for (String topic : topics) {

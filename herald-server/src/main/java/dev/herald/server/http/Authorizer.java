@@ -7,11 +7,23 @@ import dev.herald.core.auth.Claims;
 import dev.herald.core.auth.Grants;
 import dev.herald.core.topic.TopicSelector;
 import dev.herald.server.ServerConfig;
+import dev.herald.server.auth.AuthCallback;
+import dev.herald.server.auth.CallbackRefusal;
 import dev.herald.server.http.ProtocolDialect.AuthFailure;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The one place requests are authorized: finds the token where the request's dialect allows
@@ -19,7 +31,13 @@ import java.util.List;
  * one {@link HttpError} carrying its status and challenge (401 missing, malformed or invalid; 403
  * insufficient). Cookie-authenticated publishes must also come from an allowed origin (CSRF).
  *
- * <p>Immutable; shared by every connection, safe from any thread (the dialects are).
+ * <p>With an authorization callback, a request without a valid token (or every request, if so
+ * configured) is decided by the application instead ({@link #subscriberFor}, {@link #publishable}):
+ * its grants are claims like a token's, its refusals the same 401 and 403, and a callback that
+ * cannot decide a 503, never a grant.
+ *
+ * <p>Immutable; shared by every connection, safe from any thread (the dialects and the callback
+ * are).
  */
 final class Authorizer {
 
@@ -41,8 +59,154 @@ final class Authorizer {
 
   private final ServerConfig config;
 
+  /** The application's authorization callback; null when there is none. */
+  private final AuthCallback callback;
+
   Authorizer(ServerConfig config) {
+    this(config, null);
+  }
+
+  Authorizer(ServerConfig config, AuthCallback callback) {
     this.config = config;
+    this.callback = callback;
+  }
+
+  /**
+   * The subscriber's grants for a stream of {@code asked}: a valid token decides at once (as {@link
+   * #subscriber}); without one, the authorization callback decides, later. Synchronous failures are
+   * thrown; the callback's refusals fail the stage as {@link HttpError}s.
+   */
+  CompletionStage<Grants> subscriberFor(Exchange exchange, List<TopicSelector> asked) {
+    if (callback == null) {
+      return CompletableFuture.completedFuture(subscriber(exchange));
+    }
+    Grants verified = validToken(exchange, Role.SUBSCRIBER);
+    if (verified != null) {
+      return CompletableFuture.completedFuture(verified);
+    }
+    AuthCallback.Question question =
+        question(
+            exchange,
+            AuthCallback.Action.SUBSCRIBE,
+            asked.stream().map(TopicSelector::raw).toList());
+    ProtocolDialect dialect = exchange.dialect();
+    return callback
+        .decide(question)
+        .<Grants>thenApply(grants -> grants)
+        .exceptionally(
+            failure -> {
+              HttpError error = refused(dialect, failure);
+              if (error.status().code() == 401 && config.anonymous()) {
+                return Claims.anonymous(); // not known to the application: public updates only
+              }
+              throw error;
+            });
+  }
+
+  /**
+   * The update of a publish once its publisher may publish it: a valid token decides at once (as
+   * {@link #publisher} and {@link #authorizePublish}), otherwise the authorization callback, asked
+   * with the update's topics. {@code read} reads the update from the request; it runs before any
+   * asynchronous step, while the body is still there.
+   */
+  CompletionStage<Update> publishable(Exchange exchange, Function<Exchange, Update> read) {
+    Grants verified = callback == null ? publisher(exchange) : validToken(exchange, Role.PUBLISHER);
+    if (verified != null) {
+      if (callback != null && exchange.caller().token().source() == TokenLookup.Source.COOKIE) {
+        checkPublishOrigin(exchange.headers());
+      }
+      Update update = read.apply(exchange);
+      authorizePublish(exchange, verified, update);
+      return CompletableFuture.completedFuture(update);
+    }
+    Update update = read.apply(exchange);
+    AuthCallback.Question question =
+        question(exchange, AuthCallback.Action.PUBLISH, update.topics());
+    if (!question.cookies().isEmpty()) {
+      checkPublishOrigin(exchange.headers()); // cookies ride along on cross-site requests too
+    }
+    ProtocolDialect dialect = exchange.dialect();
+    return callback
+        .decide(question)
+        .handle(
+            (grants, failure) -> {
+              if (failure != null) {
+                throw refused(dialect, failure);
+              }
+              authorizePublish(exchange, grants, update);
+              return update;
+            });
+  }
+
+  /**
+   * The grants of the request's token when it carries a valid one and the callback does not decide
+   * every request; null otherwise, the callback deciding. A token that does not verify is not an
+   * error here: the application may still know the caller.
+   */
+  private Grants validToken(Exchange exchange, Role role) {
+    ProtocolDialect dialect = exchange.dialect();
+    if (callback.config().always()) {
+      return null;
+    }
+    TokenLookup.Found found;
+    try {
+      found = exchange.caller().token();
+    } catch (HttpError notBearer) {
+      return null; // an Authorization header of the application's own scheme: forwarded
+    }
+    if (found == null) {
+      return null;
+    }
+    try {
+      return dialect.verify(role, found.token());
+    } catch (AuthException e) {
+      return null;
+    }
+  }
+
+  private AuthCallback.Question question(
+      Exchange exchange, AuthCallback.Action action, List<String> topics) {
+    HttpHeaders headers = exchange.headers();
+    Map<String, String> cookies = new TreeMap<>();
+    List<String> forwarded = callback.config().cookies();
+    if (!forwarded.isEmpty()) {
+      for (String header : headers.getAll(HttpHeaderNames.COOKIE)) {
+        for (Cookie cookie : ServerCookieDecoder.LAX.decodeAll(header)) {
+          if (forwarded.contains(cookie.name())) {
+            cookies.putIfAbsent(cookie.name(), cookie.value());
+          }
+        }
+      }
+    }
+    return new AuthCallback.Question(
+        action,
+        topics,
+        exchange.dialect().name(),
+        cookies,
+        headers.get(HttpHeaderNames.AUTHORIZATION),
+        headers.get(HttpHeaderNames.ORIGIN),
+        exchange.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
+            ? inet.getAddress().getHostAddress()
+            : null);
+  }
+
+  /** The callback's refusal in the protocol's terms: 401 and 403 with the dialect's challenge. */
+  private static HttpError refused(ProtocolDialect dialect, Throwable failure) {
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    if (cause instanceof CallbackRefusal refusal) {
+      return switch (refusal.status()) {
+        case 401 -> dialect.rejection(AuthFailure.MISSING, refusal.getMessage());
+        case 403 -> dialect.rejection(AuthFailure.INSUFFICIENT, refusal.getMessage());
+        default ->
+            new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, refusal.getMessage())
+                .withHeader(
+                    HttpHeaderNames.RETRY_AFTER, Long.toString(refusal.retryAfterSeconds()));
+      };
+    }
+    return HttpError.of(cause);
   }
 
   /** The publisher's claims; a token is required. */

@@ -12,7 +12,9 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -205,6 +207,46 @@ final class Exchange {
     } catch (HttpError | HubException e) {
       fail(HttpError.of(e));
     }
+  }
+
+  /**
+   * Acts once {@code decision} completes: at once when it already has (a token decided: errors are
+   * thrown to the caller as before), otherwise on the event loop when it does, answering its
+   * failure, mapped by {@code onFailure}, or {@code act}'s own errors. {@code act} must not read
+   * the request body: the request is released once its read returns.
+   */
+  <T> void whenDecided(
+      CompletionStage<T> decision, Consumer<T> act, Function<Throwable, HttpError> onFailure) {
+    CompletableFuture<T> done = decision.toCompletableFuture();
+    if (done.isDone() && !done.isCompletedExceptionally()) {
+      act.accept(done.join());
+      return;
+    }
+    decision.whenComplete(
+        (value, failure) -> {
+          if (ctx.executor().inEventLoop()) {
+            decided(value, failure, act, onFailure);
+          } else {
+            ctx.executor().execute(() -> decided(value, failure, act, onFailure));
+          }
+        });
+  }
+
+  private <T> void decided(
+      T value, Throwable failure, Consumer<T> act, Function<Throwable, HttpError> onFailure) {
+    try {
+      if (failure != null) {
+        throw onFailure.apply(failure);
+      }
+      act.accept(value);
+    } catch (HttpError | HubException e) {
+      fail(HttpError.of(e));
+    }
+  }
+
+  /** Whether the client is still there: a decision that took a while may find it gone. */
+  boolean connected() {
+    return ctx.channel().isActive();
   }
 
   /** The stream takes the connection over; no other response may follow on it. */

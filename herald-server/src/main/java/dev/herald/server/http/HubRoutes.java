@@ -8,6 +8,7 @@ import dev.herald.core.Hub;
 import dev.herald.core.Readiness;
 import dev.herald.core.dispatch.ActiveSubscription;
 import dev.herald.server.ServerConfig;
+import dev.herald.server.auth.AuthCallback;
 import dev.herald.server.demo.DemoClock;
 import dev.herald.server.metrics.HubMetrics;
 import dev.herald.server.metrics.MetricsPublisher;
@@ -38,6 +39,7 @@ public final class HubRoutes {
   private final OpenStreams streams;
   private final ServerInfo info;
   private final ProtocolDialects dialects;
+  private final AuthCallback callback; // null when none
   private final Map<RouteGroup, List<Route>> groups;
   private final RouteTable table;
 
@@ -46,8 +48,10 @@ public final class HubRoutes {
       OpenStreams streams,
       ServerInfo info,
       ProtocolDialects dialects,
+      AuthCallback callback,
       Map<RouteGroup, List<Route>> groups,
       Set<RouteGroup> served) {
+    this.callback = callback;
     this.config = config;
     this.streams = streams;
     this.info = info;
@@ -95,7 +99,12 @@ public final class HubRoutes {
       Tracing tracing,
       Supplier<Readiness> readiness) {
     ProtocolDialects dialects = new ProtocolDialects(config, clock);
-    Authorizer authorizer = new Authorizer(config);
+    AuthCallback callback =
+        config.authCallback() == null ? null : new AuthCallback(config.authCallback(), clock);
+    if (callback != null) {
+      metrics.bindAuthCallback(callback);
+    }
+    Authorizer authorizer = new Authorizer(config, callback);
     EventStreams eventStreams =
         new EventStreams(hub, StreamTimers.of(config), clock, streams, metrics.latency());
     ServerInfo info = new ServerInfo(config, metricsPublisher);
@@ -153,7 +162,7 @@ public final class HubRoutes {
       uiRoutes.add(Route.exact(AdminHandler.DEV_TOKEN, admin::developmentTokens, GET));
     }
     groups.put(RouteGroup.UI, List.copyOf(uiRoutes));
-    return new HubRoutes(config, streams, info, dialects, groups, RouteGroup.all());
+    return new HubRoutes(config, streams, info, dialects, callback, groups, RouteGroup.all());
   }
 
   /**
@@ -161,7 +170,7 @@ public final class HubRoutes {
    * routes.serving(EnumSet.of(RouteGroup.ADMIN))} for an internal operations listener.
    */
   public HubRoutes serving(Set<RouteGroup> served) {
-    return new HubRoutes(config, streams, info, dialects, groups, served);
+    return new HubRoutes(config, streams, info, dialects, callback, groups, served);
   }
 
   public ServerConfig config() {
@@ -184,8 +193,16 @@ public final class HubRoutes {
     return dialects;
   }
 
-  /** Stops what the routes run in the background (the JWK Set refresher). */
+  /** The authorization callback, or null when there is none. */
+  public AuthCallback authCallback() {
+    return callback;
+  }
+
+  /** Stops what the routes run in the background (the JWK Set refresher, the callback's client). */
   public void close() {
+    if (callback != null) {
+      callback.close();
+    }
     dialects.close();
   }
 }

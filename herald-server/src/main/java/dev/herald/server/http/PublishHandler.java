@@ -5,7 +5,6 @@ import dev.herald.core.Hub;
 import dev.herald.core.HubException;
 import dev.herald.core.RateLimitedLog;
 import dev.herald.core.Update;
-import dev.herald.core.auth.Grants;
 import dev.herald.core.dispatch.DeliveryLoop;
 import dev.herald.server.sse.NettyDeliveryLoop;
 import dev.herald.server.trace.PublishRequestTrace;
@@ -15,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -48,12 +48,15 @@ final class PublishHandler implements RouteHandler {
       handleTraced(exchange);
       return;
     }
-    Update update = authorized(exchange);
-    // Answered on this loop, with the batch's other answers for it: no hop per publish.
-    exchange.respondWhenDone(
-        hub.publish(update, loopOf(exchange)),
-        PublishHandler::stored,
-        failure -> failed(failure, null));
+    exchange.whenDecided(
+        authorized(exchange),
+        update ->
+            // Answered on this loop, with the batch's other answers for it: no hop per publish.
+            exchange.respondWhenDone(
+                hub.publish(update, loopOf(exchange)),
+                PublishHandler::stored,
+                failure -> failed(failure, null)),
+        HttpError::of);
   }
 
   private void handleTraced(Exchange exchange) {
@@ -65,12 +68,17 @@ final class PublishHandler implements RouteHandler {
             exchange.path(),
             clientAddress(exchange));
     try {
-      Update update = trace.authorize(() -> authorized(exchange), PublishHandler::statusOf);
+      CompletionStage<Update> authorized =
+          trace.authorize(() -> authorized(exchange), PublishHandler::statusOf);
       DeliveryLoop loop = loopOf(exchange);
-      exchange.respondWhenDone(
-          trace.publish(update, u -> hub.publish(u, loop)),
-          event -> trace.answered(stored(event)),
-          failure -> traced(trace, failed(failure, trace.traceId())));
+      exchange.whenDecided(
+          authorized,
+          update ->
+              exchange.respondWhenDone(
+                  trace.publish(update, u -> hub.publish(u, loop)),
+                  event -> trace.answered(stored(event)),
+                  failure -> traced(trace, failed(failure, trace.traceId()))),
+          failure -> traced(trace, HttpError.of(failure)));
     } catch (HttpError e) {
       throw traced(trace, e);
     } catch (HubException e) {
@@ -85,18 +93,19 @@ final class PublishHandler implements RouteHandler {
     return new NettyDeliveryLoop(exchange.ctx().executor());
   }
 
-  /** The update, once the publisher may publish it; throws the edge's errors otherwise. */
-  private Update authorized(Exchange exchange) {
+  /**
+   * The update, once the publisher may publish it (at once from a token, later from the
+   * authorization callback); throws the edge's errors otherwise.
+   */
+  private CompletionStage<Update> authorized(Exchange exchange) {
     String contentType = exchange.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
     if (!contentType.toLowerCase().startsWith(FORM)) {
       throw new HttpError(
           HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
           "content-type: '" + contentType + "' (expected: " + FORM + ")");
     }
-    Grants claims = authorizer.publisher(exchange);
-    Update update = exchange.dialect().publishRules().toUpdate(exchange.form());
-    authorizer.authorizePublish(exchange, claims, update);
-    return update;
+    return authorizer.publishable(
+        exchange, request -> request.dialect().publishRules().toUpdate(request.form()));
   }
 
   private static FullHttpResponse stored(Event event) {

@@ -5,11 +5,13 @@ import dev.herald.core.sse.MatchField;
 import dev.herald.core.sse.SseFrame;
 import dev.herald.server.metrics.HubMetrics;
 import dev.herald.server.metrics.MetricsPublisher;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code GET /.well-known/mercure}: the selectors and resume point the request's dialect names, the
- * subscriber's claims from the authorizer, whether it asked for the {@code herald-match} field,
- * then an event stream. Immutable; runs on the channel's event loop.
+ * subscriber's claims from the authorizer (at once from a token, later from the authorization
+ * callback), whether it asked for the {@code herald-match} field, then an event stream. Immutable;
+ * runs on the channel's event loop.
  */
 final class SubscribeHandler implements RouteHandler {
 
@@ -30,8 +32,21 @@ final class SubscribeHandler implements RouteHandler {
     ProtocolDialect dialect = exchange.dialect();
     ProtocolDialect.SubscribeRequest asked =
         dialect.subscribeRequest(exchange.headers(), exchange.query());
-    Grants claims = authorizer.subscriber(exchange);
+    CompletionStage<Grants> grants = authorizer.subscriberFor(exchange, asked.selectors());
     boolean matchField = matchFieldRequested(exchange);
+    exchange.whenDecided(
+        grants, claims -> open(exchange, dialect, asked, claims, matchField), HttpError::of);
+  }
+
+  private void open(
+      Exchange exchange,
+      ProtocolDialect dialect,
+      ProtocolDialect.SubscribeRequest asked,
+      Grants claims,
+      boolean matchField) {
+    if (!exchange.connected()) {
+      return; // gone while the application decided: nothing to open, nothing to answer
+    }
     Runnable onClose = () -> {};
     if (metricsPublisher != null
         && asked.selectors().stream()

@@ -1,0 +1,38 @@
+package dev.herald.server.auth;
+
+/**
+ * Why the callback did not grant a request: the application said no (401 or 403), or it could not
+ * be asked or did not answer in time (503, with when to retry). Never a grant: a failing
+ * application keeps the door shut.
+ *
+ * <p>Immutable; safe from any thread.
+ */
+public final class CallbackRefusal extends RuntimeException {
+
+  private final int status;
+  private final long retryAfterSeconds;
+
+  CallbackRefusal(int status, String reason, long retryAfterSeconds) {
+    super(reason, null, false, false);
+    this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  static CallbackRefusal denied(int status, String reason) {
+    return new CallbackRefusal(status, reason, 0);
+  }
+
+  static CallbackRefusal unavailable(String reason, long retryAfterSeconds) {
+    return new CallbackRefusal(503, reason, retryAfterSeconds);
+  }
+
+  /** 401 or 403 as the application answered, or 503 when it could not decide. */
+  public int status() {
+    return status;
+  }
+
+  /** For a 503: whole seconds before asking again is worth it. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+}
