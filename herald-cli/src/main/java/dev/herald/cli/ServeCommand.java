@@ -10,6 +10,7 @@ import dev.herald.node.HistoryUnavailableException;
 import dev.herald.node.NodeConfig;
 import dev.herald.node.RedisBackend;
 import dev.herald.redis.RedisConfig;
+import dev.herald.server.AuthCallbackConfig;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.Limits;
 import dev.herald.server.ProtocolConfig;
@@ -19,6 +20,7 @@ import dev.herald.store.Fsync;
 import dev.herald.store.StoreConfig;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -470,6 +472,35 @@ final class ServeCommand implements Callable<Integer> {
           "Draft-07: verify publisher and subscriber tokens with the keys of this JWK Set (https:// or file:), chosen by kid, instead of --jwt-key.")
   String jwtJwks;
 
+  @Option(
+      names = "--auth-callback",
+      paramLabel = "URL",
+      description =
+          "Ask the application at this URL whether a subscribe or publish without a valid token may proceed (JSON contract: README, \"Authorization callback\"). A slow or failing application gives 503, never access.")
+  URI authCallback;
+
+  @Option(
+      names = "--auth-callback-cookies",
+      paramLabel = "NAME",
+      split = ",",
+      description =
+          "The cookies forwarded to --auth-callback, e.g. the application's session cookie (default: none).")
+  List<String> authCallbackCookies;
+
+  @Option(
+      names = "--auth-callback-timeout",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description =
+          "How long --auth-callback may take before the request is answered 503 (default: ${DEFAULT-VALUE}).")
+  Duration authCallbackTimeout;
+
+  @Option(
+      names = "--auth-callback-always",
+      description =
+          "Ask --auth-callback for every subscribe and publish, even one with a valid token.")
+  boolean authCallbackAlways;
+
   /** For tests: the running server, set once start-up is printed. */
   volatile HeraldServer started;
 
@@ -560,6 +591,18 @@ final class ServeCommand implements Callable<Integer> {
                       .withJwtJwks(jwtJwks))
               .build();
       nodeConfig = new NodeConfig(server, historyBackend());
+      if (authCallback != null) {
+        nodeConfig =
+            nodeConfig.withAuthCallback(
+                AuthCallbackConfig.of(authCallback)
+                    .withCookies(authCallbackCookies)
+                    .withTimeout(authCallbackTimeout)
+                    .withAlways(authCallbackAlways));
+      } else if (authCallbackCookies != null || authCallbackAlways) {
+        throw new IllegalArgumentException(
+            "auth-callback-cookies, auth-callback-always: set without --auth-callback"
+                + " (expected: the callback's URL too)");
+      }
     } catch (IllegalArgumentException e) {
       err.println("serve: " + e.getMessage());
       return Main.USAGE_ERROR;

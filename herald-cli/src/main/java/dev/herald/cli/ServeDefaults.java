@@ -2,6 +2,7 @@ package dev.herald.cli;
 
 import dev.herald.core.HubConfig;
 import dev.herald.redis.RedisConfig;
+import dev.herald.server.AuthCallbackConfig;
 import dev.herald.server.Limits;
 import dev.herald.server.ProtocolConfig;
 import dev.herald.server.ServerConfig;
@@ -73,6 +74,7 @@ final class ServeDefaults {
     text.put("--max-stream-lifetime", duration(limits.maxStreamLifetime()));
     text.put("--protocol", server.protocols().versions().toString());
     text.put("--access-cookie-name", server.protocols().accessCookieName());
+    text.put("--auth-callback-timeout", duration(AuthCallbackConfig.DEFAULT_TIMEOUT));
     return Map.copyOf(text);
   }
 

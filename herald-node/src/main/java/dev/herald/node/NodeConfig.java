@@ -1,5 +1,6 @@
 package dev.herald.node;
 
+import dev.herald.server.AuthCallbackConfig;
 import dev.herald.server.ServerConfig;
 import java.util.Objects;
 
@@ -30,6 +31,19 @@ public record NodeConfig(ServerConfig server, HistoryBackend history) {
 
   public NodeConfig withServer(ServerConfig value) {
     return new NodeConfig(value, history);
+  }
+
+  /**
+   * The application's authorization callback, or null. It guards the listeners, so it is kept with
+   * them in {@link ServerConfig#authCallback()}, and the server opens and closes it with its
+   * routes.
+   */
+  public AuthCallbackConfig authCallback() {
+    return server.authCallback();
+  }
+
+  public NodeConfig withAuthCallback(AuthCallbackConfig value) {
+    return withServer(server.toBuilder().authCallback(value).build());
   }
 
   public NodeConfig withHistory(HistoryBackend value) {

@@ -4,6 +4,7 @@ import dev.herald.core.HubConfig;
 import dev.herald.core.auth.JwtKey;
 import dev.herald.node.HistoryBackend;
 import dev.herald.node.NodeConfig;
+import dev.herald.server.AuthCallbackConfig;
 import dev.herald.server.ServerConfig;
 import dev.herald.store.Fsync;
 import dev.herald.store.StoreConfig;
@@ -22,6 +23,26 @@ final class EmbeddedHubConfig {
   static final String PREFIX = "herald.embedded";
 
   private EmbeddedHubConfig() {}
+
+  private static NodeConfig withAuthCallback(NodeConfig node, HeraldProperties.Embedded p) {
+    if (p.authCallback() == null) {
+      if (p.authCallbackCookies() != null || p.authCallbackAlways() != null) {
+        throw new IllegalArgumentException(
+            "auth-callback-cookies, auth-callback-always: set without auth-callback"
+                + " (expected: the callback's URL too)");
+      }
+      return node;
+    }
+    AuthCallbackConfig callback =
+        AuthCallbackConfig.of(p.authCallback()).withCookies(p.authCallbackCookies());
+    if (p.authCallbackTimeout() != null) {
+      callback = callback.withTimeout(p.authCallbackTimeout());
+    }
+    if (p.authCallbackAlways() != null) {
+      callback = callback.withAlways(p.authCallbackAlways());
+    }
+    return node.withAuthCallback(callback);
+  }
 
   /**
    * @throws HeraldConfigurationException naming the first wrong property
@@ -105,9 +126,9 @@ final class EmbeddedHubConfig {
                   + " with redis (expected: none of them; with redis the history is the shared Redis"
                   + " stream, history-size sets how many events it keeps)");
         }
-        return new NodeConfig(built, EmbeddedRedis.backend(p));
+        return withAuthCallback(new NodeConfig(built, EmbeddedRedis.backend(p)), p);
       }
-      return new NodeConfig(built, history(p));
+      return withAuthCallback(new NodeConfig(built, history(p)), p);
     } catch (IllegalArgumentException e) {
       throw HeraldConfigurationException.of(PREFIX, e);
     }

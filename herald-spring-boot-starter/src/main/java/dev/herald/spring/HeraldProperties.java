@@ -78,6 +78,13 @@ public record HeraldProperties(
    * @param subscriptions subscription events and the subscriptions API (default: false)
    * @param demo the {@code /sse} demo stream (default here: off)
    * @param metrics {@code /metrics} on the hub's port and the meters (default: true)
+   * @param authCallback the application's URL the hub asks whether a request without a valid token
+   *     may subscribe or publish (README, "Authorization callback"; default: none)
+   * @param authCallbackCookies the cookies forwarded to it, e.g. the session cookie (default: none)
+   * @param authCallbackTimeout how long a call may take before the request is answered 503
+   *     (default: 2s)
+   * @param authCallbackAlways ask it for every request, even one with a valid token (default:
+   *     false)
    */
   public record Embedded(
       @DefaultValue("false") boolean enabled,
@@ -113,5 +120,9 @@ public record HeraldProperties(
       DataSize maxBody,
       Boolean subscriptions,
       @DefaultValue("false") boolean demo,
-      Boolean metrics) {}
+      Boolean metrics,
+      URI authCallback,
+      List<String> authCallbackCookies,
+      Duration authCallbackTimeout,
+      Boolean authCallbackAlways) {}
 }
