@@ -49,6 +49,33 @@ class EnvironmentDefaultsTest {
   }
 
   @Test
+  void theAuthorizationCallbackComesFromTheEnvironmentToo() throws Exception {
+    Map<String, String> env =
+        Map.of(
+            "HERALD_LISTEN", "127.0.0.1:0",
+            "HERALD_JWT_KEY", SECRET,
+            "HERALD_WARM_UP", "0",
+            "HERALD_AUTH_CALLBACK", "http://127.0.0.1:9/auth",
+            "HERALD_AUTH_CALLBACK_COOKIES", "session",
+            "HERALD_AUTH_CALLBACK_TIMEOUT", "750ms");
+    try (Cli cli = new Cli(env)) {
+      HeraldServer server = cli.start().awaitServer();
+      // Nothing listens on the discard port: the hub asks, fails and refuses, never opens.
+      java.net.http.HttpResponse<String> refused =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(HubFixture.hubUrl(server) + "?topic=t"))
+                      .header("Cookie", "session=s1")
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.body()).startsWith("authorization callback failed");
+      assertThat(refused.headers().firstValue("retry-after")).isPresent();
+    }
+  }
+
+  @Test
   void serveWarmsUpBeforeReadyUnlessToldNot() throws Exception {
     // The test harness sets HERALD_WARM_UP=0; the option's own default is the recommended one.
     assertThat(ServeDefaults.duration(dev.herald.server.ServerConfig.RECOMMENDED_WARM_UP))

@@ -71,6 +71,17 @@ class ServeOptionsTest {
             "--jwt-jwks https://auth.example.com/jwks.json --jwt-key " + HubFixture.SECRET,
             List.of("jwt-jwks: set with a --jwt-key option")),
         arguments(
+            "--auth-callback ftp://app.example.com/auth",
+            List.of(
+                "auth-callback: ftp://app.example.com/auth",
+                "expected: an absolute http:// or https:// URL")),
+        arguments(
+            "--auth-callback-cookies session",
+            List.of("auth-callback-cookies, auth-callback-always: set without --auth-callback")),
+        arguments(
+            "--auth-callback http://127.0.0.1:9/auth --auth-callback-timeout 0",
+            List.of("auth-callback-timeout: PT0S", "expected: > 0")),
+        arguments(
             "--transport carrier-pigeon",
             List.of("transport: carrier-pigeon", "expected one of: [auto, io_uring, epoll, nio]")));
   }
