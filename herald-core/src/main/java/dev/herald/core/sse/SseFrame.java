@@ -42,6 +42,22 @@ public final class SseFrame {
     return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * The type of the event that tells a subscriber its token (or grant) is about to expire: {@code
+   * EventSource} dispatches it only to a listener of this type, so plain clients ignore it, and it
+   * carries no {@code id}, so it leaves the stream's last event id alone.
+   */
+  public static final String RENEWAL_EVENT = "herald-renew";
+
+  /**
+   * The renewal notice: the stream closes in {@code closesInMillis}; a client with a fresh token
+   * reconnects with {@code Last-Event-ID} before then.
+   */
+  public static byte[] renewal(long closesInMillis) {
+    return ("event: " + RENEWAL_EVENT + "\ndata: {\"closes_in_ms\":" + closesInMillis + "}\n\n")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
   /** A reconnection-delay hint, sent alone. */
   public static byte[] retry(long millis) {
     return ("retry: " + millis + "\n\n").getBytes(StandardCharsets.US_ASCII);

@@ -70,6 +70,7 @@ public final class SseStream {
   private long lastWriteNanos;
   private ScheduledFuture<?> heartbeatTask;
   private ScheduledFuture<?> expiryTask;
+  private ScheduledFuture<?> renewalTask;
   private ScheduledFuture<?> lifetimeTask;
   private boolean streaming;
   private boolean closed;
@@ -181,10 +182,16 @@ public final class SseStream {
       long remaining = Duration.between(options.clock().instant(), options.expiresAt()).toNanos();
       // The protocol says the hub MUST close the connection when the token expires; tokens
       // minted together are closed over a short window before, not all at the same instant.
-      expiryTask =
-          ctx.executor()
-              .schedule(
-                  this::end, options.timers().expiryDelayNanos(remaining), TimeUnit.NANOSECONDS);
+      long closeDelay = options.timers().expiryDelayNanos(remaining);
+      expiryTask = ctx.executor().schedule(this::end, closeDelay, TimeUnit.NANOSECONDS);
+      long renewalDelay = options.timers().renewalDelayNanos(closeDelay);
+      if (renewalDelay > 0) {
+        long closesInMillis = TimeUnit.NANOSECONDS.toMillis(closeDelay - renewalDelay);
+        renewalTask =
+            ctx.executor()
+                .schedule(
+                    () -> announceRenewal(closesInMillis), renewalDelay, TimeUnit.NANOSECONDS);
+      }
     }
     long lifetime = options.timers().lifetimeNanos();
     if (lifetime > 0) {
@@ -293,6 +300,9 @@ public final class SseStream {
     if (expiryTask != null) {
       expiryTask.cancel(false);
     }
+    if (renewalTask != null) {
+      renewalTask.cancel(false);
+    }
     if (lifetimeTask != null) {
       lifetimeTask.cancel(false);
     }
@@ -301,6 +311,19 @@ public final class SseStream {
       batch = null;
     }
     onClose.run();
+  }
+
+  /**
+   * Tells the client its token expires soon ({@link SseFrame#renewal}), so it can reconnect with a
+   * fresh one before the close; a full socket skips it (the close still comes, and the client
+   * resumes then).
+   */
+  private void announceRenewal(long closesInMillis) {
+    if (!closed && ctx.channel().isWritable()) {
+      writer.writeBytes(SseFrame.renewal(closesInMillis));
+      writer.flush();
+      markWritten();
+    }
   }
 
   /** On the event loop's own clock, which the heartbeat timer runs on (and tests simulate). */

@@ -50,6 +50,18 @@ public record StreamTimers(
     return window <= 0 ? remainingNanos : remainingNanos - random.applyAsLong(window);
   }
 
+  /** The longest time ahead of its close that a stream announces it (renewal notice). */
+  static final long RENEWAL_LEAD_NANOS = Duration.ofSeconds(30).toNanos();
+
+  /**
+   * When to tell a stream that closes at its token's expiry in {@code closeDelayNanos} to renew: a
+   * quarter of that time ahead, at most 30 s, so a client has time to fetch a token and reconnect
+   * while the hub still serves the old stream.
+   */
+  long renewalDelayNanos(long closeDelayNanos) {
+    return closeDelayNanos - Math.min(RENEWAL_LEAD_NANOS, closeDelayNanos / 4);
+  }
+
   private long lessUpToATenth(long nanos) {
     return nanos <= 0 ? 0 : nanos - random.applyAsLong(Math.max(1, nanos / 10));
   }

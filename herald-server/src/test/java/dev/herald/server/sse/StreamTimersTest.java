@@ -180,11 +180,39 @@ class StreamTimersTest {
               return Duration.ofSeconds(4).toNanos();
             }),
         NOW.plusSeconds(100));
-    advance(Duration.ofSeconds(96).minusNanos(1));
+    advance(Duration.ofSeconds(72).minusNanos(1));
+    assertThat(written()).isEmpty();
+    advance(Duration.ofNanos(1));
+    assertThat(written())
+        .as("the renewal notice a quarter of the remaining 96 s ahead of the close")
+        .isEqualTo(chunk("event: herald-renew\ndata: {\"closes_in_ms\":24000}\n\n"));
+    advance(Duration.ofSeconds(24).minusNanos(1));
     assertThat(channel.isOpen()).isTrue();
     advance(Duration.ofNanos(1));
     assertThat(written()).isEqualTo(LAST_CHUNK);
     assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void theRenewalNoticeComesAtMost30SecondsAheadOfTheClose() {
+    StreamTimers timers = timers(Duration.ZERO, Duration.ZERO, bound -> 0);
+    long hour = Duration.ofHours(1).toNanos();
+    assertThat(timers.renewalDelayNanos(hour)).isEqualTo(hour - Duration.ofSeconds(30).toNanos());
+    assertThat(timers.renewalDelayNanos(Duration.ofSeconds(4).toNanos()))
+        .isEqualTo(Duration.ofSeconds(3).toNanos());
+  }
+
+  @Test
+  void aStreamWithoutExpiryGetsNoRenewalNotice() {
+    open(timers(Duration.ZERO, Duration.ZERO, bound -> 0), null);
+    advance(Duration.ofDays(1));
+    assertThat(written()).isEmpty();
+    assertThat(channel.isOpen()).isTrue();
+  }
+
+  /** One chunk of the chunked response, as the codec writes it. */
+  private static String chunk(String text) {
+    return String.format("%08x", text.length()) + "\r\n" + text + "\r\n";
   }
 
   @Test
