@@ -27,7 +27,10 @@ import java.util.function.Supplier;
  * delay (or {@link Builder#retry}) with exponential backoff and jitter while connections keep
  * failing; resumption with {@code Last-Event-ID} so no event is lost or repeated while the hub
  * still holds it, and {@link SubscriptionListener#onEventsMayBeMissing} when it no longer does; a
- * fresh token from {@link Builder#token(Supplier)} on every connection.
+ * fresh token from {@link Builder#token(Supplier)} on every connection, and ahead of expiry: when
+ * the hub announces that the stream's token expires soon ({@code event: herald-renew}, never passed
+ * to the listener), a subscriber whose supplier gives a new token reconnects with it and {@code
+ * Last-Event-ID} before the hub closes, one connection at a time, nothing missed or repeated.
  *
  * <p>Errors retrying cannot fix (a {@code 401}, {@code 403}, {@code 400}, {@code 404}, an answer
  * that is not {@code text/event-stream}) stop the subscriber with {@link
@@ -51,6 +54,9 @@ public final class HeraldSubscriber implements AutoCloseable {
   private static final AtomicInteger THREADS = new AtomicInteger();
   private static final int READ_BUFFER = 8 * 1024;
 
+  /** The hub's notice that the stream's token expires soon (README, "Token renewal"). */
+  static final String RENEWAL_EVENT = "herald-renew";
+
   private final URI hubUrl;
   private final URI requestUri;
   private final Supplier<String> token;
@@ -71,6 +77,9 @@ public final class HeraldSubscriber implements AutoCloseable {
   private volatile String lastEventId;
   private volatile boolean closing;
   private volatile InputStream body; // the open stream, closed by close() to unblock the reader
+
+  /** A fresh token fetched on a renewal notice, for the next connection; worker thread only. */
+  private String renewedToken;
 
   private HeraldSubscriber(Builder b, SubscriptionListener listener) {
     this.hubUrl = b.hubUrl;
@@ -174,6 +183,10 @@ public final class HeraldSubscriber implements AutoCloseable {
           fatal = reason;
           break;
         }
+        if (connection.renewed) {
+          failures = 0;
+          continue; // a fresh token before the old one expires: reconnect at once, resuming
+        }
         // Connections that keep failing back off; one that delivered events starts afresh.
         failures = connection.delivered ? 0 : failures + 1;
         Duration delay =
@@ -204,6 +217,12 @@ public final class HeraldSubscriber implements AutoCloseable {
     boolean fatal;
     boolean delivered;
     Duration retryAfter;
+
+    /** The hub announced the token's expiry and the supplier gave a fresh one: reconnect. */
+    boolean renewed;
+
+    /** The token this connection presented, or null. */
+    String presented;
 
     /** When bytes last arrived; written by the reader, read by the watchdog. */
     volatile long lastRead;
@@ -281,6 +300,9 @@ public final class HeraldSubscriber implements AutoCloseable {
             }
             lastRead = nanoClock.getAsLong();
             parser.feed(buffer, 0, n);
+            if (renewed) {
+              return null; // every event read so far was delivered; the next stream resumes after
+            }
           }
         } finally {
           watch.cancel();
@@ -342,7 +364,9 @@ public final class HeraldSubscriber implements AutoCloseable {
       if (resumeFrom != null && !resumeFrom.isEmpty()) {
         request.header("Last-Event-ID", resumeFrom);
       }
-      String jwt = token.get();
+      String jwt = renewedToken != null ? renewedToken : token.get();
+      renewedToken = null;
+      presented = jwt;
       if (jwt != null) {
         request.header("Authorization", "Bearer " + jwt);
       }
@@ -351,8 +375,35 @@ public final class HeraldSubscriber implements AutoCloseable {
 
     @Override
     public void event(ServerSentEvent event) {
+      if (RENEWAL_EVENT.equals(event.type())) {
+        renew();
+        return;
+      }
       listener.onEvent(event);
       delivered = true;
+    }
+
+    /**
+     * The hub closes this stream soon, at its token's expiry: ask the supplier for a fresh token
+     * now, while events still flow, and reconnect with it and {@code Last-Event-ID} before the
+     * close; one connection at a time, the old one closed before the new one opens. Nothing to
+     * renew with (the same token, none, a failing supplier) or nowhere to resume from leaves the
+     * stream to its close.
+     */
+    private void renew() {
+      if (renewed || lastEventId == null || lastEventId.isEmpty()) {
+        return;
+      }
+      String fresh;
+      try {
+        fresh = token.get();
+      } catch (RuntimeException e) {
+        return; // the close comes, and the reconnection asks again
+      }
+      if (fresh != null && !fresh.equals(presented)) {
+        renewedToken = fresh;
+        renewed = true;
+      }
     }
 
     @Override
