@@ -98,7 +98,7 @@ public final class HeraldNode implements AutoCloseable {
       throw new IllegalStateException(closed ? "node closed" : "node already listening");
     }
     try {
-      server = HeraldServer.start(config.server(), hub, clock, meters, tracing);
+      server = HeraldServer.start(config.server(), hub, clock, meters, tracing, config.decider());
     } catch (InterruptedException | RuntimeException e) {
       closed = true; // start closed the hub, and the hub its history
       throw e;

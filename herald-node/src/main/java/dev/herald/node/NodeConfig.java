@@ -2,6 +2,7 @@ package dev.herald.node;
 
 import dev.herald.server.AuthCallbackConfig;
 import dev.herald.server.ServerConfig;
+import dev.herald.server.auth.AccessDecider;
 import java.util.Objects;
 
 /**
@@ -15,13 +16,21 @@ import java.util.Objects;
  *
  * @param server the listeners, limits, keys and the hub's settings
  * @param history where events are kept for reconnecting subscribers
+ * @param decider the embedding application's own say on requests without a valid token (e.g. the
+ *     Spring starter's Spring Security decider), in place of {@link #authCallback()}; null for
+ *     none. The node's server closes it.
  */
-public record NodeConfig(ServerConfig server, HistoryBackend history) {
+public record NodeConfig(ServerConfig server, HistoryBackend history, AccessDecider decider) {
 
   public NodeConfig {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(history, "history");
     history = history.withHistorySize(server.hub().historySize());
+  }
+
+  /** A node whose requests without a valid token are decided by the configured callback, if any. */
+  public NodeConfig(ServerConfig server, HistoryBackend history) {
+    this(server, history, null);
   }
 
   /** A node on {@code server} keeping its history in memory. */
@@ -30,7 +39,11 @@ public record NodeConfig(ServerConfig server, HistoryBackend history) {
   }
 
   public NodeConfig withServer(ServerConfig value) {
-    return new NodeConfig(value, history);
+    return new NodeConfig(value, history, decider);
+  }
+
+  public NodeConfig withDecider(AccessDecider value) {
+    return new NodeConfig(server, history, value);
   }
 
   /**
@@ -47,6 +60,6 @@ public record NodeConfig(ServerConfig server, HistoryBackend history) {
   }
 
   public NodeConfig withHistory(HistoryBackend value) {
-    return new NodeConfig(server, value);
+    return new NodeConfig(server, value, decider);
   }
 }

@@ -3,6 +3,7 @@ package dev.herald.server;
 import dev.herald.core.Hub;
 import dev.herald.core.RateLimitedLog;
 import dev.herald.core.Readiness;
+import dev.herald.server.auth.AccessDecider;
 import dev.herald.server.demo.DemoClock;
 import dev.herald.server.http.HttpError;
 import dev.herald.server.http.HttpPipelines;
@@ -159,6 +160,22 @@ public final class HeraldServer implements AutoCloseable {
   public static HeraldServer start(
       ServerConfig config, Hub hub, Clock clock, MeterRegistry meters, Tracing tracing)
       throws InterruptedException {
+    return start(config, hub, clock, meters, tracing, null);
+  }
+
+  /**
+   * As {@link #start(ServerConfig, Hub, Clock, MeterRegistry, Tracing)}, requests without a valid
+   * token decided by the embedding application's {@code decider} (null: the configured
+   * authorization callback, if any); the server closes it.
+   */
+  public static HeraldServer start(
+      ServerConfig config,
+      Hub hub,
+      Clock clock,
+      MeterRegistry meters,
+      Tracing tracing,
+      AccessDecider decider)
+      throws InterruptedException {
     Builder parts = new Builder();
     parts.config = config;
     parts.hub = hub;
@@ -211,7 +228,8 @@ public final class HeraldServer implements AutoCloseable {
               streams,
               clock,
               tracing,
-              () -> readiness(hub, parts.warmUp));
+              () -> readiness(hub, parts.warmUp),
+              decider);
       parts.routes = allRoutes.serving(publicRouteGroups(config));
       FrontDoor frontDoor = new FrontDoor(limits, parts.counters, HttpError::refusal);
       HttpPipelines pipelines = new HttpPipelines(parts.routes, frontDoor);
@@ -243,6 +261,8 @@ public final class HeraldServer implements AutoCloseable {
       parts.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
       if (allRoutes != null) {
         allRoutes.close();
+      } else if (decider != null) {
+        decider.close(); // the routes would have closed it
       }
       hub.close();
       throw e;

@@ -46,62 +46,10 @@ import java.util.concurrent.atomic.LongAdder;
  * never on an event loop; callers hop back to their loop. Thread-safety: any thread. {@link #close}
  * stops the executor.
  */
-public final class AuthCallback implements AutoCloseable {
+public final class AuthCallback implements AccessDecider {
 
   /** An answer longer than this is not read (grants are a few lines of JSON). */
   static final int MAX_ANSWER_BYTES = 64 * 1024;
-
-  /** What is asked. */
-  public enum Action {
-    SUBSCRIBE,
-    PUBLISH;
-
-    String label() {
-      return this == SUBSCRIBE ? "subscribe" : "publish";
-    }
-  }
-
-  /**
-   * One question: who asks (the forwarded identity) and what for.
-   *
-   * @param topics the selectors of a subscribe, the topics of an update to publish
-   * @param protocol the dialect the request speaks, e.g. {@code draft-07}
-   * @param cookies the forwarded cookies by name (only those configured)
-   * @param authorization the {@code Authorization} header, or null
-   * @param origin the {@code Origin} header, or null
-   * @param remoteAddress the client's IP address, or null
-   */
-  public record Question(
-      Action action,
-      List<String> topics,
-      String protocol,
-      Map<String, String> cookies,
-      String authorization,
-      String origin,
-      String remoteAddress) {
-
-    public Question {
-      topics = List.copyOf(topics);
-      cookies = Map.copyOf(cookies);
-    }
-
-    /** Identity and question together: a cached grant answers exactly this question again. */
-    String key() {
-      return JSONObjectUtils.toJSONString(json());
-    }
-
-    Map<String, Object> json() {
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("action", action.label());
-      json.put("topics", topics);
-      json.put("protocol", protocol);
-      json.put("cookies", new TreeMap<>(cookies));
-      json.put("authorization", authorization);
-      json.put("origin", origin);
-      json.put("remote_address", remoteAddress);
-      return json;
-    }
-  }
 
   private record Cached(Claims grants, Instant expiresAt) {}
 
@@ -154,6 +102,16 @@ public final class AuthCallback implements AutoCloseable {
     return config;
   }
 
+  @Override
+  public List<String> forwardedCookies() {
+    return config.cookies();
+  }
+
+  @Override
+  public boolean decidesEveryRequest() {
+    return config.always();
+  }
+
   /** How often {@code outcome} happened since start. */
   public long count(CallbackOutcome outcome) {
     return outcomes.get(outcome).sum();
@@ -168,6 +126,7 @@ public final class AuthCallback implements AutoCloseable {
    * The application's grants for {@code question}: completes with claims, or fails with a {@link
    * CallbackRefusal}. Never blocks; may complete at once (cached, or refused without a call).
    */
+  @Override
   public CompletionStage<Claims> decide(Question question) {
     String key = question.key();
     Claims cached = cached(key);
@@ -215,18 +174,24 @@ public final class AuthCallback implements AutoCloseable {
                   + " calls in flight (the limit)",
               1));
     }
-    HttpRequest request =
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(config.url())
             .timeout(config.timeout())
             .header("Content-Type", "application/json")
-            .header("Accept", "application/json")
+            .header("Accept", "application/json");
+    if (!question.cookies().isEmpty()) {
+      // Also as a Cookie header, so the application's own session machinery finds its session.
+      request.header("Cookie", cookieHeader(question.cookies()));
+    }
+    HttpRequest built =
+        request
             .POST(
                 HttpRequest.BodyPublishers.ofString(
                     JSONObjectUtils.toJSONString(question.json()), StandardCharsets.UTF_8))
             .build();
     CompletableFuture<HttpResponse<byte[]>> sent;
     try {
-      sent = client.sendAsync(request, info -> LimitedBody.of(MAX_ANSWER_BYTES));
+      sent = client.sendAsync(built, info -> LimitedBody.of(MAX_ANSWER_BYTES));
     } catch (RuntimeException e) {
       permits.release();
       breaker.failed();
@@ -245,6 +210,19 @@ public final class AuthCallback implements AutoCloseable {
               }
               return answered(response);
             });
+  }
+
+  private static String cookieHeader(Map<String, String> cookies) {
+    StringBuilder header = new StringBuilder();
+    new TreeMap<>(cookies)
+        .forEach(
+            (name, value) ->
+                header
+                    .append(header.length() == 0 ? "" : "; ")
+                    .append(name)
+                    .append('=')
+                    .append(value));
+    return header.toString();
   }
 
   private Claims failedCall(Throwable failure) {

@@ -18,11 +18,16 @@ public final class CallbackRefusal extends RuntimeException {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 
-  static CallbackRefusal denied(int status, String reason) {
+  /** The application says no: 401 (it does not know the caller) or 403 (it does, and refuses). */
+  public static CallbackRefusal denied(int status, String reason) {
+    if (status != 401 && status != 403) {
+      throw new IllegalArgumentException("status: " + status + " (expected: 401 or 403)");
+    }
     return new CallbackRefusal(status, reason, 0);
   }
 
-  static CallbackRefusal unavailable(String reason, long retryAfterSeconds) {
+  /** The application could not decide: 503, worth asking again after {@code retryAfterSeconds}. */
+  public static CallbackRefusal unavailable(String reason, long retryAfterSeconds) {
     return new CallbackRefusal(503, reason, retryAfterSeconds);
   }
 

@@ -7,7 +7,7 @@ import dev.herald.core.auth.Claims;
 import dev.herald.core.auth.Grants;
 import dev.herald.core.topic.TopicSelector;
 import dev.herald.server.ServerConfig;
-import dev.herald.server.auth.AuthCallback;
+import dev.herald.server.auth.AccessDecider;
 import dev.herald.server.auth.CallbackRefusal;
 import dev.herald.server.http.ProtocolDialect.AuthFailure;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -59,14 +59,14 @@ final class Authorizer {
 
   private final ServerConfig config;
 
-  /** The application's authorization callback; null when there is none. */
-  private final AuthCallback callback;
+  /** The application's say (the authorization callback); null when there is none. */
+  private final AccessDecider callback;
 
   Authorizer(ServerConfig config) {
     this(config, null);
   }
 
-  Authorizer(ServerConfig config, AuthCallback callback) {
+  Authorizer(ServerConfig config, AccessDecider callback) {
     this.config = config;
     this.callback = callback;
   }
@@ -84,10 +84,10 @@ final class Authorizer {
     if (verified != null) {
       return CompletableFuture.completedFuture(verified);
     }
-    AuthCallback.Question question =
+    AccessDecider.Question question =
         question(
             exchange,
-            AuthCallback.Action.SUBSCRIBE,
+            AccessDecider.Action.SUBSCRIBE,
             asked.stream().map(TopicSelector::raw).toList());
     ProtocolDialect dialect = exchange.dialect();
     return callback
@@ -120,8 +120,8 @@ final class Authorizer {
       return CompletableFuture.completedFuture(update);
     }
     Update update = read.apply(exchange);
-    AuthCallback.Question question =
-        question(exchange, AuthCallback.Action.PUBLISH, update.topics());
+    AccessDecider.Question question =
+        question(exchange, AccessDecider.Action.PUBLISH, update.topics());
     if (!question.cookies().isEmpty()) {
       checkPublishOrigin(exchange.headers()); // cookies ride along on cross-site requests too
     }
@@ -145,7 +145,7 @@ final class Authorizer {
    */
   private Grants validToken(Exchange exchange, Role role) {
     ProtocolDialect dialect = exchange.dialect();
-    if (callback.config().always()) {
+    if (callback.decidesEveryRequest()) {
       return null;
     }
     TokenLookup.Found found;
@@ -164,11 +164,11 @@ final class Authorizer {
     }
   }
 
-  private AuthCallback.Question question(
-      Exchange exchange, AuthCallback.Action action, List<String> topics) {
+  private AccessDecider.Question question(
+      Exchange exchange, AccessDecider.Action action, List<String> topics) {
     HttpHeaders headers = exchange.headers();
     Map<String, String> cookies = new TreeMap<>();
-    List<String> forwarded = callback.config().cookies();
+    List<String> forwarded = callback.forwardedCookies();
     if (!forwarded.isEmpty()) {
       for (String header : headers.getAll(HttpHeaderNames.COOKIE)) {
         for (Cookie cookie : ServerCookieDecoder.LAX.decodeAll(header)) {
@@ -178,7 +178,7 @@ final class Authorizer {
         }
       }
     }
-    return new AuthCallback.Question(
+    return new AccessDecider.Question(
         action,
         topics,
         exchange.dialect().name(),

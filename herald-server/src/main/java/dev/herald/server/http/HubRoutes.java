@@ -8,6 +8,7 @@ import dev.herald.core.Hub;
 import dev.herald.core.Readiness;
 import dev.herald.core.dispatch.ActiveSubscription;
 import dev.herald.server.ServerConfig;
+import dev.herald.server.auth.AccessDecider;
 import dev.herald.server.auth.AuthCallback;
 import dev.herald.server.demo.DemoClock;
 import dev.herald.server.metrics.HubMetrics;
@@ -39,7 +40,7 @@ public final class HubRoutes {
   private final OpenStreams streams;
   private final ServerInfo info;
   private final ProtocolDialects dialects;
-  private final AuthCallback callback; // null when none
+  private final AccessDecider callback; // null when none
   private final Map<RouteGroup, List<Route>> groups;
   private final RouteTable table;
 
@@ -48,7 +49,7 @@ public final class HubRoutes {
       OpenStreams streams,
       ServerInfo info,
       ProtocolDialects dialects,
-      AuthCallback callback,
+      AccessDecider callback,
       Map<RouteGroup, List<Route>> groups,
       Set<RouteGroup> served) {
     this.callback = callback;
@@ -98,11 +99,41 @@ public final class HubRoutes {
       Clock clock,
       Tracing tracing,
       Supplier<Readiness> readiness) {
+    return create(
+        hub,
+        config,
+        demoClock,
+        metrics,
+        metricsPublisher,
+        streams,
+        clock,
+        tracing,
+        readiness,
+        null);
+  }
+
+  /**
+   * As {@link #create(Hub, ServerConfig, DemoClock, HubMetrics, MetricsPublisher, OpenStreams,
+   * Clock, Tracing, Supplier)}, with the embedding application's own {@code decider} in place of an
+   * HTTP authorization callback (null: the configured callback, if any). The routes close it.
+   */
+  public static HubRoutes create(
+      Hub hub,
+      ServerConfig config,
+      DemoClock demoClock,
+      HubMetrics metrics,
+      MetricsPublisher metricsPublisher,
+      OpenStreams streams,
+      Clock clock,
+      Tracing tracing,
+      Supplier<Readiness> readiness,
+      AccessDecider decider) {
     ProtocolDialects dialects = new ProtocolDialects(config, clock);
-    AuthCallback callback =
-        config.authCallback() == null ? null : new AuthCallback(config.authCallback(), clock);
-    if (callback != null) {
-      metrics.bindAuthCallback(callback);
+    AccessDecider callback = decider;
+    if (callback == null && config.authCallback() != null) {
+      AuthCallback http = new AuthCallback(config.authCallback(), clock);
+      metrics.bindAuthCallback(http);
+      callback = http;
     }
     Authorizer authorizer = new Authorizer(config, callback);
     EventStreams eventStreams =
@@ -194,7 +225,7 @@ public final class HubRoutes {
   }
 
   /** The authorization callback, or null when there is none. */
-  public AuthCallback authCallback() {
+  public AccessDecider authCallback() {
     return callback;
   }
 
