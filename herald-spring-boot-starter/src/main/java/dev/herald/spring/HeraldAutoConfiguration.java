@@ -5,7 +5,9 @@ import dev.herald.client.HmacTokenMinter;
 import dev.herald.client.Publication;
 import dev.herald.core.Event;
 import dev.herald.core.Update;
+import dev.herald.server.auth.AccessDecider;
 import dev.herald.server.trace.Tracing;
+import dev.herald.spring.security.HeraldSecurityConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.List;
@@ -21,6 +23,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * Herald for a Spring Boot application: a {@link HeraldPublisher} for a remote hub ({@code
@@ -30,6 +33,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration
 @EnableConfigurationProperties(HeraldProperties.class)
+@Import(HeraldSecurityConfiguration.class)
 public class HeraldAutoConfiguration {
 
   /** How long an in-process publish may wait for the history (a durable one fsyncs). */
@@ -76,12 +80,15 @@ public class HeraldAutoConfiguration {
   EmbeddedHerald embeddedHerald(
       HeraldProperties properties,
       ObjectProvider<MeterRegistry> meters,
-      ObjectProvider<OpenTelemetry> openTelemetry) {
+      ObjectProvider<OpenTelemetry> openTelemetry,
+      ObjectProvider<AccessDecider> decider) {
     // The application's own OpenTelemetry, if it has one, traces the hub's publish requests too;
     // it stays the application's to configure and shut down.
     OpenTelemetry own = openTelemetry.getIfAvailable();
+    // With Spring Security and a HeraldAccessPolicy, the application's sessions decide
+    // (HeraldSecurityConfiguration); otherwise herald.embedded.auth-callback, if set.
     return new EmbeddedHerald(
-        EmbeddedHubConfig.from(properties.embedded()),
+        EmbeddedHubConfig.from(properties.embedded()).withDecider(decider.getIfAvailable()),
         meters.getIfAvailable(),
         own == null ? Tracing.OFF : Tracing.of(own));
   }

@@ -34,6 +34,15 @@ final class SseLines implements AutoCloseable {
     reader.start();
   }
 
+  /** As {@link #open(URI)}, with these request headers (a session cookie). */
+  static SseLines open(URI uri, java.util.Map<String, String> headers) throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
+    headers.forEach(request::header);
+    return new SseLines(
+        http.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
+  }
+
   static SseLines open(URI uri) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     HttpRequest request =
