@@ -287,6 +287,9 @@ function randomId() {
 /** Statuses after which reconnecting cannot help: the request itself is wrong or refused. */
 const FATAL_STATUSES = new Set([400, 401, 403, 404, 405, 414]);
 
+/** The hub's notice that the stream's token expires soon: never handed to subscriptions. */
+export const RENEWAL_EVENT = 'herald-renew';
+
 /**
  * A hub client shared by every tab of this browser profile that uses the same hub and token.
  *
@@ -339,7 +342,11 @@ export class Herald {
   /**
    * @param hubUrl the hub's URL, e.g. https://hub.example/.well-known/mercure
    * @param options token: a subscriber JWT, sent as Authorization: Bearer (tabs with the same
-   *     token share a connection; another token gets its own); withCredentials: send cookies
+   *     token share a connection; another token gets its own), or a function returning one (or a
+   *     promise of one), asked before each connection and when the hub announces the token's
+   *     expiry (herald-renew): a new token then replaces the stream before the hub closes it,
+   *     resuming with Last-Event-ID (tabs with a token function share one connection);
+   *     withCredentials: send cookies
    *     across origins (the mercureAuthorization cookie); fetch, locks, BroadcastChannel: the
    *     browser's, replaceable for tests
    */
@@ -353,7 +360,8 @@ export class Herald {
     // Without Web Locks there is no safe election: this tab forms a group of its own.
     this.shared = Boolean(locks);
     this.#locks = locks ?? new PageLocks();
-    const group = this.shared ? groupOf(token) : `${groupOf(token)}:${this.#tabId}`;
+    const tokenGroup = typeof token === 'function' ? 'renewing' : groupOf(token);
+    const group = this.shared ? tokenGroup : `${tokenGroup}:${this.#tabId}`;
     const name = `herald:${this.#hubUrl}:${group}`;
     this.#lockName = `${name}:leader`;
     this.#channel = new Channel(name);
@@ -568,20 +576,28 @@ export class Herald {
     this.#connection = null;
   }
 
-  async #connect(union) {
+  async #connect(union, renewedToken = null) {
     const controller = new AbortController();
-    const connection = { controller, union };
+    const connection = { controller, union, token: renewedToken, renewing: false };
     this.#connection = connection;
     this.#setState('connecting');
     const url = new URL(this.#hubUrl);
     union.forEach((selector) => url.searchParams.append('topic', selector));
     url.searchParams.set(MATCH_PARAM, '1');
     const headers = { Accept: 'text/event-stream' };
-    if (this.#token) headers.Authorization = `Bearer ${this.#token}`;
-    const resumeFrom = this.lastEventId;
-    if (resumeFrom) headers['Last-Event-ID'] = resumeFrom;
     let fatal = false;
     try {
+      if (connection.token === null) connection.token = await this.#currentToken();
+      if (this.#connection !== connection) return; // replaced while the token was on its way
+      if (connection.token) headers.Authorization = `Bearer ${connection.token}`;
+    } catch {
+      connection.token = null; // a token service down for a moment: retried like a dropped connection
+      controller.abort();
+    }
+    const resumeFrom = this.lastEventId;
+    if (resumeFrom) headers['Last-Event-ID'] = resumeFrom;
+    try {
+      if (controller.signal.aborted) throw new Error('no token');
       const response = await this.#fetch(url, {
         headers, cache: 'no-store', signal: controller.signal,
         credentials: this.#withCredentials ? 'include' : 'same-origin',
@@ -598,7 +614,8 @@ export class Herald {
       }
       this.#attempt = 0;
       this.#setState('open');
-      const parser = new SseParser((event) => this.#fromHub(event, union), { fields: [MATCH_FIELD] });
+      const parser = new SseParser((event) => (event.type === RENEWAL_EVENT
+        ? this.#renew(connection) : this.#fromHub(event, union)), { fields: [MATCH_FIELD] });
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       try {
         for (;;) {
@@ -626,6 +643,31 @@ export class Herald {
       this.#retryTimer = null;
       this.#reconcile();
     }, delay);
+  }
+
+  async #currentToken() {
+    return typeof this.#token === 'function' ? await this.#token() : this.#token;
+  }
+
+  /**
+   * The hub closes this stream soon, at its token's expiry: with a token function that gives a new
+   * token, the stream is replaced now, the old one aborted before the new one opens (one connection
+   * at a time) and the new one resuming after the last event delivered, so nothing is missed or
+   * repeated. Without one (a fixed token, cookies), or with nowhere to resume from, the close comes
+   * and the reconnection follows it as before.
+   */
+  async #renew(connection) {
+    if (typeof this.#token !== 'function' || !this.lastEventId || connection.renewing) return;
+    connection.renewing = true;
+    let fresh;
+    try {
+      fresh = await this.#token();
+    } catch {
+      return;
+    }
+    if (this.#connection !== connection || !fresh || fresh === connection.token) return;
+    this.#disconnect();
+    this.#connect(connection.union, fresh);
   }
 
   #fromHub(event, union) {
