@@ -300,10 +300,18 @@ final class Authorizer {
 
   /** A token's subscribe selectors; an empty draft-07 one makes the token invalid. */
   private static List<TopicSelector> selectors(Exchange exchange, Grants claims) {
+    return privateSelectors(exchange.dialect(), claims);
+  }
+
+  /**
+   * The private selectors {@code claims} give, checked: an empty draft-07 selector makes the token
+   * (or the callback's grant) invalid, answered in {@code dialect}'s terms.
+   */
+  static List<TopicSelector> privateSelectors(ProtocolDialect dialect, Grants claims) {
     try {
       return claims.privateSelectors();
     } catch (IllegalArgumentException e) {
-      throw exchange.dialect().rejection(AuthFailure.INVALID, "token grants " + e.getMessage());
+      throw dialect.rejection(AuthFailure.INVALID, "token grants " + e.getMessage());
     }
   }
 

@@ -32,10 +32,12 @@ final class DemoHandler implements RouteHandler {
         new EventStreams.Request(
             List.of(TopicSelector.of(DemoClock.TOPIC)),
             Claims.anonymous(),
+            List.of(),
             exchange.headers().get(LAST_EVENT_ID),
             LAST_EVENT_ID,
             SseFrame.message("connected"),
             clock::streamClosed,
-            false));
+            false,
+            exchange.dialect().subscriptionFormat()));
   }
 }

@@ -3,6 +3,7 @@ package dev.herald.server.http;
 import dev.herald.core.Hub;
 import dev.herald.core.HubException;
 import dev.herald.core.auth.Grants;
+import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.topic.TopicSelector;
 import dev.herald.server.metrics.LatencyRecorder;
 import dev.herald.server.sse.OpenStreams;
@@ -37,29 +38,22 @@ final class EventStreams {
   }
 
   /**
-   * What one stream is: its selectors, grants, resume point and first bytes.
+   * What one stream is: its selectors, grants (and the private selectors they give, checked by the
+   * {@link Authorizer}), resume point and first bytes: everything the stream needs, resolved before
+   * it opens.
    *
    * @param matchField whether each event carries the {@code herald-match} field (herald.js)
    */
   record Request(
       List<TopicSelector> topics,
       Grants claims,
+      List<TopicSelector> privateSelectors,
       String lastEventId,
       String lastEventIdHeader,
       byte[] greeting,
       Runnable onClose,
-      boolean matchField) {}
-
-  /** An empty draft-07 selector in the token's claim makes it invalid, as before. */
-  private static List<TopicSelector> privateSelectors(Exchange exchange, Grants claims) {
-    try {
-      return claims.privateSelectors();
-    } catch (IllegalArgumentException e) {
-      throw exchange
-          .dialect()
-          .rejection(ProtocolDialect.AuthFailure.INVALID, "token grants " + e.getMessage());
-    }
-  }
+      boolean matchField,
+      SubscriptionFormat format) {}
 
   /**
    * Each subscription's payload: draft-08 grants attach one per matcher (that of the subscribe
@@ -78,7 +72,7 @@ final class EventStreams {
     HttpHeaders extra = new DefaultHttpHeaders().set("link", Responses.DISCOVERY_LINK);
     SseStream.Options options =
         new SseStream.Options(
-            exchange.dialect().subscriptionFormat(),
+            request.format(),
             request.lastEventId(),
             request.lastEventIdHeader(),
             request.claims().expiresAt(),
@@ -96,7 +90,7 @@ final class EventStreams {
               exchange.ctx(),
               hub,
               request.topics(),
-              privateSelectors(exchange, request.claims()),
+              request.privateSelectors(),
               payloads(request),
               options,
               failure -> exchange.streamFailed(HttpError.of(failure))));

@@ -60,11 +60,13 @@ final class SubscribeHandler implements RouteHandler {
         new EventStreams.Request(
             asked.selectors(),
             claims,
+            Authorizer.privateSelectors(dialect, claims),
             asked.lastEventId(),
             dialect.lastEventIdHeader(),
             SseFrame.OPEN_COMMENT,
             onClose,
-            matchField));
+            matchField,
+            dialect.subscriptionFormat()));
   }
 
   /** Herald's own extension, the same under every protocol draft: see {@link MatchField}. */
