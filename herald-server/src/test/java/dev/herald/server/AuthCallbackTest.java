@@ -171,6 +171,31 @@ class AuthCallbackTest extends ServerTestBase {
   }
 
   @Test
+  void pastTheBoundOfCallsInFlightARequestIs503AtOnce() throws Exception {
+    restart(
+        config()
+            .authCallback(callback().withMaxConcurrent(1).withTimeout(Duration.ofSeconds(20)))
+            .build());
+    app.mode = CallbackApp.Mode.SLOW;
+    var hanging =
+        http.sendAsync(
+            java.net.http.HttpRequest.newBuilder(
+                    URI.create(base + "/.well-known/mercure?topic=" + enc(ALICE)))
+                .header("Cookie", "session=first")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    await().atMost(Duration.ofSeconds(10)).until(() -> app.calls.get() == 1);
+    HttpResponse<String> refused =
+        get("/.well-known/mercure?topic=" + enc(ALICE), cookie("second"));
+    assertError(refused, 503, "authorization callback busy: 1 calls in flight (the limit)");
+    assertThat(refused.headers().firstValue("retry-after")).hasValue("1");
+    assertThat(app.calls.get()).as("the second was never sent").isEqualTo(1);
+    app.close(); // the application answers the first at last: 500, a 503 and still no stream
+    assertThat(hanging.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+    assertThat(server.hub().subscriberCount()).isZero();
+  }
+
+  @Test
   void aFailingApplicationOpensTheCircuitAndIsNoLongerAsked() throws Exception {
     restart(config().authCallback(callback().withCircuit(3, Duration.ofHours(1))).build());
     app.mode = CallbackApp.Mode.FAIL;
