@@ -106,6 +106,33 @@ class AuthCallbackTest extends ServerTestBase {
   }
 
   @Test
+  void aDraft08SubscriberIsDecidedTheSameWayLiveAndReplayed() throws Exception {
+    app.session("alice", new CallbackApp.Session(List.of(ALICE), List.of(), null));
+    String before = publishOk("topic=" + enc(ALICE) + "&data=public");
+    publishPrivate(ALICE, "a1");
+    publishPrivate(BOB, "b1");
+    URI uri =
+        URI.create(
+            base
+                + "/.well-known/mercure?match="
+                + enc(ALICE)
+                + "&match="
+                + enc(BOB)
+                + "&last_event_id="
+                + enc(before));
+    try (SseClient alice = SseClient.open(http, uri, cookie("alice"))) {
+      assertThat(alice.response.headers().firstValue("mercure-last-event-id")).hasValue(before);
+      assertThat(alice.next().data()).as("replayed, hers").isEqualTo("a1");
+      publishPrivate(BOB, "b2");
+      publishPrivate(ALICE, "a2");
+      assertThat(alice.next().data()).as("live, hers; bob's skipped").isEqualTo("a2");
+    }
+    assertThat(app.questions.get(0))
+        .containsEntry("protocol", "draft-08")
+        .containsEntry("topics", List.of(ALICE, BOB));
+  }
+
+  @Test
   void withoutTheCookieTheApplicationSaysNoAndTheHubAnswers401() throws Exception {
     HttpResponse<String> response = get("/.well-known/mercure?topic=" + enc(ALICE), Map.of());
     assertError(response, 401, "authorization callback: no session");

@@ -51,10 +51,12 @@ public final class AuthCallback implements AccessDecider {
   /** An answer longer than this is not read (grants are a few lines of JSON). */
   static final int MAX_ANSWER_BYTES = 64 * 1024;
 
-  private record Cached(Claims grants, Instant expiresAt) {}
+  /** A grant, served from the cache until the window in which its streams close opens. */
+  private record Cached(Claims grants, Instant servedUntil) {}
 
   private final AuthCallbackConfig config;
   private final Clock clock;
+  private final Duration expirySpread;
   private final HttpClient client;
   private final ExecutorService executor;
   private final Semaphore permits;
@@ -65,7 +67,13 @@ public final class AuthCallback implements AccessDecider {
   // guarded by itself; least recently used first, bounded by cacheSize
   private final LinkedHashMap<String, Cached> cache;
 
-  public AuthCallback(AuthCallbackConfig config, Clock clock) {
+  /**
+   * @param expirySpread the widest window before expiry over which the server closes streams
+   *     (Limits): a grant is served from the cache only until that window opens, so the stream a
+   *     client opens after the close is decided afresh, never on a grant about to lapse
+   */
+  public AuthCallback(AuthCallbackConfig config, Clock clock, Duration expirySpread) {
+    this.expirySpread = expirySpread;
     this.config = config;
     this.clock = clock;
     AtomicInteger threads = new AtomicInteger();
@@ -322,7 +330,7 @@ public final class AuthCallback implements AccessDecider {
       if (entry == null) {
         return null;
       }
-      if (!clock.instant().isBefore(entry.expiresAt())) {
+      if (!clock.instant().isBefore(entry.servedUntil())) {
         cache.remove(key);
         return null;
       }
@@ -334,8 +342,13 @@ public final class AuthCallback implements AccessDecider {
     if (config.cacheSize() == 0) {
       return;
     }
+    Duration life = Duration.between(clock.instant(), grants.expiresAt());
+    Duration window = life.dividedBy(10);
+    if (window.compareTo(expirySpread) > 0) {
+      window = expirySpread;
+    }
     synchronized (cache) {
-      cache.put(key, new Cached(grants, grants.expiresAt()));
+      cache.put(key, new Cached(grants, grants.expiresAt().minus(window)));
     }
   }
 

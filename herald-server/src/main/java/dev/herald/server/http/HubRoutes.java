@@ -131,7 +131,8 @@ public final class HubRoutes {
     ProtocolDialects dialects = new ProtocolDialects(config, clock);
     AccessDecider callback = decider;
     if (callback == null && config.authCallback() != null) {
-      AuthCallback http = new AuthCallback(config.authCallback(), clock);
+      AuthCallback http =
+          new AuthCallback(config.authCallback(), clock, config.limits().expirySpread());
       metrics.bindAuthCallback(http);
       callback = http;
     }
