@@ -291,7 +291,7 @@ public final class HttpPipelines {
 
   private static void rejectOversized(ChannelHandlerContext ctx, int maxBody) {
     FullHttpResponse response =
-        Responses.error(
+        HttpError.refusal(
             HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
             "body larger than " + maxBody + " bytes (expected: at most --max-body)");
     // The rest of the body is still on its way, so the connection cannot be reused.
