@@ -264,7 +264,7 @@ public final class HttpPipelines {
     }
     return builder
         .allowCredentials()
-        .allowedRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS)
+        .allowedRequestMethods(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.OPTIONS)
         .allowedRequestHeaders(
             "authorization",
             "cache-control",
