@@ -8,6 +8,9 @@ TYPESCRIPT_VERSION=5.9.3
 TOOLS=.typescript
 TSC="$TOOLS/node_modules/typescript/bin/tsc"
 if [ ! -f "$TSC" ] || [ "$(node "$TSC" --version)" != "Version $TYPESCRIPT_VERSION" ]; then
+  if ! command -v npm >/dev/null && [ "$(id -u)" -eq 0 ]; then
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm
+  fi
   if ! command -v npm >/dev/null; then
     echo "scripts/typecheck-js.sh: installing TypeScript needs npm; as root: apt-get install -y npm" >&2
     exit 1
