@@ -440,9 +440,10 @@ export class Herald {
   #attempt = 0;
   #serverRetry = null;
   #listeners = [];
-  #from = null; // a position this tab's newest subscription asked for, until the group serves it
+  #from = null; // the first position this tab's subscriptions asked for, until the leader serves it
   #resumeFrom = null; // leader: the position the next connection starts from instead of lastEventId
-  #applied = new Set(); // leader: `${tab}\n${position}` already served, so each is applied once
+  #resumeFor = new Map(); // leader: tab → the position it asked for, served by the next connection
+  #served = new Map(); // leader: tab → the position last served to it, not to be served twice
 
   /**
    * @param hubUrl the hub's URL, e.g. https://hub.example/.well-known/mercure
@@ -503,7 +504,8 @@ export class Herald {
     // Its own memory of ids: events the tab had before it subscribed are news to this subscription.
     this.#subscriptions.set(id, { onEvent, seen: from === null ? null : new RecentIds() });
     this.#local.set(id, list);
-    if (from !== null) this.#from = from;
+    // A position asked earlier and not served yet stays: read first, it is no later than this one.
+    if (from !== null && this.#from === null) this.#from = from;
     this.#announce();
     return { close: () => {
       if (!this.#subscriptions.delete(id)) return;
@@ -555,12 +557,11 @@ export class Herald {
    * served once.
    */
   #serveFrom(tab, position) {
-    const key = `${tab}\n${position}`;
-    if (this.#applied.has(key)) return;
-    this.#applied.add(key);
-    if (this.#applied.size > 1000) this.#applied.delete(this.#applied.values().next().value);
+    if (this.#resumeFor.get(tab) === position || this.#served.get(tab) === position) return;
     if (this.lastEventId !== null && this.state === 'connecting') return; // resuming: its position stands
-    this.#resumeFrom = position;
+    // Several tabs asking before the stream re-opens: the first asked, read first, serves them all.
+    this.#resumeFrom ??= position;
+    this.#resumeFor.set(tab, position);
   }
 
   #post(message) {
@@ -599,6 +600,11 @@ export class Herald {
       case 'missing':
         this.onmissing?.();
         break;
+      case 'served':
+        for (const [tab, position] of message.served ?? []) {
+          if (tab === this.#tabId && this.#from === position) this.#from = null;
+        }
+        break;
       default:
         break; // from a newer herald.js: ignore what this one does not know
     }
@@ -617,7 +623,6 @@ export class Herald {
       if (!subscription) continue;
       const first = subscription.seen ? !message.id || subscription.seen.add(message.id) : fresh;
       if (!first) continue;
-      if (subscription.seen) this.#from = null; // the group serves this tab's position
       try {
         subscription.onEvent({ id: message.id, type: message.event, data: message.data });
       } catch (error) {
@@ -723,6 +728,8 @@ export class Herald {
     url.searchParams.set(MATCH_PARAM, '1');
     const headers = { Accept: 'text/event-stream' };
     if (this.#token) headers.Authorization = `Bearer ${this.#token}`;
+    const serving = this.#resumeFor;
+    this.#resumeFor = new Map();
     if (this.#resumeFrom !== null) {
       // Later reconnections resume from here too, until events move it on.
       this.lastEventId = this.#resumeFrom;
@@ -731,6 +738,7 @@ export class Herald {
     const resumeFrom = this.lastEventId;
     if (resumeFrom) headers['Last-Event-ID'] = resumeFrom;
     let fatal = false;
+    let opened = false;
     try {
       const response = await this.#fetch(url, {
         headers, cache: 'no-store', signal: controller.signal,
@@ -747,6 +755,8 @@ export class Herald {
         this.onmissing?.();
       }
       this.#attempt = 0;
+      opened = true;
+      if (serving.size > 0) this.#markServed(serving);
       this.#setState('open');
       const parser = new SseParser((event) => this.#fromHub(event, union), { fields: [MATCH_FIELD] });
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -764,6 +774,10 @@ export class Herald {
     } catch {
       // network error, abort or refusal: decided below
     }
+    if (!opened) {
+      // Never opened: those positions are still to serve (lastEventId starts at or before them).
+      for (const [tab, position] of serving) if (!this.#resumeFor.has(tab)) this.#resumeFor.set(tab, position);
+    }
     if (this.#connection !== connection) return; // replaced or closed on purpose
     this.#connection = null;
     if (fatal) {
@@ -776,6 +790,16 @@ export class Herald {
       this.#retryTimer = null;
       this.#reconcile();
     }, delay);
+  }
+
+  /** The stream now starts at or before the positions these tabs asked for: they stop asking. */
+  #markServed(serving) {
+    for (const [tab, position] of serving) {
+      this.#served.set(tab, position);
+      if (tab === this.#tabId && this.#from === position) this.#from = null;
+    }
+    if (this.#served.size > 1000) this.#served.delete(this.#served.keys().next().value);
+    this.#post({ type: 'served', served: [...serving] });
   }
 
   #fromHub(event, union) {

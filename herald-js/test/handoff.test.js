@@ -157,3 +157,36 @@ test('the leader tab itself subscribing from a position gets events its other su
   assert.deepEqual(list, ['s1', 's2']);
   assert.deepEqual(detail, ['s1', 's2']);
 });
+
+test('two subscriptions from two positions asked at once: the first, earlier, serves both', async () => {
+  const hub = new Hub();
+  const first = hub.position;
+  hub.publish('a', 'a1'); // after the first state was read
+  const second = hub.position;
+  hub.publish('b', 'b1'); // after the second
+  const herald = tab(hub, new PageLocks());
+  const got = [];
+  herald.subscribe(['a'], (event) => got.push(event.data), { lastEventId: first });
+  herald.subscribe(['b'], (event) => got.push(event.data), { lastEventId: second });
+  await until(() => got.length === 2, 'a1 and b1');
+  assert.deepEqual(got, ['a1', 'b1']);
+  assert.equal(hub.open.length, 1);
+});
+
+test('a later subscription from a newer position is served even when the first one heard nothing yet', async () => {
+  const hub = new Hub();
+  hub.publish('noise', 'n1');
+  const herald = tab(hub, new PageLocks());
+  const quiet = [];
+  herald.subscribe(['a'], (event) => quiet.push(event.data), { lastEventId: hub.position });
+  await until(() => herald.state === 'open', 'the first stream');
+  const position = hub.position;
+  hub.publish('b', 'b1'); // the second view's state was read before this change
+  const later = [];
+  herald.subscribe(['b'], (event) => later.push(event.data), { lastEventId: position });
+  await until(() => later.length === 1, 'b1 for the later view');
+  assert.equal(hub.open.at(-1).lastEventId, position);
+  hub.publish('a', 'a1');
+  await until(() => quiet.length === 1, 'a1 for the first view');
+  assert.deepEqual([quiet, later], [['a1'], ['b1']]);
+});
