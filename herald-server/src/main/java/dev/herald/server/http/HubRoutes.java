@@ -226,11 +226,6 @@ public final class HubRoutes {
     return dialects;
   }
 
-  /** The authorization callback, or null when there is none. */
-  public AccessDecider authCallback() {
-    return callback;
-  }
-
   /** Stops what the routes run in the background (the JWK Set refresher, the callback's client). */
   public void close() {
     if (callback != null) {
