@@ -223,6 +223,22 @@ class AuthCallbackTest extends ServerTestBase {
   }
 
   @Test
+  void anUnreadableOrOversizedAnswerIs503NeverAGrant() throws Exception {
+    app.mode = CallbackApp.Mode.MALFORMED;
+    assertError(
+        get("/.well-known/mercure?topic=" + enc(ALICE), cookie("a")),
+        503,
+        "authorization callback answer unreadable: subscribe: not a list"
+            + " (expected: a list of strings)");
+    app.mode = CallbackApp.Mode.HUGE;
+    assertError(
+        get("/.well-known/mercure?topic=" + enc(ALICE), cookie("a")),
+        503,
+        "answer larger than 65536 bytes");
+    assertThat(server.hub().subscriberCount()).isZero();
+  }
+
+  @Test
   void aFailingApplicationOpensTheCircuitAndIsNoLongerAsked() throws Exception {
     restart(config().authCallback(callback().withCircuit(3, Duration.ofHours(1))).build());
     app.mode = CallbackApp.Mode.FAIL;

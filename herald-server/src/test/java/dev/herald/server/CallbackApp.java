@@ -30,7 +30,11 @@ final class CallbackApp implements AutoCloseable {
   enum Mode {
     DECIDE,
     SLOW,
-    FAIL
+    FAIL,
+    /** 200 with grants of the wrong shape. */
+    MALFORMED,
+    /** 200 with an answer far beyond any grant's size. */
+    HUGE
   }
 
   /** What a session may do, and for how long (seconds; null: the hub's default). */
@@ -72,6 +76,8 @@ final class CallbackApp implements AutoCloseable {
           send(exchange, 500, "{}");
         }
         case FAIL -> send(exchange, 500, "database down");
+        case MALFORMED -> send(exchange, 200, "{\"subscribe\": \"not a list\"}");
+        case HUGE -> send(exchange, 200, "{\"payload\": \"" + "x".repeat(100_000) + "\"}");
         case DECIDE -> {
           @SuppressWarnings("unchecked")
           Map<String, Object> cookies = (Map<String, Object>) question.get("cookies");
