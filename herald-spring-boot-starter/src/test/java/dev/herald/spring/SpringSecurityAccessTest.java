@@ -62,7 +62,13 @@ class SpringSecurityAccessTest {
     @Bean
     HeraldAccessPolicy notificationsOfTheirOwn() {
       return (user, request) ->
-          HeraldGrants.subscribe("https://example.com/users/" + user.getName() + "/notifications");
+          switch (user.getName()) {
+            case "mallory" -> null; // logged in, and refused
+            case "crash" -> throw new IllegalStateException("the user table is gone");
+            default ->
+                HeraldGrants.subscribe(
+                    "https://example.com/users/" + user.getName() + "/notifications");
+          };
     }
 
     @Bean
@@ -148,6 +154,24 @@ class SpringSecurityAccessTest {
           .as("bob's and carol's skipped")
           .isEqualTo("data: alice again");
     }
+  }
+
+  @Test
+  void aUserThePolicyRefusesGets403AndAFailingPolicy503() throws Exception {
+    HttpResponse<String> refused =
+        http.send(
+            HttpRequest.newBuilder(notifications()).header("Cookie", loginAs("mallory")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).startsWith("the access policy refuses mallory");
+    HttpResponse<String> failed =
+        http.send(
+            HttpRequest.newBuilder(notifications()).header("Cookie", loginAs("crash")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(failed.statusCode()).isEqualTo(503);
+    assertThat(failed.body()).startsWith("access policy failed: java.lang.IllegalStateException");
+    assertThat(failed.headers().firstValue("retry-after")).hasValue("1");
+    assertThat(herald.hub().subscriberCount()).isZero();
   }
 
   @Test

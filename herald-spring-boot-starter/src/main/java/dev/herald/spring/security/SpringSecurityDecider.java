@@ -1,10 +1,12 @@
 package dev.herald.spring.security;
 
 import dev.herald.core.auth.Claims;
+import dev.herald.server.AuthCallbackConfig;
 import dev.herald.server.auth.AccessDecider;
 import dev.herald.server.auth.CallbackRefusal;
 import jakarta.servlet.http.HttpSession;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -32,6 +35,9 @@ final class SpringSecurityDecider implements AccessDecider {
 
   /** Decisions waiting for a thread at most; past that a request is answered 503 at once. */
   static final int MAX_WAITING = 256;
+
+  /** How long one decision may take before the request is answered 503. */
+  static final Duration TIMEOUT = AuthCallbackConfig.DEFAULT_TIMEOUT;
 
   private final HeraldAccessPolicy policy;
   private final SessionDirectory sessions;
@@ -81,7 +87,19 @@ final class SpringSecurityDecider implements AccessDecider {
         new HeraldAccessRequest(
             question.action() == Action.PUBLISH, question.topics(), question.origin());
     try {
-      return CompletableFuture.supplyAsync(() -> grants(user, request), executor);
+      return CompletableFuture.supplyAsync(() -> grants(user, request), executor)
+          .orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .exceptionally(
+              failure -> {
+                if (failure instanceof TimeoutException) {
+                  // A policy stuck on its database never holds the request: 503, and no access.
+                  throw CallbackRefusal.unavailable(
+                      "access policy did not answer within " + TIMEOUT.toMillis() + " ms", 1);
+                }
+                throw failure instanceof RuntimeException r
+                    ? r
+                    : new IllegalStateException(failure);
+              });
     } catch (RejectedExecutionException e) {
       return CompletableFuture.failedFuture(
           CallbackRefusal.unavailable(
