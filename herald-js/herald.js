@@ -831,7 +831,9 @@ export class Herald {
    * and the reconnection follows it as before.
    */
   async #renew(connection) {
-    if (typeof this.#token !== 'function' || !this.lastEventId || connection.renewing) return;
+    // 'earliest' is a starting point, not an event had: resuming there would replay it all again.
+    if (typeof this.#token !== 'function' || !this.lastEventId || this.lastEventId === 'earliest'
+      || connection.renewing) return;
     connection.renewing = true;
     let fresh;
     try {

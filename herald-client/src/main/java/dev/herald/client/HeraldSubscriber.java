@@ -391,7 +391,12 @@ public final class HeraldSubscriber implements AutoCloseable {
      * stream to its close.
      */
     private void renew() {
-      if (renewed || lastEventId == null || lastEventId.isEmpty()) {
+      // "earliest" is where the subscriber started, not an event it has: resuming there would
+      // replay everything again.
+      if (renewed
+          || lastEventId == null
+          || lastEventId.isEmpty()
+          || lastEventId.equals("earliest")) {
         return;
       }
       String fresh;
