@@ -1,9 +1,11 @@
 package dev.herald.node;
 
 import dev.herald.core.Hub;
+import dev.herald.core.presence.Presence;
 import dev.herald.core.trace.PublishTracer;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.trace.Tracing;
+import dev.herald.server.webhook.WebhookSender;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,12 +28,14 @@ public final class HeraldNode implements AutoCloseable {
 
   private final NodeConfig config;
   private final Hub hub;
+  private final WebhookSender webhooks; // null when no webhook is configured
   private HeraldServer server; // guarded by this
   private boolean closed; // guarded by this
 
-  private HeraldNode(NodeConfig config, Hub hub) {
+  private HeraldNode(NodeConfig config, Hub hub, WebhookSender webhooks) {
     this.config = config;
     this.hub = hub;
+    this.webhooks = webhooks;
   }
 
   /**
@@ -48,7 +52,30 @@ public final class HeraldNode implements AutoCloseable {
    * (appended, fanned out); the listeners trace the requests with the same {@code Tracing}.
    */
   public static HeraldNode open(NodeConfig config, PublishTracer tracer) {
-    return new HeraldNode(config, config.history().openHub(config.server().hub(), tracer));
+    Hub hub = config.history().openHub(config.server().hub(), tracer);
+    WebhookSender webhooks = null;
+    try {
+      if (config.webhooks().enabled()) {
+        webhooks = new WebhookSender(config.webhooks(), Clock.systemUTC());
+      }
+      // A cluster's presence costs Redis writes per subscriber: only for what needs it.
+      if (hub.config().subscriptionEvents() || webhooks != null) {
+        Presence cluster = config.history().clusterPresence(hub);
+        if (cluster != null) {
+          hub.usePresence(cluster);
+        }
+      }
+      if (webhooks != null) {
+        hub.tellPresence(webhooks);
+      }
+    } catch (RuntimeException e) {
+      if (webhooks != null) {
+        webhooks.close();
+      }
+      hub.close();
+      throw e;
+    }
+    return new HeraldNode(config, hub, webhooks);
   }
 
   /**
@@ -99,12 +126,17 @@ public final class HeraldNode implements AutoCloseable {
     }
     try {
       server = HeraldServer.start(config.server(), hub, clock, meters, tracing);
+      if (webhooks != null) {
+        server.metrics().bind(webhooks);
+      }
     } catch (InterruptedException | RuntimeException e) {
       closed = true; // start closed the hub, and the hub its history
+      closeWebhooks();
       throw e;
     } catch (Exception e) {
       // Netty rethrows bind errors (java.net.BindException) without declaring them.
       closed = true;
+      closeWebhooks();
       if (e instanceof IOException io) {
         throw new UncheckedIOException(e.getMessage(), io);
       }
@@ -141,6 +173,13 @@ public final class HeraldNode implements AutoCloseable {
       server.close();
     } else {
       hub.close();
+    }
+    closeWebhooks(); // after the hub, whose goodbye reports the topics this node vacates
+  }
+
+  private void closeWebhooks() {
+    if (webhooks != null) {
+      webhooks.close();
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.herald.node;
 
 import dev.herald.server.ServerConfig;
+import dev.herald.server.webhook.WebhookConfig;
 import java.util.Objects;
 
 /**
@@ -14,13 +15,20 @@ import java.util.Objects;
  *
  * @param server the listeners, limits, keys and the hub's settings
  * @param history where events are kept for reconnecting subscribers
+ * @param webhooks where joins, leaves, occupied and vacated topics are POSTed ({@link
+ *     WebhookConfig#NONE}: nowhere)
  */
-public record NodeConfig(ServerConfig server, HistoryBackend history) {
+public record NodeConfig(ServerConfig server, HistoryBackend history, WebhookConfig webhooks) {
 
   public NodeConfig {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(history, "history");
+    Objects.requireNonNull(webhooks, "webhooks");
     history = history.withHistorySize(server.hub().historySize());
+  }
+
+  public NodeConfig(ServerConfig server, HistoryBackend history) {
+    this(server, history, WebhookConfig.NONE);
   }
 
   /** A node on {@code server} keeping its history in memory. */
@@ -29,10 +37,14 @@ public record NodeConfig(ServerConfig server, HistoryBackend history) {
   }
 
   public NodeConfig withServer(ServerConfig value) {
-    return new NodeConfig(value, history);
+    return new NodeConfig(value, history, webhooks);
   }
 
   public NodeConfig withHistory(HistoryBackend value) {
-    return new NodeConfig(server, value);
+    return new NodeConfig(server, value, webhooks);
+  }
+
+  public NodeConfig withWebhooks(WebhookConfig value) {
+    return new NodeConfig(server, history, value);
   }
 }
