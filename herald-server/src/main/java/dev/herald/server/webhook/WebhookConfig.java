@@ -80,7 +80,14 @@ public record WebhookConfig(
 
   /** Receivers {@code urls} signed with {@code secret}, other settings by default. */
   public static WebhookConfig of(List<URI> urls, String secret) {
-    return NONE.withUrls(urls).withSecret(secret);
+    return new WebhookConfig(
+        urls,
+        secret,
+        NONE.queueCapacity,
+        NONE.retryFor,
+        NONE.firstRetry,
+        NONE.maxRetryDelay,
+        NONE.timeout);
   }
 
   public boolean enabled() {
