@@ -15,13 +15,17 @@ import dev.herald.server.Limits;
 import dev.herald.server.ProtocolConfig;
 import dev.herald.server.ServerConfig;
 import dev.herald.server.trace.Tracing;
+import dev.herald.server.webhook.WebhookConfig;
 import dev.herald.store.Fsync;
 import dev.herald.store.StoreConfig;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -275,6 +279,28 @@ final class ServeCommand implements Callable<Integer> {
       description =
           "With --redis: how long a command may wait for Redis; a publish then gets 503 (default: ${DEFAULT-VALUE}).")
   Duration redisTimeout;
+
+  @Option(
+      names = "--presence-lease",
+      converter = Converters.DurationConverter.class,
+      description =
+          "With --redis and --subscriptions or --webhook: how long a node that stopped renewing its lease (killed, cut off) keeps its subscriptions in the other nodes' eyes; one of them then announces them inactive (default: ${DEFAULT-VALUE}).")
+  Duration presenceLease;
+
+  @Option(
+      names = "--webhook",
+      split = ",",
+      paramLabel = "URL",
+      description =
+          "POST subscription active/inactive and topic occupied/vacated events to this URL, signed as Standard Webhooks; repeatable (default: none).")
+  List<String> webhooks;
+
+  @Option(
+      names = "--webhook-secret",
+      paramLabel = "SECRET",
+      description =
+          "With --webhook: the signing secret, whsec_ followed by base64 of 24 to 64 random bytes (default: none).")
+  String webhookSecret;
 
   @Option(
       names = "--max-tail-lag",
@@ -559,7 +585,7 @@ final class ServeCommand implements Callable<Integer> {
                       .withAccessCookieName(accessCookieName)
                       .withJwtJwks(jwtJwks))
               .build();
-      nodeConfig = new NodeConfig(server, historyBackend());
+      nodeConfig = new NodeConfig(server, historyBackend(), webhookConfig());
     } catch (IllegalArgumentException e) {
       err.println("serve: " + e.getMessage());
       return Main.USAGE_ERROR;
@@ -690,6 +716,26 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Where presence webhooks go; none without --webhook. */
+  private WebhookConfig webhookConfig() {
+    if (webhooks == null || webhooks.isEmpty()) {
+      if (webhookSecret != null) {
+        throw new IllegalArgumentException(
+            "webhook-secret: set without --webhook (expected: both, or neither)");
+      }
+      return WebhookConfig.NONE;
+    }
+    List<URI> urls = new ArrayList<>();
+    for (String url : webhooks) {
+      try {
+        urls.add(new URI(url.strip()));
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("webhook: " + url + " (" + e.getReason() + ")");
+      }
+    }
+    return WebhookConfig.of(urls, webhookSecret);
+  }
+
   /** Where the options say events are kept; how many is the hub's history size. */
   private HistoryBackend historyBackend() {
     if (redis != null) {
@@ -699,7 +745,8 @@ final class ServeCommand implements Callable<Integer> {
               .withUri(redis)
               .withKeyPrefix(redisPrefix)
               .withCommandTimeout(redisTimeout)
-              .withMaxTailLag(maxTailLag));
+              .withMaxTailLag(maxTailLag),
+          presenceLease);
     }
     if (history == HistoryKind.DURABLE) {
       return HistoryBackend.durable(

@@ -5,9 +5,11 @@ import dev.herald.core.auth.JwtKey;
 import dev.herald.node.HistoryBackend;
 import dev.herald.node.NodeConfig;
 import dev.herald.server.ServerConfig;
+import dev.herald.server.webhook.WebhookConfig;
 import dev.herald.store.Fsync;
 import dev.herald.store.StoreConfig;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -105,12 +107,23 @@ final class EmbeddedHubConfig {
                   + " with redis (expected: none of them; with redis the history is the shared Redis"
                   + " stream, history-size sets how many events it keeps)");
         }
-        return new NodeConfig(built, EmbeddedRedis.backend(p));
+        return new NodeConfig(built, EmbeddedRedis.backend(p), webhooks(p));
       }
-      return new NodeConfig(built, history(p));
+      return new NodeConfig(built, history(p), webhooks(p));
     } catch (IllegalArgumentException e) {
       throw HeraldConfigurationException.of(PREFIX, e);
     }
+  }
+
+  private static WebhookConfig webhooks(HeraldProperties.Embedded p) {
+    if (p.webhook() == null || p.webhook().isEmpty()) {
+      return WebhookConfig.NONE;
+    }
+    List<URI> urls = new ArrayList<>();
+    for (String url : p.webhook()) {
+      urls.add(URI.create(url.strip())); // IllegalArgumentException names the bad URL
+    }
+    return WebhookConfig.of(urls, p.webhookSecret());
   }
 
   private static HistoryBackend history(HeraldProperties.Embedded p) {

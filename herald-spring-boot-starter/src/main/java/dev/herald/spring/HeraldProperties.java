@@ -78,6 +78,9 @@ public record HeraldProperties(
    * @param subscriptions subscription events and the subscriptions API (default: false)
    * @param demo the {@code /sse} demo stream (default here: off)
    * @param metrics {@code /metrics} on the hub's port and the meters (default: true)
+   * @param webhook URLs that get subscription active/inactive and topic occupied/vacated events,
+   *     signed as Standard Webhooks (default: none)
+   * @param webhookSecret with webhook: the signing secret, {@code whsec_} + base64
    */
   public record Embedded(
       @DefaultValue("false") boolean enabled,
@@ -113,5 +116,7 @@ public record HeraldProperties(
       DataSize maxBody,
       Boolean subscriptions,
       @DefaultValue("false") boolean demo,
-      Boolean metrics) {}
+      Boolean metrics,
+      List<String> webhook,
+      String webhookSecret) {}
 }
