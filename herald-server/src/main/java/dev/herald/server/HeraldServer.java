@@ -315,7 +315,17 @@ public final class HeraldServer implements AutoCloseable {
             ctx.close();
           }
         };
-    return new ServerBootstrap()
+    ServerBootstrap bootstrap = new ServerBootstrap();
+    // Honest leave: a peer gone without a FIN (a dropped network, a killed laptop) stops acking the
+    // heartbeats, and the kernel drops the connection once sent data waited this long, so its
+    // subscriptions end within about two heartbeats instead of the minutes of TCP retries.
+    // Keep-alive covers streams without heartbeats, on the kernel's (slower) schedule.
+    long heartbeatMillis = parts.routes.config().heartbeat().toMillis();
+    if (parts.transport.tcpUserTimeout() != null && heartbeatMillis > 0) {
+      bootstrap.childOption(
+          parts.transport.tcpUserTimeout(), (int) Math.min(Integer.MAX_VALUE, heartbeatMillis));
+    }
+    return bootstrap
         .group(parts.group)
         .channel(parts.transport.serverChannel())
         // Before Netty's acceptor: a failed accept pauses accepting instead of logging a trace.
@@ -325,6 +335,7 @@ public final class HeraldServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
         .childHandler(tracked)
         .bind(address)
