@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.herald.core.dispatch.ActiveSubscription;
 import dev.herald.server.webhook.WebhookSender;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,6 +129,81 @@ class ClusterPresenceTest {
     assertThat(receiver.rejected.get()).isZero();
     // Detection: the lease, plus a third of it between two looks, plus a read of the stream.
     assertThat(gone).isLessThan(LEASE.multipliedBy(3));
+  }
+
+  @Test
+  void killNineOfANodeEndsItsSubscriptionsEverywhereOnceWithinTheLease() throws Exception {
+    Path portFile = redisDir.resolve("port-of-a");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                PresenceNodeMain.class.getName(),
+                redis.uri(),
+                Long.toString(LEASE.toMillis()),
+                receiver.url(),
+                portFile.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(redisDir.resolve("child-output.txt").toFile())
+            .start();
+    opened.add(
+        () -> {
+          child.destroyForcibly();
+          child.waitFor(10, TimeUnit.SECONDS);
+        });
+    await().atMost(WAIT).until(() -> Files.exists(portFile) || !child.isAlive());
+    assertThat(child.isAlive()).as(() -> childOutput()).isTrue();
+    String a = Node.base(Integer.parseInt(Files.readString(portFile).strip()));
+    PresenceNode b = node(true);
+    // An observer on B of every subscription event (draft-07: private updates on the API's paths).
+    SseSubscriber observer =
+        SseSubscriber.open(
+            b.base(),
+            ActiveSubscription.COLLECTION_PATH + "/{topic}/{subscriber}",
+            null,
+            PresenceNode.READER);
+    opened.add(observer);
+    SseSubscriber onA = SseSubscriber.open(a, TOPIC, null);
+    opened.add(onA);
+    await().atMost(WAIT).until(() -> count(b, TOPIC) == 1);
+
+    long killed = System.nanoTime();
+    child.destroyForcibly(); // SIGKILL: no goodbye, no end of its streams
+    assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+    await().atMost(WAIT).until(() -> count(b, TOPIC) == 0);
+    Duration gone = Duration.ofNanos(System.nanoTime() - killed);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                observer.data().stream()
+                    .anyMatch(d -> d.contains(TOPIC) && d.contains("\"active\":false")));
+    await()
+        .atMost(WAIT)
+        .until(() -> receiver.count(WebhookSender.SUBSCRIPTION_INACTIVE, TOPIC) == 1);
+    subscribe(b, "urn:marker:b"); // B sends in order: once its marker is in, so is all before
+    await()
+        .atMost(WAIT)
+        .until(() -> receiver.count(WebhookSender.TOPIC_OCCUPIED, "urn:marker:b") == 1);
+    assertThat(receiver.count(WebhookSender.SUBSCRIPTION_INACTIVE, TOPIC)).isEqualTo(1);
+    assertThat(receiver.count(WebhookSender.TOPIC_VACATED, TOPIC)).isEqualTo(1);
+    assertThat(
+            observer.data().stream()
+                .filter(d -> d.contains(TOPIC) && d.contains("\"active\":false"))
+                .count())
+        .isEqualTo(1);
+    assertThat(gone).isLessThan(LEASE.multipliedBy(3));
+  }
+
+  private String childOutput() {
+    try {
+      return Files.readString(redisDir.resolve("child-output.txt"));
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
   }
 
   @Test
