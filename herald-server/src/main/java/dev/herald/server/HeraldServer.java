@@ -115,6 +115,10 @@ public final class HeraldServer implements AutoCloseable {
     List<Channel> tlsListeners = new ArrayList<>();
     List<Channel> adminListeners = new ArrayList<>();
     Transport transport;
+
+    /** Sent data may wait this long unacknowledged before the kernel drops a connection; 0: off. */
+    int tcpUserTimeoutMillis;
+
     DevelopmentCertificate developmentCertificate;
     HubMetrics metrics;
     LimitCounters counters = new LimitCounters();
@@ -162,6 +166,8 @@ public final class HeraldServer implements AutoCloseable {
     parts.config = config;
     parts.hub = hub;
     parts.transport = Transport.choose(config.transport());
+    parts.tcpUserTimeoutMillis =
+        (int) Math.min(Integer.MAX_VALUE, config.heartbeat().toMillis()); // honest leave
     // By default one event loop per CPU the process may use: more would time-slice the same cores.
     parts.group =
         new MultiThreadIoEventLoopGroup(
@@ -320,10 +326,8 @@ public final class HeraldServer implements AutoCloseable {
     // heartbeats, and the kernel drops the connection once sent data waited this long, so its
     // subscriptions end within about two heartbeats instead of the minutes of TCP retries.
     // Keep-alive covers streams without heartbeats, on the kernel's (slower) schedule.
-    long heartbeatMillis = parts.routes.config().heartbeat().toMillis();
-    if (parts.transport.tcpUserTimeout() != null && heartbeatMillis > 0) {
-      bootstrap.childOption(
-          parts.transport.tcpUserTimeout(), (int) Math.min(Integer.MAX_VALUE, heartbeatMillis));
+    if (parts.transport.tcpUserTimeout() != null && parts.tcpUserTimeoutMillis > 0) {
+      bootstrap.childOption(parts.transport.tcpUserTimeout(), parts.tcpUserTimeoutMillis);
     }
     return bootstrap
         .group(parts.group)

@@ -18,6 +18,8 @@ import java.util.Objects;
  *     each with full jitter
  * @param maxRetryDelay the longest wait between two attempts
  * @param timeout how long one attempt may take, connection included
+ * @param subscribers durable webhook subscribers (updates, not presence), signed with the same
+ *     secret
  */
 public record WebhookConfig(
     List<URI> urls,
@@ -26,7 +28,8 @@ public record WebhookConfig(
     Duration retryFor,
     Duration firstRetry,
     Duration maxRetryDelay,
-    Duration timeout) {
+    Duration timeout,
+    List<WebhookSubscription> subscribers) {
 
   public static final WebhookConfig NONE =
       new WebhookConfig(
@@ -36,10 +39,17 @@ public record WebhookConfig(
           Duration.ofMinutes(10),
           Duration.ofMillis(500),
           Duration.ofSeconds(30),
-          Duration.ofSeconds(10));
+          Duration.ofSeconds(10),
+          List.of());
 
   public WebhookConfig {
     urls = List.copyOf(Objects.requireNonNull(urls, "urls"));
+    subscribers = List.copyOf(Objects.requireNonNull(subscribers, "subscribers"));
+    if (subscribers.stream().map(WebhookSubscription::name).distinct().count()
+        != subscribers.size()) {
+      throw new IllegalArgumentException(
+          "webhook-subscriber: a name given twice (expected: one name per subscriber)");
+    }
     Objects.requireNonNull(retryFor, "retryFor");
     Objects.requireNonNull(firstRetry, "firstRetry");
     Objects.requireNonNull(maxRetryDelay, "maxRetryDelay");
@@ -51,10 +61,11 @@ public record WebhookConfig(
             "webhook: " + url + " (expected: an absolute http:// or https:// URL)");
       }
     }
-    if (!urls.isEmpty()) {
+    if (!urls.isEmpty() || !subscribers.isEmpty()) {
       if (secret == null || secret.isBlank()) {
         throw new IllegalArgumentException(
-            "webhook-secret: missing (expected: whsec_ followed by base64, with --webhook)");
+            "webhook-secret: missing (expected: whsec_ followed by base64, with --webhook or"
+                + " --webhook-subscriber)");
       }
       WebhookSignature.key(secret); // fails on a secret that is not base64
     }
@@ -87,34 +98,43 @@ public record WebhookConfig(
         NONE.retryFor,
         NONE.firstRetry,
         NONE.maxRetryDelay,
-        NONE.timeout);
+        NONE.timeout,
+        List.of());
   }
 
+  /** Whether presence webhooks are on: some receiver is configured. */
   public boolean enabled() {
     return !urls.isEmpty();
   }
 
+  public WebhookConfig withSubscribers(List<WebhookSubscription> value) {
+    return new WebhookConfig(
+        urls, secret, queueCapacity, retryFor, firstRetry, maxRetryDelay, timeout, value);
+  }
+
   public WebhookConfig withUrls(List<URI> value) {
     return new WebhookConfig(
-        value, secret, queueCapacity, retryFor, firstRetry, maxRetryDelay, timeout);
+        value, secret, queueCapacity, retryFor, firstRetry, maxRetryDelay, timeout, subscribers);
   }
 
   public WebhookConfig withSecret(String value) {
     return new WebhookConfig(
-        urls, value, queueCapacity, retryFor, firstRetry, maxRetryDelay, timeout);
+        urls, value, queueCapacity, retryFor, firstRetry, maxRetryDelay, timeout, subscribers);
   }
 
   public WebhookConfig withRetries(Duration retryFor, Duration firstRetry, Duration maxDelay) {
-    return new WebhookConfig(urls, secret, queueCapacity, retryFor, firstRetry, maxDelay, timeout);
+    return new WebhookConfig(
+        urls, secret, queueCapacity, retryFor, firstRetry, maxDelay, timeout, subscribers);
   }
 
   public WebhookConfig withQueueCapacity(int value) {
-    return new WebhookConfig(urls, secret, value, retryFor, firstRetry, maxRetryDelay, timeout);
+    return new WebhookConfig(
+        urls, secret, value, retryFor, firstRetry, maxRetryDelay, timeout, subscribers);
   }
 
   public WebhookConfig withTimeout(Duration value) {
     return new WebhookConfig(
-        urls, secret, queueCapacity, retryFor, firstRetry, maxRetryDelay, value);
+        urls, secret, queueCapacity, retryFor, firstRetry, maxRetryDelay, value, subscribers);
   }
 
   private static boolean positive(Duration duration) {

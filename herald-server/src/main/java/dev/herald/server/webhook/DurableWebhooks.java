@@ -1,0 +1,312 @@
+package dev.herald.server.webhook;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.herald.core.Event;
+import dev.herald.core.Hub;
+import dev.herald.core.RateLimitedLog;
+import dev.herald.core.Update;
+import dev.herald.core.dispatch.Subscriber;
+import dev.herald.core.dispatch.Subscription;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Durable webhook subscribers: each {@link WebhookSubscription} is a subscriber of the hub like an
+ * SSE client, whose events are POSTed to its URL one at a time, in order, each retried (with
+ * backoff and jitter, without end) until the receiver answers 2xx; only then does its cursor move
+ * on, and is saved. A receiver that is down costs no memory: its subscriber's bounded queue
+ * overflows, and it resumes from its cursor through the history, as a reconnecting client does with
+ * {@code Last-Event-ID}. When the history no longer holds the update after the cursor, the receiver
+ * is first sent an {@code update.gap} message, as {@code earliest} tells a subscriber.
+ *
+ * <p>Each message is a Standard Webhooks message signed like presence webhooks; its {@code
+ * webhook-id} is the update's id, the same on every retry and after a restart, so a receiver drops
+ * what it already took.
+ *
+ * <p>Threading: one thread per subscription sends and waits; the hub's wake-up only unparks it.
+ */
+public final class DurableWebhooks implements MeterBinder, AutoCloseable {
+
+  private static final RateLimitedLog log =
+      new RateLimitedLog(LoggerFactory.getLogger(DurableWebhooks.class));
+
+  public static final String UPDATE = "update";
+  public static final String GAP = "update.gap";
+
+  /** Events taken from the subscriber at once. */
+  private static final int BATCH = 256;
+
+  private final Hub hub;
+  private final WebhookConfig config;
+  private final CursorStore cursors;
+  private final Clock clock;
+  private final WebhookSignature signature;
+  private final ExecutorService httpThreads;
+  private final HttpClient http;
+  private final List<Delivery> deliveries = new ArrayList<>();
+  private final AtomicLong delivered = new AtomicLong();
+  private final AtomicLong failedAttempts = new AtomicLong();
+  private final AtomicLong gaps = new AtomicLong();
+
+  public DurableWebhooks(Hub hub, WebhookConfig config, CursorStore cursors, Clock clock) {
+    this.hub = hub;
+    this.config = config;
+    this.cursors = cursors;
+    this.clock = clock;
+    this.signature = new WebhookSignature(config.secret());
+    this.httpThreads =
+        Executors.newFixedThreadPool(
+            1,
+            task -> {
+              Thread t = new Thread(task, "herald-webhook-subscribers-http");
+              t.setDaemon(true);
+              return t;
+            });
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(config.timeout())
+            .executor(httpThreads)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    for (WebhookSubscription subscription : config.subscribers()) {
+      Delivery delivery = new Delivery(subscription);
+      deliveries.add(delivery);
+    }
+    deliveries.forEach(delivery -> delivery.thread.start());
+  }
+
+  /** Updates receivers took (2xx), over every subscription. */
+  public long delivered() {
+    return delivered.get();
+  }
+
+  /** Attempts that failed; each is retried. */
+  public long failedAttempts() {
+    return failedAttempts.get();
+  }
+
+  /** Times a receiver was told that updates after its cursor are gone from the history. */
+  public long gaps() {
+    return gaps.get();
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    FunctionCounter.builder("herald.webhook.subscriber.delivered", delivered, AtomicLong::get)
+        .description("Updates durable webhook subscribers took (2xx)")
+        .register(registry);
+    FunctionCounter.builder("herald.webhook.subscriber.failures", failedAttempts, AtomicLong::get)
+        .description("Attempts to POST an update to a durable webhook subscriber that failed")
+        .register(registry);
+    FunctionCounter.builder("herald.webhook.subscriber.gaps", gaps, AtomicLong::get)
+        .description("Durable webhook subscribers told that their cursor left the history")
+        .register(registry);
+  }
+
+  @Override
+  public void close() {
+    deliveries.forEach(Delivery::stop);
+    for (Delivery delivery : deliveries) {
+      try {
+        delivery.thread.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    httpThreads.shutdownNow();
+  }
+
+  /** One subscription: its hub subscriber, its cursor and its thread. */
+  private final class Delivery implements Runnable {
+
+    final WebhookSubscription subscription;
+    final Thread thread;
+    private final AtomicBoolean woken = new AtomicBoolean();
+    private final List<Event> batch = new ArrayList<>(BATCH);
+    private volatile boolean running = true;
+
+    Delivery(WebhookSubscription subscription) {
+      this.subscription = subscription;
+      this.thread = new Thread(this, "herald-webhook-subscriber " + subscription.name());
+      this.thread.setDaemon(true);
+    }
+
+    void stop() {
+      running = false;
+      LockSupport.unpark(thread);
+    }
+
+    private void wake() {
+      woken.set(true);
+      LockSupport.unpark(thread);
+    }
+
+    @Override
+    public void run() {
+      String cursor = cursors.load(subscription.name());
+      Subscriber subscriber = null;
+      long backoff = config.firstRetry().toNanos();
+      try {
+        while (running) {
+          if (subscriber == null) {
+            subscriber = subscribe(cursor);
+            if (subscriber == null) {
+              LockSupport.parkNanos(jitter(backoff));
+              backoff = Math.min(backoff * 2, config.maxRetryDelay().toNanos());
+              continue;
+            }
+            backoff = config.firstRetry().toNanos();
+          }
+          if (subscriber.replayFailure() != null || subscriber.mustReconnect()) {
+            // Fell behind (queue full while the receiver was down) or the replay lost its place:
+            // start again from the cursor, through the history.
+            hub.unsubscribe(subscriber);
+            subscriber = null;
+            continue;
+          }
+          batch.clear();
+          if (subscriber.drainTo(batch::add, BATCH) == 0) {
+            subscriber.idle();
+            if (!woken.getAndSet(false)) {
+              LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+            }
+            continue;
+          }
+          for (Event event : batch) {
+            if (!send(event.id(), UPDATE, updateDocument(event.update()))) {
+              return; // closing
+            }
+            cursor = event.id();
+            cursors.save(subscription.name(), cursor);
+            delivered.incrementAndGet();
+          }
+        }
+      } catch (RuntimeException e) {
+        log.warn("webhook subscriber {} stopped: {}", subscription.name(), e.toString());
+      } finally {
+        if (subscriber != null) {
+          hub.unsubscribe(subscriber);
+        }
+      }
+    }
+
+    /** A subscriber resuming after {@code cursor} (null: from now on), or null on failure. */
+    private Subscriber subscribe(String cursor) {
+      Subscriber subscriber;
+      Subscription answer;
+      try {
+        subscriber =
+            hub.newSubscriber(
+                subscription.topics(), subscription.privateTopics(), null, this::wake);
+        answer =
+            hub.subscribe(subscriber, cursor)
+                .get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+          running = false;
+        }
+        log.warn("webhook subscriber {}: cannot subscribe: {}", subscription.name(), e.toString());
+        return null;
+      }
+      if (cursor != null && "earliest".equals(answer.responseLastEventId())) {
+        gaps.incrementAndGet();
+        Map<String, Object> gap = new LinkedHashMap<>();
+        gap.put("lastEventId", cursor);
+        gap.put("earliest", true);
+        if (!send("gap_" + UUID.randomUUID(), GAP, gap)) {
+          hub.unsubscribe(subscriber);
+          return null;
+        }
+      }
+      return subscriber;
+    }
+
+    /** POSTs until a 2xx; false when closing first. */
+    private boolean send(String id, String type, Map<String, Object> data) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("type", type);
+      json.put("timestamp", clock.instant().toString());
+      json.put("data", data);
+      String body = JSONObjectUtils.toJSONString(json);
+      long delay = config.firstRetry().toNanos();
+      for (int attempt = 1; running; attempt++) {
+        String failure = attempt(id, body);
+        if (failure == null) {
+          return true;
+        }
+        failedAttempts.incrementAndGet();
+        log.warn(
+            "webhook subscriber {}: attempt {} for {} failed ({}); retrying",
+            subscription.name(),
+            attempt,
+            id,
+            failure);
+        LockSupport.parkNanos(jitter(delay));
+        delay = Math.min(delay * 2, config.maxRetryDelay().toNanos());
+      }
+      return false;
+    }
+
+    private String attempt(String id, String body) {
+      long timestamp = clock.instant().getEpochSecond();
+      HttpRequest request =
+          HttpRequest.newBuilder(subscription.url())
+              .timeout(config.timeout())
+              .header("content-type", "application/json")
+              .header("webhook-id", id)
+              .header("webhook-timestamp", Long.toString(timestamp))
+              .header("webhook-signature", signature.sign(id, timestamp, body))
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .build();
+      try {
+        int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        return status >= 200 && status < 300 ? null : "HTTP " + status;
+      } catch (IOException e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running = false;
+        return "interrupted";
+      }
+    }
+  }
+
+  /** The update as the receiver gets it: what an SSE subscriber would see, as JSON. */
+  static Map<String, Object> updateDocument(Update update) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("id", update.id());
+    json.put("topics", update.topics());
+    json.put("data", update.data());
+    json.put("private", update.isPrivate());
+    if (update.type() != null) {
+      json.put("type", update.type());
+    }
+    return json;
+  }
+
+  private static long jitter(long nanos) {
+    return ThreadLocalRandom.current().nextLong(nanos / 2, nanos + 1);
+  }
+}
