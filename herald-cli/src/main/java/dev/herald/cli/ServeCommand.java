@@ -16,6 +16,7 @@ import dev.herald.server.ProtocolConfig;
 import dev.herald.server.ServerConfig;
 import dev.herald.server.trace.Tracing;
 import dev.herald.server.webhook.WebhookConfig;
+import dev.herald.server.webhook.WebhookSubscription;
 import dev.herald.store.Fsync;
 import dev.herald.store.StoreConfig;
 import java.io.PrintWriter;
@@ -26,7 +27,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -301,6 +304,27 @@ final class ServeCommand implements Callable<Integer> {
       description =
           "With --webhook: the signing secret, whsec_ followed by base64 of 24 to 64 random bytes (default: none).")
   String webhookSecret;
+
+  @Option(
+      names = "--webhook-subscriber",
+      split = ",",
+      paramLabel = "NAME=URL",
+      description =
+          "A durable webhook subscriber: every update matching its --webhook-subscriber-topic selectors is POSTed to URL in order, from where it left off (its cursor is kept in --data-dir with the durable history); repeatable (default: none).")
+  List<String> webhookSubscribers;
+
+  @Option(
+      names = "--webhook-subscriber-topic",
+      paramLabel = "NAME=SELECTOR",
+      description = "A topic selector of the webhook subscriber NAME; repeatable (default: none).")
+  List<String> webhookSubscriberTopics;
+
+  @Option(
+      names = "--webhook-subscriber-private",
+      paramLabel = "NAME=SELECTOR",
+      description =
+          "Private updates the webhook subscriber NAME may receive, as a subscriber token's mercure.subscribe grant; repeatable (default: none: public updates only).")
+  List<String> webhookSubscriberPrivate;
 
   @Option(
       names = "--max-tail-lag",
@@ -585,7 +609,7 @@ final class ServeCommand implements Callable<Integer> {
                       .withAccessCookieName(accessCookieName)
                       .withJwtJwks(jwtJwks))
               .build();
-      nodeConfig = new NodeConfig(server, historyBackend(), webhookConfig());
+      nodeConfig = new NodeConfig(server, historyBackend(), withSubscribers(webhookConfig()));
     } catch (IllegalArgumentException e) {
       err.println("serve: " + e.getMessage());
       return Main.USAGE_ERROR;
@@ -719,9 +743,10 @@ final class ServeCommand implements Callable<Integer> {
   /** Where presence webhooks go; none without --webhook. */
   private WebhookConfig webhookConfig() {
     if (webhooks == null || webhooks.isEmpty()) {
-      if (webhookSecret != null) {
+      if (webhookSecret != null && (webhookSubscribers == null || webhookSubscribers.isEmpty())) {
         throw new IllegalArgumentException(
-            "webhook-secret: set without --webhook (expected: both, or neither)");
+            "webhook-secret: set without --webhook or --webhook-subscriber (expected: both, or"
+                + " neither)");
       }
       return WebhookConfig.NONE;
     }
@@ -734,6 +759,71 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     return WebhookConfig.of(urls, webhookSecret);
+  }
+
+  /** The durable webhook subscribers the options name, with where their cursors are kept. */
+  private WebhookConfig withSubscribers(WebhookConfig webhooks) {
+    if (webhookSubscribers == null || webhookSubscribers.isEmpty()) {
+      if (webhookSubscriberTopics != null || webhookSubscriberPrivate != null) {
+        throw new IllegalArgumentException(
+            "webhook-subscriber-topic: set without --webhook-subscriber (expected: NAME=URL)");
+      }
+      return webhooks;
+    }
+    Map<String, List<String>> topics = byName("webhook-subscriber-topic", webhookSubscriberTopics);
+    Map<String, List<String>> grants =
+        byName("webhook-subscriber-private", webhookSubscriberPrivate);
+    List<WebhookSubscription> subscriptions = new ArrayList<>();
+    for (String entry : webhookSubscribers) {
+      String[] nameUrl = nameAndValue("webhook-subscriber", entry);
+      URI url;
+      try {
+        url = new URI(nameUrl[1]);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException(
+            "webhook-subscriber: " + entry + " (" + e.getReason() + ")");
+      }
+      subscriptions.add(
+          new WebhookSubscription(
+              nameUrl[0],
+              url,
+              topics.getOrDefault(nameUrl[0], List.of()),
+              grants.getOrDefault(nameUrl[0], List.of())));
+    }
+    for (String name : topics.keySet()) {
+      if (subscriptions.stream().noneMatch(s -> s.name().equals(name))) {
+        throw new IllegalArgumentException(
+            "webhook-subscriber-topic: " + name + " names no --webhook-subscriber");
+      }
+    }
+    WebhookConfig with =
+        (webhooks.enabled() ? webhooks : WebhookConfig.NONE.withSecret(webhookSecret))
+            .withSubscribers(subscriptions);
+    boolean durable = redis == null && history == HistoryKind.DURABLE;
+    return durable ? with.withCursorDir(dataDir.resolve("webhook-cursors")) : with;
+  }
+
+  private static Map<String, List<String>> byName(String option, List<String> entries) {
+    Map<String, List<String>> byName = new LinkedHashMap<>();
+    for (String entry : entries == null ? List.<String>of() : entries) {
+      String[] nameValue = nameAndValue(option, entry);
+      byName.computeIfAbsent(nameValue[0], n -> new ArrayList<>()).add(nameValue[1]);
+    }
+    return byName;
+  }
+
+  private static String[] nameAndValue(String option, String entry) {
+    int equals = entry.indexOf('=');
+    if (equals < 1 || equals == entry.length() - 1) {
+      throw new IllegalArgumentException(
+          option
+              + ": "
+              + entry
+              + " (expected: NAME="
+              + (option.endsWith("subscriber") ? "URL" : "SELECTOR")
+              + ")");
+    }
+    return new String[] {entry.substring(0, equals).strip(), entry.substring(equals + 1).strip()};
   }
 
   /** Where the options say events are kept; how many is the hub's history size. */

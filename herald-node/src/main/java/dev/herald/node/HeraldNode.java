@@ -5,6 +5,9 @@ import dev.herald.core.presence.Presence;
 import dev.herald.core.trace.PublishTracer;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.trace.Tracing;
+import dev.herald.server.webhook.CursorStore;
+import dev.herald.server.webhook.DurableWebhooks;
+import dev.herald.server.webhook.WebhookConfig;
 import dev.herald.server.webhook.WebhookSender;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -29,13 +32,16 @@ public final class HeraldNode implements AutoCloseable {
   private final NodeConfig config;
   private final Hub hub;
   private final WebhookSender webhooks; // null when no webhook is configured
+  private final DurableWebhooks subscribers; // null when no webhook subscriber is configured
   private HeraldServer server; // guarded by this
   private boolean closed; // guarded by this
 
-  private HeraldNode(NodeConfig config, Hub hub, WebhookSender webhooks) {
+  private HeraldNode(
+      NodeConfig config, Hub hub, WebhookSender webhooks, DurableWebhooks subscribers) {
     this.config = config;
     this.hub = hub;
     this.webhooks = webhooks;
+    this.subscribers = subscribers;
   }
 
   /**
@@ -54,6 +60,7 @@ public final class HeraldNode implements AutoCloseable {
   public static HeraldNode open(NodeConfig config, PublishTracer tracer) {
     Hub hub = config.history().openHub(config.server().hub(), tracer);
     WebhookSender webhooks = null;
+    DurableWebhooks subscribers = null;
     try {
       if (config.webhooks().enabled()) {
         webhooks = new WebhookSender(config.webhooks(), Clock.systemUTC());
@@ -68,14 +75,25 @@ public final class HeraldNode implements AutoCloseable {
       if (webhooks != null) {
         hub.tellPresence(webhooks);
       }
+      WebhookConfig hooks = config.webhooks();
+      if (!hooks.subscribers().isEmpty()) {
+        CursorStore cursors =
+            hooks.cursorDir() == null
+                ? CursorStore.memory()
+                : CursorStore.directory(hooks.cursorDir());
+        subscribers = new DurableWebhooks(hub, hooks, cursors, Clock.systemUTC());
+      }
     } catch (RuntimeException e) {
+      if (subscribers != null) {
+        subscribers.close();
+      }
       if (webhooks != null) {
         webhooks.close();
       }
       hub.close();
       throw e;
     }
-    return new HeraldNode(config, hub, webhooks);
+    return new HeraldNode(config, hub, webhooks, subscribers);
   }
 
   /**
@@ -129,6 +147,9 @@ public final class HeraldNode implements AutoCloseable {
       if (webhooks != null) {
         server.metrics().bind(webhooks);
       }
+      if (subscribers != null) {
+        server.metrics().bind(subscribers);
+      }
     } catch (InterruptedException | RuntimeException e) {
       closed = true; // start closed the hub, and the hub its history
       closeWebhooks();
@@ -169,6 +190,9 @@ public final class HeraldNode implements AutoCloseable {
       return;
     }
     closed = true;
+    if (subscribers != null) {
+      subscribers.close(); // its receivers resume from their saved cursors
+    }
     if (server != null) {
       server.close();
     } else {
@@ -178,6 +202,9 @@ public final class HeraldNode implements AutoCloseable {
   }
 
   private void closeWebhooks() {
+    if (subscribers != null) {
+      subscribers.close();
+    }
     if (webhooks != null) {
       webhooks.close();
     }

@@ -1,6 +1,7 @@
 package dev.herald.server.webhook;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -20,6 +21,8 @@ import java.util.Objects;
  * @param timeout how long one attempt may take, connection included
  * @param subscribers durable webhook subscribers (updates, not presence), signed with the same
  *     secret
+ * @param cursorDir where durable webhook subscribers' cursors are saved, or null for memory only (a
+ *     restarted hub then starts them from then on)
  */
 public record WebhookConfig(
     List<URI> urls,
@@ -29,7 +32,8 @@ public record WebhookConfig(
     Duration firstRetry,
     Duration maxRetryDelay,
     Duration timeout,
-    List<WebhookSubscription> subscribers) {
+    List<WebhookSubscription> subscribers,
+    Path cursorDir) {
 
   public static final WebhookConfig NONE =
       new WebhookConfig(
@@ -40,7 +44,8 @@ public record WebhookConfig(
           Duration.ofMillis(500),
           Duration.ofSeconds(30),
           Duration.ofSeconds(10),
-          List.of());
+          List.of(),
+          null);
 
   public WebhookConfig {
     urls = List.copyOf(Objects.requireNonNull(urls, "urls"));
@@ -99,7 +104,8 @@ public record WebhookConfig(
         NONE.firstRetry,
         NONE.maxRetryDelay,
         NONE.timeout,
-        List.of());
+        List.of(),
+        null);
   }
 
   /** Whether presence webhooks are on: some receiver is configured. */
@@ -109,32 +115,85 @@ public record WebhookConfig(
 
   public WebhookConfig withSubscribers(List<WebhookSubscription> value) {
     return new WebhookConfig(
-        urls, secret, queueCapacity, retryFor, firstRetry, maxRetryDelay, timeout, value);
+        urls,
+        secret,
+        queueCapacity,
+        retryFor,
+        firstRetry,
+        maxRetryDelay,
+        timeout,
+        value,
+        cursorDir);
   }
 
   public WebhookConfig withUrls(List<URI> value) {
     return new WebhookConfig(
-        value, secret, queueCapacity, retryFor, firstRetry, maxRetryDelay, timeout, subscribers);
+        value,
+        secret,
+        queueCapacity,
+        retryFor,
+        firstRetry,
+        maxRetryDelay,
+        timeout,
+        subscribers,
+        cursorDir);
   }
 
   public WebhookConfig withSecret(String value) {
     return new WebhookConfig(
-        urls, value, queueCapacity, retryFor, firstRetry, maxRetryDelay, timeout, subscribers);
+        urls,
+        value,
+        queueCapacity,
+        retryFor,
+        firstRetry,
+        maxRetryDelay,
+        timeout,
+        subscribers,
+        cursorDir);
   }
 
   public WebhookConfig withRetries(Duration retryFor, Duration firstRetry, Duration maxDelay) {
     return new WebhookConfig(
-        urls, secret, queueCapacity, retryFor, firstRetry, maxDelay, timeout, subscribers);
+        urls,
+        secret,
+        queueCapacity,
+        retryFor,
+        firstRetry,
+        maxDelay,
+        timeout,
+        subscribers,
+        cursorDir);
+  }
+
+  public WebhookConfig withCursorDir(Path value) {
+    return new WebhookConfig(
+        urls,
+        secret,
+        queueCapacity,
+        retryFor,
+        firstRetry,
+        maxRetryDelay,
+        timeout,
+        subscribers,
+        value);
   }
 
   public WebhookConfig withQueueCapacity(int value) {
     return new WebhookConfig(
-        urls, secret, value, retryFor, firstRetry, maxRetryDelay, timeout, subscribers);
+        urls, secret, value, retryFor, firstRetry, maxRetryDelay, timeout, subscribers, cursorDir);
   }
 
   public WebhookConfig withTimeout(Duration value) {
     return new WebhookConfig(
-        urls, secret, queueCapacity, retryFor, firstRetry, maxRetryDelay, value, subscribers);
+        urls,
+        secret,
+        queueCapacity,
+        retryFor,
+        firstRetry,
+        maxRetryDelay,
+        value,
+        subscribers,
+        cursorDir);
   }
 
   private static boolean positive(Duration duration) {
