@@ -13,10 +13,25 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where a durable webhook subscriber's cursor (the id of the last update its receiver took) is
- * kept, so a restarted hub resumes it. Implementations are safe from any thread; each name is
- * written by one thread only (its subscriber's).
+ * kept, so a restarted hub resumes it; in a cluster, also which node delivers it. Implementations
+ * are safe from any thread; each name is written by one thread only (its subscriber's).
  */
-public interface CursorStore {
+public interface CursorStore extends AutoCloseable {
+
+  /**
+   * Whether this node may deliver {@code name} now: always on a hub of its own; in a cluster, while
+   * it holds the subscriber's lease, which this call takes or renews (cheaply: a lease is renewed
+   * at most every third of its length). A node that lost it must stop delivering.
+   */
+  default boolean hold(String name) {
+    return true;
+  }
+
+  /** Gives {@code name}'s lease up at once (a closing node), so another takes over. */
+  default void release(String name) {}
+
+  @Override
+  default void close() {}
 
   /** The saved cursor of {@code name}, or null when it has none. */
   String load(String name);

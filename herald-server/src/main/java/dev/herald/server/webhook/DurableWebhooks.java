@@ -164,70 +164,110 @@ public final class DurableWebhooks implements MeterBinder, AutoCloseable {
 
     @Override
     public void run() {
-      String cursor = cursors.load(subscription.name());
-      Subscriber subscriber = null;
       long backoff = config.firstRetry().toNanos();
+      while (running) {
+        try {
+          step();
+          backoff = config.firstRetry().toNanos();
+        } catch (RuntimeException e) {
+          // A store or hub failure: start again from the saved cursor after a while.
+          log.warn("webhook subscriber {}: {}; resuming", subscription.name(), e.toString());
+          dropSubscriber();
+          LockSupport.parkNanos(jitter(backoff));
+          backoff = Math.min(backoff * 2, config.maxRetryDelay().toNanos());
+        }
+      }
+      dropSubscriber();
       try {
-        while (running) {
-          if (subscriber == null) {
-            subscriber = subscribe(cursor);
-            if (subscriber == null) {
-              LockSupport.parkNanos(jitter(backoff));
-              backoff = Math.min(backoff * 2, config.maxRetryDelay().toNanos());
-              continue;
-            }
-            backoff = config.firstRetry().toNanos();
-          }
-          if (subscriber.replayFailure() != null || subscriber.mustReconnect()) {
-            // Fell behind (queue full while the receiver was down) or the replay lost its place:
-            // start again from the cursor, through the history.
-            hub.unsubscribe(subscriber);
-            subscriber = null;
-            continue;
-          }
-          batch.clear();
-          if (subscriber.drainTo(batch::add, BATCH) == 0) {
-            subscriber.idle();
-            if (!woken.getAndSet(false)) {
-              LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
-            }
-            continue;
-          }
-          for (Event event : batch) {
-            if (!send(event.id(), UPDATE, updateDocument(event.update()))) {
-              return; // closing
-            }
-            cursor = event.id();
-            cursors.save(subscription.name(), cursor);
-            delivered.incrementAndGet();
-          }
-        }
+        cursors.release(subscription.name());
       } catch (RuntimeException e) {
-        log.warn("webhook subscriber {} stopped: {}", subscription.name(), e.toString());
-      } finally {
-        if (subscriber != null) {
-          hub.unsubscribe(subscriber);
+        log.warn("webhook subscriber {}: release failed: {}", subscription.name(), e.toString());
+      }
+    }
+
+    private Subscriber subscriber; // this thread's
+    private String cursor; // this thread's: the last update the receiver took
+
+    /** One round: subscribe if needed, then deliver what is ready, or wait for it. */
+    private void step() {
+      if (!holds()) {
+        // Another node of the cluster delivers it; take over when its lease lapses.
+        dropSubscriber();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
+        return;
+      }
+      if (subscriber == null) {
+        cursor = cursors.load(subscription.name()); // the last holder may have moved it on
+        subscriber = subscribe(cursor);
+        if (subscriber == null) {
+          throw new IllegalStateException("cannot subscribe");
         }
+      }
+      if (subscriber.replayFailure() != null || subscriber.mustReconnect()) {
+        // Fell behind (queue full while the receiver was down) or the replay lost its place:
+        // start again from the cursor, through the history.
+        dropSubscriber();
+        return;
+      }
+      batch.clear();
+      if (subscriber.drainTo(batch::add, BATCH) == 0) {
+        subscriber.idle();
+        if (!woken.getAndSet(false)) {
+          LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+        }
+        return;
+      }
+      for (Event event : batch) {
+        if (!send(event.id(), UPDATE, updateDocument(event.update()))) {
+          dropSubscriber(); // closing, or the lease was lost: resume from the cursor
+          return;
+        }
+        cursor = event.id();
+        cursors.save(subscription.name(), cursor);
+        delivered.incrementAndGet();
+      }
+    }
+
+    private void dropSubscriber() {
+      if (subscriber != null) {
+        hub.unsubscribe(subscriber);
+        subscriber = null;
+      }
+    }
+
+    /** Whether this node delivers the subscription now; a store that fails answers no. */
+    private boolean holds() {
+      try {
+        return cursors.hold(subscription.name());
+      } catch (RuntimeException e) {
+        log.warn(
+            "webhook subscriber {}: lease check failed: {}", subscription.name(), e.toString());
+        return false;
       }
     }
 
     /** A subscriber resuming after {@code cursor} (null: from now on), or null on failure. */
     private Subscriber subscribe(String cursor) {
-      Subscriber subscriber;
+      Subscriber fresh = null;
       Subscription answer;
       try {
-        subscriber =
+        fresh =
             hub.newSubscriber(
                 subscription.topics(), subscription.privateTopics(), null, this::wake);
         answer =
-            hub.subscribe(subscriber, cursor)
-                .get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-          running = false;
+            hub.subscribe(fresh, cursor).get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running = false;
+        if (fresh != null) {
+          hub.unsubscribe(fresh);
         }
+        return null;
+      } catch (Exception e) {
         log.warn("webhook subscriber {}: cannot subscribe: {}", subscription.name(), e.toString());
+        if (fresh != null) {
+          hub.unsubscribe(fresh); // it may still join: it is closed then
+        }
         return null;
       }
       if (cursor != null && "earliest".equals(answer.responseLastEventId())) {
@@ -236,14 +276,14 @@ public final class DurableWebhooks implements MeterBinder, AutoCloseable {
         gap.put("lastEventId", cursor);
         gap.put("earliest", true);
         if (!send("gap_" + UUID.randomUUID(), GAP, gap)) {
-          hub.unsubscribe(subscriber);
+          hub.unsubscribe(fresh);
           return null;
         }
       }
-      return subscriber;
+      return fresh;
     }
 
-    /** POSTs until a 2xx; false when closing first. */
+    /** POSTs until a 2xx; false when closing, or when this node lost the lease, first. */
     private boolean send(String id, String type, Map<String, Object> data) {
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("type", type);
@@ -251,7 +291,7 @@ public final class DurableWebhooks implements MeterBinder, AutoCloseable {
       json.put("data", data);
       String body = JSONObjectUtils.toJSONString(json);
       long delay = config.firstRetry().toNanos();
-      for (int attempt = 1; running; attempt++) {
+      for (int attempt = 1; running && holds(); attempt++) {
         String failure = attempt(id, body);
         if (failure == null) {
           return true;
