@@ -1,11 +1,11 @@
 package dev.herald.node;
 
 import dev.herald.core.Hub;
+import dev.herald.core.history.CursorStore;
 import dev.herald.core.presence.Presence;
 import dev.herald.core.trace.PublishTracer;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.trace.Tracing;
-import dev.herald.server.webhook.CursorStore;
 import dev.herald.server.webhook.DurableWebhooks;
 import dev.herald.server.webhook.WebhookConfig;
 import dev.herald.server.webhook.WebhookSender;
@@ -77,10 +77,13 @@ public final class HeraldNode implements AutoCloseable {
       }
       WebhookConfig hooks = config.webhooks();
       if (!hooks.subscribers().isEmpty()) {
-        CursorStore cursors =
-            hooks.cursorDir() == null
-                ? CursorStore.memory()
-                : CursorStore.directory(hooks.cursorDir());
+        CursorStore cursors = config.history().sharedCursors();
+        if (cursors == null) {
+          cursors =
+              hooks.cursorDir() == null
+                  ? CursorStore.memory()
+                  : CursorStore.directory(hooks.cursorDir());
+        }
         subscribers = new DurableWebhooks(hub, hooks, cursors, Clock.systemUTC());
       }
     } catch (RuntimeException e) {

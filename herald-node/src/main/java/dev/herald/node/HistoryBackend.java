@@ -2,6 +2,7 @@ package dev.herald.node;
 
 import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
+import dev.herald.core.history.CursorStore;
 import dev.herald.core.history.MemoryHistory;
 import dev.herald.core.presence.Presence;
 import dev.herald.core.trace.PublishTracer;
@@ -55,6 +56,17 @@ public interface HistoryBackend {
    * @throws HistoryUnavailableException if the shared store cannot be reached
    */
   default Presence clusterPresence(Hub hub) {
+    return null;
+  }
+
+  /**
+   * Where durable webhook subscribers' cursors are kept when the nodes sharing this history must
+   * agree on them (and on which node delivers each), opened for the caller to close; null when the
+   * history is this node's alone.
+   *
+   * @throws HistoryUnavailableException if the shared store cannot be reached
+   */
+  default CursorStore sharedCursors() {
     return null;
   }
 

@@ -2,9 +2,11 @@ package dev.herald.node;
 
 import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
+import dev.herald.core.history.CursorStore;
 import dev.herald.core.presence.Presence;
 import dev.herald.core.trace.PublishTracer;
 import dev.herald.redis.RedisConfig;
+import dev.herald.redis.RedisCursorStore;
 import dev.herald.redis.RedisLog;
 import dev.herald.redis.RedisPresence;
 import dev.herald.redis.RedisUnavailableException;
@@ -70,6 +72,15 @@ public record RedisBackend(RedisConfig redis, Duration presenceLease) implements
   public Presence clusterPresence(Hub hub) {
     try {
       return RedisPresence.open(redis, presenceLease, hub);
+    } catch (RedisUnavailableException e) {
+      throw new HistoryUnavailableException("redis", e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public CursorStore sharedCursors() {
+    try {
+      return RedisCursorStore.open(redis, presenceLease);
     } catch (RedisUnavailableException e) {
       throw new HistoryUnavailableException("redis", e.getMessage(), e);
     }

@@ -7,6 +7,7 @@ import dev.herald.core.RateLimitedLog;
 import dev.herald.core.Update;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.dispatch.Subscription;
+import dev.herald.core.history.CursorStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -42,7 +43,11 @@ import org.slf4j.LoggerFactory;
  * webhook-id} is the update's id, the same on every retry and after a restart, so a receiver drops
  * what it already took.
  *
+ * <p>In a cluster the cursor store is shared and leases each subscriber to one node, which alone
+ * delivers it; another takes over from the saved cursor once its lease lapses.
+ *
  * <p>Threading: one thread per subscription sends and waits; the hub's wake-up only unparks it.
+ * Closes the cursor store it was given.
  */
 public final class DurableWebhooks implements MeterBinder, AutoCloseable {
 
@@ -66,6 +71,7 @@ public final class DurableWebhooks implements MeterBinder, AutoCloseable {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong failedAttempts = new AtomicLong();
   private final AtomicLong gaps = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   public DurableWebhooks(Hub hub, WebhookConfig config, CursorStore cursors, Clock clock) {
     this.hub = hub;
@@ -125,6 +131,9 @@ public final class DurableWebhooks implements MeterBinder, AutoCloseable {
 
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     deliveries.forEach(Delivery::stop);
     for (Delivery delivery : deliveries) {
       try {
@@ -135,6 +144,7 @@ public final class DurableWebhooks implements MeterBinder, AutoCloseable {
       }
     }
     httpThreads.shutdownNow();
+    cursors.close();
   }
 
   /** One subscription: its hub subscriber, its cursor and its thread. */

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
 import dev.herald.core.Update;
+import dev.herald.core.history.CursorStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.herald.server.webhook;
+package dev.herald.core.history;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
