@@ -743,12 +743,10 @@ final class ServeCommand implements Callable<Integer> {
   /** Where presence webhooks go; none without --webhook. */
   private WebhookConfig webhookConfig() {
     if (webhooks == null || webhooks.isEmpty()) {
-      if (webhookSecret != null && (webhookSubscribers == null || webhookSubscribers.isEmpty())) {
-        throw new IllegalArgumentException(
-            "webhook-secret: set without --webhook or --webhook-subscriber (expected: both, or"
-                + " neither)");
-      }
-      return WebhookConfig.NONE;
+      // A secret alone serves the registration API of durable webhook subscribers.
+      return webhookSecret == null
+          ? WebhookConfig.NONE
+          : WebhookConfig.NONE.withSecret(webhookSecret);
     }
     List<URI> urls = new ArrayList<>();
     for (String url : webhooks) {

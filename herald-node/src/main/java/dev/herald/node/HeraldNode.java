@@ -76,7 +76,8 @@ public final class HeraldNode implements AutoCloseable {
         hub.tellPresence(webhooks);
       }
       WebhookConfig hooks = config.webhooks();
-      if (!hooks.subscribers().isEmpty()) {
+      // A secret alone turns the registration API on: subscribers may come later, by API.
+      if (!hooks.subscribers().isEmpty() || hooks.secret() != null) {
         CursorStore cursors = config.history().sharedCursors();
         if (cursors == null) {
           cursors =
@@ -146,7 +147,7 @@ public final class HeraldNode implements AutoCloseable {
       throw new IllegalStateException(closed ? "node closed" : "node already listening");
     }
     try {
-      server = HeraldServer.start(config.server(), hub, clock, meters, tracing);
+      server = HeraldServer.start(config.server(), hub, clock, meters, tracing, subscribers);
       if (webhooks != null) {
         server.metrics().bind(webhooks);
       }

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * Durable webhook subscribers' cursors in Redis, shared by a cluster, with one lease per subscriber
  * so exactly one node delivers it: the holder renews it while it delivers; when it dies, another
  * node takes it once it lapses and resumes from the saved cursor. Keys (after the prefix): {@code
- * webhook:cursor:NAME} and {@code webhook:owner:NAME}.
+ * webhook:cursor:NAME}, {@code webhook:owner:NAME} and the hash {@code webhook:registrations} of
+ * subscribers registered by API.
  *
  * <p>Thread-safe: Lettuce's connection is; the renewal times are in a concurrent map.
  */
@@ -142,6 +143,22 @@ public final class RedisCursorStore implements CursorStore {
   }
 
   @Override
+  public Map<String, String> registrations() {
+    return connection.sync().hgetall(registrationsKey());
+  }
+
+  @Override
+  public void register(String name, String definition) {
+    connection.sync().hset(registrationsKey(), name, definition);
+  }
+
+  @Override
+  public void unregister(String name) {
+    connection.sync().hdel(registrationsKey(), name);
+    connection.sync().del(cursorKey(name));
+  }
+
+  @Override
   public void close() {
     connection.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
@@ -150,6 +167,10 @@ public final class RedisCursorStore implements CursorStore {
 
   private String cursorKey(String name) {
     return config.keyPrefix() + "webhook:cursor:" + name;
+  }
+
+  private String registrationsKey() {
+    return config.keyPrefix() + "webhook:registrations";
   }
 
   private String ownerKey(String name) {

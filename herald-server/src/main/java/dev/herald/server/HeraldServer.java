@@ -17,6 +17,7 @@ import dev.herald.server.sse.OpenStreams;
 import dev.herald.server.tls.DevelopmentCertificate;
 import dev.herald.server.tls.TlsContexts;
 import dev.herald.server.trace.Tracing;
+import dev.herald.server.webhook.DurableWebhooks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -162,6 +163,21 @@ public final class HeraldServer implements AutoCloseable {
   public static HeraldServer start(
       ServerConfig config, Hub hub, Clock clock, MeterRegistry meters, Tracing tracing)
       throws InterruptedException {
+    return start(config, hub, clock, meters, tracing, null);
+  }
+
+  /**
+   * As {@link #start(ServerConfig, Hub, Clock, MeterRegistry, Tracing)}, serving the registration
+   * API of {@code webhookSubscribers} (null: that API answers 404), which the caller closes.
+   */
+  public static HeraldServer start(
+      ServerConfig config,
+      Hub hub,
+      Clock clock,
+      MeterRegistry meters,
+      Tracing tracing,
+      DurableWebhooks webhookSubscribers)
+      throws InterruptedException {
     Builder parts = new Builder();
     parts.config = config;
     parts.hub = hub;
@@ -216,7 +232,8 @@ public final class HeraldServer implements AutoCloseable {
               streams,
               clock,
               tracing,
-              () -> readiness(hub, parts.warmUp));
+              () -> readiness(hub, parts.warmUp),
+              webhookSubscribers);
       parts.routes = allRoutes.serving(publicRouteGroups(config));
       FrontDoor frontDoor = new FrontDoor(limits, parts.counters);
       HttpPipelines pipelines = new HttpPipelines(parts.routes, frontDoor);

@@ -9,7 +9,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * Where a durable webhook subscriber's cursor (the id of the last update its receiver took) is
@@ -30,6 +32,15 @@ public interface CursorStore extends AutoCloseable {
   /** Gives {@code name}'s lease up at once (a closing node), so another takes over. */
   default void release(String name) {}
 
+  /** Subscribers registered at run time (by API), by name: each one's definition as saved. */
+  Map<String, String> registrations();
+
+  /** Saves (or replaces) the definition of the subscriber {@code name}. */
+  void register(String name, String definition);
+
+  /** Forgets the subscriber {@code name}: its definition and its cursor. */
+  void unregister(String name);
+
   @Override
   default void close() {}
 
@@ -41,7 +52,24 @@ public interface CursorStore extends AutoCloseable {
   /** Cursors in memory only: a restarted hub starts its subscribers from then on. */
   static CursorStore memory() {
     Map<String, String> cursors = new ConcurrentHashMap<>();
+    Map<String, String> definitions = new ConcurrentHashMap<>();
     return new CursorStore() {
+      @Override
+      public Map<String, String> registrations() {
+        return Map.copyOf(definitions);
+      }
+
+      @Override
+      public void register(String name, String definition) {
+        definitions.put(name, definition);
+      }
+
+      @Override
+      public void unregister(String name) {
+        definitions.remove(name);
+        cursors.remove(name);
+      }
+
       @Override
       public String load(String name) {
         return cursors.get(name);
@@ -66,6 +94,41 @@ public interface CursorStore extends AutoCloseable {
       throw new UncheckedIOException("webhook cursors: cannot create " + dir, e);
     }
     return new CursorStore() {
+      private static final String DEFINITION = ".registration";
+
+      @Override
+      public Map<String, String> registrations() {
+        Map<String, String> all = new TreeMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+          for (Path file : files.toList()) {
+            String fileName = file.getFileName().toString();
+            if (fileName.endsWith(DEFINITION)) {
+              all.put(
+                  fileName.substring(0, fileName.length() - DEFINITION.length()),
+                  Files.readString(file, StandardCharsets.UTF_8));
+            }
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("webhook registrations: " + e.getMessage(), e);
+        }
+        return all;
+      }
+
+      @Override
+      public void register(String name, String definition) {
+        replace(name + DEFINITION, definition);
+      }
+
+      @Override
+      public void unregister(String name) {
+        try {
+          Files.deleteIfExists(dir.resolve(name + DEFINITION));
+          Files.deleteIfExists(dir.resolve(name));
+        } catch (IOException e) {
+          throw new UncheckedIOException("webhook registration " + name + ": " + e.getMessage(), e);
+        }
+      }
+
       @Override
       public String load(String name) {
         try {
@@ -79,20 +142,25 @@ public interface CursorStore extends AutoCloseable {
 
       @Override
       public void save(String name, String lastEventId) {
-        Path partial = dir.resolve(name + ".partial");
+        replace(name, lastEventId);
+      }
+
+      /** Writes {@code file} whole, then renames it in place: a crash leaves old or new. */
+      private void replace(String file, String text) {
+        Path partial = dir.resolve(file + ".partial");
         try {
-          Files.writeString(partial, lastEventId, StandardCharsets.UTF_8);
+          Files.writeString(partial, text, StandardCharsets.UTF_8);
           try {
             Files.move(
                 partial,
-                dir.resolve(name),
+                dir.resolve(file),
                 StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
           } catch (AtomicMoveNotSupportedException e) {
-            Files.move(partial, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(partial, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
           }
         } catch (IOException e) {
-          throw new UncheckedIOException("webhook cursor " + name + ": " + e.getMessage(), e);
+          throw new UncheckedIOException("webhook " + file + ": " + e.getMessage(), e);
         }
       }
     };

@@ -1,8 +1,10 @@
 package dev.herald.server.http;
 
+import static io.netty.handler.codec.http.HttpMethod.DELETE;
 import static io.netty.handler.codec.http.HttpMethod.GET;
 import static io.netty.handler.codec.http.HttpMethod.HEAD;
 import static io.netty.handler.codec.http.HttpMethod.POST;
+import static io.netty.handler.codec.http.HttpMethod.PUT;
 
 import dev.herald.core.Hub;
 import dev.herald.core.Readiness;
@@ -14,6 +16,7 @@ import dev.herald.server.metrics.MetricsPublisher;
 import dev.herald.server.sse.OpenStreams;
 import dev.herald.server.sse.StreamTimers;
 import dev.herald.server.trace.Tracing;
+import dev.herald.server.webhook.DurableWebhooks;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -94,6 +97,35 @@ public final class HubRoutes {
       Clock clock,
       Tracing tracing,
       Supplier<Readiness> readiness) {
+    return create(
+        hub,
+        config,
+        demoClock,
+        metrics,
+        metricsPublisher,
+        streams,
+        clock,
+        tracing,
+        readiness,
+        null);
+  }
+
+  /**
+   * As {@link #create(Hub, ServerConfig, DemoClock, HubMetrics, MetricsPublisher, OpenStreams,
+   * Clock, Tracing, Supplier)}, with the durable webhook subscribers whose registration API it
+   * serves (null: that API answers 404).
+   */
+  public static HubRoutes create(
+      Hub hub,
+      ServerConfig config,
+      DemoClock demoClock,
+      HubMetrics metrics,
+      MetricsPublisher metricsPublisher,
+      OpenStreams streams,
+      Clock clock,
+      Tracing tracing,
+      Supplier<Readiness> readiness,
+      DurableWebhooks webhookSubscribers) {
     ProtocolDialects dialects = new ProtocolDialects(config, clock);
     Authorizer authorizer = new Authorizer(config);
     EventStreams eventStreams =
@@ -115,6 +147,12 @@ public final class HubRoutes {
                     ActiveSubscription.COLLECTION_PATH,
                     new SubscriptionsHandler(hub, authorizer),
                     GET),
+                Route.prefix(
+                    WebhookSubscribersHandler.PATH,
+                    new WebhookSubscribersHandler(webhookSubscribers, authorizer),
+                    GET,
+                    PUT,
+                    DELETE),
                 // The hub's own JavaScript client goes wherever the hub does, with or without the
                 // UI.
                 Route.exact(StaticFiles.CLIENT_PATH, files, GET, HEAD)));

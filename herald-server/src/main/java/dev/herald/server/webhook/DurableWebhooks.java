@@ -16,13 +16,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,7 +71,16 @@ public final class DurableWebhooks implements MeterBinder, AutoCloseable {
   private final WebhookSignature signature;
   private final ExecutorService httpThreads;
   private final HttpClient http;
-  private final List<Delivery> deliveries = new ArrayList<>();
+
+  /** Every running delivery by name: configured ones, then those registered by API. */
+  private final Map<String, Delivery> deliveries = new LinkedHashMap<>(); // guarded by this
+
+  /** The definitions of the running API registrations, as saved: to notice changes. */
+  private final Map<String, String> registered = new HashMap<>(); // guarded by this
+
+  /** Runs registrations (store IO, off the event loops) and picks up other nodes' ones. */
+  private final ScheduledExecutorService registry;
+
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong failedAttempts = new AtomicLong();
   private final AtomicLong gaps = new AtomicLong();
@@ -94,11 +107,144 @@ public final class DurableWebhooks implements MeterBinder, AutoCloseable {
             .executor(httpThreads)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    for (WebhookSubscription subscription : config.subscribers()) {
-      Delivery delivery = new Delivery(subscription);
-      deliveries.add(delivery);
+    this.registry =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread t = new Thread(task, "herald-webhook-registry");
+              t.setDaemon(true);
+              return t;
+            });
+    synchronized (this) {
+      for (WebhookSubscription subscription : config.subscribers()) {
+        start(subscription);
+      }
     }
-    deliveries.forEach(delivery -> delivery.thread.start());
+    // At once, then now and then: registrations other nodes of a cluster took.
+    registry.scheduleWithFixedDelay(
+        this::reconcile, 0, RECONCILE.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** How often registrations are read again from the store. */
+  private static final Duration RECONCILE = Duration.ofSeconds(2);
+
+  /** Subscribers registered by API, at most: each has a thread of its own. */
+  public static final int MAX_REGISTERED = 100;
+
+  /** A subscriber as the API shows it. */
+  public record Registered(WebhookSubscription subscription, boolean configured, String cursor) {}
+
+  /**
+   * Registers (or replaces) a subscriber, saved in the cursor store so that it survives restarts
+   * and every node of a cluster delivers it (one at a time). Completes on the registry's thread.
+   *
+   * @throws IllegalArgumentException (in the future) for a configured name, or one too many
+   */
+  public CompletableFuture<Registered> register(WebhookSubscription subscription) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          synchronized (this) {
+            if (isConfigured(subscription.name())) {
+              throw new IllegalArgumentException(
+                  "webhook subscriber " + subscription.name() + " is configured, not registered");
+            }
+            if (!registered.containsKey(subscription.name())
+                && registered.size() >= MAX_REGISTERED) {
+              throw new IllegalArgumentException(
+                  "webhook subscribers: " + MAX_REGISTERED + " registered (expected: at most)");
+            }
+          }
+          cursors.register(subscription.name(), WebhookSubscription.toJson(subscription));
+          reconcile();
+          return new Registered(subscription, false, cursors.load(subscription.name()));
+        },
+        registry);
+  }
+
+  /** Forgets a registered subscriber and its cursor; completes with false when none is. */
+  public CompletableFuture<Boolean> unregister(String name) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          synchronized (this) {
+            if (isConfigured(name)) {
+              throw new IllegalArgumentException(
+                  "webhook subscriber " + name + " is configured, not registered");
+            }
+          }
+          boolean known = cursors.registrations().containsKey(name);
+          cursors.unregister(name);
+          reconcile();
+          return known;
+        },
+        registry);
+  }
+
+  /** Every subscriber, configured and registered, with its cursor. */
+  public CompletableFuture<List<Registered>> list() {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          List<WebhookSubscription> running;
+          synchronized (this) {
+            running = deliveries.values().stream().map(d -> d.subscription).toList();
+          }
+          List<Registered> all = new ArrayList<>(running.size());
+          for (WebhookSubscription subscription : running) {
+            all.add(
+                new Registered(
+                    subscription,
+                    isConfigured(subscription.name()),
+                    cursors.load(subscription.name())));
+          }
+          return all;
+        },
+        registry);
+  }
+
+  private boolean isConfigured(String name) {
+    return config.subscribers().stream().anyMatch(s -> s.name().equals(name));
+  }
+
+  /** Starts what the store registers and this node does not run yet; stops what it no longer. */
+  private void reconcile() {
+    Map<String, String> saved;
+    try {
+      saved = cursors.registrations();
+    } catch (RuntimeException e) {
+      log.warn("webhook subscribers: registrations unreadable: {}", e.toString());
+      return;
+    }
+    synchronized (this) {
+      if (closed.get()) {
+        return;
+      }
+      for (String name : new ArrayList<>(registered.keySet())) {
+        if (!saved.containsKey(name) || !saved.get(name).equals(registered.get(name))) {
+          Delivery gone = deliveries.remove(name);
+          registered.remove(name);
+          if (gone != null) {
+            gone.stop();
+          }
+        }
+      }
+      for (Map.Entry<String, String> entry : saved.entrySet()) {
+        String name = entry.getKey();
+        if (registered.containsKey(name) || isConfigured(name)) {
+          continue;
+        }
+        try {
+          start(WebhookSubscription.fromJson(name, entry.getValue()));
+          registered.put(name, entry.getValue());
+        } catch (IllegalArgumentException e) {
+          log.warn("webhook subscriber {}: registration unusable: {}", name, e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** Starts delivering {@code subscription}; the caller holds this. */
+  private void start(WebhookSubscription subscription) {
+    Delivery delivery = new Delivery(subscription);
+    deliveries.put(subscription.name(), delivery);
+    delivery.thread.start();
   }
 
   /** Updates receivers took (2xx), over every subscription. */
@@ -134,8 +280,13 @@ public final class DurableWebhooks implements MeterBinder, AutoCloseable {
     if (closed.getAndSet(true)) {
       return;
     }
-    deliveries.forEach(Delivery::stop);
-    for (Delivery delivery : deliveries) {
+    registry.shutdownNow();
+    List<Delivery> stopping;
+    synchronized (this) {
+      stopping = new ArrayList<>(deliveries.values());
+    }
+    stopping.forEach(Delivery::stop);
+    for (Delivery delivery : stopping) {
       try {
         delivery.thread.join(TimeUnit.SECONDS.toMillis(5));
       } catch (InterruptedException e) {

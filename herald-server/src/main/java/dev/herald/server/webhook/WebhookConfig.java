@@ -72,6 +72,8 @@ public record WebhookConfig(
             "webhook-secret: missing (expected: whsec_ followed by base64, with --webhook or"
                 + " --webhook-subscriber)");
       }
+    }
+    if (secret != null) {
       WebhookSignature.key(secret); // fails on a secret that is not base64
     }
     if (queueCapacity < 1) {
