@@ -217,6 +217,111 @@ export function backoffDelay(attempt, { base = 1000, max = 30_000, serverRetry =
 }
 
 /**
+ * Parses one `Link` field value (RFC 8288): several comma-separated links, each `<target>` with
+ * `; name=value` parameters, values as tokens or quoted strings (`\` escapes), names
+ * case-insensitive (returned lower-cased), the first occurrence of a name counting, and the RFC
+ * 8187 form `name*=UTF-8''%…` decoded and preferred over `name`. A malformed link is skipped.
+ * Returns `[{ target, params }]` in order. Pure.
+ */
+export function parseLinkHeader(value) {
+  const links = [];
+  const s = String(value ?? '');
+  let at = 0;
+  const space = () => { while (at < s.length && (s[at] === ' ' || s[at] === '\t')) at++; };
+  const skipPast = (stop) => {
+    let quoted = false;
+    while (at < s.length) {
+      const c = s[at++];
+      if (quoted && c === '\\') at++;
+      else if (c === '"') quoted = !quoted;
+      else if (!quoted && c === stop) return;
+    }
+  };
+  const token = () => {
+    const start = at;
+    while (at < s.length && !';,= \t"'.includes(s[at])) at++;
+    return s.slice(start, at);
+  };
+  const quoted = () => {
+    let out = '';
+    at++;
+    while (at < s.length) {
+      let c = s[at++];
+      if (c === '"') return out;
+      if (c === '\\' && at < s.length) c = s[at++];
+      out += c;
+    }
+    return null;
+  };
+  for (;;) {
+    while (at < s.length && (s[at] === ' ' || s[at] === '\t' || s[at] === ',')) at++;
+    if (at >= s.length) return links;
+    if (s[at] !== '<') { skipPast(','); continue; }
+    const close = s.indexOf('>', at);
+    if (close < 0) return links;
+    const target = s.slice(at + 1, close);
+    at = close + 1;
+    const params = {};
+    const extended = {};
+    let ok = true;
+    for (;;) {
+      space();
+      if (at >= s.length || s[at] === ',') break;
+      if (s[at] !== ';') { skipPast(','); ok = false; break; }
+      at++;
+      space();
+      const name = token().toLowerCase();
+      if (name === '') { skipPast(','); ok = false; break; }
+      space();
+      let paramValue = '';
+      if (s[at] === '=') {
+        at++;
+        space();
+        paramValue = s[at] === '"' ? quoted() : token();
+        if (paramValue === null) { ok = false; break; }
+      }
+      if (name.endsWith('*')) {
+        const decoded = extValue(paramValue);
+        const plain = name.slice(0, -1);
+        if (decoded !== null && !(plain in extended)) extended[plain] = decoded;
+      } else if (!(name in params)) {
+        params[name] = paramValue;
+      }
+    }
+    if (ok) links.push({ target, params: { ...params, ...extended } });
+  }
+}
+
+/** RFC 8187 `charset'language'pct-encoded`, UTF-8 only; null when malformed. */
+function extValue(value) {
+  const match = /^([^']*)'[^']*'(.*)$/.exec(value);
+  if (!match || match[1].toUpperCase() !== 'UTF-8') return null;
+  try {
+    return decodeURIComponent(match[2]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The hub position a response hands its page: the `last-event-id` of its first `rel="mercure"`
+ * `Link` (Mercure discovery), or null. Give it to `subscribe(…, { lastEventId })` so the page gets
+ * every update made after its state was read. Accepts a fetch `Response`, a `Headers`, or a `Link`
+ * field value. A cross-origin response shows its `Link` only if it is exposed
+ * (`Access-Control-Expose-Headers: Link`).
+ */
+export function lastEventIdFrom(response) {
+  const value = typeof response === 'string' ? response
+    : (response?.headers ?? response)?.get?.('link') ?? null;
+  if (value === null) return null;
+  for (const link of parseLinkHeader(value)) {
+    const rels = (link.params.rel ?? '').toLowerCase().split(/[ \t]+/);
+    if (rels.includes('mercure') && link.params['last-event-id'] !== undefined) return link.params['last-event-id'];
+  }
+  return null;
+}
+
+/**
  * Exclusive locks with the part of the Web Locks semantics herald.js relies on: `request(name,
  * { signal }, callback)` grants in request order and holds the lock until the callback's promise
  * settles; an aborted waiting request rejects; `query()` lists the held locks. Browsers hide
@@ -335,6 +440,10 @@ export class Herald {
   #attempt = 0;
   #serverRetry = null;
   #listeners = [];
+  #from = null; // the first position this tab's subscriptions asked for, until the leader serves it
+  #resumeFrom = null; // leader: the position the next connection starts from instead of lastEventId
+  #resumeFor = new Map(); // leader: tab → the position it asked for, served by the next connection
+  #served = new Map(); // leader: tab → the position last served to it, not to be served twice
 
   /**
    * @param hubUrl the hub's URL, e.g. https://hub.example/.well-known/mercure
@@ -378,14 +487,25 @@ export class Herald {
    * Subscribes this tab to the selectors (topics, '*' or URI templates, as the hub reads them);
    * `onEvent({ id, type, data })` is called for each event that one of them matches, once each,
    * in the hub's order. Returns `{ close() }`.
+   *
+   * `lastEventId`: the hub position the page's state was read at (from the `rel="mercure"` Link
+   * of the response that carried it: `lastEventIdFrom(response)`). The subscription then gets
+   * every matching event published after that position, those published before it subscribed
+   * included; some may already be in the state (each event carries its id for the page to skip
+   * them). When the group's stream is live, the leader re-opens it from there (the other tabs
+   * drop what they already had by id); while it is reconnecting, it resumes from its own position.
    */
-  subscribe(selectors, onEvent) {
+  subscribe(selectors, onEvent, { lastEventId = null } = {}) {
     if (this.#closed) throw new Error('herald: closed');
     const list = [...selectors].map(String);
     if (list.length === 0 || list.some((s) => s === '')) throw new Error('herald: subscribe needs non-empty selectors');
     const id = ++this.#nextSubscription;
-    this.#subscriptions.set(id, { onEvent });
+    const from = lastEventId === null || lastEventId === undefined || lastEventId === '' ? null : String(lastEventId);
+    // Its own memory of ids: events the tab had before it subscribed are news to this subscription.
+    this.#subscriptions.set(id, { onEvent, seen: from === null ? null : new RecentIds() });
     this.#local.set(id, list);
+    // A position asked earlier and not served yet stays: read first, it is no later than this one.
+    if (from !== null && this.#from === null) this.#from = from;
     this.#announce();
     return { close: () => {
       if (!this.#subscriptions.delete(id)) return;
@@ -421,8 +541,27 @@ export class Herald {
     const selectors = this.#local.union();
     this.#group.set(this.#tabId, selectors);
     if (!this.#joined) return; // said once the tab lock is held
-    this.#post({ type: 'subs', tab: this.#tabId, selectors, leader: this.isLeader, lastEventId: this.lastEventId, state: this.isLeader ? this.state : undefined });
-    if (this.isLeader) this.#scheduleReconcile();
+    this.#post({ type: 'subs', tab: this.#tabId, selectors, leader: this.isLeader, lastEventId: this.lastEventId,
+      state: this.isLeader ? this.state : undefined, resumeFrom: this.#from ?? undefined });
+    if (this.isLeader) {
+      if (this.#from !== null) this.#serveFrom(this.#tabId, this.#from);
+      this.#scheduleReconcile();
+    }
+  }
+
+  /**
+   * Leader: a tab asked for the events after `position`. The group's stream re-opens from there
+   * when the group has no position yet, its stream is live (so at most events in flight to it
+   * could lie between its position and the asked one) or closed (nobody needs its position); while
+   * it connects or reconnects from a position of its own, that one stands. Each tab's position is
+   * served once.
+   */
+  #serveFrom(tab, position) {
+    if (this.#resumeFor.get(tab) === position || this.#served.get(tab) === position) return;
+    if (this.lastEventId !== null && this.state === 'connecting') return; // resuming: its position stands
+    // Several tabs asking before the stream re-opens: the first asked, read first, serves them all.
+    this.#resumeFrom ??= position;
+    this.#resumeFor.set(tab, position);
   }
 
   #post(message) {
@@ -441,6 +580,7 @@ export class Herald {
         break;
       case 'subs':
         this.#group.set(message.tab, message.selectors);
+        if (this.isLeader && message.resumeFrom) this.#serveFrom(message.tab, message.resumeFrom);
         if (message.leader) {
           if (this.lastEventId === null && message.lastEventId) this.lastEventId = message.lastEventId;
           if (message.state) this.#setState(message.state);
@@ -460,21 +600,31 @@ export class Herald {
       case 'missing':
         this.onmissing?.();
         break;
+      case 'served':
+        for (const [tab, position] of message.served ?? []) {
+          if (tab === this.#tabId && this.#from === position) this.#from = null;
+        }
+        break;
       default:
         break; // from a newer herald.js: ignore what this one does not know
     }
   }
 
-  /** Hands the event to this tab's subscriptions that want it; false if the tab already had it. */
+  /**
+   * Hands the event to this tab's subscriptions that want it and have not had it (a replay after a
+   * failover, a re-subscription or a subscription from an earlier position repeats events); false
+   * if the tab already had it.
+   */
   #deliver(message) {
-    if (message.id) {
-      if (!this.#seen.add(message.id)) return false; // a replay after a failover or a re-subscription
-      this.lastEventId = message.id;
-    }
+    const fresh = !message.id || this.#seen.add(message.id);
+    if (message.id) this.lastEventId = message.id; // the stream's position, replays included
     for (const key of this.#local.route(message.matched)) {
       const subscription = this.#subscriptions.get(key);
+      if (!subscription) continue;
+      const first = subscription.seen ? !message.id || subscription.seen.add(message.id) : fresh;
+      if (!first) continue;
       try {
-        subscription?.onEvent({ id: message.id, type: message.event, data: message.data });
+        subscription.onEvent({ id: message.id, type: message.event, data: message.data });
       } catch (error) {
         queueMicrotask(() => { throw error; }); // report it, but let the other subscriptions have theirs
       }
@@ -551,7 +701,7 @@ export class Herald {
     if (!this.isLeader || this.#closed) return;
     const union = this.#group.union();
     const current = this.#connection?.union;
-    if (current && current.join('\n') === union.join('\n')) return;
+    if (current && current.join('\n') === union.join('\n') && this.#resumeFrom === null) return;
     if (!current && this.#retryTimer !== null && union.length > 0) return; // a reconnection is due
     this.#disconnect();
     if (union.length === 0) {
@@ -578,9 +728,17 @@ export class Herald {
     url.searchParams.set(MATCH_PARAM, '1');
     const headers = { Accept: 'text/event-stream' };
     if (this.#token) headers.Authorization = `Bearer ${this.#token}`;
+    const serving = this.#resumeFor;
+    this.#resumeFor = new Map();
+    if (this.#resumeFrom !== null) {
+      // Later reconnections resume from here too, until events move it on.
+      this.lastEventId = this.#resumeFrom;
+      this.#resumeFrom = null;
+    }
     const resumeFrom = this.lastEventId;
     if (resumeFrom) headers['Last-Event-ID'] = resumeFrom;
     let fatal = false;
+    let opened = false;
     try {
       const response = await this.#fetch(url, {
         headers, cache: 'no-store', signal: controller.signal,
@@ -597,6 +755,8 @@ export class Herald {
         this.onmissing?.();
       }
       this.#attempt = 0;
+      opened = true;
+      if (serving.size > 0) this.#markServed(serving);
       this.#setState('open');
       const parser = new SseParser((event) => this.#fromHub(event, union), { fields: [MATCH_FIELD] });
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -614,6 +774,10 @@ export class Herald {
     } catch {
       // network error, abort or refusal: decided below
     }
+    if (!opened) {
+      // Never opened: those positions are still to serve (lastEventId starts at or before them).
+      for (const [tab, position] of serving) if (!this.#resumeFor.has(tab)) this.#resumeFor.set(tab, position);
+    }
     if (this.#connection !== connection) return; // replaced or closed on purpose
     this.#connection = null;
     if (fatal) {
@@ -628,9 +792,21 @@ export class Herald {
     }, delay);
   }
 
+  /** The stream now starts at or before the positions these tabs asked for: they stop asking. */
+  #markServed(serving) {
+    for (const [tab, position] of serving) {
+      this.#served.set(tab, position);
+      if (tab === this.#tabId && this.#from === position) this.#from = null;
+    }
+    if (this.#served.size > 1000) this.#served.delete(this.#served.keys().next().value);
+    this.#post({ type: 'served', served: [...serving] });
+  }
+
   #fromHub(event, union) {
     const message = { type: 'event', id: event.id, event: event.type, data: event.data,
       matched: matchedSelectors(event.fields, union) };
-    if (this.#deliver(message)) this.#post(message);
+    this.#deliver(message);
+    // Posted even when this tab had it: a tab subscribed from an earlier position may not have.
+    this.#post(message);
   }
 }

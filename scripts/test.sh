@@ -32,6 +32,8 @@ if ! command -v node >/dev/null; then
   exit 1
 fi
 (cd herald-js && node --test test/*.test.js)
+# herald.js's TypeScript declarations, checked by tsc (installed into herald-js/.typescript).
+./scripts/typecheck-js.sh
 # Required: here a missing browser or redis-server fails their tests instead of skipping them.
 mvn -B -ntp verify -Dherald.browser.required=true -Dherald.redis.required=true "$@"
 # `mvn install` makes herald-client usable from another project: checked in a throwaway local

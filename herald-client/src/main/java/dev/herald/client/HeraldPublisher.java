@@ -146,6 +146,60 @@ public final class HeraldPublisher {
     }
   }
 
+  /**
+   * The hub's position: the id of the last event it handed to its subscribers ({@code earliest}
+   * while it has none), read from Herald's {@code GET /.well-known/mercure/last-event-id} with this
+   * publisher's token, from the {@code last-event-id} of the discovery {@code Link} it answers.
+   * Read it <em>before</em> reading the state a page shows, and hand both to the page: a
+   * subscription from this id then gets every update made after the state was read (some may
+   * already be in it: each carries its id).
+   *
+   * @throws HeraldClientException if the hub refused (its status and reason: 401, 403; a 404 from a
+   *     hub that is not Herald), could not be reached or did not answer in time
+   */
+  public String lastEventId() {
+    URI position = positionUrl(hubUrl);
+    String jwt = token.get();
+    if (jwt == null) {
+      throw new IllegalStateException("token: the token supplier returned null (expected: a JWT)");
+    }
+    HttpRequest request =
+        HttpRequest.newBuilder(position)
+            .timeout(requestTimeout)
+            .header("Authorization", "Bearer " + jwt)
+            .GET()
+            .build();
+    try {
+      HttpResponse<InputStream> response =
+          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream body = response.body()) {
+        if (response.statusCode() != 200) {
+          throw HeraldClientException.hubError(response.statusCode(), Bodies.reason(body));
+        }
+        String id = LinkHeader.mercureLastEventId(response.headers().allValues("Link"));
+        if (id == null) {
+          throw HeraldClientException.failure(
+              position + " answered without a rel=\"mercure\" Link carrying last-event-id", null);
+        }
+        return id;
+      }
+    } catch (HttpTimeoutException e) {
+      throw HeraldClientException.failure(
+          "no answer from " + position + " within " + requestTimeout, e);
+    } catch (IOException e) {
+      throw HeraldClientException.failure("cannot reach " + position + ": " + describe(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw HeraldClientException.failure("interrupted while asking " + position, e);
+    }
+  }
+
+  /** Herald's position endpoint, under the hub's path. */
+  static URI positionUrl(URI hubUrl) {
+    String path = hubUrl.getRawPath() == null ? "" : hubUrl.getRawPath();
+    return hubUrl.resolve((path.endsWith("/") ? path : path + "/") + "last-event-id");
+  }
+
   /** {@code Retry-After} as delta-seconds or an HTTP date (RFC 9110, section 10.2.3). */
   private Optional<Duration> retryAfter(HttpResponse<?> response) {
     return response

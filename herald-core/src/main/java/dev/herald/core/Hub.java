@@ -341,6 +341,14 @@ public final class Hub implements AutoCloseable {
     return dispatcher.retained();
   }
 
+  /**
+   * How long this hub has been behind the shared log of its cluster, in nanoseconds: 0 while its
+   * tail keeps up; -1 for a hub with a history of its own.
+   */
+  public long sharedLogLagNanos() {
+    return dispatcher.tailLagNanos();
+  }
+
   /** The id of the last event fanned out, or {@code earliest} when none is known yet. */
   public String lastEventId() {
     return dispatcher.lastEventId();

@@ -202,10 +202,15 @@ public final class RedisLog implements SharedLog {
 
   @Override
   public CompletableFuture<Long> appendShared(List<Update> updates) {
+    return appendShared(updates, null);
+  }
+
+  @Override
+  public CompletableFuture<Long> appendShared(List<Update> updates, String[] traceContexts) {
     if (updates.isEmpty()) {
       return CompletableFuture.completedFuture(lastDeliveredOrZero() + 1);
     }
-    return runScript(0, updates, System.currentTimeMillis())
+    return runScript(0, updates, traceContexts, System.currentTimeMillis())
         .exceptionally(
             failure -> {
               throw new CompletionException(unavailable("append failed", failure));
@@ -217,13 +222,14 @@ public final class RedisLog implements SharedLog {
    * empties its script cache).
    */
   private CompletableFuture<Long> runScript(
-      long expectedFirst, List<Update> updates, long publishedAtMillis) {
+      long expectedFirst, List<Update> updates, String[] traceContexts, long publishedAtMillis) {
     String[] keyNames = keys.forBatch(UUID.randomUUID().toString());
     List<String> args = new ArrayList<>(2 + updates.size() * StreamEntries.FIELDS);
     args.add(Long.toString(expectedFirst));
     args.add(Long.toString(config.historySize()));
-    for (Update update : updates) {
-      StreamEntries.addFields(args, update, publishedAtMillis);
+    for (int i = 0; i < updates.size(); i++) {
+      StreamEntries.addFields(
+          args, updates.get(i), publishedAtMillis, traceContexts == null ? null : traceContexts[i]);
     }
     String[] values = args.toArray(new String[0]);
     RedisAsyncCommands<String, String> async = commands.async();
@@ -259,7 +265,7 @@ public final class RedisLog implements SharedLog {
     }
     List<Update> updates = events.stream().map(Event::update).toList();
     try {
-      runScript(events.get(0).sequence(), updates, System.currentTimeMillis()).join();
+      runScript(events.get(0).sequence(), updates, null, System.currentTimeMillis()).join();
     } catch (CompletionException e) {
       Throwable cause = cause(e);
       if (cause instanceof RedisCommandExecutionException refused
@@ -331,6 +337,12 @@ public final class RedisLog implements SharedLog {
   public long retained() {
     StreamTail current = tail;
     return current == null ? -1 : Math.min(current.delivered(), config.historySize());
+  }
+
+  @Override
+  public long tailLagNanos() {
+    StreamTail current = tail;
+    return current == null ? -1 : current.lagNanos();
   }
 
   @Override

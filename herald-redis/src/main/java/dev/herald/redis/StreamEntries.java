@@ -18,12 +18,18 @@ import java.util.Map;
 final class StreamEntries {
 
   /** Arguments of the append script per update; append.lua reads them in this order. */
-  static final int FIELDS = 7;
+  static final int FIELDS = 8;
 
   private StreamEntries() {}
 
-  /** The script arguments of one update, appended to {@code out}. */
-  static void addFields(List<String> out, Update update, long publishedAtMillis) {
+  /**
+   * The script arguments of one update, appended to {@code out}.
+   *
+   * @param traceContext the publish's W3C {@code traceparent}, or null when it is not traced (the
+   *     entry then holds no such field)
+   */
+  static void addFields(
+      List<String> out, Update update, long publishedAtMillis, String traceContext) {
     out.add(update.id());
     out.add(encodeTopics(update.topics()));
     out.add(update.data());
@@ -32,6 +38,25 @@ final class StreamEntries {
     out.add(update.type() == null ? "" : update.type());
     out.add(update.retry() == null ? "" : Long.toString(update.retry()));
     out.add(Long.toString(publishedAtMillis));
+    out.add(traceContext == null ? "" : traceContext);
+  }
+
+  /**
+   * The trace context each entry was appended with (same index), or null when none has one: the
+   * common case costs one map lookup per entry and allocates nothing.
+   */
+  static String[] traceContexts(List<StreamMessage<String, String>> entries) {
+    String[] contexts = null;
+    for (int i = 0; i < entries.size(); i++) {
+      String context = entries.get(i).getBody().get("c");
+      if (context != null) {
+        if (contexts == null) {
+          contexts = new String[entries.size()];
+        }
+        contexts[i] = context;
+      }
+    }
+    return contexts;
   }
 
   /** The sequence an entry id {@code 0-<sequence>} stands for. */

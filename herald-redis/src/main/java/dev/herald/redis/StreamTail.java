@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * its data), it tells the hub there is a gap instead of skipping it silently.
  *
  * <p>Threading: runs on its own thread, with a connection of its own for the blocking reads; {@link
- * #readiness}, {@link #delivered} and {@link #stop} are safe from any thread.
+ * #readiness}, {@link #lagNanos}, {@link #delivered} and {@link #stop} are safe from any thread.
  */
 final class StreamTail implements Runnable {
 
@@ -73,21 +73,27 @@ final class StreamTail implements Runnable {
     return delivered;
   }
 
+  /**
+   * How long the tail has been behind the stream: 0 when its last read found nothing more, else the
+   * time since it last did (a full batch, or the hub holding it, counts as behind).
+   */
+  long lagNanos() {
+    return caughtUp ? 0 : Math.max(0, System.nanoTime() - caughtUpNanos);
+  }
+
   Readiness readiness() {
     String reason = failure;
     if (reason != null) {
       return Readiness.notReady("redis unreachable from the tail: " + reason);
     }
-    if (!caughtUp) {
-      long behind = System.nanoTime() - caughtUpNanos;
-      if (behind > maxLagNanos) {
-        return Readiness.notReady(
-            "tail "
-                + TimeUnit.NANOSECONDS.toMillis(behind)
-                + " ms behind the stream (expected: at most max-tail-lag "
-                + TimeUnit.NANOSECONDS.toMillis(maxLagNanos)
-                + " ms)");
-      }
+    long behind = lagNanos();
+    if (behind > maxLagNanos) {
+      return Readiness.notReady(
+          "tail "
+              + TimeUnit.NANOSECONDS.toMillis(behind)
+              + " ms behind the stream (expected: at most max-tail-lag "
+              + TimeUnit.NANOSECONDS.toMillis(maxLagNanos)
+              + " ms)");
     }
     return Readiness.READY;
   }
@@ -171,7 +177,7 @@ final class StreamTail implements Runnable {
     boolean full = entries.size() >= batch;
     // The hub may make the tail wait while it is busy: that time counts as lag.
     caughtUp = false;
-    listener.deliver(events);
+    listener.deliver(events, StreamEntries.traceContexts(entries));
     Event last = events.get(events.size() - 1);
     delivered = last.sequence();
     deliveredId = last.id();

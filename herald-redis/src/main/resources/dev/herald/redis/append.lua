@@ -6,7 +6,8 @@
 -- a no-op), KEYS[5] the later uses of ids publishers reused (sorted set read by lex, all scores 0,
 -- members "<id> NUL <sequence, 20 digits>"; ids never hold NUL)
 -- ARGV[1] the first sequence expected (0: the next one), ARGV[2] the events retained (MAXLEN),
--- then 7 fields per event: id, topics, data, private, type, retry, publish time (epoch ms).
+-- then 8 fields per event: id, topics, data, private, type, retry, publish time (epoch ms), and the
+-- publish's W3C traceparent ('' when it is not traced: the entry then has no 'c' field).
 local appended = redis.call('GET', KEYS[4])
 if appended then
   return tonumber(appended)
@@ -17,13 +18,19 @@ if expected > 0 and expected ~= last + 1 then
   return redis.error_reply('HERALD_SEQUENCE sequence ' .. expected .. ' appended after ' .. last)
 end
 local retain = tonumber(ARGV[2])
-local count = (#ARGV - 2) / 7
+local count = (#ARGV - 2) / 8
 for i = 0, count - 1 do
-  local a = 2 + i * 7
+  local a = 2 + i * 8
   local sequence = last + 1 + i
-  redis.call('XADD', KEYS[1], string.format('0-%d', sequence),
-    'i', ARGV[a + 1], 't', ARGV[a + 2], 'd', ARGV[a + 3], 'p', ARGV[a + 4],
-    'y', ARGV[a + 5], 'r', ARGV[a + 6], 'w', ARGV[a + 7])
+  if ARGV[a + 8] == '' then
+    redis.call('XADD', KEYS[1], string.format('0-%d', sequence),
+      'i', ARGV[a + 1], 't', ARGV[a + 2], 'd', ARGV[a + 3], 'p', ARGV[a + 4],
+      'y', ARGV[a + 5], 'r', ARGV[a + 6], 'w', ARGV[a + 7])
+  else
+    redis.call('XADD', KEYS[1], string.format('0-%d', sequence),
+      'i', ARGV[a + 1], 't', ARGV[a + 2], 'd', ARGV[a + 3], 'p', ARGV[a + 4],
+      'y', ARGV[a + 5], 'r', ARGV[a + 6], 'w', ARGV[a + 7], 'c', ARGV[a + 8])
+  end
   -- A reused id resolves to its earliest retained use (Mercure draft-08), so later uses wait in
   -- KEYS[5] until trimming makes one of them the earliest.
   if redis.call('ZADD', KEYS[3], 'NX', sequence, ARGV[a + 1]) == 0 then

@@ -6,6 +6,7 @@ import dev.herald.core.auth.JwtKey;
 import dev.herald.core.auth.TokenMinter;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.ServerConfig;
+import dev.herald.server.trace.Tracing;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -44,6 +45,18 @@ final class Node implements AutoCloseable {
     Hub hub = new Hub(HubConfig.DEFAULTS.withHistorySize((int) redis.historySize()), log);
     return new Node(
         log, HeraldServer.start(serverConfig(0).hub(hub.config()).build(), hub, Clock.systemUTC()));
+  }
+
+  /** A node whose hub and edge trace with {@code tracing}, serving {@code /metrics}. */
+  static Node startTraced(RedisConfig redis, Tracing tracing) throws InterruptedException {
+    RedisLog log = RedisLog.connect(redis);
+    Hub hub =
+        new Hub(
+            HubConfig.DEFAULTS.withHistorySize((int) redis.historySize()),
+            log,
+            tracing.publishTracer());
+    ServerConfig config = serverConfig(0).hub(hub.config()).metrics(true).build();
+    return new Node(log, HeraldServer.start(config, hub, Clock.systemUTC(), null, tracing));
   }
 
   static ServerConfig.Builder serverConfig(int port) {

@@ -54,7 +54,16 @@ class RedisLogTest {
   private static final class Collector implements SharedLog.Listener {
     final List<Event> events = new CopyOnWriteArrayList<>();
     final List<String> gaps = new CopyOnWriteArrayList<>();
+    final List<String> traceContexts = new CopyOnWriteArrayList<>();
     volatile CountDownLatch hold = new CountDownLatch(0);
+
+    @Override
+    public void deliver(List<Event> delivered, String[] contexts) {
+      for (int i = 0; i < delivered.size(); i++) {
+        traceContexts.add(contexts == null ? "none" : String.valueOf(contexts[i]));
+      }
+      deliver(delivered);
+    }
 
     @Override
     public void deliver(List<Event> delivered) {
@@ -129,12 +138,42 @@ class RedisLogTest {
     assertThat(log.readiness().ready()).isTrue();
     log.appendShared(List.of(Update.of("t", "x").withId("held"))).join();
     await().atMost(Duration.ofSeconds(10)).until(() -> !log.readiness().ready());
+    assertThat(log.tailLagNanos()).isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos());
     assertThat(log.readiness().reason())
         .contains("behind the stream")
         .contains("max-tail-lag 200 ms");
     tail.hold.countDown();
     await().atMost(Duration.ofSeconds(10)).until(() -> log.readiness().ready());
     assertThat(tail.events).hasSize(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> log.tailLagNanos() == 0);
+  }
+
+  @Test
+  void aTracedPublishsContextReachesEveryTailAndAnUntracedEntryHasNone() {
+    RedisLog a = open(config());
+    RedisLog b = open(config());
+    Collector tailA = new Collector();
+    Collector tailB = new Collector();
+    a.startTail(tailA);
+    b.startTail(tailB);
+    String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    a.appendShared(
+            List.of(Update.of("t", "traced").withId("1"), Update.of("t", "not").withId("2")),
+            new String[] {traceparent, null})
+        .join();
+    a.appendShared(List.of(Update.of("t", "plain").withId("3"))).join();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> tailA.events.size() == 3 && tailB.events.size() == 3);
+    for (Collector tail : List.of(tailA, tailB)) {
+      assertThat(tail.traceContexts).containsExactly(traceparent, "null", "none");
+    }
+    try (io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri())) {
+      var entries =
+          client.connect().sync().xrange(prefix + "events", io.lettuce.core.Range.create("-", "+"));
+      assertThat(entries.get(0).getBody()).containsEntry("c", traceparent);
+      assertThat(entries.get(1).getBody()).doesNotContainKey("c");
+    }
   }
 
   @Test
@@ -164,7 +203,7 @@ class RedisLogTest {
     RedisLog.Keys keys = RedisLog.Keys.of(prefix);
     String[] keyNames = keys.forBatch("same");
     List<String> args = new ArrayList<>(List.of("0", "100"));
-    StreamEntries.addFields(args, Update.of("t", "once").withId("once"), 0);
+    StreamEntries.addFields(args, Update.of("t", "once").withId("once"), 0, null);
     io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
     try (var connection = client.connect()) {
       var sync = connection.sync();

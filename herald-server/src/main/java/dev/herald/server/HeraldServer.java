@@ -4,6 +4,7 @@ import dev.herald.core.Hub;
 import dev.herald.core.RateLimitedLog;
 import dev.herald.core.Readiness;
 import dev.herald.server.demo.DemoClock;
+import dev.herald.server.http.HttpError;
 import dev.herald.server.http.HttpPipelines;
 import dev.herald.server.http.HubRoutes;
 import dev.herald.server.http.RouteGroup;
@@ -235,7 +236,7 @@ public final class HeraldServer implements AutoCloseable {
               () -> readiness(hub, parts.warmUp),
               webhookSubscribers);
       parts.routes = allRoutes.serving(publicRouteGroups(config));
-      FrontDoor frontDoor = new FrontDoor(limits, parts.counters);
+      FrontDoor frontDoor = new FrontDoor(limits, parts.counters, HttpError::refusal);
       HttpPipelines pipelines = new HttpPipelines(parts.routes, frontDoor);
       for (InetSocketAddress address : config.listen()) {
         parts.listeners.add(bind(parts, address, pipelines.cleartext(), true, parts.limiter));

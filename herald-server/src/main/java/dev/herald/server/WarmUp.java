@@ -4,6 +4,7 @@ import dev.herald.core.Hub;
 import dev.herald.core.Readiness;
 import dev.herald.core.auth.JwtKey;
 import dev.herald.core.auth.TokenMinter;
+import dev.herald.server.http.HttpError;
 import dev.herald.server.http.HttpPipelines;
 import dev.herald.server.http.HubRoutes;
 import dev.herald.server.http.RouteGroup;
@@ -144,7 +145,8 @@ final class WarmUp implements AutoCloseable {
           HubRoutes.create(hub, config, null, parts.metrics, null, streams, clock, Tracing.OFF)
               .serving(EnumSet.of(RouteGroup.HUB));
       HttpPipelines pipelines =
-          new HttpPipelines(routes, new FrontDoor(config.limits(), parts.counters));
+          new HttpPipelines(
+              routes, new FrontDoor(config.limits(), parts.counters, HttpError::refusal));
       listener =
           HeraldServer.bind(
               parts,

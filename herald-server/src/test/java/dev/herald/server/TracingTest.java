@@ -20,11 +20,14 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -254,6 +257,39 @@ class TracingTest extends ServerTestBase {
     assertThat(attribute(request, "error.type")).isEqualTo("503");
     assertThat(response.headers().firstValue("traceresponse"))
         .contains("00-" + TRACE_ID + "-" + request.getSpanId() + "-01");
+  }
+
+  @Test
+  void aBrowserPublisherOnAnotherOriginMaySendTraceparentAndReadTraceresponse() throws Exception {
+    HttpResponse<String> preflight =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/.well-known/mercure"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "http://localhost:5173")
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization,traceparent,tracestate")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(headerList(preflight, "access-control-allow-headers"))
+        .contains("traceparent", "tracestate", "authorization");
+
+    HttpResponse<String> response =
+        publish(
+            "topic=" + enc(TOPIC) + "&data=hi",
+            Map.of(
+                "Authorization",
+                "Bearer " + PUBLISHER,
+                "traceparent",
+                SAMPLED,
+                "Origin",
+                "http://localhost:5173"));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(headerList(response, "access-control-expose-headers")).contains("traceresponse");
+    assertThat(response.headers().firstValue("traceresponse")).isPresent();
+  }
+
+  private static String headerList(HttpResponse<?> response, String name) {
+    return String.join(",", response.headers().allValues(name)).toLowerCase(Locale.ROOT);
   }
 
   @Test

@@ -8,7 +8,9 @@ import dev.herald.node.NodeConfig;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.trace.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.beans.factory.DisposableBean;
@@ -75,6 +77,34 @@ public final class EmbeddedHerald implements SmartLifecycle, DisposableBean {
   /** The first HTTP port bound (the one asked for, or the free one picked for port 0). */
   public int port() {
     return boundAddresses().get(0).getPort();
+  }
+
+  /**
+   * The hub's URL on its first HTTP address, as a browser on this machine reaches it: {@code
+   * localhost} for a loopback or wildcard address. Behind a proxy, pages reach it elsewhere: give
+   * {@link HeraldTemplate#discoveryLink(URI)} that URL instead.
+   *
+   * @throws IllegalStateException if the hub is not started (or has no HTTP listener)
+   */
+  public URI hubUrl() {
+    List<InetSocketAddress> bound = boundAddresses();
+    if (bound.isEmpty()) {
+      throw new IllegalStateException(
+          "herald: the embedded hub has no HTTP address (expected: started, with"
+              + " herald.embedded.listen)");
+    }
+    InetSocketAddress first = bound.get(0);
+    InetAddress address = first.getAddress();
+    String host =
+        address == null
+            ? first.getHostString()
+            : address.isLoopbackAddress() || address.isAnyLocalAddress()
+                ? "localhost"
+                : address.getHostAddress();
+    if (host.indexOf(':') >= 0) {
+      host = "[" + host + "]";
+    }
+    return URI.create("http://" + host + ":" + first.getPort() + "/.well-known/mercure");
   }
 
   /** Why the hub should get no new subscribers now, for the health indicator. */

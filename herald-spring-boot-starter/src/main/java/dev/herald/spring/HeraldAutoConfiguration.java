@@ -8,6 +8,7 @@ import dev.herald.core.Update;
 import dev.herald.server.trace.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import java.net.URI;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -92,11 +93,35 @@ public class HeraldAutoConfiguration {
       ObjectProvider<EmbeddedHerald> embedded, ObjectProvider<HeraldPublisher> remote) {
     EmbeddedHerald hub = embedded.getIfAvailable();
     if (hub != null) {
-      return new HeraldTemplate(publication -> publishInProcess(hub, publication));
+      return new HeraldTemplate(
+          publication -> publishInProcess(hub, publication),
+          new HeraldTemplate.Position() {
+            @Override
+            public URI hubUrl() {
+              return hub.hubUrl();
+            }
+
+            @Override
+            public String lastEventId() {
+              return hub.hub().lastEventId();
+            }
+          });
     }
     HeraldPublisher publisher = remote.getIfAvailable();
     if (publisher != null) {
-      return new HeraldTemplate(publisher::publish);
+      return new HeraldTemplate(
+          publisher::publish,
+          new HeraldTemplate.Position() {
+            @Override
+            public URI hubUrl() {
+              return publisher.hubUrl();
+            }
+
+            @Override
+            public String lastEventId() {
+              return publisher.lastEventId();
+            }
+          });
     }
     return new HeraldTemplate(
         publication -> {

@@ -1,6 +1,8 @@
 package dev.herald.spring;
 
 import dev.herald.client.Publication;
+import dev.herald.core.DiscoveryLink;
+import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +31,83 @@ public final class HeraldTemplate {
     String publish(Publication publication);
   }
 
+  /** Where the hub is and how far it got: one implementation per kind of hub. */
+  interface Position {
+    /** The hub's URL as pages reach it. */
+    URI hubUrl();
+
+    /** The id of the last event the hub handed out, {@code earliest} while none. */
+    String lastEventId();
+  }
+
   private static final Logger log = LoggerFactory.getLogger(HeraldTemplate.class);
 
+  private static final Position NO_HUB =
+      new Position() {
+        @Override
+        public URI hubUrl() {
+          throw noHub();
+        }
+
+        @Override
+        public String lastEventId() {
+          throw noHub();
+        }
+
+        private static IllegalStateException noHub() {
+          return new IllegalStateException(
+              "herald: no hub configured (expected: herald.hub-url or"
+                  + " herald.embedded.enabled=true)");
+        }
+      };
+
   private final Target target;
+  private final Position position;
 
   HeraldTemplate(Target target) {
+    this(target, NO_HUB);
+  }
+
+  HeraldTemplate(Target target, Position position) {
     this.target = target;
+    this.position = position;
+  }
+
+  /**
+   * The hub's position: the id of the last event it handed to subscribers ({@code earliest} while
+   * none). The embedded hub answers from memory; a remote one with one request ({@code GET
+   * /.well-known/mercure/last-event-id} with the publisher token).
+   *
+   * @throws dev.herald.client.HeraldClientException if a remote hub refused or was unreachable
+   */
+  public String lastEventId() {
+    return position.lastEventId();
+  }
+
+  /**
+   * The Mercure discovery {@code Link} value, {@code <hub>; rel="mercure"; last-event-id="…"}, for
+   * a response carrying state a page will keep up to date. Take it <em>before</em> reading the
+   * state: the page subscribes from that position (herald.js {@code lastEventIdFrom(response)}), so
+   * every change made after it was read reaches the page; a change already in the state may arrive
+   * too, with its id, for the page to skip.
+   *
+   * <pre>{@code
+   * String link = herald.discoveryLink();            // first
+   * Book book = books.find(id);                       // then the state
+   * return ResponseEntity.ok().header(HttpHeaders.LINK, link).body(book);
+   * }</pre>
+   *
+   * <p>The hub URL is {@code herald.hub-url}, or the embedded hub's {@link
+   * EmbeddedHerald#hubUrl()}; use {@link #discoveryLink(URI)} when pages reach the hub at another
+   * URL (a proxy).
+   */
+  public String discoveryLink() {
+    return discoveryLink(position.hubUrl());
+  }
+
+  /** As {@link #discoveryLink()}, naming the hub by {@code publicHubUrl}. */
+  public String discoveryLink(URI publicHubUrl) {
+    return DiscoveryLink.of(publicHubUrl.toString(), position.lastEventId());
   }
 
   /** Publishes now and returns the update's id. */

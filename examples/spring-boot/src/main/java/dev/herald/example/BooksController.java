@@ -5,6 +5,7 @@ import dev.herald.spring.EmbeddedHerald;
 import dev.herald.spring.HeraldTemplate;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -30,12 +31,17 @@ class BooksController {
     this.hub = hub;
   }
 
+  /**
+   * The book, with the hub's position as its discovery {@code Link}: read before the book, so the
+   * page, subscribing from it, misses no rename made after it loaded.
+   */
   @GetMapping("/books/{id}")
   ResponseEntity<Map<String, Object>> book(@PathVariable long id) {
+    String link = herald.discoveryLink();
     String title = titles.get(id);
     return title == null
         ? ResponseEntity.notFound().build()
-        : ResponseEntity.ok(Map.of("id", id, "title", title));
+        : ResponseEntity.ok().header(HttpHeaders.LINK, link).body(Map.of("id", id, "title", title));
   }
 
   /**

@@ -44,6 +44,11 @@ public record AccessClaims(String issuer, String subject, Instant expiresAt, Lis
     }
   }
 
+  @Override
+  public boolean publishesAnything() {
+    return grants.stream().anyMatch(Grant::publish);
+  }
+
   /** Whether a {@code publish} grant covers {@code topic}. */
   public boolean mayPublish(String topic) {
     for (Grant grant : grants) {

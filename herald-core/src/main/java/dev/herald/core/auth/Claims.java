@@ -38,6 +38,11 @@ public record Claims(
     return payload;
   }
 
+  @Override
+  public boolean publishesAnything() {
+    return !publish.isEmpty();
+  }
+
   /** Every topic must match a selector of {@code mercure.publish}, as draft-07 requires. */
   @Override
   public void authorizePublish(List<String> topics) {

@@ -33,4 +33,7 @@ public sealed interface Grants permits Claims, AccessClaims {
    * @throws dev.herald.core.HubException FORBIDDEN naming the first topic outside the grants
    */
   void authorizePublish(List<String> topics);
+
+  /** Whether the token may publish at all (some topic): what a publisher-only read requires. */
+  boolean publishesAnything();
 }

@@ -77,7 +77,7 @@ public final class Dispatcher implements AutoCloseable {
       implements Command {}
 
   /** Events a shared log's tail read, to fan out in the log's order. */
-  private record Deliver(List<Event> events) implements Command {}
+  private record Deliver(List<Event> events, Object[] traces) implements Command {}
 
   /** The log lost events: everyone waiting for them must reconnect. */
   private record Lost(long resumeAfter, String reason) implements Command {}
@@ -271,6 +271,14 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
+   * How long this hub has been behind the shared log it tails, in nanoseconds (0 while it keeps
+   * up); -1 for a hub with a history of its own. Any thread.
+   */
+  public long tailLagNanos() {
+    return sequencer.tailLagNanos();
+  }
+
+  /**
    * Stops taking commands, finishes those already queued (so accepted publishes are stored and
    * acknowledged), waits up to {@code grace} for them and for appends in flight, then closes the
    * log; whatever is still queued after that fails with 503.
@@ -420,7 +428,7 @@ public final class Dispatcher implements AutoCloseable {
         snapshot(snapshot.query(), snapshot.done());
       } else if (command instanceof Deliver deliver) {
         commit();
-        handOut(deliver.events(), null);
+        handOut(deliver.events(), deliver.traces());
       } else if (command instanceof Lost lost) {
         commit();
         lost(lost);
@@ -745,8 +753,8 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     @Override
-    public void fanOutLater(List<Event> events) {
-      enqueue(new Deliver(events));
+    public void fanOutLater(List<Event> events, Object[] traces) {
+      enqueue(new Deliver(events, traces));
     }
 
     @Override

@@ -38,8 +38,11 @@ interface Sequencer extends AutoCloseable {
     /**
      * From the log's own thread: queues the events for the drain, waiting for room rather than drop
      * one.
+     *
+     * @param traces the trace context of each event's fan-out (same index), or null when none is
+     *     traced
      */
-    void fanOutLater(List<Event> events);
+    void fanOutLater(List<Event> events, Object[] traces);
 
     /**
      * From the log's own thread: events after the last fanned out can never be delivered; every
@@ -82,6 +85,11 @@ interface Sequencer extends AutoCloseable {
 
   /** Events retained for reconnecting subscribers; -1 when it cannot tell. */
   long retained();
+
+  /** How long this hub has been behind a shared log, in nanoseconds; -1 without one. */
+  default long tailLagNanos() {
+    return -1;
+  }
 
   @Override
   void close();

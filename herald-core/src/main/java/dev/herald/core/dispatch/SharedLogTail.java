@@ -47,7 +47,12 @@ final class SharedLogTail implements Sequencer {
             new SharedLog.Listener() {
               @Override
               public void deliver(List<Event> events) {
-                fanout.fanOutLater(events);
+                fanout.fanOutLater(events, null);
+              }
+
+              @Override
+              public void deliver(List<Event> events, String[] traceContexts) {
+                fanout.fanOutLater(events, traces(events, traceContexts));
               }
 
               @Override
@@ -69,9 +74,10 @@ final class SharedLogTail implements Sequencer {
     }
     boolean traced = sent.stream().anyMatch(publish -> publish.trace() != null);
     long start = traced ? System.nanoTime() : 0;
+    String[] traceContexts = traced ? propagated(sent) : null;
     CompletableFuture<Long> appended;
     try {
-      appended = log.appendShared(updates);
+      appended = log.appendShared(updates, traceContexts);
     } catch (RuntimeException e) {
       appended = CompletableFuture.failedFuture(e);
     }
@@ -108,6 +114,36 @@ final class SharedLogTail implements Sequencer {
           }
           fanout.answer(sent, stored);
         });
+  }
+
+  /** Each traced publish's context as the log carries it (null for the others). */
+  private String[] propagated(List<Publish> sent) {
+    String[] contexts = new String[sent.size()];
+    for (int i = 0; i < contexts.length; i++) {
+      Object trace = sent.get(i).trace();
+      contexts[i] = trace == null ? null : tracer.propagate(trace);
+    }
+    return contexts;
+  }
+
+  /** On the tail's thread: the fan-out's trace context of each event the log carried one for. */
+  private Object[] traces(List<Event> events, String[] traceContexts) {
+    if (traceContexts == null) {
+      return null;
+    }
+    Object[] traces = null;
+    for (int i = 0; i < traceContexts.length; i++) {
+      if (traceContexts[i] != null) {
+        Object trace = tracer.received(events.get(i), traceContexts[i]);
+        if (trace != null) {
+          if (traces == null) {
+            traces = new Object[events.size()];
+          }
+          traces[i] = trace;
+        }
+      }
+    }
+    return traces;
   }
 
   @Override
@@ -153,6 +189,11 @@ final class SharedLogTail implements Sequencer {
   @Override
   public long retained() {
     return log.retained();
+  }
+
+  @Override
+  public long tailLagNanos() {
+    return log.tailLagNanos();
   }
 
   @Override

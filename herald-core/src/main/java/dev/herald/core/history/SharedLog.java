@@ -34,6 +34,17 @@ public interface SharedLog extends ReplaySource, AutoCloseable {
    */
   CompletableFuture<Long> appendShared(List<Update> updates);
 
+  /**
+   * {@link #appendShared(List)}, carrying each update's trace context to every hub's tail, so the
+   * fan-out on each node joins the trace of the publish (a log that cannot carry them drops them).
+   *
+   * @param traceContexts a W3C {@code traceparent} per update (same index, null for an untraced
+   *     one), or null when none is traced
+   */
+  default CompletableFuture<Long> appendShared(List<Update> updates, String[] traceContexts) {
+    return appendShared(updates);
+  }
+
   /** The sequence of the retained event with this id, or -1 if it is unknown or pruned. */
   CompletableFuture<Long> findSequence(String id);
 
@@ -52,6 +63,14 @@ public interface SharedLog extends ReplaySource, AutoCloseable {
     return -1;
   }
 
+  /**
+   * How long this hub's tail has been behind the log, in nanoseconds: 0 while it keeps up, -1 when
+   * the log cannot tell.
+   */
+  default long tailLagNanos() {
+    return -1;
+  }
+
   /** Stops the tail and releases the log's connections. */
   @Override
   void close();
@@ -64,6 +83,16 @@ public interface SharedLog extends ReplaySource, AutoCloseable {
      * a {@link #gap}) without a hole. May wait while the hub is busy.
      */
     void deliver(List<Event> events);
+
+    /**
+     * {@link #deliver(List)}, with the trace context each event was appended with.
+     *
+     * @param traceContexts a W3C {@code traceparent} per event (same index, null for an untraced
+     *     one), or null when none is traced
+     */
+    default void deliver(List<Event> events, String[] traceContexts) {
+      deliver(events);
+    }
 
     /**
      * Events after the last delivered one can no longer be delivered (trimmed before this tail read

@@ -14,9 +14,9 @@ import dev.herald.core.Update;
  * with {@link #OFF} a publish costs one call that returns null and allocates nothing.
  *
  * <p>Threading: {@link #accepted} runs on the publisher's thread, inside {@code Hub.publish};
- * {@link #appended} on the dispatcher's drain; {@link #fannedOut} on the delivery loop that offered
- * the event to its subscribers. Implementations must be safe from all of them at once and must not
- * block.
+ * {@link #appended} and {@link #propagate} on the dispatcher's drain; {@link #received} on a shared
+ * log's tail thread; {@link #fannedOut} on the delivery loop that offered the event to its
+ * subscribers. Implementations must be safe from all of them at once and must not block.
  */
 public interface PublishTracer {
 
@@ -68,4 +68,26 @@ public interface PublishTracer {
    * @param startNanos {@link System#nanoTime()} when this loop started fanning the event out
    */
   default void fannedOut(Object trace, Event event, int offered, int cutAsSlow, long startNanos) {}
+
+  /**
+   * The trace context of a traced publish as a W3C {@code traceparent}, for a log several hubs
+   * share to carry to every hub's tail. Called on the dispatcher's drain.
+   *
+   * @param trace what {@link #accepted} returned, never null
+   * @return the header value, or null when it cannot be propagated
+   */
+  default String propagate(Object trace) {
+    return null;
+  }
+
+  /**
+   * This hub's tail of a shared log read an event appended with a trace context (possibly by
+   * another hub). Called on the log's tail thread, once per such event.
+   *
+   * @param traceparent what {@link #propagate} gave the appending hub, never null
+   * @return the trace context for this hub's fan-out of the event, or null when it is not traced
+   */
+  default Object received(Event event, String traceparent) {
+    return null;
+  }
 }

@@ -112,14 +112,8 @@ final class Authorizer {
     return found;
   }
 
-  private TokenLookup.Found findToken(Exchange exchange) {
-    ProtocolDialect dialect = exchange.dialect();
-    try {
-      return TokenLookup.find(
-          dialect.tokenSources(), exchange.headers(), exchange.query(), dialect.cookieName());
-    } catch (TokenLookup.MalformedHeader e) {
-      throw dialect.rejection(AuthFailure.MALFORMED, e.getMessage());
-    }
+  private static TokenLookup.Found findToken(Exchange exchange) {
+    return exchange.caller().token();
   }
 
   private HttpError missing(Exchange exchange, Role role) {

@@ -99,7 +99,7 @@ final class EventStreams {
               privateSelectors(exchange, request.claims()),
               payloads(request),
               options,
-              (HubException failure) -> exchange.streamFailed(HttpError.from(failure))));
+              failure -> exchange.streamFailed(HttpError.of(failure))));
     } catch (HubException e) {
       request.onClose().run();
       throw e;

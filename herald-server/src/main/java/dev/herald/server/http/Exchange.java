@@ -7,8 +7,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -54,9 +54,18 @@ final class Exchange {
   private final String path;
   private Map<String, List<String>> query;
   private ProtocolDialect dialect;
+  private Caller caller;
+
+  /**
+   * Who sent the request, resolved once for every handler that asks: the dialect it speaks and the
+   * token it presents (null when none). The authorizer verifies that token; nothing reads it again.
+   */
+  record Caller(ProtocolDialect dialect, TokenLookup.Found token) {}
 
   /**
    * @param order the request's place on its connection, which its answer keeps
+   * @param keepAlive whether the client keeps the connection after this answer (read once, by the
+   *     connection's handler)
    * @throws HttpError 400 when the path cannot be decoded
    */
   Exchange(
@@ -64,13 +73,14 @@ final class Exchange {
       FullHttpRequest request,
       StreamSlot slot,
       long order,
+      boolean keepAlive,
       ProtocolDialects dialects) {
     this.ctx = ctx;
     this.request = request;
     this.slot = slot;
     this.order = order;
     this.dialects = dialects;
-    this.keepAlive = HttpUtil.isKeepAlive(request);
+    this.keepAlive = keepAlive;
     this.uri = decoder(request.uri(), true);
     this.path = decoded(uri::path);
   }
@@ -119,6 +129,25 @@ final class Exchange {
       dialect = dialects.choose(this);
     }
     return dialect;
+  }
+
+  /**
+   * The request's caller, resolved on first use.
+   *
+   * @throws HttpError 400 for a query mixing protocol versions, the dialect's 401 for an {@code
+   *     Authorization} header that is not a bearer token
+   */
+  Caller caller() {
+    if (caller == null) {
+      ProtocolDialect spoken = dialect();
+      caller = new Caller(spoken, ProtocolDialects.token(this, spoken));
+    }
+    return caller;
+  }
+
+  /** The client's address, as the socket says (no proxy header is trusted here). */
+  SocketAddress remoteAddress() {
+    return ctx.channel().remoteAddress();
   }
 
   /**
@@ -173,10 +202,8 @@ final class Exchange {
         throw onFailure.apply(failure);
       }
       respond(answer.apply(value));
-    } catch (HttpError e) {
-      fail(e);
-    } catch (HubException e) {
-      fail(HttpError.from(e));
+    } catch (HttpError | HubException e) {
+      fail(HttpError.of(e));
     }
   }
 

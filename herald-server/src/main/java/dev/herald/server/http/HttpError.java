@@ -55,6 +55,14 @@ public final class HttpError extends RuntimeException {
     return response;
   }
 
+  /**
+   * The answer of a request the front door refuses (limits, timeouts): built here like every other
+   * error; the front door closes the connection after it.
+   */
+  public static FullHttpResponse refusal(HttpResponseStatus status, String reason) {
+    return Responses.refusal(status, oneLine(reason));
+  }
+
   public static HttpError badRequest(String reason) {
     return new HttpError(HttpResponseStatus.BAD_REQUEST, reason);
   }
@@ -93,6 +101,14 @@ public final class HttpError extends RuntimeException {
           case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
         };
     return new HttpError(status, error.getMessage());
+  }
+
+  /**
+   * The answer to whatever a handler threw or a stage failed with: see {@link #from(Throwable,
+   * String)}, with no prefix.
+   */
+  public static HttpError of(Throwable failure) {
+    return from(failure, "");
   }
 
   /**

@@ -250,7 +250,8 @@ public final class HttpPipelines {
   /**
    * Browsers may call the hub from other origins: an {@code EventSource} with credentials (so
    * {@code *} echoes the caller's origin rather than sending a literal star) and publishes with an
-   * {@code Authorization} header, which need a preflight.
+   * {@code Authorization} header, which need a preflight. A browser publisher may continue its
+   * trace ({@code traceparent}) and read the sampled publish's {@code traceresponse}.
    */
   static CorsConfig corsConfig(List<String> origins) {
     CorsConfigBuilder builder;
@@ -263,9 +264,15 @@ public final class HttpPipelines {
     }
     return builder
         .allowCredentials()
-        .allowedRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS)
-        .allowedRequestHeaders("authorization", "cache-control", "last-event-id", "content-type")
-        .exposeHeaders("last-event-id", "mercure-last-event-id", "link")
+        .allowedRequestMethods(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.OPTIONS)
+        .allowedRequestHeaders(
+            "authorization",
+            "cache-control",
+            "last-event-id",
+            "content-type",
+            "traceparent",
+            "tracestate")
+        .exposeHeaders("last-event-id", "mercure-last-event-id", "link", "traceresponse")
         .maxAge(600)
         .build();
   }
@@ -284,7 +291,7 @@ public final class HttpPipelines {
 
   private static void rejectOversized(ChannelHandlerContext ctx, int maxBody) {
     FullHttpResponse response =
-        Responses.error(
+        HttpError.refusal(
             HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
             "body larger than " + maxBody + " bytes (expected: at most --max-body)");
     // The rest of the body is still on its way, so the connection cannot be reused.

@@ -7,7 +7,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -93,9 +92,9 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       // HTTP/1.1 cannot answer a pipelined request behind an endless response.
       Responses.send(
           ctx,
-          Responses.error(
-              HttpResponseStatus.BAD_REQUEST,
-              "request pipelined behind an open event stream (expected: a new connection)"),
+          HttpError.badRequest(
+                  "request pipelined behind an open event stream (expected: a new connection)")
+              .response(),
           false);
       return;
     }
@@ -136,12 +135,11 @@ final class HubHandler extends SimpleChannelInboundHandler<FullHttpRequest>
           false);
       return;
     }
+    boolean keepAlive = HttpUtil.isKeepAlive(request); // read once: the exchange answers with it
     try {
-      table.dispatch(new Exchange(ctx, request, this, order, dialects));
-    } catch (HttpError e) {
-      respond(order, e.response(), HttpUtil.isKeepAlive(request));
-    } catch (HubException e) {
-      respond(order, HttpError.from(e).response(), HttpUtil.isKeepAlive(request));
+      table.dispatch(new Exchange(ctx, request, this, order, keepAlive, dialects));
+    } catch (HttpError | HubException e) {
+      respond(order, HttpError.of(e).response(), keepAlive);
     }
   }
 

@@ -143,6 +143,7 @@ public final class HubRoutes {
                     new SubscribeHandler(authorizer, eventStreams, metricsPublisher),
                     GET),
                 Route.exact(HUB_PATH, new PublishHandler(hub, authorizer, tracing), POST),
+                Route.exact(PositionHandler.PATH, new PositionHandler(hub, authorizer), GET, HEAD),
                 Route.prefix(
                     ActiveSubscription.COLLECTION_PATH,
                     new SubscriptionsHandler(hub, authorizer),

@@ -160,6 +160,21 @@ final class ProtocolDialects implements AutoCloseable {
     return draft07;
   }
 
+  /**
+   * The token of a request speaking {@code dialect}, looked up once where the dialect allows; null
+   * when it carries none.
+   *
+   * @throws HttpError the dialect's 401 when the {@code Authorization} header is not a bearer token
+   */
+  static TokenLookup.Found token(Exchange exchange, ProtocolDialect dialect) {
+    try {
+      return TokenLookup.find(
+          dialect.tokenSources(), exchange.headers(), exchange.query(), dialect.cookieName());
+    } catch (TokenLookup.MalformedHeader e) {
+      throw dialect.rejection(ProtocolDialect.AuthFailure.MALFORMED, e.getMessage());
+    }
+  }
+
   @Override
   public void close() {
     refresher.close();

@@ -13,7 +13,11 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
-/** Builds and sends complete (non-streaming) responses. Call on the channel's event loop. */
+/**
+ * The one builder of complete (non-streaming) responses, errors and the front door's refusals
+ * included (handed to it as a {@link dev.herald.server.limits.Refusal}), and their sending. Call on
+ * the channel's event loop.
+ */
 final class Responses {
 
   /** Advertises the hub on every response of its own pages (Mercure discovery). */
@@ -33,6 +37,16 @@ final class Responses {
   /** An error: the status and a one-line reason a developer can act on. */
   static FullHttpResponse error(HttpResponseStatus status, String reason) {
     return text(status, reason + "\n");
+  }
+
+  /**
+   * The front door's refusal: an error that says the connection closes, and no discovery link (the
+   * request never reached the hub).
+   */
+  static FullHttpResponse refusal(HttpResponseStatus status, String reason) {
+    FullHttpResponse response = error(status, reason);
+    response.headers().remove("link").set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    return response;
   }
 
   static FullHttpResponse full(HttpResponseStatus status, String contentType, ByteBuf body) {

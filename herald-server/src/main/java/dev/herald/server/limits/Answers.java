@@ -1,21 +1,16 @@
 package dev.herald.server.limits;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
-/** The front door's last word on a request: a status, a one-line reason, then a close. */
+/**
+ * The front door's last word on a request, built by its {@link Refusal}: sent, then the connection
+ * closed. Runs on the channel's event loop.
+ */
 final class Answers {
 
   /**
@@ -25,17 +20,6 @@ final class Answers {
   static final long LINGER_MILLIS = 1_000;
 
   private Answers() {}
-
-  static FullHttpResponse error(HttpResponseStatus status, String reason) {
-    ByteBuf body = Unpooled.copiedBuffer(reason + "\n", StandardCharsets.UTF_8);
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-    response
-        .headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
-        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    return response;
-  }
 
   /**
    * Writes the answer from {@code ctx} towards the socket, then closes: an HTTP/2 stream at once, a

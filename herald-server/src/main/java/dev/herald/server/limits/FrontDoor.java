@@ -24,7 +24,13 @@ public final class FrontDoor {
   private final RateLimitedLog connectionErrors = new RateLimitedLog(log);
   private final ChannelHandler lastResort = new LastResort();
 
-  public FrontDoor(Limits limits, LimitCounters counters) {
+  private final Refusal refusal;
+
+  /**
+   * @param refusal builds the answers of refused requests (the HTTP layer's one builder)
+   */
+  public FrontDoor(Limits limits, LimitCounters counters, Refusal refusal) {
+    this.refusal = refusal;
     this.limits = limits;
     this.counters = counters;
   }
@@ -39,12 +45,12 @@ public final class FrontDoor {
 
   /** Header, body and idle timeouts of an HTTP/1.1 connection. */
   public ChannelHandler connectionDeadlines() {
-    return RequestDeadlines.forConnection(limits, counters);
+    return RequestDeadlines.forConnection(limits, counters, refusal);
   }
 
   /** The body timeout of one HTTP/2 stream. */
   public ChannelHandler streamDeadlines() {
-    return RequestDeadlines.forStream(limits, counters);
+    return RequestDeadlines.forStream(limits, counters, refusal);
   }
 
   /** First-stream and idle timeouts of an HTTP/2 connection; goes after its frame codec. */
@@ -54,7 +60,7 @@ public final class FrontDoor {
 
   /** 414, 431 and 400 for requests the codec could not take. */
   public ChannelHandler requestLimits() {
-    return new RequestLimits(limits, counters, badRequests);
+    return new RequestLimits(limits, counters, badRequests, refusal);
   }
 
   /**

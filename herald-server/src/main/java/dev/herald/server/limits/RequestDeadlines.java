@@ -33,29 +33,33 @@ public final class RequestDeadlines extends Deadline {
   private final long headerNanos; // 0: the head is already there (an HTTP/2 stream)
   private final long bodyNanos;
   private final long idleNanos; // 0: one request only (an HTTP/2 stream)
+  private final Refusal refusal;
   private boolean started;
   private int answering; // requests read and not answered yet (HTTP/1.1 may pipeline)
 
   private RequestDeadlines(
-      long headerNanos, long bodyNanos, long idleNanos, LimitCounters counters) {
+      long headerNanos, long bodyNanos, long idleNanos, LimitCounters counters, Refusal refusal) {
     super(counters);
+    this.refusal = refusal;
     this.headerNanos = headerNanos;
     this.bodyNanos = bodyNanos;
     this.idleNanos = idleNanos;
   }
 
   /** For an HTTP/1.1 connection: header, body and idle timeouts. */
-  public static RequestDeadlines forConnection(Limits limits, LimitCounters counters) {
+  public static RequestDeadlines forConnection(
+      Limits limits, LimitCounters counters, Refusal refusal) {
     return new RequestDeadlines(
         limits.headerTimeout().toNanos(),
         limits.bodyTimeout().toNanos(),
         limits.idleTimeout().toNanos(),
-        counters);
+        counters,
+        refusal);
   }
 
   /** For an HTTP/2 stream, whose head arrives whole: the body timeout only. */
-  public static RequestDeadlines forStream(Limits limits, LimitCounters counters) {
-    return new RequestDeadlines(0, limits.bodyTimeout().toNanos(), 0, counters);
+  public static RequestDeadlines forStream(Limits limits, LimitCounters counters, Refusal refusal) {
+    return new RequestDeadlines(0, limits.bodyTimeout().toNanos(), 0, counters, refusal);
   }
 
   @Override
@@ -119,7 +123,7 @@ public final class RequestDeadlines extends Deadline {
       case HEADER ->
           Answers.sendAndClose(
               ctx,
-              Answers.error(
+              refusal.response(
                   HttpResponseStatus.REQUEST_TIMEOUT,
                   "request head not complete within "
                       + millis(headerNanos)
@@ -127,7 +131,7 @@ public final class RequestDeadlines extends Deadline {
       case BODY ->
           Answers.sendAndClose(
               ctx,
-              Answers.error(
+              refusal.response(
                   HttpResponseStatus.REQUEST_TIMEOUT,
                   "request body not complete within "
                       + millis(bodyNanos)

@@ -30,8 +30,11 @@ public final class RequestLimits extends ChannelInboundHandlerAdapter {
   private final int maxHeaderBlock;
   private final LimitCounters counters;
   private final RateLimitedLog badRequests;
+  private final Refusal refusal;
 
-  public RequestLimits(Limits limits, LimitCounters counters, RateLimitedLog badRequests) {
+  public RequestLimits(
+      Limits limits, LimitCounters counters, RateLimitedLog badRequests, Refusal refusal) {
+    this.refusal = refusal;
     this.maxRequestLine = limits.maxRequestLine();
     this.maxHeaderBlock = limits.maxHeaderBlock();
     this.counters = counters;
@@ -105,6 +108,6 @@ public final class RequestLimits extends ChannelInboundHandlerAdapter {
     counters.rejected(reason);
     badRequests.warn(
         "bad request from {}: {} {}", ctx.channel().remoteAddress(), status.code(), message);
-    Answers.sendAndClose(ctx, Answers.error(status, message));
+    Answers.sendAndClose(ctx, refusal.response(status, message));
   }
 }

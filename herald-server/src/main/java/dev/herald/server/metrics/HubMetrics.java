@@ -253,6 +253,15 @@ public final class HubMetrics implements AutoCloseable {
         .description("Events retained for reconnecting subscribers (-1: unknown)")
         .strongReference(true)
         .register(meters);
+    if (hub.sharedLogLagNanos() >= 0) { // a cluster node: its tail has started with the hub
+      Gauge.builder("herald.redis.tail.lag", hub, h -> Math.max(0, h.sharedLogLagNanos()) / 1e9)
+          .description(
+              "How long this node's tail has been behind the cluster's shared stream (0: keeping"
+                  + " up)")
+          .baseUnit("seconds")
+          .strongReference(true)
+          .register(meters);
+    }
     FunctionCounter.builder("herald.events.published", hub, Hub::publishedEvents)
         .description("Events the hub accepted")
         .register(meters);

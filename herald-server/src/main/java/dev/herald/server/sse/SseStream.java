@@ -2,7 +2,6 @@ package dev.herald.server.sse;
 
 import dev.herald.core.Event;
 import dev.herald.core.Hub;
-import dev.herald.core.HubException;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.dispatch.Subscription;
 import dev.herald.core.dispatch.SubscriptionFormat;
@@ -128,8 +127,8 @@ public final class SseStream {
 
   /**
    * Registers a subscriber with the hub and, once it is registered, sends the response headers, the
-   * greeting and any replayed events. Errors before the headers are sent go to {@code onError} (on
-   * the event loop), which answers them in the protocol's terms.
+   * greeting and any replayed events. A failure before the headers are sent goes to {@code onError}
+   * (on the event loop), which answers it as the HTTP layer answers every error.
    */
   public static SseStream open(
       ChannelHandlerContext ctx,
@@ -138,7 +137,7 @@ public final class SseStream {
       List<TopicSelector> privateTopics,
       List<Object> payloads,
       Options options,
-      Consumer<HubException> onError) {
+      Consumer<Throwable> onError) {
     SseStream stream = new SseStream(ctx, hub, topics, privateTopics, payloads, options);
     hub.subscribe(stream.subscriber, options.lastEventId())
         .whenComplete(
@@ -155,20 +154,13 @@ public final class SseStream {
   }
 
   private void onRegistered(
-      Subscription subscription,
-      Throwable failure,
-      Options options,
-      Consumer<HubException> onError) {
+      Subscription subscription, Throwable failure, Options options, Consumer<Throwable> onError) {
     if (closed) {
       return;
     }
     if (failure != null) {
       closeQuietly();
-      HubException error =
-          failure instanceof HubException e
-              ? e
-              : new HubException(HubException.Kind.UNAVAILABLE, String.valueOf(failure));
-      onError.accept(error);
+      onError.accept(failure); // the HTTP layer maps it, as it maps every other error
       return;
     }
     HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);

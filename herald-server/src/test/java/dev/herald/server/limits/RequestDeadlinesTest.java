@@ -3,6 +3,7 @@ package dev.herald.server.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.server.Limits;
+import dev.herald.server.http.HttpError;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -55,7 +56,7 @@ class RequestDeadlinesTest {
     channel
         .pipeline()
         .addLast(new HttpServerCodec())
-        .addLast(RequestDeadlines.forConnection(LIMITS, counters))
+        .addLast(RequestDeadlines.forConnection(LIMITS, counters, HttpError::refusal))
         .addLast(new HttpObjectAggregator(1024))
         .addLast(
             new SimpleChannelInboundHandler<FullHttpRequest>() {
