@@ -50,6 +50,10 @@ class ClusterWebhookSubscriberTest {
   }
 
   private DurableWebhooks subscriber(Hub hub, RedisConfig config, WebhookReceiver receiver) {
+    return subscriber(hub, RedisCursorStore.open(config, LEASE), receiver);
+  }
+
+  private DurableWebhooks subscriber(Hub hub, RedisCursorStore store, WebhookReceiver receiver) {
     WebhookConfig webhooks =
         WebhookConfig.NONE
             .withSecret(WebhookReceiver.SECRET)
@@ -61,10 +65,63 @@ class ClusterWebhookSubscriberTest {
                         List.of("https://example.com/orders/{id}"),
                         List.of())))
             .withRetries(Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(200));
-    DurableWebhooks subscribers =
-        new DurableWebhooks(hub, webhooks, RedisCursorStore.open(config, LEASE), Clock.systemUTC());
+    DurableWebhooks subscribers = new DurableWebhooks(hub, webhooks, store, Clock.systemUTC());
     opened.add(subscribers);
     return subscribers;
+  }
+
+  @Test
+  void whenTheDeliveringNodeLosesRedisWithoutAGoodbyeTheOtherTakesOverOnceTheLeaseLapses()
+      throws Exception {
+    RedisServer redis = RedisServer.start(redisDir, false);
+    opened.add(redis);
+    WebhookReceiver receiver = WebhookReceiver.start();
+    opened.add(receiver);
+    RedisConfig config =
+        RedisConfig.DEFAULTS.withUri(redis.uri()).withCommandTimeout(Duration.ofSeconds(2));
+    Hub a = hub(config);
+    Hub b = hub(config);
+    RedisCursorStore storeOfA = RedisCursorStore.open(config, LEASE);
+    DurableWebhooks onA = subscriber(a, storeOfA, receiver);
+    await().atMost(WAIT).until(() -> a.subscriberCount() == 1); // A took the lease
+    DurableWebhooks onB = subscriber(b, config, receiver);
+    publish(a, 0, 50);
+    await().atMost(WAIT).until(() -> receiver.messages.size() >= 50);
+
+    long cut = System.nanoTime();
+    storeOfA.close(); // A can no longer renew, nor give the lease up: it lapses
+    publish(a, 50, 100);
+
+    await().atMost(WAIT).until(() -> onB.delivered() > 0);
+    Duration takeover = Duration.ofNanos(System.nanoTime() - cut);
+    await().atMost(WAIT).until(() -> receiver.messages.size() >= 100);
+    List<String> ids =
+        receiver.messages.stream().map(m -> (String) m.data().get("id")).distinct().toList();
+    assertThat(ids).containsExactlyElementsOf(ids(0, 100));
+    assertThat(onA.delivered() + onB.delivered()).isLessThanOrEqualTo(101);
+    assertThat(takeover).isGreaterThanOrEqualTo(LEASE.dividedBy(3)); // not before it lapsed
+  }
+
+  private static void publish(Hub hub, int from, int to) {
+    for (int i = from; i < to; i++) {
+      hub.publish(
+              new Update(
+                  List.of("https://example.com/orders/" + i),
+                  "o" + i,
+                  false,
+                  "urn:order:" + i,
+                  null,
+                  null))
+          .join();
+    }
+  }
+
+  private static List<String> ids(int from, int to) {
+    List<String> ids = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      ids.add("urn:order:" + i);
+    }
+    return ids;
   }
 
   @Test
