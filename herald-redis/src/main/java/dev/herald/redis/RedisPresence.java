@@ -456,8 +456,15 @@ public final class RedisPresence implements Presence {
   private void tailLoop() {
     XReadArgs args = XReadArgs.Builder.block(Duration.ofSeconds(1)).count(TAIL_BATCH);
     long backoff = 50;
+    boolean cutOff = false;
     while (running) {
       try {
+        if (cutOff) {
+          // The stream is capped: what it dropped while this node could not read is gone from it,
+          // so the replica is made whole again from the nodes' hashes.
+          resync();
+          cutOff = false;
+        }
         List<StreamMessage<String, String>> read =
             tail.sync().xread(args, XReadArgs.StreamOffset.from(changesKey, lastSeen));
         for (StreamMessage<String, String> message : read) {
@@ -473,6 +480,7 @@ public final class RedisPresence implements Presence {
           return;
         }
         failures.warn("presence: reading {} failed: {}", changesKey, e.toString());
+        cutOff = true;
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
         backoff = Math.min(2_000, backoff * 2);
       }
@@ -513,6 +521,50 @@ public final class RedisPresence implements Presence {
       }
       default -> failures.warn("presence: unknown change {} in {}", op, changesKey);
     }
+  }
+
+  /**
+   * Makes the replica of the other nodes what their hashes hold now (on the tail thread), then
+   * tails on from the newest change. What changed meanwhile was reported by the nodes that saw it
+   * happen, so nothing is reported here. This node's own entries are left to the stream, which
+   * carries every write of its own.
+   */
+  private void resync() {
+    RedisCommands<String, String> redis = tail.sync();
+    List<StreamMessage<String, String>> newest =
+        redis.xrevrange(changesKey, Range.create("-", "+"), Limit.create(0, 1));
+    Map<String, Map<String, String>> now = new HashMap<>();
+    for (String other : redis.smembers(nodesKey)) {
+      if (!other.equals(node)) {
+        now.put(other, redis.hgetall(hashKey(other)));
+      }
+    }
+    for (String other : new ArrayList<>(byNode.keySet())) {
+      if (other.equals(node)) {
+        continue;
+      }
+      Map<String, String> fields = byNode.get(other);
+      Map<String, String> present = now.getOrDefault(other, Map.of());
+      for (String field : new ArrayList<>(fields.keySet())) {
+        if (!present.containsKey(field)) {
+          occupancy.change(fields.remove(field), -1, false);
+          book.remove(SubscriptionCursor.decode(field));
+        }
+      }
+      if (fields.isEmpty()) {
+        byNode.remove(other);
+      }
+    }
+    for (Map.Entry<String, Map<String, String>> other : now.entrySet()) {
+      for (Map.Entry<String, String> field : other.getValue().entrySet()) {
+        added(other.getKey(), field.getKey(), field.getValue());
+      }
+    }
+    if (!newest.isEmpty()) {
+      lastSeen = newest.get(0).getId();
+      lastApplied = lastSeen;
+    }
+    log.info("presence: replica of {} made whole again after the tail was cut off", changesKey);
   }
 
   private void added(String author, String field, String value) {

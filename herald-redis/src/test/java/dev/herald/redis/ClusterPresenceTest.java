@@ -101,6 +101,41 @@ class ClusterPresenceTest {
   }
 
   @Test
+  void aReplicaCutOffFromTheStreamIsMadeWholeFromTheHashes() throws Exception {
+    PresenceNode a = node(false);
+    PresenceNode b = node(false);
+    subscribe(a, TOPIC);
+    subscribe(a, "urn:room:kept");
+    await().atMost(WAIT).until(() -> count(b, TOPIC) == 1 && count(b, "urn:room:kept") == 1);
+
+    // What B would miss while cut off: a change that the capped stream no longer holds.
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+    try (var admin = client.connect()) {
+      String hash = "herald:presence:node:" + a.presence.node();
+      for (var field : admin.sync().hgetall(hash).entrySet()) {
+        if (field.getValue().contains(TOPIC)) {
+          admin.sync().hdel(hash, field.getKey());
+        }
+      }
+      admin.sync().xtrim("herald:presence:changes", 0);
+      for (String line : admin.sync().clientList().split("\n")) {
+        if (line.contains(" name=herald-presence-tail ")) {
+          admin
+              .sync()
+              .clientKill(
+                  io.lettuce.core.KillArgs.Builder.id(
+                      Long.parseLong(line.substring(3, line.indexOf(' ')))));
+        }
+      }
+    } finally {
+      client.shutdown();
+    }
+
+    await().atMost(WAIT).until(() -> count(b, TOPIC) == 0);
+    assertThat(count(b, "urn:room:kept")).isEqualTo(1);
+  }
+
+  @Test
   void aNodeThatDiesWithoutAGoodbyeIsBuriedByAnotherWithinItsLeaseOnce() throws Exception {
     PresenceNode a = node(true);
     PresenceNode b = node(true);
