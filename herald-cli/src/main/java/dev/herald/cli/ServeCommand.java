@@ -16,15 +16,21 @@ import dev.herald.server.Limits;
 import dev.herald.server.ProtocolConfig;
 import dev.herald.server.ServerConfig;
 import dev.herald.server.trace.Tracing;
+import dev.herald.server.webhook.WebhookConfig;
+import dev.herald.server.webhook.WebhookSubscription;
 import dev.herald.store.Fsync;
 import dev.herald.store.StoreConfig;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -277,6 +283,49 @@ final class ServeCommand implements Callable<Integer> {
       description =
           "With --redis: how long a command may wait for Redis; a publish then gets 503 (default: ${DEFAULT-VALUE}).")
   Duration redisTimeout;
+
+  @Option(
+      names = "--presence-lease",
+      converter = Converters.DurationConverter.class,
+      description =
+          "With --redis and --subscriptions or --webhook: how long a node that stopped renewing its lease (killed, cut off) keeps its subscriptions in the other nodes' eyes; one of them then announces them inactive (default: ${DEFAULT-VALUE}).")
+  Duration presenceLease;
+
+  @Option(
+      names = "--webhook",
+      split = ",",
+      paramLabel = "URL",
+      description =
+          "POST subscription active/inactive and topic occupied/vacated events to this URL, signed as Standard Webhooks; repeatable (default: none).")
+  List<String> webhooks;
+
+  @Option(
+      names = "--webhook-secret",
+      paramLabel = "SECRET",
+      description =
+          "With --webhook: the signing secret, whsec_ followed by base64 of 24 to 64 random bytes (default: none).")
+  String webhookSecret;
+
+  @Option(
+      names = "--webhook-subscriber",
+      split = ",",
+      paramLabel = "NAME=URL",
+      description =
+          "A durable webhook subscriber: every update matching its --webhook-subscriber-topic selectors is POSTed to URL in order, from where it left off (its cursor is kept in --data-dir with the durable history); repeatable (default: none).")
+  List<String> webhookSubscribers;
+
+  @Option(
+      names = "--webhook-subscriber-topic",
+      paramLabel = "NAME=SELECTOR",
+      description = "A topic selector of the webhook subscriber NAME; repeatable (default: none).")
+  List<String> webhookSubscriberTopics;
+
+  @Option(
+      names = "--webhook-subscriber-private",
+      paramLabel = "NAME=SELECTOR",
+      description =
+          "Private updates the webhook subscriber NAME may receive, as a subscriber token's mercure.subscribe grant; repeatable (default: none: public updates only).")
+  List<String> webhookSubscriberPrivate;
 
   @Option(
       names = "--max-tail-lag",
@@ -590,7 +639,8 @@ final class ServeCommand implements Callable<Integer> {
                       .withAccessCookieName(accessCookieName)
                       .withJwtJwks(jwtJwks))
               .build();
-      nodeConfig = new NodeConfig(server, historyBackend());
+      nodeConfig =
+          new NodeConfig(server, historyBackend()).withWebhooks(withSubscribers(webhookConfig()));
       if (authCallback != null) {
         nodeConfig =
             nodeConfig.withAuthCallback(
@@ -733,6 +783,90 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Where presence webhooks go; none without --webhook. */
+  private WebhookConfig webhookConfig() {
+    if (webhooks == null || webhooks.isEmpty()) {
+      // A secret alone serves the registration API of durable webhook subscribers.
+      return webhookSecret == null
+          ? WebhookConfig.NONE
+          : WebhookConfig.NONE.withSecret(webhookSecret);
+    }
+    List<URI> urls = new ArrayList<>();
+    for (String url : webhooks) {
+      try {
+        urls.add(new URI(url.strip()));
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("webhook: " + url + " (" + e.getReason() + ")");
+      }
+    }
+    return WebhookConfig.of(urls, webhookSecret);
+  }
+
+  /** The durable webhook subscribers the options name, with where their cursors are kept. */
+  private WebhookConfig withSubscribers(WebhookConfig webhooks) {
+    if (webhookSubscribers == null || webhookSubscribers.isEmpty()) {
+      if (webhookSubscriberTopics != null || webhookSubscriberPrivate != null) {
+        throw new IllegalArgumentException(
+            "webhook-subscriber-topic: set without --webhook-subscriber (expected: NAME=URL)");
+      }
+      return webhooks;
+    }
+    Map<String, List<String>> topics = byName("webhook-subscriber-topic", webhookSubscriberTopics);
+    Map<String, List<String>> grants =
+        byName("webhook-subscriber-private", webhookSubscriberPrivate);
+    List<WebhookSubscription> subscriptions = new ArrayList<>();
+    for (String entry : webhookSubscribers) {
+      String[] nameUrl = nameAndValue("webhook-subscriber", entry);
+      URI url;
+      try {
+        url = new URI(nameUrl[1]);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException(
+            "webhook-subscriber: " + entry + " (" + e.getReason() + ")");
+      }
+      subscriptions.add(
+          new WebhookSubscription(
+              nameUrl[0],
+              url,
+              topics.getOrDefault(nameUrl[0], List.of()),
+              grants.getOrDefault(nameUrl[0], List.of())));
+    }
+    for (String name : topics.keySet()) {
+      if (subscriptions.stream().noneMatch(s -> s.name().equals(name))) {
+        throw new IllegalArgumentException(
+            "webhook-subscriber-topic: " + name + " names no --webhook-subscriber");
+      }
+    }
+    WebhookConfig with =
+        (webhooks.enabled() ? webhooks : WebhookConfig.NONE.withSecret(webhookSecret))
+            .withSubscribers(subscriptions);
+    boolean durable = redis == null && history == HistoryKind.DURABLE;
+    return durable ? with.withCursorDir(dataDir.resolve("webhook-cursors")) : with;
+  }
+
+  private static Map<String, List<String>> byName(String option, List<String> entries) {
+    Map<String, List<String>> byName = new LinkedHashMap<>();
+    for (String entry : entries == null ? List.<String>of() : entries) {
+      String[] nameValue = nameAndValue(option, entry);
+      byName.computeIfAbsent(nameValue[0], n -> new ArrayList<>()).add(nameValue[1]);
+    }
+    return byName;
+  }
+
+  private static String[] nameAndValue(String option, String entry) {
+    int equals = entry.indexOf('=');
+    if (equals < 1 || equals == entry.length() - 1) {
+      throw new IllegalArgumentException(
+          option
+              + ": "
+              + entry
+              + " (expected: NAME="
+              + (option.endsWith("subscriber") ? "URL" : "SELECTOR")
+              + ")");
+    }
+    return new String[] {entry.substring(0, equals).strip(), entry.substring(equals + 1).strip()};
+  }
+
   /** Where the options say events are kept; how many is the hub's history size. */
   private HistoryBackend historyBackend() {
     if (redis != null) {
@@ -742,7 +876,8 @@ final class ServeCommand implements Callable<Integer> {
               .withUri(redis)
               .withKeyPrefix(redisPrefix)
               .withCommandTimeout(redisTimeout)
-              .withMaxTailLag(maxTailLag));
+              .withMaxTailLag(maxTailLag),
+          presenceLease);
     }
     if (history == HistoryKind.DURABLE) {
       return HistoryBackend.durable(

@@ -1,6 +1,7 @@
 package dev.herald.cli;
 
 import dev.herald.core.HubConfig;
+import dev.herald.node.RedisBackend;
 import dev.herald.redis.RedisConfig;
 import dev.herald.server.AuthCallbackConfig;
 import dev.herald.server.Limits;
@@ -64,6 +65,7 @@ final class ServeDefaults {
     text.put("--redis-prefix", redis.keyPrefix());
     text.put("--redis-timeout", duration(redis.commandTimeout()));
     text.put("--max-tail-lag", duration(redis.maxTailLag()));
+    text.put("--presence-lease", duration(RedisBackend.DEFAULT_PRESENCE_LEASE));
     text.put("--max-request-line", size(limits.maxRequestLine()));
     text.put("--max-header-block", size(limits.maxHeaderBlock()));
     text.put("--header-timeout", duration(limits.headerTimeout()));

@@ -42,6 +42,25 @@ class ServeOptionsTest {
         arguments(
             "--jwt-alg HS512 --jwt-key " + HubFixture.SECRET,
             List.of("too short for HS512", "expected: >= 512 bits")),
+        arguments(
+            "--webhook http://127.0.0.1:9/hooks",
+            List.of("webhook-secret: missing", "expected: whsec_ followed by base64")),
+        arguments(
+            "--webhook ftp://127.0.0.1/hooks --webhook-secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            List.of("webhook: ftp://127.0.0.1/hooks", "expected: an absolute http://")),
+        arguments(
+            "--webhook http://127.0.0.1:9/ --webhook-secret whsec_not-base64!",
+            List.of("webhook-secret: not base64")),
+        arguments(
+            "--webhook-subscriber feed --webhook-secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            List.of("webhook-subscriber: feed", "expected: NAME=URL")),
+        arguments(
+            "--webhook-subscriber feed=http://127.0.0.1:9/"
+                + " --webhook-secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            List.of("webhook-subscriber feed: no topic", "expected: at least one selector")),
+        arguments(
+            "--redis redis://127.0.0.1:1 --presence-lease 10ms",
+            List.of("presence-lease: PT0.01S", "expected: >= 300ms")),
         arguments("--history-size -1", List.of("history-size: -1", "expected: >= 0")),
         arguments("--history-size many", List.of("--history-size", "'many'", "int")),
         arguments("--subscriber-queue 0", List.of("subscriber-queue: 0", "expected: >= 1")),

@@ -13,6 +13,9 @@ import dev.herald.core.dispatch.SubscriptionsSnapshot;
 import dev.herald.core.history.History;
 import dev.herald.core.history.MemoryHistory;
 import dev.herald.core.history.SharedLog;
+import dev.herald.core.presence.LocalPresence;
+import dev.herald.core.presence.Presence;
+import dev.herald.core.presence.PresenceEvents;
 import dev.herald.core.topic.TopicSelector;
 import dev.herald.core.trace.PublishTracer;
 import java.time.Duration;
@@ -39,6 +42,11 @@ public final class Hub implements AutoCloseable {
   private final HubConfig config;
   private final Dispatcher dispatcher;
 
+  /** Who is subscribed: this node's subscribers, or a cluster's replica once one is attached. */
+  private volatile Presence presence;
+
+  private volatile PresenceEvents events = PresenceEvents.NONE;
+
   public Hub(HubConfig config) {
     this(config, new MemoryHistory(config.historySize()));
   }
@@ -54,6 +62,10 @@ public final class Hub implements AutoCloseable {
     this.dispatcher =
         new Dispatcher(
             history, config.dispatchQueueCapacity(), config.subscriptionEvents(), tracer);
+    this.presence = new LocalPresence(dispatcher::subscriptions);
+    if (config.subscriptionEvents()) {
+      dispatcher.listen(presence); // the presence counts of the API
+    }
   }
 
   /**
@@ -69,6 +81,10 @@ public final class Hub implements AutoCloseable {
     this.config = config;
     this.dispatcher =
         new Dispatcher(log, config.dispatchQueueCapacity(), config.subscriptionEvents(), tracer);
+    this.presence = new LocalPresence(dispatcher::subscriptions);
+    if (config.subscriptionEvents()) {
+      dispatcher.listen(presence); // the presence counts of the API
+    }
   }
 
   public HubConfig config() {
@@ -222,7 +238,33 @@ public final class Hub implements AutoCloseable {
    * bounded number of its subscribers, so the work per request is bounded on every thread.
    */
   public CompletableFuture<SubscriptionsPage> subscriptions(SubscriptionsQuery query) {
-    return dispatcher.subscriptions(query);
+    return presence.subscriptions(query);
+  }
+
+  /** Who is subscribed, as this hub answers it: its own subscribers, or its cluster's. */
+  public Presence presence() {
+    return presence;
+  }
+
+  /**
+   * Answers the subscriptions API and presence counts from {@code replacement} (a cluster's
+   * replica), which hears this hub's subscribers come and go from now on and is closed with the
+   * hub. Attach it before subscribers arrive.
+   */
+  public void usePresence(Presence replacement) {
+    replacement.tell(events);
+    presence = replacement;
+    dispatcher.listen(replacement);
+  }
+
+  /**
+   * Tells {@code events} (webhooks) of joins, leaves, and occupied and vacated topics from now on;
+   * set it before subscribers arrive.
+   */
+  public void tellPresence(PresenceEvents events) {
+    this.events = events;
+    presence.tell(events);
+    dispatcher.listen(presence);
   }
 
   /**
@@ -314,7 +356,11 @@ public final class Hub implements AutoCloseable {
 
   /** Finishes queued publishes (up to {@code grace}), then closes the history. */
   public void close(Duration grace) {
-    dispatcher.close(grace);
+    try {
+      presence.close(); // goodbye first: the cluster forgets this node's subscriptions at once
+    } finally {
+      dispatcher.close(grace);
+    }
   }
 
   @Override

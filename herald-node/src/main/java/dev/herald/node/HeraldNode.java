@@ -1,9 +1,14 @@
 package dev.herald.node;
 
 import dev.herald.core.Hub;
+import dev.herald.core.history.CursorStore;
+import dev.herald.core.presence.Presence;
 import dev.herald.core.trace.PublishTracer;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.trace.Tracing;
+import dev.herald.server.webhook.DurableWebhooks;
+import dev.herald.server.webhook.WebhookConfig;
+import dev.herald.server.webhook.WebhookSender;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,12 +31,17 @@ public final class HeraldNode implements AutoCloseable {
 
   private final NodeConfig config;
   private final Hub hub;
+  private final WebhookSender webhooks; // null when no webhook is configured
+  private final DurableWebhooks subscribers; // null when no webhook subscriber is configured
   private HeraldServer server; // guarded by this
   private boolean closed; // guarded by this
 
-  private HeraldNode(NodeConfig config, Hub hub) {
+  private HeraldNode(
+      NodeConfig config, Hub hub, WebhookSender webhooks, DurableWebhooks subscribers) {
     this.config = config;
     this.hub = hub;
+    this.webhooks = webhooks;
+    this.subscribers = subscribers;
   }
 
   /**
@@ -48,7 +58,46 @@ public final class HeraldNode implements AutoCloseable {
    * (appended, fanned out); the listeners trace the requests with the same {@code Tracing}.
    */
   public static HeraldNode open(NodeConfig config, PublishTracer tracer) {
-    return new HeraldNode(config, config.history().openHub(config.server().hub(), tracer));
+    Hub hub = config.history().openHub(config.server().hub(), tracer);
+    WebhookSender webhooks = null;
+    DurableWebhooks subscribers = null;
+    try {
+      if (config.webhooks().enabled()) {
+        webhooks = new WebhookSender(config.webhooks(), Clock.systemUTC());
+      }
+      // A cluster's presence costs Redis writes per subscriber: only for what needs it.
+      if (hub.config().subscriptionEvents() || webhooks != null) {
+        Presence cluster = config.history().clusterPresence(hub);
+        if (cluster != null) {
+          hub.usePresence(cluster);
+        }
+      }
+      if (webhooks != null) {
+        hub.tellPresence(webhooks);
+      }
+      WebhookConfig hooks = config.webhooks();
+      // A secret alone turns the registration API on: subscribers may come later, by API.
+      if (!hooks.subscribers().isEmpty() || hooks.secret() != null) {
+        CursorStore cursors = config.history().sharedCursors();
+        if (cursors == null) {
+          cursors =
+              hooks.cursorDir() == null
+                  ? CursorStore.memory()
+                  : CursorStore.directory(hooks.cursorDir());
+        }
+        subscribers = new DurableWebhooks(hub, hooks, cursors, Clock.systemUTC());
+      }
+    } catch (RuntimeException e) {
+      if (subscribers != null) {
+        subscribers.close();
+      }
+      if (webhooks != null) {
+        webhooks.close();
+      }
+      hub.close();
+      throw e;
+    }
+    return new HeraldNode(config, hub, webhooks, subscribers);
   }
 
   /**
@@ -98,13 +147,23 @@ public final class HeraldNode implements AutoCloseable {
       throw new IllegalStateException(closed ? "node closed" : "node already listening");
     }
     try {
-      server = HeraldServer.start(config.server(), hub, clock, meters, tracing, config.decider());
+      server =
+          HeraldServer.start(
+              config.server(), hub, clock, meters, tracing, config.decider(), subscribers);
+      if (webhooks != null) {
+        server.metrics().bind(webhooks);
+      }
+      if (subscribers != null) {
+        server.metrics().bind(subscribers);
+      }
     } catch (InterruptedException | RuntimeException e) {
       closed = true; // start closed the hub, and the hub its history
+      closeWebhooks();
       throw e;
     } catch (Exception e) {
       // Netty rethrows bind errors (java.net.BindException) without declaring them.
       closed = true;
+      closeWebhooks();
       if (e instanceof IOException io) {
         throw new UncheckedIOException(e.getMessage(), io);
       }
@@ -137,10 +196,23 @@ public final class HeraldNode implements AutoCloseable {
       return;
     }
     closed = true;
+    if (subscribers != null) {
+      subscribers.close(); // its receivers resume from their saved cursors
+    }
     if (server != null) {
       server.close();
     } else {
       hub.close();
+    }
+    closeWebhooks(); // after the hub, whose goodbye reports the topics this node vacates
+  }
+
+  private void closeWebhooks() {
+    if (subscribers != null) {
+      subscribers.close();
+    }
+    if (webhooks != null) {
+      webhooks.close();
     }
   }
 }

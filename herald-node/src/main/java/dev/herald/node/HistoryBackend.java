@@ -2,7 +2,9 @@ package dev.herald.node;
 
 import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
+import dev.herald.core.history.CursorStore;
 import dev.herald.core.history.MemoryHistory;
+import dev.herald.core.presence.Presence;
 import dev.herald.core.trace.PublishTracer;
 import dev.herald.store.SqliteHistory;
 import dev.herald.store.StoreConfig;
@@ -45,6 +47,28 @@ public interface HistoryBackend {
 
   /** One line for a start-up banner: where the events are, and how many are kept. */
   String describe();
+
+  /**
+   * Who is subscribed across the nodes sharing this history, for {@code hub} to answer the
+   * subscriptions API and presence with (attach it with {@link Hub#usePresence}); null when the
+   * history is this node's alone, whose hub knows its own subscribers.
+   *
+   * @throws HistoryUnavailableException if the shared store cannot be reached
+   */
+  default Presence clusterPresence(Hub hub) {
+    return null;
+  }
+
+  /**
+   * Where durable webhook subscribers' cursors are kept when the nodes sharing this history must
+   * agree on them (and on which node delivers each), opened for the caller to close; null when the
+   * history is this node's alone.
+   *
+   * @throws HistoryUnavailableException if the shared store cannot be reached
+   */
+  default CursorStore sharedCursors() {
+    return null;
+  }
 
   /** Whether other nodes share this history, so readiness depends on reaching it. */
   default boolean shared() {

@@ -3,6 +3,7 @@ package dev.herald.node;
 import dev.herald.server.AuthCallbackConfig;
 import dev.herald.server.ServerConfig;
 import dev.herald.server.auth.AccessDecider;
+import dev.herald.server.webhook.WebhookConfig;
 import java.util.Objects;
 
 /**
@@ -19,18 +20,22 @@ import java.util.Objects;
  * @param decider the embedding application's own say on requests without a valid token (e.g. the
  *     Spring starter's Spring Security decider), in place of {@link #authCallback()}; null for
  *     none. The node's server closes it.
+ * @param webhooks where joins, leaves, occupied and vacated topics are POSTed ({@link
+ *     WebhookConfig#NONE}: nowhere)
  */
-public record NodeConfig(ServerConfig server, HistoryBackend history, AccessDecider decider) {
+public record NodeConfig(
+    ServerConfig server, HistoryBackend history, AccessDecider decider, WebhookConfig webhooks) {
 
   public NodeConfig {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(history, "history");
+    Objects.requireNonNull(webhooks, "webhooks");
     history = history.withHistorySize(server.hub().historySize());
   }
 
-  /** A node whose requests without a valid token are decided by the configured callback, if any. */
+  /** A node with no part beyond its server and history (add them with the withers). */
   public NodeConfig(ServerConfig server, HistoryBackend history) {
-    this(server, history, null);
+    this(server, history, null, WebhookConfig.NONE);
   }
 
   /** A node on {@code server} keeping its history in memory. */
@@ -39,11 +44,19 @@ public record NodeConfig(ServerConfig server, HistoryBackend history, AccessDeci
   }
 
   public NodeConfig withServer(ServerConfig value) {
-    return new NodeConfig(value, history, decider);
+    return new NodeConfig(value, history, decider, webhooks);
+  }
+
+  public NodeConfig withHistory(HistoryBackend value) {
+    return new NodeConfig(server, value, decider, webhooks);
   }
 
   public NodeConfig withDecider(AccessDecider value) {
-    return new NodeConfig(server, history, value);
+    return new NodeConfig(server, history, value, webhooks);
+  }
+
+  public NodeConfig withWebhooks(WebhookConfig value) {
+    return new NodeConfig(server, history, decider, value);
   }
 
   /**
@@ -57,9 +70,5 @@ public record NodeConfig(ServerConfig server, HistoryBackend history, AccessDeci
 
   public NodeConfig withAuthCallback(AuthCallbackConfig value) {
     return withServer(server.toBuilder().authCallback(value).build());
-  }
-
-  public NodeConfig withHistory(HistoryBackend value) {
-    return new NodeConfig(server, value, decider);
   }
 }

@@ -2,10 +2,15 @@ package dev.herald.node;
 
 import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
+import dev.herald.core.history.CursorStore;
+import dev.herald.core.presence.Presence;
 import dev.herald.core.trace.PublishTracer;
 import dev.herald.redis.RedisConfig;
+import dev.herald.redis.RedisCursorStore;
 import dev.herald.redis.RedisLog;
+import dev.herald.redis.RedisPresence;
 import dev.herald.redis.RedisUnavailableException;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -14,11 +19,29 @@ import java.util.Objects;
  * Redis classes. An immutable value.
  *
  * @param redis where Redis is and how the node uses it
+ * @param presenceLease how long a node that stopped renewing its presence lease (killed, cut off)
+ *     keeps its subscriptions in the others' eyes
  */
-public record RedisBackend(RedisConfig redis) implements HistoryBackend {
+public record RedisBackend(RedisConfig redis, Duration presenceLease) implements HistoryBackend {
+
+  /** The default presence lease: a dead node's subscriptions end within about this long. */
+  public static final Duration DEFAULT_PRESENCE_LEASE = Duration.ofSeconds(15);
 
   public RedisBackend {
     Objects.requireNonNull(redis, "redis");
+    Objects.requireNonNull(presenceLease, "presenceLease");
+    if (presenceLease.toMillis() < 300) {
+      throw new IllegalArgumentException(
+          "presence-lease: " + presenceLease + " (expected: >= 300ms)");
+    }
+  }
+
+  public RedisBackend(RedisConfig redis) {
+    this(redis, DEFAULT_PRESENCE_LEASE);
+  }
+
+  public RedisBackend withPresenceLease(Duration value) {
+    return new RedisBackend(redis, value);
   }
 
   /**
@@ -26,7 +49,7 @@ public record RedisBackend(RedisConfig redis) implements HistoryBackend {
    */
   @Override
   public HistoryBackend withHistorySize(int size) {
-    return new RedisBackend(redis.withHistorySize(size));
+    return new RedisBackend(redis.withHistorySize(size), presenceLease);
   }
 
   @Override
@@ -41,6 +64,24 @@ public record RedisBackend(RedisConfig redis) implements HistoryBackend {
       return new Hub(hub, log, tracer); // the log's tail starts here
     } catch (RedisUnavailableException e) {
       log.close();
+      throw new HistoryUnavailableException("redis", e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Presence clusterPresence(Hub hub) {
+    try {
+      return RedisPresence.open(redis, presenceLease, hub);
+    } catch (RedisUnavailableException e) {
+      throw new HistoryUnavailableException("redis", e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public CursorStore sharedCursors() {
+    try {
+      return RedisCursorStore.open(redis, presenceLease);
+    } catch (RedisUnavailableException e) {
       throw new HistoryUnavailableException("redis", e.getMessage(), e);
     }
   }

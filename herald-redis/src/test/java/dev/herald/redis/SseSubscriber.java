@@ -52,10 +52,19 @@ final class SseSubscriber implements AutoCloseable {
    * when it is not null.
    */
   static SseSubscriber open(String base, String topic, String lastEventId) throws Exception {
+    return open(base, topic, lastEventId, null);
+  }
+
+  /** As {@link #open(String, String, String)}, with a subscriber's token (null: anonymous). */
+  static SseSubscriber open(String base, String topic, String lastEventId, String token)
+      throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + "/.well-known/mercure?topic=" + Node.enc(topic)))
             .header("Accept", "text/event-stream")
             .timeout(Duration.ofSeconds(20));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
     if (lastEventId != null) {
       request.header("Last-Event-ID", lastEventId);
     }

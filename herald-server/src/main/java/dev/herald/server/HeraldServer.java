@@ -19,6 +19,7 @@ import dev.herald.server.sse.OpenStreams;
 import dev.herald.server.tls.DevelopmentCertificate;
 import dev.herald.server.tls.TlsContexts;
 import dev.herald.server.trace.Tracing;
+import dev.herald.server.webhook.DurableWebhooks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -117,6 +118,10 @@ public final class HeraldServer implements AutoCloseable {
     List<Channel> tlsListeners = new ArrayList<>();
     List<Channel> adminListeners = new ArrayList<>();
     Transport transport;
+
+    /** Sent data may wait this long unacknowledged before the kernel drops a connection; 0: off. */
+    int tcpUserTimeoutMillis;
+
     DevelopmentCertificate developmentCertificate;
     HubMetrics metrics;
     LimitCounters counters = new LimitCounters();
@@ -160,13 +165,14 @@ public final class HeraldServer implements AutoCloseable {
   public static HeraldServer start(
       ServerConfig config, Hub hub, Clock clock, MeterRegistry meters, Tracing tracing)
       throws InterruptedException {
-    return start(config, hub, clock, meters, tracing, null);
+    return start(config, hub, clock, meters, tracing, null, null);
   }
 
   /**
    * As {@link #start(ServerConfig, Hub, Clock, MeterRegistry, Tracing)}, requests without a valid
    * token decided by the embedding application's {@code decider} (null: the configured
-   * authorization callback, if any); the server closes it.
+   * authorization callback, if any; the server closes it), and serving the registration API of
+   * {@code webhookSubscribers} (null: that API answers 404), which the caller closes.
    */
   public static HeraldServer start(
       ServerConfig config,
@@ -174,12 +180,15 @@ public final class HeraldServer implements AutoCloseable {
       Clock clock,
       MeterRegistry meters,
       Tracing tracing,
-      AccessDecider decider)
+      AccessDecider decider,
+      DurableWebhooks webhookSubscribers)
       throws InterruptedException {
     Builder parts = new Builder();
     parts.config = config;
     parts.hub = hub;
     parts.transport = Transport.choose(config.transport());
+    parts.tcpUserTimeoutMillis =
+        (int) Math.min(Integer.MAX_VALUE, config.heartbeat().toMillis()); // honest leave
     // By default one event loop per CPU the process may use: more would time-slice the same cores.
     parts.group =
         new MultiThreadIoEventLoopGroup(
@@ -229,7 +238,8 @@ public final class HeraldServer implements AutoCloseable {
               clock,
               tracing,
               () -> readiness(hub, parts.warmUp),
-              decider);
+              decider,
+              webhookSubscribers);
       parts.routes = allRoutes.serving(publicRouteGroups(config));
       FrontDoor frontDoor = new FrontDoor(limits, parts.counters, HttpError::refusal);
       HttpPipelines pipelines = new HttpPipelines(parts.routes, frontDoor);
@@ -336,7 +346,15 @@ public final class HeraldServer implements AutoCloseable {
             ctx.close();
           }
         };
-    return new ServerBootstrap()
+    ServerBootstrap bootstrap = new ServerBootstrap();
+    // Honest leave: a peer gone without a FIN (a dropped network, a killed laptop) stops acking the
+    // heartbeats, and the kernel drops the connection once sent data waited this long, so its
+    // subscriptions end within about two heartbeats instead of the minutes of TCP retries.
+    // Keep-alive covers streams without heartbeats, on the kernel's (slower) schedule.
+    if (parts.transport.tcpUserTimeout() != null && parts.tcpUserTimeoutMillis > 0) {
+      bootstrap.childOption(parts.transport.tcpUserTimeout(), parts.tcpUserTimeoutMillis);
+    }
+    return bootstrap
         .group(parts.group)
         .channel(parts.transport.serverChannel())
         // Before Netty's acceptor: a failed accept pauses accepting instead of logging a trace.
@@ -346,6 +364,7 @@ public final class HeraldServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
         .childHandler(tracked)
         .bind(address)

@@ -1,13 +1,16 @@
 package dev.herald.server;
 
+import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import java.util.Arrays;
@@ -21,9 +24,16 @@ import org.slf4j.LoggerFactory;
  * The socket layer: io_uring when the kernel allows it (it submits the many small writes of a
  * fan-out in batches, measured at about 1.5x the events per CPU-second of epoll here), else native
  * epoll, else NIO. Immutable.
+ *
+ * @param tcpUserTimeout the option bounding how long sent data may stay unacknowledged before the
+ *     kernel drops the connection ({@code TCP_USER_TIMEOUT}), or null where the layer has none
+ *     (NIO)
  */
 record Transport(
-    String name, IoHandlerFactory ioHandlerFactory, Class<? extends ServerChannel> serverChannel) {
+    String name,
+    IoHandlerFactory ioHandlerFactory,
+    Class<? extends ServerChannel> serverChannel,
+    ChannelOption<Integer> tcpUserTimeout) {
 
   private static final Logger log = LoggerFactory.getLogger(Transport.class);
 
@@ -125,14 +135,21 @@ record Transport(
 
   private static Transport ioUring() {
     return new Transport(
-        "io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class);
+        "io_uring",
+        IoUringIoHandler.newFactory(),
+        IoUringServerSocketChannel.class,
+        IoUringChannelOption.TCP_USER_TIMEOUT);
   }
 
   private static Transport epoll() {
-    return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class);
+    return new Transport(
+        "epoll",
+        EpollIoHandler.newFactory(),
+        EpollServerSocketChannel.class,
+        EpollChannelOption.TCP_USER_TIMEOUT);
   }
 
   private static Transport nio() {
-    return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class);
+    return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, null);
   }
 }

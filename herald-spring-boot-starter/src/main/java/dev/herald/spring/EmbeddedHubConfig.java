@@ -6,9 +6,11 @@ import dev.herald.node.HistoryBackend;
 import dev.herald.node.NodeConfig;
 import dev.herald.server.AuthCallbackConfig;
 import dev.herald.server.ServerConfig;
+import dev.herald.server.webhook.WebhookConfig;
 import dev.herald.store.Fsync;
 import dev.herald.store.StoreConfig;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -126,12 +128,24 @@ final class EmbeddedHubConfig {
                   + " with redis (expected: none of them; with redis the history is the shared Redis"
                   + " stream, history-size sets how many events it keeps)");
         }
-        return withAuthCallback(new NodeConfig(built, EmbeddedRedis.backend(p)), p);
+        return withAuthCallback(
+            new NodeConfig(built, EmbeddedRedis.backend(p)).withWebhooks(webhooks(p)), p);
       }
-      return withAuthCallback(new NodeConfig(built, history(p)), p);
+      return withAuthCallback(new NodeConfig(built, history(p)).withWebhooks(webhooks(p)), p);
     } catch (IllegalArgumentException e) {
       throw HeraldConfigurationException.of(PREFIX, e);
     }
+  }
+
+  private static WebhookConfig webhooks(HeraldProperties.Embedded p) {
+    if (p.webhook() == null || p.webhook().isEmpty()) {
+      return WebhookConfig.NONE;
+    }
+    List<URI> urls = new ArrayList<>();
+    for (String url : p.webhook()) {
+      urls.add(URI.create(url.strip())); // IllegalArgumentException names the bad URL
+    }
+    return WebhookConfig.of(urls, p.webhookSecret());
   }
 
   private static HistoryBackend history(HeraldProperties.Embedded p) {

@@ -85,6 +85,9 @@ public record HeraldProperties(
    *     (default: 2s)
    * @param authCallbackAlways ask it for every request, even one with a valid token (default:
    *     false)
+   * @param webhook URLs that get subscription active/inactive and topic occupied/vacated events,
+   *     signed as Standard Webhooks (default: none)
+   * @param webhookSecret with webhook: the signing secret, {@code whsec_} + base64
    */
   public record Embedded(
       @DefaultValue("false") boolean enabled,
@@ -124,5 +127,7 @@ public record HeraldProperties(
       URI authCallback,
       List<String> authCallbackCookies,
       Duration authCallbackTimeout,
-      Boolean authCallbackAlways) {}
+      Boolean authCallbackAlways,
+      List<String> webhook,
+      String webhookSecret) {}
 }

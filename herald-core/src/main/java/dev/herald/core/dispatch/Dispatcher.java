@@ -98,7 +98,11 @@ public final class Dispatcher implements AutoCloseable {
   private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
   private final Lane.Announcer announcer;
+  private final boolean subscriptionEvents;
   private final PublishTracer tracer;
+
+  /** Told of every subscriber that joins or leaves a lane; null for none. */
+  private volatile SubscriptionListener listener;
 
   /** How far one loop may fall behind before its streams are cut: as many as may wait here. */
   private final long laneBacklog;
@@ -140,7 +144,8 @@ public final class Dispatcher implements AutoCloseable {
       Sequencer sequencer, int queueCapacity, boolean subscriptionEvents, PublishTracer tracer) {
     this.sequencer = sequencer;
     this.tracer = tracer;
-    this.announcer = subscriptionEvents ? this::announce : null;
+    this.subscriptionEvents = subscriptionEvents;
+    this.announcer = this::announce;
     this.laneBacklog = Math.max(2, queueCapacity);
     this.commands = new MpscArrayQueue<>(Math.max(2, queueCapacity));
     this.drainOnCaller = sequencer.neverBlocks();
@@ -195,6 +200,14 @@ public final class Dispatcher implements AutoCloseable {
     CompletableFuture<SubscriptionsPage> done = new CompletableFuture<>();
     submit(new Snapshot(query, done), done);
     return done;
+  }
+
+  /**
+   * Tells {@code listener} of every subscriber that joins or leaves from now on (null: nobody); set
+   * it before subscribers arrive, or it hears departures of subscribers it never saw join.
+   */
+  public void listen(SubscriptionListener listener) {
+    this.listener = listener;
   }
 
   /** Closes the subscriber at once and forgets it on its loop soon after. */
@@ -599,6 +612,17 @@ public final class Dispatcher implements AutoCloseable {
    * with a warning rather than wait on a loop.
    */
   private void announce(Subscriber subscriber, boolean active) {
+    SubscriptionListener told = listener;
+    if (told != null) {
+      try {
+        told.changed(subscriber, active);
+      } catch (RuntimeException e) {
+        announceFailures.warn("subscription listener failed for {}: {}", subscriber.id(), e);
+      }
+    }
+    if (!subscriptionEvents) {
+      return;
+    }
     SubscriptionFormat format = subscriber.format();
     List<TopicSelector> selectors = subscriber.topics();
     for (int i = 0; i < selectors.size(); i++) {

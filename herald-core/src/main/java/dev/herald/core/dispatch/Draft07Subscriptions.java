@@ -91,6 +91,16 @@ final class Draft07Subscriptions implements SubscriptionFormat {
   }
 
   @Override
+  public String countedTopic(String rawPath) {
+    Lookup lookup = lookup(rawPath);
+    if (lookup.single()) {
+      throw new NoSuchElementException("a count is of a collection, not of " + rawPath);
+    }
+    List<String> segments = SubscriptionPaths.segments(rawPath);
+    return segments.isEmpty() ? null : SubscriptionPaths.decode(segments.get(0));
+  }
+
+  @Override
   public String contentType() {
     return "application/ld+json";
   }

@@ -115,6 +115,16 @@ final class Draft08Subscriptions implements SubscriptionFormat {
   }
 
   @Override
+  public String countedTopic(String rawPath) {
+    Lookup lookup = lookup(rawPath);
+    if (lookup.single()) {
+      throw new NoSuchElementException("a count is of a collection, not of " + rawPath);
+    }
+    List<String> segments = SubscriptionPaths.segments(rawPath);
+    return segments.isEmpty() ? null : SubscriptionPaths.decode(segments.get(1));
+  }
+
+  @Override
   public String contentType() {
     return "application/json";
   }

@@ -164,6 +164,11 @@ public final class Subscriber {
     return id;
   }
 
+  /** Orders subscribers sharing an id in the subscriptions API; unique in the process. */
+  public long serial() {
+    return serial;
+  }
+
   public List<TopicSelector> topics() {
     return topics;
   }

@@ -58,6 +58,15 @@ public interface SubscriptionFormat {
   /** The API's answer to {@code lookup}: {@code matching} is what it selected, possibly empty. */
   Map<String, Object> answer(Lookup lookup, List<ActiveSubscription> matching, String lastEventId);
 
+  /**
+   * The selector text a collection path names (draft-07's topic, draft-08's match), whose presence
+   * count the API answers with {@code ?count}; null for the whole collection.
+   *
+   * @throws java.util.NoSuchElementException when the path names no collection of this format
+   * @throws IllegalArgumentException when a segment is not well percent-encoded
+   */
+  String countedTopic(String rawPath);
+
   /** The API's {@code Content-Type}. */
   String contentType();
 

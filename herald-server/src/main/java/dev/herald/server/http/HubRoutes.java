@@ -1,8 +1,10 @@
 package dev.herald.server.http;
 
+import static io.netty.handler.codec.http.HttpMethod.DELETE;
 import static io.netty.handler.codec.http.HttpMethod.GET;
 import static io.netty.handler.codec.http.HttpMethod.HEAD;
 import static io.netty.handler.codec.http.HttpMethod.POST;
+import static io.netty.handler.codec.http.HttpMethod.PUT;
 
 import dev.herald.core.Hub;
 import dev.herald.core.Readiness;
@@ -16,6 +18,7 @@ import dev.herald.server.metrics.MetricsPublisher;
 import dev.herald.server.sse.OpenStreams;
 import dev.herald.server.sse.StreamTimers;
 import dev.herald.server.trace.Tracing;
+import dev.herald.server.webhook.DurableWebhooks;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -109,13 +112,15 @@ public final class HubRoutes {
         clock,
         tracing,
         readiness,
+        null,
         null);
   }
 
   /**
    * As {@link #create(Hub, ServerConfig, DemoClock, HubMetrics, MetricsPublisher, OpenStreams,
    * Clock, Tracing, Supplier)}, with the embedding application's own {@code decider} in place of an
-   * HTTP authorization callback (null: the configured callback, if any). The routes close it.
+   * HTTP authorization callback (null: the configured callback, if any; the routes close it), and
+   * the durable webhook subscribers whose registration API it serves (null: that API answers 404).
    */
   public static HubRoutes create(
       Hub hub,
@@ -127,7 +132,8 @@ public final class HubRoutes {
       Clock clock,
       Tracing tracing,
       Supplier<Readiness> readiness,
-      AccessDecider decider) {
+      AccessDecider decider,
+      DurableWebhooks webhookSubscribers) {
     ProtocolDialects dialects = new ProtocolDialects(config, clock);
     AccessDecider callback = decider;
     if (callback == null && config.authCallback() != null) {
@@ -157,6 +163,12 @@ public final class HubRoutes {
                     ActiveSubscription.COLLECTION_PATH,
                     new SubscriptionsHandler(hub, authorizer),
                     GET),
+                Route.prefix(
+                    WebhookSubscribersHandler.PATH,
+                    new WebhookSubscribersHandler(webhookSubscribers, authorizer),
+                    GET,
+                    PUT,
+                    DELETE),
                 // The hub's own JavaScript client goes wherever the hub does, with or without the
                 // UI.
                 Route.exact(StaticFiles.CLIENT_PATH, files, GET, HEAD)));

@@ -22,6 +22,7 @@ final class SubscriptionsApi {
 
   static final String LIMIT = "limit";
   static final String CURSOR = "cursor";
+  static final String COUNT = "count";
 
   private SubscriptionsApi() {}
 
@@ -140,6 +141,38 @@ final class SubscriptionsApi {
     }
     return JSONObjectUtils.toJSONString(
         format.answer(retrieved, page.subscriptions(), page.lastEventId()));
+  }
+
+  /**
+   * The selector text a collection path counts, null for the whole collection.
+   *
+   * @throws HttpError 404 for a path naming no collection, 400 for a badly encoded segment
+   */
+  static String countedTopic(SubscriptionFormat format, String rawPath) {
+    try {
+      return format.countedTopic(rawPath);
+    } catch (NoSuchElementException e) {
+      throw new HttpError(HttpResponseStatus.NOT_FOUND, e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw HttpError.malformed(e.getMessage());
+    }
+  }
+
+  /**
+   * A collection's document with its {@code count} in place of the list: the shape a reader of that
+   * protocol already knows, with the id it was asked by.
+   */
+  static String renderCount(
+      SubscriptionFormat format, String rawPath, int count, String lastEventId) {
+    SubscriptionFormat.Lookup lookup = format.lookup(rawPath);
+    Map<String, Object> json =
+        format.answer(
+            new SubscriptionFormat.Lookup(rawPath + "?" + COUNT, null, lookup.selects()),
+            List.of(),
+            lastEventId);
+    json.remove("subscriptions");
+    json.put(COUNT, count);
+    return JSONObjectUtils.toJSONString(json);
   }
 
   /** The {@code Link} value naming the next page, or null on the last page. */

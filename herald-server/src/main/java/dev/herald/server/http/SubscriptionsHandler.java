@@ -34,6 +34,10 @@ final class SubscriptionsHandler implements RouteHandler {
     }
     authorizer.subscriptionsReader(exchange);
     SubscriptionFormat format = exchange.dialect().subscriptionFormat();
+    if (exchange.query().containsKey(SubscriptionsApi.COUNT)) {
+      answerCount(exchange, format);
+      return;
+    }
     SubscriptionFormat.Lookup lookup = SubscriptionsApi.parse(format, exchange.rawPath());
     SubscriptionsApi.Paging paging = SubscriptionsApi.paging(exchange.query());
     // One subscription is a seek to its subscriber: the cursor and limit only page collections.
@@ -64,5 +68,27 @@ final class SubscriptionsHandler implements RouteHandler {
           return response;
         },
         failure -> HttpError.from(failure, ""));
+  }
+
+  /**
+   * {@code ?count}: how many subscriptions a collection holds (a topic's, or all), from counters
+   * kept as subscribers come and go, so polling it costs no scan.
+   */
+  private void answerCount(Exchange exchange, SubscriptionFormat format) {
+    String topic = SubscriptionsApi.countedTopic(format, exchange.rawPath());
+    int count = topic == null ? hub.presence().total() : hub.presence().count(topic);
+    String lastEventId = hub.lastEventId();
+    FullHttpResponse response =
+        Responses.full(
+            HttpResponseStatus.OK,
+            format.contentType(),
+            Unpooled.copiedBuffer(
+                SubscriptionsApi.renderCount(format, exchange.rawPath(), count, lastEventId),
+                StandardCharsets.UTF_8));
+    response
+        .headers()
+        .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
+        .set("link", format.link(lastEventId));
+    exchange.respond(response);
   }
 }

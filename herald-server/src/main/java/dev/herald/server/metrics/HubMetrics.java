@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -225,6 +226,27 @@ public final class HubMetrics implements AutoCloseable {
 
   public boolean enabled() {
     return registry != null;
+  }
+
+  /**
+   * Adds a part's own meters (webhooks) to {@code /metrics} and to the application's registry,
+   * which loses them again when this closes. Nothing when metrics are off.
+   */
+  public void bind(MeterBinder binder) {
+    if (registry == null) {
+      return;
+    }
+    binder.bindTo(registry);
+    if (external != null) {
+      Set<Meter.Id> before = new HashSet<>();
+      external.getMeters().forEach(meter -> before.add(meter.getId()));
+      binder.bindTo(external);
+      for (Meter meter : external.getMeters()) {
+        if (!before.contains(meter.getId())) {
+          externalMeters.add(meter);
+        }
+      }
+    }
   }
 
   /** Where event streams report each live delivery's latency. */

@@ -39,6 +39,12 @@ import java.util.function.Consumer;
  */
 public final class SseStream {
 
+  /**
+   * Heartbeats in a row at which the connection was still full before the stream is taken for dead:
+   * about two heartbeat intervals after its client stopped reading.
+   */
+  static final int STALLED_BEATS = 2;
+
   /** Events copied into one write at most; bounds the size of a single batch buffer. */
   private static final int MAX_BATCH_EVENTS = 128;
 
@@ -74,6 +80,9 @@ public final class SseStream {
   private ScheduledFuture<?> lifetimeTask;
   private boolean streaming;
   private boolean closed;
+
+  /** Heartbeats in a row that found the connection unwritable: its client stopped reading. */
+  private int stalledBeats;
 
   /** What the stream needs beyond the subscriber's selectors. */
   public record Options(
@@ -346,8 +355,14 @@ public final class SseStream {
     long idle = ctx.executor().ticker().nanoTime() - lastWriteNanos;
     if (idle >= heartbeatNanos) {
       if (ctx.channel().isWritable()) {
+        stalledBeats = 0;
         writer.writeBytes(SseFrame.HEARTBEAT);
         writer.flush();
+      } else if (++stalledBeats >= STALLED_BEATS) {
+        // Nothing drained for two heartbeats: the client stopped reading, or its packets are
+        // dropped. Closed, not ended: an end would wait behind what cannot drain.
+        ctx.channel().close();
+        return;
       }
       markWritten();
       scheduleHeartbeat(heartbeatNanos);
