@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -206,6 +207,28 @@ public final class HubMetrics implements AutoCloseable {
 
   public boolean enabled() {
     return registry != null;
+  }
+
+  /**
+   * Adds the meters of another part of the node (the outbox consumer) to {@code /metrics}, and to
+   * the embedding application's registry when there is one, which loses them again when this
+   * closes. Does nothing when metrics are off. Any thread, once per part, before {@link #close}.
+   */
+  public synchronized void bindPart(MeterBinder part) {
+    if (registry == null) {
+      return;
+    }
+    part.bindTo(registry);
+    if (external != null) {
+      Set<Meter.Id> before = new HashSet<>();
+      external.getMeters().forEach(meter -> before.add(meter.getId()));
+      part.bindTo(external);
+      for (Meter meter : external.getMeters()) {
+        if (!before.contains(meter.getId())) {
+          externalMeters.add(meter);
+        }
+      }
+    }
   }
 
   /** Where event streams report each live delivery's latency. */
@@ -449,7 +472,7 @@ public final class HubMetrics implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     for (AutoCloseable binder : binders) {
       try {
         binder.close();
