@@ -236,6 +236,40 @@ class OutboxTest {
         .contains("herald_outbox_consuming 1.0");
   }
 
+  /**
+   * The crash window made certain: the hub stored the rows, then their delete failed (as when the
+   * consumer dies or PostgreSQL restarts in between), so they are read and published again, over
+   * and over, until the delete goes through. Each is still stored once.
+   */
+  @Test
+  void rowsPublishedAgainBecauseTheirDeleteFailedAreStoredOnce() throws Exception {
+    Connection connection = connect();
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE FUNCTION "
+              + table
+              + "_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+              + " RAISE EXCEPTION 'deletes refused'; END $$");
+      statement.execute(
+          "CREATE TRIGGER refuse BEFORE DELETE ON "
+              + table
+              + " FOR EACH ROW EXECUTE FUNCTION "
+              + table
+              + "_refuse()");
+    }
+    for (int i = 0; i < 5; i++) {
+      insert(connection, "https://example.com/a", "row " + i);
+    }
+    await().atMost(WAIT).until(() -> hub.outbox.failedRounds() >= 3); // published, not deleted
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("DROP TRIGGER refuse ON " + table);
+    }
+    await().atMost(WAIT).until(() -> pendingRows() == 0);
+    insert(connection, "https://example.com/a", "end");
+    assertThat(Replay.everything(hub.base(), "end", WAIT))
+        .containsExactly("row 0", "row 1", "row 2", "row 3", "row 4", "end");
+  }
+
   @Test
   void aRowWithItsOwnEventIdThatTheHubAlreadyHasIsNotStoredTwice() throws Exception {
     Connection connection = connect();
