@@ -9,6 +9,7 @@ import dev.herald.node.HistoryBackend;
 import dev.herald.node.HistoryUnavailableException;
 import dev.herald.node.NodeConfig;
 import dev.herald.node.RedisBackend;
+import dev.herald.outbox.OutboxConfig;
 import dev.herald.redis.RedisConfig;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.Limits;
@@ -282,6 +283,20 @@ final class ServeCommand implements Callable<Integer> {
       description =
           "With --redis: how long this node may stay behind the shared stream before GET /readyz answers 503 (default: ${DEFAULT-VALUE}).")
   Duration maxTailLag;
+
+  @Option(
+      names = "--outbox",
+      paramLabel = "URI",
+      description =
+          "Consume a PostgreSQL outbox: rows applications insert in their own transactions become events, exactly once, in per-topic commit order (postgresql://USER[:PASSWORD]@HOST[:PORT]/DB). The table is created if missing. With several nodes, one consumes at a time.")
+  String outbox;
+
+  @Option(
+      names = "--outbox-table",
+      paramLabel = "NAME",
+      description =
+          "With --outbox: the outbox table, name or schema.name (default: ${DEFAULT-VALUE}).")
+  String outboxTable;
 
   @Option(
       names = "--subscriber-queue",
@@ -559,7 +574,11 @@ final class ServeCommand implements Callable<Integer> {
                       .withAccessCookieName(accessCookieName)
                       .withJwtJwks(jwtJwks))
               .build();
-      nodeConfig = new NodeConfig(server, historyBackend());
+      nodeConfig =
+          new NodeConfig(
+              server,
+              historyBackend(),
+              outbox == null || outbox.isBlank() ? null : OutboxConfig.parse(outbox, outboxTable));
     } catch (IllegalArgumentException e) {
       err.println("serve: " + e.getMessage());
       return Main.USAGE_ERROR;
@@ -630,6 +649,9 @@ final class ServeCommand implements Callable<Integer> {
         "  history:    "
             + nodeConfig.history().describe()
             + (nodeConfig.history().shared() ? "; readiness: " + admin + "/readyz" : ""));
+    if (nodeConfig.outbox() != null) {
+      out.println("  outbox:     " + nodeConfig.outbox().describe());
+    }
     out.println("  anonymous:  " + anonymousLine());
     if (tracing.enabled()) {
       out.println(

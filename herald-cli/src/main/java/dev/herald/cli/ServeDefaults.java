@@ -1,6 +1,7 @@
 package dev.herald.cli;
 
 import dev.herald.core.HubConfig;
+import dev.herald.outbox.OutboxConfig;
 import dev.herald.redis.RedisConfig;
 import dev.herald.server.Limits;
 import dev.herald.server.ProtocolConfig;
@@ -63,6 +64,7 @@ final class ServeDefaults {
     text.put("--redis-prefix", redis.keyPrefix());
     text.put("--redis-timeout", duration(redis.commandTimeout()));
     text.put("--max-tail-lag", duration(redis.maxTailLag()));
+    text.put("--outbox-table", OutboxConfig.DEFAULT_TABLE);
     text.put("--max-request-line", size(limits.maxRequestLine()));
     text.put("--max-header-block", size(limits.maxHeaderBlock()));
     text.put("--header-timeout", duration(limits.headerTimeout()));

@@ -42,6 +42,15 @@ class ServeOptionsTest {
         arguments(
             "--jwt-alg HS512 --jwt-key " + HubFixture.SECRET,
             List.of("too short for HS512", "expected: >= 512 bits")),
+        arguments(
+            "--outbox mysql://u@h/db",
+            List.of("outbox: mysql://u@h/db: wrong scheme", "postgresql://USER[:PASSWORD]@HOST")),
+        arguments(
+            "--outbox postgresql://u:secret@h",
+            List.of("outbox: postgresql://u:****@h: needs a user, a host and a database")),
+        arguments(
+            "--outbox postgresql://u@h/db --outbox-table Bad-Name",
+            List.of("outbox-table: Bad-Name", "expected: name or schema.name")),
         arguments("--history-size -1", List.of("history-size: -1", "expected: >= 0")),
         arguments("--history-size many", List.of("--history-size", "'many'", "int")),
         arguments("--subscriber-queue 0", List.of("subscriber-queue: 0", "expected: >= 1")),

@@ -2,6 +2,7 @@ package dev.herald.node;
 
 import dev.herald.core.Hub;
 import dev.herald.core.trace.PublishTracer;
+import dev.herald.outbox.OutboxConsumer;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.trace.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,13 +12,15 @@ import java.time.Clock;
 
 /**
  * One hub node, assembled in one place: configuration, then the history (memory, durable, or the
- * Redis shared log), the hub on it, then the server's listeners. {@code herald serve}, the Spring
- * starter and embedders all build a node here, so a part added to a node is added once.
+ * Redis shared log), the hub on it, the outbox consumer when there is one, then the server's
+ * listeners. {@code herald serve}, the Spring starter and embedders all build a node here, so a
+ * part added to a node is added once.
  *
  * <p>Two steps, because an embedding application may publish before it listens: {@link #open} opens
- * the history and the hub; {@link #listen} binds the listeners. {@link #start} does both. Every
- * failure closes what the node had opened (the history too), so a failed start leaves no thread,
- * file lock or connection behind.
+ * the history, the hub and the outbox consumer; {@link #listen} binds the listeners. {@link #start}
+ * does both. Every failure closes what the node had opened (the history too), so a failed start
+ * leaves no thread, file lock or connection behind. The outbox consumer is opened after the hub and
+ * closed before it, so it never publishes into a closed hub.
  *
  * <p>Thread-safety: its methods may be called from any thread; {@link #listen} and {@link #close}
  * are serialized on the node.
@@ -26,12 +29,14 @@ public final class HeraldNode implements AutoCloseable {
 
   private final NodeConfig config;
   private final Hub hub;
+  private final OutboxConsumer outbox; // null: none
   private HeraldServer server; // guarded by this
   private boolean closed; // guarded by this
 
-  private HeraldNode(NodeConfig config, Hub hub) {
+  private HeraldNode(NodeConfig config, Hub hub, OutboxConsumer outbox) {
     this.config = config;
     this.hub = hub;
+    this.outbox = outbox;
   }
 
   /**
@@ -48,7 +53,18 @@ public final class HeraldNode implements AutoCloseable {
    * (appended, fanned out); the listeners trace the requests with the same {@code Tracing}.
    */
   public static HeraldNode open(NodeConfig config, PublishTracer tracer) {
-    return new HeraldNode(config, config.history().openHub(config.server().hub(), tracer));
+    Hub hub = config.history().openHub(config.server().hub(), tracer);
+    OutboxConsumer outbox = null;
+    if (config.outbox() != null) {
+      try {
+        // Returns at once: the consumer connects (and reconnects) on its own thread.
+        outbox = OutboxConsumer.start(config.outbox(), hub);
+      } catch (RuntimeException | Error e) {
+        hub.close();
+        throw e;
+      }
+    }
+    return new HeraldNode(config, hub, outbox);
   }
 
   /**
@@ -101,14 +117,19 @@ public final class HeraldNode implements AutoCloseable {
       server = HeraldServer.start(config.server(), hub, clock, meters, tracing);
     } catch (InterruptedException | RuntimeException e) {
       closed = true; // start closed the hub, and the hub its history
+      closeOutbox();
       throw e;
     } catch (Exception e) {
       // Netty rethrows bind errors (java.net.BindException) without declaring them.
       closed = true;
+      closeOutbox();
       if (e instanceof IOException io) {
         throw new UncheckedIOException(e.getMessage(), io);
       }
       throw new IllegalStateException(e.getMessage(), e);
+    }
+    if (outbox != null) {
+      server.metrics().bindPart(outbox);
     }
     return server;
   }
@@ -120,6 +141,11 @@ public final class HeraldNode implements AutoCloseable {
   /** The hub, to publish to and subscribe from in-process; usable before {@link #listen}. */
   public Hub hub() {
     return hub;
+  }
+
+  /** The outbox consumer, or null when the node has no outbox. */
+  public OutboxConsumer outbox() {
+    return outbox;
   }
 
   /** The running server, or null before {@link #listen} and after a failed one. */
@@ -137,10 +163,17 @@ public final class HeraldNode implements AutoCloseable {
       return;
     }
     closed = true;
+    closeOutbox(); // before the hub: the round in flight is acknowledged and its rows deleted
     if (server != null) {
       server.close();
     } else {
       hub.close();
+    }
+  }
+
+  private void closeOutbox() {
+    if (outbox != null) {
+      outbox.close();
     }
   }
 }

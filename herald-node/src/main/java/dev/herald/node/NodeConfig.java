@@ -1,5 +1,6 @@
 package dev.herald.node;
 
+import dev.herald.outbox.OutboxConfig;
 import dev.herald.server.ServerConfig;
 import java.util.Objects;
 
@@ -14,13 +15,21 @@ import java.util.Objects;
  *
  * @param server the listeners, limits, keys and the hub's settings
  * @param history where events are kept for reconnecting subscribers
+ * @param outbox the PostgreSQL outbox this node consumes, or null for none; its largest data is the
+ *     server's max body, as for an HTTP publish
  */
-public record NodeConfig(ServerConfig server, HistoryBackend history) {
+public record NodeConfig(ServerConfig server, HistoryBackend history, OutboxConfig outbox) {
 
   public NodeConfig {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(history, "history");
     history = history.withHistorySize(server.hub().historySize());
+    outbox = outbox == null ? null : outbox.withMaxDataBytes(server.maxBody());
+  }
+
+  /** A node without an outbox. */
+  public NodeConfig(ServerConfig server, HistoryBackend history) {
+    this(server, history, null);
   }
 
   /** A node on {@code server} keeping its history in memory. */
@@ -29,10 +38,15 @@ public record NodeConfig(ServerConfig server, HistoryBackend history) {
   }
 
   public NodeConfig withServer(ServerConfig value) {
-    return new NodeConfig(value, history);
+    return new NodeConfig(value, history, outbox);
   }
 
   public NodeConfig withHistory(HistoryBackend value) {
-    return new NodeConfig(server, value);
+    return new NodeConfig(server, value, outbox);
+  }
+
+  /** The same node consuming {@code value} (null: no outbox). */
+  public NodeConfig withOutbox(OutboxConfig value) {
+    return new NodeConfig(server, history, value);
   }
 }
