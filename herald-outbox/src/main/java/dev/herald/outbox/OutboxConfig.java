@@ -41,12 +41,7 @@ public record OutboxConfig(
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(table, "table");
-    if (!TABLE.matcher(table).matches()) {
-      throw new IllegalArgumentException(
-          "outbox-table: "
-              + table
-              + " (expected: name or schema.name, lower-case letters, digits and _)");
-    }
+    checkTable(table);
     if (batchSize < 1 || batchSize > 10_000) {
       throw new IllegalArgumentException(
           "outbox batch size: " + batchSize + " (expected: 1 to 10000)");
@@ -62,6 +57,22 @@ public record OutboxConfig(
       throw new IllegalArgumentException(
           "outbox publish timeout: " + publishTimeout + " (expected: > 0)");
     }
+  }
+
+  /**
+   * Returns {@code table} if it is a name or schema.name of plain lower-case identifiers (it is
+   * spliced into SQL, so nothing else is accepted).
+   *
+   * @throws IllegalArgumentException otherwise, naming the expected form
+   */
+  public static String checkTable(String table) {
+    if (table == null || !TABLE.matcher(table).matches()) {
+      throw new IllegalArgumentException(
+          "outbox-table: "
+              + table
+              + " (expected: name or schema.name, lower-case letters, digits and _)");
+    }
+    return table;
   }
 
   /**

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * (scripts/test.sh). Register it per class: {@code @RegisterExtension static final PostgresCluster
  * postgres = new PostgresCluster();}. Used from the test's thread only.
  */
-final class PostgresCluster implements BeforeAllCallback, AfterAllCallback {
+public final class PostgresCluster implements BeforeAllCallback, AfterAllCallback {
 
   private Path bin;
   private Path dir;
@@ -97,7 +97,7 @@ final class PostgresCluster implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** Starts the server (again, after {@link #stopImmediately}) and waits until it accepts. */
-  void start() throws Exception {
+  public void start() throws Exception {
     run(
         bin.resolve("pg_ctl").toString(),
         "-D",
@@ -116,23 +116,23 @@ final class PostgresCluster implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** {@code pg_ctl stop -m immediate}: every session ends at once, as in a crash. */
-  void stopImmediately() throws Exception {
+  public void stopImmediately() throws Exception {
     run(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "stop");
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String uri() {
+  public String uri() {
     return "postgresql://postgres@127.0.0.1:" + port + "/postgres";
   }
 
-  String jdbcUrl() {
+  public String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
   }
 
-  Connection connect() throws SQLException {
+  public Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl(), "postgres", "");
   }
 

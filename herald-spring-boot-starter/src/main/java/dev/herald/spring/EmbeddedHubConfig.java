@@ -4,6 +4,7 @@ import dev.herald.core.HubConfig;
 import dev.herald.core.auth.JwtKey;
 import dev.herald.node.HistoryBackend;
 import dev.herald.node.NodeConfig;
+import dev.herald.outbox.OutboxConfig;
 import dev.herald.server.ServerConfig;
 import dev.herald.store.Fsync;
 import dev.herald.store.StoreConfig;
@@ -105,12 +106,19 @@ final class EmbeddedHubConfig {
                   + " with redis (expected: none of them; with redis the history is the shared Redis"
                   + " stream, history-size sets how many events it keeps)");
         }
-        return new NodeConfig(built, EmbeddedRedis.backend(p));
+        return new NodeConfig(built, EmbeddedRedis.backend(p), outbox(p));
       }
-      return new NodeConfig(built, history(p));
+      return new NodeConfig(built, history(p), outbox(p));
     } catch (IllegalArgumentException e) {
       throw HeraldConfigurationException.of(PREFIX, e);
     }
+  }
+
+  private static OutboxConfig outbox(HeraldProperties.Embedded p) {
+    if (p.outbox() == null || p.outbox().isBlank()) {
+      return null;
+    }
+    return OutboxConfig.parse(p.outbox(), p.outboxTable());
   }
 
   private static HistoryBackend history(HeraldProperties.Embedded p) {
