@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -64,7 +65,7 @@ class ReviewsController {
   static class Database {
 
     @Bean
-    DataSource dataSource(org.springframework.core.env.Environment environment) {
+    DataSource dataSource(Environment environment) {
       return new SimpleDriverDataSource(
           new org.postgresql.Driver(),
           environment.getRequiredProperty("books.database-url"),
