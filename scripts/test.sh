@@ -21,6 +21,16 @@ if [ ! -x /usr/bin/redis-server ]; then
       "install it as root: apt-get install -y redis-server" >&2
   fi
 fi
+# The outbox tests start a throwaway PostgreSQL cluster themselves (initdb + pg_ctl as the postgres
+# user, random loopback port, no service); a fresh machine does not have Debian's postgresql.
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+  else
+    echo "scripts/test.sh: the outbox tests need PostgreSQL (/usr/lib/postgresql/*/bin);" \
+      "install it as root: apt-get install -y postgresql" >&2
+  fi
+fi
 # The JavaScript client's unit tests (herald-js/, node's own test runner, no npm install). A
 # failure stops the script here, before the Java suite.
 if ! command -v node >/dev/null && [ "$(id -u)" -eq 0 ]; then
@@ -34,8 +44,10 @@ fi
 (cd herald-js && node --test test/*.test.js)
 # herald.js's TypeScript declarations, checked by tsc (installed into herald-js/.typescript).
 ./scripts/typecheck-js.sh
-# Required: here a missing browser or redis-server fails their tests instead of skipping them.
-mvn -B -ntp verify -Dherald.browser.required=true -Dherald.redis.required=true "$@"
+# Required: here a missing browser, redis-server or PostgreSQL fails their tests instead of
+# skipping them.
+mvn -B -ntp verify -Dherald.browser.required=true -Dherald.redis.required=true \
+  -Dherald.postgres.required=true "$@"
 # `mvn install` makes herald-client usable from another project: checked in a throwaway local
 # repository (never ~/.m2), with a ten-line project publishing and subscribing on a real hub.
 ./scripts/check-consumer.sh

@@ -9,6 +9,7 @@ import dev.herald.node.HistoryBackend;
 import dev.herald.node.HistoryUnavailableException;
 import dev.herald.node.NodeConfig;
 import dev.herald.node.RedisBackend;
+import dev.herald.outbox.OutboxConfig;
 import dev.herald.redis.RedisConfig;
 import dev.herald.server.AuthCallbackConfig;
 import dev.herald.server.HeraldServer;
@@ -335,6 +336,20 @@ final class ServeCommand implements Callable<Integer> {
   Duration maxTailLag;
 
   @Option(
+      names = "--outbox",
+      paramLabel = "URI",
+      description =
+          "Consume a PostgreSQL outbox: rows applications insert in their own transactions become events, exactly once, in per-topic commit order (postgresql://USER[:PASSWORD]@HOST[:PORT]/DB). The table is created if missing. With several nodes, one consumes at a time.")
+  String outbox;
+
+  @Option(
+      names = "--outbox-table",
+      paramLabel = "NAME",
+      description =
+          "With --outbox: the outbox table, name or schema.name (default: ${DEFAULT-VALUE}).")
+  String outboxTable;
+
+  @Option(
       names = "--subscriber-queue",
       paramLabel = "N",
       description =
@@ -640,7 +655,12 @@ final class ServeCommand implements Callable<Integer> {
                       .withJwtJwks(jwtJwks))
               .build();
       nodeConfig =
-          new NodeConfig(server, historyBackend()).withWebhooks(withSubscribers(webhookConfig()));
+          new NodeConfig(server, historyBackend())
+              .withWebhooks(withSubscribers(webhookConfig()))
+              .withOutbox(
+                  outbox == null || outbox.isBlank()
+                      ? null
+                      : OutboxConfig.parse(outbox, outboxTable));
       if (authCallback != null) {
         nodeConfig =
             nodeConfig.withAuthCallback(
@@ -723,6 +743,9 @@ final class ServeCommand implements Callable<Integer> {
         "  history:    "
             + nodeConfig.history().describe()
             + (nodeConfig.history().shared() ? "; readiness: " + admin + "/readyz" : ""));
+    if (nodeConfig.outbox() != null) {
+      out.println("  outbox:     " + nodeConfig.outbox().describe());
+    }
     out.println("  anonymous:  " + anonymousLine());
     if (tracing.enabled()) {
       out.println(

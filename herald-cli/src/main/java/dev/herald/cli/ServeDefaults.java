@@ -2,6 +2,7 @@ package dev.herald.cli;
 
 import dev.herald.core.HubConfig;
 import dev.herald.node.RedisBackend;
+import dev.herald.outbox.OutboxConfig;
 import dev.herald.redis.RedisConfig;
 import dev.herald.server.AuthCallbackConfig;
 import dev.herald.server.Limits;
@@ -66,6 +67,7 @@ final class ServeDefaults {
     text.put("--redis-timeout", duration(redis.commandTimeout()));
     text.put("--max-tail-lag", duration(redis.maxTailLag()));
     text.put("--presence-lease", duration(RedisBackend.DEFAULT_PRESENCE_LEASE));
+    text.put("--outbox-table", OutboxConfig.DEFAULT_TABLE);
     text.put("--max-request-line", size(limits.maxRequestLine()));
     text.put("--max-header-block", size(limits.maxHeaderBlock()));
     text.put("--header-timeout", duration(limits.headerTimeout()));

@@ -61,6 +61,15 @@ class ServeOptionsTest {
         arguments(
             "--redis redis://127.0.0.1:1 --presence-lease 10ms",
             List.of("presence-lease: PT0.01S", "expected: >= 300ms")),
+        arguments(
+            "--outbox mysql://u@h/db",
+            List.of("outbox: mysql://u@h/db: wrong scheme", "postgresql://USER[:PASSWORD]@HOST")),
+        arguments(
+            "--outbox postgresql://u:secret@h",
+            List.of("outbox: postgresql://u:****@h: needs a user, a host and a database")),
+        arguments(
+            "--outbox postgresql://u@h/db --outbox-table Bad-Name",
+            List.of("outbox-table: Bad-Name", "expected: name or schema.name")),
         arguments("--history-size -1", List.of("history-size: -1", "expected: >= 0")),
         arguments("--history-size many", List.of("--history-size", "'many'", "int")),
         arguments("--subscriber-queue 0", List.of("subscriber-queue: 0", "expected: >= 1")),

@@ -4,25 +4,29 @@ import dev.herald.core.Hub;
 import dev.herald.core.history.CursorStore;
 import dev.herald.core.presence.Presence;
 import dev.herald.core.trace.PublishTracer;
+import dev.herald.outbox.OutboxConsumer;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.trace.Tracing;
 import dev.herald.server.webhook.DurableWebhooks;
 import dev.herald.server.webhook.WebhookConfig;
 import dev.herald.server.webhook.WebhookSender;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 
 /**
  * One hub node, assembled in one place: configuration, then the history (memory, durable, or the
- * Redis shared log), the hub on it, then the server's listeners. {@code herald serve}, the Spring
- * starter and embedders all build a node here, so a part added to a node is added once.
+ * Redis shared log), the hub on it, the outbox consumer when there is one, then the server's
+ * listeners. {@code herald serve}, the Spring starter and embedders all build a node here, so a
+ * part added to a node is added once.
  *
  * <p>Two steps, because an embedding application may publish before it listens: {@link #open} opens
- * the history and the hub; {@link #listen} binds the listeners. {@link #start} does both. Every
- * failure closes what the node had opened (the history too), so a failed start leaves no thread,
- * file lock or connection behind.
+ * the history, the hub and the outbox consumer; {@link #listen} binds the listeners. {@link #start}
+ * does both. Every failure closes what the node had opened (the history too), so a failed start
+ * leaves no thread, file lock or connection behind. The outbox consumer is opened after the hub and
+ * closed before it, so it never publishes into a closed hub.
  *
  * <p>Thread-safety: its methods may be called from any thread; {@link #listen} and {@link #close}
  * are serialized on the node.
@@ -33,15 +37,21 @@ public final class HeraldNode implements AutoCloseable {
   private final Hub hub;
   private final WebhookSender webhooks; // null when no webhook is configured
   private final DurableWebhooks subscribers; // null when no webhook subscriber is configured
+  private final OutboxConsumer outbox; // null: none
   private HeraldServer server; // guarded by this
   private boolean closed; // guarded by this
 
   private HeraldNode(
-      NodeConfig config, Hub hub, WebhookSender webhooks, DurableWebhooks subscribers) {
+      NodeConfig config,
+      Hub hub,
+      WebhookSender webhooks,
+      DurableWebhooks subscribers,
+      OutboxConsumer outbox) {
     this.config = config;
     this.hub = hub;
     this.webhooks = webhooks;
     this.subscribers = subscribers;
+    this.outbox = outbox;
   }
 
   /**
@@ -61,6 +71,7 @@ public final class HeraldNode implements AutoCloseable {
     Hub hub = config.history().openHub(config.server().hub(), tracer);
     WebhookSender webhooks = null;
     DurableWebhooks subscribers = null;
+    OutboxConsumer outbox = null;
     try {
       if (config.webhooks().enabled()) {
         webhooks = new WebhookSender(config.webhooks(), Clock.systemUTC());
@@ -87,7 +98,11 @@ public final class HeraldNode implements AutoCloseable {
         }
         subscribers = new DurableWebhooks(hub, hooks, cursors, Clock.systemUTC());
       }
-    } catch (RuntimeException e) {
+      if (config.outbox() != null) {
+        // Returns at once: the consumer connects (and reconnects) on its own thread.
+        outbox = OutboxConsumer.start(config.outbox(), hub);
+      }
+    } catch (RuntimeException | Error e) {
       if (subscribers != null) {
         subscribers.close();
       }
@@ -97,7 +112,7 @@ public final class HeraldNode implements AutoCloseable {
       hub.close();
       throw e;
     }
-    return new HeraldNode(config, hub, webhooks, subscribers);
+    return new HeraldNode(config, hub, webhooks, subscribers, outbox);
   }
 
   /**
@@ -150,24 +165,25 @@ public final class HeraldNode implements AutoCloseable {
       server =
           HeraldServer.start(
               config.server(), hub, clock, meters, tracing, config.decider(), subscribers);
-      if (webhooks != null) {
-        server.metrics().bind(webhooks);
-      }
-      if (subscribers != null) {
-        server.metrics().bind(subscribers);
-      }
     } catch (InterruptedException | RuntimeException e) {
       closed = true; // start closed the hub, and the hub its history
+      closeOutbox();
       closeWebhooks();
       throw e;
     } catch (Exception e) {
       // Netty rethrows bind errors (java.net.BindException) without declaring them.
       closed = true;
+      closeOutbox();
       closeWebhooks();
       if (e instanceof IOException io) {
         throw new UncheckedIOException(e.getMessage(), io);
       }
       throw new IllegalStateException(e.getMessage(), e);
+    }
+    for (MeterBinder part : new MeterBinder[] {webhooks, subscribers, outbox}) {
+      if (part != null) {
+        server.metrics().bindPart(part);
+      }
     }
     return server;
   }
@@ -179,6 +195,11 @@ public final class HeraldNode implements AutoCloseable {
   /** The hub, to publish to and subscribe from in-process; usable before {@link #listen}. */
   public Hub hub() {
     return hub;
+  }
+
+  /** The outbox consumer, or null when the node has no outbox. */
+  public OutboxConsumer outbox() {
+    return outbox;
   }
 
   /** The running server, or null before {@link #listen} and after a failed one. */
@@ -196,6 +217,7 @@ public final class HeraldNode implements AutoCloseable {
       return;
     }
     closed = true;
+    closeOutbox(); // before the hub: the round in flight is acknowledged and its rows deleted
     if (subscribers != null) {
       subscribers.close(); // its receivers resume from their saved cursors
     }
@@ -213,6 +235,12 @@ public final class HeraldNode implements AutoCloseable {
     }
     if (webhooks != null) {
       webhooks.close();
+    }
+  }
+
+  private void closeOutbox() {
+    if (outbox != null) {
+      outbox.close();
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.herald.node;
 
+import dev.herald.outbox.OutboxConfig;
 import dev.herald.server.AuthCallbackConfig;
 import dev.herald.server.ServerConfig;
 import dev.herald.server.auth.AccessDecider;
@@ -22,20 +23,29 @@ import java.util.Objects;
  *     none. The node's server closes it.
  * @param webhooks where joins, leaves, occupied and vacated topics are POSTed ({@link
  *     WebhookConfig#NONE}: nowhere)
+ * @param outbox the PostgreSQL outbox this node consumes, or null for none; its largest data is the
+ *     server's max body, as for an HTTP publish
  */
 public record NodeConfig(
-    ServerConfig server, HistoryBackend history, AccessDecider decider, WebhookConfig webhooks) {
+    ServerConfig server,
+    HistoryBackend history,
+    AccessDecider decider,
+    WebhookConfig webhooks,
+    OutboxConfig outbox) {
 
   public NodeConfig {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(history, "history");
     Objects.requireNonNull(webhooks, "webhooks");
     history = history.withHistorySize(server.hub().historySize());
+    if (outbox != null) {
+      outbox = outbox.withMaxDataBytes(server.maxBody());
+    }
   }
 
   /** A node with no part beyond its server and history (add them with the withers). */
   public NodeConfig(ServerConfig server, HistoryBackend history) {
-    this(server, history, null, WebhookConfig.NONE);
+    this(server, history, null, WebhookConfig.NONE, null);
   }
 
   /** A node on {@code server} keeping its history in memory. */
@@ -44,19 +54,24 @@ public record NodeConfig(
   }
 
   public NodeConfig withServer(ServerConfig value) {
-    return new NodeConfig(value, history, decider, webhooks);
+    return new NodeConfig(value, history, decider, webhooks, outbox);
   }
 
   public NodeConfig withHistory(HistoryBackend value) {
-    return new NodeConfig(server, value, decider, webhooks);
+    return new NodeConfig(server, value, decider, webhooks, outbox);
   }
 
   public NodeConfig withDecider(AccessDecider value) {
-    return new NodeConfig(server, history, value, webhooks);
+    return new NodeConfig(server, history, value, webhooks, outbox);
   }
 
   public NodeConfig withWebhooks(WebhookConfig value) {
-    return new NodeConfig(server, history, decider, value);
+    return new NodeConfig(server, history, decider, value, outbox);
+  }
+
+  /** The same node consuming {@code value} (null: no outbox). */
+  public NodeConfig withOutbox(OutboxConfig value) {
+    return new NodeConfig(server, history, decider, webhooks, value);
   }
 
   /**

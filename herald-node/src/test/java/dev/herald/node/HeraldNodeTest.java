@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.core.HubConfig;
+import dev.herald.outbox.OutboxConfig;
 import dev.herald.redis.RedisConfig;
 import dev.herald.server.ServerConfig;
 import dev.herald.store.SqliteHistory;
@@ -103,6 +104,43 @@ class HeraldNodeTest {
           .hasMessageContaining("Address already in use");
     }
     SqliteHistory.open(StoreConfig.DEFAULTS.withDataDir(dataDir)).close();
+  }
+
+  /** The outbox consumer's thread, which retries an unreachable PostgreSQL until closed. */
+  private static boolean outboxThreadAlive() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(thread -> thread.getName().equals("herald-outbox") && thread.isAlive());
+  }
+
+  @Test
+  void aFailedBindClosesTheOutboxConsumerItStarted() throws Exception {
+    int closedPort;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = probe.getLocalPort();
+    }
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      NodeConfig config =
+          NodeConfig.inMemory(server(taken.getLocalPort(), 100))
+              .withOutbox(
+                  OutboxConfig.parse("postgresql://u@127.0.0.1:" + closedPort + "/db", null));
+      assertThat(config.outbox().maxDataBytes()).isEqualTo(config.server().maxBody());
+
+      assertThatThrownBy(() -> HeraldNode.start(config, Clock.systemUTC(), null))
+          .isInstanceOf(UncheckedIOException.class);
+    }
+    assertThat(outboxThreadAlive()).isFalse();
+  }
+
+  @Test
+  void anOpenNodeClosesItsOutboxConsumerBeforeItsHub() {
+    NodeConfig config =
+        NodeConfig.inMemory(server(0, 100))
+            .withOutbox(OutboxConfig.parse("postgresql://u@127.0.0.1:1/db", "app.events"));
+    HeraldNode node = HeraldNode.open(config);
+    assertThat(node.outbox().config().table()).isEqualTo("app.events");
+    assertThat(outboxThreadAlive()).isTrue();
+    node.close();
+    assertThat(outboxThreadAlive()).isFalse();
   }
 
   @Test

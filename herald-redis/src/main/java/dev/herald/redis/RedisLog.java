@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * sequence), {@code ids} (event id → earliest retained sequence, trimmed with the stream), {@code
  * ids:later} (the later uses of reused ids, waiting to become the earliest), {@code batch:*} (a
  * minute-long marker per batch, so a batch the client sends again after a reconnect is not appended
- * twice).
+ * twice). The script stores an update whose id {@code ids} already holds only once (idempotent
+ * publishing), in the same atomic step as the append.
  *
  * <p>Three connections: one for appends and lookups (asynchronous, never blocks the caller), one
  * for replay reads (synchronous, on the bounded reader pool), one for the tail's blocking reads.
@@ -201,14 +202,14 @@ public final class RedisLog implements SharedLog {
   }
 
   @Override
-  public CompletableFuture<Long> appendShared(List<Update> updates) {
+  public CompletableFuture<long[]> appendShared(List<Update> updates) {
     return appendShared(updates, null);
   }
 
   @Override
-  public CompletableFuture<Long> appendShared(List<Update> updates, String[] traceContexts) {
+  public CompletableFuture<long[]> appendShared(List<Update> updates, String[] traceContexts) {
     if (updates.isEmpty()) {
-      return CompletableFuture.completedFuture(lastDeliveredOrZero() + 1);
+      return CompletableFuture.completedFuture(new long[0]);
     }
     return runScript(0, updates, traceContexts, System.currentTimeMillis())
         .exceptionally(
@@ -218,10 +219,10 @@ public final class RedisLog implements SharedLog {
   }
 
   /**
-   * One script call for the batch. EVALSHA, and EVAL when Redis forgot the script (a restart
-   * empties its script cache).
+   * One script call for the batch: the sequence of each update. EVALSHA, and EVAL when Redis forgot
+   * the script (a restart empties its script cache).
    */
-  private CompletableFuture<Long> runScript(
+  private CompletableFuture<long[]> runScript(
       long expectedFirst, List<Update> updates, String[] traceContexts, long publishedAtMillis) {
     String[] keyNames = keys.forBatch(UUID.randomUUID().toString());
     List<String> args = new ArrayList<>(2 + updates.size() * StreamEntries.FIELDS);
@@ -233,18 +234,27 @@ public final class RedisLog implements SharedLog {
     }
     String[] values = args.toArray(new String[0]);
     RedisAsyncCommands<String, String> async = commands.async();
-    CompletionStage<Long> sent =
-        async.<Long>evalsha(scriptSha, ScriptOutputType.INTEGER, keyNames, values);
+    CompletionStage<List<Object>> sent =
+        async.<List<Object>>evalsha(scriptSha, ScriptOutputType.MULTI, keyNames, values);
     return sent.toCompletableFuture()
         .exceptionallyCompose(
             failure -> {
               if (cause(failure) instanceof RedisNoScriptException) {
                 return async
-                    .<Long>eval(SCRIPT, ScriptOutputType.INTEGER, keyNames, values)
+                    .<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI, keyNames, values)
                     .toCompletableFuture();
               }
               return CompletableFuture.failedFuture(cause(failure));
-            });
+            })
+        .thenApply(RedisLog::sequences);
+  }
+
+  private static long[] sequences(List<Object> reply) {
+    long[] sequences = new long[reply.size()];
+    for (int i = 0; i < sequences.length; i++) {
+      sequences[i] = ((Number) reply.get(i)).longValue();
+    }
+    return sequences;
   }
 
   /**
@@ -428,11 +438,6 @@ public final class RedisLog implements SharedLog {
     }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     resources.shutdown(0, 2, TimeUnit.SECONDS);
-  }
-
-  private long lastDeliveredOrZero() {
-    StreamTail current = tail;
-    return current == null ? 0 : current.delivered();
   }
 
   /** A 503 whose reason names this Redis (password masked), what failed and why. */

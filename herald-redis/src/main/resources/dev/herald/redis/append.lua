@@ -1,6 +1,9 @@
 -- Appends one batch of events to Herald's shared log, whole or not at all (a script is atomic).
 -- The stream id of each entry is 0-<sequence>, so the stream id IS the event's sequence;
 -- sequences are contiguous from 1, +1 per event, whichever node appends.
+-- A batch appended by a hub (ARGV[1] = 0) stores an event whose id is already retained only once:
+-- a publisher's retry gets the sequence of the stored event instead (idempotent publishing); a
+-- batch of chosen sequences (ARGV[1] > 0) is stored as given. Returns each event's sequence.
 -- KEYS[1] the stream, KEYS[2] the last sequence, KEYS[3] event id -> earliest retained sequence
 -- (sorted set), KEYS[4] this batch's token (makes a batch the client sends again after a reconnect
 -- a no-op), KEYS[5] the later uses of ids publishers reused (sorted set read by lex, all scores 0,
@@ -10,7 +13,11 @@
 -- publish's W3C traceparent ('' when it is not traced: the entry then has no 'c' field).
 local appended = redis.call('GET', KEYS[4])
 if appended then
-  return tonumber(appended)
+  local sequences = {}
+  for sequence in string.gmatch(appended, '%d+') do
+    sequences[#sequences + 1] = tonumber(sequence)
+  end
+  return sequences
 end
 local last = tonumber(redis.call('GET', KEYS[2]) or '0')
 local expected = tonumber(ARGV[1])
@@ -19,26 +26,49 @@ if expected > 0 and expected ~= last + 1 then
 end
 local retain = tonumber(ARGV[2])
 local count = (#ARGV - 2) / 8
+local sequences = {}
+local storedNow = {}
+local stored = 0
 for i = 0, count - 1 do
   local a = 2 + i * 8
-  local sequence = last + 1 + i
-  if ARGV[a + 8] == '' then
-    redis.call('XADD', KEYS[1], string.format('0-%d', sequence),
-      'i', ARGV[a + 1], 't', ARGV[a + 2], 'd', ARGV[a + 3], 'p', ARGV[a + 4],
-      'y', ARGV[a + 5], 'r', ARGV[a + 6], 'w', ARGV[a + 7])
-  else
-    redis.call('XADD', KEYS[1], string.format('0-%d', sequence),
-      'i', ARGV[a + 1], 't', ARGV[a + 2], 'd', ARGV[a + 3], 'p', ARGV[a + 4],
-      'y', ARGV[a + 5], 'r', ARGV[a + 6], 'w', ARGV[a + 7], 'c', ARGV[a + 8])
+  local id = ARGV[a + 1]
+  local earlier = nil
+  if expected == 0 then
+    earlier = storedNow[id] or tonumber(redis.call('ZSCORE', KEYS[3], id))
   end
-  -- A reused id resolves to its earliest retained use (Mercure draft-08), so later uses wait in
-  -- KEYS[5] until trimming makes one of them the earliest.
-  if redis.call('ZADD', KEYS[3], 'NX', sequence, ARGV[a + 1]) == 0 then
-    redis.call('ZADD', KEYS[5], 0, ARGV[a + 1] .. '\0' .. string.format('%020d', sequence))
+  if earlier then
+    sequences[i + 1] = earlier
+  else
+    stored = stored + 1
+    local sequence = last + stored
+    sequences[i + 1] = sequence
+    storedNow[id] = sequence
+    if ARGV[a + 8] == '' then
+      redis.call('XADD', KEYS[1], string.format('0-%d', sequence),
+        'i', id, 't', ARGV[a + 2], 'd', ARGV[a + 3], 'p', ARGV[a + 4],
+        'y', ARGV[a + 5], 'r', ARGV[a + 6], 'w', ARGV[a + 7])
+    else
+      redis.call('XADD', KEYS[1], string.format('0-%d', sequence),
+        'i', id, 't', ARGV[a + 2], 'd', ARGV[a + 3], 'p', ARGV[a + 4],
+        'y', ARGV[a + 5], 'r', ARGV[a + 6], 'w', ARGV[a + 7], 'c', ARGV[a + 8])
+    end
+    -- A reused id resolves to its earliest retained use (Mercure draft-08), so later uses wait in
+    -- KEYS[5] until trimming makes one of them the earliest.
+    if redis.call('ZADD', KEYS[3], 'NX', sequence, id) == 0 then
+      redis.call('ZADD', KEYS[5], 0, id .. '\0' .. string.format('%020d', sequence))
+    end
   end
 end
-local first = last + 1
-last = last + count
+local formatted = {}
+for i, sequence in ipairs(sequences) do
+  formatted[i] = string.format('%d', sequence)
+end
+local marker = table.concat(formatted, ',')
+if stored == 0 then
+  redis.call('SET', KEYS[4], marker, 'PX', 60000)
+  return sequences
+end
+last = last + stored
 redis.call('SET', KEYS[2], string.format('%d', last))
 -- Exact trimming: the retained events are exactly the newest ARGV[2], so the ids of the trimmed
 -- ones can be dropped by sequence, and a lookup never finds an event the stream no longer has.
@@ -62,5 +92,5 @@ if cutoff > 0 then
     end
   end
 end
-redis.call('SET', KEYS[4], string.format('%d', first), 'PX', 60000)
-return first
+redis.call('SET', KEYS[4], marker, 'PX', 60000)
+return sequences

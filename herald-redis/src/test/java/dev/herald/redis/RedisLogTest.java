@@ -90,7 +90,7 @@ class RedisLogTest {
     Collector tailB = new Collector();
     assertThat(a.startTail(tailA)).isZero();
     assertThat(b.startTail(tailB)).isZero();
-    List<CompletableFuture<Long>> appended = new ArrayList<>();
+    List<CompletableFuture<long[]>> appended = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       RedisLog log = i % 2 == 0 ? a : b;
       List<Update> batch =
@@ -99,7 +99,7 @@ class RedisLogTest {
               Update.of("t", i + ".2").withId("id-" + i + ".2"));
       appended.add(log.appendShared(batch));
     }
-    List<Long> firsts = appended.stream().map(CompletableFuture::join).sorted().toList();
+    List<Long> firsts = appended.stream().map(f -> f.join()[0]).sorted().toList();
     for (int i = 0; i < firsts.size(); i++) {
       assertThat(firsts.get(i)).isEqualTo(1 + 2L * i); // each batch whole, none interleaved
     }

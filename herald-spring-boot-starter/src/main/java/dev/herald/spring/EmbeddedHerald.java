@@ -5,6 +5,7 @@ import dev.herald.core.Readiness;
 import dev.herald.node.HeraldNode;
 import dev.herald.node.HistoryUnavailableException;
 import dev.herald.node.NodeConfig;
+import dev.herald.outbox.OutboxConsumer;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.trace.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,6 +67,11 @@ public final class EmbeddedHerald implements SmartLifecycle, DisposableBean {
   /** The hub, to publish to and subscribe from in-process. */
   public Hub hub() {
     return node.hub();
+  }
+
+  /** The consumer of {@code herald.embedded.outbox}, or null without one. */
+  public OutboxConsumer outbox() {
+    return node.outbox();
   }
 
   /** The addresses bound for HTTP; empty until started. */

@@ -4,6 +4,7 @@ import dev.herald.core.HubConfig;
 import dev.herald.core.auth.JwtKey;
 import dev.herald.node.HistoryBackend;
 import dev.herald.node.NodeConfig;
+import dev.herald.outbox.OutboxConfig;
 import dev.herald.server.AuthCallbackConfig;
 import dev.herald.server.ServerConfig;
 import dev.herald.server.webhook.WebhookConfig;
@@ -129,9 +130,13 @@ final class EmbeddedHubConfig {
                   + " stream, history-size sets how many events it keeps)");
         }
         return withAuthCallback(
-            new NodeConfig(built, EmbeddedRedis.backend(p)).withWebhooks(webhooks(p)), p);
+            new NodeConfig(built, EmbeddedRedis.backend(p))
+                .withWebhooks(webhooks(p))
+                .withOutbox(outbox(p)),
+            p);
       }
-      return withAuthCallback(new NodeConfig(built, history(p)).withWebhooks(webhooks(p)), p);
+      return withAuthCallback(
+          new NodeConfig(built, history(p)).withWebhooks(webhooks(p)).withOutbox(outbox(p)), p);
     } catch (IllegalArgumentException e) {
       throw HeraldConfigurationException.of(PREFIX, e);
     }
@@ -146,6 +151,13 @@ final class EmbeddedHubConfig {
       urls.add(URI.create(url.strip())); // IllegalArgumentException names the bad URL
     }
     return WebhookConfig.of(urls, p.webhookSecret());
+  }
+
+  private static OutboxConfig outbox(HeraldProperties.Embedded p) {
+    if (p.outbox() == null || p.outbox().isBlank()) {
+      return null;
+    }
+    return OutboxConfig.parse(p.outbox(), p.outboxTable());
   }
 
   private static HistoryBackend history(HeraldProperties.Embedded p) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -25,6 +26,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.util.ClassUtils;
 
 /**
  * Herald for a Spring Boot application: a {@link HeraldPublisher} for a remote hub ({@code
@@ -97,11 +99,16 @@ public class HeraldAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   HeraldTemplate heraldTemplate(
-      ObjectProvider<EmbeddedHerald> embedded, ObjectProvider<HeraldPublisher> remote) {
+      ObjectProvider<EmbeddedHerald> embedded,
+      ObjectProvider<HeraldPublisher> remote,
+      HeraldProperties properties,
+      ObjectProvider<DataSource> dataSources) {
+    HeraldTemplate.Outbox outbox = outbox(properties, dataSources);
     EmbeddedHerald hub = embedded.getIfAvailable();
     if (hub != null) {
       return new HeraldTemplate(
           publication -> publishInProcess(hub, publication),
+          outbox,
           new HeraldTemplate.Position() {
             @Override
             public URI hubUrl() {
@@ -118,6 +125,7 @@ public class HeraldAutoConfiguration {
     if (publisher != null) {
       return new HeraldTemplate(
           publisher::publish,
+          outbox,
           new HeraldTemplate.Position() {
             @Override
             public URI hubUrl() {
@@ -135,7 +143,30 @@ public class HeraldAutoConfiguration {
           throw new IllegalStateException(
               "herald: no hub configured (expected: herald.hub-url or"
                   + " herald.embedded.enabled=true)");
-        });
+        },
+        outbox);
+  }
+
+  /**
+   * The outbox {@code publishInTransaction} writes to: the embedded hub's table, else {@code
+   * herald.outbox-table}, through the application's DataSource when spring-jdbc is there.
+   */
+  private static HeraldTemplate.Outbox outbox(
+      HeraldProperties properties, ObjectProvider<DataSource> dataSources) {
+    if (!ClassUtils.isPresent(
+        "org.springframework.jdbc.datasource.DataSourceUtils",
+        HeraldAutoConfiguration.class.getClassLoader())) {
+      return HeraldTemplate.NO_OUTBOX;
+    }
+    String embeddedTable = properties.embedded().outboxTable();
+    try {
+      return embeddedTable != null
+          ? TransactionalOutbox.lazy(dataSources, embeddedTable)
+          : TransactionalOutbox.lazy(dataSources, properties.outboxTable());
+    } catch (IllegalArgumentException e) {
+      throw HeraldConfigurationException.of(
+          embeddedTable != null ? "herald.embedded" : "herald", e);
+    }
   }
 
   private static String publishInProcess(EmbeddedHerald herald, Publication p) {

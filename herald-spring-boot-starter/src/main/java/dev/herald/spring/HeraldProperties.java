@@ -19,6 +19,9 @@ import org.springframework.util.unit.DataSize;
  * @param publisherKeyAlgorithm HS256, HS384 or HS512
  * @param publishTopics the topic selectors minted tokens may publish to
  * @param tokenTtl how long a minted token lives; a new one is minted before it expires
+ * @param outboxTable the outbox table {@code HeraldTemplate.publishInTransaction} writes to, when
+ *     the hub that consumes it is remote (default: herald_outbox); an embedded hub's own {@code
+ *     herald.embedded.outbox-table} wins
  * @param embedded the embedded hub
  */
 @ConfigurationProperties("herald")
@@ -29,6 +32,7 @@ public record HeraldProperties(
     @DefaultValue("HS256") String publisherKeyAlgorithm,
     @DefaultValue("*") List<String> publishTopics,
     @DefaultValue("1h") Duration tokenTtl,
+    @DefaultValue("herald_outbox") String outboxTable,
     @DefaultValue Embedded embedded) {
 
   /**
@@ -88,6 +92,9 @@ public record HeraldProperties(
    * @param webhook URLs that get subscription active/inactive and topic occupied/vacated events,
    *     signed as Standard Webhooks (default: none)
    * @param webhookSecret with webhook: the signing secret, {@code whsec_} + base64
+   * @param outbox a PostgreSQL outbox the hub consumes, postgresql://USER[:PASSWORD]@HOST[:PORT]/DB
+   *     (default: none)
+   * @param outboxTable with outbox: its table, name or schema.name (default: herald_outbox)
    */
   public record Embedded(
       @DefaultValue("false") boolean enabled,
@@ -129,5 +136,7 @@ public record HeraldProperties(
       Duration authCallbackTimeout,
       Boolean authCallbackAlways,
       List<String> webhook,
-      String webhookSecret) {}
+      String webhookSecret,
+      String outbox,
+      String outboxTable) {}
 }

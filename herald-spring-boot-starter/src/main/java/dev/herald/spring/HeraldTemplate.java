@@ -21,6 +21,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *   herald.publishAfterCommit(Publication.to("https://example.com/books/" + id).data(title).build());
  * }
  * }</pre>
+ *
+ * <p>When losing an update between the commit and the publish is not acceptable, {@link
+ * #publishInTransaction} writes it into the hub's outbox table in the same transaction instead.
  */
 public final class HeraldTemplate {
 
@@ -39,6 +42,20 @@ public final class HeraldTemplate {
     /** The id of the last event the hub handed out, {@code earliest} while none. */
     String lastEventId();
   }
+
+  /** Where {@link #publishInTransaction} writes: an outbox table, through the transaction. */
+  @FunctionalInterface
+  interface Outbox {
+    /** Writes the row and returns the update's id; throws with the reason when it cannot. */
+    String write(Publication publication);
+  }
+
+  static final Outbox NO_OUTBOX =
+      publication -> {
+        throw new IllegalStateException(
+            "herald: publishInTransaction needs a DataSource bean and spring-jdbc (expected: the"
+                + " application's PostgreSQL DataSource, where the hub's outbox table is)");
+      };
 
   private static final Logger log = LoggerFactory.getLogger(HeraldTemplate.class);
 
@@ -63,13 +80,19 @@ public final class HeraldTemplate {
 
   private final Target target;
   private final Position position;
+  private final Outbox outbox;
 
   HeraldTemplate(Target target) {
-    this(target, NO_HUB);
+    this(target, NO_OUTBOX, NO_HUB);
   }
 
-  HeraldTemplate(Target target, Position position) {
+  HeraldTemplate(Target target, Outbox outbox) {
+    this(target, outbox, NO_HUB);
+  }
+
+  HeraldTemplate(Target target, Outbox outbox, Position position) {
     this.target = target;
+    this.outbox = outbox;
     this.position = position;
   }
 
@@ -142,6 +165,21 @@ public final class HeraldTemplate {
           }
         });
     return id;
+  }
+
+  /**
+   * Writes the update as a row of the hub's PostgreSQL outbox, on the connection of the current
+   * transaction: it reaches subscribers if and only if the transaction commits, even when the
+   * application dies right after the commit (the hub consumes the table, exactly once). Without a
+   * transaction the row is written at once. Needs the application's {@code DataSource} to be the
+   * database whose outbox the hub consumes ({@code herald serve --outbox}, or {@code
+   * herald.embedded.outbox}).
+   *
+   * @return the update's id, generated here when the publication has none
+   * @throws IllegalStateException if the row cannot be written (the transaction should roll back)
+   */
+  public String publishInTransaction(Publication publication) {
+    return outbox.write(publication);
   }
 
   private void publishInto(CompletableFuture<String> id, Publication publication) {

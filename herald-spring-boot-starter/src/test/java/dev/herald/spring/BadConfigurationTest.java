@@ -54,6 +54,8 @@ class BadConfigurationTest {
         "herald.embedded.jwt-key=short|herald.embedded.jwt-key: ",
         "herald.embedded.event-loops=-1|herald.embedded.event-loops: -1 (expected: 0 for one per processor, or 1..1024)",
         "herald.embedded.max-concurrent-streams=0|herald.embedded.max-concurrent-streams: 0 (expected: >= 1)",
+        "herald.embedded.outbox=mysql://u@h/db|herald.embedded.outbox: mysql://u@h/db: wrong scheme (expected: postgresql://USER[:PASSWORD]@HOST[:PORT]/DB)",
+        "herald.outbox-table=Bad-Name|herald.outbox-table: Bad-Name (expected: name or schema.name, lower-case letters, digits and _)",
         "herald.embedded.history-max-age=1h|herald.embedded.history-max-age, herald.embedded.history-max-bytes: set with history memory",
       })
   void aWrongEmbeddedPropertyIsNamed(String property, String expected) {

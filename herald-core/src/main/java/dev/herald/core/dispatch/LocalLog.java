@@ -8,14 +8,17 @@ import dev.herald.core.history.History;
 import dev.herald.core.history.ReplaySource;
 import dev.herald.core.trace.PublishTracer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.LoggerFactory;
 
 /**
  * The order of a hub on its own: each batch gets the next sequences, is appended to this hub's
  * history as one group (one commit for a durable store), then handed to the delivery loops and
- * acknowledged, so an acknowledged event is always in history before any subscriber sees it.
+ * acknowledged, so an acknowledged event is always in history before any subscriber sees it. A
+ * publish whose id the history still retains is a retry: it is answered with that event.
  *
  * <p>Runs on the dispatcher's drain (see {@link Sequencer}).
  */
@@ -43,43 +46,79 @@ final class LocalLog implements Sequencer {
     return new Start(history.lastSequence(), history.lastId());
   }
 
+  /**
+   * Publishes whose id the history already retains (a publisher's retry) are answered with that
+   * event and store nothing; so is a second publish of one id within the batch. The others get the
+   * next sequences and are appended as one group.
+   */
   @Override
   public void append(List<Publish> batch) {
     long sequence = history.lastSequence();
+    List<Event> answers = new ArrayList<>(batch.size());
     List<Event> events = new ArrayList<>(batch.size());
+    Map<String, Event> storedNow = batch.size() > 1 ? new HashMap<>() : null;
     Object[] traces = null;
-    for (int i = 0; i < batch.size(); i++) {
-      Publish publish = batch.get(i);
-      events.add(publish.at(++sequence));
-      if (publish.trace() != null) {
-        if (traces == null) {
-          traces = new Object[batch.size()];
-        }
-        traces[i] = publish.trace();
-      }
-    }
-    long start = traces == null ? 0 : System.nanoTime(); // the clock only for a traced batch
+    Object[] freshTraces = null;
     try {
-      history.append(events);
-    } catch (RuntimeException e) {
-      appendFailure = String.valueOf(e.getMessage());
-      appendFailures.warn("history append of {} events failed: {}", events.size(), e.toString());
-      HubException failure =
-          new HubException(
-              HubException.Kind.UNAVAILABLE, "history write failed: " + e.getMessage());
-      traced(traces, null, batch.size(), start, failure);
-      batch.forEach(p -> p.done().completeExceptionally(failure));
+      for (int i = 0; i < batch.size(); i++) {
+        Publish publish = batch.get(i);
+        Event earlier = storedNow == null ? null : storedNow.get(publish.update().id());
+        long retained = earlier == null ? history.sequenceOf(publish.update().id()) : -1;
+        Event answer;
+        if (earlier != null) {
+          answer = earlier;
+        } else if (retained > 0) {
+          answer = publish.stored(retained);
+        } else {
+          answer = publish.at(++sequence);
+          if (storedNow != null) {
+            storedNow.put(answer.id(), answer);
+          }
+          if (publish.trace() != null) {
+            freshTraces = freshTraces == null ? new Object[batch.size()] : freshTraces;
+            freshTraces[events.size()] = publish.trace();
+          }
+          events.add(answer);
+        }
+        answers.add(answer);
+        if (publish.trace() != null) {
+          traces = traces == null ? new Object[batch.size()] : traces;
+          traces[i] = publish.trace();
+        }
+      }
+    } catch (RuntimeException lookupFailed) {
+      fail(batch, traces, 0, lookupFailed);
       return;
     }
+    long start = traces == null ? 0 : System.nanoTime(); // the clock only for a traced batch
+    if (!events.isEmpty()) {
+      try {
+        history.append(events);
+      } catch (RuntimeException e) {
+        fail(batch, traces, start, e);
+        return;
+      }
+    }
     appendFailure = null;
-    traced(traces, events, batch.size(), start, null);
+    traced(traces, answers, batch.size(), start, null);
     try {
-      fanout.fanOutNow(events, traces);
+      if (!events.isEmpty()) {
+        fanout.fanOutNow(events, freshTraces);
+      }
     } finally {
       // Stored is the truth whatever the hand-out did: a loop that missed the events ended its
       // streams, whose clients resume from history.
-      fanout.answer(batch, events);
+      fanout.answer(batch, answers);
     }
+  }
+
+  private void fail(List<Publish> batch, Object[] traces, long start, RuntimeException e) {
+    appendFailure = String.valueOf(e.getMessage());
+    appendFailures.warn("history append of {} events failed: {}", batch.size(), e.toString());
+    HubException failure =
+        new HubException(HubException.Kind.UNAVAILABLE, "history write failed: " + e.getMessage());
+    traced(traces, null, batch.size(), start, failure);
+    batch.forEach(p -> p.done().completeExceptionally(failure));
   }
 
   /** Tells the tracer of each traced publish's append; {@code events} null when it failed. */

@@ -32,7 +32,7 @@ final class SharedLogTail implements Sequencer {
   private final PublishTracer tracer;
   private Fanout fanout;
   // Appends sent to the log and not answered yet, so that close can wait for them.
-  private final Set<CompletableFuture<Long>> appending = ConcurrentHashMap.newKeySet();
+  private final Set<CompletableFuture<long[]>> appending = ConcurrentHashMap.newKeySet();
 
   SharedLogTail(SharedLog log, PublishTracer tracer) {
     this.log = log;
@@ -75,16 +75,16 @@ final class SharedLogTail implements Sequencer {
     boolean traced = sent.stream().anyMatch(publish -> publish.trace() != null);
     long start = traced ? System.nanoTime() : 0;
     String[] traceContexts = traced ? propagated(sent) : null;
-    CompletableFuture<Long> appended;
+    CompletableFuture<long[]> appended;
     try {
       appended = log.appendShared(updates, traceContexts);
     } catch (RuntimeException e) {
       appended = CompletableFuture.failedFuture(e);
     }
-    CompletableFuture<Long> inFlight = appended;
+    CompletableFuture<long[]> inFlight = appended;
     appending.add(inFlight); // before the callback, which may run at once and remove it
     inFlight.whenComplete(
-        (first, failure) -> {
+        (sequences, failure) -> {
           appending.remove(inFlight);
           if (failure != null) {
             HubException error = unavailable("shared log append failed", failure);
@@ -101,7 +101,7 @@ final class SharedLogTail implements Sequencer {
           }
           List<Event> stored = new ArrayList<>(sent.size());
           for (int i = 0; i < sent.size(); i++) {
-            stored.add(sent.get(i).stored(first + i));
+            stored.add(sent.get(i).stored(sequences[i]));
             if (sent.get(i).trace() != null) {
               tracer.appended(
                   sent.get(i).trace(),

@@ -26,13 +26,16 @@ public interface SharedLog extends ReplaySource, AutoCloseable {
 
   /**
    * Appends the updates, ids already assigned, as one batch that is stored whole or not at all, and
-   * assigns their sequences there, contiguous and in this order.
+   * assigns their sequences there, contiguous and in this order. An update whose id the log already
+   * retains (a publisher's retry), or that an earlier update of the batch has, is not stored again:
+   * it gets the sequence of the event stored with that id, checked in the same atomic step as the
+   * append, so two hubs retrying one publish at once store it once.
    *
-   * @return completes with the sequence of the first update once the batch is as durable as the log
-   *     promises, or fails (with a {@link dev.herald.core.HubException} of kind UNAVAILABLE when
-   *     the log cannot be reached); the updates are delivered by the tail, not here
+   * @return completes with the sequence of each update (same index) once the batch is as durable as
+   *     the log promises, or fails (with a {@link dev.herald.core.HubException} of kind UNAVAILABLE
+   *     when the log cannot be reached); the updates are delivered by the tail, not here
    */
-  CompletableFuture<Long> appendShared(List<Update> updates);
+  CompletableFuture<long[]> appendShared(List<Update> updates);
 
   /**
    * {@link #appendShared(List)}, carrying each update's trace context to every hub's tail, so the
@@ -41,7 +44,7 @@ public interface SharedLog extends ReplaySource, AutoCloseable {
    * @param traceContexts a W3C {@code traceparent} per update (same index, null for an untraced
    *     one), or null when none is traced
    */
-  default CompletableFuture<Long> appendShared(List<Update> updates, String[] traceContexts) {
+  default CompletableFuture<long[]> appendShared(List<Update> updates, String[] traceContexts) {
     return appendShared(updates);
   }
 

@@ -78,19 +78,30 @@ final class ManualSharedLog {
     }
 
     @Override
-    public CompletableFuture<Long> appendShared(List<Update> updates) {
+    public CompletableFuture<long[]> appendShared(List<Update> updates) {
       if (down) {
         return CompletableFuture.failedFuture(
             new HubException(HubException.Kind.UNAVAILABLE, "log unreachable"));
       }
       synchronized (ManualSharedLog.this) {
-        long first = store.lastSequence() + 1;
+        long next = store.lastSequence() + 1;
+        long[] sequences = new long[updates.size()];
+        java.util.Map<String, Long> storedNow = new java.util.HashMap<>();
         List<Event> events = new ArrayList<>();
-        for (Update update : updates) {
-          events.add(new Event(first + events.size(), update, SseFrame.encode(update)));
+        for (int i = 0; i < updates.size(); i++) {
+          Update update = updates.get(i);
+          long retained = store.sequenceOf(update.id());
+          Long earlier = storedNow.get(update.id());
+          if (retained > 0 || earlier != null) {
+            sequences[i] = earlier != null ? earlier : retained;
+            continue;
+          }
+          sequences[i] = next + events.size();
+          storedNow.put(update.id(), sequences[i]);
+          events.add(new Event(sequences[i], update, SseFrame.encode(update)));
         }
         store.append(events);
-        return CompletableFuture.completedFuture(first);
+        return CompletableFuture.completedFuture(sequences);
       }
     }
 

@@ -229,18 +229,20 @@ public final class HubMetrics implements AutoCloseable {
   }
 
   /**
-   * Adds a part's own meters (webhooks) to {@code /metrics} and to the application's registry,
-   * which loses them again when this closes. Nothing when metrics are off.
+   * Adds the meters of another part of the node (the outbox consumer, the webhook senders) to
+   * {@code /metrics}, and to the embedding application's registry when there is one, which loses
+   * them again when this closes. Does nothing when metrics are off. Any thread, once per part,
+   * before {@link #close}.
    */
-  public void bind(MeterBinder binder) {
+  public synchronized void bindPart(MeterBinder part) {
     if (registry == null) {
       return;
     }
-    binder.bindTo(registry);
+    part.bindTo(registry);
     if (external != null) {
       Set<Meter.Id> before = new HashSet<>();
       external.getMeters().forEach(meter -> before.add(meter.getId()));
-      binder.bindTo(external);
+      part.bindTo(external);
       for (Meter meter : external.getMeters()) {
         if (!before.contains(meter.getId())) {
           externalMeters.add(meter);
@@ -499,7 +501,7 @@ public final class HubMetrics implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     for (AutoCloseable binder : binders) {
       try {
         binder.close();

@@ -1,0 +1,81 @@
+package dev.herald.example;
+
+import dev.herald.client.Publication;
+import dev.herald.spring.HeraldTemplate;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Reviews kept in PostgreSQL, when {@code books.database-url} names one: a review and its update
+ * are written in one transaction ({@link HeraldTemplate#publishInTransaction}, an outbox row the
+ * embedded hub consumes with {@code herald.embedded.outbox}), so a review that commits is always
+ * announced, even if the application dies right after. Runs on the web server's request threads.
+ */
+@RestController
+@ConditionalOnProperty("books.database-url")
+class ReviewsController {
+
+  private final HeraldTemplate herald;
+  private final JdbcTemplate jdbc;
+  private final TransactionTemplate transactions;
+
+  ReviewsController(HeraldTemplate herald, DataSource dataSource, PlatformTransactionManager tx) {
+    this.herald = herald;
+    this.jdbc = new JdbcTemplate(dataSource);
+    this.transactions = new TransactionTemplate(tx);
+    jdbc.execute(
+        "CREATE TABLE IF NOT EXISTS reviews (id bigserial PRIMARY KEY, book bigint, text text)");
+  }
+
+  @PostMapping("/books/{id}/reviews")
+  ResponseEntity<Map<String, Object>> review(@PathVariable long id, @RequestBody String text) {
+    if (text.isBlank() || text.length() > 2_000) {
+      return ResponseEntity.badRequest().body(Map.of("error", "review: 1 to 2000 characters"));
+    }
+    String eventId =
+        transactions.execute(
+            status -> {
+              jdbc.update("INSERT INTO reviews (book, text) VALUES (?, ?)", id, text);
+              return herald.publishInTransaction(
+                  Publication.to(BooksController.TOPIC + id + "/reviews")
+                      .data(text)
+                      .type("review")
+                      .build());
+            });
+    return ResponseEntity.ok(Map.of("book", id, "event", eventId));
+  }
+
+  /** The application's database, only when one is configured. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnProperty("books.database-url")
+  static class Database {
+
+    @Bean
+    DataSource dataSource(Environment environment) {
+      return new SimpleDriverDataSource(
+          new org.postgresql.Driver(),
+          environment.getRequiredProperty("books.database-url"),
+          environment.getProperty("books.database-user", "postgres"),
+          environment.getProperty("books.database-password", ""));
+    }
+
+    @Bean
+    PlatformTransactionManager transactionManager(DataSource dataSource) {
+      return new DataSourceTransactionManager(dataSource);
+    }
+  }
+}
