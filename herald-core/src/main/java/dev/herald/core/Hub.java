@@ -108,8 +108,10 @@ public final class Hub implements AutoCloseable {
    * when the batch is committed on that loop; null: wherever the batch is committed.
    */
   public CompletableFuture<Event> publish(Update update, DeliveryLoop replyOn) {
-    Update identified = update.id() == null ? update.withId(EventIds.next()) : update;
-    return dispatcher.publish(identified, replyOn);
+    if (update.id() == null) {
+      return dispatcher.publish(update.withId(EventIds.next()), replyOn, false);
+    }
+    return dispatcher.publish(update, replyOn, true);
   }
 
   /**

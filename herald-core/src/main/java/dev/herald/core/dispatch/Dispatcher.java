@@ -174,11 +174,21 @@ public final class Dispatcher implements AutoCloseable {
    * there; null completes it wherever the batch is committed.
    */
   public CompletableFuture<Event> publish(Update update, DeliveryLoop replyOn) {
+    return publish(update, replyOn, true);
+  }
+
+  /**
+   * As {@link #publish(Update, DeliveryLoop)}; {@code idChosen} false when the id was generated for
+   * this publish, which therefore cannot be the retry of a stored one (no lookup).
+   */
+  public CompletableFuture<Event> publish(Update update, DeliveryLoop replyOn, boolean idChosen) {
     CompletableFuture<Event> done = new CompletableFuture<>();
     // On the publisher's thread: the tracer reads its context from there.
     Object trace = tracer.accepted(update);
     // Taken here, on the publisher's thread, so latency figures include the wait in the queue.
-    submit(new PublishCommand(new Publish(update, System.nanoTime(), done, replyOn, trace)), done);
+    submit(
+        new PublishCommand(new Publish(update, System.nanoTime(), done, replyOn, trace, idChosen)),
+        done);
     return done;
   }
 
@@ -637,7 +647,7 @@ public final class Dispatcher implements AutoCloseable {
               EventIds.next(),
               format.eventType(),
               null);
-      publish(update)
+      publish(update, null, false)
           .whenComplete(
               (event, failure) -> {
                 if (failure != null && running) { // a closing hub drops them with its streams

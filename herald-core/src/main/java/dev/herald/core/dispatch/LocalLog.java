@@ -56,14 +56,16 @@ final class LocalLog implements Sequencer {
     long sequence = history.lastSequence();
     List<Event> answers = new ArrayList<>(batch.size());
     List<Event> events = new ArrayList<>(batch.size());
-    Map<String, Event> storedNow = batch.size() > 1 ? new HashMap<>() : null;
+    Map<String, Event> storedNow = null; // ids publishers chose, stored by this batch
     Object[] traces = null;
     Object[] freshTraces = null;
     try {
       for (int i = 0; i < batch.size(); i++) {
         Publish publish = batch.get(i);
+        // Only an id the publisher chose can repeat one: a generated id costs no lookup.
         Event earlier = storedNow == null ? null : storedNow.get(publish.update().id());
-        long retained = earlier == null ? history.sequenceOf(publish.update().id()) : -1;
+        long retained =
+            earlier == null && publish.idChosen() ? history.sequenceOf(publish.update().id()) : -1;
         Event answer;
         if (earlier != null) {
           answer = earlier;
@@ -71,7 +73,8 @@ final class LocalLog implements Sequencer {
           answer = publish.stored(retained);
         } else {
           answer = publish.at(++sequence);
-          if (storedNow != null) {
+          if (publish.idChosen() && batch.size() > 1) {
+            storedNow = storedNow == null ? new HashMap<>() : storedNow;
             storedNow.put(answer.id(), answer);
           }
           if (publish.trace() != null) {

@@ -7,16 +7,18 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A publish waiting for its place in the hub's order: the update, when it was published, the
- * publisher's answer, the loop it is answered on (null: wherever the batch is committed) and its
- * trace context (null: not traced). Immutable; the future completes once, from the dispatcher, the
- * log or the publisher's loop.
+ * publisher's answer, the loop it is answered on (null: wherever the batch is committed), its trace
+ * context (null: not traced) and whether the publisher chose the id (only then may it be a retry of
+ * an event already stored: an id the hub generated is new). Immutable; the future completes once,
+ * from the dispatcher, the log or the publisher's loop.
  */
 record Publish(
     Update update,
     long publishedNanos,
     CompletableFuture<Event> done,
     DeliveryLoop replyOn,
-    Object trace) {
+    Object trace,
+    boolean idChosen) {
 
   private static final byte[] NOT_ENCODED = new byte[0];
 
