@@ -158,6 +158,15 @@ public final class EmbeddedHerald implements SmartLifecycle, DisposableBean {
     return server != null;
   }
 
+  /**
+   * Not paused with its context (Spring's test context cache pauses contexts it keeps for later):
+   * stopping closes the hub, its history and every stream, which a restart could not bring back.
+   */
+  @Override
+  public boolean isPauseable() {
+    return false;
+  }
+
   @Override
   public int getPhase() {
     return PHASE;

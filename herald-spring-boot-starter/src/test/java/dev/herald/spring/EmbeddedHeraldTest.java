@@ -57,6 +57,22 @@ class EmbeddedHeraldTest {
   }
 
   @Test
+  void aPausedContextKeepsItsHubRunning() {
+    runner.run(
+        context -> {
+          EmbeddedHerald herald = context.getBean(EmbeddedHerald.class);
+          int port = herald.port();
+          context.pause(); // what Spring's test context cache does to a context it keeps
+          context.restart();
+          assertThat(herald.isRunning()).isTrue();
+          assertThat(herald.port()).isEqualTo(port);
+          try (SseLines sub = SseLines.open(subscribe(herald, "books"))) {
+            assertThat(sub.response.statusCode()).isEqualTo(200);
+          }
+        });
+  }
+
+  @Test
   void closingTheContextEndsStreamsWithARetryHint() throws Exception {
     SseLines[] sub = new SseLines[1];
     runner.run(
