@@ -12,7 +12,11 @@ seed=${HERALD_SEED_REPO:-$HOME/.m2/repository}
 version=0.1.0-SNAPSHOT
 work=$(mktemp -d "${TMPDIR:-/tmp}/herald-consumer.XXXXXX")
 hub_pid=
+main_shell=$BASHPID
 cleanup() {
+  # Only the script itself cleans up: a subshell that inherited the trap (a CI run saw one) would
+  # delete the work directory while the script still reads it.
+  [ "$BASHPID" = "$main_shell" ] || return 0
   if [ -n "$hub_pid" ]; then kill "$hub_pid" 2>/dev/null || true; wait "$hub_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
