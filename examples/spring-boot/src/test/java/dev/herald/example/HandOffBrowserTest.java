@@ -192,16 +192,14 @@ class HandOffBrowserTest {
     assertThat(database).hasSize(posted.get());
     long last = Long.parseLong(database.get(database.size() - 1).split(" ")[0]);
     assertThat(last).isGreaterThan(loaded + 20);
-    System.out.println(
-        "HandOffBrowserTest: " + database.size() + " reviews, page loaded " + loaded);
     await().atMost(SETTLE).until(() -> pageNumber("last") == last);
 
+    assertThat((List<?>) pageField("gaps")).as("review ids the page jumped over").isEmpty();
+    assertThat(pageNumber("firstApplied")).isEqualTo(loaded + 1);
     assertThat(browser.executeScript("return page.reviews.map(r => r.id + ' ' + r.text)"))
         .as("the page's reviews against SELECT")
         .isEqualTo(database);
     assertThat(browser.findElements(By.cssSelector("#reviews li"))).hasSize(database.size());
-    assertThat((List<?>) pageField("gaps")).as("review ids the page jumped over").isEmpty();
-    assertThat(pageNumber("firstApplied")).isEqualTo(loaded + 1);
     assertThat(pageNumber("applied")).isEqualTo(last - loaded);
     assertThat(pageField("state")).isEqualTo("open");
     // The EventSource opened without the position, after 20 more reviews, started past the load.
