@@ -68,7 +68,8 @@ class BooksController {
     return Map.of("url", "http://localhost:" + hub.port() + "/.well-known/mercure");
   }
 
-  private static String json(String text) {
+  /** A JSON string literal. */
+  static String json(String text) {
     StringBuilder out = new StringBuilder("\"");
     for (char c : text.toCharArray()) {
       switch (c) {
