@@ -1,16 +1,12 @@
 package dev.herald.redis;
 
 import dev.herald.core.history.CursorStore;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -78,16 +74,8 @@ public final class RedisCursorStore implements CursorStore {
    */
   public static RedisCursorStore open(RedisConfig config, Duration lease) {
     Duration timeout = config.commandTimeout();
-    ClientResources resources =
-        DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1).build();
-    RedisClient client = RedisClient.create(resources);
-    client.setOptions(
-        ClientOptions.builder()
-            .autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
-            .timeoutOptions(TimeoutOptions.enabled(timeout))
-            .build());
+    ClientResources resources = RedisClients.smallResources();
+    RedisClient client = RedisClients.failFast(resources, timeout);
     try {
       RedisURI uri = config.redisUri();
       uri.setClientName("herald-webhook-cursors");

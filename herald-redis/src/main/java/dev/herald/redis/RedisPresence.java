@@ -14,21 +14,17 @@ import dev.herald.core.presence.Presence;
 import dev.herald.core.presence.PresenceBook;
 import dev.herald.core.presence.PresenceEntry;
 import dev.herald.core.presence.PresenceEvents;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -200,16 +196,8 @@ public final class RedisPresence implements Presence {
       throw new IllegalArgumentException("presence-lease: " + lease + " (expected: >= 300 ms)");
     }
     Duration timeout = config.commandTimeout();
-    ClientResources resources =
-        DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1).build();
-    RedisClient client = RedisClient.create(resources);
-    client.setOptions(
-        ClientOptions.builder()
-            .autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
-            .timeoutOptions(TimeoutOptions.enabled(timeout))
-            .build());
+    ClientResources resources = RedisClients.smallResources();
+    RedisClient client = RedisClients.failFast(resources, timeout);
     List<StatefulRedisConnection<String, String>> opened = new ArrayList<>();
     try {
       StatefulRedisConnection<String, String> commands = connect(client, config, "herald-presence");

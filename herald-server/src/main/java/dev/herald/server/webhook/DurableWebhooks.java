@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -92,28 +91,9 @@ public final class DurableWebhooks implements MeterBinder, AutoCloseable {
     this.cursors = cursors;
     this.clock = clock;
     this.signature = new WebhookSignature(config.secret());
-    this.httpThreads =
-        Executors.newFixedThreadPool(
-            1,
-            task -> {
-              Thread t = new Thread(task, "herald-webhook-subscribers-http");
-              t.setDaemon(true);
-              return t;
-            });
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(config.timeout())
-            .executor(httpThreads)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
-    this.registry =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread t = new Thread(task, "herald-webhook-registry");
-              t.setDaemon(true);
-              return t;
-            });
+    this.httpThreads = WebhookHttp.thread("herald-webhook-subscribers-http");
+    this.http = WebhookHttp.client(config.timeout(), httpThreads);
+    this.registry = WebhookHttp.scheduler("herald-webhook-registry");
     synchronized (this) {
       for (WebhookSubscription subscription : config.subscribers()) {
         start(subscription);

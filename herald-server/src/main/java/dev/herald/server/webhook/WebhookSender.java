@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -73,21 +72,8 @@ public final class WebhookSender implements PresenceEvents, MeterBinder, AutoClo
     this.config = config;
     this.clock = clock;
     this.signature = new WebhookSignature(config.secret());
-    this.httpThreads =
-        Executors.newFixedThreadPool(
-            1,
-            task -> {
-              Thread t = new Thread(task, "herald-webhook-http");
-              t.setDaemon(true);
-              return t;
-            });
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(config.timeout())
-            .executor(httpThreads)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.httpThreads = WebhookHttp.thread("herald-webhook-http");
+    this.http = WebhookHttp.client(config.timeout(), httpThreads);
     for (URI url : config.urls()) {
       Receiver receiver = new Receiver(url);
       receivers.add(receiver);
