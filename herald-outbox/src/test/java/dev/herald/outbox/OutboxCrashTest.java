@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -109,6 +110,16 @@ class OutboxCrashTest {
     Thread thread = startWriter(writer);
     try (Replay live = Replay.open(first.base(), false)) {
       await().atMost(WAIT).until(() -> live.data().size() >= 100);
+    } catch (ConditionTimeoutException e) {
+      // A CI run once saw no live event within the minute: show what the child hub said.
+      throw new AssertionError(
+          "no 100 live events from the first hub within "
+              + WAIT
+              + " (writer failure: "
+              + writer.failure()
+              + "); its output:\n"
+              + first.output(),
+          e);
     }
     first.kill(); // mid-stream: rows read, published, not yet deleted, or not yet read
     ChildHub second =
