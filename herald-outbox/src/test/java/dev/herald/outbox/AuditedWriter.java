@@ -53,6 +53,11 @@ final class AuditedWriter implements Runnable {
     return failure;
   }
 
+  /** The outbox table it writes. */
+  String table() {
+    return table;
+  }
+
   @Override
   public void run() {
     Connection connection = null;

@@ -59,11 +59,26 @@ class OutboxCrashTest {
     return table;
   }
 
+  /**
+   * Starts the application's writer once the hub's consumer has created the outbox table: it does
+   * so on its own thread after the hub listens, and a writer faster than that would give up on a
+   * missing table (a CI run saw it, as a minute without events).
+   */
   private Thread startWriter(AuditedWriter writer) {
+    await().atMost(WAIT).ignoreExceptions().until(() -> tableExists(writer.table()));
     Thread thread = new Thread(writer, "application-writer");
     thread.setDaemon(true);
     thread.start();
     return thread;
+  }
+
+  private boolean tableExists(String table) throws SQLException {
+    try (Connection connection = postgres.connect();
+        Statement statement = connection.createStatement();
+        java.sql.ResultSet found =
+            statement.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
+      return found.next() && found.getBoolean(1);
+    }
   }
 
   private AuditedWriter writer(String table) {
