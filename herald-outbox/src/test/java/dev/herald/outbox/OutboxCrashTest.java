@@ -72,6 +72,32 @@ class OutboxCrashTest {
     return thread;
   }
 
+  private long rowsLeft(String table) {
+    try (Connection connection = postgres.connect();
+        Statement statement = connection.createStatement();
+        java.sql.ResultSet count = statement.executeQuery("SELECT count(*) FROM " + table)) {
+      return count.next() ? count.getLong(1) : -1;
+    } catch (SQLException e) {
+      return -1;
+    }
+  }
+
+  private static String outboxMetrics(String base) {
+    try {
+      return java.net.http.HttpClient.newHttpClient()
+          .send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString())
+          .body()
+          .lines()
+          .filter(line -> line.startsWith("herald_outbox") || line.startsWith("herald_events"))
+          .toList()
+          .toString();
+    } catch (Exception e) {
+      return e.toString();
+    }
+  }
+
   private boolean tableExists(String table) throws SQLException {
     try (Connection connection = postgres.connect();
         Statement statement = connection.createStatement();
@@ -122,17 +148,25 @@ class OutboxCrashTest {
     ChildHub first =
         open(ChildHub.start(dir, "first", "durable", data.toString(), postgres.uri(), table));
     AuditedWriter writer = writer(table);
-    Thread thread = startWriter(writer);
+    Thread thread;
+    // Subscribed before the writer starts: on a loaded machine the 600 rows were all published
+    // before a subscriber opened after it (a CI run), and nothing was live to wait for.
     try (Replay live = Replay.open(first.base(), false)) {
+      thread = startWriter(writer);
       await().atMost(WAIT).until(() -> live.data().size() >= 100);
     } catch (ConditionTimeoutException e) {
-      // A CI run once saw no live event within the minute: show what the child hub said.
       throw new AssertionError(
           "no 100 live events from the first hub within "
               + WAIT
-              + " (writer failure: "
+              + " (rows written: "
+              + writer.written()
+              + ", rows left in the table: "
+              + rowsLeft(table)
+              + ", writer failure: "
               + writer.failure()
-              + "); its output:\n"
+              + "); its metrics: "
+              + outboxMetrics(first.base())
+              + "; its output:\n"
               + first.output(),
           e);
     }
