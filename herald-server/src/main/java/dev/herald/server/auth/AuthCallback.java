@@ -3,6 +3,9 @@ package dev.herald.server.auth;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.herald.core.auth.Claims;
 import dev.herald.server.AuthCallbackConfig;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -46,7 +49,7 @@ import java.util.concurrent.atomic.LongAdder;
  * never on an event loop; callers hop back to their loop. Thread-safety: any thread. {@link #close}
  * stops the executor.
  */
-public final class AuthCallback implements AccessDecider {
+public final class AuthCallback implements AccessDecider, MeterBinder {
 
   /** An answer longer than this is not read (grants are a few lines of JSON). */
   static final int MAX_ANSWER_BYTES = 64 * 1024;
@@ -123,6 +126,17 @@ public final class AuthCallback implements AccessDecider {
   /** How often {@code outcome} happened since start. */
   public long count(CallbackOutcome outcome) {
     return outcomes.get(outcome).sum();
+  }
+
+  /** {@code herald_auth_callback_total{outcome}}: the questions asked, by how they ended. */
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    for (CallbackOutcome outcome : CallbackOutcome.values()) {
+      FunctionCounter.builder("herald.auth.callback", this, c -> c.count(outcome))
+          .description("Questions to the authorization callback, by outcome")
+          .tag("outcome", outcome.label())
+          .register(registry);
+    }
   }
 
   /** The circuit's state, for tests and /info. */

@@ -84,25 +84,6 @@ public final class HubRoutes {
       Clock clock,
       Tracing tracing) {
     return create(
-        hub, config, demoClock, metrics, metricsPublisher, streams, clock, tracing, hub::readiness);
-  }
-
-  /**
-   * As {@link #create(Hub, ServerConfig, DemoClock, HubMetrics, MetricsPublisher, OpenStreams,
-   * Clock, Tracing)}, {@code /readyz} answering {@code readiness}: the hub's own and what the
-   * server adds to it (a warm-up still running).
-   */
-  public static HubRoutes create(
-      Hub hub,
-      ServerConfig config,
-      DemoClock demoClock,
-      HubMetrics metrics,
-      MetricsPublisher metricsPublisher,
-      OpenStreams streams,
-      Clock clock,
-      Tracing tracing,
-      Supplier<Readiness> readiness) {
-    return create(
         hub,
         config,
         demoClock,
@@ -111,16 +92,18 @@ public final class HubRoutes {
         streams,
         clock,
         tracing,
-        readiness,
+        hub::readiness,
         null,
         null);
   }
 
   /**
    * As {@link #create(Hub, ServerConfig, DemoClock, HubMetrics, MetricsPublisher, OpenStreams,
-   * Clock, Tracing, Supplier)}, with the embedding application's own {@code decider} in place of an
-   * HTTP authorization callback (null: the configured callback, if any; the routes close it), and
-   * the durable webhook subscribers whose registration API it serves (null: that API answers 404).
+   * Clock, Tracing)}, {@code /readyz} answering {@code readiness} (the hub's own and what the
+   * server adds to it: a warm-up still running), with the embedding application's own {@code
+   * decider} in place of an HTTP authorization callback (null: the configured callback, if any; the
+   * routes close it), and the durable webhook subscribers whose registration API it serves (null:
+   * that API answers 404).
    */
   public static HubRoutes create(
       Hub hub,
@@ -139,7 +122,7 @@ public final class HubRoutes {
     if (callback == null && config.authCallback() != null) {
       AuthCallback http =
           new AuthCallback(config.authCallback(), clock, config.limits().expirySpread());
-      metrics.bindAuthCallback(http);
+      metrics.bindPart(http);
       callback = http;
     }
     Authorizer authorizer = new Authorizer(config, callback);

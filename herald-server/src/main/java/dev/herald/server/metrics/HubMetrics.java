@@ -1,8 +1,6 @@
 package dev.herald.server.metrics;
 
 import dev.herald.core.Hub;
-import dev.herald.server.auth.AuthCallback;
-import dev.herald.server.auth.CallbackOutcome;
 import dev.herald.server.limits.LimitCounters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -205,23 +203,6 @@ public final class HubMetrics implements AutoCloseable {
 
   public static HubMetrics disabled(Hub hub) {
     return new HubMetrics(hub, () -> 0, () -> 0, () -> 0, null, null, false);
-  }
-
-  /**
-   * Counts each outcome of the authorization callback as {@code
-   * herald_auth_callback_total{outcome=...}}: granted, denied, cached, joined, timeout, failed,
-   * busy, circuit_open.
-   */
-  public void bindAuthCallback(AuthCallback callback) {
-    if (registry == null) {
-      return;
-    }
-    for (CallbackOutcome outcome : CallbackOutcome.values()) {
-      FunctionCounter.builder("herald.auth.callback", callback, c -> c.count(outcome))
-          .description("Questions to the authorization callback, by outcome")
-          .tag("outcome", outcome.label())
-          .register(registry);
-    }
   }
 
   public boolean enabled() {

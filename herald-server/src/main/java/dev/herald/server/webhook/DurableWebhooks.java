@@ -1,6 +1,5 @@
 package dev.herald.server.webhook;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.herald.core.Event;
 import dev.herald.core.Hub;
 import dev.herald.core.RateLimitedLog;
@@ -11,10 +10,7 @@ import dev.herald.core.history.CursorStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.io.IOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -426,11 +422,7 @@ public final class DurableWebhooks implements MeterBinder, AutoCloseable {
 
     /** POSTs until a 2xx; false when closing, or when this node lost the lease, first. */
     private boolean send(String id, String type, Map<String, Object> data) {
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("type", type);
-      json.put("timestamp", clock.instant().toString());
-      json.put("data", data);
-      String body = JSONObjectUtils.toJSONString(json);
+      String body = WebhookHttp.body(type, clock.instant(), data);
       long delay = config.firstRetry().toNanos();
       for (int attempt = 1; running && holds(); attempt++) {
         String failure = attempt(id, body);
@@ -451,21 +443,9 @@ public final class DurableWebhooks implements MeterBinder, AutoCloseable {
     }
 
     private String attempt(String id, String body) {
-      long timestamp = clock.instant().getEpochSecond();
-      HttpRequest request =
-          HttpRequest.newBuilder(subscription.url())
-              .timeout(config.timeout())
-              .header("content-type", "application/json")
-              .header("webhook-id", id)
-              .header("webhook-timestamp", Long.toString(timestamp))
-              .header("webhook-signature", signature.sign(id, timestamp, body))
-              .POST(HttpRequest.BodyPublishers.ofString(body))
-              .build();
       try {
-        int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        return status >= 200 && status < 300 ? null : "HTTP " + status;
-      } catch (IOException e) {
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return WebhookHttp.postSigned(
+            http, subscription.url(), config.timeout(), signature, clock, id, body);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         running = false;

@@ -1,7 +1,16 @@
 package dev.herald.server.webhook;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,7 +19,7 @@ import java.util.concurrent.ThreadFactory;
 /**
  * How the webhook parts reach receivers: the JDK's HTTP client over HTTP/1.1, no redirects followed
  * (a receiver's URL is configured, not discovered), its callbacks on a daemon thread of the part's
- * own, never an event loop. Stateless factories; safe from any thread.
+ * own, never an event loop; one message shape and one signed POST. Stateless; safe from any thread.
  */
 final class WebhookHttp {
 
@@ -33,6 +42,48 @@ final class WebhookHttp {
         .executor(callbacks)
         .followRedirects(HttpClient.Redirect.NEVER)
         .build();
+  }
+
+  /** A message's body: {@code {"type", "timestamp", "data"}}, as Standard Webhooks shows it. */
+  static String body(String type, Instant timestamp, Map<String, Object> data) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("type", type);
+    json.put("timestamp", timestamp.toString());
+    json.put("data", data);
+    return JSONObjectUtils.toJSONString(json);
+  }
+
+  /**
+   * One POST of a signed message ({@code webhook-id}, {@code webhook-timestamp}, {@code
+   * webhook-signature}); blocks the calling thread for the answer, at most {@code timeout}.
+   *
+   * @return null when the receiver took it (a 2xx), else why not, on one line
+   */
+  static String postSigned(
+      HttpClient http,
+      URI url,
+      Duration timeout,
+      WebhookSignature signature,
+      Clock clock,
+      String id,
+      String body)
+      throws InterruptedException {
+    long timestamp = clock.instant().getEpochSecond();
+    HttpRequest request =
+        HttpRequest.newBuilder(url)
+            .timeout(timeout)
+            .header("content-type", "application/json")
+            .header("webhook-id", id)
+            .header("webhook-timestamp", Long.toString(timestamp))
+            .header("webhook-signature", signature.sign(id, timestamp, body))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    try {
+      int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      return status >= 200 && status < 300 ? null : "HTTP " + status;
+    } catch (IOException e) {
+      return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
   }
 
   private static ThreadFactory daemon(String name) {

@@ -1,6 +1,5 @@
 package dev.herald.server.webhook;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.herald.core.RateLimitedLog;
 import dev.herald.core.dispatch.ActiveSubscription;
 import dev.herald.core.presence.PresenceEvents;
@@ -9,15 +8,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -99,15 +94,11 @@ public final class WebhookSender implements PresenceEvents, MeterBinder, AutoClo
   }
 
   private void queue(String type, Map<String, Object> data) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("type", type);
-    json.put("timestamp", clock.instant().toString());
-    json.put("data", data);
     Message message =
         new Message(
             "msg_" + UUID.randomUUID(),
             type,
-            JSONObjectUtils.toJSONString(json),
+            WebhookHttp.body(type, clock.instant(), data),
             System.nanoTime());
     for (Receiver receiver : receivers) {
       receiver.offer(message);
@@ -284,23 +275,8 @@ public final class WebhookSender implements PresenceEvents, MeterBinder, AutoClo
 
     /** One POST; null when the receiver took it, else why not. */
     private String attempt(Message message) throws InterruptedException {
-      long timestamp = clock.instant().getEpochSecond();
-      HttpRequest request =
-          HttpRequest.newBuilder(url)
-              .timeout(config.timeout())
-              .header("content-type", "application/json")
-              .header("webhook-id", message.id())
-              .header("webhook-timestamp", Long.toString(timestamp))
-              .header("webhook-signature", signature.sign(message.id(), timestamp, message.body()))
-              .POST(HttpRequest.BodyPublishers.ofString(message.body()))
-              .build();
-      try {
-        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-        int status = response.statusCode();
-        return status >= 200 && status < 300 ? null : "HTTP " + status;
-      } catch (IOException e) {
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-      }
+      return WebhookHttp.postSigned(
+          http, url, config.timeout(), signature, clock, message.id(), message.body());
     }
   }
 }
