@@ -117,40 +117,36 @@ public final class Hub implements AutoCloseable {
   /**
    * Creates a subscriber for the given selectors; register it with {@link #subscribe}.
    *
-   * @param topics the raw {@code topic} selectors of the request
-   * @param privateTopics the raw selectors of the token's {@code mercure.subscribe} claim
+   * @param topics the raw {@code topic} selectors (parsed by {@link TopicSelector#of})
+   * @param privateTopics the raw selectors of what the subscriber may read privately
+   * @param payload the payload of each of its subscriptions, or null
+   * @param format the shape its subscriptions are announced and listed in: that of a protocol draft
+   *     (the server's {@code SubscriptionFormats}); core has no default
    * @param wakeup called from any thread (an event loop included) when events wait for the
    *     subscriber; must not block
    */
   public Subscriber newSubscriber(
-      List<String> topics, List<String> privateTopics, Object payload, Runnable wakeup) {
-    checkSelectorCount(topics.size());
-    return newSubscriberOf(selectors(topics), selectors(privateTopics), payload, wakeup);
-  }
-
-  /**
-   * Creates a subscriber for selectors already built by the request's protocol version (draft-08
-   * matchers have types that a raw string does not carry).
-   *
-   * @param privateSelectors what the token allows reading private updates of
-   */
-  public Subscriber newSubscriberOf(
-      List<TopicSelector> selectors,
-      List<TopicSelector> privateSelectors,
+      List<String> topics,
+      List<String> privateTopics,
       Object payload,
+      SubscriptionFormat format,
       Runnable wakeup) {
+    checkSelectorCount(topics.size());
     return newSubscriberOf(
-        selectors,
-        privateSelectors,
-        Collections.nCopies(selectors.size(), payload),
-        SubscriptionFormat.DRAFT_07,
+        selectors(topics),
+        selectors(privateTopics),
+        Collections.nCopies(topics.size(), payload),
+        format,
         wakeup);
   }
 
   /**
-   * As {@link #newSubscriberOf(List, List, Object, Runnable)}, with one payload per selector (null
-   * for none), for a subscriber whose subscriptions are announced and listed in {@code format},
-   * that of the protocol it spoke.
+   * Creates a subscriber for selectors already built by the request's protocol version (draft-08
+   * matchers have types that a raw string does not carry), with one payload per selector (null for
+   * none), whose subscriptions are announced and listed in {@code format}, that of the protocol it
+   * spoke.
+   *
+   * @param privateSelectors what the token allows reading private updates of
    */
   public Subscriber newSubscriberOf(
       List<TopicSelector> selectors,

@@ -52,10 +52,12 @@ public record Update(
 
   /**
    * Builds an update from decoded {@code application/x-www-form-urlencoded} fields, the publish
-   * wire format of the Mercure protocol, under the draft-07 rules ({@link PublishRules#draft07()}).
+   * wire format of the Mercure protocol, under no rules but this class's own ({@link
+   * PublishForm#toUpdate()}): the draft-07 rules, which a stricter draft's {@link PublishRules} add
+   * to.
    */
   public static Update fromForm(Map<String, List<String>> form) {
-    return PublishRules.draft07().toUpdate(form);
+    return PublishForm.of(form).toUpdate();
   }
 
   public Update withId(String newId) {

@@ -101,15 +101,6 @@ class UpdateTest {
   }
 
   @Test
-  void draft08QuotesABadRetryOnOneLineToo() {
-    PublishRules rules = PublishRules.draft08("https://example.com/.well-known/mercure");
-    assertThatThrownBy(
-            () -> rules.toUpdate(Map.of("topic", List.of("t"), "retry", List.of("1\n2"))))
-        .isInstanceOf(HubException.class)
-        .hasMessage("retry: '1\\n2' (expected: ASCII digits, a number of milliseconds)");
-  }
-
-  @Test
   void negativeRetryIsRejected() {
     assertThatThrownBy(() -> Update.fromForm(Map.of("topic", List.of("t"), "retry", List.of("-1"))))
         .isInstanceOf(HubException.class);

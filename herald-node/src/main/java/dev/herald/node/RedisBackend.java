@@ -10,6 +10,7 @@ import dev.herald.redis.RedisCursorStore;
 import dev.herald.redis.RedisLog;
 import dev.herald.redis.RedisPresence;
 import dev.herald.redis.RedisUnavailableException;
+import dev.herald.server.http.SubscriptionFormats;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -71,7 +72,7 @@ public record RedisBackend(RedisConfig redis, Duration presenceLease) implements
   @Override
   public Presence clusterPresence(Hub hub) {
     try {
-      return RedisPresence.open(redis, presenceLease, hub);
+      return RedisPresence.open(redis, presenceLease, hub, SubscriptionFormats.ALL);
     } catch (RedisUnavailableException e) {
       throw new HistoryUnavailableException("redis", e.getMessage(), e);
     }

@@ -3,6 +3,7 @@ package dev.herald.outbox;
 import dev.herald.core.Event;
 import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
+import dev.herald.core.dispatch.PlainSubscriptions;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.store.SqliteHistory;
 import dev.herald.store.StoreConfig;
@@ -65,7 +66,12 @@ public final class OutboxBenchmark {
       receivedAt = new long[capacity];
       Thread[] self = new Thread[1];
       subscriber =
-          hub.newSubscriber(List.of("*"), List.of(), null, () -> LockSupport.unpark(self[0]));
+          hub.newSubscriber(
+              List.of("*"),
+              List.of(),
+              null,
+              PlainSubscriptions.FORMAT,
+              () -> LockSupport.unpark(self[0]));
       thread = new Thread(this::run, "bench-receiver");
       self[0] = thread;
       thread.setDaemon(true);

@@ -7,6 +7,7 @@ import dev.herald.core.Update;
 import dev.herald.core.dispatch.ActiveSubscription;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.dispatch.SubscriptionCursor;
+import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.dispatch.SubscriptionsPage;
 import dev.herald.core.dispatch.SubscriptionsQuery;
 import dev.herald.core.presence.Occupancy;
@@ -136,6 +137,7 @@ public final class RedisPresence implements Presence {
   private final Thread tailThread;
 
   private final PresenceBook book = new PresenceBook();
+  private final PresenceCodec codec;
   private final Occupancy occupancy = new Occupancy();
   private volatile PresenceEvents events = PresenceEvents.NONE;
 
@@ -160,6 +162,7 @@ public final class RedisPresence implements Presence {
       RedisConfig config,
       Duration lease,
       Hub hub,
+      PresenceCodec codec,
       ClientResources resources,
       RedisClient client,
       StatefulRedisConnection<String, String> commands,
@@ -167,6 +170,7 @@ public final class RedisPresence implements Presence {
     this.config = config;
     this.lease = lease;
     this.hub = hub;
+    this.codec = codec;
     this.nodesKey = config.keyPrefix() + "presence:nodes";
     this.changesKey = config.keyPrefix() + "presence:changes";
     this.resources = resources;
@@ -189,12 +193,16 @@ public final class RedisPresence implements Presence {
    * result with {@link Hub#usePresence} before subscribers arrive.
    *
    * @param lease how long a silent node stays alive for the others; renewed every third of it
+   * @param formats the subscription formats of the protocols the cluster speaks (the server's
+   *     {@code SubscriptionFormats.ALL}): each entry is read back in the one it names
    * @throws RedisUnavailableException if Redis cannot be reached
    */
-  public static RedisPresence open(RedisConfig config, Duration lease, Hub hub) {
+  public static RedisPresence open(
+      RedisConfig config, Duration lease, Hub hub, List<SubscriptionFormat> formats) {
     if (lease.toMillis() < 300) {
       throw new IllegalArgumentException("presence-lease: " + lease + " (expected: >= 300 ms)");
     }
+    PresenceCodec codec = new PresenceCodec(formats);
     Duration timeout = config.commandTimeout();
     ClientResources resources = RedisClients.smallResources();
     RedisClient client = RedisClients.failFast(resources, timeout);
@@ -207,7 +215,7 @@ public final class RedisPresence implements Presence {
       opened.add(tail);
       tail.setTimeout(Duration.ofSeconds(1).plus(timeout));
       RedisPresence presence =
-          new RedisPresence(config, lease, hub, resources, client, commands, tail);
+          new RedisPresence(config, lease, hub, codec, resources, client, commands, tail);
       presence.load();
       presence.start();
       return presence;
@@ -415,7 +423,7 @@ public final class RedisPresence implements Presence {
     for (int i = 1; i < all.size(); i += 2) {
       PresenceEntry entry;
       try {
-        entry = PresenceCodec.decode(String.valueOf(all.get(i)), false);
+        entry = codec.decode(String.valueOf(all.get(i)), false);
       } catch (IllegalArgumentException e) {
         failures.warn("presence: node {} left an entry this node cannot read: {}", dead, e);
         continue;
@@ -566,7 +574,7 @@ public final class RedisPresence implements Presence {
       }
       String topic = PresenceCodec.topic(value);
       if (!author.equals(node)) {
-        book.put(PresenceCodec.decode(value, true));
+        book.put(codec.decode(value, true));
       }
       fields.put(field, topic);
       occupancy.change(topic, 1, author.equals(node));

@@ -8,6 +8,7 @@ import dev.herald.core.dispatch.SubscriptionCursor;
 import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.presence.PresenceEntry;
 import dev.herald.core.topic.TopicSelector;
+import dev.herald.server.http.SubscriptionFormats;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class PresenceCodecTest {
 
   private static final String HUB = "https://hub.example.com/.well-known/mercure";
+  private static final PresenceCodec CODEC = new PresenceCodec(SubscriptionFormats.ALL);
 
   private static void roundTrips(
       TopicSelector selector, Object payload, SubscriptionFormat format) {
@@ -26,24 +28,23 @@ class PresenceCodecTest {
         new PresenceEntry(
             new SubscriptionCursor("urn:uuid:a", 42, 1),
             new ActiveSubscription(selector, "urn:uuid:a", payload, true, format));
-    PresenceEntry read = PresenceCodec.decode(PresenceCodec.encode(entry), true);
+    PresenceEntry read = CODEC.decode(PresenceCodec.encode(entry), true);
     assertThat(read.position()).isEqualTo(entry.position());
     assertThat(read.subscription().id()).isEqualTo(entry.subscription().id());
     // As JSON: a number read back is a Long, whatever it was written from.
     assertThat(read.subscription().toJson()).isEqualTo(entry.subscription().toJson());
-    assertThat(PresenceCodec.decode(PresenceCodec.encode(entry), false).subscription().active())
-        .isFalse();
+    assertThat(CODEC.decode(PresenceCodec.encode(entry), false).subscription().active()).isFalse();
   }
 
   @Test
   void draft07SelectorsOfEveryKindRoundTrip() {
     roundTrips(
-        TopicSelector.of("https://example.com/books/{id}"), null, SubscriptionFormat.DRAFT_07);
+        TopicSelector.of("https://example.com/books/{id}"), null, SubscriptionFormats.DRAFT_07);
     roundTrips(
         TopicSelector.of("https://example.com/books/1"),
         Map.of("user", "alice"),
-        SubscriptionFormat.DRAFT_07);
-    roundTrips(TopicSelector.of("*"), List.of(1, "two"), SubscriptionFormat.DRAFT_07);
+        SubscriptionFormats.DRAFT_07);
+    roundTrips(TopicSelector.of("*"), List.of(1, "two"), SubscriptionFormats.DRAFT_07);
   }
 
   @Test
@@ -51,17 +52,28 @@ class PresenceCodecTest {
     roundTrips(
         TopicSelector.urlPattern("https://example.com/books/:id", HUB),
         null,
-        SubscriptionFormat.DRAFT_08);
+        SubscriptionFormats.DRAFT_08);
     roundTrips(
-        TopicSelector.exact("https://example.com/books/1"), "p", SubscriptionFormat.DRAFT_08);
+        TopicSelector.exact("https://example.com/books/1"), "p", SubscriptionFormats.DRAFT_08);
+  }
+
+  @Test
+  void anEntryOfAFormatTheNodeDoesNotSpeakIsRefused() {
+    String entry =
+        "{\"c\":\""
+            + new SubscriptionCursor("urn:uuid:a", 1, 0).encode()
+            + "\",\"f\":\"09\",\"k\":\"EXACT\",\"t\":\"t\",\"s\":\"urn:uuid:a\"}";
+    assertThatThrownBy(() -> CODEC.decode(entry, true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("format 09 (expected: one of [07, 08])");
   }
 
   @Test
   void somethingElseIsRefusedWithAReason() {
-    assertThatThrownBy(() -> PresenceCodec.decode("{\"t\":1}", true))
+    assertThatThrownBy(() -> CODEC.decode("{\"t\":1}", true))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("not a presence entry");
-    assertThatThrownBy(() -> PresenceCodec.decode("not json", true))
+    assertThatThrownBy(() -> CODEC.decode("not json", true))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

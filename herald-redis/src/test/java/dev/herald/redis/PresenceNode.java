@@ -4,6 +4,7 @@ import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
 import dev.herald.core.auth.TokenMinter;
 import dev.herald.server.HeraldServer;
+import dev.herald.server.http.SubscriptionFormats;
 import dev.herald.server.webhook.WebhookConfig;
 import dev.herald.server.webhook.WebhookSender;
 import java.net.URI;
@@ -52,7 +53,7 @@ final class PresenceNode implements AutoCloseable {
                 .withHistorySize((int) redis.historySize())
                 .withSubscriptionEvents(true),
             log);
-    RedisPresence presence = RedisPresence.open(redis, lease, hub);
+    RedisPresence presence = RedisPresence.open(redis, lease, hub, SubscriptionFormats.ALL);
     hub.usePresence(presence);
     WebhookSender webhooks = null;
     if (receiver != null) {

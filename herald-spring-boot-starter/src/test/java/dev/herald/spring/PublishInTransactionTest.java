@@ -9,6 +9,7 @@ import dev.herald.core.Event;
 import dev.herald.core.Hub;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.outbox.PostgresCluster;
+import dev.herald.server.http.SubscriptionFormats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,9 @@ class PublishInTransactionTest {
                   .atMost(Duration.ofSeconds(20))
                   .until(() -> context.getBean(EmbeddedHerald.class).outbox().consuming());
 
-              Subscriber subscriber = hub.newSubscriber(List.of("*"), List.of(), null, () -> {});
+              Subscriber subscriber =
+                  hub.newSubscriber(
+                      List.of("*"), List.of(), null, SubscriptionFormats.DRAFT_07, () -> {});
               hub.subscribe(subscriber, "earliest").get(10, TimeUnit.SECONDS);
               transactions.executeWithoutResult(
                   status -> {

@@ -3,8 +3,8 @@ package dev.herald.store;
 import dev.herald.core.Event;
 import dev.herald.core.Hub;
 import dev.herald.core.dispatch.DeliveryLoop;
+import dev.herald.core.dispatch.PlainSubscriptions;
 import dev.herald.core.dispatch.Subscriber;
-import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.topic.TopicSelector;
 import java.util.Collections;
 import java.util.List;
@@ -75,7 +75,7 @@ final class Probe {
             topics.stream().map(TopicSelector::of).toList(),
             List.of(),
             Collections.nCopies(topics.size(), null),
-            SubscriptionFormat.DRAFT_07,
+            PlainSubscriptions.FORMAT,
             owner,
             () -> owner.execute(() -> drain(self[0])));
     self[0] = subscriber;

@@ -5,6 +5,7 @@ import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
 import dev.herald.core.Update;
 import dev.herald.core.dispatch.Subscriber;
+import dev.herald.server.http.SubscriptionFormats;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -66,6 +67,7 @@ public class FanOutBenchmark {
               List.of(selector(i)),
               List.of(),
               null,
+              SubscriptionFormats.DRAFT_07,
               () -> {
                 Subscriber s = self[0];
                 while (s.drainTo(count, 64) > 0) {

@@ -6,7 +6,9 @@ import dev.herald.core.HubConfig;
 import dev.herald.core.Update;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.topic.TopicSelector;
+import dev.herald.server.http.SubscriptionFormats;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -80,7 +82,13 @@ public class HeldTemplatesBenchmark {
                     ? "https://example.com/idle/" + s + "/" + j + "/{id}"
                     : "https://example.com/books/{id}/idle-" + s + "-" + j));
       }
-      Subscriber idle = hub.newSubscriberOf(held, List.of(), null, () -> {});
+      Subscriber idle =
+          hub.newSubscriberOf(
+              held,
+              List.of(),
+              Collections.nCopies(held.size(), null),
+              SubscriptionFormats.DRAFT_07,
+              () -> {});
       all.add(idle);
       hub.subscribe(idle, null).join();
     }
@@ -93,7 +101,8 @@ public class HeldTemplatesBenchmark {
         hub.newSubscriberOf(
             List.of(selector("https://example.com/books/{id}")),
             List.of(),
-            null,
+            Collections.singletonList(null),
+            SubscriptionFormats.DRAFT_07,
             () -> {
               Subscriber me = self[0];
               while (me.drainTo(event -> received++, 64) > 0) {

@@ -7,9 +7,9 @@ import dev.herald.core.HubException;
 import dev.herald.core.Update;
 import dev.herald.core.dispatch.DeliveryLoop;
 import dev.herald.core.dispatch.Subscriber;
-import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.history.MemoryHistory;
 import dev.herald.core.topic.TopicSelector;
+import dev.herald.server.http.SubscriptionFormats;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -100,7 +100,7 @@ final class HubOnLoops {
               List.of(TopicSelector.of(topic(t))),
               List.of(),
               Collections.singletonList(null),
-              SubscriptionFormat.DRAFT_07,
+              SubscriptionFormats.DRAFT_07,
               loop,
               () -> loop.wake(self[0]));
       self[0] = subscriber;

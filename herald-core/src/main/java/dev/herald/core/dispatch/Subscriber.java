@@ -95,6 +95,8 @@ public final class Subscriber {
    * @param topics the selectors the subscriber asked for (at least one)
    * @param privateTopics the selectors of the token's {@code mercure.subscribe} claim
    * @param payload the token's {@code mercure.payload}, or null
+   * @param format the shape of the protocol the subscriber spoke, in which its subscriptions are
+   *     announced and listed
    * @param queueCapacity how many live events may wait before the subscriber is cut off
    * @param wakeup asks the owner to call {@link #drainTo}; called from any thread
    */
@@ -103,6 +105,7 @@ public final class Subscriber {
       List<TopicSelector> topics,
       List<TopicSelector> privateTopics,
       Object payload,
+      SubscriptionFormat format,
       int queueCapacity,
       Runnable wakeup) {
     this(
@@ -110,7 +113,7 @@ public final class Subscriber {
         topics,
         privateTopics,
         Collections.nCopies(topics.size(), payload),
-        SubscriptionFormat.DRAFT_07,
+        format,
         queueCapacity,
         DeliveryLoop.CALLER,
         wakeup);
@@ -149,7 +152,7 @@ public final class Subscriber {
               + ")");
     }
     this.payloads = Collections.unmodifiableList(new ArrayList<>(payloads)); // nulls allowed
-    this.format = format;
+    this.format = Objects.requireNonNull(format, "format");
     this.queueCapacity = Math.max(LIVE_CHUNK * 2, queueCapacity);
     this.loop = Objects.requireNonNull(loop, "loop");
     this.wakeup = wakeup;

@@ -1,5 +1,6 @@
 package dev.herald.core.dispatch;
 
+import dev.herald.core.topic.TopicSelector;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -11,15 +12,12 @@ import java.util.function.Predicate;
  * format of the protocol it subscribed with, so its subscription events and its entries in the API
  * are in that protocol's shape; nothing else asks which version it serves.
  *
+ * <p>Core knows no version: each protocol dialect of the server implements this and passes it with
+ * each subscriber it opens ({@code Hub.newSubscriberOf}).
+ *
  * <p>Implementations are stateless; safe from any thread.
  */
 public interface SubscriptionFormat {
-
-  /** Draft-07: JSON-LD documents at {@code /subscriptions/{topic}/{subscriber}}. */
-  SubscriptionFormat DRAFT_07 = new Draft07Subscriptions();
-
-  /** Draft-08: JSON documents at {@code /subscriptions/{match_type}/{match}/{subscriber}}. */
-  SubscriptionFormat DRAFT_08 = new Draft08Subscriptions();
 
   /**
    * What a subscriptions API path asks for.
@@ -36,6 +34,20 @@ public interface SubscriptionFormat {
       return subscriber != null;
     }
   }
+
+  /**
+   * A short stable name (such as {@code 07}), stored with a subscription where it leaves the
+   * process (the cluster's presence) so that another node reads it back in this format.
+   */
+  String name();
+
+  /**
+   * The selector of a subscription in this format, rebuilt from its text and kind where it was
+   * stored (the cluster's presence keeps only what the subscriptions API shows).
+   *
+   * @throws IllegalArgumentException if {@code raw} is not a selector of this format
+   */
+  TopicSelector selector(String raw, TopicSelector.Kind kind);
 
   /** The subscription's id, which is also the topic of its subscription events. */
   String id(ActiveSubscription subscription);

@@ -7,8 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.NoSuchElementException;
 
-/** Splitting and decoding subscriptions API paths, shared by the formats. Stateless. */
-final class SubscriptionPaths {
+/**
+ * Splitting and decoding subscriptions API paths, shared by every protocol's {@link
+ * SubscriptionFormat}. Stateless; safe from any thread.
+ */
+public final class SubscriptionPaths {
 
   private SubscriptionPaths() {}
 
@@ -18,7 +21,7 @@ final class SubscriptionPaths {
    *
    * @throws NoSuchElementException for an empty segment or a path outside the collection
    */
-  static List<String> segments(String rawPath) {
+  public static List<String> segments(String rawPath) {
     if (!rawPath.startsWith(ActiveSubscription.COLLECTION_PATH)) {
       throw new NoSuchElementException("no such resource: " + rawPath);
     }
@@ -42,7 +45,7 @@ final class SubscriptionPaths {
    *
    * @throws IllegalArgumentException for a bad escape or bytes that are not UTF-8
    */
-  static String decode(String segment) {
+  public static String decode(String segment) {
     if (segment.indexOf('%') < 0) {
       return segment;
     }

@@ -83,7 +83,7 @@ class DeliveryLoopsTest {
               List.of(TopicSelector.of(topic)),
               List.of(),
               Collections.singletonList(null),
-              SubscriptionFormat.DRAFT_07,
+              PlainSubscriptions.FORMAT,
               loop,
               () -> {
                 onWake.run();

@@ -73,7 +73,7 @@ class HubDispatchTest {
               selectors(topics),
               selectors(privateTopics),
               Collections.nCopies(topics.size(), null),
-              SubscriptionFormat.DRAFT_07,
+              PlainSubscriptions.FORMAT,
               loop,
               () -> drainOn.execute(() -> drain(self[0])));
       self[0] = subscriber;
@@ -245,7 +245,9 @@ class HubDispatchTest {
             }
             self[0].idle();
           };
-      self[0] = asyncHub.newSubscriber(List.of("t"), List.of(), null, () -> owner.execute(drain));
+      self[0] =
+          asyncHub.newSubscriber(
+              List.of("t"), List.of(), null, PlainSubscriptions.FORMAT, () -> owner.execute(drain));
       assertThat(
               asyncHub
                   .subscribe(self[0], "earliest")
@@ -282,7 +284,8 @@ class HubDispatchTest {
       small.publish(Update.of("t", "1")).get(5, TimeUnit.SECONDS);
       String second = small.publish(Update.of("t", "2")).get(5, TimeUnit.SECONDS).id();
       small.publish(Update.of("t", "3")).get(5, TimeUnit.SECONDS);
-      Subscriber resuming = small.newSubscriber(List.of("t"), List.of(), null, () -> {});
+      Subscriber resuming =
+          small.newSubscriber(List.of("t"), List.of(), null, PlainSubscriptions.FORMAT, () -> {});
       assertThat(small.subscribe(resuming, second).get(5, TimeUnit.SECONDS).responseLastEventId())
           .isEqualTo(second);
       List<String> received = new java.util.ArrayList<>();
@@ -303,7 +306,8 @@ class HubDispatchTest {
   void aSubscriberThatFallsBehindIsCutOffNotSilentlyFed() throws Exception {
     Hub small = new Hub(HubConfig.DEFAULTS.withSubscriberQueueCapacity(2));
     try {
-      Subscriber stalled = small.newSubscriber(List.of("t"), List.of(), null, () -> {});
+      Subscriber stalled =
+          small.newSubscriber(List.of("t"), List.of(), null, PlainSubscriptions.FORMAT, () -> {});
       small.subscribe(stalled, null).get(5, TimeUnit.SECONDS);
       // the bound is rounded up to a power of two, at least 32
       for (int i = 0; i < 64; i++) {
@@ -329,7 +333,8 @@ class HubDispatchTest {
   void tooManyTopicsAreRejected() {
     List<String> topics =
         java.util.stream.IntStream.range(0, 1_001).mapToObj(i -> "t" + i).toList();
-    assertThatThrownBy(() -> hub.newSubscriber(topics, List.of(), null, () -> {}))
+    assertThatThrownBy(
+            () -> hub.newSubscriber(topics, List.of(), null, PlainSubscriptions.FORMAT, () -> {}))
         .isInstanceOf(HubException.class)
         .hasMessage("topic: 1001 selectors (expected: at most 1000)");
   }
@@ -354,7 +359,11 @@ class HubDispatchTest {
     List<String> wokenOn = new CopyOnWriteArrayList<>();
     Subscriber subscriber =
         hub.newSubscriber(
-            List.of("t"), List.of(), null, () -> wokenOn.add(Thread.currentThread().getName()));
+            List.of("t"),
+            List.of(),
+            null,
+            PlainSubscriptions.FORMAT,
+            () -> wokenOn.add(Thread.currentThread().getName()));
     hub.subscribe(subscriber, null).get(5, TimeUnit.SECONDS);
     ExecutorService publisher = Executors.newSingleThreadExecutor(r -> new Thread(r, "publisher"));
     try {

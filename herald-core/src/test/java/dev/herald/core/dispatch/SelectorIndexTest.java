@@ -475,11 +475,18 @@ class SelectorIndexTest {
                 TopicSelector.of("https://h/x")),
             List.of(),
             null,
+            PlainSubscriptions.FORMAT,
             64,
             () -> {});
     Subscriber other =
         new Subscriber(
-            "o", List.of(TopicSelector.of("https://g/{a}")), List.of(), null, 64, () -> {});
+            "o",
+            List.of(TopicSelector.of("https://g/{a}")),
+            List.of(),
+            null,
+            PlainSubscriptions.FORMAT,
+            64,
+            () -> {});
     index.add(subscriber);
     index.add(other);
     Update update = new Update(List.of("https://h/x", "https://h/y"), "d", false, "id", null, null);

@@ -79,7 +79,7 @@ class SharedLogDispatchTest {
               List.of(TopicSelector.of("t")),
               List.of(),
               Collections.singletonList(null),
-              SubscriptionFormat.DRAFT_07,
+              PlainSubscriptions.FORMAT,
               loop,
               () -> drainOn.execute(() -> drain(self[0])));
       self[0] = subscriber;
@@ -240,7 +240,8 @@ class SharedLogDispatchTest {
     Event acknowledged = publish(hubA, "once");
     assertThat(acknowledged.frame()).isEmpty(); // the publisher learns its id and sequence only
     List<byte[]> frames = new CopyOnWriteArrayList<>();
-    Subscriber raw = hubA.newSubscriber(List.of("t"), List.of(), null, () -> {});
+    Subscriber raw =
+        hubA.newSubscriber(List.of("t"), List.of(), null, PlainSubscriptions.FORMAT, () -> {});
     hubA.subscribe(raw, "earliest").get(5, TimeUnit.SECONDS);
     nodeA.tailAll();
     await()

@@ -23,7 +23,7 @@ class SubscriptionPagerTest {
     for (String topic : topics) {
       selectors.add(TopicSelector.of(topic));
     }
-    return new Subscriber(id, selectors, List.of(), null, 64, () -> {});
+    return new Subscriber(id, selectors, List.of(), null, PlainSubscriptions.FORMAT, 64, () -> {});
   }
 
   /** "id topic" for each subscription, the way a test can compare them. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.core.Event;
 import dev.herald.core.Hub;
 import dev.herald.core.Update;
+import dev.herald.core.dispatch.PlainSubscriptions;
 import dev.herald.core.dispatch.Subscriber;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +63,8 @@ public abstract class IdempotentPublishContract {
    */
   private static List<String> replayedIds(Hub hub) throws Exception {
     publish(hub, "end", "end");
-    Subscriber subscriber = hub.newSubscriber(List.of("*"), List.of(), null, () -> {});
+    Subscriber subscriber =
+        hub.newSubscriber(List.of("*"), List.of(), null, PlainSubscriptions.FORMAT, () -> {});
     hub.subscribe(subscriber, "earliest").get(10, SECONDS);
     List<String> ids = new ArrayList<>();
     await()

@@ -3,8 +3,8 @@ package dev.herald.core.presence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.core.dispatch.ActiveSubscription;
+import dev.herald.core.dispatch.PlainSubscriptions;
 import dev.herald.core.dispatch.SubscriptionCursor;
-import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.dispatch.SubscriptionsPage;
 import dev.herald.core.dispatch.SubscriptionsQuery;
 import dev.herald.core.topic.TopicSelector;
@@ -19,7 +19,7 @@ class PresenceBookTest {
     return new PresenceEntry(
         new SubscriptionCursor(subscriber, serial, index),
         new ActiveSubscription(
-            TopicSelector.of(topic), subscriber, null, true, SubscriptionFormat.DRAFT_07));
+            TopicSelector.of(topic), subscriber, null, true, PlainSubscriptions.FORMAT));
   }
 
   @Test

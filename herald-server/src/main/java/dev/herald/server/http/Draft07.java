@@ -1,12 +1,11 @@
 package dev.herald.server.http;
 
 import dev.herald.core.PublishRules;
+import dev.herald.core.Update;
 import dev.herald.core.auth.AuthException;
 import dev.herald.core.auth.Grants;
 import dev.herald.core.auth.TokenVerifier;
-import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.topic.TopicSelector;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
@@ -15,33 +14,37 @@ import java.util.Map;
 /**
  * Mercure draft-07: {@code topic} query parameters, the {@code Last-Event-ID} header or the {@code
  * lastEventID} query parameter, tokens from the {@code Authorization: Bearer} header, the {@code
- * authorization} query parameter or the cookie, grants in the {@code mercure} claim, and {@code
- * Last-Event-ID} on the stream's response. Immutable; safe from any thread.
+ * authorization} query parameter or the cookie, grants in the {@code mercure} claim, {@link
+ * Update}'s own publish rules, JSON-LD active subscriptions ({@link Draft07Subscriptions}) and
+ * {@code Last-Event-ID} on the stream's response. Immutable; safe from any thread.
  */
-final class Draft07 implements ProtocolDialect {
+final class Draft07 extends DraftDialect {
 
   private static final List<TokenLookup.Source> TOKEN_SOURCES =
       List.of(TokenLookup.Source.HEADER, TokenLookup.Source.QUERY, TokenLookup.Source.COOKIE);
+
+  /** Draft-07 adds nothing to what {@link Update} itself requires of a publish. */
+  static final PublishRules PUBLISH_RULES = Update::fromForm;
 
   /** Null when the hub has no key for the role. */
   private final TokenVerifier publisherVerifier;
 
   private final TokenVerifier subscriberVerifier;
-  private final String cookieName;
 
   /**
    * @param publisherVerifier verifies publishers' tokens; null: nobody may publish
    * @param subscriberVerifier verifies subscribers' tokens; null: only anonymous subscribers
    */
   Draft07(TokenVerifier publisherVerifier, TokenVerifier subscriberVerifier, String cookieName) {
+    super(
+        "draft-07",
+        TOKEN_SOURCES,
+        cookieName,
+        PUBLISH_RULES,
+        Draft07Subscriptions.INSTANCE,
+        "Last-Event-ID");
     this.publisherVerifier = publisherVerifier;
     this.subscriberVerifier = subscriberVerifier;
-    this.cookieName = cookieName;
-  }
-
-  @Override
-  public String name() {
-    return "draft-07";
   }
 
   @Override
@@ -55,25 +58,7 @@ final class Draft07 implements ProtocolDialect {
       List<String> values = query.get("lastEventID");
       lastEventId = values == null || values.isEmpty() ? null : values.get(0);
     }
-    List<TopicSelector> selectors = new java.util.ArrayList<>(topics.size());
-    for (String topic : topics) {
-      try {
-        selectors.add(TopicSelector.of(topic));
-      } catch (IllegalArgumentException e) {
-        throw HttpError.badRequest(e.getMessage());
-      }
-    }
-    return new SubscribeRequest(selectors, lastEventId);
-  }
-
-  @Override
-  public List<TokenLookup.Source> tokenSources() {
-    return TOKEN_SOURCES;
-  }
-
-  @Override
-  public String cookieName() {
-    return cookieName;
+    return new SubscribeRequest(selectors(topics, TopicSelector::of), lastEventId);
   }
 
   @Override
@@ -93,11 +78,6 @@ final class Draft07 implements ProtocolDialect {
   }
 
   @Override
-  public PublishRules publishRules() {
-    return PublishRules.draft07();
-  }
-
-  @Override
   public HttpError rejection(AuthFailure failure, String reason) {
     return switch (failure) {
       case MISSING, MALFORMED -> unauthorized(reason, "invalid_request");
@@ -107,27 +87,17 @@ final class Draft07 implements ProtocolDialect {
     };
   }
 
-  @Override
-  public SubscriptionFormat subscriptionFormat() {
-    return SubscriptionFormat.DRAFT_07;
-  }
-
   /** Draft-07 names the requested URL; Mercure's hub matched it with and without the query. */
   @Override
   public List<String> subscriptionsApiTopics(String requestUri, String rawPath) {
     return List.of(requestUri, rawPath);
   }
 
-  @Override
-  public String lastEventIdHeader() {
-    return "Last-Event-ID";
-  }
-
   private static HttpError unauthorized(String reason, String error) {
     HttpError unauthorized = new HttpError(HttpResponseStatus.UNAUTHORIZED, reason);
-    return unauthorized.withHeader(
-        HttpHeaderNames.WWW_AUTHENTICATE,
-        "Bearer realm=\"mercure\", error=\""
+    return challenged(
+        unauthorized,
+        "realm=\"mercure\", error=\""
             + error
             + "\", error_description=\""
             + unauthorized.reason().replace("\"", "'")

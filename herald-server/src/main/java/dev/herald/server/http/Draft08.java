@@ -1,15 +1,11 @@
 package dev.herald.server.http;
 
-import dev.herald.core.PublishRules;
 import dev.herald.core.auth.AccessTokenVerifier;
 import dev.herald.core.auth.AuthException;
 import dev.herald.core.auth.Grants;
-import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.topic.TopicSelector;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -18,13 +14,14 @@ import java.util.Map;
  * reserved), the {@code Last-Event-ID} header or the {@code last_event_id} query parameter, RFC
  * 9068 access tokens from the {@code Authorization: Bearer} header or the access cookie (never the
  * query), grants in {@code authorization_details}, RFC 6750 challenges pointing at the RFC 9728
- * metadata document, the draft-08 publish rules, and {@code Mercure-Last-Event-ID} on the stream's
+ * metadata document, the draft-08 publish rules ({@link Draft08PublishRules}), JSON active
+ * subscriptions ({@link Draft08Subscriptions}) and {@code Mercure-Last-Event-ID} on the stream's
  * response.
  *
  * <p>The hub URL that URL patterns and the reserved namespace resolve against is the resource
  * identifier. Immutable; safe from any thread.
  */
-final class Draft08 implements ProtocolDialect {
+final class Draft08 extends DraftDialect {
 
   /** The response field draft-08 defines for the cursor a stream starts after. */
   static final String LAST_EVENT_ID_HEADER = "Mercure-Last-Event-ID";
@@ -40,22 +37,20 @@ final class Draft08 implements ProtocolDialect {
 
   private final AccessTokenVerifier verifier;
   private final ResourceMetadata metadata;
-  private final String cookieName;
   private final int maxMatchers;
-  private final PublishRules publishRules;
 
   Draft08(
       AccessTokenVerifier verifier, ResourceMetadata metadata, String cookieName, int maxMatchers) {
+    super(
+        "draft-08",
+        TOKEN_SOURCES,
+        cookieName,
+        new Draft08PublishRules(verifier.resourceId()),
+        Draft08Subscriptions.INSTANCE,
+        LAST_EVENT_ID_HEADER);
     this.verifier = verifier;
     this.metadata = metadata;
-    this.cookieName = cookieName;
     this.maxMatchers = maxMatchers;
-    this.publishRules = PublishRules.draft08(verifier.resourceId());
-  }
-
-  @Override
-  public String name() {
-    return "draft-08";
   }
 
   ResourceMetadata metadata() {
@@ -64,28 +59,20 @@ final class Draft08 implements ProtocolDialect {
 
   @Override
   public SubscribeRequest subscribeRequest(HttpHeaders headers, Map<String, List<String>> query) {
-    List<TopicSelector> selectors = new ArrayList<>();
+    List<Draft08Query.Matcher> matchers;
     try {
-      for (Draft08Query.Matcher matcher :
+      matchers =
           Draft08Query.matchers(
-              query, TopicSelector.MATCHER_TYPES, maxMatchers, MAX_MATCHER_LENGTH)) {
-        selectors.add(
-            TopicSelector.matcher(matcher.type(), matcher.value(), verifier.resourceId()));
-      }
-    } catch (IllegalArgumentException e) { // includes a URL pattern that does not compile
+              query, TopicSelector.MATCHER_TYPES, maxMatchers, MAX_MATCHER_LENGTH);
+    } catch (IllegalArgumentException e) {
       throw HttpError.badRequest(e.getMessage());
     }
-    return new SubscribeRequest(selectors, Draft08Query.lastEventId(headers, query));
-  }
-
-  @Override
-  public List<TokenLookup.Source> tokenSources() {
-    return TOKEN_SOURCES;
-  }
-
-  @Override
-  public String cookieName() {
-    return cookieName;
+    return new SubscribeRequest(
+        selectors(
+            matchers,
+            matcher ->
+                TopicSelector.matcher(matcher.type(), matcher.value(), verifier.resourceId())),
+        Draft08Query.lastEventId(headers, query));
   }
 
   /** One verifier for both roles: what a token may do is in its grants' actions. */
@@ -95,39 +82,23 @@ final class Draft08 implements ProtocolDialect {
   }
 
   @Override
-  public PublishRules publishRules() {
-    return publishRules;
-  }
-
-  @Override
   public HttpError rejection(AuthFailure failure, String reason) {
     return switch (failure) {
       // RFC 6750 3.1: a request without any token gets no error code, just the way to one.
       case MISSING ->
-          new HttpError(HttpResponseStatus.UNAUTHORIZED, reason)
-              .withHeader(
-                  HttpHeaderNames.WWW_AUTHENTICATE,
-                  "Bearer resource_metadata=\"" + metadata.url() + "\"");
+          challenged(
+              new HttpError(HttpResponseStatus.UNAUTHORIZED, reason),
+              "resource_metadata=\"" + metadata.url() + "\"");
       case MALFORMED -> challenge(HttpResponseStatus.BAD_REQUEST, "invalid_request", reason);
       case INVALID -> challenge(HttpResponseStatus.UNAUTHORIZED, "invalid_token", reason);
       case INSUFFICIENT -> challenge(HttpResponseStatus.FORBIDDEN, "insufficient_scope", reason);
     };
   }
 
-  @Override
-  public SubscriptionFormat subscriptionFormat() {
-    return SubscriptionFormat.DRAFT_08;
-  }
-
   /** The requested URL's absolute path: "any query component ... is not part of the topic". */
   @Override
   public List<String> subscriptionsApiTopics(String requestUri, String rawPath) {
     return List.of(rawPath);
-  }
-
-  @Override
-  public String lastEventIdHeader() {
-    return LAST_EVENT_ID_HEADER;
   }
 
   private HttpError challenge(HttpResponseStatus status, String error, String reason) {
@@ -142,9 +113,9 @@ final class Draft08 implements ProtocolDialect {
             .replace("\\", "/")
             .replace('"', '\'')
             .replaceAll("[^\\x20-\\x7E]", "?");
-    return rejected.withHeader(
-        HttpHeaderNames.WWW_AUTHENTICATE,
-        "Bearer error=\""
+    return challenged(
+        rejected,
+        "error=\""
             + error
             + "\", error_description=\""
             + description

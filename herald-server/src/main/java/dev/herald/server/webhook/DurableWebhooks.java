@@ -7,6 +7,7 @@ import dev.herald.core.Update;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.dispatch.Subscription;
 import dev.herald.core.history.CursorStore;
+import dev.herald.server.http.SubscriptionFormats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -390,7 +391,11 @@ public final class DurableWebhooks implements MeterBinder, AutoCloseable {
       try {
         fresh =
             hub.newSubscriber(
-                subscription.topics(), subscription.privateTopics(), null, this::wake);
+                subscription.topics(),
+                subscription.privateTopics(),
+                null,
+                SubscriptionFormats.DRAFT_07,
+                this::wake);
         answer =
             hub.subscribe(fresh, cursor).get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
-import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.topic.TopicSelector;
 import dev.herald.server.Limits;
 import dev.herald.server.ServerConfig;
+import dev.herald.server.http.SubscriptionFormats;
 import dev.herald.server.metrics.LatencyRecorder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerAdapter;
@@ -68,7 +68,7 @@ class StreamTimersTest {
             });
     SseStream.Options options =
         new SseStream.Options(
-            SubscriptionFormat.DRAFT_07,
+            SubscriptionFormats.DRAFT_07,
             null,
             "Last-Event-ID",
             expiresAt,

@@ -4,6 +4,7 @@ import dev.herald.core.Event;
 import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
 import dev.herald.core.Update;
+import dev.herald.core.dispatch.PlainSubscriptions;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.sse.SseFrame;
 import dev.herald.store.Fsync;
@@ -194,7 +195,9 @@ public final class StoreBenchmark {
             }
             subscriber.idle();
           };
-      self[0] = hub.newSubscriber(List.of("*"), List.of(), null, () -> owner.execute(drain));
+      self[0] =
+          hub.newSubscriber(
+              List.of("*"), List.of(), null, PlainSubscriptions.FORMAT, () -> owner.execute(drain));
       long started = System.nanoTime();
       hub.subscribe(self[0], resumeAfter).get(10, TimeUnit.SECONDS);
       owner.execute(drain);

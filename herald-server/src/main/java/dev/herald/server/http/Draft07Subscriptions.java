@@ -1,7 +1,8 @@
-package dev.herald.core.dispatch;
+package dev.herald.server.http;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import dev.herald.core.dispatch.ActiveSubscription;
+import dev.herald.core.dispatch.SubscriptionPaths;
+import dev.herald.core.topic.TopicSelector;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -11,34 +12,54 @@ import java.util.NoSuchElementException;
  * /.well-known/mercure/subscriptions/{topic}/{subscriber}}, events without an SSE type, and the
  * cursor as {@code lastEventID} in the API's body. Stateless; safe from any thread.
  */
-final class Draft07Subscriptions implements SubscriptionFormat {
+final class Draft07Subscriptions extends DraftSubscriptions {
+
+  static final Draft07Subscriptions INSTANCE = new Draft07Subscriptions();
 
   private static final String CONTEXT = "https://mercure.rocks/";
 
+  private Draft07Subscriptions() {}
+
   @Override
-  public String id(ActiveSubscription subscription) {
-    return ActiveSubscription.COLLECTION_PATH
-        + "/"
-        + ActiveSubscription.encode(subscription.topic())
-        + "/"
-        + ActiveSubscription.encode(subscription.subscriber());
+  public String name() {
+    return "07";
+  }
+
+  /** Draft-07 selectors carry their kind in their text: {@code *}, a URI template or a topic. */
+  @Override
+  public TopicSelector selector(String raw, TopicSelector.Kind kind) {
+    return TopicSelector.of(raw);
   }
 
   @Override
-  public Map<String, Object> document(ActiveSubscription subscription, boolean nested) {
-    Map<String, Object> json = new LinkedHashMap<>();
+  String idPrefix(ActiveSubscription subscription) {
+    return "";
+  }
+
+  @Override
+  Map<String, Object> documentHead(ActiveSubscription subscription, boolean nested) {
+    Map<String, Object> json = object();
     if (!nested) {
       json.put("@context", CONTEXT);
     }
     json.put("id", id(subscription));
     json.put("type", "Subscription");
     json.put("topic", subscription.topic());
-    json.put("subscriber", subscription.subscriber());
-    json.put("active", subscription.active());
-    if (subscription.payload() != null) {
-      json.put("payload", subscription.payload());
-    }
     return json;
+  }
+
+  @Override
+  Map<String, Object> collectionHead(String path) {
+    Map<String, Object> json = object();
+    json.put("@context", CONTEXT);
+    json.put("id", path);
+    json.put("type", "Subscriptions");
+    return json;
+  }
+
+  @Override
+  int countedSegment() {
+    return 0;
   }
 
   @Override
@@ -72,32 +93,10 @@ final class Draft07Subscriptions implements SubscriptionFormat {
   @Override
   public Map<String, Object> answer(
       Lookup lookup, List<ActiveSubscription> matching, String lastEventId) {
-    Map<String, Object> json;
-    if (lookup.single()) {
-      json = document(matching.get(0), false);
-    } else {
-      json = new LinkedHashMap<>();
-      json.put("@context", CONTEXT);
-      json.put("id", lookup.path());
-      json.put("type", "Subscriptions");
-      List<Object> documents = new ArrayList<>(matching.size());
-      for (ActiveSubscription subscription : matching) {
-        documents.add(document(subscription, true));
-      }
-      json.put("subscriptions", documents);
-    }
+    Map<String, Object> json =
+        lookup.single() ? document(matching.get(0), false) : collection(lookup, matching);
     json.put("lastEventID", lastEventId);
     return json;
-  }
-
-  @Override
-  public String countedTopic(String rawPath) {
-    Lookup lookup = lookup(rawPath);
-    if (lookup.single()) {
-      throw new NoSuchElementException("a count is of a collection, not of " + rawPath);
-    }
-    List<String> segments = SubscriptionPaths.segments(rawPath);
-    return segments.isEmpty() ? null : SubscriptionPaths.decode(segments.get(0));
   }
 
   @Override
@@ -108,5 +107,10 @@ final class Draft07Subscriptions implements SubscriptionFormat {
   @Override
   public String link(String lastEventId) {
     return "<" + ActiveSubscription.HUB_PATH + ">; rel=\"mercure\"";
+  }
+
+  @Override
+  public String toString() {
+    return "draft-07 subscriptions";
   }
 }

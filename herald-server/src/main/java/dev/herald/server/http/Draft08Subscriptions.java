@@ -1,8 +1,8 @@
-package dev.herald.core.dispatch;
+package dev.herald.server.http;
 
+import dev.herald.core.dispatch.ActiveSubscription;
+import dev.herald.core.dispatch.SubscriptionPaths;
 import dev.herald.core.topic.TopicSelector;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -14,20 +14,31 @@ import java.util.NoSuchElementException;
  * rel="mercure"} Link header, so a single subscription's body is exactly its event's document.
  * Stateless; safe from any thread.
  */
-final class Draft08Subscriptions implements SubscriptionFormat {
+final class Draft08Subscriptions extends DraftSubscriptions {
+
+  static final Draft08Subscriptions INSTANCE = new Draft08Subscriptions();
 
   /** The SSE event type draft-08 reserves for what the hub itself publishes. */
   static final String EVENT_TYPE = "mercure";
 
+  /**
+   * URL patterns read back from another node are rebuilt against this: only their text and kind are
+   * shown, never matched.
+   */
+  private static final String SHOWN_ONLY_HUB_URL = "https://herald.invalid/.well-known/mercure";
+
+  private Draft08Subscriptions() {}
+
   @Override
-  public String id(ActiveSubscription subscription) {
-    return ActiveSubscription.COLLECTION_PATH
-        + "/"
-        + matchType(subscription.selector())
-        + "/"
-        + ActiveSubscription.encode(subscription.topic())
-        + "/"
-        + ActiveSubscription.encode(subscription.subscriber());
+  public String name() {
+    return "08";
+  }
+
+  @Override
+  public TopicSelector selector(String raw, TopicSelector.Kind kind) {
+    return kind == TopicSelector.Kind.URL_PATTERN
+        ? TopicSelector.urlPattern(raw, SHOWN_ONLY_HUB_URL)
+        : TopicSelector.exact(raw);
   }
 
   /**
@@ -40,18 +51,31 @@ final class Draft08Subscriptions implements SubscriptionFormat {
   }
 
   @Override
-  public Map<String, Object> document(ActiveSubscription subscription, boolean nested) {
-    Map<String, Object> json = new LinkedHashMap<>();
+  String idPrefix(ActiveSubscription subscription) {
+    return matchType(subscription.selector()) + "/";
+  }
+
+  @Override
+  Map<String, Object> documentHead(ActiveSubscription subscription, boolean nested) {
+    Map<String, Object> json = object();
     json.put("id", id(subscription));
     json.put("type", "subscription");
     json.put("match_type", matchType(subscription.selector()));
     json.put("match", subscription.topic());
-    json.put("subscriber", subscription.subscriber());
-    json.put("active", subscription.active());
-    if (subscription.payload() != null) {
-      json.put("payload", subscription.payload());
-    }
     return json;
+  }
+
+  @Override
+  Map<String, Object> collectionHead(String path) {
+    Map<String, Object> json = object();
+    json.put("id", path);
+    json.put("type", "subscriptions");
+    return json;
+  }
+
+  @Override
+  int countedSegment() {
+    return 1;
   }
 
   @Override
@@ -100,28 +124,7 @@ final class Draft08Subscriptions implements SubscriptionFormat {
   @Override
   public Map<String, Object> answer(
       Lookup lookup, List<ActiveSubscription> matching, String lastEventId) {
-    if (lookup.single()) {
-      return document(matching.get(0), false);
-    }
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("id", lookup.path());
-    json.put("type", "subscriptions");
-    List<Object> documents = new ArrayList<>(matching.size());
-    for (ActiveSubscription subscription : matching) {
-      documents.add(document(subscription, true));
-    }
-    json.put("subscriptions", documents);
-    return json;
-  }
-
-  @Override
-  public String countedTopic(String rawPath) {
-    Lookup lookup = lookup(rawPath);
-    if (lookup.single()) {
-      throw new NoSuchElementException("a count is of a collection, not of " + rawPath);
-    }
-    List<String> segments = SubscriptionPaths.segments(rawPath);
-    return segments.isEmpty() ? null : SubscriptionPaths.decode(segments.get(1));
+    return lookup.single() ? document(matching.get(0), false) : collection(lookup, matching);
   }
 
   @Override
@@ -136,5 +139,10 @@ final class Draft08Subscriptions implements SubscriptionFormat {
         + ">; rel=\"mercure\"; last-event-id=\""
         + lastEventId.replace("\\", "\\\\").replace("\"", "\\\"")
         + "\"; type=\"mercure\"; content-type=\"application/json\"";
+  }
+
+  @Override
+  public String toString() {
+    return "draft-08 subscriptions";
   }
 }

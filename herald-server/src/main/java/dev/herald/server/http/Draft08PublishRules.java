@@ -1,5 +1,9 @@
-package dev.herald.core;
+package dev.herald.server.http;
 
+import dev.herald.core.HubException;
+import dev.herald.core.PublishForm;
+import dev.herald.core.PublishRules;
+import dev.herald.core.Update;
 import dev.herald.core.topic.TopicText;
 import dev.herald.core.topic.urlpattern.WhatwgUrl;
 import java.util.List;
@@ -7,21 +11,27 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Mercure draft-08 publish rules ("Publication"): the draft-07 ones, plus the character constraints
- * on topics, ids and types, the reserved topic {@code *}, the hub's reserved namespace, the
- * reserved event type {@code mercure} and a digits-only {@code retry}.
+ * Mercure draft-08 publish rules ("Publication"): {@link Update}'s own (which are draft-07's), plus
+ * no control or format characters in topics, ids and types; no topic {@code *} and none inside the
+ * hub's reserved namespace (the hub URL's path and below, after resolution and normalization); no
+ * {@code type} {@code mercure}; a {@code retry} of ASCII digits only.
  *
  * <p>Immutable; safe from any thread.
  */
 final class Draft08PublishRules implements PublishRules {
 
   /** The event type the hub gives its own subscription events. */
-  static final String RESERVED_TYPE = "mercure";
+  static final String RESERVED_TYPE = Draft08Subscriptions.EVENT_TYPE;
 
   private final String hubUrl;
   private final WhatwgUrl hub;
   private final String reservedPath;
 
+  /**
+   * @param hubUrl the hub's URL (such as {@code https://example.com/.well-known/mercure}), whose
+   *     path subtree is reserved for the hub
+   * @throws IllegalArgumentException if {@code hubUrl} is not an absolute URL
+   */
   Draft08PublishRules(String hubUrl) {
     this.hubUrl = hubUrl;
     this.hub =
@@ -54,13 +64,7 @@ final class Draft08PublishRules implements PublishRules {
                 + "events)");
       }
     }
-    return new Update(
-        fields.topics(),
-        fields.data(),
-        fields.isPrivate(),
-        fields.id(),
-        fields.type(),
-        parseRetry(fields.retry()));
+    return fields.toUpdate(parseRetry(fields.retry()));
   }
 
   private void checkTopic(String topic) {

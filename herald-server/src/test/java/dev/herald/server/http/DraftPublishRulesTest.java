@@ -1,23 +1,27 @@
-package dev.herald.core;
+package dev.herald.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.core.HubException;
+import dev.herald.core.PublishRules;
+import dev.herald.core.Update;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The publish rules of each protocol version, one table row per spec case. */
-class PublishRulesTest {
+/** The publish rules of each protocol draft's dialect, one table row per spec case. */
+class DraftPublishRulesTest {
 
   private static final String HUB = "https://hub.example.com/.well-known/mercure";
-  private static final PublishRules DRAFT_07 = PublishRules.draft07();
-  private static final PublishRules DRAFT_08 = PublishRules.draft08(HUB);
+  private static final PublishRules DRAFT_07 = Draft07.PUBLISH_RULES;
+  private static final PublishRules DRAFT_08 = new Draft08PublishRules(HUB);
 
   private static Map<String, List<String>> form(String... namesAndValues) {
     Map<String, List<String>> form = new LinkedHashMap<>();
@@ -128,7 +132,7 @@ class PublishRulesTest {
     assertBadRequest(DRAFT_07, form("topic", "t", "retry", "-1"), "retry: ");
     assertBadRequest(DRAFT_07, form("topic", "t", "retry", "soon"), "retry: ");
     assertThat(Update.fromForm(form("topic", "*", "type", "mercure")).type())
-        .as("Update.fromForm is draft-07")
+        .as("draft-07 is Update.fromForm")
         .isEqualTo("mercure");
   }
 
@@ -185,7 +189,7 @@ class PublishRulesTest {
 
   @Test
   void theReservedNamespaceFollowsTheHubUrl() {
-    PublishRules custom = PublishRules.draft08("https://example.com/hub");
+    PublishRules custom = new Draft08PublishRules("https://example.com/hub");
     assertBadRequest(custom, form("topic", "/hub/subscriptions/x"), "topic: ");
     assertBadRequest(custom, form("topic", "hub"), "topic: ");
     assertThat(custom.toUpdate(form("topic", "/.well-known/mercure/x")).topics())
@@ -197,7 +201,32 @@ class PublishRulesTest {
   @ValueSource(strings = {"", "/.well-known/mercure", "not a url", "urn:x"})
   void theHubUrlMustBeAbsoluteWithAHost(String hubUrl) {
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> PublishRules.draft08(hubUrl))
+        .isThrownBy(() -> new Draft08PublishRules(hubUrl))
         .withMessageStartingWith("hub URL: ");
+  }
+
+  @Test
+  void draft08QuotesABadRetryOnOneLineToo() {
+    assertThatThrownBy(
+            () -> DRAFT_08.toUpdate(Map.of("topic", List.of("t"), "retry", List.of("1\n2"))))
+        .isInstanceOf(HubException.class)
+        .hasMessage("retry: '1\\n2' (expected: ASCII digits, a number of milliseconds)");
+  }
+
+  /** Over core's generated forms: what draft-08 accepts, draft-07 reads the same. */
+  @ParameterizedTest
+  @MethodSource("dev.herald.core.UpdatePropertiesTest#forms")
+  void draft08AcceptsOnlyWhatDraft07DoesAndRefusesOnOneLine(Map<String, List<String>> form) {
+    Update strict;
+    try {
+      strict = DRAFT_08.toUpdate(form);
+    } catch (HubException refused) {
+      assertThat(refused.kind()).isEqualTo(HubException.Kind.BAD_REQUEST);
+      assertThat(refused.getMessage())
+          .doesNotContain("\r", "\n")
+          .matches("(?s)(topic|data|id|type|retry): .*");
+      return;
+    }
+    assertThat(Update.fromForm(form)).isEqualTo(strict);
   }
 }
