@@ -17,7 +17,10 @@ import java.util.Map;
  * Handlers ask the dialect of the request ({@link Exchange#dialect()}); none of them asks which
  * version it serves.
  *
- * <p>A new version is a new implementation plus one line in {@link ProtocolDialects}.
+ * <p>Everything draft-specific lives with its dialect, here and nowhere else: core only calls the
+ * {@code PublishRules} and {@code SubscriptionFormat} a dialect hands it. A new version is a new
+ * implementation (usually over {@link DraftDialect}), its publish rules and its subscription
+ * format, plus one line in {@link ProtocolDialects} and one in {@link SubscriptionFormats}.
  * Implementations are immutable (their verifiers cache, thread-safely) and safe from any thread.
  */
 interface ProtocolDialect {
