@@ -221,7 +221,10 @@ class Draft08ServerTest extends ServerTestBase {
     assertThat(unknown.body()).contains("match_regex");
     HttpResponse<String> mixed = subscribeStatus(matchUri("match=a&topic=b"), Map.of());
     assertThat(mixed.statusCode()).isEqualTo(400);
-    assertThat(mixed.body()).contains("topic", "match");
+    assertThat(mixed.body())
+        .contains(
+            "query mixes draft-07 parameters (topic, lastEventID) with draft-08 ones (match,"
+                + " match_<type>, last_event_id) (expected: one protocol's)");
     HttpResponse<String> badPattern =
         subscribeStatus(matchUri("match_urlpattern=" + enc("https://example.com/(")), Map.of());
     assertThat(badPattern.statusCode()).isEqualTo(400);

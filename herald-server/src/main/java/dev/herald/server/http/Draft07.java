@@ -20,6 +20,15 @@ import java.util.Map;
  */
 final class Draft07 extends DraftDialect {
 
+  /** The query parameter of the selectors. */
+  private static final String TOPIC = "topic";
+
+  /** The query parameter of the resume point, for clients that cannot set the header. */
+  private static final String LAST_EVENT_ID_PARAMETER = "lastEventID";
+
+  /** The request header of the resume point, which the stream's response carries too. */
+  private static final String LAST_EVENT_ID_HEADER = "Last-Event-ID";
+
   private static final List<TokenLookup.Source> TOKEN_SOURCES =
       List.of(TokenLookup.Source.HEADER, TokenLookup.Source.QUERY, TokenLookup.Source.COOKIE);
 
@@ -42,20 +51,30 @@ final class Draft07 extends DraftDialect {
         cookieName,
         PUBLISH_RULES,
         Draft07Subscriptions.INSTANCE,
-        "Last-Event-ID");
+        LAST_EVENT_ID_HEADER);
     this.publisherVerifier = publisherVerifier;
     this.subscriberVerifier = subscriberVerifier;
   }
 
   @Override
+  public boolean namedByQuery(Map<String, List<String>> query) {
+    return query.containsKey(TOPIC) || query.containsKey(LAST_EVENT_ID_PARAMETER);
+  }
+
+  @Override
+  public String queryParameterNames() {
+    return TOPIC + ", " + LAST_EVENT_ID_PARAMETER;
+  }
+
+  @Override
   public SubscribeRequest subscribeRequest(HttpHeaders headers, Map<String, List<String>> query) {
-    List<String> topics = query.getOrDefault("topic", List.of());
+    List<String> topics = query.getOrDefault(TOPIC, List.of());
     if (topics.isEmpty()) {
       throw HttpError.badRequest("topic: missing (expected: at least one topic query parameter)");
     }
-    String lastEventId = headers.get("Last-Event-ID");
+    String lastEventId = headers.get(LAST_EVENT_ID_HEADER);
     if (lastEventId == null) {
-      List<String> values = query.get("lastEventID");
+      List<String> values = query.get(LAST_EVENT_ID_PARAMETER);
       lastEventId = values == null || values.isEmpty() ? null : values.get(0);
     }
     return new SubscribeRequest(selectors(topics, TopicSelector::of), lastEventId);

@@ -58,6 +58,16 @@ final class Draft08 extends DraftDialect {
   }
 
   @Override
+  public boolean namedByQuery(Map<String, List<String>> query) {
+    return Draft08Query.speaksDraft08(query);
+  }
+
+  @Override
+  public String queryParameterNames() {
+    return "match, match_<type>, " + Draft08Query.LAST_EVENT_ID;
+  }
+
+  @Override
   public SubscribeRequest subscribeRequest(HttpHeaders headers, Map<String, List<String>> query) {
     List<Draft08Query.Matcher> matchers;
     try {

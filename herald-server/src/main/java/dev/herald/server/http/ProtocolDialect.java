@@ -44,6 +44,15 @@ interface ProtocolDialect {
   String name();
 
   /**
+   * Whether {@code query} uses a parameter name of this version's own (its selectors or its resume
+   * point), which chooses this dialect when the hub speaks several.
+   */
+  boolean namedByQuery(Map<String, List<String>> query);
+
+  /** The query parameter names this version reads, for the error when a query mixes versions. */
+  String queryParameterNames();
+
+  /**
    * The selectors and the last event id of a subscribe request.
    *
    * @throws HttpError 400 when the request names no selector

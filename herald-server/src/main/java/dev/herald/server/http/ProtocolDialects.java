@@ -124,12 +124,19 @@ final class ProtocolDialects implements AutoCloseable {
       return draft08;
     }
     Map<String, List<String>> query = exchange.query();
-    boolean speaks08 = Draft08Query.speaksDraft08(query);
-    boolean speaks07 = query.containsKey("topic") || query.containsKey("lastEventID");
+    boolean speaks08 = draft08.namedByQuery(query);
+    boolean speaks07 = draft07.namedByQuery(query);
     if (speaks08 && speaks07) {
       throw HttpError.badRequest(
-          "query mixes draft-07 parameters (topic, lastEventID) with"
-              + " draft-08 ones (match, match_<type>, last_event_id) (expected: one protocol's)");
+          "query mixes "
+              + draft07.name()
+              + " parameters ("
+              + draft07.queryParameterNames()
+              + ") with "
+              + draft08.name()
+              + " ones ("
+              + draft08.queryParameterNames()
+              + ") (expected: one protocol's)");
     }
     if (speaks08) {
       return draft08;

@@ -28,6 +28,15 @@ class Draft07Test {
   }
 
   @Test
+  void itsQueryNamesAreTopicAndLastEventIdOnly() {
+    assertThat(draft07.namedByQuery(Map.of("topic", List.of("a")))).isTrue();
+    assertThat(draft07.namedByQuery(Map.of("lastEventID", List.of("a")))).isTrue();
+    assertThat(draft07.namedByQuery(Map.of("match", List.of("a"), "last_event_id", List.of("b"))))
+        .isFalse();
+    assertThat(draft07.queryParameterNames()).isEqualTo("topic, lastEventID");
+  }
+
+  @Test
   void noTopicIs400() {
     assertThatThrownBy(() -> draft07.subscribeRequest(new DefaultHttpHeaders(), Map.of()))
         .isInstanceOfSatisfying(
