@@ -40,8 +40,8 @@ import org.junit.jupiter.api.Test;
  * an {@code api} type and its public members have Javadoc, and every package says in its {@code
  * package-info.java} what it is for and whether it is API ("Not API" marks an internal one).
  *
- * <p>Reads the sources with javac's parser (no compilation, well under a second), so it needs no
- * module on the class path.
+ * <p>Reads the sources with javac's parser (no compilation: a second or two), so it needs no module
+ * on the class path.
  */
 class PublicApiTest {
 
