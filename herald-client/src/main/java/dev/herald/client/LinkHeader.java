@@ -17,7 +17,12 @@ import java.util.Map;
  */
 public final class LinkHeader {
 
-  /** One link: its target as written and its parameters, names lower-cased. */
+  /**
+   * One link of a {@code Link} header.
+   *
+   * @param target the link's target as written, without its angle brackets
+   * @param params its parameters, names lower-cased
+   */
   public record Link(String target, Map<String, String> params) {
 
     /** Copies the parameters: a link is immutable. */

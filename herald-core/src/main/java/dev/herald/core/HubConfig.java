@@ -19,6 +19,7 @@ public record HubConfig(
     int maxTopicsPerSubscription,
     boolean subscriptionEvents) {
 
+  /** Every setting at its default: the values {@code herald serve} starts with. */
   public static final HubConfig DEFAULTS = new HubConfig(10_000, 4_096, 65_536, 1_000, false);
 
   public HubConfig {

@@ -27,15 +27,18 @@ public final class HubException extends RuntimeException {
 
   private final Kind kind;
 
+  /** A failure of {@code kind}; {@code message} is one line naming the bad value. */
   public HubException(Kind kind, String message) {
     super(message, null, false, false);
     this.kind = kind;
   }
 
+  /** Which way the operation failed: the edge's status code follows from it. */
   public Kind kind() {
     return kind;
   }
 
+  /** The request itself is wrong (a client error); {@code message} says how. */
   public static HubException badRequest(String message) {
     return new HubException(Kind.BAD_REQUEST, message);
   }

@@ -9,6 +9,15 @@ import java.util.Map;
  * <p>{@code id} is null until the hub assigns one. The first topic is canonical, the others are
  * alternates; an update matches a subscription if any of its topics does. Immutable; safe from any
  * thread.
+ *
+ * @param topics the topics, canonical first; at least one, none empty
+ * @param data the event's data, any text ({@code ""} when absent); a line break starts another
+ *     {@code data:} line
+ * @param isPrivate whether only subscribers whose token grants one of the topics receive it
+ * @param id the event's id (no line break, not starting with {@code #}, not {@code earliest}), or
+ *     null for the hub to assign one
+ * @param type the SSE {@code event:} type, or null for the default {@code message}
+ * @param retry the SSE {@code retry:} reconnection delay in milliseconds, or null
  */
 public record Update(
     List<String> topics, String data, boolean isPrivate, String id, String type, Long retry) {
@@ -60,10 +69,12 @@ public record Update(
     return PublishForm.of(form).toUpdate();
   }
 
+  /** This update with the id {@code newId}. */
   public Update withId(String newId) {
     return new Update(topics, data, isPrivate, newId, type, retry);
   }
 
+  /** The first topic, the one the update is about; the others are alternates. */
   public String canonicalTopic() {
     return topics.get(0);
   }

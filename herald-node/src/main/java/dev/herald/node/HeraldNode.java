@@ -188,6 +188,7 @@ public final class HeraldNode implements AutoCloseable {
     return server;
   }
 
+  /** The configuration this node was started with. */
   public NodeConfig config() {
     return config;
   }

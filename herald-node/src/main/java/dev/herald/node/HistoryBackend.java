@@ -75,7 +75,11 @@ public interface HistoryBackend {
     return false;
   }
 
-  /** The newest {@code historySize} events in memory. */
+  /**
+   * The newest {@code historySize} events in memory.
+   *
+   * @param historySize how many events are kept
+   */
   record Memory(int historySize) implements HistoryBackend {
 
     Memory() {
@@ -98,7 +102,11 @@ public interface HistoryBackend {
     }
   }
 
-  /** A SQLite history: survives restarts and, by its fsync policy, crashes. */
+  /**
+   * A SQLite history: survives restarts and, by its fsync policy, crashes.
+   *
+   * @param store the store's data directory, fsync policy and pruning
+   */
   record Durable(StoreConfig store) implements HistoryBackend {
 
     public Durable {

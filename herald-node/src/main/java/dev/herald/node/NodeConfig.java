@@ -83,6 +83,7 @@ public record NodeConfig(
     return server.authCallback();
   }
 
+  /** This configuration with the server's authorization callback {@code value} (null: none). */
   public NodeConfig withAuthCallback(AuthCallbackConfig value) {
     return withServer(server.toBuilder().authCallback(value).build());
   }

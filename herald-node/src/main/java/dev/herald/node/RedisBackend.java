@@ -37,6 +37,7 @@ public record RedisBackend(RedisConfig redis, Duration presenceLease) implements
     }
   }
 
+  /** A Redis backend with the {@link #DEFAULT_PRESENCE_LEASE}. */
   public RedisBackend(RedisConfig redis) {
     this(redis, DEFAULT_PRESENCE_LEASE);
   }

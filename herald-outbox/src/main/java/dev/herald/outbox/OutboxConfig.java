@@ -31,6 +31,7 @@ public record OutboxConfig(
     int maxDataBytes,
     Duration publishTimeout) {
 
+  /** The outbox table's name unless configured: {@code herald_outbox}. */
   public static final String DEFAULT_TABLE = "herald_outbox";
 
   /** A name or schema.name of plain identifiers: spliced into SQL, so nothing else is accepted. */

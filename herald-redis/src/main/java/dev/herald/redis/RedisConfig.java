@@ -37,6 +37,10 @@ public record RedisConfig(
     int tailBatch,
     Duration tailBlock) {
 
+  /**
+   * Every setting at its default: {@code redis://localhost:6379}, the values {@code herald serve}
+   * starts with.
+   */
   public static final RedisConfig DEFAULTS =
       new RedisConfig(
           "redis://localhost:6379",

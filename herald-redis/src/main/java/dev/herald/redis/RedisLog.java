@@ -197,6 +197,7 @@ public final class RedisLog implements SharedLog {
     return client.connect(StringCodec.UTF8, uri);
   }
 
+  /** The configuration this log was opened with. */
   public RedisConfig config() {
     return config;
   }

@@ -6,6 +6,7 @@ package dev.herald.redis;
  */
 public final class RedisUnavailableException extends RuntimeException {
 
+  /** Redis failed as {@code message} says in one line, because of {@code cause}. */
   public RedisUnavailableException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -34,11 +34,22 @@ public record AuthCallbackConfig(
     Duration openFor,
     Duration defaultLifetime) {
 
+  /** The default {@code timeout}. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+
+  /** The default {@code maxConcurrent}. */
   public static final int DEFAULT_MAX_CONCURRENT = 64;
+
+  /** The default {@code cacheSize}. */
   public static final int DEFAULT_CACHE_SIZE = 10_000;
+
+  /** The default {@code failuresToOpen}. */
   public static final int DEFAULT_FAILURES_TO_OPEN = 5;
+
+  /** The default {@code openFor}. */
   public static final Duration DEFAULT_OPEN_FOR = Duration.ofSeconds(5);
+
+  /** The default {@code defaultLifetime}. */
   public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(1);
 
   /** The longest lifetime an answer may grant: a day, so a decision is never forever. */
@@ -132,6 +143,7 @@ public record AuthCallbackConfig(
         url, cookies, timeout, always, value, cacheSize, failuresToOpen, openFor, defaultLifetime);
   }
 
+  /** This configuration with the circuit opening after {@code failures}, for {@code open}. */
   public AuthCallbackConfig withCircuit(int failures, Duration open) {
     return new AuthCallbackConfig(
         url, cookies, timeout, always, maxConcurrent, cacheSize, failures, open, defaultLifetime);

@@ -141,6 +141,10 @@ public final class HeraldServer implements AutoCloseable {
     return start(config, new Hub(config.hub()), Clock.systemUTC());
   }
 
+  /**
+   * As {@link #start(ServerConfig)}, serving {@code hub} (which the server closes) with {@code
+   * clock} for token expiry and the demo.
+   */
   public static HeraldServer start(ServerConfig config, Hub hub, Clock clock)
       throws InterruptedException {
     return start(config, hub, clock, null);
@@ -372,6 +376,7 @@ public final class HeraldServer implements AutoCloseable {
         .channel();
   }
 
+  /** The hub this server serves: publish to it from code, from any thread. */
   public Hub hub() {
     return hub;
   }
@@ -397,6 +402,7 @@ public final class HeraldServer implements AutoCloseable {
     return warmUp;
   }
 
+  /** The socket layer in use: {@code io_uring}, {@code epoll} or {@code nio}. */
   public String transportName() {
     return transport.name();
   }
@@ -426,6 +432,7 @@ public final class HeraldServer implements AutoCloseable {
     return addresses(listeners);
   }
 
+  /** The TLS addresses actually bound (ports resolved when 0 was asked for). */
   public List<InetSocketAddress> boundTlsAddresses() {
     return addresses(tlsListeners);
   }
@@ -435,10 +442,12 @@ public final class HeraldServer implements AutoCloseable {
     return adminListeners.isEmpty() ? null : addresses(adminListeners).get(0);
   }
 
+  /** The port of the first cleartext listener (resolved when 0 was asked for). */
   public int port() {
     return boundAddresses().get(0).getPort();
   }
 
+  /** The port of the first TLS listener (resolved when 0 was asked for). */
   public int tlsPort() {
     return boundTlsAddresses().get(0).getPort();
   }

@@ -38,6 +38,7 @@ public record Limits(
     Duration maxStreamLifetime,
     Duration expirySpread) {
 
+  /** Every limit at its default, the values {@code herald serve} starts with. */
   public static final Limits DEFAULTS =
       new Limits(
           256 * 1024,

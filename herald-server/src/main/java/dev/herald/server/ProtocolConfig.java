@@ -31,8 +31,11 @@ public record ProtocolConfig(
 
   /** The protocol versions a hub may speak. */
   public enum Versions {
+    /** Only draft-07 (the {@code mercure} claim, {@code Last-Event-ID}). */
     DRAFT_07("07"),
+    /** Only draft-08 (access tokens, {@code lastEventID}, URL patterns). */
     DRAFT_08("08"),
+    /** Both, each request answered in the dialect it speaks. */
     BOTH("both");
 
     private final String label;
@@ -41,10 +44,12 @@ public record ProtocolConfig(
       this.label = label;
     }
 
+    /** Whether draft-07 is spoken. */
     public boolean draft07() {
       return this != DRAFT_08;
     }
 
+    /** Whether draft-08 is spoken. */
     public boolean draft08() {
       return this != DRAFT_07;
     }
@@ -68,6 +73,7 @@ public record ProtocolConfig(
   /** The cookie name draft-08 recommends. */
   public static final String ACCESS_COOKIE = "__Secure-mercure_access_token";
 
+  /** Both drafts spoken, no draft-08 issuer: the values {@code herald serve} starts with. */
   public static final ProtocolConfig DEFAULTS =
       new ProtocolConfig(Versions.BOTH, null, List.of(), ACCESS_COOKIE, null);
 

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param tlsCertificate PEM certificate chain for TLS, or null for a generated development one
  * @param tlsKey PEM private key of {@code tlsCertificate}
  * @param maxConcurrentStreams HTTP/2 streams one connection may open at once
+ * @param hub the hub's own settings (history size, queue capacities)
  * @param publisherKey verifies publishers' tokens; null means nobody may publish over HTTP
  * @param subscriberKey verifies subscribers' tokens; null means only anonymous subscribers
  * @param anonymous whether subscribers without a token get public updates
@@ -180,10 +181,12 @@ public record ServerConfig(
     }
   }
 
+  /** A builder with every setting at its default. */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** A builder holding this configuration's settings, to change some. */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.listen = listen;
@@ -258,6 +261,7 @@ public record ServerConfig(
       return this;
     }
 
+    /** The PEM certificate chain and private key for TLS (null: a generated development one). */
     public Builder tls(Path certificateChain, Path privateKey) {
       this.tlsCertificate = certificateChain;
       this.tlsKey = privateKey;
@@ -390,6 +394,7 @@ public record ServerConfig(
       return this;
     }
 
+    /** Validates every setting; throws {@link IllegalArgumentException} naming a bad one. */
     public ServerConfig build() {
       return new ServerConfig(
           listen,

@@ -332,6 +332,7 @@ public final class SqliteHistory implements History {
     return state.bytes;
   }
 
+  /** The configuration this store was opened with. */
   public StoreConfig config() {
     return config;
   }

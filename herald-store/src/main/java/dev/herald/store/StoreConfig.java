@@ -35,6 +35,10 @@ public record StoreConfig(
   /** Longer ages would overflow the millisecond arithmetic of pruning; nobody needs them. */
   private static final Duration LONGEST_AGE = Duration.ofDays(100 * 365);
 
+  /**
+   * Every setting at its default (data directory {@code herald-data}), as {@code herald serve}
+   * starts.
+   */
   public static final StoreConfig DEFAULTS =
       new StoreConfig(
           Path.of("herald-data"),
@@ -102,6 +106,9 @@ public record StoreConfig(
     return with(copy -> copy.pruneInterval = interval);
   }
 
+  /**
+   * This configuration with {@code threads} reader threads and {@code queueCapacity} waiting reads.
+   */
   public StoreConfig withReaders(int threads, int queueCapacity) {
     return with(
         copy -> {

@@ -7,10 +7,12 @@ package dev.herald.store;
  */
 public final class StoreException extends RuntimeException {
 
+  /** A failure described in one line by {@code message}, caused by {@code cause}. */
   public StoreException(String message, Throwable cause) {
     super(message, cause);
   }
 
+  /** A failure described in one line by {@code message}. */
   public StoreException(String message) {
     super(message);
   }

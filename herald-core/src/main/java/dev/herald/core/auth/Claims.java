@@ -6,15 +6,18 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What a verified token grants, taken from its {@code mercure} and {@code exp} claims.
- *
- * <p>{@code publish} and {@code subscribe} hold the raw topic selectors of {@code mercure.publish}
- * and {@code mercure.subscribe} (empty when absent: the spec treats absent and empty alike). {@code
- * payload} is the {@code mercure.payload} JSON value as parsed (Map, List, String, Number, Boolean)
- * or null. {@code expiresAt} is null when the token has no {@code exp}.
+ * What a verified token grants, taken from its {@code mercure} and {@code exp} claims; also what an
+ * application's {@code AccessDecider} answers with.
  *
  * <p>Thread-safety: immutable lists; safe to share once built (the payload is not copied and must
  * not be mutated).
+ *
+ * @param publish the raw topic selectors of {@code mercure.publish} (empty when absent: the spec
+ *     treats absent and empty alike)
+ * @param subscribe the raw topic selectors of {@code mercure.subscribe} (empty when absent)
+ * @param payload the {@code mercure.payload} JSON value as parsed (Map, List, String, Number,
+ *     Boolean), or null
+ * @param expiresAt the token's {@code exp}, or null when it has none
  */
 public record Claims(
     List<String> publish, List<String> subscribe, Object payload, Instant expiresAt)

@@ -26,7 +26,7 @@ import java.util.concurrent.Executor;
  *
  * <p>Thread-safety: stateless.
  */
-public final class KeySources {
+final class KeySources {
 
   private KeySources() {}
 
@@ -35,7 +35,7 @@ public final class KeySources {
    * @param refresher runs JWK Set fetches; {@link JwksKeySource#start()} is the caller's call
    * @throws IllegalArgumentException naming the problem and what was expected
    */
-  public static KeySource parse(String value, Set<JWSAlgorithm> allowed, Executor refresher) {
+  static KeySource parse(String value, Set<JWSAlgorithm> allowed, Executor refresher) {
     if (value == null || value.isEmpty()) {
       throw new IllegalArgumentException(
           "key source: empty (expected: a secret, a PEM file or" + " a JWK Set URL)");

@@ -110,6 +110,7 @@ public final class SigningKey {
     }
   }
 
+  /** The JWS algorithm this key signs with, e.g. HS256. */
   public JWSAlgorithm algorithm() {
     return algorithm;
   }

@@ -90,7 +90,17 @@ public final class TokenMinter {
     return sign(key, JOSEObjectType.JWT, claims.build());
   }
 
-  /** What a draft-08 access token grants and to whom; see {@link #mintAccessToken}. */
+  /**
+   * What a draft-08 access token grants and to whom; see {@link #mintAccessToken}.
+   *
+   * @param issuer the {@code iss} claim: an issuer the hub trusts
+   * @param audience the {@code aud} claim: the hub's resource identifier
+   * @param subject the {@code sub} claim, or null
+   * @param publish the topics the token may publish to
+   * @param subscribe the topics the token may subscribe to
+   * @param payload the subscription payload ({@code payload} of each grant), or null
+   * @param ttl how long the token lives from now, or null for no {@code exp}
+   */
   public record AccessTokenRequest(
       String issuer,
       String audience,
@@ -100,7 +110,13 @@ public final class TokenMinter {
       Object payload,
       Duration ttl) {}
 
-  /** One {@code topics} entry: a {@code match} and its {@code match_type} (null: omitted). */
+  /**
+   * One {@code topics} entry of an access token's grant.
+   *
+   * @param match the topic or pattern
+   * @param matchType its {@code match_type} (e.g. {@code exact}, {@code urlpattern}), or null to
+   *     omit it
+   */
   public record TopicGrant(String match, String matchType) {}
 
   /**

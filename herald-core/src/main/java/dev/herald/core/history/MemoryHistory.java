@@ -29,6 +29,7 @@ public final class MemoryHistory implements History {
 
   private volatile long lastSequence;
 
+  /** A history that keeps the last {@code capacity} events (0 keeps none). */
   public MemoryHistory(int capacity) {
     if (capacity < 0) {
       throw new IllegalArgumentException("history-size: " + capacity + " (expected: >= 0)");

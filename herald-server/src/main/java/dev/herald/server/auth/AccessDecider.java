@@ -19,9 +19,12 @@ public interface AccessDecider extends AutoCloseable {
 
   /** What is asked. */
   enum Action {
+    /** Open a stream on the question's topic selectors. */
     SUBSCRIBE,
+    /** Publish an update to the question's topics. */
     PUBLISH;
 
+    /** The action's name in the callback's request and in metrics. */
     public String label() {
       return this == SUBSCRIBE ? "subscribe" : "publish";
     }
@@ -30,6 +33,7 @@ public interface AccessDecider extends AutoCloseable {
   /**
    * One question: who asks (the forwarded identity) and what for.
    *
+   * @param action what the requester wants to do
    * @param topics the selectors of a subscribe, the topics of an update to publish
    * @param protocol the dialect the request speaks, e.g. {@code draft-07}
    * @param cookies the forwarded cookies by name (only those {@link #forwardedCookies})

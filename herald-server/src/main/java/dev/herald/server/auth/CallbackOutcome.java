@@ -3,7 +3,7 @@ package dev.herald.server.auth;
 import java.util.Locale;
 
 /** What became of one question to the authorization callback; each is counted in /metrics. */
-public enum CallbackOutcome {
+enum CallbackOutcome {
   /** The application answered 200 with grants. */
   GRANTED,
   /** The application answered 401 or 403. */
@@ -22,7 +22,7 @@ public enum CallbackOutcome {
   CIRCUIT_OPEN;
 
   /** The label in metrics, e.g. {@code circuit_open}. */
-  public String label() {
+  String label() {
     return name().toLowerCase(Locale.ROOT);
   }
 }

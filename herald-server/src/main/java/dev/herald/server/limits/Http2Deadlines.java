@@ -18,7 +18,7 @@ import io.netty.handler.codec.http2.Http2FrameStreamEvent;
  * {@link RequestDeadlines}, which watches the answer go out); it shares the timer with it ({@link
  * DeadlineTimer}).
  */
-public final class Http2Deadlines extends ChannelInboundHandlerAdapter {
+final class Http2Deadlines extends ChannelInboundHandlerAdapter {
 
   private final long headerNanos;
   private final long idleNanos;
@@ -26,7 +26,7 @@ public final class Http2Deadlines extends ChannelInboundHandlerAdapter {
   private Http2FrameCodec codec;
   private boolean hadStream;
 
-  public Http2Deadlines(Limits limits, LimitCounters counters) {
+  Http2Deadlines(Limits limits, LimitCounters counters) {
     this.headerNanos = limits.headerTimeout().toNanos();
     this.idleNanos = limits.idleTimeout().toNanos();
     this.timer = new DeadlineTimer(counters);

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * <p>One instance per connection or stream; runs on its event loop, with the loop's own timers, so
  * tests drive it with simulated time.
  */
-public final class RequestDeadlines extends Deadline {
+final class RequestDeadlines extends Deadline {
 
   private final long headerNanos; // 0: the head is already there (an HTTP/2 stream)
   private final long bodyNanos;
@@ -47,8 +47,7 @@ public final class RequestDeadlines extends Deadline {
   }
 
   /** For an HTTP/1.1 connection: header, body and idle timeouts. */
-  public static RequestDeadlines forConnection(
-      Limits limits, LimitCounters counters, Refusal refusal) {
+  static RequestDeadlines forConnection(Limits limits, LimitCounters counters, Refusal refusal) {
     return new RequestDeadlines(
         limits.headerTimeout().toNanos(),
         limits.bodyTimeout().toNanos(),
@@ -58,7 +57,7 @@ public final class RequestDeadlines extends Deadline {
   }
 
   /** For an HTTP/2 stream, whose head arrives whole: the body timeout only. */
-  public static RequestDeadlines forStream(Limits limits, LimitCounters counters, Refusal refusal) {
+  static RequestDeadlines forStream(Limits limits, LimitCounters counters, Refusal refusal) {
     return new RequestDeadlines(0, limits.bodyTimeout().toNanos(), 0, counters, refusal);
   }
 

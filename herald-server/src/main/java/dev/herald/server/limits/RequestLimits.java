@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One instance per connection or HTTP/2 stream; runs on its event loop.
  */
-public final class RequestLimits extends ChannelInboundHandlerAdapter {
+final class RequestLimits extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(RequestLimits.class);
 
@@ -32,7 +32,7 @@ public final class RequestLimits extends ChannelInboundHandlerAdapter {
   private final RateLimitedLog badRequests;
   private final Refusal refusal;
 
-  public RequestLimits(
+  RequestLimits(
       Limits limits, LimitCounters counters, RateLimitedLog badRequests, Refusal refusal) {
     this.refusal = refusal;
     this.maxRequestLine = limits.maxRequestLine();
@@ -42,7 +42,7 @@ public final class RequestLimits extends ChannelInboundHandlerAdapter {
   }
 
   /** The log every connection's bad requests share. */
-  public static RateLimitedLog newLog() {
+  static RateLimitedLog newLog() {
     return new RateLimitedLog(log);
   }
 

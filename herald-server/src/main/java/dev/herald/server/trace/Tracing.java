@@ -109,6 +109,7 @@ public final class Tracing implements AutoCloseable {
     return new Tracing(sdk, sdk);
   }
 
+  /** Whether spans are recorded: false for {@link #OFF}. */
   public boolean enabled() {
     return openTelemetry != null;
   }

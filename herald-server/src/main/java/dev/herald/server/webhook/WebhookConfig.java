@@ -35,6 +35,7 @@ public record WebhookConfig(
     List<WebhookSubscription> subscribers,
     Path cursorDir) {
 
+  /** No webhook, every other setting at its default. */
   public static final WebhookConfig NONE =
       new WebhookConfig(
           List.of(),
@@ -154,6 +155,10 @@ public record WebhookConfig(
         cursorDir);
   }
 
+  /**
+   * This configuration retrying a failed delivery for {@code retryFor}, first after {@code
+   * firstRetry}, then doubling up to {@code maxDelay} between attempts.
+   */
   public WebhookConfig withRetries(Duration retryFor, Duration firstRetry, Duration maxDelay) {
     return new WebhookConfig(
         urls,

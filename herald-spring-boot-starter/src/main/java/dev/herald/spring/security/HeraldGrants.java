@@ -10,6 +10,11 @@ import java.util.List;
  * expiry).
  *
  * <p>Immutable.
+ *
+ * @param subscribe the topic selectors whose private updates the user may receive
+ * @param publish the topic selectors the user may publish to
+ * @param payload the subscription's payload (any JSON-able value), or null
+ * @param lifetime how long the grant lasts (null: {@link #DEFAULT_LIFETIME})
  */
 public record HeraldGrants(
     List<String> subscribe, List<String> publish, Object payload, Duration lifetime) {
@@ -31,14 +36,17 @@ public record HeraldGrants(
     return new HeraldGrants(List.of(selectors), List.of(), null, DEFAULT_LIFETIME);
   }
 
+  /** These grants, also allowed to publish to {@code selectors}. */
   public HeraldGrants withPublish(String... selectors) {
     return new HeraldGrants(subscribe, List.of(selectors), payload, lifetime);
   }
 
+  /** These grants with the subscription payload {@code value}. */
   public HeraldGrants withPayload(Object value) {
     return new HeraldGrants(subscribe, publish, value, lifetime);
   }
 
+  /** These grants lasting {@code value}. */
   public HeraldGrants withLifetime(Duration value) {
     return new HeraldGrants(subscribe, publish, payload, value);
   }
