@@ -66,6 +66,12 @@ final class Draft07 extends DraftDialect {
     return TOPIC + ", " + LAST_EVENT_ID_PARAMETER;
   }
 
+  /** Draft-07 tokens bear no mark of their own: a bearer token no other dialect claims is 07's. */
+  @Override
+  public boolean recognizesBearer(String token) {
+    return false;
+  }
+
   @Override
   public SubscribeRequest subscribeRequest(HttpHeaders headers, Map<String, List<String>> query) {
     List<String> topics = query.getOrDefault(TOPIC, List.of());

@@ -67,6 +67,12 @@ final class Draft08 extends DraftDialect {
     return "match, match_<type>, " + Draft08Query.LAST_EVENT_ID;
   }
 
+  /** An RFC 9068 access token: {@code typ} {@code at+jwt} in its header. */
+  @Override
+  public boolean recognizesBearer(String token) {
+    return AccessTokenVerifier.looksLikeAccessToken(token);
+  }
+
   @Override
   public SubscribeRequest subscribeRequest(HttpHeaders headers, Map<String, List<String>> query) {
     List<Draft08Query.Matcher> matchers;

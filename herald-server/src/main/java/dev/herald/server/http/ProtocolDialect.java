@@ -59,6 +59,13 @@ interface ProtocolDialect {
    */
   SubscribeRequest subscribeRequest(HttpHeaders headers, Map<String, List<String>> query);
 
+  /**
+   * Whether a bearer token is in this version's own format (draft-08's RFC 9068 access tokens), so
+   * that a request presenting it speaks this version. Reads the token's header only; verifies
+   * nothing.
+   */
+  boolean recognizesBearer(String token);
+
   /** Where a token may be presented, in order of precedence (the first present one wins). */
   List<TokenLookup.Source> tokenSources();
 

@@ -146,12 +146,10 @@ final class ProtocolDialects implements AutoCloseable {
     }
     String authorization = exchange.headers().get(HttpHeaderNames.AUTHORIZATION);
     if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return AccessTokenVerifier.looksLikeAccessToken(authorization.substring(7).strip())
-          ? draft08
-          : draft07;
+      return draft08.recognizesBearer(authorization.substring(7).strip()) ? draft08 : draft07;
     }
-    if (query.containsKey("authorization")) {
-      return draft07;
+    if (query.containsKey(TokenLookup.QUERY_PARAMETER)) {
+      return draft07; // the one dialect that takes a token from the query
     }
     String cookies = exchange.headers().get(HttpHeaderNames.COOKIE);
     if (cookies != null) {

@@ -33,6 +33,9 @@ final class TokenLookup {
   record Found(String token, Source source) {}
 
   /** Thrown for an Authorization header that is not a bearer token. */
+  /** The query parameter a token may come in, where a dialect allows {@link Source#QUERY}. */
+  static final String QUERY_PARAMETER = "authorization";
+
   static final class MalformedHeader extends RuntimeException {
     MalformedHeader(String message) {
       super(message, null, false, false);
@@ -88,7 +91,7 @@ final class TokenLookup {
   }
 
   private static Found fromQuery(Map<String, List<String>> query) {
-    List<String> values = query.get("authorization");
+    List<String> values = query.get(QUERY_PARAMETER);
     return values == null || values.isEmpty() ? null : new Found(values.get(0), Source.QUERY);
   }
 

@@ -37,6 +37,11 @@ class Draft07Test {
   }
 
   @Test
+  void noBearerTokenIsRecognizedAsDraft07sOwn() {
+    assertThat(draft07.recognizesBearer(Draft08Test.compactJws("{\"alg\":\"HS256\"}"))).isFalse();
+  }
+
+  @Test
   void noTopicIs400() {
     assertThatThrownBy(() -> draft07.subscribeRequest(new DefaultHttpHeaders(), Map.of()))
         .isInstanceOfSatisfying(

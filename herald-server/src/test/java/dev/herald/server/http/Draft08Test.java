@@ -11,7 +11,9 @@ import dev.herald.server.http.ProtocolDialect.AuthFailure;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,23 @@ class Draft08Test {
               false),
           "__Secure-mercure_access_token",
           3);
+
+  /** A compact JWS with this header; the rest is never read by {@code recognizesBearer}. */
+  static String compactJws(String headerJson) {
+    return Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(headerJson.getBytes(StandardCharsets.UTF_8))
+        + ".e30.c2ln";
+  }
+
+  @Test
+  void aBearerTokenIsDraft08sWhenItsHeaderSaysAccessToken() {
+    assertThat(draft08.recognizesBearer(compactJws("{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}")))
+        .isTrue();
+    assertThat(draft08.recognizesBearer(compactJws("{\"alg\":\"HS256\",\"typ\":\"JWT\"}")))
+        .isFalse();
+    assertThat(draft08.recognizesBearer("not a token")).isFalse();
+  }
 
   private static String challenge(HttpError error) {
     return error.headers().get(HttpHeaderNames.WWW_AUTHENTICATE);
