@@ -15,6 +15,7 @@ import dev.herald.server.sse.OpenStreams;
 import dev.herald.server.trace.Tracing;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -123,7 +124,7 @@ final class EmbeddedPublishPath implements AutoCloseable {
     }
     ByteBuf more;
     while ((more = channel.readOutbound()) != null) {
-      answer = io.netty.buffer.Unpooled.wrappedBuffer(answer, more);
+      answer = Unpooled.wrappedBuffer(answer, more);
     }
     return answer;
   }

@@ -25,8 +25,9 @@ import java.util.Set;
  * fragment there, and silently cut the rest of the body), and a body of more than {@value
  * #MAX_FIELDS} fields is refused (they were silently dropped).
  *
- * <p>Runs on the channel's event loop: one reusable scratch buffer per thread (at most {@value
- * #KEPT_SCRATCH} bytes kept). The map it returns is immutable; safe from any thread.
+ * <p>Called on the channel's event loop, while the request's body is there; safe from any thread,
+ * since its only state is one scratch buffer per thread (at most {@value #KEPT_SCRATCH} bytes
+ * kept). The map it returns is immutable.
  */
 final class PublishFormDecoder {
 
