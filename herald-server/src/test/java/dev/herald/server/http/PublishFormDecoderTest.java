@@ -3,6 +3,7 @@ package dev.herald.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.herald.core.PublishRules;
 import dev.herald.core.Update;
@@ -10,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -283,6 +285,43 @@ class PublishFormDecoderTest {
       assertThat(update.retry()).isEqualTo(5L);
       assertThat(update.isPrivate()).isTrue();
       assertThat(rules.toUpdate(decode(body)).isPrivate()).isFalse();
+    }
+  }
+
+  /**
+   * The point of decoding from the bytes: a publish's body costs the strings of its values and a
+   * few small objects, nothing in proportion to what the body holds besides. Counted by the JVM for
+   * this thread, so no other thread or the JIT's timing can add to it (the JIT can only remove).
+   */
+  @Test
+  void decodingAPublishAllocatesLittleMoreThanItsValues() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    assumeTrue(
+        threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+    byte[] body =
+        ("topic=https%3A%2F%2Fexample.com%2Fbooks%2F1&data=hello+world&ignored="
+                + "x".repeat(2_000))
+            .getBytes(StandardCharsets.UTF_8);
+    // Not from an allocator: the tests' paranoid leak detector would record every read of it.
+    ByteBuf buffer = Unpooled.wrappedBuffer(body);
+    try {
+      for (int i = 0; i < 1_000; i++) {
+        PublishFormDecoder.decode(buffer); // the scratch buffer and the classes, once
+      }
+      long thread = Thread.currentThread().getId();
+      int decodes = 1_000;
+      long before = threads.getThreadAllocatedBytes(thread);
+      for (int i = 0; i < decodes; i++) {
+        PublishFormDecoder.decode(buffer);
+      }
+      long perDecode = (threads.getThreadAllocatedBytes(thread) - before) / decodes;
+
+      // Two strings (~130 bytes), two one-element lists, the map and its slots: about 250 bytes;
+      // a copy of the 2 KB body, or of the ignored field, would be more than the bound.
+      assertThat(perDecode).isLessThan(500);
+    } finally {
+      buffer.release();
     }
   }
 
