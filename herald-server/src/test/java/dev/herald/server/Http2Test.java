@@ -61,6 +61,11 @@ class Http2Test extends ServerTestBase {
               HttpResponse.BodyHandlers.ofString());
       assertThat(published.version()).isEqualTo(HttpClient.Version.HTTP_2);
       assertThat(published.statusCode()).isEqualTo(200);
+      // The publish's pre-built 200 head converts to HTTP/2 headers like any other answer.
+      assertThat(published.headers().firstValue("content-type"))
+          .contains("text/plain; charset=utf-8");
+      assertThat(published.headers().firstValue("link"))
+          .contains("</.well-known/mercure>; rel=\"mercure\"");
       SseEvent event = sub.next();
       assertThat(event.data()).isEqualTo("over-h2");
       assertThat(event.id()).isEqualTo(published.body());

@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -83,7 +82,7 @@ final class Exchange {
     this.order = order;
     this.dialects = dialects;
     this.keepAlive = keepAlive;
-    this.uri = decoder(request.uri(), true);
+    this.uri = decoder(request.uri());
     this.path = decoded(uri::path);
   }
 
@@ -153,13 +152,13 @@ final class Exchange {
   }
 
   /**
-   * The request body decoded as {@code application/x-www-form-urlencoded}.
+   * The publish fields of the request body, decoded as {@code application/x-www-form-urlencoded}
+   * straight from its bytes ({@link PublishFormDecoder}).
    *
    * @throws HttpError 400 when the body cannot be decoded
    */
   Map<String, List<String>> form() {
-    String body = request.content().toString(StandardCharsets.UTF_8);
-    return decoded(decoder(body, false)::parameters);
+    return PublishFormDecoder.decode(request.content());
   }
 
   /**
@@ -260,13 +259,13 @@ final class Exchange {
     Responses.send(ctx, error.response(), false);
   }
 
-  private static QueryStringDecoder decoder(String text, boolean hasPath) {
+  private static QueryStringDecoder decoder(String uri) {
     // Semicolons are ordinary characters in topic IRIs, not parameter separators.
     return QueryStringDecoder.builder()
-        .hasPath(hasPath)
+        .hasPath(true)
         .semicolonIsNormalChar(true)
         .maxParams(MAX_QUERY_PARAMS)
-        .build(text);
+        .build(uri);
   }
 
   /** Netty's decoders report bad percent-encoding as IllegalArgumentException: type it here. */

@@ -109,7 +109,7 @@ final class PublishHandler implements RouteHandler {
   }
 
   private static FullHttpResponse stored(Event event) {
-    return Responses.text(HttpResponseStatus.OK, event.id());
+    return Responses.stored(event.id());
   }
 
   /**
