@@ -33,7 +33,18 @@ final class Draft07 extends DraftDialect {
       List.of(TokenLookup.Source.HEADER, TokenLookup.Source.QUERY, TokenLookup.Source.COOKIE);
 
   /** Draft-07 adds nothing to what {@link Update} itself requires of a publish. */
-  static final PublishRules PUBLISH_RULES = Update::fromForm;
+  static final PublishRules PUBLISH_RULES =
+      new PublishRules() {
+        @Override
+        public Update toUpdate(Map<String, List<String>> form) {
+          return Update.fromForm(form);
+        }
+
+        @Override
+        public String toString() {
+          return "draft-07 publish rules";
+        }
+      };
 
   /** Null when the hub has no key for the role. */
   private final TokenVerifier publisherVerifier;

@@ -272,8 +272,8 @@ class PublishFormDecoderTest {
     String body = "topic=https%3A%2F%2Fexample.com%2Fa&topic=b&data=d&id=urn%3A1&type=t&retry=5";
     for (PublishRules rules :
         List.of(
-            PublishRules.draft07(),
-            PublishRules.draft08("https://hub.example/.well-known/mercure"))) {
+            Draft07.PUBLISH_RULES,
+            new Draft08PublishRules("https://hub.example/.well-known/mercure"))) {
       Update update = rules.toUpdate(decode(body + "&private"));
 
       assertThat(update.topics())
