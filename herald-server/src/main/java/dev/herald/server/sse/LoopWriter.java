@@ -76,6 +76,12 @@ final class LoopWriter {
     if (ready.isEmpty()) {
       scheduled = false;
     } else {
+      // The loop keeps its core for another slice: first let a thread that shares the core and
+      // is ready run (the durable history's committing thread, a cluster node's Redis client and
+      // tail, another event loop). Else Linux gives it the core only when this loop's time slice
+      // runs out, milliseconds later, and a durable or Redis publish waits for that twice (to be
+      // committed, then to be answered). Returns at once when no other thread waits for the core.
+      Thread.yield();
       // A scheduled task runs after the loop's next round of socket work, unlike execute().
       loop.schedule(writeSlice, 0, TimeUnit.NANOSECONDS);
     }
