@@ -77,6 +77,17 @@ run_one() {
     nchan1w | nchan)
         OUT="$OUT" REPEAT=1 "$CBENCH/run.sh" "$config" "$scen" >/dev/null 2>>"$OUT/logs/harness.log" || true
         return 0 ;;
+    # nchan, 1 worker, with its Redis storage on the same redis-server (the harness's recipe,
+    # ../shared/bench/README.md "nchan on Redis").
+    nchan1w-redis) start_redis; redis-cli -p "$REDIS_PORT" flushall >/dev/null
+        local nr="$OUT/nchan-redis"
+        mkdir -p "$nr"/tmp/{body,proxy,fastcgi,uwsgi,scgi}
+        sed "s/REDISPORT/$REDIS_PORT/" "$CBENCH/peers/nchan/nginx-1worker-redis.conf.tmpl" >"$nr/nginx.conf"
+        env NAME=nchan1w-redis TARGET_PORT=18317 OUT="$OUT" REPEAT=1 \
+            SUB_PATH='/sub/t{i}' PUB_PATH='/pub/t{t}' PUB_BODY='{ts}' PUB_CTYPE=text/plain \
+            CUSTOM_START="nginx -p $nr -c $nr/nginx.conf -e $nr/error.log -g 'daemon off;'" \
+            "$CBENCH/run.sh" custom "$scen" >/dev/null 2>>"$OUT/logs/harness.log" || true
+        return 0 ;;
     *) echo "unknown configuration $config" >&2; return 2 ;;
     esac
     env NAME="$name-$config" TARGET_PORT="$PORT" OUT="$OUT" REPEAT=1 SERVER_CPU="$cpu" \
