@@ -108,15 +108,15 @@ public final class WebhookIsolation {
       hub.tellPresence(webhooks);
     }
     HeraldServer server =
-        HeraldServer.start(
-            ServerConfig.builder()
-                .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-                .anonymous(true)
-                .hub(hub.config())
-                .demo(false)
-                .build(),
-            hub,
-            Clock.systemUTC());
+        HeraldServer.builder(
+                ServerConfig.builder()
+                    .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
+                    .anonymous(true)
+                    .hub(hub.config())
+                    .demo(false)
+                    .build())
+            .hub(hub)
+            .start();
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String url =
         "http://127.0.0.1:"

@@ -18,7 +18,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -91,8 +90,7 @@ class SubscribeCommandTest {
   void resumesAfterTheHubRestartsWithoutGapOrDuplicate() throws Exception {
     MemoryHistory history = new MemoryHistory(100);
     ServerConfig config = HubFixture.config().build();
-    HeraldServer first =
-        HeraldServer.start(config, new Hub(config.hub(), history), Clock.systemUTC());
+    HeraldServer first = HeraldServer.builder(config).hub(new Hub(config.hub(), history)).start();
     boolean firstClosed = false;
     HeraldServer second = null;
     try (Cli cli = new Cli()) {
@@ -112,8 +110,9 @@ class SubscribeCommandTest {
         restarted.publish(new Update(List.of(TOPIC), "three", false, "e3", null, null)).join();
         restarted.publish(new Update(List.of(TOPIC), "four", false, "e4", null, null)).join();
         second =
-            HeraldServer.start(
-                config.toBuilder().listen(List.of(port)).build(), restarted, Clock.systemUTC());
+            HeraldServer.builder(config.toBuilder().listen(List.of(port)).build())
+                .hub(restarted)
+                .start();
 
         assertThat(cli.awaitExit()).as(cli.err()).isZero();
         assertThat(cli.out().lines())

@@ -47,6 +47,11 @@ public final class Hub implements AutoCloseable {
 
   private volatile PresenceEvents events = PresenceEvents.NONE;
 
+  /**
+   * A hub on its own over a history in memory of {@code config.historySize()} events. Any thread;
+   * starts no thread of its own while the history never blocks (publishes are drained on the
+   * caller's thread).
+   */
   public Hub(HubConfig config) {
     this(config, new MemoryHistory(config.historySize()));
   }
@@ -87,6 +92,7 @@ public final class Hub implements AutoCloseable {
     }
   }
 
+  /** The configuration the hub was built with. Any thread. */
   public HubConfig config() {
     return config;
   }
@@ -204,6 +210,10 @@ public final class Hub implements AutoCloseable {
     return dispatcher.register(subscriber, lastEventId);
   }
 
+  /**
+   * Closes the subscriber at once (it gets nothing more) and forgets it on its delivery loop soon
+   * after, whether or not its registration has completed; idempotent. Any thread; never blocks.
+   */
   public void unsubscribe(Subscriber subscriber) {
     dispatcher.unregister(subscriber);
   }
@@ -300,6 +310,10 @@ public final class Hub implements AutoCloseable {
             });
   }
 
+  /**
+   * Subscribers registered on this hub now, summed over the delivery loops without stopping them (a
+   * moment's count, for metrics). Any thread.
+   */
   public int subscriberCount() {
     return dispatcher.subscriberCount();
   }
@@ -317,10 +331,19 @@ public final class Hub implements AutoCloseable {
     return dispatcher.deliveryLoops();
   }
 
+  /**
+   * Events this hub handed out to its delivery loops since it started: what it published (an
+   * idempotent publish's duplicate not counted), or in a cluster what its tail of the shared log
+   * delivered, other nodes' publishes included. Any thread.
+   */
   public long publishedEvents() {
     return dispatcher.dispatchedEvents();
   }
 
+  /**
+   * How many times an event was queued for a subscriber since the hub started, summed over the
+   * delivery loops. Any thread.
+   */
   public long deliveries() {
     return dispatcher.deliveries();
   }

@@ -60,19 +60,6 @@ class PublicApiTest {
           "herald-node",
           "herald-spring-boot-starter");
 
-  /**
-   * Packages whose {@code package-info.java} is still to be written by the parallel work of issue
-   * 18 on them (the dispatch hot path, the protocol drafts); remove each when it has one.
-   */
-  private static final Set<String> AWAITING_PACKAGE_INFO =
-      Set.of("dev.herald.core.dispatch", "dev.herald.server.sse");
-
-  /**
-   * API types whose members' Javadoc is still to be written by the parallel work of issue 18 on
-   * them ({@code Hub} is being reshaped by the dispatch work); remove each when it is documented.
-   */
-  private static final Set<String> AWAITING_JAVADOC = Set.of("dev.herald.core.Hub");
-
   private static final String NOT_API = "Not API";
 
   /** Fully qualified name of every public top-level type, to its parsed declaration. */
@@ -172,14 +159,9 @@ class PublicApiTest {
   @Test
   void everyPackageSaysWhatItIsFor() {
     List<String> undocumented = new ArrayList<>();
-    List<String> documentedMeanwhile = new ArrayList<>();
     PACKAGES.forEach(
         (pkg, comment) -> {
-          if (AWAITING_PACKAGE_INFO.contains(pkg)) {
-            if (comment != null) {
-              documentedMeanwhile.add(pkg);
-            }
-          } else if (comment == null) {
+          if (comment == null) {
             undocumented.add(pkg);
           }
         });
@@ -188,9 +170,6 @@ class PublicApiTest {
             "packages without a package-info.java comment: say in a sentence or two what the"
                 + " package is for and whether it is API for embedders or \"%s\"",
             NOT_API)
-        .isEmpty();
-    assertThat(documentedMeanwhile)
-        .as("these packages have a package-info.java now: remove them from AWAITING_PACKAGE_INFO")
         .isEmpty();
   }
 
@@ -220,10 +199,7 @@ class PublicApiTest {
                         + ": listed as api, but its Javadoc, or its package-info without naming it"
                         + " as API, says Not API");
               }
-              if (kind.equals("internal")
-                  && !internalPackage
-                  && !internalType
-                  && !AWAITING_PACKAGE_INFO.contains(pkg)) {
+              if (kind.equals("internal") && !internalPackage && !internalType) {
                 wrong.add(
                     name
                         + ": listed as internal: say \""
@@ -237,18 +213,11 @@ class PublicApiTest {
   @Test
   void theApiHasJavadoc() throws IOException {
     List<String> missing = new ArrayList<>();
-    List<String> documentedMeanwhile = new ArrayList<>();
     int checked = 0;
     for (Map.Entry<String, String> entry : committed().entrySet()) {
       Declared declared = PUBLIC_TYPES.get(entry.getKey());
       if (entry.getValue().equals("api") && declared != null) {
-        List<String> ofType = new ArrayList<>();
-        checked += requireDocs(declared, declared.type(), entry.getKey(), Set.of(), ofType);
-        if (!AWAITING_JAVADOC.contains(entry.getKey())) {
-          missing.addAll(ofType);
-        } else if (ofType.isEmpty()) {
-          documentedMeanwhile.add(entry.getKey());
-        }
+        checked += requireDocs(declared, declared.type(), entry.getKey(), Set.of(), missing);
       }
     }
     assertThat(checked).as("API declarations checked").isGreaterThan(100);
@@ -256,9 +225,6 @@ class PublicApiTest {
         .as(
             "API without Javadoc: say what it is for and which thread may call it (a record's"
                 + " components take an @param each)")
-        .isEmpty();
-    assertThat(documentedMeanwhile)
-        .as("these types are documented now: remove them from AWAITING_JAVADOC")
         .isEmpty();
   }
 

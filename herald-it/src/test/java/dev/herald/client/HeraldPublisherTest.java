@@ -9,7 +9,6 @@ import dev.herald.core.history.MemoryHistory;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.ServerConfig;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +27,7 @@ class HeraldPublisherTest {
   @BeforeEach
   void startHub() throws Exception {
     ServerConfig config = TestHub.config().build();
-    server = HeraldServer.start(config, new Hub(config.hub(), history), Clock.systemUTC());
+    server = HeraldServer.builder(config).hub(new Hub(config.hub(), history)).start();
     hub = TestHub.url(server);
   }
 

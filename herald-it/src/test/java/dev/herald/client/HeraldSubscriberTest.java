@@ -10,7 +10,6 @@ import dev.herald.server.HeraldServer;
 import dev.herald.server.ServerConfig;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +32,7 @@ class HeraldSubscriberTest {
   @BeforeEach
   void startHub() throws Exception {
     config = TestHub.config().build();
-    server = HeraldServer.start(config, new Hub(config.hub(), history), Clock.systemUTC());
+    server = HeraldServer.builder(config).hub(new Hub(config.hub(), history)).start();
     hub = TestHub.url(server);
     publisher = HeraldPublisher.builder(hub).token(TestHub.PUBLISHER).build();
   }
@@ -109,8 +108,9 @@ class HeraldSubscriberTest {
     restarted.publish(new Update(List.of(BOOK), "three", false, "e3", null, null)).join();
     restarted.publish(new Update(List.of(BOOK), "four", false, "e4", null, null)).join();
     server =
-        HeraldServer.start(
-            config.toBuilder().listen(List.of(port)).build(), restarted, Clock.systemUTC());
+        HeraldServer.builder(config.toBuilder().listen(List.of(port)).build())
+            .hub(restarted)
+            .start();
 
     assertThat(listener.next().data()).isEqualTo("three");
     assertThat(listener.next().data()).isEqualTo("four");

@@ -163,8 +163,14 @@ public final class HeraldNode implements AutoCloseable {
     }
     try {
       server =
-          HeraldServer.start(
-              config.server(), hub, clock, meters, tracing, config.decider(), subscribers);
+          HeraldServer.builder(config.server())
+              .hub(hub)
+              .clock(clock)
+              .meters(meters)
+              .tracing(tracing)
+              .decider(config.decider())
+              .webhookSubscribers(subscribers)
+              .start();
     } catch (InterruptedException | RuntimeException e) {
       closed = true; // start closed the hub, and the hub its history
       closeOutbox();

@@ -11,7 +11,6 @@ import dev.herald.store.SqliteHistory;
 import dev.herald.store.StoreConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -50,18 +49,18 @@ final class OutboxHub implements AutoCloseable {
 
   private static OutboxHub start(Hub hub, OutboxConfig config) throws InterruptedException {
     HeraldServer server =
-        HeraldServer.start(
-            ServerConfig.builder()
-                .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-                .hub(hub.config())
-                .publisherKey(KEY)
-                .subscriberKey(KEY)
-                .heartbeat(Duration.ofSeconds(40))
-                .shutdownGrace(Duration.ofSeconds(2))
-                .demo(false)
-                .build(),
-            hub,
-            Clock.systemUTC());
+        HeraldServer.builder(
+                ServerConfig.builder()
+                    .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
+                    .hub(hub.config())
+                    .publisherKey(KEY)
+                    .subscriberKey(KEY)
+                    .heartbeat(Duration.ofSeconds(40))
+                    .shutdownGrace(Duration.ofSeconds(2))
+                    .demo(false)
+                    .build())
+            .hub(hub)
+            .start();
     OutboxConsumer outbox = OutboxConsumer.start(config, hub);
     server.metrics().bindPart(outbox);
     return new OutboxHub(server, outbox);

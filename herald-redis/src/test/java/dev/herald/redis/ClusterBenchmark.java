@@ -22,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -117,8 +116,7 @@ public final class ClusterBenchmark {
 
   private static HeraldServer localNode() throws InterruptedException {
     Hub hub = new Hub(HubConfig.DEFAULTS);
-    return HeraldServer.start(
-        Node.serverConfig(0).hub(hub.config()).build(), hub, Clock.systemUTC());
+    return HeraldServer.builder(Node.serverConfig(0).hub(hub.config()).build()).hub(hub).start();
   }
 
   private static HeraldServer redisNode(RedisServer redis, String prefix)
@@ -126,8 +124,7 @@ public final class ClusterBenchmark {
     RedisLog log =
         RedisLog.connect(RedisConfig.DEFAULTS.withUri(redis.uri()).withKeyPrefix(prefix));
     Hub hub = new Hub(HubConfig.DEFAULTS, log);
-    return HeraldServer.start(
-        Node.serverConfig(0).hub(hub.config()).build(), hub, Clock.systemUTC());
+    return HeraldServer.builder(Node.serverConfig(0).hub(hub.config()).build()).hub(hub).start();
   }
 
   private static void run(String name, List<HeraldServer> nodes, int rate, int seconds)

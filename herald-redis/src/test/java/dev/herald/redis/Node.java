@@ -44,7 +44,7 @@ final class Node implements AutoCloseable {
     RedisLog log = RedisLog.connect(redis);
     Hub hub = new Hub(HubConfig.DEFAULTS.withHistorySize((int) redis.historySize()), log);
     return new Node(
-        log, HeraldServer.start(serverConfig(0).hub(hub.config()).build(), hub, Clock.systemUTC()));
+        log, HeraldServer.builder(serverConfig(0).hub(hub.config()).build()).hub(hub).start());
   }
 
   /** A node whose hub and edge trace with {@code tracing}, serving {@code /metrics}. */
@@ -56,7 +56,7 @@ final class Node implements AutoCloseable {
             log,
             tracing.publishTracer());
     ServerConfig config = serverConfig(0).hub(hub.config()).metrics(true).build();
-    return new Node(log, HeraldServer.start(config, hub, Clock.systemUTC(), null, tracing));
+    return new Node(log, HeraldServer.builder(config).hub(hub).tracing(tracing).start());
   }
 
   static ServerConfig.Builder serverConfig(int port) {

@@ -6,7 +6,6 @@ import dev.herald.server.HeraldServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 
 /**
  * A node in a child JVM, for the {@code kill -9} test: {@code NodeMain REDIS_URI PREFIX PORT_FILE}
@@ -22,7 +21,7 @@ public final class NodeMain {
     RedisLog log = RedisLog.connect(redis);
     Hub hub = new Hub(HubConfig.DEFAULTS, log);
     HeraldServer server =
-        HeraldServer.start(Node.serverConfig(0).hub(hub.config()).build(), hub, Clock.systemUTC());
+        HeraldServer.builder(Node.serverConfig(0).hub(hub.config()).build()).hub(hub).start();
     Path portFile = Path.of(args[2]);
     // Written whole, then renamed: the parent never reads half a port number.
     Path partial = Path.of(args[2] + ".partial");

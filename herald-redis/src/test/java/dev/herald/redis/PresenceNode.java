@@ -66,7 +66,7 @@ final class PresenceNode implements AutoCloseable {
       hub.tellPresence(webhooks);
     }
     HeraldServer server =
-        HeraldServer.start(Node.serverConfig(0).hub(hub.config()).build(), hub, Clock.systemUTC());
+        HeraldServer.builder(Node.serverConfig(0).hub(hub.config()).build()).hub(hub).start();
     return new PresenceNode(presence, server, webhooks);
   }
 

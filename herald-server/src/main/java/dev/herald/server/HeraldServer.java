@@ -40,14 +40,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Herald: the hub plus its listeners. Start with {@link #start}, stop with {@link
- * #close}, which shuts down gracefully. Safe from any thread.
+ * A running Herald: the hub plus its listeners. Start with {@link #start(ServerConfig)}, or with
+ * {@link #builder} to give it parts of your own (hub, clock, meters, tracing, access decider); stop
+ * with {@link #close}, which shuts down gracefully. Safe from any thread.
  */
 public final class HeraldServer implements AutoCloseable {
 
@@ -88,7 +90,7 @@ public final class HeraldServer implements AutoCloseable {
   private final WarmUp warmUp;
   private boolean closed;
 
-  private HeraldServer(Builder parts) {
+  private HeraldServer(Parts parts) {
     this.config = parts.config;
     this.hub = parts.hub;
     this.routes = parts.routes;
@@ -108,7 +110,7 @@ public final class HeraldServer implements AutoCloseable {
    * What start-up assembles; a plain holder so the constructor stays readable. Filled by the
    * starting thread; {@link #warmUp} is read by {@code /readyz} on the event loops as well.
    */
-  static final class Builder {
+  static final class Parts {
     ServerConfig config;
     Hub hub;
     HubRoutes routes;
@@ -134,51 +136,113 @@ public final class HeraldServer implements AutoCloseable {
   }
 
   /**
-   * Binds every listen address; fails if one cannot be bound, having released everything it started
-   * (event loops, the JWK Set refresher) and closed the hub.
+   * Binds every listen address of a server with a hub of its own ({@code config.hub()}, history in
+   * memory) and every optional part left out; fails if one address cannot be bound, having released
+   * everything it started (event loops, the JWK Set refresher) and closed the hub. Any thread;
+   * blocks until bound. For a hub, clock, meters, tracing or access decider of your own, use {@link
+   * #builder}.
    */
   public static HeraldServer start(ServerConfig config) throws InterruptedException {
-    return start(config, new Hub(config.hub()), Clock.systemUTC());
+    return builder(config).start();
   }
 
   /**
-   * As {@link #start(ServerConfig)}, serving {@code hub} (which the server closes) with {@code
-   * clock} for token expiry and the demo.
+   * A server to start from {@code config} with parts of the caller's: {@code
+   * HeraldServer.builder(config).hub(hub).meters(registry).start()}. Each part is optional and
+   * named, rather than a position among many {@code start} overloads, so an embedder sets only the
+   * ones it has and a new part adds a method, not an overload.
    */
-  public static HeraldServer start(ServerConfig config, Hub hub, Clock clock)
-      throws InterruptedException {
-    return start(config, hub, clock, null);
+  public static Builder builder(ServerConfig config) {
+    return new Builder(config);
   }
 
   /**
-   * As {@link #start(ServerConfig, Hub, Clock)}, also registering the hub's meters in {@code
-   * meters}, an embedding application's registry (null: only {@code /metrics}); they are removed
-   * from it on {@link #close}.
+   * The optional parts of a server, set by name, then {@link #start}ed. Each setter replaces what
+   * it sets; null restores the default. Not thread-safe: one thread builds and starts it.
    */
-  public static HeraldServer start(ServerConfig config, Hub hub, Clock clock, MeterRegistry meters)
-      throws InterruptedException {
-    return start(config, hub, clock, meters, Tracing.OFF);
+  public static final class Builder {
+    private final ServerConfig config;
+    private Hub hub;
+    private Clock clock = Clock.systemUTC();
+    private MeterRegistry meters;
+    private Tracing tracing = Tracing.OFF;
+    private AccessDecider decider;
+    private DurableWebhooks webhookSubscribers;
+
+    private Builder(ServerConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * The hub to serve, which the server closes (also when it fails to start); default: a new hub
+     * of {@code config.hub()} over a history in memory.
+     */
+    public Builder hub(Hub hub) {
+      this.hub = hub;
+      return this;
+    }
+
+    /** The clock of token expiry and of the demo; default: the system's UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = clock == null ? Clock.systemUTC() : clock;
+      return this;
+    }
+
+    /**
+     * An embedding application's registry, where the hub's meters are registered too (and removed
+     * on {@link HeraldServer#close}); default: none, only {@code /metrics}.
+     */
+    public Builder meters(MeterRegistry meters) {
+      this.meters = meters;
+      return this;
+    }
+
+    /**
+     * Traces each publish request; stays the caller's to close after the server. The hub's own
+     * spans (append, fan-out) come from {@link Tracing#publishTracer()}, which the hub's dispatcher
+     * reports to once it is given one. Default: {@link Tracing#OFF}.
+     */
+    public Builder tracing(Tracing tracing) {
+      this.tracing = tracing == null ? Tracing.OFF : tracing;
+      return this;
+    }
+
+    /**
+     * Decides requests without a valid token, in place of the configured authorization callback;
+     * the server closes it (also when it fails to start). Default: the configured callback, if any.
+     */
+    public Builder decider(AccessDecider decider) {
+      this.decider = decider;
+      return this;
+    }
+
+    /**
+     * Whose registration API ({@code /.well-known/mercure/webhooks}) the server serves; the caller
+     * closes it. Default: none, that API answers 404.
+     */
+    public Builder webhookSubscribers(DurableWebhooks webhookSubscribers) {
+      this.webhookSubscribers = webhookSubscribers;
+      return this;
+    }
+
+    /**
+     * Binds every listen address; fails if one cannot be bound, having released everything it
+     * started (event loops, the JWK Set refresher), closed the hub and the decider. Blocks until
+     * bound.
+     */
+    public HeraldServer start() throws InterruptedException {
+      return assemble(
+          config,
+          hub != null ? hub : new Hub(config.hub()),
+          clock,
+          meters,
+          tracing,
+          decider,
+          webhookSubscribers);
+    }
   }
 
-  /**
-   * As {@link #start(ServerConfig, Hub, Clock, MeterRegistry)}, tracing each publish request with
-   * {@code tracing}, which stays the caller's to close after the server. The hub's own spans
-   * (append, fan-out) come from {@link Tracing#publishTracer()}, which the hub's dispatcher reports
-   * to once it is given one.
-   */
-  public static HeraldServer start(
-      ServerConfig config, Hub hub, Clock clock, MeterRegistry meters, Tracing tracing)
-      throws InterruptedException {
-    return start(config, hub, clock, meters, tracing, null, null);
-  }
-
-  /**
-   * As {@link #start(ServerConfig, Hub, Clock, MeterRegistry, Tracing)}, requests without a valid
-   * token decided by the embedding application's {@code decider} (null: the configured
-   * authorization callback, if any; the server closes it), and serving the registration API of
-   * {@code webhookSubscribers} (null: that API answers 404), which the caller closes.
-   */
-  public static HeraldServer start(
+  private static HeraldServer assemble(
       ServerConfig config,
       Hub hub,
       Clock clock,
@@ -187,7 +251,7 @@ public final class HeraldServer implements AutoCloseable {
       AccessDecider decider,
       DurableWebhooks webhookSubscribers)
       throws InterruptedException {
-    Builder parts = new Builder();
+    Parts parts = new Parts();
     parts.config = config;
     parts.hub = hub;
     parts.transport = Transport.choose(config.transport());
@@ -319,7 +383,7 @@ public final class HeraldServer implements AutoCloseable {
    * @param limiter counts the listener's connections in (the public listeners share one)
    */
   static Channel bind(
-      Builder parts,
+      Parts parts,
       InetSocketAddress address,
       ChannelInitializer<Channel> protocol,
       boolean cleartext,

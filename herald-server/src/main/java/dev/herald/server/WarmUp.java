@@ -108,16 +108,16 @@ final class WarmUp implements AutoCloseable {
    * {@link #NONE} when its configuration asks for no warm-up or the warm-up cannot start; never
    * throws, since a cold server is better than none.
    */
-  static WarmUp start(HeraldServer.Builder server, Clock clock) {
+  static WarmUp start(HeraldServer.Parts server, Clock clock) {
     return start(server, clock, LoopbackLoad.Plan.DEFAULT);
   }
 
-  static WarmUp start(HeraldServer.Builder server, Clock clock, LoopbackLoad.Plan plan) {
+  static WarmUp start(HeraldServer.Parts server, Clock clock, LoopbackLoad.Plan plan) {
     Duration duration = server.config.warmUp();
     if (duration.isZero()) {
       return NONE;
     }
-    HeraldServer.Builder parts = new HeraldServer.Builder();
+    HeraldServer.Parts parts = new HeraldServer.Parts();
     parts.group = server.group;
     parts.transport = server.transport;
     parts.connections = new DefaultChannelGroup("herald-warm-up", GlobalEventExecutor.INSTANCE);

@@ -8,7 +8,6 @@ import dev.herald.core.Update;
 import dev.herald.core.history.MemoryHistory;
 import dev.herald.server.demo.DemoClock;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -101,7 +100,7 @@ class DemoBrowserTest extends BrowserTestBase {
             .shutdownGrace(Duration.ofSeconds(5))
             .build();
     server.close();
-    server = HeraldServer.start(config, new Hub(config.hub(), shared), Clock.systemUTC());
+    server = HeraldServer.builder(config).hub(new Hub(config.hub(), shared)).start();
 
     openPage();
     browser.click("connect");
@@ -120,7 +119,7 @@ class DemoBrowserTest extends BrowserTestBase {
       missed.add(
           next.publish(Update.of(DemoClock.TOPIC, "missed " + i)).get(5, TimeUnit.SECONDS).id());
     }
-    server = HeraldServer.start(config, next, Clock.systemUTC());
+    server = HeraldServer.builder(config).hub(next).start();
 
     browser.untilText("demo-state", "open");
     browser.until(d -> lines().stream().filter(l -> l.text().equals("missed 3")).count() == 1);

@@ -11,7 +11,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -48,7 +47,7 @@ class FailedStartTest {
       Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
       Hub hub = new Hub(config.hub());
 
-      assertThatThrownBy(() -> HeraldServer.start(config, hub, Clock.systemUTC()))
+      assertThatThrownBy(() -> HeraldServer.builder(config).hub(hub).start())
           .isInstanceOf(IOException.class)
           .hasMessageContaining("Address already in use");
       // Netty's process-wide executor (closing a channel uses it) is no thread of the server's:

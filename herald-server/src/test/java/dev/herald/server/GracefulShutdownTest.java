@@ -7,7 +7,6 @@ import dev.herald.core.Hub;
 import dev.herald.core.history.MemoryHistory;
 import dev.herald.core.sse.SseEvent;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,7 @@ class GracefulShutdownTest extends ServerTestBase {
     MemoryHistory shared = new MemoryHistory(1_000);
     ServerConfig config = config().shutdownGrace(Duration.ofSeconds(5)).build();
     server.close();
-    server = HeraldServer.start(config, new Hub(config.hub(), shared), Clock.systemUTC());
+    server = HeraldServer.builder(config).hub(new Hub(config.hub(), shared)).start();
     base = "http://127.0.0.1:" + server.port();
 
     SseEvent last;
@@ -35,7 +34,7 @@ class GracefulShutdownTest extends ServerTestBase {
       assertThat(sub.rawLines).anySatisfy(line -> assertThat(line).matches("retry: \\d{4,5}"));
     }
 
-    server = HeraldServer.start(config, new Hub(config.hub(), shared), Clock.systemUTC());
+    server = HeraldServer.builder(config).hub(new Hub(config.hub(), shared)).start();
     base = "http://127.0.0.1:" + server.port();
     publishOk("topic=t&data=3 (published while the subscriber was away)");
     try (SseClient resumed =

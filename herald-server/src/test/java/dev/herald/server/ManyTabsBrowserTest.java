@@ -7,7 +7,6 @@ import dev.herald.core.Hub;
 import dev.herald.core.Update;
 import dev.herald.core.history.MemoryHistory;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -310,7 +309,7 @@ class ManyTabsBrowserTest extends BrowserTestBase {
             .shutdownGrace(Duration.ofSeconds(5))
             .build();
     server.close();
-    server = HeraldServer.start(config, new Hub(config.hub(), history), Clock.systemUTC());
+    server = HeraldServer.builder(config).hub(new Hub(config.hub(), history)).start();
     for (int i = 0; i < 3; i++) {
       openTab("tab " + i, own(i), SHARED);
     }
@@ -327,7 +326,7 @@ class ManyTabsBrowserTest extends BrowserTestBase {
     for (int i = 4; i <= 6; i++) { // while no hub listens: only a resume by id can deliver them
       next.publish(Update.of(SHARED, Integer.toString(i))).get(5, TimeUnit.SECONDS);
     }
-    server = HeraldServer.start(config, next, Clock.systemUTC());
+    server = HeraldServer.builder(config).hub(next).start();
 
     for (String tab : tabs) {
       await().atMost(SETTLE).until(() -> received(tab).size() >= 6);

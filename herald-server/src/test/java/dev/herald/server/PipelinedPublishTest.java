@@ -9,7 +9,6 @@ import dev.herald.core.HubConfig;
 import dev.herald.core.history.History;
 import dev.herald.core.history.MemoryHistory;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -73,10 +72,9 @@ class PipelinedPublishTest extends ServerTestBase {
     server.close();
     DispatcherThreadHistory history = new DispatcherThreadHistory();
     server =
-        HeraldServer.start(
-            config().build(),
-            new Hub(HubConfig.DEFAULTS.withHistorySize(100), history),
-            Clock.systemUTC());
+        HeraldServer.builder(config().build())
+            .hub(new Hub(HubConfig.DEFAULTS.withHistorySize(100), history))
+            .start();
     return history;
   }
 

@@ -9,7 +9,6 @@ import com.launchdarkly.eventsource.StreamException;
 import dev.herald.core.Hub;
 import dev.herald.core.history.MemoryHistory;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +37,7 @@ class ThirdPartyClientTest extends ServerTestBase {
     MemoryHistory shared = new MemoryHistory(1_000);
     ServerConfig config = config().shutdownGrace(Duration.ofSeconds(5)).build();
     server.close();
-    server = HeraldServer.start(config, new Hub(config.hub(), shared), Clock.systemUTC());
+    server = HeraldServer.builder(config).hub(new Hub(config.hub(), shared)).start();
     int port = server.port();
     base = "http://127.0.0.1:" + port;
     ServerConfig samePort =
@@ -58,7 +57,7 @@ class ThirdPartyClientTest extends ServerTestBase {
       assertThat(first.getEventName()).isEqualTo("book");
 
       server.close(); // the client sees the stream end and starts reconnecting
-      server = HeraldServer.start(samePort, new Hub(samePort.hub(), shared), Clock.systemUTC());
+      server = HeraldServer.builder(samePort).hub(new Hub(samePort.hub(), shared)).start();
       publishOk("topic=" + enc("https://example.com/books/2") + "&data=missed");
 
       MessageEvent resumed = readAcrossReconnects(client);

@@ -24,7 +24,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -70,12 +69,10 @@ class TracingTest extends ServerTestBase {
     Tracing tracing = Tracing.of(sdk);
     // The hub tells the same tracer of each publish's append and fan-out.
     server =
-        HeraldServer.start(
-            config,
-            new Hub(config.hub(), history, tracing.publishTracer()),
-            Clock.systemUTC(),
-            null,
-            tracing);
+        HeraldServer.builder(config)
+            .hub(new Hub(config.hub(), history, tracing.publishTracer()))
+            .tracing(tracing)
+            .start();
     base = "http://127.0.0.1:" + server.port();
   }
 

@@ -90,11 +90,10 @@ class UiEndpointsTest extends ServerTestBase {
     app.counter("app.orders").increment();
     server.close();
     server =
-        HeraldServer.start(
-            config().build(),
-            new dev.herald.core.Hub(config().build().hub()),
-            java.time.Clock.systemUTC(),
-            app);
+        HeraldServer.builder(config().build())
+            .hub(new dev.herald.core.Hub(config().build().hub()))
+            .meters(app)
+            .start();
     base = "http://127.0.0.1:" + server.port();
     publishOk("topic=t&data=1");
     // The hub counts an event just after answering its publish: wait for the count.

@@ -136,7 +136,8 @@ class WarmUpTest {
               .adminListen(
                   new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort()))
               .build();
-      assertThatThrownBy(() -> HeraldServer.start(config, new Hub(config.hub()), clock))
+      assertThatThrownBy(
+              () -> HeraldServer.builder(config).hub(new Hub(config.hub())).clock(clock).start())
           .isInstanceOf(IOException.class)
           .hasMessageContaining("Address already in use");
     }
@@ -170,7 +171,7 @@ class WarmUpTest {
 
   private void start(ServerConfig.Builder config) throws Exception {
     ServerConfig built = config.build();
-    server = HeraldServer.start(built, new Hub(built.hub()), clock);
+    server = HeraldServer.builder(built).hub(new Hub(built.hub())).clock(clock).start();
     base = "http://127.0.0.1:" + server.port();
   }
 

@@ -3,17 +3,19 @@ package dev.herald.server.http;
 import dev.herald.core.Hub;
 import dev.herald.core.HubException;
 import dev.herald.core.auth.Grants;
+import dev.herald.core.dispatch.Subscription;
 import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.topic.TopicSelector;
 import dev.herald.server.metrics.LatencyRecorder;
 import dev.herald.server.sse.OpenStreams;
 import dev.herald.server.sse.SseStream;
 import dev.herald.server.sse.StreamTimers;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Opens the event streams of the subscribe and demo handlers: the stream takes the connection over,
@@ -67,36 +69,68 @@ final class EventStreams {
     return payloads;
   }
 
-  /** Opens the stream; {@code onClose} runs once, whether it opens or fails. */
+  /**
+   * Opens the stream: builds it with everything it needs (its subscriber among them), registers the
+   * subscriber with the hub and hands the connection to the stream; once the hub has registered it
+   * (later, on the lane of this loop), starts the stream, or answers the refusal as every error is
+   * answered. {@code onClose} runs once, whether it opens or fails.
+   */
   void open(Exchange exchange, Request request) {
-    HttpHeaders extra = new DefaultHttpHeaders().set("link", Responses.DISCOVERY_LINK);
-    SseStream.Options options =
-        new SseStream.Options(
-            request.format(),
-            request.lastEventId(),
-            request.lastEventIdHeader(),
-            request.claims().expiresAt(),
-            timers,
-            request.greeting(),
-            extra,
-            clock,
-            registry,
-            latency,
-            request.onClose(),
-            request.matchField());
+    ChannelHandlerContext ctx = exchange.ctx();
+    SseStream stream;
+    CompletableFuture<Subscription> registered;
     try {
-      exchange.streamOpened(
-          SseStream.open(
-              exchange.ctx(),
+      stream =
+          new SseStream(
+              ctx,
               hub,
-              request.topics(),
-              request.privateSelectors(),
-              payloads(request),
-              options,
-              failure -> exchange.streamFailed(HttpError.of(failure))));
+              (loop, wakeup) ->
+                  hub.newSubscriberOf(
+                      request.topics(),
+                      request.privateSelectors(),
+                      payloads(request),
+                      request.format(),
+                      loop,
+                      wakeup),
+              options(request));
+      registered = hub.subscribe(stream.subscriber(), request.lastEventId());
     } catch (HubException e) {
       request.onClose().run();
       throw e;
+    }
+    registered.whenComplete(
+        (subscription, failure) -> {
+          // The loop's lane registers the stream on this loop: go on at once, no second task.
+          if (ctx.executor().inEventLoop()) {
+            registered(exchange, stream, subscription, failure);
+          } else {
+            ctx.executor().execute(() -> registered(exchange, stream, subscription, failure));
+          }
+        });
+    exchange.streamOpened(stream);
+  }
+
+  private SseStream.Options options(Request request) {
+    return new SseStream.Options(
+        request.lastEventIdHeader(),
+        request.claims().expiresAt(),
+        timers,
+        request.greeting(),
+        new DefaultHttpHeaders().set("link", Responses.DISCOVERY_LINK),
+        clock,
+        registry,
+        latency,
+        request.onClose(),
+        request.matchField());
+  }
+
+  /** On the stream's event loop, once the hub has answered the registration. */
+  private static void registered(
+      Exchange exchange, SseStream stream, Subscription subscription, Throwable failure) {
+    if (failure == null) {
+      stream.start(subscription);
+    } else if (stream.closeQuietly()) {
+      exchange.streamFailed(HttpError.of(failure)); // still connected: answer it as any error
     }
   }
 }

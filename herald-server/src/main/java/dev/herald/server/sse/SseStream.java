@@ -2,12 +2,11 @@ package dev.herald.server.sse;
 
 import dev.herald.core.Event;
 import dev.herald.core.Hub;
+import dev.herald.core.dispatch.DeliveryLoop;
 import dev.herald.core.dispatch.Subscriber;
 import dev.herald.core.dispatch.Subscription;
-import dev.herald.core.dispatch.SubscriptionFormat;
 import dev.herald.core.sse.MatchField;
 import dev.herald.core.sse.SseFrame;
-import dev.herald.core.topic.TopicSelector;
 import dev.herald.server.metrics.LatencyRecorder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,7 +20,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -53,6 +51,7 @@ public final class SseStream {
   private final Subscriber subscriber;
   private final long heartbeatNanos;
   private final Runnable onClose;
+  private final Options options;
   private final OpenStreams registry;
   // Allocated once, not per wake-up or per drain: these run for every event.
   private final Runnable drainTask = this::drain;
@@ -84,10 +83,11 @@ public final class SseStream {
   /** Heartbeats in a row that found the connection unwritable: its client stopped reading. */
   private int stalledBeats;
 
-  /** What the stream needs beyond the subscriber's selectors. */
+  /**
+   * What the stream needs to answer its request once its subscriber is registered, resolved by the
+   * edge before the stream is built.
+   */
   public record Options(
-      SubscriptionFormat subscriptionFormat,
-      String lastEventId,
       String lastEventIdHeader,
       Instant expiresAt,
       StreamTimers timers,
@@ -99,25 +99,31 @@ public final class SseStream {
       Runnable onClose,
       boolean matchField) {}
 
-  private SseStream(
-      ChannelHandlerContext ctx,
-      Hub hub,
-      List<TopicSelector> topics,
-      List<TopicSelector> privateTopics,
-      List<Object> payloads,
-      Options options) {
+  /**
+   * Builds the stream's hub subscriber: what it subscribes to is the edge's (selectors, grants,
+   * protocol draft), where it is delivered and what wakes it are the stream's. Called once, by the
+   * stream's constructor: the subscriber and the stream then hold each other in final fields, so
+   * the delivery path reads no volatile and allocates nothing to reach the other.
+   */
+  @FunctionalInterface
+  public interface SubscriberFactory {
+    Subscriber create(DeliveryLoop loop, Runnable wakeup);
+  }
+
+  /**
+   * A stream not yet answered: register {@link #subscriber()} with the hub, then {@link #start} the
+   * stream once it is registered, or close it when the registration fails. Event loop only.
+   *
+   * @throws dev.herald.core.HubException when {@code subscribers} refuses the selectors
+   */
+  public SseStream(
+      ChannelHandlerContext ctx, Hub hub, SubscriberFactory subscribers, Options options) {
     this.ctx = ctx;
     this.hub = hub;
     // The hub wakes the stream only after registration, when construction is long over. Its
     // events are matched and queued on this connection's loop, by the loop's lane of the hub.
-    this.subscriber =
-        hub.newSubscriberOf(
-            topics,
-            privateTopics,
-            payloads,
-            options.subscriptionFormat(),
-            new NettyDeliveryLoop(ctx.executor()),
-            this::wake);
+    this.subscriber = subscribers.create(new NettyDeliveryLoop(ctx.executor()), this::wake);
+    this.options = options;
     // One interval per stream, drawn once: streams opened together then beat at different times.
     this.heartbeatNanos = options.timers().heartbeatNanos();
     this.onClose = options.onClose();
@@ -126,42 +132,17 @@ public final class SseStream {
     this.matchField = options.matchField();
   }
 
-  /**
-   * Registers a subscriber with the hub and, once it is registered, sends the response headers, the
-   * greeting and any replayed events. A failure before the headers are sent goes to {@code onError}
-   * (on the event loop), which answers it as the HTTP layer answers every error.
-   */
-  public static SseStream open(
-      ChannelHandlerContext ctx,
-      Hub hub,
-      List<TopicSelector> topics,
-      List<TopicSelector> privateTopics,
-      List<Object> payloads,
-      Options options,
-      Consumer<Throwable> onError) {
-    SseStream stream = new SseStream(ctx, hub, topics, privateTopics, payloads, options);
-    hub.subscribe(stream.subscriber, options.lastEventId())
-        .whenComplete(
-            (subscription, failure) -> {
-              // The loop's lane registers the stream on this loop: go on at once, no second task.
-              if (ctx.executor().inEventLoop()) {
-                stream.onRegistered(subscription, failure, options, onError);
-              } else {
-                ctx.executor()
-                    .execute(() -> stream.onRegistered(subscription, failure, options, onError));
-              }
-            });
-    return stream;
+  /** The subscriber to register with the hub; the stream unsubscribes it when it closes. */
+  public Subscriber subscriber() {
+    return subscriber;
   }
 
-  private void onRegistered(
-      Subscription subscription, Throwable failure, Options options, Consumer<Throwable> onError) {
+  /**
+   * The hub registered the subscriber: sends the response headers, the greeting and any replayed
+   * events, then what arrives live. Nothing when the connection closed meanwhile. Event loop only.
+   */
+  public void start(Subscription subscription) {
     if (closed) {
-      return;
-    }
-    if (failure != null) {
-      closeQuietly();
-      onError.accept(failure); // the HTTP layer maps it, as it maps every other error
       return;
     }
     HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
@@ -295,10 +276,15 @@ public final class SseStream {
             });
   }
 
-  /** The connection is gone: release the subscriber and the timers. Idempotent. */
-  public void closeQuietly() {
+  /**
+   * The connection is gone, or the hub refused the subscriber: release the subscriber and the
+   * timers. Idempotent.
+   *
+   * @return whether this call closed the stream (false: it was closed already)
+   */
+  public boolean closeQuietly() {
     if (closed) {
-      return;
+      return false;
     }
     closed = true;
     registry.remove(this);
@@ -320,6 +306,7 @@ public final class SseStream {
       batch = null;
     }
     onClose.run();
+    return true;
   }
 
   /**

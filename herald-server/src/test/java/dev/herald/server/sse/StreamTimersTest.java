@@ -68,8 +68,6 @@ class StreamTimersTest {
             });
     SseStream.Options options =
         new SseStream.Options(
-            SubscriptionFormats.DRAFT_07,
-            null,
             "Last-Event-ID",
             expiresAt,
             timers,
@@ -80,16 +78,23 @@ class StreamTimersTest {
             LatencyRecorder.NONE,
             () -> {},
             false);
-    SseStream.open(
-        handler.get(),
-        hub,
-        List.of(TopicSelector.of("https://example.com/a")),
-        List.of(),
-        Collections.singletonList(null),
-        options,
-        failure -> {
-          throw new AssertionError(failure);
-        });
+    SseStream stream =
+        new SseStream(
+            handler.get(),
+            hub,
+            (loop, wakeup) ->
+                hub.newSubscriberOf(
+                    List.of(TopicSelector.of("https://example.com/a")),
+                    List.of(),
+                    Collections.singletonList(null),
+                    SubscriptionFormats.DRAFT_07,
+                    loop,
+                    wakeup),
+            options);
+    // As the edge does: the stream starts on its loop once the hub has registered it.
+    hub.subscribe(stream.subscriber(), null)
+        .thenAccept(
+            subscription -> handler.get().executor().execute(() -> stream.start(subscription)));
     // Registration completes on the dispatcher thread, which hands the rest to the event loop.
     await().until(channel::hasPendingTasks);
     channel.runPendingTasks();

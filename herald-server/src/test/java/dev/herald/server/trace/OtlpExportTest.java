@@ -93,7 +93,7 @@ class OtlpExportTest {
             .hub(HubConfig.DEFAULTS.withHistorySize(10))
             .publisherKey(KEY)
             .build();
-    herald = HeraldServer.start(config, new Hub(config.hub()), Clock.systemUTC(), null, tracing);
+    herald = HeraldServer.builder(config).hub(new Hub(config.hub())).tracing(tracing).start();
 
     String token = TokenMinter.mint(KEY, List.of("*"), null, null, null, Clock.systemUTC());
     HttpResponse<String> response =

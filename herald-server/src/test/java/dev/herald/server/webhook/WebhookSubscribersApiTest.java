@@ -85,20 +85,17 @@ class WebhookSubscribersApiTest {
         new DurableWebhooks(
             hub, WebhookConfig.NONE.withSecret(SECRET), CursorStore.memory(), Clock.systemUTC());
     server =
-        HeraldServer.start(
-            ServerConfig.builder()
-                .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-                .publisherKey(KEY)
-                .subscriberKey(KEY)
-                .hub(hub.config())
-                .demo(false)
-                .build(),
-            hub,
-            Clock.systemUTC(),
-            null,
-            dev.herald.server.trace.Tracing.OFF,
-            null,
-            subscribers);
+        HeraldServer.builder(
+                ServerConfig.builder()
+                    .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
+                    .publisherKey(KEY)
+                    .subscriberKey(KEY)
+                    .hub(hub.config())
+                    .demo(false)
+                    .build())
+            .hub(hub)
+            .webhookSubscribers(subscribers)
+            .start();
   }
 
   @AfterEach
