@@ -5,11 +5,9 @@ import java.util.Locale;
 /**
  * When an acknowledged event has reached the disk. Immutable; safe from any thread.
  *
- * <p>Mapped onto SQLite in WAL mode with {@code synchronous=NORMAL}: a commit writes the
- * write-ahead log without waiting for the disk, and SQLite syncs the log before each checkpoint, so
- * a power cut can lose the newest commits but never corrupts the file. For {@link #ALWAYS} and
- * {@link #BATCH} the history then syncs the log itself ({@code fdatasync}) before the publishers of
- * the commit are answered.
+ * <p>Mapped onto SQLite in WAL mode: {@code synchronous=FULL} fsyncs the write-ahead log on every
+ * commit; {@code synchronous=NORMAL} fsyncs only at checkpoints, so commits never wait for the disk
+ * and a power cut can lose the newest commits but never corrupts the file.
  */
 public enum Fsync {
   /** One commit, and so one fsync, per event. The slowest; for hubs that publish rarely. */

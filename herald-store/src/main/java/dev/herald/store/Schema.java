@@ -63,12 +63,13 @@ final class Schema {
    * sqlite-jdbc's {@code commit()} begins the next transaction at once, which in IMMEDIATE mode
    * would hold SQLite's write lock between appends.
    */
-  static Connection openWriter(Path database) throws SQLException {
+  static Connection openWriter(Path database, Fsync fsync) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
-    // NORMAL: a commit writes the WAL without syncing it (SQLite syncs it before each checkpoint,
-    // never corrupting the file); the history syncs it itself after the commits that must be
-    // durable (WalSync), with fdatasync where FULL would fsync.
-    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    // FULL fsyncs the WAL on each commit; NORMAL only at checkpoints, never corrupting the file.
+    config.setSynchronous(
+        fsync == Fsync.NEVER
+            ? SQLiteConfig.SynchronousMode.NORMAL
+            : SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
     config.setJournalSizeLimit(WAL_SIZE_LIMIT_BYTES);
     return config.createConnection(url(database));

@@ -46,7 +46,6 @@ public final class SqliteHistory implements History {
   private final PreparedStatement selectSequenceOfId;
   private final ReaderPool readers;
   private final Pruner pruner;
-  private final WalSync walSync;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SqliteHistory(
@@ -63,7 +62,6 @@ public final class SqliteHistory implements History {
     this.state = state;
     this.writer = writer;
     this.pruner = pruner;
-    this.walSync = new WalSync(config.dataDir().resolve(Schema.DATABASE_FILE));
     this.insert = writer.prepareStatement(EventRows.INSERT);
     this.advanceState =
         writer.prepareStatement(
@@ -105,10 +103,10 @@ public final class SqliteHistory implements History {
     Connection writer = null;
     Connection prunerConnection = null;
     try {
-      writer = Schema.openWriter(database);
+      writer = Schema.openWriter(database, config.fsync());
       Schema.createOrCheck(writer);
       LogState state = load(writer);
-      prunerConnection = Schema.openWriter(database);
+      prunerConnection = Schema.openWriter(database, config.fsync());
       Pruner pruner = new Pruner(prunerConnection, state, config, clock);
       prunerConnection = null; // the pruner owns it now
       SqliteHistory history;
@@ -206,9 +204,8 @@ public final class SqliteHistory implements History {
     }
   }
 
-  /** One transaction, one sync of the log for the whole group (fsync batch; none for never). */
+  /** One transaction, one fsync for the whole group (fsync batch and never). */
   private void appendInOneCommit(List<Event> events, long publishedAtMillis) throws SQLException {
-    long before = state.last;
     long[] addedBytes = new long[1];
     Event newest = events.get(events.size() - 1);
     Schema.inWriteTransaction(
@@ -220,31 +217,13 @@ public final class SqliteHistory implements History {
           }
           advanceState(newest.sequence(), addedBytes[0]);
         });
-    if (config.fsync() == Fsync.BATCH) {
-      syncOrUndo(before, newest, addedBytes[0]);
-    }
     committed(newest, addedBytes[0]);
   }
 
   /**
-   * Makes the commits since {@code before} durable; if the disk refuses, deletes them, so that the
-   * group stays all or nothing: nobody was acknowledged or shown any of it yet.
-   */
-  private void syncOrUndo(long before, Event lastCommitted, long addedBytes) throws SQLException {
-    try {
-      walSync.sync();
-    } catch (IOException e) {
-      SQLException failure =
-          new SQLException("fdatasync of " + walSync.file() + " failed: " + e.getMessage(), e);
-      undo(before, lastCommitted, addedBytes, failure);
-      throw failure;
-    }
-  }
-
-  /**
-   * One transaction and one sync of the log per event (fsync always). A failure part-way deletes
-   * the events of the group already committed, so the group is still all or nothing: none of them
-   * was acknowledged or seen by anyone, as the dispatcher is waiting for this call.
+   * One transaction, one fsync per event (fsync always). A failure part-way deletes the events of
+   * the group already committed, so the group is still all or nothing: none of them was
+   * acknowledged or seen by anyone, as the dispatcher is waiting for this call.
    */
   private void appendOneCommitPerEvent(List<Event> events, long publishedAtMillis)
       throws SQLException {
@@ -263,13 +242,7 @@ public final class SqliteHistory implements History {
             });
         addedBytes += size[0];
         lastCommitted = event;
-        walSync.sync();
       }
-    } catch (IOException e) {
-      SQLException failure =
-          new SQLException("fdatasync of " + walSync.file() + " failed: " + e.getMessage(), e);
-      undo(before, lastCommitted, addedBytes, failure);
-      throw failure;
     } catch (SQLException | RuntimeException failure) {
       if (lastCommitted != null) {
         undo(before, lastCommitted, addedBytes, failure);
@@ -382,17 +355,9 @@ public final class SqliteHistory implements History {
     readers.close();
     state.writeLock.lock();
     try {
-      // Each one closed even if another fails; the writer last but the log's own descriptor, as
-      // it checkpoints the log.
+      // Each one closed even if another fails; the writer last, as it checkpoints the log.
       for (AutoCloseable resource :
-          List.of(
-              insert,
-              advanceState,
-              deleteRange,
-              selectSequenceOfId,
-              writer,
-              walSync,
-              directoryLock)) {
+          List.of(insert, advanceState, deleteRange, selectSequenceOfId, writer, directoryLock)) {
         try {
           resource.close();
         } catch (Exception e) {

@@ -59,7 +59,7 @@ class SqliteHistoryTest {
 
   /** Makes SQLite abort the insert of any event with this id, part-way through a group. */
   private void poison(String id) throws Exception {
-    try (var connection = Schema.openWriter(dataDir.resolve(Schema.DATABASE_FILE));
+    try (var connection = Schema.openWriter(dataDir.resolve(Schema.DATABASE_FILE), Fsync.BATCH);
         var statement = connection.createStatement()) {
       statement.executeUpdate(
           "CREATE TRIGGER poison BEFORE INSERT ON events WHEN NEW.id = '"
