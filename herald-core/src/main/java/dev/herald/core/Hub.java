@@ -370,6 +370,16 @@ public final class Hub implements AutoCloseable {
     return dispatcher.tailLagNanos();
   }
 
+  /**
+   * True while another thread works on this hub's order (a durable commit, a cluster append in
+   * flight, a log's tail or another loop handing out a batch): an event loop busy writing yields
+   * its core between two slices then, so that thread runs at once if it shares the core. Any
+   * thread; a moment's answer.
+   */
+  public boolean ordering() {
+    return dispatcher.ordering();
+  }
+
   /** The id of the last event fanned out, or {@code earliest} when none is known yet. */
   public String lastEventId() {
     return dispatcher.lastEventId();

@@ -289,6 +289,15 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
+   * True while the hub's order is being worked on by some thread (a drain runs: on the dispatcher
+   * thread, a log's tail or another loop) or a shared log has appends in flight: what a busy event
+   * loop waits for before it can deliver or answer more. Any thread; a moment's answer.
+   */
+  public boolean ordering() {
+    return draining.get() || sequencer.appending();
+  }
+
+  /**
    * Stops taking commands, finishes those already queued (so accepted publishes are stored and
    * acknowledged), waits up to {@code grace} for them and for appends in flight, then closes the
    * log; whatever is still queued after that fails with 503.

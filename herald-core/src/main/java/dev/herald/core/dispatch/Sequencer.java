@@ -86,6 +86,11 @@ interface Sequencer extends AutoCloseable {
   /** Events retained for reconnecting subscribers; -1 when it cannot tell. */
   long retained();
 
+  /** True while appends sent to a log are not answered yet (a shared log's round trip). */
+  default boolean appending() {
+    return false;
+  }
+
   /** How long this hub has been behind a shared log, in nanoseconds; -1 without one. */
   default long tailLagNanos() {
     return -1;

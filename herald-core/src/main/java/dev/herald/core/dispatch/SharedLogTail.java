@@ -182,6 +182,11 @@ final class SharedLogTail implements Sequencer {
   }
 
   @Override
+  public boolean appending() {
+    return !appending.isEmpty();
+  }
+
+  @Override
   public Readiness readiness() {
     return log.readiness();
   }

@@ -201,6 +201,11 @@ public final class SseStream {
     }
   }
 
+  /** Whether another thread works on the hub's order now (see {@link Hub#ordering()}). */
+  boolean hubOrdering() {
+    return hub.ordering();
+  }
+
   /** Writes what is waiting while the channel is writable. Event loop only. */
   public void drain() {
     if (!streaming || closed) {
