@@ -80,7 +80,7 @@ run_one() {
     # nchan, 1 worker, with its Redis storage on the same redis-server (the harness's recipe,
     # ../shared/bench/README.md "nchan on Redis").
     nchan1w-redis) start_redis; redis-cli -p "$REDIS_PORT" flushall >/dev/null
-        local nr="$OUT/nchan-redis"
+        local nr="$OUT/logs/nchan-redis"
         mkdir -p "$nr"/tmp/{body,proxy,fastcgi,uwsgi,scgi}
         sed "s/REDISPORT/$REDIS_PORT/" "$CBENCH/peers/nchan/nginx-1worker-redis.conf.tmpl" >"$nr/nginx.conf"
         env NAME=nchan1w-redis TARGET_PORT=18317 OUT="$OUT" REPEAT=1 \
