@@ -7,8 +7,8 @@ import dev.herald.core.Event;
 import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
 import dev.herald.core.Update;
-import dev.herald.core.history.History;
 import dev.herald.core.history.MemoryHistory;
+import dev.herald.core.history.MemoryHistoryView;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,10 +25,13 @@ import org.junit.jupiter.api.Test;
 class OrderingTest {
 
   /** A history that blocks (as a disk store does) until the test lets its append finish. */
-  private static final class HeldHistory implements History {
-    final MemoryHistory store = new MemoryHistory(100);
+  private static final class HeldHistory extends MemoryHistoryView {
     final CountDownLatch appendStarted = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
+
+    HeldHistory() {
+      super(new MemoryHistory(100), Runnable::run);
+    }
 
     @Override
     public void append(List<Event> events) {
@@ -38,32 +41,7 @@ class OrderingTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      store.append(events);
-    }
-
-    @Override
-    public long sequenceOf(String id) {
-      return store.sequenceOf(id);
-    }
-
-    @Override
-    public long lastSequence() {
-      return store.lastSequence();
-    }
-
-    @Override
-    public String lastId() {
-      return store.lastId();
-    }
-
-    @Override
-    public List<Event> read(long afterSequence, long upToSequence, int max) {
-      return store.read(afterSequence, upToSequence, max);
-    }
-
-    @Override
-    public boolean neverBlocks() {
-      return false;
+      super.append(events);
     }
   }
 

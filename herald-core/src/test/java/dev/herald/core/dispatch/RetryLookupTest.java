@@ -6,9 +6,8 @@ import dev.herald.core.Event;
 import dev.herald.core.Hub;
 import dev.herald.core.HubConfig;
 import dev.herald.core.Update;
-import dev.herald.core.history.History;
 import dev.herald.core.history.MemoryHistory;
-import java.util.List;
+import dev.herald.core.history.MemoryHistoryView;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -21,34 +20,17 @@ import org.junit.jupiter.api.Test;
 class RetryLookupTest {
 
   /** A memory history that counts the lookups the hub makes. */
-  private static final class CountingHistory implements History {
-    final MemoryHistory store = new MemoryHistory(100);
+  private static final class CountingHistory extends MemoryHistoryView {
     final AtomicInteger lookups = new AtomicInteger();
 
-    @Override
-    public void append(List<Event> events) {
-      store.append(events);
+    CountingHistory() {
+      super(new MemoryHistory(100), Runnable::run);
     }
 
     @Override
     public long sequenceOf(String id) {
       lookups.incrementAndGet();
-      return store.sequenceOf(id);
-    }
-
-    @Override
-    public long lastSequence() {
-      return store.lastSequence();
-    }
-
-    @Override
-    public String lastId() {
-      return store.lastId();
-    }
-
-    @Override
-    public List<Event> read(long afterSequence, long upToSequence, int max) {
-      return store.read(afterSequence, upToSequence, max);
+      return super.sequenceOf(id);
     }
 
     @Override
