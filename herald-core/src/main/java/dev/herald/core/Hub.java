@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The publish/subscribe façade a network edge (or an embedding application) talks to.
@@ -41,6 +42,7 @@ public final class Hub implements AutoCloseable {
 
   private final HubConfig config;
   private final Dispatcher dispatcher;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   /** Who is subscribed: this node's subscribers, or a cluster's replica once one is attached. */
   private volatile Presence presence;
@@ -385,8 +387,14 @@ public final class Hub implements AutoCloseable {
     return dispatcher.lastEventId();
   }
 
-  /** Finishes queued publishes (up to {@code grace}), then closes the history. */
+  /**
+   * Finishes queued publishes (up to {@code grace}), then closes the history. Blocks the caller
+   * until then; a second call returns at once.
+   */
   public void close(Duration grace) {
+    if (!closed.compareAndSet(false, true)) {
+      return; // a second close (the embedder's, then its server's) has nothing left to do
+    }
     try {
       presence.close(); // goodbye first: the cluster forgets this node's subscriptions at once
     } finally {

@@ -88,6 +88,7 @@ public final class Dispatcher implements AutoCloseable {
   private final Sequencer sequencer;
   private final MpscArrayQueue<Command> commands;
   private final AtomicBoolean draining = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final boolean drainOnCaller;
   private final ExecutorService thread;
   private final Runnable drainOnThread = () -> drain(MAX_BATCH);
@@ -303,6 +304,9 @@ public final class Dispatcher implements AutoCloseable {
    * log; whatever is still queued after that fails with 503.
    */
   public void close(Duration grace) {
+    if (!closed.compareAndSet(false, true)) {
+      return; // closed already: an embedder's close and then its server's, say
+    }
     long deadline = System.nanoTime() + grace.toNanos();
     running = false;
     thread.execute(this::finish);
