@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
@@ -29,22 +28,7 @@ final class Replay implements AutoCloseable {
 
   private Replay(HttpResponse<Stream<String>> response) {
     this.response = response;
-    SseParser parser = new SseParser(events::add);
-    Thread reader =
-        new Thread(
-            () -> {
-              try {
-                Iterator<String> lines = response.body().iterator();
-                while (lines.hasNext()) {
-                  parser.line(lines.next());
-                }
-              } catch (RuntimeException closed) {
-                // closed under the reader
-              }
-            },
-            "replay-reader");
-    reader.setDaemon(true);
-    reader.start();
+    SseParser.follow(response.body(), events::add, "replay-reader", () -> {});
   }
 
   /** Subscribes to every topic; from the first retained event when {@code fromEarliest}. */

@@ -7,7 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
@@ -27,24 +26,7 @@ final class SseSubscriber implements AutoCloseable {
 
   private SseSubscriber(HttpResponse<Stream<String>> response) {
     this.response = response;
-    SseParser parser = new SseParser(events::add);
-    Thread reader =
-        new Thread(
-            () -> {
-              try {
-                Iterator<String> lines = response.body().iterator();
-                while (lines.hasNext()) {
-                  parser.line(lines.next());
-                }
-              } catch (RuntimeException closed) {
-                // the connection was closed under the reader: the stream ended too
-              } finally {
-                ended = true;
-              }
-            },
-            "sse-subscriber");
-    reader.setDaemon(true);
-    reader.start();
+    SseParser.follow(response.body(), events::add, "sse-subscriber", () -> ended = true);
   }
 
   /**

@@ -1,7 +1,9 @@
 package dev.herald.core.sse;
 
 import dev.herald.client.EventStreamLines;
+import java.util.Iterator;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Reads a {@code text/event-stream} line by line into {@link SseEvent}s, each with the {@code
@@ -60,5 +62,32 @@ public final class SseParser {
   /** Feeds one line without its terminator. */
   public void line(String line) {
     lines.line(line);
+  }
+
+  /**
+   * Reads {@code lines} (an HTTP response body) on a daemon thread named {@code name}, handing each
+   * event to {@code listener}; {@code ended} runs when the stream ends or is closed under the
+   * reader.
+   */
+  public static void follow(
+      Stream<String> lines, Consumer<SseEvent> listener, String name, Runnable ended) {
+    SseParser parser = new SseParser(listener);
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                Iterator<String> it = lines.iterator();
+                while (it.hasNext()) {
+                  parser.line(it.next());
+                }
+              } catch (RuntimeException closed) {
+                // the connection was closed under the reader: the stream ended too
+              } finally {
+                ended.run();
+              }
+            },
+            name);
+    reader.setDaemon(true);
+    reader.start();
   }
 }
